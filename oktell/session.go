@@ -1,0 +1,113 @@
+package oktell
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Session is one way of reaching Oktell: the built-in demo, a replayed or followed log,
+// the bridge to the Windows client library, or the server's WebSocket protocol.
+// Every implementation delivers what it receives on Updates, in order, and closes the
+// channel when the session ends.
+type Session interface {
+	// Updates delivers events and link status changes in the order they happened.
+	Updates() <-chan Update
+	// Capabilities says what the session can do; the dashboard hides what it cannot.
+	Capabilities() Capabilities
+	// SetUserState asks for a state change. It returns when the request was accepted for
+	// delivery and answered (nil), refused (a *RefusedError), or failed; success itself is
+	// seen only as a following UserStateChanged event.
+	SetUserState(ctx context.Context, state UserState, redirect bool) error
+	// SendMessage sends an instant message to one user (Messaging_SendMessage).
+	SendMessage(ctx context.Context, userID, text string) error
+	// Close ends the session and closes Updates.
+	Close() error
+}
+
+// Capabilities of a session.
+type Capabilities struct {
+	Kind         string // "demo", "file", "follow", "bridge", "ws": shown in the header
+	SetUserState bool
+	SendMessage  bool
+	ReadOnly     bool // a replay or a followed log: nothing can be sent
+}
+
+// Update is one thing a session reports: an event, or a change of the link's status.
+type Update struct {
+	At     time.Time // arrival time, by the session's clock
+	Event  *Event
+	Status *Status
+	Raw    []byte // the document's bytes as received, when the source had them (for --record)
+}
+
+// Link is the state of the link to Oktell.
+type Link int
+
+// Link states.
+const (
+	LinkConnecting Link = iota
+	LinkConnected
+	LinkReconnecting
+	LinkReadOnly
+	LinkClosed
+)
+
+func (l Link) String() string {
+	switch l {
+	case LinkConnecting:
+		return "connecting"
+	case LinkConnected:
+		return "connected"
+	case LinkReconnecting:
+		return "reconnecting"
+	case LinkReadOnly:
+		return "read-only"
+	case LinkClosed:
+		return "closed"
+	}
+	return "unknown"
+}
+
+// Status is a change of the link's status.
+type Status struct {
+	Link   Link
+	Reason string // why: the error that dropped the link, "end of file", ...
+	// Operator and Line identify the logged-in user when the source knows them (ws).
+	Operator string
+	Line     string
+}
+
+// ErrUnsupported is returned by a session that cannot do what was asked (a replay, say).
+var ErrUnsupported = errors.New("not supported by this source")
+
+// ErrNotConnected is returned for a request made or pending while the link is down.
+var ErrNotConnected = errors.New("not connected to Oktell")
+
+// RefusedError is a request the server refused, with its reason as the server said it.
+type RefusedError struct {
+	Code   int
+	Reason string
+}
+
+func (e *RefusedError) Error() string {
+	if e.Reason == "" {
+		return "refused by the server"
+	}
+	return "refused by the server: " + e.Reason
+}
+
+// Clock is the time source of sessions and the dashboard; tests inject a fake one.
+type Clock interface {
+	Now() time.Time
+	After(d time.Duration) <-chan time.Time
+}
+
+// RealClock is the wall clock.
+type RealClock struct{}
+
+// Now returns time.Now().
+func (RealClock) Now() time.Time { return time.Now() }
+
+// After returns time.After(d).
+func (RealClock) After(d time.Duration) <-chan time.Time { return time.After(d) }

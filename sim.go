@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os/signal"
+	"syscall"
+)
+
+// cmdSim runs the simulators: the demo over the bridge protocol (--listen) and a fake
+// Oktell WebSocket server (--ws). Both may run at once.
+func cmdSim(args []string, io stdio) int {
+	fs := flag.NewFlagSet("okdash sim", flag.ContinueOnError)
+	fs.SetOutput(io.err)
+	listen := fs.String("listen", "", "serve the demo shift over the bridge protocol on `ADDR` (e.g. 127.0.0.1:7766), one independent shift per connection")
+	ws := fs.String("ws", "", "run a fake Oktell WebSocket server on `ADDR` (e.g. 127.0.0.1:4066)")
+	scenario := fs.String("scenario", "", "demo scenario `FILE` for --listen instead of the built-in shift")
+	speed := fs.Float64("speed", 1, "speed factor of the demo shift for --listen")
+	users := fs.String("users", "", "users `FILE` for --ws (default: one user, login demo, password demo)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *listen == "" && *ws == "" {
+		fmt.Fprintln(io.err, "okdash sim: give --listen ADDR, --ws ADDR, or both")
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 2)
+	n := 0
+	if *listen != "" {
+		n++
+		go func() { errc <- simBridge(ctx, *listen, *scenario, *speed, io) }()
+	}
+	if *ws != "" {
+		n++
+		go func() { errc <- simWS(ctx, *ws, *users, io) }()
+	}
+	status := 0
+	for i := 0; i < n; i++ {
+		if err := <-errc; err != nil {
+			fmt.Fprintf(io.err, "okdash sim: %v\n", err)
+			status = 1
+			stop() // one failed: stop the other too
+		}
+	}
+	return status
+}
