@@ -60,10 +60,16 @@ func AsQuery(d *Document) (method, id string, req *Document, ok bool) { return "
 
 // Item is one thing found by a Scanner.
 type Item struct {
-	Offset int64     // byte offset of the document (or of the garbage) in the input
-	Raw    []byte    // the document's bytes as they arrived; valid until the next call to Next
-	Doc    *Document // nil when Err is set
-	Err    error     // a malformed, truncated or oversized document, or skipped garbage
+	Offset   int64     // byte offset of the document (or of the problem) in the input
+	Raw      []byte    // the document's bytes as they arrived; valid until the next call to Next
+	Encoding Encoding  // how Raw is encoded
+	Doc      *Document // nil when Err is set
+	Err      error     // a malformed, truncated or oversized document, or garbage that is not a log heading
+	// Gap is how many bytes were skipped between the previous item and this one (log
+	// headings, timestamps, garbage); Lead is the last line or so of them as UTF-8 text,
+	// at most 256 bytes, where a log writer puts the document's timestamp.
+	Gap  int64
+	Lead string
 }
 
 // Scanner finds whole documents in any byte stream (a pipe, a socket, a log file with
