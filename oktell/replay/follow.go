@@ -78,6 +78,11 @@ func (t *tail) reopen() bool {
 		}
 		return false
 	}
+	if t.f != nil {
+		if st, err := t.f.Stat(); err == nil && st.Size() > t.pos {
+			return true // written to after we reached its end: finish it before moving on
+		}
+	}
 	f, err := os.Open(t.path)
 	if err != nil {
 		return false
