@@ -333,7 +333,8 @@ func TestBridgeBackoffGrows(t *testing.T) {
 	clk := clocktest.New(t0)
 	c := Open(context.Background(), TCP{Addr: addr}, Options{Clock: clk, MaxBackoff: 2 * time.Second})
 	defer c.Close()
-	for _, want := range []string{"500ms", "1s", "2s", "2s"} {
+	start := clk.Now()
+	for _, want := range []string{"500ms", "1s", "2s"} {
 		u := waitFor(t, c, "reconnecting", isLink(oktell.LinkReconnecting))
 		if !strings.HasSuffix(u.Status.Reason, "retrying in "+want) {
 			t.Errorf("reason %q, want retrying in %s", u.Status.Reason, want)
@@ -341,6 +342,13 @@ func TestBridgeBackoffGrows(t *testing.T) {
 		clk.WaitPending(1, 5*time.Second)
 		at, _ := clk.Next()
 		clk.Set(at)
+	}
+	// Capped: the next pause is 2s again (the same status is not repeated).
+	if !clk.WaitPending(1, 5*time.Second) {
+		t.Fatal("no further attempt")
+	}
+	if at, _ := clk.Next(); at.Sub(start) != 5500*time.Millisecond {
+		t.Errorf("fourth attempt at +%v, want +5.5s", at.Sub(start))
 	}
 }
 
