@@ -127,6 +127,10 @@ func TestBridgeToSimulatorMatchesTheDemo(t *testing.T) {
 	c := Open(context.Background(), TCP{Addr: addr}, Options{Clock: clocktest.New(t0)})
 	defer c.Close()
 	got := collect(t, c, sclk, until, len(want))
+	t.Logf("%d steps: %q", len(want), want)
+	if len(want) < 30 {
+		t.Fatalf("the demo gave only %d steps in a whole shift", len(want))
+	}
 
 	if len(got) != len(want) {
 		t.Fatalf("bridge gave %d steps, demo %d\nbridge: %q\ndemo:   %q", len(got), len(want), got, want)
@@ -270,8 +274,8 @@ func TestBridgePeerThatNeverAnswers(t *testing.T) {
 	if !ok || method != MethodSetUserState || len(id) != 36 {
 		t.Fatalf("query %q %q %v", method, id, ok)
 	}
-	if p := requestProps(body); len(p) < 2 || p[0].Key != "newstate" || p[0].Value != "1" {
-		t.Errorf("request properties %+v", p)
+	if st, redirect, err := oktell.AsSetUserStateRequest(body); err != nil || st != oktell.UserReady || !redirect {
+		t.Errorf("request: %v %v %v", st, redirect, err)
 	}
 	if !clk.WaitPending(1, 5*time.Second) {
 		t.Fatal("no timeout timer")

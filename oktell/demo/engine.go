@@ -287,13 +287,7 @@ func (e *Engine) SendMessage(ctx context.Context, userID, text string) error {
 	return nil
 }
 
-func simple(key, value, name string) oktell.Property {
-	return oktell.Property{Kind: oktell.Simple, Key: key, Value: value, HasValue: true, Name: name, HasName: name != ""}
-}
-
-func cdata(key, text string) oktell.Property {
-	return oktell.Property{Kind: oktell.CData, Key: key, Text: text, HasText: true}
-}
+var simple, cdata = oktell.SimpleProp, oktell.CDataProp
 
 func boolValue(b bool) string {
 	if b {
