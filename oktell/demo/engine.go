@@ -266,23 +266,26 @@ func (e *Engine) SendMessage(ctx context.Context, userID, text string) error {
 		return &oktell.RefusedError{Code: 3, Reason: "the message is empty"}
 	}
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	if !e.st.LinkUp {
+		e.mu.Unlock()
 		return oktell.ErrNotConnected
 	}
 	id := strings.ToLower(strings.TrimSpace(userID))
 	name, ok := e.sc.Colleagues[id]
 	if !ok {
+		e.mu.Unlock()
 		return &oktell.RefusedError{Code: 4, Reason: fmt.Sprintf("no user with id %q", userID)}
 	}
 	e.sent[id]++
+	var reply *oktell.Document
 	if e.sent[id]%2 == 1 {
-		reply := e.sc.Replies[e.replyNo%len(e.sc.Replies)]
+		text := e.sc.Replies[e.replyNo%len(e.sc.Replies)]
 		e.replyNo++
-		doc := MessageDocument(uuid.NewString(), e.clock.Now().Add(e.scale(ReplyDelay)), userID, name, reply)
-		e.mu.Unlock()
-		e.later(ReplyDelay, Output{Doc: doc})
-		e.mu.Lock()
+		reply = MessageDocument(uuid.NewString(), e.clock.Now().Add(e.scale(ReplyDelay)), userID, name, text)
+	}
+	e.mu.Unlock()
+	if reply != nil {
+		e.later(ReplyDelay, Output{Doc: reply})
 	}
 	return nil
 }
