@@ -70,7 +70,7 @@ func TestOpenSessionStdin(t *testing.T) {
 	old := stdin
 	stdin = f
 	defer func() { stdin = old }()
-	s, err := openSession(context.Background(), sourceFlags{Source: "-"}, clocktest.New(testStart))
+	s, err := openSession(context.Background(), sourceFlags{Source: "-", Speed: 1}, clocktest.New(testStart))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,15 +89,17 @@ func TestOpenSessionErrors(t *testing.T) {
 		sf   sourceFlags
 		want string
 	}{
-		{sourceFlags{Source: "file:" + filepath.Join(dir, "missing")}, "no such file"},
-		{sourceFlags{Source: "file:"}, "give a file"},
+		{sourceFlags{Source: "file:" + filepath.Join(dir, "missing"), Speed: 1}, "no such file"},
+		{sourceFlags{Source: "file:", Speed: 1}, "give a file"},
+		{sourceFlags{Source: "demo", Speed: 0}, "--speed 0: want a number above 0"},
+		{sourceFlags{Source: "file:x", Speed: -2}, "--speed -2"},
 		{sourceFlags{Source: "follow:" + filepath.Join(dir, "missing")}, "no such file"},
 		{sourceFlags{Source: "bridge:udp://x:1"}, "want bridge:tcp://HOST:PORT or bridge:exec:COMMAND"},
 		{sourceFlags{Source: "bridge:tcp://nohost"}, "want bridge:tcp://HOST:PORT"},
 		{sourceFlags{Source: "bridge:exec:"}, "command is empty"},
-		{sourceFlags{Source: "demo", Scenario: bad}, bad + ":2: state \"usNowhere\""},
-		{sourceFlags{Source: "demo", Scenario: filepath.Join(dir, "none.txt")}, "scenario: open"},
-		{sourceFlags{Source: "demo", Record: filepath.Join(dir, "no", "such", "dir")}, "--record"},
+		{sourceFlags{Source: "demo", Speed: 1, Scenario: bad}, bad + ":2: state \"usNowhere\""},
+		{sourceFlags{Source: "demo", Speed: 1, Scenario: filepath.Join(dir, "none.txt")}, "scenario: open"},
+		{sourceFlags{Source: "demo", Speed: 1, Record: filepath.Join(dir, "no", "such", "dir")}, "--record"},
 	} {
 		s, err := openSession(context.Background(), tc.sf, clocktest.New(testStart))
 		if err == nil {
@@ -127,7 +129,7 @@ func TestRecordFlag(t *testing.T) {
 	if !strings.HasPrefix(string(b), "2026-11-24 09:00:00.000 xmlevent\n") || !strings.Contains(string(b), `name="usWOphone"`) {
 		t.Errorf("recording:\n%s", b)
 	}
-	r, err := openSession(context.Background(), sourceFlags{Source: "file:" + out}, clocktest.New(testStart))
+	r, err := openSession(context.Background(), sourceFlags{Source: "file:" + out, Speed: 1}, clocktest.New(testStart))
 	if err != nil {
 		t.Fatal(err)
 	}
