@@ -86,8 +86,8 @@ func TestDecodeMixedLog(t *testing.T) {
 	var out, errb bytes.Buffer
 	code := run([]string{"decode", path}, stdio{in: strings.NewReader(""), out: &out, err: &errb})
 	assert.Equal(t, 1, code, "something failed, so the status is 1")
-	golden(t, "mixed.jsonl", out.Bytes())
-	golden(t, "mixed.stderr", errb.Bytes())
+	golden(t, "mixed.jsonl.golden", out.Bytes())
+	golden(t, "mixed.stderr.golden", errb.Bytes())
 	for _, line := range strings.Split(strings.TrimSpace(errb.String()), "\n") {
 		assert.Regexp(t, `^okdash: decode: testdata/oktell/mixed\.log:\d+: \S`, line)
 	}
@@ -101,7 +101,7 @@ func TestDecodeStdinAndPretty(t *testing.T) {
 	code := run([]string{"decode", "-", "--pretty"}, stdio{in: bytes.NewReader(doc), out: &out, err: &errb})
 	assert.Equal(t, 0, code, errb.String())
 	assert.Empty(t, errb.String())
-	golden(t, "userstatechanged.pretty.json", out.Bytes())
+	golden(t, "userstatechanged.pretty.json.golden", out.Bytes())
 
 	out.Reset()
 	code = run([]string{"decode"}, stdio{in: bytes.NewReader(doc), out: &out, err: &errb})
