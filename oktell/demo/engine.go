@@ -104,6 +104,9 @@ func (e *Engine) Run(ctx context.Context, emit func(Output) bool) error {
 	steps := e.sc.Steps
 	i := 0
 	var timer <-chan time.Time
+	// Waits add up from the start, so time spent delivering does not make a shift drift
+	// against another one started at the same moment (the demo and the simulator).
+	due := e.clock.Now()
 	for {
 		// Run the steps that need no waiting.
 		for timer == nil && i < len(steps) {
@@ -112,7 +115,8 @@ func (e *Engine) Run(ctx context.Context, emit func(Output) bool) error {
 			switch st.Op {
 			case OpWait:
 				if st.Delay > 0 {
-					timer = e.clock.After(e.scale(st.Delay))
+					due = due.Add(e.scale(st.Delay))
+					timer = e.clock.After(due.Sub(e.clock.Now()))
 				}
 			case OpLoop:
 				i = 0
