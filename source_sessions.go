@@ -51,6 +51,12 @@ func openReplay(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell
 		return nil, err
 	}
 	if sf.Source == "-" {
+		if f, ok := stdin.(*os.File); ok {
+			if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+				// The dashboard reads its keys from the terminal: a replay cannot share it.
+				return nil, errors.New("standard input is a terminal: pipe a stream in (okdash --source - < capture.log) or use file:PATH")
+			}
+		}
 		return replay.Open(ctx, stdin, "standard input", nil, replayOptions(sf, clock)), nil
 	}
 	path := strings.TrimPrefix(sf.Source, "file:")
