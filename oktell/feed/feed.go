@@ -125,3 +125,18 @@ func (f *Feed) Close() error {
 
 // Done is closed when the session is closing.
 func (f *Feed) Done() <-chan struct{} { return f.ctx.Done() }
+
+// LinkLost tells whether ev is the Oktell client library reporting that it lost its
+// server (ConnectionLost or RestartRequested), and the reason to show: the event's cdata
+// "reason" when it carries one (ours; the vendor's events have no payload). Sources that
+// learn about the server link in-band (the demo, the bridge) report Reconnecting on such
+// an event and Connected again on the next event of any other kind.
+func LinkLost(ev *oktell.Event) (reason string, lost bool) {
+	if ev.Type != oktell.ConnectionLost && ev.Type != oktell.RestartRequested {
+		return "", false
+	}
+	if p, ok := ev.Prop("reason"); ok && p.Text != "" {
+		return p.Text, true
+	}
+	return "the Oktell client lost its server (" + ev.Type.String() + ")", true
+}

@@ -80,3 +80,23 @@ func TestParentContextStopsGoroutines(t *testing.T) {
 	}
 	f.Close()
 }
+
+func TestLinkLost(t *testing.T) {
+	withReason := oktell.Event{Type: oktell.ConnectionLost, Props: []oktell.Property{{Kind: oktell.CData, Key: "reason", Text: "кабель", HasText: true}}}
+	for _, tc := range []struct {
+		ev     oktell.Event
+		reason string
+		lost   bool
+	}{
+		{withReason, "кабель", true},
+		{oktell.Event{Type: oktell.RestartRequested}, "the Oktell client lost its server (RestartRequested)", true},
+		{oktell.Event{Type: oktell.ConnectionLost}, "the Oktell client lost its server (ConnectionLost)", true},
+		{oktell.Event{Type: oktell.UserStateChanged}, "", false},
+		{oktell.Event{Type: oktell.ShutdownRequested}, "", false},
+	} {
+		reason, lost := LinkLost(&tc.ev)
+		if reason != tc.reason || lost != tc.lost {
+			t.Errorf("LinkLost(%s) = %q, %v; want %q, %v", tc.ev.Type, reason, lost, tc.reason, tc.lost)
+		}
+	}
+}
