@@ -8,7 +8,12 @@ package feed
 
 import (
 	"context"
+	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/okdash/okdash/oktell"
 )
@@ -83,8 +88,10 @@ func (f *Feed) Status(link oktell.Link, reason string) bool {
 	return f.StatusFull(oktell.Status{Link: link, Reason: reason})
 }
 
-// StatusFull is Status with every field of oktell.Status.
+// StatusFull is Status with every field of oktell.Status. The texts are cleaned of escape
+// sequences and control characters: reasons quote the wire (a bridge's stderr, a cdata).
 func (f *Feed) StatusFull(s oktell.Status) bool {
+	s.Reason, s.Operator, s.Line = Clean(s.Reason), Clean(s.Operator), Clean(s.Line)
 	f.mu.Lock()
 	if f.last != nil && *f.last == s {
 		f.mu.Unlock()
@@ -139,4 +146,19 @@ func LinkLost(ev *oktell.Event) (reason string, lost bool) {
 		return p.Text, true
 	}
 	return "the Oktell client lost its server (" + ev.Type.String() + ")", true
+}
+
+// Clean makes wire text safe for one status line: escape sequences go, control characters
+// and line breaks become spaces, invalid UTF-8 becomes U+FFFD.
+func Clean(s string) string {
+	if s == "" {
+		return s
+	}
+	s = ansi.Strip(strings.ToValidUTF8(s, string(utf8.RuneError)))
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
 }
