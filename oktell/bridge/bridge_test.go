@@ -419,3 +419,27 @@ func TestParseExec(t *testing.T) {
 		t.Error("an unclosed quote was accepted")
 	}
 }
+
+// Every connection to the simulator gets its own shift from the start.
+func TestSimulatorShiftPerConnection(t *testing.T) {
+	sclk := clocktest.New(t0)
+	addr := simulator(t, demo.Builtin(), sclk)
+	first := Open(context.Background(), TCP{Addr: addr}, Options{Clock: clocktest.New(t0)})
+	defer first.Close()
+	waitFor(t, first, "the first shift's start", isState(oktell.UserWOphone))
+	sclk.WaitPending(1, 5*time.Second)
+	sclk.Advance(10 * time.Second)
+	waitFor(t, first, "the first shift going ready", isState(oktell.UserReady))
+
+	second := Open(context.Background(), TCP{Addr: addr}, Options{Clock: clocktest.New(t0)})
+	defer second.Close()
+	waitFor(t, second, "the second shift's start", isState(oktell.UserWOphone))
+	// The second operator's request is judged by the second shift: no line yet.
+	var refused *oktell.RefusedError
+	if err := second.SetUserState(context.Background(), oktell.UserLunch, false); !errors.As(err, &refused) {
+		t.Errorf("break on the fresh shift: %v, want refused (no line yet)", err)
+	}
+	if err := first.SetUserState(context.Background(), oktell.UserLunch, false); err != nil {
+		t.Errorf("break on the first shift: %v", err)
+	}
+}
