@@ -115,7 +115,6 @@ func (e *Engine) Run(ctx context.Context, emit func(Output) bool) error {
 				}
 			case OpLoop:
 				i = 0
-			case OpReply:
 			default:
 				out, err := e.step(st)
 				if err != nil {

@@ -34,7 +34,6 @@ const (
 	OpLinkDown           // the link to the server drops, with Reason
 	OpLinkUp             // the link comes back
 	OpLoop               // start again from the first step
-	OpReply              // add Text to the replies colleagues send back
 )
 
 // Step is one line (or one document) of a scenario.
@@ -46,7 +45,6 @@ type Step struct {
 	State  oktell.UserState
 	On     bool
 	Reason string
-	Text   string
 }
 
 // Scenario is a parsed scenario file.

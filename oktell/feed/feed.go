@@ -114,7 +114,8 @@ func (f *Feed) LastStatus() (oktell.Status, bool) {
 }
 
 // Close stops the goroutines started with Go, waits for them, and closes Updates.
-// It is safe to call more than once and from several goroutines.
+// It is safe to call more than once and from several goroutines, but not from a
+// goroutine started with Go (it would wait for itself).
 func (f *Feed) Close() error {
 	f.once.Do(func() {
 		f.cancel()
