@@ -239,6 +239,8 @@ func (e *Engine) SetUserState(ctx context.Context, state oktell.UserState, redir
 		return oktell.ErrNotConnected
 	case state == st.State:
 		// a redirect toggle
+	case !state.Known():
+		return &oktell.RefusedError{Code: 1, Reason: fmt.Sprintf("there is no user state %d", int(state))}
 	case !state.Requestable():
 		return &oktell.RefusedError{Code: 1, Reason: fmt.Sprintf("the state %s is set by the server only", state)}
 	case !st.Line:
