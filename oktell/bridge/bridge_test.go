@@ -392,18 +392,28 @@ func TestBridgeExecChildExits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := Open(context.Background(), d, Options{Clock: clocktest.New(t0)})
+	clk := clocktest.New(t0)
+	c := Open(context.Background(), d, Options{Clock: clk})
 	defer c.Close()
-	waitFor(t, c, "the redirect at the end of the capture", func(u oktell.Update) bool {
-		if u.Event == nil || u.Event.Type != oktell.UserStateChanged {
-			return false
+	for run := 1; run <= 2; run++ {
+		waitFor(t, c, "the redirect at the end of the capture", func(u oktell.Update) bool {
+			if u.Event == nil || u.Event.Type != oktell.UserStateChanged {
+				return false
+			}
+			sc, _ := u.Event.StateChange()
+			return sc.Redirect
+		})
+		u := waitFor(t, c, "reconnecting", isLink(oktell.LinkReconnecting))
+		if !strings.Contains(u.Status.Reason, "exit status 4") || !strings.Contains(u.Status.Reason, "COM object gone") {
+			t.Errorf("run %d: reason %q: want the exit status and the last line of standard error", run, u.Status.Reason)
 		}
-		sc, _ := u.Event.StateChange()
-		return sc.Redirect
-	})
-	u := waitFor(t, c, "reconnecting", isLink(oktell.LinkReconnecting))
-	if !strings.Contains(u.Status.Reason, "exit status 4") || !strings.Contains(u.Status.Reason, "COM object gone") {
-		t.Errorf("reason %q: want the exit status and the last line of standard error", u.Status.Reason)
+		// Started again after the backoff.
+		if !clk.WaitPending(1, 5*time.Second) {
+			t.Fatal("no backoff timer")
+		}
+		at, _ := clk.Next()
+		clk.Set(at)
+		waitFor(t, c, "connected again", isLink(oktell.LinkConnected))
 	}
 }
 
