@@ -453,3 +453,28 @@ func TestSimulatorShiftPerConnection(t *testing.T) {
 		t.Errorf("break on the first shift: %v", err)
 	}
 }
+
+func TestBridgeBrokenDocumentKeepsTheLinkState(t *testing.T) {
+	lost := encode(t, demo.ConnectionLostDocument("сбой"))
+	good := encode(t, demo.StateDocument(oktell.UserReady, false))
+	broken := []byte("<oktellcommapper><data><event id=\"111\"><property_simple key=</data></oktellcommapper>")
+	addr := peer(t, func(c net.Conn) {
+		c.Write(broken)
+		c.Write(lost)
+		c.Write(broken)
+		c.Write(good)
+		io.Copy(io.Discard, c)
+	})
+	c := Open(context.Background(), TCP{Addr: addr}, Options{Clock: clocktest.New(t0)})
+	defer c.Close()
+	u := waitFor(t, c, "the first skip", func(u oktell.Update) bool { return u.Status != nil && strings.Contains(u.Status.Reason, "skipped") })
+	if u.Status.Link != oktell.LinkConnected || !strings.Contains(u.Status.Reason, "at byte 0") {
+		t.Errorf("first skip %+v", u.Status)
+	}
+	u = waitFor(t, c, "the second skip", func(u oktell.Update) bool { return u.Status != nil && strings.Contains(u.Status.Reason, "skipped") })
+	if u.Status.Link != oktell.LinkReconnecting || !strings.HasPrefix(u.Status.Reason, "сбой; skipped") {
+		t.Errorf("a skip while the server is lost: %+v", u.Status)
+	}
+	waitFor(t, c, "connected with the next good document", isLink(oktell.LinkConnected))
+	waitFor(t, c, "the good document", isState(oktell.UserReady))
+}

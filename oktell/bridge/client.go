@@ -162,7 +162,7 @@ func (c *Client) read(ctx context.Context, conn Conn) error {
 			return err
 		}
 		if it.Err != nil {
-			c.Feed.Status(oktell.LinkConnected, fmt.Sprintf("%s: skipped a broken document at byte %d: %v", c.dial, it.Offset, it.Err))
+			c.skipped(it)
 			continue
 		}
 		if r, ok := oktell.AsQueryResult(it.Doc); ok {
@@ -176,6 +176,17 @@ func (c *Client) read(ctx context.Context, conn Conn) error {
 			}
 		}
 	}
+}
+
+// skipped reports a broken document without hiding that the server is lost, if it is.
+func (c *Client) skipped(it oktell.Item) {
+	msg := fmt.Sprintf("skipped a broken document at byte %d: %v", it.Offset, it.Err)
+	last, _ := c.Feed.LastStatus()
+	if last.Link == oktell.LinkReconnecting {
+		c.Feed.Status(last.Link, last.Reason+"; "+msg)
+		return
+	}
+	c.Feed.Status(oktell.LinkConnected, c.dial.String()+": "+msg)
 }
 
 // event delivers one event, tracking whether the bridge's client library is connected
