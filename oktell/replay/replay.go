@@ -109,7 +109,11 @@ func Open(ctx context.Context, r io.Reader, name string, closer io.Closer, opts 
 		for {
 			var it item
 			select {
-			case it = <-items:
+			case i, ok := <-items:
+				if !ok { // closed only once the session is closing
+					return
+				}
+				it = i
 			case <-ctx.Done():
 				return
 			}
@@ -118,7 +122,7 @@ func Open(ctx context.Context, r io.Reader, name string, closer io.Closer, opts 
 				if !errors.Is(it.err, io.EOF) {
 					why = "read error: " + it.err.Error()
 				}
-				f.Status(oktell.LinkReadOnly, fmt.Sprintf("%s: %s after %d documents (%d problems)", name, why, docs, problems))
+				f.Status(oktell.LinkReadOnly, fmt.Sprintf("%s: %s after %s (%s)", name, why, count(docs, "document"), count(problems, "problem")))
 				return
 			}
 			if it.Err != nil {
@@ -151,4 +155,11 @@ func deliver(f *feed.Feed, d *oktell.Document, raw []byte) bool {
 		}
 	}
 	return true
+}
+
+func count(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }

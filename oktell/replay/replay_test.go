@@ -119,7 +119,7 @@ func TestReplayCommonLogWithItsPacing(t *testing.T) {
 	if !strings.Contains(problem, "commonlog.log: skipped at byte ") {
 		t.Errorf("the broken document was not reported with its offset: %q", problem)
 	}
-	if !strings.Contains(end, "end of input after 7 documents (1 problems)") {
+	if !strings.Contains(end, "end of input after 7 documents (1 problem)") {
 		t.Errorf("last status %q", end)
 	}
 }
