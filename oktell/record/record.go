@@ -12,6 +12,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"unsafe"
 
@@ -48,19 +49,29 @@ func Wrap(s oktell.Session, w io.Writer, clock oktell.Clock) *Session {
 		r.c = c
 	}
 	f.Go(func(ctx context.Context) {
+		last := oktell.Status{Link: oktell.LinkConnecting}
 		for {
 			select {
 			case u, ok := <-s.Updates():
 				if !ok {
 					return
 				}
-				if u.Event != nil {
-					if err := r.write(u); err != nil {
-						f.Status(oktell.LinkReadOnly, "recording stopped: "+err.Error())
-					}
+				if u.Status != nil {
+					last = *u.Status
 				}
 				if !f.Send(u) {
 					return
+				}
+				if u.Event == nil {
+					continue
+				}
+				if err := r.write(u); err != nil {
+					// Said once, keeping the link as the session reported it.
+					st := last
+					st.Reason = strings.TrimPrefix(last.Reason+"; ", "; ") + "recording stopped: " + err.Error()
+					if !f.Send(oktell.Update{Status: &st}) {
+						return
+					}
 				}
 			case <-ctx.Done():
 				return

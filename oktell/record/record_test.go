@@ -144,3 +144,31 @@ func TestToUTF8(t *testing.T) {
 		}
 	}
 }
+
+type failingWriter struct{}
+
+func (failingWriter) Write(p []byte) (int, error) { return 0, os.ErrClosed }
+
+func TestRecordWriteErrorKeepsTheLink(t *testing.T) {
+	clk := clocktest.New(t0)
+	rec := Wrap(demo.Open(context.Background(), nil, clk, 1), failingWriter{}, clk)
+	defer rec.Close()
+	deadline := time.After(5 * time.Second)
+	var statuses []oktell.Status
+	for {
+		select {
+		case u := <-rec.Updates():
+			if u.Status != nil {
+				statuses = append(statuses, *u.Status)
+			}
+			if u.Status != nil && strings.Contains(u.Status.Reason, "recording stopped") {
+				if u.Status.Link != oktell.LinkConnected || !strings.HasPrefix(u.Status.Reason, "demo: built-in shift; recording stopped: ") {
+					t.Errorf("status %+v: want the demo's link kept", u.Status)
+				}
+				return
+			}
+		case <-deadline:
+			t.Fatalf("no recording error; statuses %+v", statuses)
+		}
+	}
+}
