@@ -40,6 +40,7 @@ func ServeConn(ctx context.Context, conn io.ReadWriteCloser, eng Engine) error {
 	}
 	errc := make(chan error, 2)
 	go func() {
+		defer cancel() // the shift is over (a write failed, a broken scenario): so is the connection
 		errc <- eng.Run(ctx, func(o demo.Output) bool {
 			if o.Doc == nil {
 				return true // the documents tell the client about the link
