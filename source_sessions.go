@@ -43,12 +43,20 @@ func openDemo(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.S
 	return demo.Open(ctx, sc, clock, sf.Speed), nil
 }
 
+// noScenario rejects --scenario where it would be silently ignored.
+func noScenario(sf sourceFlags) error {
+	if sf.Scenario != "" {
+		return errors.New("--scenario plays only on the demo (--source demo, or okdash sim --listen)")
+	}
+	return nil
+}
+
 func replayOptions(sf sourceFlags, clock oktell.Clock) replay.Options {
 	return replay.Options{Clock: clock, Speed: sf.Speed}
 }
 
 func openReplay(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
-	if err := checkSpeed(sf.Speed); err != nil {
+	if err := errors.Join(checkSpeed(sf.Speed), noScenario(sf)); err != nil {
 		return nil, err
 	}
 	if sf.Source == "-" {
@@ -72,6 +80,9 @@ func openReplay(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell
 }
 
 func openFollow(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
+	if err := noScenario(sf); err != nil {
+		return nil, err
+	}
 	path := strings.TrimPrefix(sf.Source, "follow:")
 	if path == "" {
 		return nil, errors.New("give a file: follow:PATH")
@@ -80,6 +91,9 @@ func openFollow(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell
 }
 
 func openBridge(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
+	if err := noScenario(sf); err != nil {
+		return nil, err
+	}
 	d, err := bridgeDialer(strings.TrimPrefix(sf.Source, "bridge:"))
 	if err != nil {
 		return nil, err
