@@ -42,8 +42,9 @@ type link struct {
 	pending map[string]chan Frame
 	err     error // why the link ended; set once
 
-	events chan Frame    // pushed frames, in arrival order
-	done   chan struct{} // closed when the reader has stopped
+	tick   <-chan time.Time // the next keepalive
+	events chan Frame       // pushed frames, in arrival order
+	done   chan struct{}    // closed when the reader has stopped
 }
 
 func newLink(c *websocket.Conn, clock oktell.Clock, timeout time.Duration, logf func(string, ...any)) *link {

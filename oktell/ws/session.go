@@ -70,7 +70,7 @@ type Session struct {
 	version  string
 	lunch    []LunchReason
 
-	replies chan Frame          // setuserstate replies, shown by the run goroutine
+	replies chan Frame        // setuserstate replies, shown by the run goroutine
 	last    []oktell.Property // the state last shown, to show a repeat once
 
 	closing   chan struct{}
@@ -244,7 +244,7 @@ func StateEvent(body map[string]any) (*oktell.Event, error) {
 	}
 	ev := &oktell.Event{
 		Type: oktell.UserStateChanged, ID: int(oktell.UserStateChanged), RawID: strconv.Itoa(int(oktell.UserStateChanged)),
-		Name: oktell.UserStateChanged.WireName(),
+		Name:  oktell.UserStateChanged.WireName(),
 		Props: []oktell.Property{ns, {Kind: oktell.Simple, Key: "redirect", Value: red, HasValue: true}},
 	}
 	for _, k := range stateKeys {
@@ -469,6 +469,8 @@ func (s *Session) afterLogin(ctx context.Context, l *link) error {
 	s.lunch = lunch
 	s.cur = l
 	s.mu.Unlock()
+	// Armed before the status goes out, so that a test seeing "connected" may move the clock.
+	l.tick = s.clock.After(s.cfg.Keepalive)
 	s.status(oktell.LinkConnected, "")
 	s.emitState(st, true)
 	return nil
@@ -539,7 +541,7 @@ func (s *Session) run(l *link) {
 
 // serve runs one link until it ends and says why.
 func (s *Session) serve(l *link) string {
-	tick := s.clock.After(s.cfg.Keepalive)
+	tick := l.tick
 	for {
 		select {
 		case f, ok := <-l.events:
@@ -579,11 +581,12 @@ func reasonText(err error) string {
 // up to BackoffMax, until a login succeeds (the link), the server refuses for good
 // (status closed, nil), or Close (nil).
 func (s *Session) reconnect() *link {
-	wait := time.Duration(0) // the first attempt at once: a restart is often quick
+	var wait time.Duration           // the first attempt at once: a restart is often quick
+	var timer <-chan time.Time = nil // armed before the status says when, so tests can act on it
 	for {
-		if wait > 0 {
+		if timer != nil {
 			select {
-			case <-s.clock.After(wait):
+			case <-timer:
 			case <-s.closing:
 				return nil
 			}
@@ -616,6 +619,7 @@ func (s *Session) reconnect() *link {
 		} else {
 			wait = min(wait*2, s.cfg.BackoffMax)
 		}
+		timer = s.clock.After(wait)
 		s.status(oktell.LinkReconnecting, fmt.Sprintf("%v; next try in %s", err, wait))
 	}
 }
