@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"log"
 	"net"
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -31,20 +34,37 @@ type fixture struct {
 	clock *clocktest.Clock
 	store *ws.MemStore
 	asked atomic.Int32 // how often the password was asked for
+	logf  func(string, ...any)
 }
 
 func newFixture(t *testing.T, users ...wssim.User) *fixture {
 	t.Helper()
 	srv := wssim.New(users)
-	srv.Logf = t.Logf
+	logf := testLog(t)
+	srv.Logf = logf
 	ts := httptest.NewServer(srv)
 	t.Cleanup(func() { srv.Drop(""); ts.Close() })
-	return &fixture{t: t, srv: srv, url: "ws://" + ts.Listener.Addr().String(), clock: clocktest.New(start), store: &ws.MemStore{}}
+	return &fixture{t: t, srv: srv, url: "ws://" + ts.Listener.Addr().String(), clock: clocktest.New(start), store: &ws.MemStore{}, logf: logf}
+}
+
+// testLog is t.Logf that goes quiet once the test ends: connection goroutines of the
+// server and the client may still log after that, and testing forbids it.
+func testLog(t *testing.T) func(string, ...any) {
+	var mu sync.Mutex
+	done := false
+	t.Cleanup(func() { mu.Lock(); done = true; mu.Unlock() })
+	return func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !done {
+			t.Logf(format, args...)
+		}
+	}
 }
 
 func (f *fixture) config(login, password string) ws.Config {
 	return ws.Config{
-		URL: f.url, Login: login, Store: f.store, Clock: f.clock, Logf: f.t.Logf,
+		URL: f.url, Login: login, Store: f.store, Clock: f.clock, Logf: f.logf,
 		Password: func() (string, error) { f.asked.Add(1); return password, nil },
 	}
 }
@@ -555,7 +575,9 @@ func TestRedirectToTLS(t *testing.T) {
 	plain := newFixture(t)
 	plain.srv.Redirect(true)
 	secure := wssim.New(nil)
-	ts := httptest.NewTLSServer(secure)
+	ts := httptest.NewUnstartedServer(secure)
+	ts.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake below is expected
+	ts.StartTLS()
 	t.Cleanup(func() { secure.Drop(""); ts.Close() })
 	_, port, _ := net.SplitHostPort(ts.Listener.Addr().String())
 	cfg := plain.config("demo", "demo")
