@@ -635,3 +635,19 @@ func equalProps(a, b []oktell.Property) bool {
 	}
 	return true
 }
+
+// Logout ends the session on the server (logout) and forgets the stored session id,
+// so that the next start asks for the password. Close it afterwards.
+func (s *Session) Logout(ctx context.Context) error {
+	s.mu.Lock()
+	l := s.cur
+	s.mu.Unlock()
+	if err := s.cfg.Store.Delete(s.cfg.URL, s.cfg.Login); err != nil {
+		return err
+	}
+	if l == nil {
+		return oktell.ErrNotConnected
+	}
+	_, err := l.call(ctx, "logout", map[string]any{"userlogin": s.cfg.Login})
+	return err
+}

@@ -618,3 +618,20 @@ func drainRequests(s *wssim.Server) {
 		}
 	}
 }
+
+func TestLogoutForgetsTheSession(t *testing.T) {
+	f := newFixture(t)
+	s := f.dial(f.config("demo", "demo"))
+	untilLink(t, s, oktell.LinkConnected)
+	if err := s.Logout(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if sid, _ := f.store.Load(f.url, "demo"); sid != "" {
+		t.Fatalf("session %q kept after logout", sid)
+	}
+	f.dial(f.config("demo", "demo"))
+	if f.asked.Load() != 2 {
+		t.Fatalf("password asked %d times, want twice", f.asked.Load())
+	}
+}
