@@ -185,6 +185,14 @@ func TestLoginAndFirstState(t *testing.T) {
 	if err != nil || sc.State != oktell.UserOff || sc.StateName != "usOff" || sc.Redirect {
 		t.Fatalf("first state %+v, %v; want usOff without redirect", sc, err)
 	}
+	// Raw is the event as an XML document, so that --record writes a replayable stream.
+	doc, err := oktell.Decode(u.Raw)
+	if err != nil || len(doc.Events) != 1 {
+		t.Fatalf("Raw %q: %v", u.Raw, err)
+	}
+	if back, err := doc.Events[0].StateChange(); err != nil || back != sc {
+		t.Fatalf("Raw decodes to %+v, %v; want %+v", back, err, sc)
+	}
 	if got := s.Capabilities(); got.Kind != "ws" || !got.SetUserState || got.SendMessage || got.ReadOnly {
 		t.Fatalf("capabilities %+v", got)
 	}
