@@ -124,6 +124,13 @@ func Dial(ctx context.Context, cfg Config) (*Session, error) {
 	}
 	s.emit(oktell.Update{Status: &oktell.Status{Link: oktell.LinkConnecting}})
 	l, err := s.connect(ctx, true)
+	var re *oktell.RefusedError
+	if errors.As(err, &re) && isTransient(re) {
+		// The server is starting: show the dashboard and keep trying, as after a drop.
+		s.status(oktell.LinkReconnecting, err.Error())
+		go s.run(nil)
+		return s, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -399,14 +406,18 @@ func (s *Session) login(ctx context.Context, l *link, first bool) error {
 	body["Password"] = h.Password
 	body["password"] = h.Lower
 	f, err := l.call(ctx, "login", body)
-	if err != nil {
+	var re *oktell.RefusedError
+	if err != nil && !(errors.As(err, &re) && isTransient(re)) {
 		return err
 	}
 	// Only the hashes are kept, in memory, so that a server restart that forgets the
-	// session needs no new prompt.
+	// session, or a server still starting, needs no new prompt.
 	s.mu.Lock()
 	s.hashes = h
 	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
 	s.saveSession(f, "")
 	return nil
 }
@@ -517,6 +528,11 @@ func sanitize(s string) string {
 func (s *Session) run(l *link) {
 	defer close(s.runDone)
 	defer close(s.updates)
+	if l == nil { // Dial found the server starting
+		if l = s.reconnect(); l == nil {
+			return
+		}
+	}
 	for {
 		reason := s.serve(l)
 		s.mu.Lock()

@@ -244,7 +244,6 @@ func TestLoginErrors(t *testing.T) {
 		{name: "unknown user", login: "nobody", pw: "demo", wantWords: []string{"Wrong login/pass combination"}},
 		{name: "desktop client", login: "demo", pw: "demo", code: 50093, msg: "User already logged in", wantCode: 50093, wantWords: []string{"User already logged in", "50093", "desktop client"}},
 		{name: "licence", login: "demo", pw: "demo", code: 50025, msg: "License limit", wantCode: 50025, wantWords: []string{"License limit", "licence limit"}},
-		{name: "starting", login: "demo", pw: "demo", msg: "Service not available", wantWords: []string{"Service not available", "still starting"}},
 		{name: "code only", login: "demo", pw: "demo", code: 12345, wantCode: 12345, wantWords: []string{"error 12345"}},
 	}
 	for _, c := range cases {
@@ -641,5 +640,28 @@ func TestLogoutForgetsTheSession(t *testing.T) {
 	f.dial(f.config("demo", "demo"))
 	if f.asked.Load() != 2 {
 		t.Fatalf("password asked %d times, want twice", f.asked.Load())
+	}
+}
+
+func TestStartWhileServerStarting(t *testing.T) {
+	f := newFixture(t)
+	f.srv.RefuseLogins(0, ws.MsgNotAvailable)
+	s := f.dial(f.config("demo", "demo"))
+	st := untilLink(t, s, oktell.LinkReconnecting)
+	if !strings.Contains(st.Reason, "Service not available") || !strings.Contains(st.Reason, "still starting") {
+		t.Fatalf("reason %q", st.Reason)
+	}
+	until(t, s, "a retry in 1s", func(u oktell.Update) bool {
+		return u.Status != nil && strings.Contains(u.Status.Reason, "next try in 1s")
+	})
+	if err := s.SetUserState(context.Background(), oktell.UserReady, false); !errors.Is(err, oktell.ErrNotConnected) {
+		t.Fatalf("while not connected: %v, want ErrNotConnected", err)
+	}
+	f.srv.RefuseLogins(0, "")
+	f.clock.Advance(time.Second)
+	untilLink(t, s, oktell.LinkConnected)
+	untilState(t, s, oktell.UserOff, false)
+	if f.asked.Load() != 1 {
+		t.Fatalf("password asked %d times, want once", f.asked.Load())
 	}
 }
