@@ -39,7 +39,7 @@ type link struct {
 	cancel context.CancelFunc
 
 	mu      sync.Mutex
-	pending map[string]chan Frame
+	pending map[string]pendingReq
 	err     error // why the link ended; set once
 
 	tick   <-chan time.Time // the next keepalive
@@ -51,7 +51,7 @@ func newLink(c *websocket.Conn, clock oktell.Clock, timeout time.Duration, logf 
 	ctx, cancel := context.WithCancel(context.Background())
 	l := &link{
 		c: c, clock: clock, timeout: timeout, logf: logf, ctx: ctx, cancel: cancel,
-		pending: map[string]chan Frame{},
+		pending: map[string]pendingReq{},
 		events:  make(chan Frame, 256),
 		done:    make(chan struct{}),
 	}
@@ -60,6 +60,14 @@ func newLink(c *websocket.Conn, clock oktell.Clock, timeout time.Duration, logf 
 	go l.read()
 	return l
 }
+
+type pendingReq struct {
+	ch     chan Frame
+	method string
+}
+
+// statesInReplies are the methods whose successful reply carries the new user state.
+func statesInReplies(method string) bool { return method == "setuserstate" }
 
 // read runs until the connection ends. A frame that cannot be read is reported and
 // skipped: the frames around it still count.
@@ -99,14 +107,20 @@ func (l *link) read() {
 		}
 		if qid := f.QID(); qid != "" {
 			l.mu.Lock()
-			ch, ok := l.pending[qid]
+			p, ok := l.pending[qid]
 			delete(l.pending, qid)
 			l.mu.Unlock()
 			if ok {
-				ch <- f
-				continue
+				p.ch <- f
+				if statesInReplies(p.method) && f.OK() && f.Body["userstateid"] != nil {
+					// The new state goes on with the pushed events, in wire order, so
+					// that a push of a later change is never overtaken by this reply.
+					f.Name = "userstatechanged"
+				} else {
+					continue
+				}
 			}
-			if !isEventName(f.Name) {
+			if !ok && !isEventName(f.Name) {
 				// A reply after its request gave up: the caller was told it timed out.
 				l.logf("ws: dropped a late or unknown reply %q (qid %s)", f.Name, qid)
 				continue
@@ -141,10 +155,10 @@ func (l *link) fail(err error) {
 		l.err = err
 	}
 	pend := l.pending
-	l.pending = map[string]chan Frame{}
+	l.pending = map[string]pendingReq{}
 	l.mu.Unlock()
-	for _, ch := range pend {
-		close(ch)
+	for _, p := range pend {
+		close(p.ch)
 	}
 	l.cancel()
 }
@@ -181,7 +195,7 @@ func (l *link) request(ctx context.Context, name string, body map[string]any) (F
 		l.mu.Unlock()
 		return Frame{}, fmt.Errorf("%s: %w: %v", name, oktell.ErrNotConnected, err)
 	}
-	l.pending[qid] = ch
+	l.pending[qid] = pendingReq{ch: ch, method: name}
 	l.mu.Unlock()
 	// The timer starts before the frame leaves, so a test that sees the request on the
 	// server knows the client is already waiting on the clock.

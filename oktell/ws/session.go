@@ -118,7 +118,6 @@ func Dial(ctx context.Context, cfg Config) (*Session, error) {
 	s := &Session{
 		cfg: cfg, clock: cfg.Clock, url: cfg.URL,
 		updates: make(chan oktell.Update, 256),
-		replies: make(chan Frame, 16),
 		closing: make(chan struct{}),
 		runDone: make(chan struct{}),
 	}
@@ -182,18 +181,9 @@ func (s *Session) SetUserStateReason(ctx context.Context, state oktell.UserState
 	if state == oktell.UserLunch && reasonID != "" {
 		body["lunchreasonid"] = reasonID
 	}
-	f, err := l.call(ctx, "setuserstate", body)
-	if err != nil {
-		return err
-	}
-	if _, ok := f.Body["userstateid"]; ok {
-		// Only the run goroutine sends on Updates, so that Close can close it safely.
-		select {
-		case s.replies <- f:
-		default:
-		}
-	}
-	return nil
+	// The new state in the reply reaches Updates through the link's reader, in wire order.
+	_, err := l.call(ctx, "setuserstate", body)
+	return err
 }
 
 // Close implements oktell.Session: it ends the link and closes Updates. The server
@@ -570,8 +560,6 @@ func (s *Session) serve(l *link) string {
 			} else {
 				s.cfg.Logf("ws: ignored event %q", f.Name)
 			}
-		case f := <-s.replies:
-			s.emitState(f, false)
 		case <-tick:
 			tick = s.clock.After(s.cfg.Keepalive)
 			go func() {

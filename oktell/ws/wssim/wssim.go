@@ -127,6 +127,11 @@ type state struct {
 type Server struct {
 	Logf func(format string, args ...any)
 
+	// stateMu orders state changes with what goes on the wire: a reply or a push
+	// carrying a state is written before the next change is made, as a real server's
+	// single event queue would, so a client never sees an older state after a newer one.
+	stateMu sync.Mutex
+
 	mu        sync.Mutex
 	users     map[string]User
 	states    map[string]*state
@@ -251,6 +256,8 @@ func (s *Server) Conns(login string) int {
 // SetState changes a user's state from the server side (an administrator, a call
 // that went unanswered) and pushes it to every connection of that user.
 func (s *Server) SetState(login string, st oktell.UserState, redirect bool) error {
+	s.stateMu.Lock()
+	defer s.stateMu.Unlock()
 	s.mu.Lock()
 	cur, ok := s.states[login]
 	if !ok {
@@ -532,12 +539,16 @@ func (c *conn) handle(f ws.Frame) {
 		}
 		reply(ok(qid, map[string]any{"items": items}))
 	case "getuserstate":
+		s.stateMu.Lock()
+		defer s.stateMu.Unlock()
 		s.mu.Lock()
 		b := stateBody(st)
 		s.mu.Unlock()
 		b["qid"], b["result"] = qid, 1
 		reply(b)
 	case "setuserstate":
+		s.stateMu.Lock()
+		defer s.stateMu.Unlock()
 		m, changed := c.setState(u, st, f)
 		m["qid"] = qid
 		reply(m)
