@@ -274,6 +274,32 @@ func (s *Session) emitState(f Frame, fresh bool) {
 // connect dials, opens, logs in and runs the post-login sequence. first says this is
 // Dial's own attempt, the only one that may ask for the password interactively.
 func (s *Session) connect(ctx context.Context, first bool) (*link, error) {
+	if first && s.knownHashes() == nil && !s.hasStoredSession() && s.cfg.Password != nil {
+		// Ask before connecting: a server may drop a connection left idle while the
+		// operator types.
+		if err := s.askPassword(); err != nil {
+			return nil, err
+		}
+	}
+	l, err := s.dialLogin(ctx)
+	if errors.Is(err, errNeedPassword) && s.cfg.Password != nil && (first || s.cfg.PasswordReusable) {
+		if err := s.askPassword(); err != nil {
+			return nil, err
+		}
+		l, err = s.dialLogin(ctx)
+	}
+	if errors.Is(err, errNeedPassword) {
+		if first {
+			return nil, errors.New("a password is needed and none was given")
+		}
+		return nil, &oktell.RefusedError{Reason: MsgSessionNotExist + ": " + explain(0, MsgSessionNotExist) + "; start okdash again to enter it"}
+	}
+	return l, err
+}
+
+// dialLogin opens a link (following a websocketredirect), logs in and runs the
+// post-login sequence.
+func (s *Session) dialLogin(ctx context.Context) (*link, error) {
 	l, err := s.open(ctx, s.url)
 	if errors.Is(err, errRedirect) {
 		s.url = redirectURL(s.url, s.cfg.RedirectPort)
@@ -283,7 +309,7 @@ func (s *Session) connect(ctx context.Context, first bool) (*link, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.login(ctx, l, first); err != nil {
+	if err := s.login(ctx, l); err != nil {
 		l.close(err)
 		return nil, err
 	}
@@ -292,6 +318,36 @@ func (s *Session) connect(ctx context.Context, first bool) (*link, error) {
 		return nil, err
 	}
 	return l, nil
+}
+
+// errNeedPassword: the saved session did not work and no password is at hand.
+var errNeedPassword = errors.New("the password is needed")
+
+func (s *Session) knownHashes() *Hashes {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hashes
+}
+
+func (s *Session) hasStoredSession() bool {
+	sid, _ := s.cfg.Store.Load(s.cfg.URL, s.cfg.Login)
+	return sid != ""
+}
+
+// askPassword gets the password and keeps only its hashes.
+func (s *Session) askPassword() error {
+	pw, err := s.cfg.Password()
+	if err != nil {
+		return fmt.Errorf("password: %w", err)
+	}
+	h, err := HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.hashes = &h
+	s.mu.Unlock()
+	return nil
 }
 
 func redirectURL(raw string, port int) string {
@@ -349,7 +405,9 @@ func clockTimeout(ctx context.Context, clock oktell.Clock, d time.Duration) (con
 	return ctx, cancel
 }
 
-func (s *Session) login(ctx context.Context, l *link, first bool) error {
+// login logs in with the saved session id when there is one, else (or when the
+// server no longer knows it) with the password hashes at hand, else errNeedPassword.
+func (s *Session) login(ctx context.Context, l *link) error {
 	base := func() map[string]any {
 		return map[string]any{"userlogin": s.cfg.Login, "showid": 1, "usewebrtc": false}
 	}
@@ -375,36 +433,22 @@ func (s *Session) login(ctx context.Context, l *link, first bool) error {
 			s.cfg.Logf("ws: forget saved session: %v", err)
 		}
 	}
-	s.mu.Lock()
-	h := s.hashes
-	s.mu.Unlock()
+	// Only the hashes are kept, in memory, so that a server restart that forgets the
+	// session, or a server still starting, needs no new prompt.
+	h := s.knownHashes()
 	if h == nil {
-		if s.cfg.Password == nil || !(first || s.cfg.PasswordReusable) {
-			return &oktell.RefusedError{Reason: MsgSessionNotExist + ": " + explain(0, MsgSessionNotExist) + "; start okdash again to enter it"}
-		}
-		pw, err := s.cfg.Password()
-		if err != nil {
-			return fmt.Errorf("password: %w", err)
-		}
-		hs, err := HashPassword(pw)
-		if err != nil {
-			return err
-		}
-		h = &hs
+		return errNeedPassword
 	}
 	body := base()
 	body["Password"] = h.Password
 	body["password"] = h.Lower
 	f, err := l.call(ctx, "login", body)
 	var re *oktell.RefusedError
-	if err != nil && !(errors.As(err, &re) && isTransient(re)) {
-		return err
+	if errors.As(err, &re) && strings.Contains(strings.ToLower(re.Reason), "wrong login") {
+		s.mu.Lock()
+		s.hashes = nil // a password file may hold a new one next time
+		s.mu.Unlock()
 	}
-	// Only the hashes are kept, in memory, so that a server restart that forgets the
-	// session, or a server still starting, needs no new prompt.
-	s.mu.Lock()
-	s.hashes = h
-	s.mu.Unlock()
 	if err != nil {
 		return err
 	}

@@ -168,7 +168,15 @@ func (f *fixture) request(name string) wssim.Request {
 
 func TestLoginAndFirstState(t *testing.T) {
 	f := newFixture(t)
-	s := f.dial(f.config("demo", "demo"))
+	cfg := f.config("demo", "demo")
+	cfg.Password = func() (string, error) {
+		// Asked before connecting: a connection left idle while the operator types may be dropped.
+		if n := f.srv.Conns(""); n != 0 {
+			t.Errorf("password asked with %d connection(s) open", n)
+		}
+		return "demo", nil
+	}
+	s := f.dial(cfg)
 
 	if u := next(t, s); u.Status == nil || u.Status.Link != oktell.LinkConnecting {
 		t.Fatalf("first update: %s, want status connecting", describe(u))
