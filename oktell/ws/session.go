@@ -157,6 +157,13 @@ func (s *Session) LunchReasons() []LunchReason {
 	return append([]LunchReason(nil), s.lunch...)
 }
 
+// ServerVersion is the build the server reported at the last login ("2.12.1.150416").
+func (s *Session) ServerVersion() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.version
+}
+
 // SetUserState implements oktell.Session: a break takes the first break reason.
 func (s *Session) SetUserState(ctx context.Context, state oktell.UserState, redirect bool) error {
 	return s.SetUserStateReason(ctx, state, redirect, "")

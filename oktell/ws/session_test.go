@@ -232,6 +232,9 @@ func TestLoginAndFirstState(t *testing.T) {
 	if sid, _ := f.store.Load(f.url, "demo"); sid == "" {
 		t.Fatal("no session id stored after login")
 	}
+	if v := s.ServerVersion(); v != "2.12.1.150416" {
+		t.Fatalf("server version %q", v)
+	}
 	if len(s.LunchReasons()) != len(wssim.LunchTypes) {
 		t.Fatalf("lunch reasons %v", s.LunchReasons())
 	}
