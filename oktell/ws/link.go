@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"time"
@@ -138,14 +139,22 @@ func (l *link) read() {
 // even if a server adds a qid to it.
 func isEventName(name string) bool { return strings.EqualFold(name, "userstatechanged") }
 
+// closeReason says in an operator's words why the connection ended; the library's
+// error stays attached for the diagnostics.
 func closeReason(err error) error {
-	switch websocket.CloseStatus(err) {
-	case websocket.StatusNormalClosure:
+	var ce websocket.CloseError
+	switch {
+	case errors.As(err, &ce) && ce.Code == websocket.StatusNormalClosure:
 		return errors.New("the server closed the connection")
-	case -1:
-		return err
+	case errors.As(err, &ce):
+		if ce.Reason != "" {
+			return fmt.Errorf("the server closed the connection (%d %s)", int(ce.Code), sanitize(ce.Reason))
+		}
+		return fmt.Errorf("the server closed the connection (%d)", int(ce.Code))
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.New("the connection was cut")
 	}
-	return fmt.Errorf("the server closed the connection: %w", err)
+	return fmt.Errorf("the connection failed: %w", err)
 }
 
 // fail ends the link with err (the first reason wins) and fails every pending request.

@@ -426,8 +426,8 @@ func TestDropThenReconnectWithSessionID(t *testing.T) {
 		return u.Event != nil && u.Event.Type == oktell.ConnectionLost
 	})
 	st := untilLink(t, s, oktell.LinkReconnecting)
-	if st.Reason == "" {
-		t.Fatal("reconnecting without a reason")
+	if st.Reason != "the connection was cut" {
+		t.Fatalf("reconnecting because %q", st.Reason)
 	}
 	untilLink(t, s, oktell.LinkConnected)
 	untilState(t, s, oktell.UserReady, false) // a fresh state, though unchanged
