@@ -322,3 +322,50 @@ func TestStateDir(t *testing.T) {
 		t.Fatalf("default: %s", d)
 	}
 }
+
+// The state in a setuserstate reply joins the pushed events in wire order, so that a
+// push of a later change that follows it on the wire is also shown after it.
+func TestReplyStateKeepsWireOrder(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{"json"}})
+		if err != nil {
+			return
+		}
+		defer c.CloseNow()
+		_, b, err := c.Read(r.Context())
+		if err != nil {
+			return
+		}
+		f, _ := DecodeFrame(b)
+		reply, _ := EncodeFrame("setuserstate", map[string]any{"qid": f.QID(), "result": 1, "userstateid": 1})
+		push, _ := EncodeFrame("userstatechanged", map[string]any{"userstateid": 2})
+		refused, _ := EncodeFrame("setuserstate", map[string]any{"qid": "unknown", "result": 1, "userstateid": 3})
+		c.Write(r.Context(), websocket.MessageText, reply)
+		c.Write(r.Context(), websocket.MessageText, push)
+		sentinel, _ := EncodeFrame("userstatechanged", map[string]any{"userstateid": 5})
+		c.Write(r.Context(), websocket.MessageText, refused) // a late reply: not a state
+		c.Write(r.Context(), websocket.MessageText, sentinel)
+		c.Read(r.Context())
+	}))
+	defer ts.Close()
+	c, _, err := websocket.Dial(context.Background(), "ws://"+ts.Listener.Addr().String(), &websocket.DialOptions{Subprotocols: []string{"json"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := newLink(c, clocktest.New(time.Unix(0, 0)), time.Minute, func(string, ...any) {})
+	defer l.close(errors.New("test over"))
+	if _, err := l.call(context.Background(), "setuserstate", map[string]any{"userstateid": 1}); err != nil {
+		t.Fatal(err)
+	}
+	// 3 (the late reply) must not come between 2 and 5.
+	for _, want := range []int64{1, 2, 5} {
+		select {
+		case f := <-l.events:
+			if n, _ := f.Int("userstateid"); n != want || f.Name != "userstatechanged" {
+				t.Fatalf("event %s %v, want state %d", f.Name, f.Body, want)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no state %d", want)
+		}
+	}
+}
