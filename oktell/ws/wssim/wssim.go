@@ -125,6 +125,7 @@ type state struct {
 
 // Server is the fake Oktell server. Its zero value is not usable; call New.
 type Server struct {
+	// Logf reports connections and bad frames; set it before the server serves.
 	Logf func(format string, args ...any)
 
 	// stateMu orders state changes with what goes on the wire: a reply or a push
