@@ -1,0 +1,298 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/stretchr/testify/require"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/okdash/okdash/oktell"
+)
+
+// lockedBuffer is a log sink safe for the server's goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+func TestCheckServeFlags(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		svf  serveFlags
+		sf   sourceFlags
+		err  string
+	}{
+		{"keys", serveFlags{AuthorizedKeys: "k"}, sourceFlags{Source: "demo"}, ""},
+		{"open demo", serveFlags{DemoOpen: true}, sourceFlags{Source: "demo"}, ""},
+		{"nothing", serveFlags{}, sourceFlags{Source: "demo"}, "give --authorized-keys FILE"},
+		{"open and keys", serveFlags{DemoOpen: true, AuthorizedKeys: "k"}, sourceFlags{}, "does not go with --authorized-keys"},
+		{"open real source", serveFlags{DemoOpen: true}, sourceFlags{Source: "bridge:tcp://h:1"}, "serves only the demo"},
+		{"stdin", serveFlags{AuthorizedKeys: "k"}, sourceFlags{Source: "-"}, "standard input"},
+		{"record", serveFlags{AuthorizedKeys: "k"}, sourceFlags{Source: "demo", Record: "x"}, "--record"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := checkServeFlags(tc.svf, tc.sf)
+			if tc.err == "" {
+				require.NoError(t, err)
+			} else {
+				require.ErrorContains(t, err, tc.err)
+			}
+		})
+	}
+}
+
+func TestServeUsageErrors(t *testing.T) {
+	var out, errb bytes.Buffer
+	require.Equal(t, 2, run([]string{"serve"}, stdio{in: strings.NewReader(""), out: &out, err: &errb}))
+	require.Contains(t, errb.String(), "give --authorized-keys FILE")
+	errb.Reset()
+	require.Equal(t, 2, run([]string{"serve", "--demo-open", "--source", "file:x"}, stdio{in: strings.NewReader(""), out: &out, err: &errb}))
+	require.Contains(t, errb.String(), "serves only the demo")
+}
+
+func TestApplyKeyOptions(t *testing.T) {
+	sf := sourceFlags{Source: "demo", Speed: 1}
+	uf := uiFlags{}
+	s, u, err := applyKeyOptions(sf, uf, map[string]string{
+		"source": "ws://10.0.0.5:4066", "login": "ivanov", "password-file": "/etc/okdash/ivanov",
+		"speed": "2", "lang": "ru", "icons": "ascii", "no-color": "true",
+	})
+	require.NoError(t, err)
+	require.Equal(t, sourceFlags{Source: "ws://10.0.0.5:4066", Login: "ivanov", PasswordFile: "/etc/okdash/ivanov", Speed: 2}, s)
+	require.Equal(t, uiFlags{Lang: "ru", Icons: "ascii", NoColor: true}, u)
+	require.Equal(t, "demo", sf.Source, "the server's defaults are untouched")
+	for _, bad := range []map[string]string{{"speed": "fast"}, {"speed": "-1"}, {"no-color": "perhaps"}, {"source": "-"}} {
+		_, _, err := applyKeyOptions(sf, uf, bad)
+		require.Error(t, err, "%v", bad)
+	}
+}
+
+// nullSession is an Oktell session with nothing to say.
+type nullSession struct {
+	kind    string
+	updates chan oktell.Update
+	once    sync.Once
+}
+
+func newNullSession(kind string) *nullSession {
+	return &nullSession{kind: kind, updates: make(chan oktell.Update)}
+}
+
+func (s *nullSession) Updates() <-chan oktell.Update { return s.updates }
+func (s *nullSession) Capabilities() oktell.Capabilities {
+	return oktell.Capabilities{Kind: s.kind}
+}
+func (s *nullSession) SetUserState(context.Context, oktell.UserState, bool) error {
+	return oktell.ErrUnsupported
+}
+func (s *nullSession) SendMessage(context.Context, string, string) error { return oktell.ErrUnsupported }
+func (s *nullSession) Close() error {
+	s.once.Do(func() { close(s.updates) })
+	return nil
+}
+
+// sourceModel shows which source its session came from.
+type sourceModel struct{ source, lang string }
+
+func (m sourceModel) Init() tea.Cmd { return nil }
+func (m sourceModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if k, ok := msg.(tea.KeyMsg); ok && k.String() == "q" {
+		return m, tea.Quit
+	}
+	return m, nil
+}
+func (m sourceModel) View() string { return "source=" + m.source + " lang=" + m.lang }
+
+func writeClientKey(t *testing.T, dir, name string) (gossh.Signer, string) {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	signer, err := gossh.NewSignerFromKey(priv)
+	require.NoError(t, err)
+	block, err := gossh.MarshalPrivateKey(priv, name)
+	require.NoError(t, err)
+	path := filepath.Join(dir, name)
+	require.NoError(t, os.WriteFile(path, pem.EncodeToMemory(block), 0o600))
+	return signer, path
+}
+
+func pubLine(s gossh.Signer) string {
+	return strings.TrimSpace(string(gossh.MarshalAuthorizedKey(s.PublicKey())))
+}
+
+// startServe runs newServe on 127.0.0.1:0 and returns its address.
+func startServe(t *testing.T, svf serveFlags, sf sourceFlags, open openFunc, build modelFunc) (string, *lockedBuffer, *serveServer) {
+	t.Helper()
+	logs := &lockedBuffer{}
+	srv, err := newServe(svf, sf, uiFlags{}, oktell.RealClock{}, slog.New(slog.NewTextHandler(logs, nil)), open, build)
+	require.NoError(t, err)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(l) }()
+	t.Cleanup(func() {
+		srv.Close()
+		require.NoError(t, <-served)
+	})
+	return l.Addr().String(), logs, srv
+}
+
+func TestServeMappingChoosesSource(t *testing.T) {
+	dir := t.TempDir()
+	bridgeKey, _ := writeClientKey(t, dir, "bridge_key")
+	demoKey, _ := writeClientKey(t, dir, "demo_key")
+	keys := filepath.Join(dir, "authorized_keys")
+	require.NoError(t, os.WriteFile(keys, []byte(
+		`okdash-source="bridge:tcp://10.1.2.3:7766",okdash-lang=ru `+pubLine(bridgeKey)+" petrova@room\n"+
+			pubLine(demoKey)+" trainee@room\n"), 0o600))
+
+	var mu sync.Mutex
+	var opened []sourceFlags
+	open := func(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
+		mu.Lock()
+		opened = append(opened, sf)
+		mu.Unlock()
+		return newNullSession(sf.Source), nil
+	}
+	build := func(sess oktell.Session, r *lipgloss.Renderer, uf uiFlags, env func(string) string, clock oktell.Clock) (tea.Model, error) {
+		return sourceModel{source: sess.Capabilities().Kind, lang: uf.Lang}, nil
+	}
+	addr, logs, _ := startServe(t, serveFlags{AuthorizedKeys: keys, HostKey: filepath.Join(dir, "host")}, sourceFlags{Source: "demo", Speed: 1}, open, build)
+
+	require.Contains(t, runClient(t, addr, bridgeKey), "source=bridge:tcp://10.1.2.3:7766 lang=ru")
+	require.Contains(t, runClient(t, addr, demoKey), "source=demo lang=")
+	mu.Lock()
+	require.Len(t, opened, 2)
+	require.Equal(t, "bridge:tcp://10.1.2.3:7766", opened[0].Source)
+	require.Equal(t, "demo", opened[1].Source)
+	mu.Unlock()
+	require.Eventually(t, func() bool { return strings.Count(logs.String(), "session end") == 2 }, 10*time.Second, 10*time.Millisecond)
+	require.Contains(t, logs.String(), `source=bridge:tcp://10.1.2.3:7766`)
+	require.Contains(t, logs.String(), `key_comment=petrova@room`)
+}
+
+// runClient opens a dashboard session with key, waits for its first frame, quits it
+// with q and returns what it showed.
+func runClient(t *testing.T, addr string, key gossh.Signer) string {
+	t.Helper()
+	c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "op", Auth: []gossh.AuthMethod{gossh.PublicKeys(key)},
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second})
+	require.NoError(t, err)
+	defer c.Close()
+	sess, err := c.NewSession()
+	require.NoError(t, err)
+	out, err := sess.StdoutPipe()
+	require.NoError(t, err)
+	in, err := sess.StdinPipe()
+	require.NoError(t, err)
+	require.NoError(t, sess.RequestPty("xterm", 24, 80, gossh.TerminalModes{}))
+	require.NoError(t, sess.Shell())
+	var got bytes.Buffer
+	buf := make([]byte, 4096)
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(got.String(), "source=") || !strings.Contains(got.String(), "lang=") {
+		require.True(t, time.Now().Before(deadline), "no dashboard; got %q", got.String())
+		n, err := out.Read(buf)
+		got.Write(buf[:n])
+		require.NoError(t, err)
+	}
+	_, err = in.Write([]byte("q"))
+	require.NoError(t, err)
+	io.Copy(&got, out) //nolint:errcheck
+	require.NoError(t, sess.Wait())
+	return got.String()
+}
+
+// needTool finds an external tool: skip without it, but fail on CI, which has it.
+func needTool(t *testing.T, name string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is not installed, and CI=true needs it", name)
+		}
+		t.Skipf("%s is not installed (set CI=true to make this a failure)", name)
+	}
+	return path
+}
+
+// TestServeWithOpenSSHInTmux connects the real OpenSSH client, in a real 80x24
+// terminal (tmux), to the real dashboard on the demo, and quits it with q.
+func TestServeWithOpenSSHInTmux(t *testing.T) {
+	tmux := needTool(t, "tmux")
+	ssh := needTool(t, "ssh")
+	dir := t.TempDir()
+	key, keyPath := writeClientKey(t, dir, "id_ed25519")
+	keys := filepath.Join(dir, "authorized_keys")
+	require.NoError(t, os.WriteFile(keys, []byte(pubLine(key)+" trainee@tmux\n"), 0o600))
+	addr, logs, srv := startServe(t, serveFlags{AuthorizedKeys: keys, HostKey: filepath.Join(dir, "host"), ShutdownAfter: time.Second},
+		sourceFlags{Source: "demo", Speed: 1, Timeout: 20 * time.Second}, openSession, newModel)
+	_, port, err := net.SplitHostPort(addr)
+	require.NoError(t, err)
+
+	sock := filepath.Join(dir, "tmux.sock")
+	tm := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command(tmux, append([]string{"-S", sock, "-f", "/dev/null"}, args...)...).CombinedOutput()
+		require.NoError(t, err, "tmux %v: %s", args, out)
+		return string(out)
+	}
+	sshCmd := fmt.Sprintf("%s -F /dev/null -p %s -i %s -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o SetEnv=LANG=en_US.UTF-8 trainee@127.0.0.1; sleep 30",
+		ssh, port, keyPath)
+	tm("new-session", "-d", "-x", "80", "-y", "24", "-s", "okdash", sshCmd)
+	t.Cleanup(func() { exec.Command(tmux, "-S", sock, "kill-server").Run() }) //nolint:errcheck
+
+	screen := func() string { return tm("capture-pane", "-p", "-t", "okdash") }
+	waitScreen := func(want string) string {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			s := screen()
+			if strings.Contains(s, want) {
+				return s
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("no %q in the terminal after 20s; screen:\n%s\nserver log:\n%s", want, s, logs.String())
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	waitScreen("okdash")
+	require.Eventually(t, func() bool { return srv.Sessions() == 1 }, 10*time.Second, 50*time.Millisecond)
+	require.Contains(t, logs.String(), "term=")
+	require.Contains(t, logs.String(), "size=80x24")
+
+	tm("send-keys", "-t", "okdash", "q")
+	require.Eventually(t, func() bool { return strings.Contains(logs.String(), `reason="quit by the user"`) }, 20*time.Second, 50*time.Millisecond,
+		"server log:\n%s", logs.String())
+	require.Contains(t, logs.String(), "key="+gossh.FingerprintSHA256(key.PublicKey()))
+}
