@@ -114,7 +114,9 @@ func (s *nullSession) Capabilities() oktell.Capabilities {
 func (s *nullSession) SetUserState(context.Context, oktell.UserState, bool) error {
 	return oktell.ErrUnsupported
 }
-func (s *nullSession) SendMessage(context.Context, string, string) error { return oktell.ErrUnsupported }
+func (s *nullSession) SendMessage(context.Context, string, string) error {
+	return oktell.ErrUnsupported
+}
 func (s *nullSession) Close() error {
 	s.once.Do(func() { close(s.updates) })
 	return nil
