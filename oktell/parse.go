@@ -22,7 +22,11 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b 
 // Decode reads one whole document from b: UTF-16LE/BE or UTF-8, BOM or not, declaration or
 // not, whatever encoding it declares. The error is an *Error naming the byte offset in b
 // and what is wrong.
-func Decode(b []byte) (*Document, error) {
+func Decode(b []byte) (*Document, error) { return decodeAt(b, 0) }
+
+// decodeAt decodes b, which sits at offset base of a larger input: every offset in an
+// error, its message included, is one in that input.
+func decodeAt(b []byte, base int64) (*Document, error) {
 	enc, bom := DetectEncoding(b)
 	body := b[bom:]
 	var text []byte
@@ -38,9 +42,9 @@ func Decode(b []byte) (*Document, error) {
 		*pooled = text
 		if bad >= 0 {
 			if bad == len(body)&^1 {
-				return nil, &Error{Kind: Truncated, Offset: int64(bom + bad), Msg: fmt.Sprintf("%s document ends in the middle of a code unit (odd length)", enc)}
+				return nil, &Error{Kind: Truncated, Offset: base + int64(bom+bad), Msg: fmt.Sprintf("%s document ends in the middle of a code unit (odd length)", enc)}
 			}
-			return nil, &Error{Kind: Malformed, Offset: int64(bom + bad), Msg: fmt.Sprintf("invalid %s: not an XML character (a control character or a lone surrogate)", enc)}
+			return nil, &Error{Kind: Malformed, Offset: base + int64(bom+bad), Msg: fmt.Sprintf("invalid %s: not an XML character (a control character or a lone surrogate)", enc)}
 		}
 		le := enc == UTF16LE
 		off = func(i int) int64 { return int64(bom) + utf16Len(text[:min(i, len(text))], le) }
@@ -48,18 +52,22 @@ func Decode(b []byte) (*Document, error) {
 		text = body
 		off = func(i int) int64 { return int64(bom + i) }
 		if cs, err := charsetFor(declaredEncoding(body)); err != nil {
-			return nil, &Error{Kind: Malformed, Offset: int64(bom), Msg: err.Error()}
+			return nil, &Error{Kind: Malformed, Offset: base + int64(bom), Msg: err.Error()}
 		} else if cs != nil {
 			dec, err := cs.NewDecoder().Bytes(body)
 			if err != nil {
-				return nil, &Error{Kind: Malformed, Offset: int64(bom), Msg: fmt.Sprintf("cannot read the declared encoding %q: %v", declaredEncoding(body), err)}
+				return nil, &Error{Kind: Malformed, Offset: base + int64(bom), Msg: fmt.Sprintf("cannot read the declared encoding %q: %v", declaredEncoding(body), err)}
 			}
 			text = dec
 			off = func(i int) int64 { return int64(bom) + charsetLen(cs, text[:min(i, len(text))]) }
 		}
 		if bad := checkUTF8(text); bad >= 0 {
-			return nil, &Error{Kind: Malformed, Offset: off(bad), Msg: "invalid UTF-8 or a character XML does not allow (a control character)"}
+			return nil, &Error{Kind: Malformed, Offset: base + off(bad), Msg: "invalid UTF-8 or a character XML does not allow (a control character)"}
 		}
+	}
+	if base != 0 {
+		inner := off
+		off = func(i int) int64 { return base + inner(i) }
 	}
 	p := parser{s: string(text), off: off}
 	d, err := p.document()

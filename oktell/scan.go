@@ -438,9 +438,9 @@ func (s *Scanner) inDoc() (Item, bool, error) {
 		if f.p.close {
 			raw := s.buf[s.docStart:f.end]
 			it := Item{Offset: off, Raw: raw, Encoding: s.docEnc, Gap: s.pendingGap, Lead: s.pendingLead}
-			d, err := Decode(raw)
+			d, err := decodeAt(raw, off)
 			if err != nil {
-				it.Err = rebase(err, off)
+				it.Err = err
 			} else {
 				it.Doc = d
 			}
@@ -536,17 +536,6 @@ func (s *Scanner) skip() (bool, error) {
 		s.pos = max(s.pos, min(s.scan, s.end-lookaround))
 		s.fill()
 	}
-}
-
-// rebase moves a decode error's offset from the document to the input.
-func rebase(err error, off int64) error {
-	var e *Error
-	if errors.As(err, &e) {
-		c := *e
-		c.Offset += off
-		return &c
-	}
-	return err
 }
 
 // gapReader watches the bytes between documents: it keeps their count, the tail of

@@ -231,9 +231,11 @@ func TestSeedFilesUpToDate(t *testing.T) {
 // readSeed returns the bytes of one seed file.
 func readSeed(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(seedDir, name))
+	b, err := readSeedErr(name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return b
 }
+
+func readSeedErr(name string) ([]byte, error) { return os.ReadFile(filepath.Join(seedDir, name)) }
