@@ -8,20 +8,27 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/theme"
 	"github.com/okdash/okdash/ui"
 )
 
 // uiFlags are the flags of the dashboard's look; shared by the dashboard and serve.
 type uiFlags struct {
-	Lang    string
-	Icons   string
-	NoColor bool
-	Bell    bool
+	Lang           string
+	Icons          string
+	NoColor        bool
+	Bell           bool
+	Theme          string // auto, dark or light
+	MaxMessages    int
+	MaxHistory     int
+	ConfirmTimeout time.Duration
+	ToastTTL       time.Duration
 }
 
 func (f *uiFlags) register(fs *flag.FlagSet) {
@@ -29,12 +36,58 @@ func (f *uiFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.Icons, "icons", "", "icon set: unicode or ascii (default: ascii on TERM=linux and TERM=dumb)")
 	fs.BoolVar(&f.NoColor, "no-color", false, "no colour (also when NO_COLOR is set)")
 	fs.BoolVar(&f.Bell, "bell", false, "ring the terminal bell on new messages and incoming-call notifications")
+	fs.StringVar(&f.Theme, "theme", "auto", "colours for a dark or light terminal background: auto, dark or light")
+	fs.IntVar(&f.MaxMessages, "max-messages", ui.DefaultMaxMessages, "messages kept in the messenger; older ones are dropped")
+	fs.IntVar(&f.MaxHistory, "max-history", ui.DefaultMaxHistory, "notifications kept in the history; older ones are dropped")
+	fs.DurationVar(&f.ConfirmTimeout, "confirm-timeout", ui.DefaultConfirmTimeout, "how long a state change may wait for the server to confirm it")
+	fs.DurationVar(&f.ToastTTL, "toast-time", ui.DefaultToastTTL, "how long a self-hiding notification stays on screen")
+}
+
+// uiOptions turns the flags and the terminal's environment into the dashboard's options.
+func uiOptions(sess oktell.Session, r *lipgloss.Renderer, uf uiFlags, env func(string) string, clock oktell.Clock) (ui.Options, error) {
+	if env == nil {
+		env = func(string) string { return "" }
+	}
+	lang, err := ui.ResolveLang(uf.Lang, env)
+	if err != nil {
+		return ui.Options{}, err
+	}
+	term := env("TERM")
+	if _, err := theme.Icons(uf.Icons, term); err != nil {
+		return ui.Options{}, err
+	}
+	var light bool
+	switch uf.Theme {
+	case "", "auto":
+		light = r != nil && !r.HasDarkBackground()
+	case "dark":
+	case "light":
+		light = true
+	default:
+		return ui.Options{}, fmt.Errorf("--theme %q: want auto, dark or light", uf.Theme)
+	}
+	if uf.MaxMessages < 1 || uf.MaxHistory < 1 {
+		return ui.Options{}, fmt.Errorf("--max-messages and --max-history must be at least 1")
+	}
+	o := ui.Options{
+		Session: sess, Renderer: r, Clock: clock, Lang: lang, Icons: uf.Icons, Term: term, Light: light,
+		NoColor: uf.NoColor || env("NO_COLOR") != "", Bell: uf.Bell,
+		MaxMessages: uf.MaxMessages, MaxHistory: uf.MaxHistory, ConfirmTimeout: uf.ConfirmTimeout, ToastTTL: uf.ToastTTL,
+	}
+	if r != nil {
+		o.BellOut = r.Output() // the renderer's own terminal: over SSH, the client's
+	}
+	return o, nil
 }
 
 // newModel builds the dashboard for one terminal: r renders for it, env reads its
 // environment (os.Getenv locally, the client's environment over SSH).
 func newModel(sess oktell.Session, r *lipgloss.Renderer, uf uiFlags, env func(string) string, clock oktell.Clock) (tea.Model, error) {
-	return ui.New(ui.Options{Session: sess, Renderer: r, Clock: clock, Bell: uf.Bell}), nil
+	o, err := uiOptions(sess, r, uf, env, clock)
+	if err != nil {
+		return nil, err
+	}
+	return ui.New(o), nil
 }
 
 func cmdDashboard(args []string, io stdio) int {
@@ -49,6 +102,10 @@ func cmdDashboard(args []string, io stdio) int {
 	}
 	ctx := context.Background()
 	clock := oktell.RealClock{}
+	if _, err := uiOptions(nil, nil, uf, os.Getenv, clock); err != nil { // bad look flags: say so before connecting
+		fmt.Fprintf(io.err, "okdash: %v\n", err)
+		return 2
+	}
 	sess, err := openSession(ctx, sf, clock)
 	if err != nil {
 		fmt.Fprintf(io.err, "okdash: %v\n", err)

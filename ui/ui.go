@@ -1,17 +1,44 @@
-// Package ui holds the Bubble Tea models of the okdash dashboard.
+// Package ui holds the Bubble Tea models of the okdash dashboard: the operator's state
+// and its hotkeys, the messenger, toasts, the notification history and the help.
+//
+// Data flows one way: the Session's updates become pane state in Update, and View turns
+// pane state into text. Requests (SetUserState, a reply) go back to the Session as
+// tea.Cmds, never from inside Update, and every timer is a Cmd on the injected clock.
 package ui
 
-// STUB (skeleton): the dashboard work replaces this file. The exported names below are a
-// contract used by main and by the SSH server.
-
 import (
+	"io"
+	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 
 	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/theme"
+)
+
+// Minimum terminal size; below it the dashboard shows a "terminal too small" screen.
+const (
+	MinWidth  = 60
+	MinHeight = 16
+)
+
+// Defaults of the Options that are left zero.
+const (
+	DefaultMaxMessages    = 1000
+	DefaultMaxHistory     = 500
+	DefaultMaxToasts      = 3
+	DefaultConfirmTimeout = 10 * time.Second
+	DefaultRequestTimeout = 10 * time.Second
+	DefaultToastTTL       = 8 * time.Second
+	DefaultShutdownAfter  = 10 * time.Second
 )
 
 // Options configure one dashboard, for one terminal.
@@ -23,6 +50,45 @@ type Options struct {
 	Icons    string // "unicode" or "ascii"
 	Light    bool   // light background
 	Bell     bool
+
+	NoColor bool      // no colour at all (NO_COLOR, --no-color)
+	Term    string    // the terminal's TERM: picks the icon set when Icons is empty
+	BellOut io.Writer // where the bell rings (the terminal: stdout, or the SSH channel)
+
+	MaxMessages    int           // messages kept (DefaultMaxMessages)
+	MaxHistory     int           // notifications kept in the history (DefaultMaxHistory)
+	MaxToasts      int           // toasts shown at once; the rest are counted as "+N more"
+	ConfirmTimeout time.Duration // how long a state request waits for its UserStateChanged
+	RequestTimeout time.Duration // context timeout of one SetUserState or SendMessage call
+	ToastTTL       time.Duration // life of an autohide toast
+	ShutdownAfter  time.Duration // countdown of ShutdownRequested
+}
+
+func (o *Options) defaults() {
+	if o.Clock == nil {
+		o.Clock = oktell.RealClock{}
+	}
+	if o.MaxMessages <= 0 {
+		o.MaxMessages = DefaultMaxMessages
+	}
+	if o.MaxHistory <= 0 {
+		o.MaxHistory = DefaultMaxHistory
+	}
+	if o.MaxToasts <= 0 {
+		o.MaxToasts = DefaultMaxToasts
+	}
+	if o.ConfirmTimeout <= 0 {
+		o.ConfirmTimeout = DefaultConfirmTimeout
+	}
+	if o.RequestTimeout <= 0 {
+		o.RequestTimeout = DefaultRequestTimeout
+	}
+	if o.ToastTTL <= 0 {
+		o.ToastTTL = DefaultToastTTL
+	}
+	if o.ShutdownAfter <= 0 {
+		o.ShutdownAfter = DefaultShutdownAfter
+	}
 }
 
 // ShutdownMsg starts the visible countdown to a clean exit, as ShutdownRequested does.
@@ -32,22 +98,644 @@ type ShutdownMsg struct {
 	After  time.Duration
 }
 
+type view int
+
+const (
+	viewMain view = iota
+	viewHistory
+	viewHelp
+)
+
+// request is a SetUserState on its way: shown as pending until confirmed.
+type request struct {
+	id       int
+	active   bool
+	state    oktell.UserState
+	redirect bool
+	label    string
+}
+
 // Model is the root dashboard model.
-type Model struct{ opts Options }
+type Model struct {
+	o    Options
+	th   *theme.Theme
+	p    *message.Printer
+	keys KeyMap
+	help help.Model
+	in   textinput.Model
+
+	width, height int
+	now           time.Time
+	tickID        int
+
+	caps       oktell.Capabilities
+	link       oktell.Link
+	linkSeen   bool // a Status arrived; before it, the link is what Capabilities imply
+	linkReason string
+	operator   string
+	line       string
+	ended      bool
+
+	known     bool
+	state     oktell.UserState
+	stateName string
+	redirect  bool
+	since     time.Time
+	stale     bool
+	banner    string
+
+	req    request
+	reqSeq int
+
+	voicemail int
+
+	msgs     *messenger
+	toasts   []*toast
+	toastSeq int
+	history  *ring[note]
+	histOff  int
+
+	view     view
+	replying bool
+	replyTo  *msgEntry
+	sending  bool
+	title    string
+	shutdown bool
+	shutAt   time.Time
+	shutWhy  string
+	shutSeq  int
+	quitting bool
+}
 
 // New returns the dashboard.
-func New(opts Options) Model { return Model{opts: opts} }
+func New(opts Options) Model {
+	opts.defaults()
+	icons, err := theme.Icons(opts.Icons, opts.Term)
+	if err != nil {
+		icons = theme.Unicode()
+	}
+	th := theme.New(opts.Renderer, theme.Options{Light: opts.Light, NoColor: opts.NoColor, Icons: icons})
+	p := newPrinter(opts.Lang)
+	m := Model{
+		o: opts, th: th, p: p, keys: DefaultKeyMap(p),
+		now:     opts.Clock.Now(),
+		msgs:    newMessenger(opts.MaxMessages),
+		history: &ring[note]{max: opts.MaxHistory},
+	}
+	if opts.Session != nil {
+		m.caps = opts.Session.Capabilities()
+	}
+	m.link = oktell.LinkConnected
+	if m.caps.ReadOnly {
+		m.link = oktell.LinkReadOnly
+	}
+	m.help = help.New()
+	m.help.Styles = help.Styles{
+		Ellipsis: th.HelpSep, ShortKey: th.HelpKey, ShortDesc: th.HelpDesc, ShortSeparator: th.HelpSep,
+		FullKey: th.HelpKey, FullDesc: th.HelpDesc, FullSeparator: th.HelpSep,
+	}
+	m.help.Ellipsis = th.Icons.Ellipsis
+	m.help.ShortSeparator = " " + th.Icons.Sep + " "
+	m.in = textinput.New()
+	m.in.Cursor.SetMode(cursor.CursorStatic) // no blinking: nothing animates on an idle screen
+	m.in.PromptStyle = th.Accent
+	m.in.TextStyle = th.Input
+	m.in.PlaceholderStyle = th.Muted
+	m.in.CompletionStyle = th.Muted
+	m.in.Cursor.Style = th.R.NewStyle().Reverse(true)
+	m.in.Cursor.TextStyle = th.Input
+	m.in.CharLimit = 2000
+	m.refreshKeys()
+	return m
+}
 
-// Init implements tea.Model.
-func (m Model) Init() tea.Cmd { return nil }
+// Init implements tea.Model: start listening to the session and the clock.
+func (m Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{tickCmd(m.o.Clock, m.tickID)}
+	if m.o.Session != nil {
+		cmds = append(cmds, waitUpdate(m.o.Session.Updates()))
+	}
+	return tea.Batch(cmds...)
+}
 
 // Update implements tea.Model.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if k, ok := msg.(tea.KeyMsg); ok && (k.String() == "q" || k.String() == "ctrl+c") {
-		return m, tea.Quit
+	var cmds []tea.Cmd
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.help.Width = msg.Width
+		m.msgs.ensureVisible(m.bodyWidth(), m.msgPaneHeight())
+	case tickMsg:
+		if msg.id != m.tickID {
+			return m, nil // a tick of an earlier chain: one chain only, or the screen redraws twice a second
+		}
+		if msg.t.After(m.now) {
+			m.now = msg.t
+		}
+		cmds = append(cmds, tickCmd(m.o.Clock, m.tickID))
+	case updateMsg:
+		cmds = append(cmds, m.onUpdate(msg.u)...)
+		if m.o.Session != nil {
+			cmds = append(cmds, waitUpdate(m.o.Session.Updates()))
+		}
+	case sessionEndedMsg:
+		m.ended = true
+		if !m.caps.ReadOnly {
+			m.stale = true
+		}
+		m.banner = m.p.Sprintf("Source ended")
+		cmds = append(cmds, m.failPending())
+	case setStateDoneMsg:
+		if msg.err != nil && m.req.active && m.req.id == msg.id {
+			cmds = append(cmds, m.addLocalError(m.p.Sprintf("Asked for %s: %v", m.req.label, Sanitize(msg.err.Error()))))
+			m.req.active = false
+		}
+	case confirmTimeoutMsg:
+		if m.req.active && m.req.id == msg.id {
+			cmds = append(cmds, m.addLocalError(m.p.Sprintf("No answer to %s within %s", m.req.label, m.o.ConfirmTimeout)))
+			m.req.active = false
+		}
+	case sentMsg:
+		cmds = append(cmds, m.onSent(msg))
+	case expireToastMsg:
+		m.expireToast(msg)
+	case ShutdownMsg:
+		cmds = append(cmds, m.startShutdown(msg.Reason, msg.After))
+	case shutdownNowMsg:
+		if m.shutdown && msg.seq == m.shutSeq {
+			m.quitting = true
+			return m, tea.Quit
+		}
+	case tea.KeyMsg:
+		cmd, quit := m.onKey(msg)
+		if quit {
+			m.quitting = true
+			return m, tea.Quit
+		}
+		cmds = append(cmds, cmd)
+	default:
+		if m.replying {
+			var cmd tea.Cmd
+			m.in, cmd = m.in.Update(msg)
+			cmds = append(cmds, cmd)
+		}
 	}
-	return m, nil
+	m.refreshKeys()
+	if t := m.windowTitle(); t != m.title {
+		m.title = t
+		cmds = append(cmds, tea.SetWindowTitle(t))
+	}
+	return m, tea.Batch(cmds...)
 }
 
-// View implements tea.Model.
-func (m Model) View() string { return "okdash (skeleton): press q to quit\n" }
+// onUpdate applies one update from the session.
+func (m *Model) onUpdate(u oktell.Update) []tea.Cmd {
+	at := u.At
+	if at.IsZero() {
+		at = m.o.Clock.Now()
+	}
+	if at.After(m.now) {
+		m.now = at
+	}
+	var cmds []tea.Cmd
+	if s := u.Status; s != nil {
+		m.linkSeen = true
+		m.link = s.Link
+		m.linkReason = Sanitize(s.Reason)
+		if s.Operator != "" {
+			m.operator = Sanitize(s.Operator)
+		}
+		if s.Line != "" {
+			m.line = Sanitize(s.Line)
+		}
+		switch s.Link {
+		case oktell.LinkConnected:
+			m.stale, m.banner = false, ""
+		case oktell.LinkReconnecting, oktell.LinkClosed, oktell.LinkConnecting:
+			if m.known {
+				m.stale = true
+			}
+			if s.Link != oktell.LinkConnecting {
+				m.banner = m.lostBanner("Link to Oktell lost", m.linkReason)
+			}
+			cmds = append(cmds, m.failPending())
+		}
+	}
+	e := u.Event
+	if e == nil {
+		return cmds
+	}
+	switch e.Type {
+	case oktell.UserStateChanged:
+		sc, err := e.StateChange()
+		if err != nil {
+			return append(cmds, m.addLocalError(m.p.Sprintf("Bad %s event: %v", e.Type, Sanitize(err.Error()))))
+		}
+		if !m.known || sc.State != m.state {
+			m.since = at
+		}
+		m.known, m.state, m.stateName, m.redirect = true, sc.State, Sanitize(sc.StateName), sc.Redirect
+		m.stale = false // a fresh state from the server: the link works
+		if m.link != oktell.LinkReadOnly {
+			m.link = oktell.LinkConnected
+		}
+		m.banner = ""
+		if m.req.active && m.req.state == sc.State && m.req.redirect == sc.Redirect {
+			m.req.active = false
+		}
+	case oktell.Notify:
+		n, err := e.Notification()
+		nt := note{
+			at: n.Time, typ: n.Type, argb: n.BackColorARGB, sender: Sanitize(n.Sender), text: Sanitize(n.Text),
+			dbsaved: n.DBSaved, autohide: n.AutoHide,
+		}
+		if nt.at.IsZero() {
+			nt.at = at
+		}
+		if err != nil && nt.text == "" {
+			nt.text = Sanitize(err.Error())
+		}
+		m.history.add(nt)
+		cmds = append(cmds, m.addToast(nt))
+		if n.Type == oktell.NltIncomingCall {
+			cmds = append(cmds, m.bell())
+		}
+	case oktell.VoiceMail:
+		m.voicemail++
+	case oktell.UserMessage:
+		msg, err := e.Message()
+		entry := &msgEntry{at: msg.Time, senderID: Sanitize(msg.SenderID), sender: Sanitize(msg.SenderName), text: SanitizeText(msg.Text)}
+		if entry.at.IsZero() || err != nil {
+			entry.at = at
+		}
+		if entry.sender == "" {
+			entry.sender = entry.senderID
+		}
+		m.addMessage(entry)
+		cmds = append(cmds, m.bell())
+	case oktell.ShutdownRequested:
+		cmds = append(cmds, m.startShutdown("", m.o.ShutdownAfter))
+	case oktell.ConnectionLost:
+		m.stale = m.known || m.stale
+		m.banner = m.lostBanner("Link to Oktell lost", "")
+		cmds = append(cmds, m.failPending())
+	case oktell.RestartRequested:
+		m.stale = m.known || m.stale
+		m.banner = m.lostBanner("Oktell restarts", "")
+		cmds = append(cmds, m.failPending())
+	}
+	return cmds
+}
+
+func (m *Model) lostBanner(what, reason string) string {
+	if reason == "" {
+		return m.p.Sprintf(what)
+	}
+	return m.p.Sprintf(what+": %s", reason)
+}
+
+// failPending ends a pending request when the link that would confirm it is gone.
+func (m *Model) failPending() tea.Cmd {
+	if !m.req.active {
+		return nil
+	}
+	m.req.active = false
+	return m.addLocalError(m.p.Sprintf("Request for %s lost with the link", m.req.label))
+}
+
+func (m *Model) addMessage(e *msgEntry) {
+	m.msgs.add(e)
+	if !m.msgs.following() || m.view != viewMain {
+		m.msgs.unread++
+	}
+}
+
+// addToast shows a notification, coalescing a repeat of one already on screen.
+func (m *Model) addToast(n note) tea.Cmd {
+	for _, t := range m.toasts {
+		if t.n.same(n) {
+			t.count++
+			t.n.at = n.at
+			t.gen++
+			// move it to the newest position, so the repeat is noticed
+			m.removeToast(t.id)
+			m.toasts = append(m.toasts, t)
+			if n.autohide {
+				return expireCmd(m.o.Clock, t.id, t.gen, m.o.ToastTTL)
+			}
+			return nil
+		}
+	}
+	m.toastSeq++
+	t := &toast{id: m.toastSeq, n: n, count: 1}
+	m.toasts = append(m.toasts, t)
+	if n.autohide {
+		return expireCmd(m.o.Clock, t.id, t.gen, m.o.ToastTTL)
+	}
+	return nil
+}
+
+// addLocalError raises a toast of okdash's own (a refusal, a timeout); it hides itself.
+func (m *Model) addLocalError(text string) tea.Cmd {
+	return m.addToast(note{at: m.now, typ: oktell.NltApplicationErr, text: text, autohide: true, local: true})
+}
+
+func (m *Model) removeToast(id int) {
+	for i, t := range m.toasts {
+		if t.id == id {
+			m.toasts = append(m.toasts[:i], m.toasts[i+1:]...)
+			return
+		}
+	}
+}
+
+func (m *Model) expireToast(msg expireToastMsg) {
+	for _, t := range m.toasts {
+		if t.id == msg.id && t.gen == msg.gen {
+			m.removeToast(t.id)
+			return
+		}
+	}
+}
+
+// visibleToasts are the toasts on screen, first drawn first: incoming calls on top,
+// then the rest newest first.
+func (m *Model) visibleToasts() (shown []*toast, more int) {
+	var calls, rest []*toast
+	for i := len(m.toasts) - 1; i >= 0; i-- {
+		if t := m.toasts[i]; t.n.typ == oktell.NltIncomingCall {
+			calls = append(calls, t)
+		} else {
+			rest = append(rest, t)
+		}
+	}
+	all := append(calls, rest...)
+	n := min(len(all), m.maxToasts())
+	return all[:n], len(all) - n
+}
+
+func (m *Model) maxToasts() int {
+	return min(m.o.MaxToasts, max((m.height-MinHeight)/4+2, 1))
+}
+
+func (m *Model) startShutdown(reason string, after time.Duration) tea.Cmd {
+	if after <= 0 {
+		after = m.o.ShutdownAfter
+	}
+	at := m.o.Clock.Now().Add(after)
+	if m.shutdown && !at.Before(m.shutAt) {
+		return nil // an earlier countdown ends sooner; keep it
+	}
+	m.shutdown, m.shutAt, m.shutWhy = true, at, Sanitize(reason)
+	m.shutSeq++
+	return shutdownCmd(m.o.Clock, m.shutSeq, after)
+}
+
+func (m *Model) bell() tea.Cmd {
+	if !m.o.Bell || m.o.BellOut == nil {
+		return nil
+	}
+	return bellCmd(m.o.BellOut)
+}
+
+// stateKeysAllowed says whether the operator may ask for a state now.
+func (m *Model) stateKeysAllowed() bool {
+	return m.o.Session != nil && m.caps.SetUserState && !m.caps.ReadOnly && !m.ended && !m.stale &&
+		!m.req.active && !m.shutdown && (m.link == oktell.LinkConnected)
+}
+
+// refreshKeys enables exactly the keys whose action is possible now; help hides the rest.
+func (m *Model) refreshKeys() {
+	k := &m.keys
+	ok := m.stateKeysAllowed()
+	k.Ready.SetEnabled(ok && !(m.known && m.state == oktell.UserReady))
+	k.Break.SetEnabled(ok && !(m.known && m.state == oktell.UserLunch))
+	k.Away.SetEnabled(ok && !(m.known && m.state == oktell.UserOff))
+	// Redirect is re-sent with the current state, so only from a state the operator may ask for.
+	k.Redirect.SetEnabled(ok && m.known && m.state.Requestable())
+	if m.redirect {
+		k.Redirect.SetHelp("4/f", m.p.Sprintf("redirect off"))
+	} else {
+		k.Redirect.SetHelp("4/f", m.p.Sprintf("redirect on"))
+	}
+	has := len(m.msgs.items) > 0
+	main := m.view == viewMain
+	k.Up.SetEnabled((main && has) || m.view == viewHistory)
+	k.Down.SetEnabled((main && has) || m.view == viewHistory)
+	k.PageUp.SetEnabled((main && has) || m.view == viewHistory)
+	k.PageDown.SetEnabled((main && has) || m.view == viewHistory)
+	k.Newest.SetEnabled(main && has && (!m.msgs.following() || m.msgs.sel >= 0))
+	canSend := m.o.Session != nil && m.caps.SendMessage && !m.caps.ReadOnly && !m.ended && !m.stale &&
+		m.link == oktell.LinkConnected
+	k.Reply.SetEnabled(main && canSend && m.msgs.replyTarget() != nil)
+	k.Dismiss.SetEnabled(main && len(m.toasts) > 0)
+	k.DismissAll.SetEnabled(main && len(m.toasts) > 1)
+	k.VoiceMail.SetEnabled(m.voicemail > 0)
+	k.History.SetEnabled(true)
+	k.Back.SetEnabled(m.view != viewMain || m.msgs.sel >= 0)
+}
+
+// onKey handles a key. Focus gates first: while the reply line is open no hotkey fires.
+func (m *Model) onKey(k tea.KeyMsg) (tea.Cmd, bool) {
+	if k.Type == tea.KeyCtrlC {
+		return nil, true
+	}
+	if m.replying {
+		return m.onReplyKey(k), false
+	}
+	if m.width < MinWidth || m.height < MinHeight {
+		return nil, key.Matches(k, m.keys.Quit)
+	}
+	keys := &m.keys
+	switch {
+	case key.Matches(k, keys.Quit):
+		return nil, true
+	case key.Matches(k, keys.Ready):
+		return m.requestState(oktell.UserReady, m.redirect, "Ready"), false
+	case key.Matches(k, keys.Break):
+		return m.requestState(oktell.UserLunch, m.redirect, "Break"), false
+	case key.Matches(k, keys.Away):
+		return m.requestState(oktell.UserOff, m.redirect, "Away"), false
+	case key.Matches(k, keys.Redirect):
+		label := "Redirect on"
+		if m.redirect {
+			label = "Redirect off"
+		}
+		return m.requestState(m.state, !m.redirect, label), false
+	case key.Matches(k, keys.VoiceMail):
+		m.voicemail = 0
+		return nil, false
+	case key.Matches(k, keys.Help):
+		if m.view == viewHelp {
+			m.view = viewMain
+		} else {
+			m.view = viewHelp
+		}
+		m.afterViewChange()
+		return nil, false
+	case key.Matches(k, keys.History):
+		if m.view == viewHistory {
+			m.view = viewMain
+		} else {
+			m.view, m.histOff = viewHistory, 0
+		}
+		m.afterViewChange()
+		return nil, false
+	}
+	switch m.view {
+	case viewHelp:
+		if key.Matches(k, keys.Back) {
+			m.view = viewMain
+			m.afterViewChange()
+		}
+	case viewHistory:
+		page := max(m.msgPaneHeight()-1, 1)
+		switch {
+		case key.Matches(k, keys.Back):
+			m.view = viewMain
+			m.afterViewChange()
+		case key.Matches(k, keys.Up):
+			m.histOff--
+		case key.Matches(k, keys.Down):
+			m.histOff++
+		case key.Matches(k, keys.PageUp):
+			m.histOff -= page
+		case key.Matches(k, keys.PageDown):
+			m.histOff += page
+		}
+		m.histOff = min(max(m.histOff, 0), max(m.history.len()-m.msgPaneHeight(), 0))
+	case viewMain:
+		w, h := m.bodyWidth(), m.msgPaneHeight()
+		switch {
+		case key.Matches(k, keys.Up):
+			m.msgs.move(-1, w, h)
+		case key.Matches(k, keys.Down):
+			m.msgs.move(1, w, h)
+		case key.Matches(k, keys.PageUp):
+			m.msgs.move(-max(h/3, 1), w, h)
+		case key.Matches(k, keys.PageDown):
+			m.msgs.move(max(h/3, 1), w, h)
+		case key.Matches(k, keys.Newest), key.Matches(k, keys.Back):
+			m.msgs.follow()
+		case key.Matches(k, keys.Reply):
+			m.openReply()
+		case key.Matches(k, keys.Dismiss):
+			if shown, _ := m.visibleToasts(); len(shown) > 0 {
+				m.removeToast(shown[0].id)
+			}
+		case key.Matches(k, keys.DismissAll):
+			m.toasts = nil
+		}
+	}
+	return nil, false
+}
+
+func (m *Model) afterViewChange() {
+	if m.view == viewMain && m.msgs.following() {
+		m.msgs.unread = 0
+	}
+}
+
+// requestState sends SetUserState and marks it pending until the server confirms it.
+func (m *Model) requestState(s oktell.UserState, redirect bool, label string) tea.Cmd {
+	m.reqSeq++
+	m.req = request{id: m.reqSeq, active: true, state: s, redirect: redirect, label: m.p.Sprintf(label)}
+	return tea.Batch(
+		setStateCmd(m.o.Session, m.reqSeq, s, redirect, m.o.RequestTimeout),
+		confirmTimeoutCmd(m.o.Clock, m.reqSeq, m.o.ConfirmTimeout),
+	)
+}
+
+func (m *Model) openReply() {
+	t := m.msgs.replyTarget()
+	if t == nil {
+		return
+	}
+	m.replying, m.replyTo, m.sending = true, t, false
+	m.in.Reset()
+	m.in.Prompt = m.p.Sprintf("Reply to %s: ", t.sender)
+	m.in.Width = max(m.width-1-len([]rune(m.in.Prompt)), 1)
+	m.in.Focus()
+}
+
+func (m *Model) closeReply() {
+	m.replying, m.replyTo, m.sending = false, nil, false
+	m.in.Blur()
+	m.in.Reset()
+}
+
+func (m *Model) onReplyKey(k tea.KeyMsg) tea.Cmd {
+	switch k.Type {
+	case tea.KeyEsc:
+		m.closeReply()
+		return nil
+	case tea.KeyEnter:
+		text := strings.TrimSpace(m.in.Value())
+		if text == "" || m.sending {
+			return nil
+		}
+		m.sending = true
+		return sendCmd(m.o.Session, m.replyTo, text, m.o.RequestTimeout)
+	}
+	if m.sending {
+		return nil // the text is on its way; editing it now would not change what is sent
+	}
+	var cmd tea.Cmd
+	m.in, cmd = m.in.Update(k)
+	return cmd
+}
+
+func (m *Model) onSent(msg sentMsg) tea.Cmd {
+	if msg.err != nil {
+		m.sending = false
+		return m.addLocalError(m.p.Sprintf("Could not send to %s: %v", msg.to.sender, Sanitize(msg.err.Error())))
+	}
+	if m.replying && m.replyTo == msg.to {
+		m.closeReply()
+	}
+	m.addMessage(&msgEntry{at: m.now, senderID: msg.to.senderID, sender: msg.to.sender, text: SanitizeText(msg.text), outgoing: true})
+	m.msgs.follow()
+	return nil
+}
+
+// windowTitle is the terminal's title: the state, so a minimised window still tells it.
+func (m *Model) windowTitle() string {
+	s := "okdash"
+	if m.known {
+		s += ": " + m.stateWord()
+		if m.redirect {
+			s += " " + m.th.Icons.Redirect
+		}
+		if m.stale {
+			s += " (" + m.p.Sprintf("stale") + ")"
+		}
+	}
+	return s
+}
+
+func (m *Model) stateWord() string {
+	if !m.known {
+		return m.p.Sprintf("Unknown")
+	}
+	switch m.state {
+	case oktell.UserDisconnected:
+		return m.p.Sprintf("Disconnected")
+	case oktell.UserReady:
+		return m.p.Sprintf("Ready")
+	case oktell.UserLunch:
+		return m.p.Sprintf("Break")
+	case oktell.UserOff:
+		return m.p.Sprintf("Away")
+	case oktell.UserFullbusy:
+		return m.p.Sprintf("Busy")
+	case oktell.UserReserved:
+		return m.p.Sprintf("Reserved")
+	case oktell.UserWOphone:
+		return m.p.Sprintf("No phone")
+	}
+	if m.stateName != "" {
+		return m.stateName
+	}
+	return m.state.String()
+}

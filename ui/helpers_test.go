@@ -1,0 +1,172 @@
+package ui
+
+import (
+	"context"
+	"strconv"
+	"sync"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+	"golang.org/x/text/language"
+
+	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/clocktest"
+)
+
+// fakeSession is an in-memory oktell.Session driven by the test.
+type fakeSession struct {
+	caps    oktell.Capabilities
+	updates chan oktell.Update
+
+	mu       sync.Mutex
+	stateErr error
+	sendErr  error
+	states   []stateCall
+	sent     []sentCall
+}
+
+type stateCall struct {
+	State    oktell.UserState
+	Redirect bool
+}
+
+type sentCall struct{ To, Text string }
+
+func newFake() *fakeSession {
+	return &fakeSession{
+		caps:    oktell.Capabilities{Kind: "demo", SetUserState: true, SendMessage: true},
+		updates: make(chan oktell.Update, 64),
+	}
+}
+
+func (f *fakeSession) Updates() <-chan oktell.Update      { return f.updates }
+func (f *fakeSession) Capabilities() oktell.Capabilities { return f.caps }
+func (f *fakeSession) SetUserState(ctx context.Context, s oktell.UserState, redirect bool) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.states = append(f.states, stateCall{s, redirect})
+	return f.stateErr
+}
+func (f *fakeSession) SendMessage(ctx context.Context, to, text string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sent = append(f.sent, sentCall{to, text})
+	return f.sendErr
+}
+func (f *fakeSession) Close() error { return nil }
+
+var t0 = time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+
+func asciiRenderer() *lipgloss.Renderer {
+	r := lipgloss.NewRenderer(nil)
+	r.SetColorProfile(termenv.Ascii)
+	return r
+}
+
+func testOptions(s oktell.Session, c oktell.Clock, lang language.Tag) Options {
+	return Options{Session: s, Renderer: asciiRenderer(), Clock: c, Lang: lang, Icons: "unicode"}
+}
+
+// newTest returns a model of the given size on a fake session and a fake clock.
+func newTest(w, h int) (Model, *fakeSession, *clocktest.Clock) {
+	f := newFake()
+	c := clocktest.New(t0)
+	m := New(testOptions(f, c, language.English))
+	m = step(m, tea.WindowSizeMsg{Width: w, Height: h})
+	return m, f, c
+}
+
+func step(m Model, msg tea.Msg) Model {
+	nm, _ := m.Update(msg)
+	return nm.(Model)
+}
+
+func stepCmd(m Model, msg tea.Msg) (Model, tea.Cmd) {
+	nm, cmd := m.Update(msg)
+	return nm.(Model), cmd
+}
+
+func prop(k, v string) oktell.Property {
+	return oktell.Property{Kind: oktell.Simple, Key: k, Value: v, HasValue: true}
+}
+
+func named(k, v, name string) oktell.Property {
+	p := prop(k, v)
+	p.Name, p.HasName = name, true
+	return p
+}
+
+func cdata(k, text string) oktell.Property {
+	return oktell.Property{Kind: oktell.CData, Key: k, Text: text, HasText: true}
+}
+
+func b01(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
+func evState(s oktell.UserState, redirect bool) *oktell.Event {
+	return &oktell.Event{Type: oktell.UserStateChanged, ID: 111, Name: "userstatechanged", Props: []oktell.Property{
+		named("newstate", strconv.Itoa(int(s)), s.String()), prop("redirect", b01(redirect)),
+	}}
+}
+
+func evNotify(t oktell.NotifyType, autohide, dbsaved bool, at, sender, text string) *oktell.Event {
+	return &oktell.Event{Type: oktell.Notify, ID: 112, Name: "notify", Props: []oktell.Property{
+		cdata("guid", "7b0c"), prop("autohide", b01(autohide)), prop("backcolor_argb", "0"),
+		named("type", strconv.Itoa(int(t)), t.String()), prop("datetime", at), prop("dbsaved", b01(dbsaved)),
+		cdata("sender", sender), cdata("text", text),
+	}}
+}
+
+func evColor(argb uint32, text string) *oktell.Event {
+	e := evNotify(oktell.NltColor, false, false, "24.11.2026 09:00:00", "Сценарий", text)
+	e.Props[2] = prop("backcolor_argb", strconv.FormatUint(uint64(argb), 10))
+	return e
+}
+
+func evMessage(at, senderID, sender, text string) *oktell.Event {
+	return &oktell.Event{Type: oktell.UserMessage, ID: 114, Name: "usermessage", Props: []oktell.Property{
+		cdata("guid", "m1"), prop("datetime", at), prop("senderid", senderID), cdata("sendername", sender), cdata("text", text),
+	}}
+}
+
+func evBare(t oktell.EventType) *oktell.Event {
+	return &oktell.Event{Type: t, ID: int(t), Name: t.WireName()}
+}
+
+func upd(at time.Time, e *oktell.Event) updateMsg { return updateMsg{oktell.Update{At: at, Event: e}} }
+
+func status(at time.Time, l oktell.Link, reason string) updateMsg {
+	return updateMsg{oktell.Update{At: at, Status: &oktell.Status{Link: l, Reason: reason}}}
+}
+
+// runCmd runs a command and every command it batches, returning the messages they
+// produced, but only those that return at once (timers on the fake clock would block).
+func runCmd(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	select {
+	case msg := <-done:
+		if b, ok := msg.(tea.BatchMsg); ok {
+			var out []tea.Msg
+			for _, c := range b {
+				out = append(out, runCmd(c)...)
+			}
+			return out
+		}
+		if msg == nil {
+			return nil
+		}
+		return []tea.Msg{msg}
+	case <-time.After(50 * time.Millisecond):
+		return nil // a timer waiting on the fake clock
+	}
+}

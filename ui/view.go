@@ -1,0 +1,416 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/okdash/okdash/oktell"
+)
+
+// View implements tea.Model. It draws exactly the terminal's height, every line within
+// its width, and only what is visible: the cost of a frame does not grow with history.
+func (m Model) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	if m.quitting {
+		return ""
+	}
+	if m.width < MinWidth || m.height < MinHeight {
+		return m.viewTooSmall()
+	}
+	lines := make([]string, 0, m.height)
+	lines = append(lines, m.viewHeader())
+	if b := m.viewBanner(); b != "" {
+		lines = append(lines, b)
+	}
+	switch m.view {
+	case viewHelp:
+		lines = append(lines, m.viewRule(m.p.Sprintf("Help"), ""))
+		lines = append(lines, m.viewFullHelp(m.bodyRows()-1)...)
+	case viewHistory:
+		lines = append(lines, m.viewRule(m.p.Sprintf("Notifications"), fmt.Sprintf("%d", m.history.len())))
+		lines = append(lines, m.viewHistory(m.msgPaneHeight())...)
+	default:
+		extra := ""
+		if m.msgs.unread > 0 {
+			extra = m.p.Sprintf("%d unread", m.msgs.unread)
+		}
+		lines = append(lines, m.viewRule(m.p.Sprintf("Messages"), extra))
+		lines = append(lines, m.viewMessages(m.msgPaneHeight())...)
+		lines = append(lines, m.viewToasts()...)
+	}
+	if m.replying {
+		lines = append(lines, m.in.View())
+	}
+	for len(lines) < m.height-1 {
+		lines = append(lines, "")
+	}
+	lines = append(lines[:m.height-1], m.help.ShortHelpView(m.shortHelp()))
+	for i, l := range lines {
+		lines[i] = m.fit(l, m.width)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// fit cuts a line to w cells, with an ellipsis when something was cut.
+func (m *Model) fit(s string, w int) string {
+	if ansi.StringWidth(s) <= w {
+		return s
+	}
+	return ansi.Truncate(s, w, m.th.Icons.Ellipsis)
+}
+
+func (m *Model) viewTooSmall() string {
+	msg := m.p.Sprintf("Terminal too small: %dx%d, need at least %dx%d", m.width, m.height, MinWidth, MinHeight)
+	var lines []string
+	for _, l := range strings.Split(ansi.Wrap(msg, m.width, ""), "\n") {
+		lines = append(lines, m.fit(l, m.width))
+	}
+	lines = append(lines, m.fit(m.th.HelpKey.Render("q")+" "+m.th.HelpDesc.Render(m.p.Sprintf("quit")), m.width))
+	if len(lines) > m.height {
+		lines = lines[:m.height]
+	}
+	pad := (m.height - len(lines)) / 2
+	out := make([]string, 0, m.height)
+	for i := 0; i < pad; i++ {
+		out = append(out, "")
+	}
+	out = append(out, lines...)
+	return strings.Join(out, "\n")
+}
+
+// Layout: header, banner (when any), then the body, the reply line and the help bar.
+func (m *Model) bodyRows() int {
+	rows := m.height - 2 // header and help bar
+	if m.viewBannerText() != "" {
+		rows--
+	}
+	if m.replying {
+		rows--
+	}
+	return max(rows, 0)
+}
+
+func (m *Model) toastRows() int {
+	if m.view != viewMain {
+		return 0
+	}
+	shown, more := m.visibleToasts()
+	n := len(shown)
+	if more > 0 {
+		n++
+	}
+	return n
+}
+
+// msgPaneHeight is the height of the message list (or the history list).
+func (m *Model) msgPaneHeight() int {
+	return max(m.bodyRows()-1-m.toastRows(), 1)
+}
+
+// bodyWidth is the width of a message's text: the gutter and indent take 3 cells.
+func (m *Model) bodyWidth() int { return max(m.width-3, 1) }
+
+// FormatDuration prints time in a state: mm:ss below an hour, then h:mm:ss.
+func FormatDuration(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	s := int64(d / time.Second)
+	if s < 3600 {
+		return fmt.Sprintf("%02d:%02d", s/60, s%60)
+	}
+	return fmt.Sprintf("%d:%02d:%02d", s/3600, (s/60)%60, s%60)
+}
+
+func (m *Model) viewHeader() string {
+	th, ic := m.th, m.th.Icons
+	var left []string
+	glyph := ic.Unknown
+	if m.known {
+		glyph = ic.StateGlyph(m.state)
+	}
+	badge := " " + glyph + " " + m.stateWord()
+	if m.known {
+		badge += " " + FormatDuration(m.now.Sub(m.since))
+	}
+	badge += " "
+	if m.stale {
+		left = append(left, th.Warning.Render(ic.Stale)+" "+th.StateBadge(m.state, true).Render(strings.TrimSpace(badge)+" ("+m.p.Sprintf("stale")+")"))
+	} else if m.known {
+		left = append(left, th.StateBadge(m.state, false).Render(badge))
+	} else {
+		left = append(left, th.Muted.Render(badge))
+	}
+	if m.req.active {
+		left = append(left, th.Warning.Render(ic.Pending+" "+m.req.label))
+	}
+	if m.redirect {
+		left = append(left, th.Accent.Render(ic.Redirect+" "+m.p.Sprintf("redirect")))
+	}
+	if m.voicemail > 0 {
+		left = append(left, th.Warning.Render(ic.VoiceMail+" "+m.p.Sprintf("%d new voicemails", m.voicemail)))
+	}
+	var right []string
+	if m.operator != "" || m.line != "" {
+		who := m.operator
+		if m.line != "" {
+			if who != "" {
+				who += " · "
+			}
+			who += m.line
+		}
+		right = append(right, th.Base.Render(who))
+	}
+	right = append(right, th.Muted.Render(ic.Link[m.link]+" "+m.linkWord()))
+	l := strings.Join(left, "  ")
+	for len(right) > 0 {
+		r := strings.Join(right, "  ")
+		gap := m.width - lipgloss.Width(l) - lipgloss.Width(r)
+		if gap >= 2 {
+			return l + strings.Repeat(" ", gap) + r
+		}
+		right = right[1:] // the link word is the last to go
+	}
+	return l
+}
+
+func (m *Model) linkWord() string {
+	switch {
+	case m.ended:
+		return m.p.Sprintf("closed")
+	case m.caps.Kind == "demo" && m.link == oktell.LinkConnected:
+		return m.p.Sprintf("demo")
+	}
+	return m.p.Sprintf(m.link.String())
+}
+
+func (m *Model) viewBannerText() string {
+	if m.shutdown {
+		left := int((m.shutAt.Sub(m.now) + time.Second - 1) / time.Second)
+		left = max(left, 0)
+		if m.shutWhy != "" {
+			return m.p.Sprintf("%s: closing in %d s", m.shutWhy, left)
+		}
+		return m.p.Sprintf("Oktell asks okdash to close: closing in %d s", left)
+	}
+	return m.banner
+}
+
+func (m *Model) viewBanner() string {
+	t := m.viewBannerText()
+	if t == "" {
+		return ""
+	}
+	st := m.th.Banner
+	if m.shutdown {
+		st = m.th.BannerError
+	}
+	t = m.th.Icons.Stale + " " + t
+	return st.Render(m.fit(t+strings.Repeat(" ", max(m.width-ansi.StringWidth(t), 0)), m.width))
+}
+
+func (m *Model) viewRule(title, extra string) string {
+	r := m.th.Icons.Rule
+	s := m.th.Rule.Render(r+r) + " " + m.th.Bold.Render(title) + " "
+	if extra != "" {
+		s += m.th.Warning.Render(extra) + " "
+	}
+	fill := m.width - lipgloss.Width(s)
+	if fill > 0 {
+		s += m.th.Rule.Render(strings.Repeat(r, fill))
+	}
+	return s
+}
+
+func (m *Model) viewMessages(h int) []string {
+	out := make([]string, 0, h)
+	items := m.msgs.items
+	if len(items) == 0 {
+		for len(out) < h-1 {
+			out = append(out, "")
+		}
+		return append(out, "   "+m.th.Muted.Render(m.p.Sprintf("no messages yet")))
+	}
+	w := m.bodyWidth()
+	bottom := m.msgs.bottom
+	if bottom < 0 || bottom >= len(items) {
+		bottom = len(items) - 1
+	}
+	var blocks [][]string
+	used := 0
+	for i := bottom; i >= 0 && used < h; i-- {
+		b := m.viewMessage(items[i], i == m.msgs.sel, w)
+		blocks = append(blocks, b)
+		used += len(b)
+	}
+	for used < h {
+		out = append(out, "")
+		used++
+	}
+	var lines []string
+	for j := len(blocks) - 1; j >= 0; j-- {
+		lines = append(lines, blocks[j]...)
+	}
+	if over := len(out) + len(lines) - h; over > 0 {
+		lines = lines[over:]
+	}
+	return append(out, lines...)
+}
+
+func (m *Model) viewMessage(e *msgEntry, selected bool, w int) []string {
+	th := m.th
+	gutter := " "
+	if selected {
+		gutter = th.Accent.Render(th.Icons.Selected)
+	}
+	who := th.Sender.Render(e.sender)
+	if e.outgoing {
+		who = th.Muted.Render(m.p.Sprintf("me")+" "+th.Icons.Outgoing+" ") + th.Sender.Render(e.sender)
+	}
+	lines := []string{gutter + " " + th.Time.Render(e.at.Format("15:04")) + " " + who}
+	for _, l := range e.wrapped(w) {
+		lines = append(lines, gutter+"  "+l)
+	}
+	return lines
+}
+
+func (m *Model) viewToasts() []string {
+	shown, more := m.visibleToasts()
+	var out []string
+	for _, t := range shown {
+		out = append(out, m.viewToast(t))
+	}
+	if more > 0 {
+		out = append(out, "  "+m.th.Muted.Render(m.p.Sprintf("+%d more", more)))
+	}
+	return out
+}
+
+func (m *Model) viewToast(t *toast) string {
+	th, n := m.th, t.n
+	mark := th.ToastMark(n.typ, n.argb).Render(" " + th.Icons.ToastGlyph(n.typ) + " ")
+	label := m.p.Sprintf(toastLabel(n.typ))
+	if n.local {
+		label = m.p.Sprintf("okdash error")
+	}
+	body := label + " " + n.at.Format("15:04")
+	if n.sender != "" {
+		body += " " + n.sender + ":"
+	}
+	body += " " + n.text
+	if t.count > 1 {
+		body += fmt.Sprintf(" ×%d", t.count)
+	}
+	if n.typ == oktell.NltIncomingCall {
+		// An incoming call stands out: a full-width bar in its colour, in capitals.
+		body = m.p.Sprintf("INCOMING CALL") + " " + strings.TrimPrefix(body, label+" ")
+		text := " " + th.Icons.ToastGlyph(n.typ) + " " + body
+		text = m.fit(text, m.width)
+		text += strings.Repeat(" ", max(m.width-ansi.StringWidth(text), 0))
+		return th.ToastMark(n.typ, n.argb).Render(text)
+	}
+	return mark + " " + th.ToastText(n.typ).Render(m.fit(body, max(m.width-4, 1)))
+}
+
+func (m *Model) viewHistory(h int) []string {
+	out := make([]string, 0, h)
+	items := m.history.items
+	if len(items) == 0 {
+		return append(out, "   "+m.th.Muted.Render(m.p.Sprintf("no notifications yet")))
+	}
+	th := m.th
+	for i := len(items) - 1 - m.histOff; i >= 0 && len(out) < h; i-- {
+		n := items[i]
+		saved := " "
+		if n.dbsaved {
+			saved = th.Accent.Render(th.Icons.Saved)
+		}
+		label := m.p.Sprintf(toastLabel(n.typ))
+		mark := th.ToastMark(n.typ, n.argb).Render(" " + th.Icons.ToastGlyph(n.typ) + " ")
+		lw := 16
+		label += strings.Repeat(" ", max(lw-ansi.StringWidth(label), 1))
+		body := n.text
+		if n.sender != "" {
+			body = th.Bold.Render(n.sender) + ": " + body
+		}
+		out = append(out, th.Time.Render(n.at.Format("15:04:05"))+" "+saved+" "+mark+" "+th.ToastText(n.typ).Render(label)+body)
+	}
+	return out
+}
+
+// shortHelp is the help bar's bindings for what the operator is doing now.
+func (m *Model) shortHelp() []key.Binding {
+	k := m.keys
+	switch {
+	case m.replying:
+		return []key.Binding{k.Send, k.Cancel}
+	case m.width < MinWidth || m.height < MinHeight:
+		return []key.Binding{k.Quit}
+	case m.view == viewHelp:
+		return []key.Binding{k.Back, k.Help, k.Quit}
+	case m.view == viewHistory:
+		return []key.Binding{k.Up, k.Down, k.History, k.Back, k.Quit}
+	}
+	return []key.Binding{k.Ready, k.Break, k.Away, k.Redirect, k.Help, k.Reply, k.Dismiss, k.VoiceMail, k.History, k.Quit}
+}
+
+// FullHelp is every live binding, grouped, for the help screen.
+func (m *Model) fullHelp() [][]key.Binding {
+	k := m.keys
+	return [][]key.Binding{
+		{k.Ready, k.Break, k.Away, k.Redirect},
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Newest, k.Reply},
+		{k.Dismiss, k.DismissAll, k.VoiceMail, k.History, k.Help, k.Back, k.Quit},
+	}
+}
+
+func (m *Model) viewFullHelp(rows int) []string {
+	titles := []string{m.p.Sprintf("State"), m.p.Sprintf("Messenger"), m.p.Sprintf("Toasts and views")}
+	var groups [][]string
+	for gi, g := range m.fullHelp() {
+		lines := []string{" " + m.th.Bold.Render(titles[gi])}
+		for _, b := range g {
+			if !b.Enabled() {
+				continue
+			}
+			h := b.Help()
+			lines = append(lines, "   "+m.th.HelpKey.Render(h.Key)+strings.Repeat(" ", max(9-ansi.StringWidth(h.Key), 1))+m.th.HelpDesc.Render(h.Desc))
+		}
+		groups = append(groups, lines)
+	}
+	var out []string
+	if m.width >= 76 {
+		left := append(append(groups[0], ""), groups[1]...)
+		right := groups[2]
+		colW := m.width / 2
+		for i := 0; i < max(len(left), len(right)); i++ {
+			l, r := "", ""
+			if i < len(left) {
+				l = m.fit(left[i], colW-1)
+			}
+			if i < len(right) {
+				r = right[i]
+			}
+			out = append(out, l+strings.Repeat(" ", max(colW-lipgloss.Width(l), 1))+r)
+		}
+	} else {
+		for i, g := range groups {
+			if i > 0 {
+				out = append(out, "")
+			}
+			out = append(out, g...)
+		}
+	}
+	out = append(out, "", " "+m.th.Muted.Render(m.p.Sprintf("latin keys shown; the same keys on the Russian layout work too")))
+	if len(out) > rows {
+		out = out[:max(rows, 0)]
+	}
+	return out
+}
