@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/pem"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,6 +18,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -155,7 +157,9 @@ func pubLine(s gossh.Signer) string {
 func startServe(t *testing.T, svf serveFlags, sf sourceFlags, open openFunc, build modelFunc) (string, *lockedBuffer, *serveServer) {
 	t.Helper()
 	logs := &lockedBuffer{}
-	srv, err := newServe(svf, sf, uiFlags{}, oktell.RealClock{}, slog.New(slog.NewTextHandler(logs, nil)), open, build)
+	var uf uiFlags // with the defaults of its flags
+	uf.register(flag.NewFlagSet("test", flag.ContinueOnError))
+	srv, err := newServe(svf, sf, uf, oktell.RealClock{}, slog.New(slog.NewTextHandler(logs, nil)), open, build)
 	require.NoError(t, err)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -288,13 +292,48 @@ func TestServeWithOpenSSHInTmux(t *testing.T) {
 			time.Sleep(100 * time.Millisecond)
 		}
 	}
-	waitScreen("okdash")
-	require.Eventually(t, func() bool { return srv.Sessions() == 1 }, 10*time.Second, 50*time.Millisecond)
+	first := waitScreen("q quit")
+	require.Equal(t, 80, ruleWidth(first, "Messages"), "screen:\n%s", first)
+	require.Eventually(t, func() bool { return srv.Sessions() == 1 }, 10*time.Second, 50*time.Millisecond, "screen:\n%s\nlog:\n%s", screen(), logs.String())
 	require.Contains(t, logs.String(), "term=")
 	require.Contains(t, logs.String(), "size=80x24")
+
+	// The terminal grows: the dashboard follows.
+	tm("resize-window", "-t", "okdash", "-x", "100", "-y", "30")
+	deadline := time.Now().Add(20 * time.Second)
+	for ruleWidth(screen(), "Messages") != 100 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the dashboard did not follow the resize to 100x30; screen:\n%s", screen())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 
 	tm("send-keys", "-t", "okdash", "q")
 	require.Eventually(t, func() bool { return strings.Contains(logs.String(), `reason="quit by the user"`) }, 20*time.Second, 50*time.Millisecond,
 		"server log:\n%s", logs.String())
 	require.Contains(t, logs.String(), "key="+gossh.FingerprintSHA256(key.PublicKey()))
+
+	// SIGTERM's path: a second trainee is shown why the dashboard closes, and the
+	// terminal is given back with the reason under it.
+	tm("new-session", "-d", "-x", "80", "-y", "24", "-s", "second", sshCmd)
+	second := func() string { return tm("capture-pane", "-p", "-t", "second") }
+	require.Eventually(t, func() bool { return strings.Contains(second(), "q quit") }, 20*time.Second, 100*time.Millisecond, "screen:\n%s", second())
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	require.NoError(t, srv.Shutdown(ctx))
+	require.Eventually(t, func() bool {
+		return strings.Contains(second(), "okdash: session closed: server shutting down")
+	}, 20*time.Second, 100*time.Millisecond, "screen:\n%s", second())
+	require.Contains(t, logs.String(), `reason="server shutting down"`)
+}
+
+// ruleWidth is the width in cells of the screen line that holds title: the
+// dashboard draws its pane rules across the whole terminal.
+func ruleWidth(screen, title string) int {
+	for _, line := range strings.Split(screen, "\n") {
+		if strings.Contains(line, title) {
+			return utf8.RuneCountInString(strings.TrimRight(line, " "))
+		}
+	}
+	return 0
 }
