@@ -96,6 +96,8 @@ type Server struct {
 	live    map[*liveSession]struct{}
 	closing bool
 	done    sync.WaitGroup // one per admitted session
+
+	keepAliveAnswers atomic.Int64 // for tests: keepalives answered
 }
 
 type ctxKey int
@@ -365,10 +367,17 @@ func (s *Server) handle(sess ssh.Session) {
 		attrs = append(attrs, "key_comment", comment)
 	}
 	var (
-		reason string
-		source string
+		reason   string
+		source   string
+		admitted *liveSession
 	)
 	defer func() {
+		// Logged before the slot is released, so that Shutdown returns after the line.
+		defer func() {
+			if admitted != nil {
+				s.release(admitted)
+			}
+		}()
 		a := append(attrs, "source", source, "duration", s.cfg.Clock.Now().Sub(start).Round(time.Second).String(), "reason", reason)
 		if cc, ok := sess.Context().Value(connStatsKey).(*countingConn); ok {
 			a = append(a, "bytes_sent", cc.written.Load())
@@ -399,7 +408,7 @@ func (s *Server) handle(sess ssh.Session) {
 		refuse("refused: "+err.Error(), err.Error())
 		return
 	}
-	defer s.release(ls)
+	admitted = ls
 	ls.lastInput.Store(start.UnixNano())
 
 	tty, err := dupTTY(pty.Slave)
@@ -537,6 +546,7 @@ func (s *Server) keepAlive(ctx context.Context, ls *liveSession, conn gossh.Conn
 				return // the connection is gone; the session ends by itself
 			}
 			missed = 0
+			s.keepAliveAnswers.Add(1)
 			continue
 		case <-s.cfg.Clock.After(s.cfg.KeepAlive):
 		}

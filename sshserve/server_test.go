@@ -437,7 +437,7 @@ func TestMaxSessions(t *testing.T) {
 	sb := h.open(b, 80, 24, nil)
 	sb.waitText("okdash: the server is full (1 dashboards open); try again later")
 	require.Error(t, sb.sess.Wait())
-	require.Contains(t, h.logs.String(), "server is full")
+	require.Eventually(t, func() bool { return strings.Contains(h.logs.String(), "server is full") }, waitFor, 10*time.Millisecond)
 }
 
 func TestRateLimitPerAddress(t *testing.T) {
@@ -613,4 +613,103 @@ func FuzzParseAuthorizedKeys(f *testing.F) {
 func waitTimer(t *testing.T, c *clocktest.Clock) {
 	t.Helper()
 	require.True(t, c.WaitPending(1, waitFor), "nobody waits on the clock")
+}
+
+// freezer forwards one TCP connection and can stop forwarding without closing it:
+// a link that died without a FIN, as when a laptop lid closes.
+type freezer struct {
+	mu     sync.Mutex
+	frozen bool
+	cond   *sync.Cond
+}
+
+func newFreezer(t *testing.T, target string) (addr string, f *freezer) {
+	f = &freezer{}
+	f.cond = sync.NewCond(&f.mu)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		in, err := l.Accept()
+		if err != nil {
+			return
+		}
+		out, err := net.Dial("tcp", target)
+		if err != nil {
+			in.Close()
+			return
+		}
+		go f.pipe(in, out)
+		go f.pipe(out, in)
+	}()
+	return l.Addr().String(), f
+}
+
+func (f *freezer) pipe(dst, src net.Conn) {
+	defer dst.Close()
+	buf := make([]byte, 32*1024)
+	for {
+		n, err := src.Read(buf)
+		f.mu.Lock()
+		for f.frozen {
+			f.cond.Wait()
+		}
+		f.mu.Unlock()
+		if n > 0 {
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (f *freezer) freeze() {
+	f.mu.Lock()
+	f.frozen = true
+	f.mu.Unlock()
+}
+
+func (f *freezer) thaw() {
+	f.mu.Lock()
+	f.frozen = false
+	f.mu.Unlock()
+	f.cond.Broadcast()
+}
+
+func TestKeepAliveDropsDeadLinkButNotQuietOne(t *testing.T) {
+	key := newKey(t)
+	clock := clocktest.New(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
+	h := start(t, authorizedLine(key, ""), func(c *Config) {
+		c.Clock = clock
+		c.KeepAlive = 30 * time.Second
+		c.KeepAliveMissed = 3
+	})
+	proxyAddr, link := newFreezer(t, h.addr)
+	t.Cleanup(link.thaw)
+	direct := h.addr
+	h.addr = proxyAddr
+	s := h.open(key, 80, 24, nil)
+	h.addr = direct
+	s.waitText("fake#1")
+
+	// A quiet but live client answers every keepalive and stays.
+	for i := range 5 {
+		waitTimer(t, clock)
+		clock.Advance(30 * time.Second)
+		require.Eventually(t, func() bool { return h.srv.keepAliveAnswers.Load() == int64(i+1) }, waitFor, time.Millisecond)
+	}
+	waitTimer(t, clock)
+	require.Equal(t, 1, h.srv.Sessions())
+	require.NotContains(t, h.logs.String(), "session end")
+
+	// The link dies silently: three unanswered keepalives and the session is gone.
+	link.freeze()
+	require.Eventually(t, func() bool {
+		clock.Advance(30 * time.Second)
+		return strings.Contains(h.logs.String(), `reason="client unreachable (no answer to 3 keepalives)"`)
+	}, waitFor, 20*time.Millisecond, "log:\n%s", h.logs.String())
+	require.Eventually(t, func() bool { return h.srv.Sessions() == 0 }, waitFor, 10*time.Millisecond)
 }
