@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -161,6 +162,8 @@ func checkServeFlags(svf serveFlags, sf sourceFlags) error {
 		return errors.New("--source - (standard input) cannot be shared by SSH sessions; use file:PATH")
 	case sf.Record != "":
 		return errors.New("--record writes one terminal's stream; it does not go with serve")
+	case wouldPrompt(sf):
+		return errors.New(servePromptErr)
 	case svf.ConnRate < 0 || svf.ConnBurst < 0 || svf.MaxSessions < 0:
 		return errors.New("--conn-rate, --conn-burst and --max-sessions cannot be negative")
 	}
@@ -233,11 +236,11 @@ func sessionDashboard(sf sourceFlags, uf uiFlags, demoOnly bool, clock oktell.Cl
 		if err != nil {
 			return nil, nil, err
 		}
-		if demoOnly {
+		if demoOnly || s.Source == "" {
 			s.Source = "demo"
 		}
-		if s.Source == "" {
-			s.Source = "demo"
+		if wouldPrompt(s) {
+			return nil, nil, errors.New(servePromptErr)
 		}
 		c.Source = s.Source
 		if u.NoColor {
@@ -290,4 +293,16 @@ func applyKeyOptions(sf sourceFlags, uf uiFlags, opts map[string]string) (source
 		}
 	}
 	return sf, uf, nil
+}
+
+const servePromptErr = "a ws:// or wss:// source over SSH needs a password file (okdash-password-file on the key's line, or --password-file) or OKDASH_PASSWORD: the server cannot prompt for it"
+
+// wouldPrompt says whether opening sf would ask for a password on the server's own
+// terminal, which no SSH client can answer.
+func wouldPrompt(sf sourceFlags) bool {
+	if !strings.HasPrefix(sf.Source, "ws://") && !strings.HasPrefix(sf.Source, "wss://") {
+		return false
+	}
+	_, env := os.LookupEnv("OKDASH_PASSWORD")
+	return sf.PasswordFile == "" && !env
 }

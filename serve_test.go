@@ -47,6 +47,8 @@ func (b *lockedBuffer) String() string {
 }
 
 func TestCheckServeFlags(t *testing.T) {
+	t.Setenv("OKDASH_PASSWORD", "")
+	os.Unsetenv("OKDASH_PASSWORD")
 	for _, tc := range []struct {
 		name string
 		svf  serveFlags
@@ -60,6 +62,8 @@ func TestCheckServeFlags(t *testing.T) {
 		{"open real source", serveFlags{DemoOpen: true}, sourceFlags{Source: "bridge:tcp://h:1"}, "serves only the demo"},
 		{"stdin", serveFlags{AuthorizedKeys: "k"}, sourceFlags{Source: "-"}, "standard input"},
 		{"record", serveFlags{AuthorizedKeys: "k"}, sourceFlags{Source: "demo", Record: "x"}, "--record"},
+		{"ws without password", serveFlags{AuthorizedKeys: "k"}, sourceFlags{Source: "ws://h:4066"}, "cannot prompt"},
+		{"ws with password file", serveFlags{AuthorizedKeys: "k"}, sourceFlags{Source: "wss://h:4066", PasswordFile: "p"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := checkServeFlags(tc.svf, tc.sf)
