@@ -29,7 +29,7 @@ import (
 
 // keyOptions are the okdash-* options an authorized_keys line may carry; each sets the
 // flag of the same name for the sessions of that key.
-var keyOptions = []string{"source", "login", "password-file", "scenario", "speed", "lang", "icons", "no-color"}
+var keyOptions = []string{"source", "login", "password-file", "scenario", "speed", "lang", "icons", "theme", "no-color", "bell"}
 
 // serveFlags are the flags of okdash serve besides the source and ui flags.
 type serveFlags struct {
@@ -284,12 +284,18 @@ func applyKeyOptions(sf sourceFlags, uf uiFlags, opts map[string]string) (source
 			uf.Lang = v
 		case "icons":
 			uf.Icons = v
-		case "no-color":
+		case "theme":
+			uf.Theme = v
+		case "no-color", "bell":
 			b, err := strconv.ParseBool(v)
 			if err != nil {
-				return sf, uf, fmt.Errorf("okdash-no-color=%q: want true or false", v)
+				return sf, uf, fmt.Errorf("okdash-%s=%q: want true or false", name, v)
 			}
-			uf.NoColor = b
+			if name == "bell" {
+				uf.Bell = b
+			} else {
+				uf.NoColor = b
+			}
 		}
 	}
 	return sf, uf, nil

@@ -90,13 +90,13 @@ func TestApplyKeyOptions(t *testing.T) {
 	uf := uiFlags{}
 	s, u, err := applyKeyOptions(sf, uf, map[string]string{
 		"source": "ws://10.0.0.5:4066", "login": "ivanov", "password-file": "/etc/okdash/ivanov",
-		"speed": "2", "lang": "ru", "icons": "ascii", "no-color": "true",
+		"speed": "2", "lang": "ru", "icons": "ascii", "theme": "light", "no-color": "true", "bell": "1",
 	})
 	require.NoError(t, err)
 	require.Equal(t, sourceFlags{Source: "ws://10.0.0.5:4066", Login: "ivanov", PasswordFile: "/etc/okdash/ivanov", Speed: 2}, s)
-	require.Equal(t, uiFlags{Lang: "ru", Icons: "ascii", NoColor: true}, u)
+	require.Equal(t, uiFlags{Lang: "ru", Icons: "ascii", Theme: "light", NoColor: true, Bell: true}, u)
 	require.Equal(t, "demo", sf.Source, "the server's defaults are untouched")
-	for _, bad := range []map[string]string{{"speed": "fast"}, {"speed": "-1"}, {"no-color": "perhaps"}, {"source": "-"}} {
+	for _, bad := range []map[string]string{{"speed": "fast"}, {"speed": "-1"}, {"no-color": "perhaps"}, {"bell": "loud"}, {"source": "-"}} {
 		_, _, err := applyKeyOptions(sf, uf, bad)
 		require.Error(t, err, "%v", bad)
 	}
