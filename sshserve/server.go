@@ -77,6 +77,10 @@ type Config struct {
 	// ShutdownAfter is the countdown each dashboard shows before it closes on shutdown
 	// or idle timeout (ui.ShutdownMsg.After).
 	ShutdownAfter time.Duration
+	// LoginGrace is how long a connection may take to log in before it is closed, as
+	// sshd's LoginGraceTime: a half-open handshake must not hold a descriptor forever.
+	// Default 30s.
+	LoginGrace time.Duration
 	// BackgroundQuery is how long to wait for the terminal to tell its background
 	// colour; 0: do not ask, assume dark.
 	BackgroundQuery time.Duration
@@ -127,6 +131,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.KeepAliveMissed <= 0 {
 		cfg.KeepAliveMissed = 3
+	}
+	if cfg.LoginGrace <= 0 {
+		cfg.LoginGrace = 30 * time.Second
 	}
 	if cfg.Version == "" {
 		cfg.Version = "okdash"
@@ -235,6 +242,13 @@ func (s *Server) acceptConn(ctx ssh.Context, c net.Conn) net.Conn {
 	}
 	cc := &countingConn{Conn: c}
 	ctx.SetValue(connStatsKey, cc)
+	// Real time, not Clock: a network guard, like a read deadline.
+	time.AfterFunc(s.cfg.LoginGrace, func() {
+		if ctx.Err() == nil && ctx.Value(ssh.ContextKeyConn) == nil { // still no login
+			s.cfg.Log.Info("connection closed", "addr", c.RemoteAddr().String(), "reason", "no login within "+shortDuration(s.cfg.LoginGrace))
+			c.Close()
+		}
+	})
 	return cc
 }
 

@@ -713,3 +713,25 @@ func TestKeepAliveDropsDeadLinkButNotQuietOne(t *testing.T) {
 	}, waitFor, 20*time.Millisecond, "log:\n%s", h.logs.String())
 	require.Eventually(t, func() bool { return h.srv.Sessions() == 0 }, waitFor, 10*time.Millisecond)
 }
+
+func TestLoginGraceClosesSilentConnection(t *testing.T) {
+	key := newKey(t)
+	h := start(t, authorizedLine(key, ""), func(c *Config) { c.LoginGrace = 200 * time.Millisecond })
+	raw, err := net.Dial("tcp", h.addr)
+	require.NoError(t, err)
+	defer raw.Close()
+	require.NoError(t, raw.SetReadDeadline(time.Now().Add(waitFor)))
+	// The server's version line comes first; then nothing, and the server hangs up.
+	_, err = io.Copy(io.Discard, raw)
+	require.NoError(t, err, "the server closed the connection (EOF), not our deadline")
+	require.Eventually(t, func() bool { return strings.Contains(h.logs.String(), "no login within 200ms") }, waitFor, 10*time.Millisecond)
+
+	// A client that logs in in time stays past the grace.
+	c, err := h.dial(key)
+	require.NoError(t, err)
+	defer c.Close()
+	<-time.After(400 * time.Millisecond) // twice the grace: proving an absence takes time
+	s, err := c.NewSession()
+	require.NoError(t, err, "the connection outlives its login grace")
+	s.Close()
+}
