@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"os"
 	"strings"
@@ -22,7 +23,18 @@ import (
 // stdin is what `--source -` reads; tests replace it.
 var stdin io.Reader = os.Stdin
 
+// checkSpeed rejects a speed factor that would stop or reverse time.
+func checkSpeed(speed float64) error {
+	if !(speed > 0) || math.IsInf(speed, 0) {
+		return fmt.Errorf("--speed %v: want a number above 0, such as 0.5, 1 or 10", speed)
+	}
+	return nil
+}
+
 func openDemo(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
+	if err := checkSpeed(sf.Speed); err != nil {
+		return nil, err
+	}
 	sc, err := demo.Load(sf.Scenario)
 	if err != nil {
 		return nil, err
@@ -35,7 +47,16 @@ func replayOptions(sf sourceFlags, clock oktell.Clock) replay.Options {
 }
 
 func openReplay(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
+	if err := checkSpeed(sf.Speed); err != nil {
+		return nil, err
+	}
 	if sf.Source == "-" {
+		if f, ok := stdin.(*os.File); ok {
+			if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+				// The dashboard reads its keys from the terminal: a replay cannot share it.
+				return nil, errors.New("standard input is a terminal: pipe a stream in (okdash --source - < capture.log) or use file:PATH")
+			}
+		}
 		return replay.Open(ctx, stdin, "standard input", nil, replayOptions(sf, clock)), nil
 	}
 	path := strings.TrimPrefix(sf.Source, "file:")
@@ -90,6 +111,9 @@ func recordSession(s oktell.Session, path string, clock oktell.Clock) (oktell.Se
 
 // simBridge serves the demo over the bridge protocol on addr until ctx ends.
 func simBridge(ctx context.Context, addr, scenario string, speed float64, io stdio) error {
+	if err := checkSpeed(speed); err != nil {
+		return err
+	}
 	sc, err := demo.Load(scenario)
 	if err != nil {
 		return err

@@ -127,6 +127,10 @@ func TestBridgeToSimulatorMatchesTheDemo(t *testing.T) {
 	c := Open(context.Background(), TCP{Addr: addr}, Options{Clock: clocktest.New(t0)})
 	defer c.Close()
 	got := collect(t, c, sclk, until, len(want))
+	t.Logf("%d steps: %q", len(want), want)
+	if len(want) < 30 {
+		t.Fatalf("the demo gave only %d steps in a whole shift", len(want))
+	}
 
 	if len(got) != len(want) {
 		t.Fatalf("bridge gave %d steps, demo %d\nbridge: %q\ndemo:   %q", len(got), len(want), got, want)
@@ -270,8 +274,8 @@ func TestBridgePeerThatNeverAnswers(t *testing.T) {
 	if !ok || method != MethodSetUserState || len(id) != 36 {
 		t.Fatalf("query %q %q %v", method, id, ok)
 	}
-	if p := requestProps(body); len(p) < 2 || p[0].Key != "newstate" || p[0].Value != "1" {
-		t.Errorf("request properties %+v", p)
+	if st, redirect, err := oktell.AsSetUserStateRequest(body); err != nil || st != oktell.UserReady || !redirect {
+		t.Errorf("request: %v %v %v", st, redirect, err)
 	}
 	if !clk.WaitPending(1, 5*time.Second) {
 		t.Fatal("no timeout timer")
@@ -333,7 +337,8 @@ func TestBridgeBackoffGrows(t *testing.T) {
 	clk := clocktest.New(t0)
 	c := Open(context.Background(), TCP{Addr: addr}, Options{Clock: clk, MaxBackoff: 2 * time.Second})
 	defer c.Close()
-	for _, want := range []string{"500ms", "1s", "2s", "2s"} {
+	start := clk.Now()
+	for _, want := range []string{"500ms", "1s", "2s"} {
 		u := waitFor(t, c, "reconnecting", isLink(oktell.LinkReconnecting))
 		if !strings.HasSuffix(u.Status.Reason, "retrying in "+want) {
 			t.Errorf("reason %q, want retrying in %s", u.Status.Reason, want)
@@ -341,6 +346,13 @@ func TestBridgeBackoffGrows(t *testing.T) {
 		clk.WaitPending(1, 5*time.Second)
 		at, _ := clk.Next()
 		clk.Set(at)
+	}
+	// Capped: the next pause is 2s again (the same status is not repeated).
+	if !clk.WaitPending(1, 5*time.Second) {
+		t.Fatal("no further attempt")
+	}
+	if at, _ := clk.Next(); at.Sub(start) != 5500*time.Millisecond {
+		t.Errorf("fourth attempt at +%v, want +5.5s", at.Sub(start))
 	}
 }
 

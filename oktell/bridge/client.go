@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"strconv"
 	"sync"
 	"time"
 
@@ -338,21 +337,4 @@ func resultCode(err error) (int, string) {
 		return refused.Code, refused.Reason
 	}
 	return 10108, err.Error() // the library's "exception inside a method"
-}
-
-// ResultDocument is a queryresult for the query method/id (protocol.md 1.6).
-func ResultDocument(method, id string, code int, errText string) *oktell.Document {
-	name := "ok"
-	if code != 0 {
-		name = "error"
-	}
-	props := []oktell.Property{{Kind: oktell.Simple, Key: "resultcode", Value: strconv.Itoa(code), HasValue: true, Name: name, HasName: true}}
-	if errText != "" {
-		props = append(props, oktell.Property{Kind: oktell.CData, Key: "error", Text: errText, HasText: true})
-	}
-	return &oktell.Document{
-		Root: "oktellcommapper", Version: "80710", HasVersion: true, HasData: true,
-		DataName: "queryresult", HasDataName: true, DataCount: "1", HasDataCount: true,
-		Sets: []oktell.PropertySet{{Name: method, HasName: true, ID: id, HasID: true, Props: props}},
-	}
 }

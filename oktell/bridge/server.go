@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -76,7 +75,7 @@ func ServeConn(ctx context.Context, conn io.ReadWriteCloser, eng Engine) error {
 			continue
 		}
 		code, text := resultCode(answer(ctx, eng, method, req))
-		if err := write(ResultDocument(method, id, code, text)); err != nil {
+		if err := write(oktell.QueryResultDocument(method, id, code, text, nil)); err != nil {
 			return err
 		}
 	}
@@ -96,58 +95,21 @@ func firstErr(errc chan error) error {
 
 // answer runs one query against the engine.
 func answer(ctx context.Context, eng Engine, method string, req *oktell.Document) error {
-	props := requestProps(req)
-	get := func(key string) (oktell.Property, bool) {
-		for _, p := range props {
-			if strings.EqualFold(p.Key, key) {
-				return p, true
-			}
-		}
-		return oktell.Property{}, false
-	}
 	switch strings.ToLower(method) {
 	case "setuserstate":
-		p, ok := get("newstate")
-		if !ok {
-			return &oktell.RefusedError{Code: 10021, Reason: "newstate is missing"}
-		}
-		n, err := strconv.Atoi(strings.TrimSpace(p.Value))
+		state, redirect, err := oktell.AsSetUserStateRequest(req)
 		if err != nil {
-			return &oktell.RefusedError{Code: 10021, Reason: fmt.Sprintf("newstate %q is not a number", p.Value)}
+			return &oktell.RefusedError{Code: 10021, Reason: "malformed request: " + err.Error()}
 		}
-		redirect := false
-		if r, ok := get("redirect"); ok {
-			redirect = strings.TrimSpace(r.Value) == "1" || strings.EqualFold(strings.TrimSpace(r.Value), "true")
-		}
-		return eng.SetUserState(ctx, oktell.UserState(n), redirect)
+		return eng.SetUserState(ctx, state, redirect)
 	case "messaging_sendmessage", "sendmessage":
-		u, _ := get("userid")
-		t, _ := get("text")
-		text := t.Text
-		if !t.HasText {
-			text = t.Value
+		m, err := oktell.AsSendMessageRequest(req)
+		if err != nil {
+			return &oktell.RefusedError{Code: 10021, Reason: "malformed request: " + err.Error()}
 		}
-		if strings.TrimSpace(u.Value) == "" {
-			return &oktell.RefusedError{Code: 10021, Reason: "userid is missing"}
-		}
-		return eng.SendMessage(ctx, strings.TrimSpace(u.Value), text)
+		return eng.SendMessage(ctx, strings.TrimSpace(m.UserID), m.Text)
 	}
 	return &oktell.RefusedError{Code: 10107, Reason: fmt.Sprintf("method %q not found", method)}
-}
-
-// requestProps finds a request's properties wherever the document keeps them.
-func requestProps(d *oktell.Document) []oktell.Property {
-	if d == nil {
-		return nil
-	}
-	props := append([]oktell.Property(nil), d.Props...)
-	for _, s := range d.Sets {
-		props = append(props, s.Props...)
-	}
-	for _, e := range d.Events {
-		props = append(props, e.Props...)
-	}
-	return props
 }
 
 // Serve accepts connections on ln and serves each with its own engine from newEngine,

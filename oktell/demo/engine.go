@@ -104,6 +104,9 @@ func (e *Engine) Run(ctx context.Context, emit func(Output) bool) error {
 	steps := e.sc.Steps
 	i := 0
 	var timer <-chan time.Time
+	// Waits add up from the start, so time spent delivering does not make a shift drift
+	// against another one started at the same moment (the demo and the simulator).
+	due := e.clock.Now()
 	for {
 		// Run the steps that need no waiting.
 		for timer == nil && i < len(steps) {
@@ -112,7 +115,8 @@ func (e *Engine) Run(ctx context.Context, emit func(Output) bool) error {
 			switch st.Op {
 			case OpWait:
 				if st.Delay > 0 {
-					timer = e.clock.After(e.scale(st.Delay))
+					due = due.Add(e.scale(st.Delay))
+					timer = e.clock.After(due.Sub(e.clock.Now()))
 				}
 			case OpLoop:
 				i = 0
@@ -266,34 +270,31 @@ func (e *Engine) SendMessage(ctx context.Context, userID, text string) error {
 		return &oktell.RefusedError{Code: 3, Reason: "the message is empty"}
 	}
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	if !e.st.LinkUp {
+		e.mu.Unlock()
 		return oktell.ErrNotConnected
 	}
 	id := strings.ToLower(strings.TrimSpace(userID))
 	name, ok := e.sc.Colleagues[id]
 	if !ok {
+		e.mu.Unlock()
 		return &oktell.RefusedError{Code: 4, Reason: fmt.Sprintf("no user with id %q", userID)}
 	}
 	e.sent[id]++
+	var reply *oktell.Document
 	if e.sent[id]%2 == 1 {
-		reply := e.sc.Replies[e.replyNo%len(e.sc.Replies)]
+		text := e.sc.Replies[e.replyNo%len(e.sc.Replies)]
 		e.replyNo++
-		doc := MessageDocument(uuid.NewString(), e.clock.Now().Add(e.scale(ReplyDelay)), userID, name, reply)
-		e.mu.Unlock()
-		e.later(ReplyDelay, Output{Doc: doc})
-		e.mu.Lock()
+		reply = MessageDocument(uuid.NewString(), e.clock.Now().Add(e.scale(ReplyDelay)), userID, name, text)
+	}
+	e.mu.Unlock()
+	if reply != nil {
+		e.later(ReplyDelay, Output{Doc: reply})
 	}
 	return nil
 }
 
-func simple(key, value, name string) oktell.Property {
-	return oktell.Property{Kind: oktell.Simple, Key: key, Value: value, HasValue: true, Name: name, HasName: name != ""}
-}
-
-func cdata(key, text string) oktell.Property {
-	return oktell.Property{Kind: oktell.CData, Key: key, Text: text, HasText: true}
-}
+var simple, cdata = oktell.SimpleProp, oktell.CDataProp
 
 func boolValue(b bool) string {
 	if b {

@@ -65,7 +65,8 @@ func (t *tail) Read(p []byte) (int, error) {
 func (t *tail) reopen() bool {
 	info, err := os.Stat(t.path)
 	if err != nil {
-		return false // rotated away and not yet recreated: keep waiting
+		t.note("the file is gone; waiting for it to come back") // rotated away, not yet recreated
+		return false
 	}
 	if t.f != nil && os.SameFile(info, t.info) {
 		if info.Size() < t.pos { // truncated in place
