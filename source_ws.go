@@ -1,19 +1,171 @@
 package main
 
-// STUB: replaced by the WebSocket work.
+// The live Oktell source over WebSocket (--source ws://, wss://) and its fake server
+// (okdash sim --ws).
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"fmt"
+	"log"
+	"net"
+	"net/url"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/charmbracelet/x/term"
 
 	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/ws"
+	"github.com/okdash/okdash/oktell/ws/wssim"
 )
 
+// envPassword is the environment variable that may hold the Oktell password.
+const envPassword = "OKDASH_PASSWORD"
+
+// envWSLog names a file for the WebSocket client's diagnostics (skipped frames, late
+// replies): the dashboard owns the terminal, so they cannot go to stderr.
+const envWSLog = "OKDASH_WS_LOG"
+
 func openWS(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
-	return nil, errors.New("ws not implemented yet")
+	if sf.Login == "" {
+		return nil, errors.New("--login is required for ws:// and wss:// sources")
+	}
+	var store ws.Store
+	if dir, err := ws.StateDir(); err == nil {
+		store = ws.FileStore{Dir: dir}
+	} else {
+		fmt.Fprintf(os.Stderr, "okdash: %v; the session id is kept in memory only\n", err)
+	}
+	pw, reusable := passwordSource(sf)
+	cfg := ws.Config{
+		URL: sf.Source, Login: sf.Login, Password: pw, PasswordReusable: reusable,
+		Store: store, Clock: clock, Timeout: sf.Timeout, InsecureTLS: sf.InsecureTLS,
+	}
+	if p := os.Getenv(envWSLog); p != "" {
+		f, err := os.OpenFile(p, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", envWSLog, err)
+		}
+		cfg.Logf = log.New(f, "", log.LstdFlags|log.Lmicroseconds).Printf
+	}
+	return ws.Dial(ctx, cfg)
 }
 
-// simWS runs the fake Oktell WebSocket server on addr until ctx ends.
+// passwordSource picks where the password comes from: --password-file, then
+// OKDASH_PASSWORD, then a prompt without echo. It never comes from the command line,
+// where other users could read it in the process list. The file and the environment
+// may be read again on reconnect; the prompt only before the dashboard starts.
+func passwordSource(sf sourceFlags) (func() (string, error), bool) {
+	if sf.PasswordFile != "" {
+		return func() (string, error) { return readPasswordFile(sf.PasswordFile) }, true
+	}
+	if pw, ok := os.LookupEnv(envPassword); ok {
+		return func() (string, error) {
+			if pw == "" {
+				return "", fmt.Errorf("%s is empty", envPassword)
+			}
+			return pw, nil
+		}, true
+	}
+	return func() (string, error) { return promptPassword(sf.Login, sf.Source) }, false
+}
+
+// readPasswordFile reads the first line of path: a trailing newline (LF or CRLF) is
+// not part of the password, spaces are.
+func readPasswordFile(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("--password-file: %w", err)
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	line = strings.TrimSuffix(line, "\r")
+	if line == "" {
+		return "", fmt.Errorf("--password-file %s: the first line is empty", path)
+	}
+	return line, nil
+}
+
+func promptPassword(login, source string) (string, error) {
+	fd := os.Stdin.Fd()
+	if !term.IsTerminal(fd) {
+		return "", fmt.Errorf("no password: standard input is not a terminal; set %s or give --password-file", envPassword)
+	}
+	host := source
+	if u, err := url.Parse(source); err == nil {
+		host = u.Host
+	}
+	fmt.Fprintf(os.Stderr, "Oktell password for %s at %s: ", login, host)
+	b, err := term.ReadPassword(fd)
+	fmt.Fprintln(os.Stderr)
+	if err != nil {
+		return "", fmt.Errorf("password prompt: %w", err)
+	}
+	if len(b) == 0 {
+		return "", errors.New("empty password")
+	}
+	return string(b), nil
+}
+
+// simWS runs the fake Oktell WebSocket server on addr until ctx ends. Commands read
+// from io.in (see wssim.CommandHelp) drive it; SIGUSR1 drops every connection and
+// SIGUSR2 restarts it, for a server running without a terminal.
 func simWS(ctx context.Context, addr, usersFile string, io stdio) error {
-	return errors.New("sim --ws not implemented yet")
+	var users []wssim.User
+	if usersFile != "" {
+		var err error
+		if users, err = wssim.LoadUsers(usersFile); err != nil {
+			return fmt.Errorf("--users: %w", err)
+		}
+	}
+	srv := wssim.New(users)
+	logger := log.New(io.err, "", log.LstdFlags)
+	srv.Logf = logger.Printf
+
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, syscall.SIGUSR1, syscall.SIGUSR2)
+	defer signal.Stop(sig)
+	go func() {
+		for {
+			select {
+			case s := <-sig:
+				if s == syscall.SIGUSR1 {
+					logger.Printf("wssim: SIGUSR1: dropped %d connection(s)", srv.Drop(""))
+				} else {
+					srv.Restart()
+					logger.Printf("wssim: SIGUSR2: restarted, every session forgotten")
+				}
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+
+	return srv.ListenAndServe(ctx, addr, func(a net.Addr) {
+		fmt.Fprintf(io.out, "okdash sim: fake Oktell WebSocket server on ws://%s, users: %s\n", a, strings.Join(srv.Users(), ", "))
+		fmt.Fprintf(io.out, "okdash sim: type help for commands\n")
+		if io.in != nil {
+			go readCommands(ctx, srv, io)
+		}
+	})
+}
+
+// readCommands runs the trainer's commands until the input ends; the server goes on.
+func readCommands(ctx context.Context, srv *wssim.Server, io stdio) {
+	sc := bufio.NewScanner(io.in)
+	for sc.Scan() {
+		if ctx.Err() != nil {
+			return
+		}
+		out, err := srv.Command(sc.Text())
+		switch {
+		case err != nil:
+			fmt.Fprintf(io.err, "okdash sim: %v\n", err)
+		case out != "":
+			fmt.Fprintln(io.out, out)
+		}
+	}
 }

@@ -1,0 +1,708 @@
+package ws
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/okdash/okdash/oktell"
+)
+
+// Defaults of the vendor's client (protocol.md 2).
+const (
+	DefaultTimeout    = 20 * time.Second
+	DefaultKeepalive  = 15 * time.Second
+	DefaultBackoffMin = 1 * time.Second
+	DefaultBackoffMax = 30 * time.Second
+)
+
+// Config says how to reach one Oktell server as one user.
+type Config struct {
+	URL   string // ws://HOST:PORT or wss://HOST:PORT
+	Login string
+	// Password returns the password. It is asked only when no stored session id
+	// works, and only while Dial runs unless PasswordReusable is set.
+	Password func() (string, error)
+	// PasswordReusable says Password may be asked again while reconnecting (it reads
+	// a file or the environment; it does not prompt on a terminal the dashboard owns).
+	PasswordReusable bool
+	Store            Store        // where session ids are kept; nil keeps them in memory
+	Clock            oktell.Clock // nil: the wall clock
+	Timeout          time.Duration
+	Keepalive        time.Duration
+	BackoffMin       time.Duration
+	BackoffMax       time.Duration
+	InsecureTLS      bool           // wss without certificate checks (test servers only)
+	RootCAs          *x509.CertPool // nil: the system roots
+	RedirectPort     int            // where websocketredirect sends us; 0 means 443
+	Logf             func(format string, args ...any)
+}
+
+// LunchReason is one break reason of cc_getlunchtypes.
+type LunchReason struct {
+	ID   string
+	Name string
+}
+
+// Session is an oktell.Session on the server's WebSocket protocol.
+type Session struct {
+	cfg     Config
+	clock   oktell.Clock
+	updates chan oktell.Update
+
+	mu       sync.Mutex
+	cur      *link // nil while reconnecting
+	url      string
+	hashes   *Hashes
+	operator string
+	line     string
+	version  string
+	lunch    []LunchReason
+
+	replies chan Frame        // setuserstate replies, shown by the run goroutine
+	last    []oktell.Property // the state last shown, to show a repeat once
+
+	closing   chan struct{}
+	closeOnce sync.Once
+	runDone   chan struct{}
+}
+
+var _ oktell.Session = (*Session)(nil)
+
+// Dial connects and logs in (with the stored session id when one works, else with
+// the password), then keeps the link up until Close, reconnecting after a drop. A
+// login the server refuses is a *oktell.RefusedError.
+func Dial(ctx context.Context, cfg Config) (*Session, error) {
+	u, err := url.Parse(cfg.URL)
+	if err != nil || (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
+		return nil, fmt.Errorf("%q: want ws://HOST:PORT or wss://HOST:PORT", cfg.URL)
+	}
+	if cfg.Login == "" {
+		return nil, errors.New("no login: give --login")
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = oktell.RealClock{}
+	}
+	if cfg.Store == nil {
+		cfg.Store = &MemStore{}
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.Keepalive <= 0 {
+		cfg.Keepalive = DefaultKeepalive
+	}
+	if cfg.BackoffMin <= 0 {
+		cfg.BackoffMin = DefaultBackoffMin
+	}
+	if cfg.BackoffMax < cfg.BackoffMin {
+		cfg.BackoffMax = max(DefaultBackoffMax, cfg.BackoffMin)
+	}
+	if cfg.RedirectPort == 0 {
+		cfg.RedirectPort = 443
+	}
+	if cfg.Logf == nil {
+		cfg.Logf = func(string, ...any) {}
+	}
+	s := &Session{
+		cfg: cfg, clock: cfg.Clock, url: cfg.URL,
+		updates: make(chan oktell.Update, 256),
+		closing: make(chan struct{}),
+		runDone: make(chan struct{}),
+	}
+	s.emit(oktell.Update{Status: &oktell.Status{Link: oktell.LinkConnecting}})
+	l, err := s.connect(ctx, true)
+	var re *oktell.RefusedError
+	if errors.As(err, &re) && isTransient(re) {
+		// The server is starting: show the dashboard and keep trying, as after a drop.
+		s.status(oktell.LinkReconnecting, err.Error())
+		go s.run(nil)
+		return s, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	go s.run(l)
+	return s, nil
+}
+
+// Updates implements oktell.Session.
+func (s *Session) Updates() <-chan oktell.Update { return s.updates }
+
+// Capabilities implements oktell.Session.
+func (s *Session) Capabilities() oktell.Capabilities {
+	return oktell.Capabilities{Kind: "ws", SetUserState: true}
+}
+
+// SendMessage implements oktell.Session: the WebSocket protocol has no instant messages.
+func (s *Session) SendMessage(ctx context.Context, userID, text string) error {
+	return oktell.ErrUnsupported
+}
+
+// LunchReasons are the break reasons the server gave at the last login.
+func (s *Session) LunchReasons() []LunchReason {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]LunchReason(nil), s.lunch...)
+}
+
+// ServerVersion is the build the server reported at the last login ("2.12.1.150416").
+func (s *Session) ServerVersion() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.version
+}
+
+// SetUserState implements oktell.Session: a break takes the first break reason.
+func (s *Session) SetUserState(ctx context.Context, state oktell.UserState, redirect bool) error {
+	return s.SetUserStateReason(ctx, state, redirect, "")
+}
+
+// SetUserStateReason is SetUserState with a chosen break reason (an id from
+// LunchReasons); "" takes the first one the server listed.
+func (s *Session) SetUserStateReason(ctx context.Context, state oktell.UserState, redirect bool, reasonID string) error {
+	if !state.Requestable() {
+		return fmt.Errorf("state %s cannot be asked for; only ready, break and away", state)
+	}
+	s.mu.Lock()
+	l := s.cur
+	if reasonID == "" && len(s.lunch) > 0 {
+		reasonID = s.lunch[0].ID
+	}
+	s.mu.Unlock()
+	if l == nil {
+		return oktell.ErrNotConnected
+	}
+	body := map[string]any{"userlogin": s.cfg.Login, "userstateid": int(state), "onredirect": redirect}
+	if state == oktell.UserLunch && reasonID != "" {
+		body["lunchreasonid"] = reasonID
+	}
+	// The new state in the reply reaches Updates through the link's reader, in wire order.
+	_, err := l.call(ctx, "setuserstate", body)
+	return err
+}
+
+// Close implements oktell.Session: it ends the link and closes Updates. The server
+// session stays, so that the next start logs in with the stored session id.
+func (s *Session) Close() error {
+	s.closeOnce.Do(func() {
+		close(s.closing)
+		s.mu.Lock()
+		l := s.cur
+		s.mu.Unlock()
+		if l != nil {
+			l.close(errors.New("closed by okdash"))
+		}
+		<-s.runDone
+	})
+	return nil
+}
+
+func (s *Session) emit(u oktell.Update) {
+	if u.At.IsZero() {
+		u.At = s.clock.Now()
+	}
+	select {
+	case s.updates <- u:
+	case <-s.closing:
+	}
+}
+
+func (s *Session) status(link oktell.Link, reason string) {
+	s.mu.Lock()
+	st := &oktell.Status{Link: link, Reason: reason, Operator: s.operator, Line: s.line}
+	s.mu.Unlock()
+	s.emit(oktell.Update{Status: st})
+}
+
+// stateKeys are the server's state fields kept on the event besides newstate and redirect.
+var stateKeys = []string{"oncallcenter", "onccmanual", "onlunch", "lunchreasonid", "ontask"}
+
+// StateEvent turns a getuserstate reply, a setuserstate reply or a pushed
+// userstatechanged into a UserStateChanged event: newstate (value and symbolic
+// name), redirect 0/1, and the server's other state fields kept as they came.
+func StateEvent(body map[string]any) (*oktell.Event, error) {
+	id, ok := fieldInt(body, "userstateid")
+	if !ok {
+		return nil, fmt.Errorf("user state: field %q missing or not a number (%q)", "userstateid", fieldString(body, "userstateid"))
+	}
+	st := oktell.UserState(id)
+	ns := oktell.Property{Kind: oktell.Simple, Key: "newstate", Value: strconv.FormatInt(id, 10), HasValue: true}
+	if st.Known() {
+		ns.Name, ns.HasName = st.String(), true
+	}
+	red := "0"
+	if fieldBool(body, "onredirect") {
+		red = "1"
+	}
+	ev := &oktell.Event{
+		Type: oktell.UserStateChanged, ID: int(oktell.UserStateChanged), RawID: strconv.Itoa(int(oktell.UserStateChanged)),
+		Name:  oktell.UserStateChanged.WireName(),
+		Props: []oktell.Property{ns, {Kind: oktell.Simple, Key: "redirect", Value: red, HasValue: true}},
+	}
+	for _, k := range stateKeys {
+		if _, ok := body[k]; ok {
+			ev.Props = append(ev.Props, oktell.Property{Kind: oktell.Simple, Key: k, Value: fieldString(body, k), HasValue: true})
+		}
+	}
+	return ev, nil
+}
+
+func (s *Session) emitState(f Frame, fresh bool) {
+	ev, err := StateEvent(f.Body)
+	if err != nil {
+		s.cfg.Logf("ws: %s: %v", f.Name, err)
+		return
+	}
+	// The same state may arrive twice (the reply to setuserstate and the pushed
+	// event): show it once. After a (re)connect it is shown anyway, as fresh news.
+	if !fresh && equalProps(ev.Props, s.last) {
+		return
+	}
+	s.last = ev.Props
+	var raw []byte
+	if b, err := oktell.Encode(oktell.EventDocument(*ev), oktell.UTF16LE); err == nil {
+		raw = b // the XML form, so that --record writes a replayable stream
+	}
+	s.emit(oktell.Update{Event: ev, Raw: raw})
+}
+
+// connect dials, opens, logs in and runs the post-login sequence. first says this is
+// Dial's own attempt, the only one that may ask for the password interactively.
+func (s *Session) connect(ctx context.Context, first bool) (*link, error) {
+	if first && s.knownHashes() == nil && !s.hasStoredSession() && s.cfg.Password != nil {
+		// Ask before connecting: a server may drop a connection left idle while the
+		// operator types.
+		if err := s.askPassword(); err != nil {
+			return nil, err
+		}
+	}
+	l, err := s.dialLogin(ctx)
+	if errors.Is(err, errNeedPassword) && s.cfg.Password != nil && (first || s.cfg.PasswordReusable) {
+		if err := s.askPassword(); err != nil {
+			return nil, err
+		}
+		l, err = s.dialLogin(ctx)
+	}
+	if errors.Is(err, errNeedPassword) {
+		if first {
+			return nil, errors.New("a password is needed and none was given")
+		}
+		return nil, &oktell.RefusedError{Reason: MsgSessionNotExist + ": " + explain(0, MsgSessionNotExist) + "; start okdash again to enter it"}
+	}
+	return l, err
+}
+
+// dialLogin opens a link (following a websocketredirect), logs in and runs the
+// post-login sequence.
+func (s *Session) dialLogin(ctx context.Context) (*link, error) {
+	l, err := s.open(ctx, s.url)
+	if errors.Is(err, errRedirect) {
+		s.url = redirectURL(s.url, s.cfg.RedirectPort)
+		s.cfg.Logf("ws: redirected to %s", s.url)
+		l, err = s.open(ctx, s.url)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.login(ctx, l); err != nil {
+		l.close(err)
+		return nil, err
+	}
+	if err := s.afterLogin(ctx, l); err != nil {
+		l.close(err)
+		return nil, err
+	}
+	return l, nil
+}
+
+// errNeedPassword: the saved session did not work and no password is at hand.
+var errNeedPassword = errors.New("the password is needed")
+
+func (s *Session) knownHashes() *Hashes {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hashes
+}
+
+func (s *Session) hasStoredSession() bool {
+	sid, _ := s.cfg.Store.Load(s.cfg.URL, s.cfg.Login)
+	return sid != ""
+}
+
+// askPassword gets the password and keeps only its hashes.
+func (s *Session) askPassword() error {
+	pw, err := s.cfg.Password()
+	if err != nil {
+		return fmt.Errorf("password: %w", err)
+	}
+	h, err := HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.hashes = &h
+	s.mu.Unlock()
+	return nil
+}
+
+func redirectURL(raw string, port int) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	u.Scheme = "wss"
+	u.Host = net.JoinHostPort(u.Hostname(), strconv.Itoa(port))
+	return u.String()
+}
+
+// open dials and makes the ping/qid opening.
+func (s *Session) open(ctx context.Context, target string) (*link, error) {
+	dctx, cancel := clockTimeout(ctx, s.clock, s.cfg.Timeout)
+	defer cancel()
+	opts := &websocket.DialOptions{Subprotocols: []string{"json"}}
+	if strings.HasPrefix(target, "wss:") && (s.cfg.InsecureTLS || s.cfg.RootCAs != nil) {
+		opts.HTTPClient = &http.Client{Transport: &http.Transport{
+			Proxy:           http.ProxyFromEnvironment,
+			TLSClientConfig: &tls.Config{InsecureSkipVerify: s.cfg.InsecureTLS, RootCAs: s.cfg.RootCAs},
+		}}
+	}
+	c, _, err := websocket.Dial(dctx, target, opts)
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s: %w", target, err)
+	}
+	if c.Subprotocol() != "json" {
+		c.Close(websocket.StatusProtocolError, "want subprotocol json")
+		return nil, fmt.Errorf("connect to %s: the server did not accept subprotocol json: is this an Oktell WebSocket port?", target)
+	}
+	l := newLink(c, s.clock, s.cfg.Timeout, s.cfg.Logf)
+	if _, err := l.request(ctx, "ping", nil); err != nil {
+		if errors.Is(l.Err(), errRedirect) {
+			l.close(errRedirect)
+			return nil, errRedirect
+		}
+		l.close(err)
+		return nil, fmt.Errorf("connect to %s: opening ping: %w", target, err)
+	}
+	return l, nil
+}
+
+// clockTimeout is context.WithTimeout on the session clock, so that tests decide.
+func clockTimeout(ctx context.Context, clock oktell.Clock, d time.Duration) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(ctx)
+	fire := clock.After(d)
+	go func() {
+		select {
+		case <-fire:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, cancel
+}
+
+// login logs in with the saved session id when there is one, else (or when the
+// server no longer knows it) with the password hashes at hand, else errNeedPassword.
+func (s *Session) login(ctx context.Context, l *link) error {
+	base := func() map[string]any {
+		return map[string]any{"userlogin": s.cfg.Login, "showid": 1, "usewebrtc": false}
+	}
+	server := s.cfg.URL
+	sid, err := s.cfg.Store.Load(server, s.cfg.Login)
+	if err != nil {
+		s.cfg.Logf("ws: saved session: %v", err)
+	}
+	if sid != "" {
+		body := base()
+		body["sessionid"] = sid
+		f, err := l.call(ctx, "login", body)
+		if err == nil {
+			s.saveSession(f, sid)
+			return nil
+		}
+		var re *oktell.RefusedError
+		if !errors.As(err, &re) || isTransient(re) {
+			return err // the link or the server failed, not the session: keep the id
+		}
+		s.cfg.Logf("ws: login with the saved session refused: %v", err)
+		if err := s.cfg.Store.Delete(server, s.cfg.Login); err != nil {
+			s.cfg.Logf("ws: forget saved session: %v", err)
+		}
+	}
+	// Only the hashes are kept, in memory, so that a server restart that forgets the
+	// session, or a server still starting, needs no new prompt.
+	h := s.knownHashes()
+	if h == nil {
+		return errNeedPassword
+	}
+	body := base()
+	body["Password"] = h.Password
+	body["password"] = h.Lower
+	f, err := l.call(ctx, "login", body)
+	var re *oktell.RefusedError
+	if errors.As(err, &re) && strings.Contains(strings.ToLower(re.Reason), "wrong login") {
+		s.mu.Lock()
+		s.hashes = nil // a password file may hold a new one next time
+		s.mu.Unlock()
+	}
+	if err != nil {
+		return err
+	}
+	s.saveSession(f, "")
+	return nil
+}
+
+func (s *Session) saveSession(f Frame, old string) {
+	sid := f.String("sessionid")
+	if sid == "" || sid == old {
+		return
+	}
+	if err := s.cfg.Store.Save(s.cfg.URL, s.cfg.Login, sid); err != nil {
+		s.cfg.Logf("ws: save session: %v", err)
+	}
+}
+
+// afterLogin does what the vendor's client does after login, as far as okdash needs
+// it: getversion, getmyuserinfo and getuserstate must succeed; the break reasons may not.
+func (s *Session) afterLogin(ctx context.Context, l *link) error {
+	if _, err := l.call(ctx, "subscribeevent", map[string]any{"eventmethod": []string{"userstatechanged"}}); err != nil {
+		return fmt.Errorf("subscribe to user state: %w", err)
+	}
+	v, err := l.call(ctx, "getversion", map[string]any{"userlogin": s.cfg.Login, "showalloweddbstoredprocs": 1})
+	if err != nil {
+		return fmt.Errorf("getversion: %w", err)
+	}
+	info, err := l.call(ctx, "getmyuserinfo", map[string]any{"userlogin": s.cfg.Login})
+	if err != nil {
+		return fmt.Errorf("getmyuserinfo: %w", err)
+	}
+	var lunch []LunchReason
+	if lt, err := l.call(ctx, "cc_getlunchtypes", map[string]any{"userlogin": s.cfg.Login}); err != nil {
+		s.cfg.Logf("ws: break reasons: %v", err)
+	} else {
+		lunch = lunchReasons(lt.Body)
+	}
+	st, err := l.call(ctx, "getuserstate", map[string]any{"userlogin": s.cfg.Login})
+	if err != nil {
+		return fmt.Errorf("getuserstate: %w", err)
+	}
+	// Pushed states that arrived before this reply are older than it: drop them.
+	for drained := false; !drained; {
+		select {
+		case f, ok := <-l.events:
+			if !ok {
+				return fmt.Errorf("%w: %v", oktell.ErrNotConnected, l.Err())
+			}
+			if !isEventName(f.Name) {
+				s.cfg.Logf("ws: ignored event %q", f.Name)
+			}
+		default:
+			drained = true
+		}
+	}
+	s.mu.Lock()
+	s.version = versionString(v.Body)
+	s.operator = sanitize(fieldString(info.Body, "username"))
+	s.line = sanitize(fieldString(info.Body, "linenumber"))
+	if s.operator == "" {
+		s.operator = s.cfg.Login
+	}
+	s.lunch = lunch
+	s.cur = l
+	s.mu.Unlock()
+	// Armed before the status goes out, so that a test seeing "connected" may move the clock.
+	l.tick = s.clock.After(s.cfg.Keepalive)
+	s.status(oktell.LinkConnected, "")
+	s.emitState(st, true)
+	return nil
+}
+
+func versionString(body map[string]any) string {
+	v, _ := body["version"].(map[string]any)
+	if v == nil {
+		return ""
+	}
+	return fieldString(v, "build")
+}
+
+func lunchReasons(body map[string]any) []LunchReason {
+	items, _ := body["items"].([]any)
+	var out []LunchReason
+	for _, it := range items {
+		m, ok := it.(map[string]any)
+		if !ok {
+			continue
+		}
+		id := fieldString(m, "id")
+		if id == "" {
+			continue
+		}
+		out = append(out, LunchReason{ID: id, Name: sanitize(fieldString(m, "name"))})
+	}
+	return out
+}
+
+// sanitize drops control characters (escape sequences included) from text that the
+// server chose and the header will show.
+func sanitize(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(s))
+}
+
+// run keeps the link: forwards pushed states, pings every Keepalive, and after a drop
+// reports ConnectionLost and reconnects with backoff until Close.
+func (s *Session) run(l *link) {
+	defer close(s.runDone)
+	defer close(s.updates)
+	if l == nil { // Dial found the server starting
+		if l = s.reconnect(); l == nil {
+			return
+		}
+	}
+	for {
+		reason := s.serve(l)
+		s.mu.Lock()
+		s.cur = nil
+		s.mu.Unlock()
+		select {
+		case <-s.closing:
+			return
+		default:
+		}
+		s.emit(oktell.Update{Event: &oktell.Event{
+			Type: oktell.ConnectionLost, ID: int(oktell.ConnectionLost), RawID: strconv.Itoa(int(oktell.ConnectionLost)),
+			Name: oktell.ConnectionLost.WireName(),
+		}})
+		s.status(oktell.LinkReconnecting, reason)
+		l = s.reconnect()
+		if l == nil {
+			return
+		}
+	}
+}
+
+// serve runs one link until it ends and says why.
+func (s *Session) serve(l *link) string {
+	tick := l.tick
+	for {
+		select {
+		case f, ok := <-l.events:
+			if !ok {
+				<-l.done
+				return reasonText(l.Err())
+			}
+			if isEventName(f.Name) {
+				s.emitState(f, false)
+			} else {
+				s.cfg.Logf("ws: ignored event %q", f.Name)
+			}
+		case <-tick:
+			tick = s.clock.After(s.cfg.Keepalive)
+			go func() {
+				if _, err := l.request(context.Background(), "ping", nil); err != nil && l.Err() == nil {
+					l.close(fmt.Errorf("keepalive: %w", err))
+				}
+			}()
+		case <-s.closing:
+			l.close(errors.New("closed by okdash"))
+			return "closed"
+		}
+	}
+}
+
+func reasonText(err error) string {
+	if err == nil {
+		return "connection lost"
+	}
+	return err.Error()
+}
+
+// reconnect tries again and again, waiting BackoffMin, then twice as long each time
+// up to BackoffMax, until a login succeeds (the link), the server refuses for good
+// (status closed, nil), or Close (nil).
+func (s *Session) reconnect() *link {
+	var wait time.Duration           // the first attempt at once: a restart is often quick
+	var timer <-chan time.Time = nil // armed before the status says when, so tests can act on it
+	for {
+		if timer != nil {
+			select {
+			case <-timer:
+			case <-s.closing:
+				return nil
+			}
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() {
+			select {
+			case <-s.closing:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+		l, err := s.connect(ctx, false)
+		cancel()
+		if err == nil {
+			return l
+		}
+		select {
+		case <-s.closing:
+			return nil
+		default:
+		}
+		var re *oktell.RefusedError
+		if errors.As(err, &re) && !isTransient(re) {
+			s.status(oktell.LinkClosed, err.Error())
+			return nil
+		}
+		if wait == 0 {
+			wait = s.cfg.BackoffMin
+		} else {
+			wait = min(wait*2, s.cfg.BackoffMax)
+		}
+		timer = s.clock.After(wait)
+		s.status(oktell.LinkReconnecting, fmt.Sprintf("%v; next try in %s", err, wait))
+	}
+}
+
+func equalProps(a, b []oktell.Property) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Logout ends the session on the server (logout) and forgets the stored session id,
+// so that the next start asks for the password. Close it afterwards.
+func (s *Session) Logout(ctx context.Context) error {
+	s.mu.Lock()
+	l := s.cur
+	s.mu.Unlock()
+	if err := s.cfg.Store.Delete(s.cfg.URL, s.cfg.Login); err != nil {
+		return err
+	}
+	if l == nil {
+		return oktell.ErrNotConnected
+	}
+	_, err := l.call(ctx, "logout", map[string]any{"userlogin": s.cfg.Login})
+	return err
+}

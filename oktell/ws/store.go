@@ -1,0 +1,153 @@
+package ws
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Store keeps the server's session id between runs, keyed by server and login, so
+// that a later start (or a reconnect) logs in without the password.
+type Store interface {
+	// Load returns the stored session id, or "" when there is none.
+	Load(server, login string) (string, error)
+	// Save stores a session id.
+	Save(server, login, sessionID string) error
+	// Delete forgets the session id (the server no longer knows it).
+	Delete(server, login string) error
+}
+
+// StateDir is where okdash keeps state: $XDG_STATE_HOME/okdash, else
+// ~/.local/state/okdash (the XDG base directory default).
+func StateDir() (string, error) {
+	if d := os.Getenv("XDG_STATE_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "okdash"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("no state directory: set XDG_STATE_HOME or HOME: %w", err)
+	}
+	return filepath.Join(home, ".local", "state", "okdash"), nil
+}
+
+// FileStore keeps each session id in its own file under Dir, readable by the user
+// only (0600, directory 0700): a session id lets anyone who has it act as the user.
+type FileStore struct {
+	Dir string
+}
+
+type storedSession struct {
+	Server    string    `json:"server"`
+	Login     string    `json:"login"`
+	SessionID string    `json:"sessionid"`
+	Saved     time.Time `json:"saved"`
+}
+
+// Path is the file that holds the session of server and login. The name is a hash
+// so that any login and host are safe as a file name; the content names both.
+func (s FileStore) Path(server, login string) string {
+	sum := sha256.Sum256([]byte(strings.ToLower(server) + "\x00" + login))
+	return filepath.Join(s.Dir, "ws-session-"+hex.EncodeToString(sum[:8])+".json")
+}
+
+// Load implements Store.
+func (s FileStore) Load(server, login string) (string, error) {
+	p := s.Path(server, login)
+	b, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	var ss storedSession
+	if err := json.Unmarshal(b, &ss); err != nil {
+		return "", fmt.Errorf("%s: %w", p, err)
+	}
+	// A hash collision or a hand-edited file must not hand one user's session to another.
+	if !strings.EqualFold(ss.Server, server) || ss.Login != login {
+		return "", nil
+	}
+	return ss.SessionID, nil
+}
+
+// Save implements Store: write a temporary file with mode 0600, then rename it, so
+// that a crash never leaves half a file.
+func (s FileStore) Save(server, login, sessionID string) error {
+	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(storedSession{Server: server, Login: login, SessionID: sessionID, Saved: time.Now().UTC()}, "", "  ")
+	if err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(s.Dir, ".ws-session-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // a no-op after a successful rename
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(append(b, '\n')); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, s.Path(server, login))
+}
+
+// Delete implements Store.
+func (s FileStore) Delete(server, login string) error {
+	err := os.Remove(s.Path(server, login))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
+}
+
+// MemStore is a Store in memory, for tests and for --no-save style use.
+type MemStore struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func memKey(server, login string) string { return strings.ToLower(server) + "\x00" + login }
+
+// Load implements Store.
+func (s *MemStore) Load(server, login string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.m[memKey(server, login)], nil
+}
+
+// Save implements Store.
+func (s *MemStore) Save(server, login, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.m == nil {
+		s.m = map[string]string{}
+	}
+	s.m[memKey(server, login)] = id
+	return nil
+}
+
+// Delete implements Store.
+func (s *MemStore) Delete(server, login string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.m, memKey(server, login))
+	return nil
+}

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/ws"
+	"github.com/okdash/okdash/oktell/ws/wssim"
+)
+
+func TestOpenWSStoresTheSessionUnderTheStateDir(t *testing.T) {
+	state := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", state)
+	t.Setenv(envPassword, "demo")
+	srv := wssim.New(nil)
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	defer srv.Drop("")
+	src := "ws://" + ts.Listener.Addr().String()
+	sf := sourceFlags{Source: src, Login: "demo", Timeout: 5 * time.Second}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	sess, err := openSession(ctx, sf, oktell.RealClock{})
+	if err != nil {
+		t.Fatalf("openSession: %v", err)
+	}
+	if k := sess.Capabilities().Kind; k != "ws" {
+		t.Fatalf("kind %q", k)
+	}
+	sess.Close()
+
+	p := ws.FileStore{Dir: filepath.Join(state, "okdash")}.Path(src, "demo")
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatalf("session file: %v", err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Fatalf("session file mode %v, want 0600", fi.Mode().Perm())
+	}
+	di, _ := os.Stat(filepath.Dir(p))
+	if di.Mode().Perm() != 0o700 {
+		t.Fatalf("state dir mode %v, want 0700", di.Mode().Perm())
+	}
+
+	// The next start needs no password at all.
+	t.Setenv(envPassword, "")
+	os.Unsetenv(envPassword)
+	sf.PasswordFile = filepath.Join(t.TempDir(), "missing")
+	sess, err = openSession(ctx, sf, oktell.RealClock{})
+	if err != nil {
+		t.Fatalf("second start with the stored session: %v", err)
+	}
+	sess.Close()
+}
+
+func TestOpenWSNeedsLogin(t *testing.T) {
+	_, err := openSession(context.Background(), sourceFlags{Source: "ws://127.0.0.1:1"}, oktell.RealClock{})
+	if err == nil || !strings.Contains(err.Error(), "--login") {
+		t.Fatalf("error %v, want one naming --login", err)
+	}
+}
+
+func TestPasswordSources(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "pw")
+	os.WriteFile(file, []byte("s3cret with space\r\nsecond line\n"), 0o600)
+	t.Setenv(envPassword, "from-env")
+
+	pw, reusable := passwordSource(sourceFlags{PasswordFile: file})
+	if got, err := pw(); got != "s3cret with space" || err != nil || !reusable {
+		t.Fatalf("file: %q %v %v", got, err, reusable)
+	}
+	pw, reusable = passwordSource(sourceFlags{})
+	if got, err := pw(); got != "from-env" || err != nil || !reusable {
+		t.Fatalf("env: %q %v %v", got, err, reusable)
+	}
+	empty := filepath.Join(dir, "empty")
+	os.WriteFile(empty, []byte("\n"), 0o600)
+	if _, err := readPasswordFile(empty); err == nil {
+		t.Fatal("an empty password file was accepted")
+	}
+	os.Unsetenv(envPassword)
+	pw, reusable = passwordSource(sourceFlags{Login: "demo", Source: "ws://h:1"})
+	if reusable {
+		t.Fatal("the prompt must not be reused while the dashboard runs")
+	}
+	if !isTerminal(os.Stdin) {
+		if _, err := pw(); err == nil || !strings.Contains(err.Error(), envPassword) {
+			t.Fatalf("prompt without a terminal: %v, want advice naming %s", err, envPassword)
+		}
+	}
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+func TestSimWSCommandsAndUsersFile(t *testing.T) {
+	users := filepath.Join(t.TempDir(), "users")
+	os.WriteFile(users, []byte("# trainees\nivanova secret 305 Иванова Мария\npetrov pw - Петров\n"), 0o600)
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb wsTestBuffer
+	in := strings.NewReader("users\n")
+	done := make(chan error, 1)
+	go func() { done <- simWS(ctx, "127.0.0.1:0", users, stdio{in: in, out: &out, err: &errb}) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), "petrov") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond) // polls for a condition, with a deadline
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("simWS: %v", err)
+	}
+	if !strings.Contains(out.String(), "ivanova, petrov") || !strings.Contains(out.String(), "usWOphone") {
+		t.Fatalf("output %q", out.String())
+	}
+	if err := simWS(context.Background(), "127.0.0.1:0", filepath.Join(t.TempDir(), "none"), stdio{}); err == nil {
+		t.Fatal("a missing users file was accepted")
+	}
+}
+
+// wsTestBuffer is a bytes.Buffer safe for the server's goroutines and the test.
+type wsTestBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (w *wsTestBuffer) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *wsTestBuffer) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
+}
