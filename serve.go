@@ -14,7 +14,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -99,6 +98,12 @@ func cmdServe(args []string, io stdio) int {
 		fmt.Fprintf(io.err, "okdash serve: %v\n", err)
 		return 2
 	}
+	// A ws:// source without a password file or a stored session would prompt on the
+	// server's own terminal, where no SSH client can answer and the session would hang.
+	// With no terminal there, it fails at once with a reason the client is shown.
+	if devnull, err := os.Open(os.DevNull); err == nil {
+		os.Stdin = devnull
+	}
 	logger := slog.New(slog.NewTextHandler(io.err, nil))
 	srv, err := newServe(svf, sf, uf, oktell.RealClock{}, logger, openSession, newModel)
 	if err != nil {
@@ -162,8 +167,6 @@ func checkServeFlags(svf serveFlags, sf sourceFlags) error {
 		return errors.New("--source - (standard input) cannot be shared by SSH sessions; use file:PATH")
 	case sf.Record != "":
 		return errors.New("--record writes one terminal's stream; it does not go with serve")
-	case wouldPrompt(sf):
-		return errors.New(servePromptErr)
 	case svf.ConnRate < 0 || svf.ConnBurst < 0 || svf.MaxSessions < 0:
 		return errors.New("--conn-rate, --conn-burst and --max-sessions cannot be negative")
 	}
@@ -239,9 +242,6 @@ func sessionDashboard(sf sourceFlags, uf uiFlags, demoOnly bool, clock oktell.Cl
 		if demoOnly || s.Source == "" {
 			s.Source = "demo"
 		}
-		if wouldPrompt(s) {
-			return nil, nil, errors.New(servePromptErr)
-		}
 		c.Source = s.Source
 		if u.NoColor {
 			c.Renderer.SetColorProfile(termenv.Ascii)
@@ -299,16 +299,4 @@ func applyKeyOptions(sf sourceFlags, uf uiFlags, opts map[string]string) (source
 		}
 	}
 	return sf, uf, nil
-}
-
-const servePromptErr = "a ws:// or wss:// source over SSH needs a password file (okdash-password-file on the key's line, or --password-file) or OKDASH_PASSWORD: the server cannot prompt for it"
-
-// wouldPrompt says whether opening sf would ask for a password on the server's own
-// terminal, which no SSH client can answer.
-func wouldPrompt(sf sourceFlags) bool {
-	if !strings.HasPrefix(sf.Source, "ws://") && !strings.HasPrefix(sf.Source, "wss://") {
-		return false
-	}
-	_, env := os.LookupEnv("OKDASH_PASSWORD")
-	return sf.PasswordFile == "" && !env
 }

@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,6 +27,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/ws/wssim"
 )
 
 // lockedBuffer is a log sink safe for the server's goroutines.
@@ -47,8 +49,6 @@ func (b *lockedBuffer) String() string {
 }
 
 func TestCheckServeFlags(t *testing.T) {
-	t.Setenv("OKDASH_PASSWORD", "")
-	os.Unsetenv("OKDASH_PASSWORD")
 	for _, tc := range []struct {
 		name string
 		svf  serveFlags
@@ -62,8 +62,6 @@ func TestCheckServeFlags(t *testing.T) {
 		{"open real source", serveFlags{DemoOpen: true}, sourceFlags{Source: "bridge:tcp://h:1"}, "serves only the demo"},
 		{"stdin", serveFlags{AuthorizedKeys: "k"}, sourceFlags{Source: "-"}, "standard input"},
 		{"record", serveFlags{AuthorizedKeys: "k"}, sourceFlags{Source: "demo", Record: "x"}, "--record"},
-		{"ws without password", serveFlags{AuthorizedKeys: "k"}, sourceFlags{Source: "ws://h:4066"}, "cannot prompt"},
-		{"ws with password file", serveFlags{AuthorizedKeys: "k"}, sourceFlags{Source: "wss://h:4066", PasswordFile: "p"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := checkServeFlags(tc.svf, tc.sf)
@@ -340,4 +338,104 @@ func ruleWidth(screen, title string) int {
 		}
 	}
 	return 0
+}
+
+// The "whose Oktell session a key opens": two operators' keys, mapped to their
+// own logins on one (simulated) Oktell server, each see and change only their own state.
+func TestServeKeyOpensItsOwnOktellSession(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
+	t.Setenv("OKDASH_PASSWORD", "")
+	os.Unsetenv("OKDASH_PASSWORD")
+	oktellSrv := wssim.New([]wssim.User{
+		{Login: "ivanova", Password: "pw-ivanova", Name: "Ivanova Maria", Line: "305"},
+		{Login: "petrov", Password: "pw-petrov", Name: "Petrov Ivan", Line: "306"},
+	})
+	ts := httptest.NewServer(oktellSrv)
+	defer ts.Close()
+	defer oktellSrv.Drop("")
+	src := "ws://" + ts.Listener.Addr().String()
+
+	var lines strings.Builder
+	keys := map[string]gossh.Signer{}
+	for _, login := range []string{"ivanova", "petrov"} {
+		k, _ := writeClientKey(t, dir, login+"_key")
+		keys[login] = k
+		pw := filepath.Join(dir, login+".pass")
+		require.NoError(t, os.WriteFile(pw, []byte("pw-"+login+"\n"), 0o600))
+		fmt.Fprintf(&lines, "okdash-source=%q,okdash-login=%s,okdash-password-file=%q,okdash-lang=en %s %s@desk\n", src, login, pw, pubLine(k), login)
+	}
+	authorized := filepath.Join(dir, "authorized_keys")
+	require.NoError(t, os.WriteFile(authorized, []byte(lines.String()), 0o600))
+	addr, logs, _ := startServe(t, serveFlags{AuthorizedKeys: authorized, HostKey: filepath.Join(dir, "host")},
+		sourceFlags{Source: "demo", Speed: 1, Timeout: 10 * time.Second}, openSession, newModel)
+
+	ivanova := dialScreen(t, addr, keys["ivanova"])
+	petrov := dialScreen(t, addr, keys["petrov"])
+	ivanova.wait("Ivanova Maria")
+	petrov.wait("Petrov Ivan")
+	require.NotContains(t, petrov.text(), "Ivanova")
+
+	before, _ := oktellSrv.State("petrov")
+	_, err := ivanova.in.Write([]byte("1")) // ready
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { st, _ := oktellSrv.State("ivanova"); return st == oktell.UserReady }, 10*time.Second, 10*time.Millisecond)
+	after, _ := oktellSrv.State("petrov")
+	require.Equal(t, before, after, "petrov's state is his own")
+	_, err = ivanova.in.Write([]byte("q"))
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		return strings.Contains(logs.String(), "key_comment=ivanova@desk source="+src) && oktellSrv.Conns("ivanova") == 0
+	}, 10*time.Second, 10*time.Millisecond, "log:\n%s", logs.String())
+	require.Equal(t, 1, oktellSrv.Conns("petrov"), "petrov's dashboard stays")
+}
+
+// clientScreen is an x/crypto client's view of one dashboard session.
+type clientScreen struct {
+	t   *testing.T
+	in  io.Writer
+	mu  sync.Mutex
+	out bytes.Buffer
+}
+
+func (s *clientScreen) text() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.out.String()
+}
+
+func (s *clientScreen) wait(want string) {
+	s.t.Helper()
+	require.Eventually(s.t, func() bool { return strings.Contains(s.text(), want) }, 20*time.Second, 20*time.Millisecond,
+		"no %q on the screen", want)
+}
+
+func dialScreen(t *testing.T, addr string, key gossh.Signer) *clientScreen {
+	t.Helper()
+	c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "op", Auth: []gossh.AuthMethod{gossh.PublicKeys(key)},
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second})
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	sess, err := c.NewSession()
+	require.NoError(t, err)
+	out, err := sess.StdoutPipe()
+	require.NoError(t, err)
+	s := &clientScreen{t: t}
+	s.in, err = sess.StdinPipe()
+	require.NoError(t, err)
+	require.NoError(t, sess.RequestPty("xterm-256color", 30, 100, gossh.TerminalModes{}))
+	require.NoError(t, sess.Shell())
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := out.Read(buf)
+			s.mu.Lock()
+			s.out.Write(buf[:n])
+			s.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return s
 }
