@@ -469,8 +469,6 @@ func (s *Server) handle(sess ssh.Session) {
 		}),
 	)
 	ls.setProgram(p)
-	// Output is not a terminal, so the program does not ask its size: tell it.
-	go p.Send(tea.WindowSizeMsg{Width: pty.Window.Width, Height: pty.Window.Height})
 	go func() {
 		// Not tea.WithContext: a killed program leaves its input reader running
 		// against a closed terminal; Quit waits for it.
@@ -508,6 +506,9 @@ func (s *Server) handle(sess ssh.Session) {
 // by polling the PTY's size: no SIGWINCH reaches a server for a PTY it merely holds.
 func watchWindow(ctx context.Context, p *tea.Program, tty *os.File, pty ssh.Pty, winCh <-chan ssh.Window) {
 	w, h := pty.Window.Width, pty.Window.Height
+	// Output is not a terminal, so the program does not ask its size: tell it, from
+	// this goroutine, so that no later change can overtake it.
+	p.Send(tea.WindowSizeMsg{Width: w, Height: h})
 	poll := time.NewTicker(250 * time.Millisecond)
 	defer poll.Stop()
 	resized := func(nw, nh int) {
