@@ -311,7 +311,7 @@ func TestServeWithOpenSSHInTmux(t *testing.T) {
 	}
 
 	tm("send-keys", "-t", "okdash", "q")
-	require.Eventually(t, func() bool { return strings.Contains(logs.String(), `reason="quit by the user"`) }, 20*time.Second, 50*time.Millisecond,
+	require.Eventually(t, func() bool { return strings.Contains(logs.String(), `reason="dashboard quit"`) }, 20*time.Second, 50*time.Millisecond,
 		"server log:\n%s", logs.String())
 	require.Contains(t, logs.String(), "key="+gossh.FingerprintSHA256(key.PublicKey()))
 

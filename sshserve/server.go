@@ -25,6 +25,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/ssh"
+	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/okdash/okdash/oktell"
@@ -392,7 +393,7 @@ func (s *Server) handle(sess ssh.Session) {
 				s.release(admitted)
 			}
 		}()
-		a := append(attrs, "source", source, "duration", s.cfg.Clock.Now().Sub(start).Round(time.Second).String(), "reason", reason)
+		a := append(attrs[:len(attrs):len(attrs)], "source", source, "duration", s.cfg.Clock.Now().Sub(start).Round(time.Second).String(), "reason", reason)
 		if cc, ok := sess.Context().Value(connStatsKey).(*countingConn); ok {
 			a = append(a, "bytes_sent", cc.written.Load())
 		}
@@ -400,6 +401,7 @@ func (s *Server) handle(sess ssh.Session) {
 	}()
 	refuse := func(why, msg string) {
 		reason = why
+		msg = printable(msg) // errors may carry a server's words
 		if _, _, isPty := sess.Pty(); isPty {
 			fmt.Fprintf(sess, "okdash: %s\r\n", msg)
 		} else {
@@ -440,7 +442,7 @@ func (s *Server) handle(sess ssh.Session) {
 	if c.Options == nil {
 		c.Options = map[string]string{}
 	}
-	s.cfg.Log.Info("session start", append(attrs, "term", pty.Term, "size", fmt.Sprintf("%dx%d", pty.Window.Width, pty.Window.Height))...)
+	s.cfg.Log.Info("session start", append(attrs[:len(attrs):len(attrs)], "term", pty.Term, "size", fmt.Sprintf("%dx%d", pty.Window.Width, pty.Window.Height))...)
 
 	ctx, cancel := context.WithCancel(sess.Context())
 	defer cancel()
@@ -496,7 +498,7 @@ func (s *Server) handle(sess ssh.Session) {
 	case runErr != nil && !errors.Is(runErr, tea.ErrProgramKilled):
 		reason = "error: " + runErr.Error()
 	default:
-		reason = "quit by the user"
+		reason = "dashboard quit" // q, or the dashboard ended itself
 	}
 	sess.Exit(0) //nolint:errcheck
 }
@@ -600,4 +602,15 @@ func shortDuration(d time.Duration) string {
 	t := d.String()
 	t = strings.Replace(t, "m0s", "m", 1)
 	return strings.Replace(t, "h0m", "h", 1)
+}
+
+// printable drops escape sequences and control characters from text bound for the
+// client's terminal.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return -1
+		}
+		return r
+	}, ansi.Strip(s))
 }

@@ -270,7 +270,7 @@ func TestKnownKeyGetsDashboardOnPTY(t *testing.T) {
 	_, err := s.in.Write([]byte("q"))
 	require.NoError(t, err)
 	require.NoError(t, s.sess.Wait())
-	require.Eventually(t, func() bool { return strings.Contains(h.logs.String(), "reason=\"quit by the user\"") }, waitFor, 10*time.Millisecond)
+	require.Eventually(t, func() bool { return strings.Contains(h.logs.String(), "reason=\"dashboard quit\"") }, waitFor, 10*time.Millisecond)
 	log := h.logs.String()
 	require.Contains(t, log, "session end")
 	require.Contains(t, log, "key="+gossh.FingerprintSHA256(key.PublicKey()))
@@ -734,4 +734,18 @@ func TestLoginGraceClosesSilentConnection(t *testing.T) {
 	s, err := c.NewSession()
 	require.NoError(t, err, "the connection outlives its login grace")
 	s.Close()
+}
+
+func TestDashboardErrorReachesClientSanitized(t *testing.T) {
+	key := newKey(t)
+	h := start(t, authorizedLine(key, ""), func(c *Config) {
+		c.Dashboard = func(context.Context, *Client) (tea.Model, io.Closer, error) {
+			return nil, nil, errors.New("bridge refused: \x1b[31mred\x1b[0m\x07 text\r\nsecond")
+		}
+	})
+	s := h.open(key, 80, 24, nil)
+	s.waitText("okdash: cannot open the dashboard: bridge refused: red textsecond\r\n")
+	var exit *gossh.ExitError
+	require.ErrorAs(t, s.sess.Wait(), &exit)
+	require.Equal(t, 1, exit.ExitStatus())
 }
