@@ -54,7 +54,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&f.ConnRate, "conn-rate", 1, "new connections per second allowed from one address, after the burst; 0: no limit")
 	fs.IntVar(&f.ConnBurst, "conn-burst", 40, "new connections one address may open at once (a room behind one NAT address connects together)")
 	fs.DurationVar(&f.IdleTimeout, "idle-timeout", 0, "close a dashboard after this long without a key press (e.g. 8h); 0: never, since wall dashboards are left open on purpose")
-	fs.DurationVar(&f.KeepAlive, "keepalive", 30*time.Second, "SSH keepalive interval; a client that misses 3 in a row is dropped; 0: off")
+	fs.DurationVar(&f.KeepAlive, "keepalive", 30*time.Second, "SSH keepalive interval; a client with 3 keepalives unanswered is dropped at the next one; 0: off")
 	fs.DurationVar(&f.ShutdownAfter, "shutdown-after", 5*time.Second, "countdown shown on every dashboard when the server stops")
 	fs.DurationVar(&f.BackgroundQuery, "background-query", time.Second, "how long to wait for a terminal to tell its background colour; 0: assume dark")
 }

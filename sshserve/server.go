@@ -540,43 +540,35 @@ func watchWindow(ctx context.Context, p *tea.Program, tty *os.File, pty ssh.Pty,
 
 // keepAlive drops a connection whose client stopped answering: a laptop closed or a
 // network gone leaves no FIN, and without this the session would hold its slot for
-// the TCP timeout (many minutes).
+// the TCP timeout (many minutes). As sshd's ClientAliveInterval and
+// ClientAliveCountMax: a request every interval, and a client with KeepAliveMissed
+// requests unanswered at the next tick is dropped.
 func (s *Server) keepAlive(ctx context.Context, ls *liveSession, conn gossh.Conn) {
-	missed := 0
+	var unanswered atomic.Int32
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-s.cfg.Clock.After(s.cfg.KeepAlive):
 		}
-		reply := make(chan error, 1)
-		go func() {
-			// Any reply, even "unknown request", proves the client is there.
-			_, _, err := conn.SendRequest("keepalive@openssh.com", true, nil)
-			reply <- err
-		}()
-		select {
-		case <-ctx.Done():
-			return
-		case err := <-reply:
-			if err != nil {
-				return // the connection is gone; the session ends by itself
-			}
-			missed = 0
-			s.keepAliveAnswers.Add(1)
-			continue
-		case <-s.cfg.Clock.After(s.cfg.KeepAlive):
-		}
-		missed++
-		if missed >= s.cfg.KeepAliveMissed {
+		if n := int(unanswered.Load()); n >= s.cfg.KeepAliveMissed {
 			ls.mu.Lock()
 			if ls.reason == "" {
-				ls.reason = fmt.Sprintf("client unreachable (no answer to %d keepalives)", missed)
+				ls.reason = fmt.Sprintf("client unreachable (no answer to %d keepalives)", n)
 			}
 			ls.mu.Unlock()
 			conn.Close() //nolint:errcheck
 			return
 		}
+		unanswered.Add(1)
+		go func() {
+			// Any reply, even "unknown request", proves the client is there. An error
+			// means the connection is gone, and the session ends by itself.
+			if _, _, err := conn.SendRequest("keepalive@openssh.com", true, nil); err == nil {
+				unanswered.Store(0)
+				s.keepAliveAnswers.Add(1)
+			}
+		}()
 	}
 }
 
