@@ -73,6 +73,21 @@ func defaultHostKeyPath() (string, error) {
 }
 
 func cmdServe(args []string, io stdio) int {
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	// A ws:// source without a password file or a stored session would prompt on the
+	// server's own terminal, where no SSH client can answer and the session would hang.
+	// With no terminal there, it fails at once with a reason the client is shown.
+	if devnull, err := os.Open(os.DevNull); err == nil {
+		os.Stdin = devnull
+	}
+	return serveMain(args, io, sigs)
+}
+
+// serveMain is okdash serve until a signal on sigs (SIGINT, SIGTERM) and the clean
+// shutdown that follows; a second signal cuts the shutdown short.
+func serveMain(args []string, io stdio, sigs <-chan os.Signal) int {
 	fs := flag.NewFlagSet("okdash serve", flag.ContinueOnError)
 	fs.SetOutput(io.err)
 	var (
@@ -98,12 +113,6 @@ func cmdServe(args []string, io stdio) int {
 		fmt.Fprintf(io.err, "okdash serve: %v\n", err)
 		return 2
 	}
-	// A ws:// source without a password file or a stored session would prompt on the
-	// server's own terminal, where no SSH client can answer and the session would hang.
-	// With no terminal there, it fails at once with a reason the client is shown.
-	if devnull, err := os.Open(os.DevNull); err == nil {
-		os.Stdin = devnull
-	}
 	logger := slog.New(slog.NewTextHandler(io.err, nil))
 	srv, err := newServe(svf, sf, uf, oktell.RealClock{}, logger, openSession, newModel)
 	if err != nil {
@@ -117,9 +126,6 @@ func cmdServe(args []string, io stdio) int {
 	}
 	logger.Info("listening", "addr", l.Addr().String(), "host_key", gossh.FingerprintSHA256(srv.hostKey.PublicKey()), "mode", srv.mode)
 
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
-	defer signal.Stop(sigs)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(l) }()
 	select {

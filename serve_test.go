@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -438,4 +439,71 @@ func dialScreen(t *testing.T, addr string, key gossh.Signer) *clientScreen {
 		}
 	}()
 	return s
+}
+
+// SIGTERM's whole path through the subcommand: flags, listening, a session, the signal,
+// the countdown on the dashboard, the closing line, and exit status 0.
+func TestServeMainSignalShutsDownCleanly(t *testing.T) {
+	dir := t.TempDir()
+	logs := &lockedBuffer{}
+	sigs := make(chan os.Signal, 1)
+	status := make(chan int, 1)
+	go func() {
+		status <- serveMain([]string{"--demo-open", "--listen", "127.0.0.1:0", "--host-key", filepath.Join(dir, "host"),
+			"--shutdown-after", "2s", "--background-query", "0", "--lang", "en"},
+			stdio{in: strings.NewReader(""), out: io.Discard, err: logs}, sigs)
+	}()
+	var addr string
+	require.Eventually(t, func() bool {
+		for _, line := range strings.Split(logs.String(), "\n") {
+			if _, rest, ok := strings.Cut(line, "msg=listening addr="); ok {
+				addr, _, _ = strings.Cut(rest, " ")
+				return true
+			}
+		}
+		return false
+	}, 10*time.Second, 10*time.Millisecond)
+	require.Contains(t, logs.String(), `mode="open: anyone can connect, to the demo only"`)
+
+	c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "trainee",
+		Auth:            []gossh.AuthMethod{gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return nil, nil })},
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second})
+	require.NoError(t, err)
+	defer c.Close()
+	sess, err := c.NewSession()
+	require.NoError(t, err)
+	out, err := sess.StdoutPipe()
+	require.NoError(t, err)
+	s := &clientScreen{t: t}
+	s.in, err = sess.StdinPipe()
+	require.NoError(t, err)
+	require.NoError(t, sess.RequestPty("xterm-256color", 24, 80, gossh.TerminalModes{}))
+	require.NoError(t, sess.Shell())
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := out.Read(buf)
+			s.mu.Lock()
+			s.out.Write(buf[:n])
+			s.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	s.wait("quit") // the footer: its keys and words are styled apart
+
+	sigs <- syscall.SIGTERM
+	s.wait("server shutting down")
+	s.wait("okdash: session closed: server shutting down\r\n")
+	select {
+	case st := <-status:
+		require.Equal(t, 0, st, "log:\n%s", logs.String())
+	case <-time.After(20 * time.Second):
+		t.Fatalf("serve did not exit after SIGTERM; log:\n%s", logs.String())
+	}
+	log := logs.String()
+	require.Contains(t, log, `msg="shutting down" signal=terminated sessions=1`)
+	require.Contains(t, log, `reason="server shutting down"`)
+	require.Contains(t, log, "msg=stopped")
 }
