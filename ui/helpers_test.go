@@ -41,7 +41,7 @@ func newFake() *fakeSession {
 	}
 }
 
-func (f *fakeSession) Updates() <-chan oktell.Update      { return f.updates }
+func (f *fakeSession) Updates() <-chan oktell.Update     { return f.updates }
 func (f *fakeSession) Capabilities() oktell.Capabilities { return f.caps }
 func (f *fakeSession) SetUserState(ctx context.Context, s oktell.UserState, redirect bool) error {
 	f.mu.Lock()
@@ -169,4 +169,31 @@ func runCmd(cmd tea.Cmd) []tea.Msg {
 	case <-time.After(50 * time.Millisecond):
 		return nil // a timer waiting on the fake clock
 	}
+}
+
+// press builds the key message a terminal sends for s ("r", "к", "enter", "esc").
+func press(s string) tea.KeyMsg {
+	switch s {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "pgup":
+		return tea.KeyMsg{Type: tea.KeyPgUp}
+	case "pgdown":
+		return tea.KeyMsg{Type: tea.KeyPgDown}
+	case "end":
+		return tea.KeyMsg{Type: tea.KeyEnd}
+	case "ctrl+c":
+		return tea.KeyMsg{Type: tea.KeyCtrlC}
+	case "backspace":
+		return tea.KeyMsg{Type: tea.KeyBackspace}
+	case " ":
+		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
 }

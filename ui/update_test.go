@@ -1,0 +1,547 @@
+package ui
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/text/language"
+
+	"github.com/okdash/okdash/oktell"
+)
+
+// settle feeds a command's immediate results back into the model, as the program would.
+func settle(t *testing.T, m Model, cmd tea.Cmd) Model {
+	t.Helper()
+	for i := 0; i < 10 && cmd != nil; i++ {
+		var next []tea.Cmd
+		for _, msg := range runCmd(cmd) {
+			if _, ok := msg.(updateMsg); ok {
+				continue
+			}
+			var c tea.Cmd
+			m, c = stepCmd(m, msg)
+			next = append(next, c)
+		}
+		cmd = tea.Batch(next...)
+	}
+	return m
+}
+
+func toastTexts(m Model) []string {
+	var out []string
+	for _, t := range m.toasts {
+		out = append(out, t.n.text)
+	}
+	return out
+}
+
+func TestStateHotkeysSendRequestAndConfirm(t *testing.T) {
+	cases := []struct {
+		key      string
+		from     oktell.UserState
+		want     oktell.UserState
+		redirect bool
+	}{
+		{"1", oktell.UserOff, oktell.UserReady, false},
+		{"r", oktell.UserLunch, oktell.UserReady, false},
+		{"к", oktell.UserOff, oktell.UserReady, false},
+		{"2", oktell.UserReady, oktell.UserLunch, false},
+		{"b", oktell.UserReady, oktell.UserLunch, false},
+		{"и", oktell.UserFullbusy, oktell.UserLunch, false},
+		{"3", oktell.UserReady, oktell.UserOff, false},
+		{"a", oktell.UserLunch, oktell.UserOff, false},
+		{"ф", oktell.UserReady, oktell.UserOff, false},
+		{"4", oktell.UserReady, oktell.UserReady, true},
+		{"f", oktell.UserLunch, oktell.UserLunch, true},
+		{"а", oktell.UserOff, oktell.UserOff, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.key+"_"+tc.from.String(), func(t *testing.T) {
+			m, f, _ := newTest(80, 24)
+			m = step(m, upd(t0, evState(tc.from, false)))
+			m, cmd := stepCmd(m, press(tc.key))
+			require.True(t, m.req.active, "request pending after %q", tc.key)
+			assert.Contains(t, m.View(), "…", "pending shows in the header")
+			m = settle(t, m, cmd)
+			require.Equal(t, []stateCall{{tc.want, tc.redirect}}, f.states)
+			require.True(t, m.req.active, "still pending until the server confirms")
+			assert.False(t, m.keys.Ready.Enabled(), "no second request while one is pending")
+
+			m = step(m, upd(t0.Add(time.Second), evState(tc.want, tc.redirect)))
+			assert.False(t, m.req.active, "confirmed")
+			assert.Equal(t, tc.want, m.state)
+			assert.Equal(t, tc.redirect, m.redirect)
+			assert.Empty(t, m.toasts)
+		})
+	}
+}
+
+func TestStateRequestRefused(t *testing.T) {
+	m, f, _ := newTest(80, 24)
+	f.stateErr = &oktell.RefusedError{Code: 3, Reason: "нельзя\x1b[31m сейчас"}
+	m = step(m, upd(t0, evState(oktell.UserReady, false)))
+	m, cmd := stepCmd(m, press("b"))
+	m = settle(t, m, cmd)
+	assert.False(t, m.req.active)
+	assert.Equal(t, oktell.UserReady, m.state, "the state stays what the server said")
+	require.Len(t, m.toasts, 1)
+	assert.Equal(t, "Asked for Break: refused by the server: нельзя сейчас", m.toasts[0].n.text, "escape stripped")
+	assert.True(t, m.keys.Break.Enabled(), "the operator may try again")
+}
+
+func TestStateRequestTimesOut(t *testing.T) {
+	m, f, c := newTest(80, 24)
+	m.o.ConfirmTimeout = 5 * time.Second
+	m = step(m, upd(t0, evState(oktell.UserReady, false)))
+	m, cmd := stepCmd(m, press("3"))
+	m = settle(t, m, cmd)
+	require.Len(t, f.states, 1)
+
+	// the confirm timer is a Cmd on the fake clock: run it and move the clock past it
+	timer := confirmTimeoutCmd(c, m.req.id, m.o.ConfirmTimeout)
+	got := make(chan tea.Msg, 1)
+	p0 := c.Pending()
+	go func() { got <- timer() }()
+	waitFor(t, func() bool { return c.Pending() > p0 })
+	c.Advance(5 * time.Second)
+	msg := <-got
+	m = step(m, msg)
+	assert.False(t, m.req.active)
+	assert.Equal(t, oktell.UserReady, m.state)
+	require.Len(t, m.toasts, 1)
+	assert.Equal(t, "No answer to Away within 5s", m.toasts[0].n.text)
+
+	// a late confirmation of an earlier request's timer does nothing
+	m = step(m, confirmTimeoutMsg{id: 99})
+	assert.Len(t, m.toasts, 1)
+}
+
+// waitFor polls a condition with a deadline: no sleep that guesses.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 5s")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestDisabledKeys(t *testing.T) {
+	stateKeys := []string{"1", "r", "к", "2", "b", "и", "3", "a", "ф", "4", "f", "а"}
+	cases := []struct {
+		name    string
+		setup   func(m Model, f *fakeSession) Model
+		allowed []string // keys that still send
+	}{
+		{"read-only source", func(m Model, f *fakeSession) Model {
+			f.caps = oktell.Capabilities{Kind: "file", ReadOnly: true}
+			m = New(testOptions(f, m.o.Clock, m.o.Lang))
+			m = step(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+			return step(m, upd(t0, evState(oktell.UserLunch, false)))
+		}, nil},
+		{"already ready", func(m Model, f *fakeSession) Model {
+			return step(m, upd(t0, evState(oktell.UserReady, false)))
+		}, []string{"2", "b", "и", "3", "a", "ф", "4", "f", "а"}},
+		{"already on break", func(m Model, f *fakeSession) Model {
+			return step(m, upd(t0, evState(oktell.UserLunch, false)))
+		}, []string{"1", "r", "к", "3", "a", "ф", "4", "f", "а"}},
+		{"busy: no redirect toggle", func(m Model, f *fakeSession) Model {
+			return step(m, upd(t0, evState(oktell.UserFullbusy, false)))
+		}, []string{"1", "r", "к", "2", "b", "и", "3", "a", "ф"}},
+		{"link reconnecting", func(m Model, f *fakeSession) Model {
+			m = step(m, upd(t0, evState(oktell.UserLunch, false)))
+			return step(m, status(t0, oktell.LinkReconnecting, "EOF"))
+		}, nil},
+		{"connection lost", func(m Model, f *fakeSession) Model {
+			m = step(m, upd(t0, evState(oktell.UserLunch, false)))
+			return step(m, upd(t0, evBare(oktell.ConnectionLost)))
+		}, nil},
+		{"restart requested", func(m Model, f *fakeSession) Model {
+			m = step(m, upd(t0, evState(oktell.UserLunch, false)))
+			return step(m, upd(t0, evBare(oktell.RestartRequested)))
+		}, nil},
+		{"shutting down", func(m Model, f *fakeSession) Model {
+			m = step(m, upd(t0, evState(oktell.UserLunch, false)))
+			return step(m, ShutdownMsg{Reason: "maintenance", After: time.Minute})
+		}, nil},
+		{"session cannot set state", func(m Model, f *fakeSession) Model {
+			f.caps.SetUserState = false
+			m = New(testOptions(f, m.o.Clock, m.o.Lang))
+			m = step(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+			return step(m, upd(t0, evState(oktell.UserLunch, false)))
+		}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, k := range stateKeys {
+				m, f, _ := newTest(80, 24)
+				m = tc.setup(m, f)
+				want := false
+				for _, a := range tc.allowed {
+					want = want || a == k
+				}
+				m2, cmd := stepCmd(m, press(k))
+				settle(t, m2, cmd)
+				assert.Equal(t, want, len(f.states) == 1, "key %q", k)
+			}
+			m, f, _ := newTest(80, 24)
+			m = tc.setup(m, f)
+			help := m.View()
+			if len(tc.allowed) == 0 {
+				assert.NotContains(t, help, "1/r ready", "disabled keys leave the help")
+				assert.NotContains(t, help, "2/b break")
+			}
+		})
+	}
+}
+
+func TestLinkBackEnablesStateKeys(t *testing.T) {
+	for _, back := range []tea.Msg{status(t0, oktell.LinkConnected, ""), upd(t0, evState(oktell.UserLunch, false))} {
+		m, _, _ := newTest(80, 24)
+		m = step(m, upd(t0, evState(oktell.UserLunch, false)))
+		m = step(m, upd(t0, evBare(oktell.ConnectionLost)))
+		require.True(t, m.stale)
+		v := m.View()
+		assert.Contains(t, v, "Link to Oktell lost")
+		assert.Contains(t, v, "(stale)")
+		assert.False(t, m.keys.Ready.Enabled())
+		m = step(m, back)
+		assert.False(t, m.stale)
+		assert.True(t, m.keys.Ready.Enabled())
+		assert.NotContains(t, m.View(), "Link to Oktell lost")
+	}
+}
+
+func TestPendingRequestFailsWhenLinkDrops(t *testing.T) {
+	m, _, _ := newTest(80, 24)
+	m = step(m, upd(t0, evState(oktell.UserReady, false)))
+	m = step(m, press("2"))
+	require.True(t, m.req.active)
+	m = step(m, status(t0, oktell.LinkReconnecting, "read: connection reset"))
+	assert.False(t, m.req.active)
+	assert.Equal(t, []string{"Request for Break lost with the link"}, toastTexts(m))
+	assert.Contains(t, m.View(), "Link to Oktell lost: read: connection reset")
+}
+
+func addMessages(m Model, n int) Model {
+	for i := 0; i < n; i++ {
+		m = step(m, upd(t0.Add(time.Duration(i)*time.Second), evMessage("24.11.2026 09:00:00", "u-petrova", "Петрова", "сообщение "+strings.Repeat("x", i%7))))
+	}
+	return m
+}
+
+func TestReplyLineSwallowsHotkeys(t *testing.T) {
+	m, f, _ := newTest(80, 24)
+	m = step(m, upd(t0, evState(oktell.UserLunch, false)))
+	m = addMessages(m, 1)
+	m = step(m, press("enter"))
+	require.True(t, m.replying)
+	for _, k := range []string{"r", "1", "к", "q", "x", "n", "?", "й", " ", "2"} {
+		var cmd tea.Cmd
+		m, cmd = stepCmd(m, press(k))
+		m = settle(t, m, cmd)
+	}
+	assert.Empty(t, f.states, "no hotkey fires while typing")
+	assert.True(t, m.replying)
+	assert.Equal(t, "r1кqxn?й 2", m.in.Value())
+	assert.Contains(t, m.View(), "Reply to Петрова: r1кqxn?й 2")
+
+	m, cmd := stepCmd(m, press("enter"))
+	m = settle(t, m, cmd)
+	assert.Equal(t, []sentCall{{"u-petrova", "r1кqxn?й 2"}}, f.sent)
+	assert.False(t, m.replying)
+	last := m.msgs.items[len(m.msgs.items)-1]
+	assert.True(t, last.outgoing)
+	assert.Contains(t, m.View(), "me → Петрова")
+}
+
+func TestReplyEscAndFailure(t *testing.T) {
+	m, f, _ := newTest(80, 24)
+	m = addMessages(m, 1)
+	m = step(m, press("m"))
+	require.True(t, m.replying)
+	m = step(m, press("esc"))
+	assert.False(t, m.replying)
+	assert.Empty(t, f.sent)
+
+	f.sendErr = errors.New("user offline")
+	m = step(m, press("ь"))
+	require.True(t, m.replying)
+	m = step(m, press("hi"))
+	m, cmd := stepCmd(m, press("enter"))
+	m = settle(t, m, cmd)
+	assert.True(t, m.replying, "the text stays for another try")
+	assert.Equal(t, "hi", m.in.Value())
+	assert.Equal(t, []string{"Could not send to Петрова: user offline"}, toastTexts(m))
+}
+
+func TestReplyDisabledWithoutSendOrSender(t *testing.T) {
+	m, _, _ := newTest(80, 24)
+	assert.False(t, m.keys.Reply.Enabled(), "no message to answer")
+	m = step(m, upd(t0, evMessage("24.11.2026 09:00:00", "", "", "anonymous")))
+	assert.False(t, m.keys.Reply.Enabled(), "no sender id to answer")
+
+	f := newFake()
+	f.caps = oktell.Capabilities{Kind: "follow", ReadOnly: true}
+	m = New(testOptions(f, m.o.Clock, m.o.Lang))
+	m = step(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	m = addMessages(m, 1)
+	assert.False(t, m.keys.Reply.Enabled(), "read-only source")
+	m = step(m, press("enter"))
+	assert.False(t, m.replying)
+}
+
+func TestMessengerScrollAndUnread(t *testing.T) {
+	m, _, _ := newTest(80, 24)
+	m = addMessages(m, 30)
+	assert.Equal(t, 0, m.msgs.unread)
+	for i := 0; i < 12; i++ {
+		m = step(m, press("up"))
+	}
+	assert.Equal(t, 30-1-11, m.msgs.sel)
+	assert.Contains(t, m.View(), "▌")
+	m = addMessages(m, 2)
+	assert.Equal(t, 2, m.msgs.unread)
+	assert.Contains(t, m.View(), "2 unread")
+	m = step(m, press("end"))
+	assert.Equal(t, 0, m.msgs.unread)
+	assert.Equal(t, -1, m.msgs.sel)
+
+	// with the history open, new messages count as unread too
+	m = step(m, press("n"))
+	m = addMessages(m, 1)
+	assert.Equal(t, 1, m.msgs.unread)
+	m = step(m, press("esc"))
+	assert.Equal(t, 0, m.msgs.unread)
+}
+
+func TestMessageLimit(t *testing.T) {
+	m, _, _ := newTest(80, 24)
+	m.o.MaxMessages = 5
+	m.msgs.max = 5
+	m = addMessages(m, 12)
+	assert.Len(t, m.msgs.items, 5)
+}
+
+func TestCyrillicWrapByDisplayWidth(t *testing.T) {
+	e := &msgEntry{text: "Очень длинное сообщение на русском языке, которое не помещается в одну строку терминала шириной двадцать"}
+	for _, w := range []int{10, 20, 37} {
+		lines := e.wrapped(w)
+		require.Greater(t, len(lines), 1)
+		for _, l := range lines {
+			assert.LessOrEqual(t, len([]rune(l)), w, "%q at width %d", l, w)
+		}
+	}
+	wide := &msgEntry{text: "東京東京東京東京東京"}
+	for _, l := range wide.wrapped(5) {
+		assert.LessOrEqual(t, len([]rune(l))*2, 5+1)
+	}
+}
+
+func TestToasts(t *testing.T) {
+	m, _, _ := newTest(80, 24)
+	at := "24.11.2026 09:00:00"
+	m, cmd := stepCmd(m, upd(t0, evNotify(oktell.NltPBXinfo, true, false, at, "АТС", "очередь 3")))
+	require.NotNil(t, cmd, "autohide toast has a timer")
+	id := m.toasts[0].id
+
+	// a repeat coalesces and restarts the timer: the first timer's expiry is stale
+	m = step(m, upd(t0, evNotify(oktell.NltPBXinfo, true, false, at, "АТС", "очередь 3")))
+	require.Len(t, m.toasts, 1)
+	assert.Equal(t, 2, m.toasts[0].count)
+	assert.Contains(t, m.View(), "×2")
+	m = step(m, expireToastMsg{id: id, gen: 0})
+	require.Len(t, m.toasts, 1, "stale timer ignored")
+	m = step(m, expireToastMsg{id: id, gen: 1})
+	assert.Empty(t, m.toasts, "expired on its own timer")
+
+	// autohide=0 stays until dismissed
+	m = step(m, upd(t0, evNotify(oktell.NltApplicationErr, false, true, at, "CRM", "ошибка")))
+	m = step(m, upd(t0, evNotify(oktell.NltInformation, false, false, at, "CRM", "инфо 1")))
+	m = step(m, upd(t0, evNotify(oktell.NltApplicationWarn, false, false, at, "CRM", "внимание")))
+	m = step(m, upd(t0, evNotify(oktell.NltIncomingCall, false, false, at, "АТС", "+7 900 000-00-00")))
+	m = step(m, upd(t0, evNotify(oktell.NltTimer, false, false, at, "", "таймер")))
+	shown, more := m.visibleToasts()
+	require.Len(t, shown, 3)
+	assert.Equal(t, oktell.NltIncomingCall, shown[0].n.typ, "an incoming call is on top")
+	assert.Equal(t, 2, more)
+	v := m.View()
+	assert.Contains(t, v, "+2 more")
+	assert.Contains(t, v, "INCOMING CALL")
+	m = step(m, press("x"))
+	assert.Len(t, m.toasts, 4)
+	assert.NotContains(t, m.View(), "INCOMING CALL")
+	m = step(m, press("X"))
+	assert.Empty(t, m.toasts)
+
+	// the history keeps every Notify, dbsaved marked
+	assert.Equal(t, 7, m.history.len())
+	m = step(m, press("т"))
+	v = m.View()
+	assert.Contains(t, v, "Notifications")
+	assert.Contains(t, v, "⛁")
+	assert.Contains(t, v, "CRM: ошибка")
+}
+
+func TestNltColorUsesARGB(t *testing.T) {
+	m, _, _ := newTest(80, 24)
+	m = step(m, upd(t0, evColor(0xFF00FF00, "зелёный")))
+	require.Len(t, m.toasts, 1)
+	assert.Equal(t, uint32(0xFF00FF00), m.toasts[0].n.argb)
+}
+
+func TestVoiceMail(t *testing.T) {
+	m, _, _ := newTest(80, 24)
+	assert.False(t, m.keys.VoiceMail.Enabled())
+	m = step(m, upd(t0, evBare(oktell.VoiceMail)))
+	m = step(m, upd(t0, evBare(oktell.VoiceMail)))
+	assert.Contains(t, m.View(), "✉ 2 new voicemails")
+	m = step(m, press("м"))
+	assert.Equal(t, 0, m.voicemail)
+	assert.NotContains(t, m.View(), "voicemail")
+}
+
+func TestShutdownCountdown(t *testing.T) {
+	m, _, c := newTest(80, 24)
+	m, cmd := stepCmd(m, upd(t0, evBare(oktell.ShutdownRequested)))
+	require.NotNil(t, cmd)
+	assert.Contains(t, m.View(), "closing in 10 seconds")
+	c.Advance(3 * time.Second)
+	m = step(m, tickMsg{id: m.tickID, t: c.Now()})
+	assert.Contains(t, m.View(), "closing in 7 seconds")
+	_, cmd = stepCmd(m, shutdownNowMsg{seq: m.shutSeq})
+	require.NotNil(t, cmd)
+	assert.Equal(t, tea.Quit(), cmd())
+
+	m, _, _ = newTest(80, 24)
+	m = step(m, ShutdownMsg{Reason: "server stops", After: time.Second})
+	assert.Contains(t, m.View(), "server stops: closing in 1 second")
+}
+
+func TestQuitKeys(t *testing.T) {
+	for _, k := range []string{"q", "й", "ctrl+c"} {
+		m, _, _ := newTest(80, 24)
+		_, cmd := stepCmd(m, press(k))
+		require.NotNil(t, cmd, k)
+		assert.Equal(t, tea.Quit(), cmd(), k)
+	}
+}
+
+func TestStaleTicksDropped(t *testing.T) {
+	m, _, _ := newTest(80, 24)
+	m = step(m, upd(t0, evState(oktell.UserReady, false)))
+	m2, cmd := stepCmd(m, tickMsg{id: m.tickID + 1, t: t0.Add(time.Hour)})
+	assert.Nil(t, cmd)
+	assert.Equal(t, m.View(), m2.View())
+	m2, cmd = stepCmd(m, tickMsg{id: m.tickID, t: t0.Add(65 * time.Second)})
+	assert.NotNil(t, cmd, "the next tick is scheduled")
+	assert.Contains(t, m2.View(), "Ready 01:05")
+	m2 = step(m2, tickMsg{id: m.tickID, t: t0.Add(2*time.Hour + 3*time.Minute + 4*time.Second)})
+	assert.Contains(t, m2.View(), "Ready 2:03:04")
+}
+
+func TestIgnoredEventsChangeNothing(t *testing.T) {
+	m, _, _ := newTest(80, 24)
+	m = step(m, upd(t0, evState(oktell.UserReady, false)))
+	before := m.View()
+	for _, et := range oktell.EventTypes() {
+		switch et {
+		case oktell.UserStateChanged, oktell.Notify, oktell.VoiceMail, oktell.UserMessage,
+			oktell.ShutdownRequested, oktell.RestartRequested, oktell.ConnectionLost:
+			continue
+		}
+		m = step(m, upd(t0, evBare(et)))
+	}
+	assert.Equal(t, before, m.View())
+}
+
+func TestBadEventsRaiseAToast(t *testing.T) {
+	m, _, _ := newTest(80, 24)
+	m = step(m, upd(t0, evState(oktell.UserReady, false)))
+	bad := &oktell.Event{Type: oktell.UserStateChanged, Props: []oktell.Property{prop("newstate", "x1")}}
+	m = step(m, upd(t0, bad))
+	assert.Equal(t, oktell.UserReady, m.state)
+	require.Len(t, m.toasts, 1)
+	assert.Contains(t, m.toasts[0].n.text, "Bad UserStateChanged event")
+
+	// a Notify with a broken field is still shown with what could be read
+	n := evNotify(oktell.NltPBXinfo, false, false, "not a date", "АТС", "текст")
+	m = step(m, upd(t0, n))
+	assert.Contains(t, toastTexts(m), "текст")
+}
+
+func TestBellOnMessagesAndCallsOnly(t *testing.T) {
+	var buf bytes.Buffer
+	f := newFake()
+	o := testOptions(f, nil, language.English)
+	o.Bell, o.BellOut = true, &buf
+	m := New(o)
+	m = step(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	m = settle(t, m, func() tea.Cmd {
+		_, c := stepCmd(m, upd(t0, evNotify(oktell.NltPBXinfo, false, false, "", "", "x")))
+		return c
+	}())
+	assert.Equal(t, "", buf.String(), "no bell for other notifications")
+	for i := 0; i < 3; i++ {
+		_ = m.View()
+	}
+	assert.Equal(t, "", buf.String(), "never on redraw")
+	_, cmd := stepCmd(m, upd(t0, evNotify(oktell.NltIncomingCall, false, false, "", "", "call")))
+	runCmd(cmd)
+	_, cmd = stepCmd(m, upd(t0, evMessage("", "u", "u", "hi")))
+	runCmd(cmd)
+	assert.Equal(t, "\a\a", buf.String())
+}
+
+func TestWindowTitleFollowsState(t *testing.T) {
+	m, _, _ := newTest(80, 24)
+	m, cmd := stepCmd(m, upd(t0, evState(oktell.UserLunch, true)))
+	assert.Equal(t, "okdash: Break ↪", m.title)
+	require.NotNil(t, cmd)
+	_, cmd = stepCmd(m, tickMsg{id: m.tickID, t: t0.Add(time.Second)})
+	for _, msg := range runCmd(cmd) {
+		_, isTitle := msg.(interface{ String() string })
+		assert.False(t, isTitle)
+	}
+}
+
+func TestTooSmall(t *testing.T) {
+	m, f, _ := newTest(59, 16)
+	v := m.View()
+	assert.Contains(t, v, "Terminal too small: 59x16")
+	m = step(m, upd(t0, evState(oktell.UserLunch, false)))
+	m = step(m, press("r"))
+	assert.Empty(t, f.states, "hotkeys wait for a usable screen")
+	m = step(m, tea.WindowSizeMsg{Width: 60, Height: 16})
+	assert.NotContains(t, m.View(), "too small")
+}
+
+func TestUnknownStateShownByName(t *testing.T) {
+	m, _, _ := newTest(80, 24)
+	e := &oktell.Event{Type: oktell.UserStateChanged, Props: []oktell.Property{named("newstate", "4", "usStrange"), prop("redirect", "0")}}
+	m = step(m, upd(t0, e))
+	assert.Contains(t, m.View(), "? usStrange")
+}
+
+func TestStatusOperatorAndLine(t *testing.T) {
+	m, _, _ := newTest(80, 24)
+	m = step(m, updateMsg{oktell.Update{At: t0, Status: &oktell.Status{Link: oktell.LinkConnected, Operator: "Иванова\x07", Line: "201"}}})
+	assert.Contains(t, m.View(), "Иванова · 201")
+}
+
+func TestFormatDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		0: "00:00", -time.Second: "00:00", 59 * time.Second: "00:59", 61 * time.Second: "01:01",
+		59*time.Minute + 59*time.Second: "59:59", time.Hour: "1:00:00", 25*time.Hour + 5*time.Second: "25:00:05",
+	} {
+		assert.Equal(t, want, FormatDuration(d), d)
+	}
+}
