@@ -10,6 +10,7 @@ import (
 	"math"
 	"net"
 	"os"
+	"os/exec"
 	"strings"
 	"sync"
 
@@ -95,7 +96,15 @@ func bridgeDialer(target string) (bridge.Dialer, error) {
 		}
 		return bridge.TCP{Addr: addr}, nil
 	case strings.HasPrefix(target, "exec:"):
-		return bridge.ParseExec(strings.TrimPrefix(target, "exec:"))
+		e, err := bridge.ParseExec(strings.TrimPrefix(target, "exec:"))
+		if err != nil {
+			return nil, err
+		}
+		// A typo in the command is told at once, not as an endless "reconnecting".
+		if _, err := exec.LookPath(e.Args[0]); err != nil {
+			return nil, err
+		}
+		return e, nil
 	}
 	return nil, errors.New("want bridge:tcp://HOST:PORT or bridge:exec:COMMAND ARGS")
 }

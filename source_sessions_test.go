@@ -97,6 +97,7 @@ func TestOpenSessionErrors(t *testing.T) {
 		{sourceFlags{Source: "bridge:udp://x:1"}, "want bridge:tcp://HOST:PORT or bridge:exec:COMMAND"},
 		{sourceFlags{Source: "bridge:tcp://nohost"}, "want bridge:tcp://HOST:PORT"},
 		{sourceFlags{Source: "bridge:exec:"}, "command is empty"},
+		{sourceFlags{Source: "bridge:exec:okdash-no-such-bridge --x"}, "executable file not found"},
 		{sourceFlags{Source: "demo", Speed: 1, Scenario: bad}, bad + ":2: state \"usNowhere\""},
 		{sourceFlags{Source: "demo", Speed: 1, Scenario: filepath.Join(dir, "none.txt")}, "scenario: open"},
 		{sourceFlags{Source: "demo", Speed: 1, Record: filepath.Join(dir, "no", "such", "dir")}, "--record"},

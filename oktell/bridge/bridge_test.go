@@ -324,9 +324,21 @@ func TestBridgeLinkDroppedMidDocumentAndPendingRequest(t *testing.T) {
 	if err := c.SetUserState(context.Background(), oktell.UserLunch, false); !errors.Is(err, oktell.ErrNotConnected) {
 		t.Errorf("request while reconnecting: %v", err)
 	}
-	clk.WaitPending(1, 5*time.Second)
-	clk.Advance(500 * time.Millisecond)
-	waitFor(t, c, "connected again", isLink(oktell.LinkConnected))
+	// The first request's timeout timer is still pending: move on by the backoff until
+	// the client has dialled again.
+	deadline := time.After(5 * time.Second)
+	for reconnected := false; !reconnected; {
+		select {
+		case u := <-c.Updates():
+			reconnected = isLink(oktell.LinkConnected)(u)
+		case <-deadline:
+			t.Fatal("did not reconnect")
+		default:
+			if clk.WaitPending(2, 5*time.Millisecond) {
+				clk.Advance(500 * time.Millisecond)
+			}
+		}
+	}
 	waitFor(t, c, "the document after the reconnect", isState(oktell.UserLunch))
 }
 
@@ -380,18 +392,28 @@ func TestBridgeExecChildExits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := Open(context.Background(), d, Options{Clock: clocktest.New(t0)})
+	clk := clocktest.New(t0)
+	c := Open(context.Background(), d, Options{Clock: clk})
 	defer c.Close()
-	waitFor(t, c, "the redirect at the end of the capture", func(u oktell.Update) bool {
-		if u.Event == nil || u.Event.Type != oktell.UserStateChanged {
-			return false
+	for run := 1; run <= 2; run++ {
+		waitFor(t, c, "the redirect at the end of the capture", func(u oktell.Update) bool {
+			if u.Event == nil || u.Event.Type != oktell.UserStateChanged {
+				return false
+			}
+			sc, _ := u.Event.StateChange()
+			return sc.Redirect
+		})
+		u := waitFor(t, c, "reconnecting", isLink(oktell.LinkReconnecting))
+		if !strings.Contains(u.Status.Reason, "exit status 4") || !strings.Contains(u.Status.Reason, "COM object gone") {
+			t.Errorf("run %d: reason %q: want the exit status and the last line of standard error", run, u.Status.Reason)
 		}
-		sc, _ := u.Event.StateChange()
-		return sc.Redirect
-	})
-	u := waitFor(t, c, "reconnecting", isLink(oktell.LinkReconnecting))
-	if !strings.Contains(u.Status.Reason, "exit status 4") || !strings.Contains(u.Status.Reason, "COM object gone") {
-		t.Errorf("reason %q: want the exit status and the last line of standard error", u.Status.Reason)
+		// Started again after the backoff.
+		if !clk.WaitPending(1, 5*time.Second) {
+			t.Fatal("no backoff timer")
+		}
+		at, _ := clk.Next()
+		clk.Set(at)
+		waitFor(t, c, "connected again", isLink(oktell.LinkConnected))
 	}
 }
 
@@ -405,5 +427,29 @@ func TestParseExec(t *testing.T) {
 	}
 	if _, err := ParseExec(`ssh "unclosed`); err == nil {
 		t.Error("an unclosed quote was accepted")
+	}
+}
+
+// Every connection to the simulator gets its own shift from the start.
+func TestSimulatorShiftPerConnection(t *testing.T) {
+	sclk := clocktest.New(t0)
+	addr := simulator(t, demo.Builtin(), sclk)
+	first := Open(context.Background(), TCP{Addr: addr}, Options{Clock: clocktest.New(t0)})
+	defer first.Close()
+	waitFor(t, first, "the first shift's start", isState(oktell.UserWOphone))
+	sclk.WaitPending(1, 5*time.Second)
+	sclk.Advance(10 * time.Second)
+	waitFor(t, first, "the first shift going ready", isState(oktell.UserReady))
+
+	second := Open(context.Background(), TCP{Addr: addr}, Options{Clock: clocktest.New(t0)})
+	defer second.Close()
+	waitFor(t, second, "the second shift's start", isState(oktell.UserWOphone))
+	// The second operator's request is judged by the second shift: no line yet.
+	var refused *oktell.RefusedError
+	if err := second.SetUserState(context.Background(), oktell.UserLunch, false); !errors.As(err, &refused) {
+		t.Errorf("break on the fresh shift: %v, want refused (no line yet)", err)
+	}
+	if err := first.SetUserState(context.Background(), oktell.UserLunch, false); err != nil {
+		t.Errorf("break on the first shift: %v", err)
 	}
 }

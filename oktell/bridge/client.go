@@ -181,12 +181,7 @@ func (c *Client) read(ctx context.Context, conn Conn) error {
 // event delivers one event, tracking whether the bridge's client library is connected
 // to the Oktell server, so the link status matches what the demo reports.
 func (c *Client) event(ev oktell.Event, raw []byte) bool {
-	switch ev.Type {
-	case oktell.ConnectionLost, oktell.RestartRequested:
-		reason := "the Oktell client lost its server (" + ev.Type.String() + ")"
-		if p, ok := ev.Prop("reason"); ok && p.Text != "" {
-			reason = p.Text
-		}
+	if reason, lost := feed.LinkLost(&ev); lost {
 		c.mu.Lock()
 		c.oktellDown = true
 		c.failPending(oktell.ErrNotConnected)

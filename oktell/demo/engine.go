@@ -15,19 +15,14 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/feed"
 )
 
-// Output is one thing the engine produces: a document to deliver, or a change of the
-// link to the server (which the in-process demo reports as a Status).
+// Output is one thing the engine produces: a document to deliver. The link to the
+// server is told in-band, as the client library tells it: a ConnectionLost (with a
+// cdata reason) when it drops, and any other event once it is back (see feed.LinkLost).
 type Output struct {
-	Doc  *oktell.Document
-	Link *LinkChange
-}
-
-// LinkChange is the scenario's link going down (with a reason) or coming back.
-type LinkChange struct {
-	Up     bool
-	Reason string
+	Doc *oktell.Document
 }
 
 // ServerState is what the demo server believes about the operator.
@@ -120,7 +115,6 @@ func (e *Engine) Run(ctx context.Context, emit func(Output) bool) error {
 				}
 			case OpLoop:
 				i = 0
-			case OpReply:
 			default:
 				out, err := e.step(st)
 				if err != nil {
@@ -166,13 +160,10 @@ func (e *Engine) emit(o Output, emit func(Output) bool) bool {
 						e.st.Line = true
 					}
 				}
-			case oktell.ConnectionLost, oktell.RestartRequested:
-				e.st.LinkUp = false
 			}
+			_, lost := feed.LinkLost(ev)
+			e.st.LinkUp = !lost
 		}
-	}
-	if o.Link != nil {
-		e.st.LinkUp = o.Link.Up
 	}
 	e.mu.Unlock()
 	return emit(o)
@@ -204,15 +195,12 @@ func (e *Engine) step(st Step) ([]Output, error) {
 		e.mu.Unlock()
 		return nil, nil
 	case OpLinkDown:
-		return []Output{
-			{Doc: ConnectionLostDocument(st.Reason)},
-			{Link: &LinkChange{Up: false, Reason: st.Reason}},
-		}, nil
+		return []Output{{Doc: ConnectionLostDocument(st.Reason)}}, nil
 	case OpLinkUp:
 		e.mu.Lock()
 		state, redirect := e.st.State, e.st.Redirect
 		e.mu.Unlock()
-		return []Output{{Link: &LinkChange{Up: true}}, {Doc: StateDocument(state, redirect)}}, nil
+		return []Output{{Doc: StateDocument(state, redirect)}}, nil // the state, reported again
 	}
 	return nil, fmt.Errorf("demo: step %d of %s: unknown op %d", st.Line, e.sc.Name, st.Op)
 }
@@ -251,6 +239,8 @@ func (e *Engine) SetUserState(ctx context.Context, state oktell.UserState, redir
 		return oktell.ErrNotConnected
 	case state == st.State:
 		// a redirect toggle
+	case !state.Known():
+		return &oktell.RefusedError{Code: 1, Reason: fmt.Sprintf("there is no user state %d", int(state))}
 	case !state.Requestable():
 		return &oktell.RefusedError{Code: 1, Reason: fmt.Sprintf("the state %s is set by the server only", state)}
 	case !st.Line:

@@ -109,8 +109,11 @@ func TestEngineStateDirectivesAndRefusals(t *testing.T) {
 	if err := r.eng.SetUserState(ctx, oktell.UserReady, false); !errors.As(err, &refused) || !strings.Contains(refused.Reason, "no phone line") {
 		t.Errorf("ready without a line: %v, want refused for the missing line", err)
 	}
-	if err := r.eng.SetUserState(ctx, oktell.UserFullbusy, false); !errors.As(err, &refused) {
+	if err := r.eng.SetUserState(ctx, oktell.UserFullbusy, false); !errors.As(err, &refused) || !strings.Contains(refused.Reason, "set by the server only") {
 		t.Errorf("asking for busy: %v, want refused", err)
+	}
+	if err := r.eng.SetUserState(ctx, oktell.UserState(4), false); !errors.As(err, &refused) || refused.Reason != "there is no user state 4" {
+		t.Errorf("asking for state 4: %v, want refused", err)
 	}
 	// The current state with another redirect is a redirect toggle: allowed without a line.
 	if err := r.eng.SetUserState(ctx, oktell.UserWOphone, true); err != nil {
@@ -156,28 +159,39 @@ func TestEngineLinkDownRefusesRequests(t *testing.T) {
 	if p, _ := o.Doc.Events[0].Prop("reason"); p.Text != "кабель" {
 		t.Errorf("reason %+v", p)
 	}
-	if o := r.next(); o.Link == nil || o.Link.Up || o.Link.Reason != "кабель" {
-		t.Fatalf("want link down, got %+v", o)
+	if st := r.eng.State(); st.LinkUp {
+		t.Fatal("the server state still has the link up")
 	}
 	r.settle(1)
 	if err := r.eng.SetUserState(context.Background(), oktell.UserLunch, false); !errors.Is(err, oktell.ErrNotConnected) {
 		t.Errorf("request while down: %v, want ErrNotConnected", err)
 	}
 	down := r.clk.Now()
-	if o := r.next(); o.Link == nil || !o.Link.Up {
-		t.Fatalf("want link up, got %+v", o)
+	if sc := r.nextState(); sc.State != oktell.UserReady {
+		t.Errorf("state after link up %+v", sc)
 	}
 	if got := r.clk.Now().Sub(down); got != 5*time.Second/4 {
 		t.Errorf("link down for %v at speed 4, want %v", got, 5*time.Second/4)
 	}
-	if sc := r.nextState(); sc.State != oktell.UserReady {
-		t.Errorf("state after link up %+v", sc)
+	if st := r.eng.State(); !st.LinkUp {
+		t.Error("the link is not back up")
+	}
+}
+
+func TestParseWaitForms(t *testing.T) {
+	sc, err := Parse("w", strings.NewReader("wait 1m30s\nwait 2.5\nwait 500ms\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sc.Length(); got != 93*time.Second {
+		t.Errorf("length %v, want 1m33s", got)
 	}
 }
 
 func TestParseErrorsNameTheLine(t *testing.T) {
 	for _, tc := range []struct{ script, want string }{
 		{"wait 1s\nwait soon\n", "f.txt:2: wait \"soon\""},
+		{"wait -3\n", "f.txt:1: wait \"-3\""},
 		{"state usSleeping\n", "f.txt:1: state \"usSleeping\""},
 		{"# c\n\nredirect maybe\n", "f.txt:3: redirect \"maybe\""},
 		{"link sideways\n", "f.txt:1: link"},

@@ -6,7 +6,9 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,7 +36,6 @@ const (
 	OpLinkDown           // the link to the server drops, with Reason
 	OpLinkUp             // the link comes back
 	OpLoop               // start again from the first step
-	OpReply              // add Text to the replies colleagues send back
 )
 
 // Step is one line (or one document) of a scenario.
@@ -46,7 +47,6 @@ type Step struct {
 	State  oktell.UserState
 	On     bool
 	Reason string
-	Text   string
 }
 
 // Scenario is a parsed scenario file.
@@ -104,7 +104,7 @@ func (e *ParseError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.
 // Parse reads a scenario. The format (see shift.txt, which is its own example):
 //
 //	# a comment; blank lines are ignored
-//	wait 2.5s                    pause (Go durations: 500ms, 3s, 1m30s), divided by --speed
+//	wait 2.5s                    pause (500ms, 3s, 1m30s, or 2.5 meaning seconds), divided by --speed
 //	state usReady                the server sets the state (keeps redirect): a UserStateChanged
 //	redirect on|off              the server sets redirect (keeps the state): a UserStateChanged
 //	line on|off                  the phone line registers or disappears (nothing is shown)
@@ -164,9 +164,9 @@ func Parse(name string, r io.Reader) (*Scenario, error) {
 		st := Step{Line: lineNo}
 		switch strings.ToLower(word) {
 		case "wait":
-			d, err := time.ParseDuration(rest)
-			if err != nil || d < 0 {
-				return nil, fail(lineNo, "wait %q: want a duration such as 500ms, 3s or 1m30s", rest)
+			d, err := parseWait(rest)
+			if err != nil {
+				return nil, fail(lineNo, "wait %q: want a duration such as 500ms, 3s, 1m30s or 2.5 (seconds)", rest)
 			}
 			st.Op, st.Delay = OpWait, d
 		case "state":
@@ -235,6 +235,22 @@ var defaultReplies = []string{
 	"Принято, спасибо!",
 	"Хорошо, сейчас посмотрю.",
 	"Ок, договорились.",
+}
+
+// parseWait reads a Go duration, or a plain number of seconds.
+func parseWait(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		f, ferr := strconv.ParseFloat(s, 64)
+		if ferr != nil || math.IsNaN(f) || math.IsInf(f, 0) || f > 24*3600 {
+			return 0, err
+		}
+		d = time.Duration(f * float64(time.Second))
+	}
+	if d < 0 {
+		return 0, fmt.Errorf("negative")
+	}
+	return d, nil
 }
 
 func onOff(s string) (bool, bool) {

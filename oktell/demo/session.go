@@ -21,15 +21,18 @@ func Open(ctx context.Context, sc *Scenario, clock oktell.Clock, speed float64) 
 	s := &Session{Feed: f, eng: New(sc, clock, speed)}
 	f.Status(oktell.LinkConnected, "demo: "+s.eng.Scenario().Name)
 	f.Go(func(ctx context.Context) {
+		down := false
 		err := s.eng.Run(ctx, func(o Output) bool {
-			if o.Link != nil {
-				if o.Link.Up {
-					return f.Status(oktell.LinkConnected, "demo: "+s.eng.Scenario().Name)
-				}
-				return f.Status(oktell.LinkReconnecting, o.Link.Reason)
-			}
 			for _, ev := range o.Doc.Events {
+				reason, lost := feed.LinkLost(&ev)
+				if !lost && down && !f.Status(oktell.LinkConnected, "demo: "+s.eng.Scenario().Name) {
+					return false
+				}
+				down = lost
 				if !f.Event(ev, nil) {
+					return false
+				}
+				if lost && !f.Status(oktell.LinkReconnecting, reason) {
 					return false
 				}
 			}

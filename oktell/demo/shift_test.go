@@ -2,11 +2,13 @@ package demo
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/okdash/okdash/oktell"
 	"github.com/okdash/okdash/oktell/clocktest"
+	"github.com/okdash/okdash/oktell/feed"
 )
 
 // TestBuiltinShift plays the whole embedded shift on a fake clock and checks it tells
@@ -59,19 +61,16 @@ func TestBuiltinShift(t *testing.T) {
 		pbxinfo   []string
 	)
 	for o := range outs {
-		if o.Link != nil {
-			if o.Link.Up {
-				linkUp = linkDown
-			} else {
-				linkDown = true
-				if o.Link.Reason == "" {
-					t.Error("link down without a reason")
-				}
-			}
-			continue
-		}
 		for i := range o.Doc.Events {
 			ev := &o.Doc.Events[i]
+			if reason, lost := feed.LinkLost(ev); lost {
+				linkDown = true
+				if reason == "" || strings.HasPrefix(reason, "the Oktell client") {
+					t.Errorf("link down without the scenario's reason: %q", reason)
+				}
+			} else if linkDown {
+				linkUp = true
+			}
 			switch ev.Type {
 			case oktell.UserStateChanged:
 				s, err := ev.StateChange()

@@ -8,7 +8,12 @@ package feed
 
 import (
 	"context"
+	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/okdash/okdash/oktell"
 )
@@ -83,8 +88,10 @@ func (f *Feed) Status(link oktell.Link, reason string) bool {
 	return f.StatusFull(oktell.Status{Link: link, Reason: reason})
 }
 
-// StatusFull is Status with every field of oktell.Status.
+// StatusFull is Status with every field of oktell.Status. The texts are cleaned of escape
+// sequences and control characters: reasons quote the wire (a bridge's stderr, a cdata).
 func (f *Feed) StatusFull(s oktell.Status) bool {
+	s.Reason, s.Operator, s.Line = Clean(s.Reason), Clean(s.Operator), Clean(s.Line)
 	f.mu.Lock()
 	if f.last != nil && *f.last == s {
 		f.mu.Unlock()
@@ -107,7 +114,8 @@ func (f *Feed) LastStatus() (oktell.Status, bool) {
 }
 
 // Close stops the goroutines started with Go, waits for them, and closes Updates.
-// It is safe to call more than once and from several goroutines.
+// It is safe to call more than once and from several goroutines, but not from a
+// goroutine started with Go (it would wait for itself).
 func (f *Feed) Close() error {
 	f.once.Do(func() {
 		f.cancel()
@@ -125,3 +133,33 @@ func (f *Feed) Close() error {
 
 // Done is closed when the session is closing.
 func (f *Feed) Done() <-chan struct{} { return f.ctx.Done() }
+
+// LinkLost tells whether ev is the Oktell client library reporting that it lost its
+// server (ConnectionLost or RestartRequested), and the reason to show: the event's cdata
+// "reason" when it carries one (ours; the vendor's events have no payload). Sources that
+// learn about the server link in-band (the demo, the bridge) report Reconnecting on such
+// an event and Connected again on the next event of any other kind.
+func LinkLost(ev *oktell.Event) (reason string, lost bool) {
+	if ev.Type != oktell.ConnectionLost && ev.Type != oktell.RestartRequested {
+		return "", false
+	}
+	if p, ok := ev.Prop("reason"); ok && p.Text != "" {
+		return p.Text, true
+	}
+	return "the Oktell client lost its server (" + ev.Type.String() + ")", true
+}
+
+// Clean makes wire text safe for one status line: escape sequences go, control characters
+// and line breaks become spaces, invalid UTF-8 becomes U+FFFD.
+func Clean(s string) string {
+	if s == "" {
+		return s
+	}
+	s = ansi.Strip(strings.ToValidUTF8(s, string(utf8.RuneError)))
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+}

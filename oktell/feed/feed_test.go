@@ -80,3 +80,33 @@ func TestParentContextStopsGoroutines(t *testing.T) {
 	}
 	f.Close()
 }
+
+func TestLinkLost(t *testing.T) {
+	withReason := oktell.Event{Type: oktell.ConnectionLost, Props: []oktell.Property{{Kind: oktell.CData, Key: "reason", Text: "кабель", HasText: true}}}
+	for _, tc := range []struct {
+		ev     oktell.Event
+		reason string
+		lost   bool
+	}{
+		{withReason, "кабель", true},
+		{oktell.Event{Type: oktell.RestartRequested}, "the Oktell client lost its server (RestartRequested)", true},
+		{oktell.Event{Type: oktell.ConnectionLost}, "the Oktell client lost its server (ConnectionLost)", true},
+		{oktell.Event{Type: oktell.UserStateChanged}, "", false},
+		{oktell.Event{Type: oktell.ShutdownRequested}, "", false},
+	} {
+		reason, lost := LinkLost(&tc.ev)
+		if reason != tc.reason || lost != tc.lost {
+			t.Errorf("LinkLost(%s) = %q, %v; want %q, %v", tc.ev.Type, reason, lost, tc.reason, tc.lost)
+		}
+	}
+}
+
+func TestStatusIsCleaned(t *testing.T) {
+	f := New(context.Background(), clocktest.New(t0), 4)
+	f.Status(oktell.LinkReconnecting, "bridge.ps1 exited (\x1b[31mCOM\x1b[0m error\r\n\x07gone\xff)")
+	f.Close()
+	u := <-f.Updates()
+	if want := "bridge.ps1 exited (COM error   gone\uFFFD)"; u.Status.Reason != want {
+		t.Errorf("reason %q, want %q", u.Status.Reason, want)
+	}
+}

@@ -103,15 +103,21 @@ func TestRecordEncodesEventsWithoutRawBytes(t *testing.T) {
 	clk := clocktest.New(t0)
 	var out closeBuffer
 	rec := Wrap(demo.Open(context.Background(), nil, clk, 1), &out, clk)
+	deadline := time.After(5 * time.Second)
 	for n := 0; n < 2; {
-		u := <-rec.Updates()
-		if u.Event != nil {
-			n++
-		} else if !clk.WaitPending(1, time.Second) {
+		select {
+		case u := <-rec.Updates():
+			if u.Event == nil {
+				continue
+			}
+			if n++; n == 1 {
+				if !clk.WaitPending(1, 5*time.Second) {
+					t.Fatal("the demo did not wait")
+				}
+				clk.Advance(4 * time.Second) // the line registers
+			}
+		case <-deadline:
 			t.Fatal("demo stalled")
-		}
-		if n == 1 {
-			clk.Advance(4 * time.Second) // the line registers
 		}
 	}
 	rec.Close()

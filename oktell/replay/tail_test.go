@@ -65,32 +65,55 @@ func TestTailFollowsAppendRotationAndTruncation(t *testing.T) {
 
 	expectRead(t, clk, readAsync(tl), "AAA")
 
-	ch := readAsync(tl) // waits at the end of the file
+	// Every change to the files is made while the reader is parked on the clock.
+	parked := func() {
+		t.Helper()
+		if !clk.WaitPending(1, 5*time.Second) {
+			t.Fatal("the reader did not wait at the end of the file")
+		}
+	}
+	ch := readAsync(tl)
+	parked()
 	appendFile(t, path, "BBB")
 	expectRead(t, clk, ch, "BBB")
 
 	// Rotation: what was appended to the old file before the rename is still read,
 	// then the recreated file from its start.
 	ch = readAsync(tl)
+	parked()
 	appendFile(t, path, "b")
 	if err := os.Rename(path, path+".1"); err != nil {
 		t.Fatal(err)
 	}
-	expectRead(t, clk, ch, "b")
-	ch = readAsync(tl)
 	if err := os.WriteFile(path, []byte("CC"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	expectRead(t, clk, ch, "CC")
+	expectRead(t, clk, ch, "b")
+	expectRead(t, clk, readAsync(tl), "CC")
 
 	// Truncation in place: back to the start.
 	ch = readAsync(tl)
+	parked()
 	if err := os.WriteFile(path, []byte("D"), 0o644); err != nil { // O_TRUNC, same file
 		t.Fatal(err)
 	}
 	expectRead(t, clk, ch, "D")
 
-	want := []string{"up to date, waiting for new documents", "rotated; reading the new file", "truncated; reading from the start"}
+	// Gone, then back.
+	ch = readAsync(tl)
+	parked()
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(DefaultPoll)
+	parked()
+	if err := os.WriteFile(path, []byte("E"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	expectRead(t, clk, ch, "E")
+
+	want := []string{"up to date, waiting for new documents", "rotated; reading the new file", "truncated; reading from the start",
+		"the file is gone; waiting for it to come back", "rotated; reading the new file"}
 	if len(notes) != len(want) {
 		t.Fatalf("notes = %q, want %q", notes, want)
 	}
