@@ -169,9 +169,17 @@ func (p *parser) misc() error {
 		rest := p.s[p.i:]
 		switch {
 		case strings.HasPrefix(rest, "<?"):
-			end := strings.Index(rest, "?>")
+			at := p.i
+			p.i += 2
+			if _, err := p.name(); err != nil {
+				return err // the target name
+			}
+			if p.i < len(p.s) && !isSpace(p.s[p.i]) && !strings.HasPrefix(p.s[p.i:], "?>") {
+				return p.errAt(p.i, "want a space or \"?>\" after the processing instruction's name")
+			}
+			end := strings.Index(p.s[p.i:], "?>")
 			if end < 0 {
-				return p.errAt(p.i, "processing instruction or declaration not closed: want \"?>\"")
+				return p.errAt(at, "processing instruction or declaration not closed: want \"?>\"")
 			}
 			p.i += end + 2
 		case strings.HasPrefix(rest, "<!--"):
@@ -188,21 +196,38 @@ func (p *parser) misc() error {
 	}
 }
 
+func isNameStartByte(c byte) bool {
+	return c == '_' || c == ':' || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
+}
+
 func isNameByte(c byte) bool {
-	return c == '_' || c == '-' || c == '.' || c == ':' || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9') || c >= 0x80
+	return isNameStartByte(c) || c == '-' || c == '.' || ('0' <= c && c <= '9')
 }
 
 // name reads an element or attribute name.
 func (p *parser) name() (string, error) {
 	start := p.i
-	for p.i < len(p.s) && isNameByte(p.s[p.i]) {
-		p.i++
+	for p.i < len(p.s) {
+		c := p.s[p.i]
+		first := p.i == start
+		if c < utf8.RuneSelf {
+			if (first && isNameStartByte(c)) || (!first && isNameByte(c)) {
+				p.i++
+				continue
+			}
+			break
+		}
+		// Oktell writes ASCII names only; XML's tables of non-ASCII name characters
+		// differ between Unicode versions, so okdash takes none of them.
+		r, _ := utf8.DecodeRuneInString(p.s[p.i:])
+		return "", p.errAt(p.i, "non-ASCII character %q in a name", r)
 	}
 	if p.i == start {
 		if p.i >= len(p.s) {
 			return "", p.errAt(p.i, "document ends where a name was expected")
 		}
-		return "", p.errAt(p.i, "want a name, found %q", p.s[p.i])
+		r, _ := utf8.DecodeRuneInString(p.s[p.i:])
+		return "", p.errAt(p.i, "want a name, found %q", r)
 	}
 	return p.s[start:p.i], nil
 }
