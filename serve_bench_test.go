@@ -7,15 +7,18 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/okdash/okdash/oktell"
 	"github.com/okdash/okdash/oktell/clocktest"
 )
 
@@ -130,4 +133,92 @@ func BenchmarkServeIdleSecond(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(float64(payload.Load()-p0)/float64(b.N), "B/idle-s")
 	b.ReportMetric(float64(wire.n.Load()-w0)/float64(b.N), "wire-B/idle-s")
+}
+
+// BenchmarkServeSessions opens one more idle dashboard per op, on the built-in demo
+// shift, then reports what each costs: memory (heap and stacks, after a GC) and CPU
+// over a 5 s window with nobody typing. Server and clients share this process, so
+// both figures are upper bounds of the server's share; scripts/measure-serve.sh
+// measures the server alone. Run with -benchtime 200x for the 200 sessions.
+// Targets: at most 4 MiB per session.
+func BenchmarkServeSessions(b *testing.B) {
+	dir := b.TempDir()
+	var uf uiFlags
+	uf.register(flag.NewFlagSet("bench", flag.ContinueOnError))
+	srv, err := newServe(serveFlags{DemoOpen: true, HostKey: filepath.Join(dir, "host"), KeepAlive: 30 * time.Second, ShutdownAfter: time.Second},
+		sourceFlags{Source: "demo", Speed: 1, Timeout: 20 * time.Second}, uf, oktell.RealClock{},
+		slog.New(slog.DiscardHandler), openSession, newModel)
+	require.NoError(b, err)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(b, err)
+	go srv.Serve(l) //nolint:errcheck
+	defer srv.Close()
+	cfg := &gossh.ClientConfig{User: "bench",
+		Auth:            []gossh.AuthMethod{gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return nil, nil })},
+		HostKeyCallback: gossh.InsecureIgnoreHostKey()}
+
+	before := memInUse()
+	var clients []*gossh.Client
+	defer func() {
+		for _, c := range clients {
+			c.Close()
+		}
+	}()
+	b.ResetTimer()
+	for range b.N {
+		c, err := gossh.Dial("tcp", l.Addr().String(), cfg)
+		require.NoError(b, err)
+		clients = append(clients, c)
+		sess, err := c.NewSession()
+		require.NoError(b, err)
+		out, err := sess.StdoutPipe()
+		require.NoError(b, err)
+		_, err = sess.StdinPipe()
+		require.NoError(b, err)
+		require.NoError(b, sess.RequestPty("xterm-256color", 24, 80, gossh.TerminalModes{}))
+		require.NoError(b, sess.Shell())
+		first := make(chan struct{})
+		go func() {
+			buf := make([]byte, 32*1024)
+			once := sync.Once{}
+			for {
+				_, err := out.Read(buf)
+				once.Do(func() { close(first) })
+				if err != nil {
+					return
+				}
+			}
+		}()
+		select {
+		case <-first:
+		case <-time.After(20 * time.Second):
+			b.Fatal("no first frame")
+		}
+	}
+	b.StopTimer()
+	for deadline := time.Now().Add(20 * time.Second); srv.Sessions() != b.N; time.Sleep(10 * time.Millisecond) {
+		require.True(b, time.Now().Before(deadline), "%d sessions of %d", srv.Sessions(), b.N)
+	}
+	b.ReportMetric(float64(memInUse()-before)/float64(b.N)/(1<<20), "MiB/session")
+	cpu0 := cpuTime()
+	const window = 5 * time.Second
+	<-time.After(window) // a measuring window, not a wait for a condition
+	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/window.Seconds()/float64(b.N), "cpu-ms/s/session")
+}
+
+// memInUse is heap and stack memory in use after a collection.
+func memInUse() int64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapInuse + m.StackInuse)
+}
+
+// cpuTime is this process's user and system CPU time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
