@@ -14,7 +14,6 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/lucasb-eyer/go-colorful"
 	"github.com/muesli/termenv"
-	"golang.org/x/sys/unix"
 )
 
 // environ is the client's environment as termenv reads it.
@@ -126,23 +125,4 @@ func ptySize(tty *os.File) (w, h int, err error) {
 		return 0, 0, cerr
 	}
 	return w, h, err
-}
-
-// dupTTY opens a second descriptor of the PTY's terminal side for the program. The
-// ssh package closes its own when the client goes, possibly while the program still
-// reads; with a descriptor of its own the program just sees the terminal hang up.
-func dupTTY(f *os.File) (*os.File, error) {
-	rc, err := f.SyscallConn()
-	if err != nil {
-		return nil, err
-	}
-	nfd := -1
-	if cerr := rc.Control(func(fd uintptr) { nfd, err = unix.Dup(int(fd)) }); cerr != nil {
-		return nil, cerr
-	}
-	if err != nil {
-		return nil, err
-	}
-	unix.CloseOnExec(nfd)
-	return os.NewFile(uintptr(nfd), f.Name()), nil
 }

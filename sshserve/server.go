@@ -427,7 +427,7 @@ func (s *Server) handle(sess ssh.Session) {
 	admitted = ls
 	ls.lastInput.Store(start.UnixNano())
 
-	tty, err := dupTTY(pty.Slave)
+	tty, err := openTTY(pty)
 	if err != nil {
 		refuse("error: "+err.Error(), "cannot open a terminal: "+err.Error())
 		return
