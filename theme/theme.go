@@ -79,7 +79,7 @@ func LightPalette() Palette {
 		ToastNone: c("#4E4E4E", "239", "8"), ToastControl: c("#005F87", "24", "4"),
 		ToastPBX: c("#005F5F", "23", "6"), ToastInfo: c("#0087AF", "31", "6"),
 		ToastCall: c("#008700", "28", "2"), ToastTimer: c("#875F00", "94", "3"),
-		ToastCallback: c("#870087", "90", "5"), ToastApp: c("#4E4E4E", "239", "8"),
+		ToastCallback: c("#870087", "90", "5"), ToastApp: c("#5F5F87", "60", "8"),
 		ToastAppWarn: c("#AF5F00", "130", "3"), ToastAppInfo: c("#005FD7", "26", "4"),
 		ToastAppError: c("#D70000", "160", "1"),
 
@@ -268,7 +268,7 @@ func Unicode() IconSet {
 			oktell.LinkReadOnly: "▷", oktell.LinkClosed: "✕",
 		},
 		Toasts: map[oktell.NotifyType]string{
-			oktell.NltNone: "•", oktell.NltControlEvent: "⚙", oktell.NltPBXinfo: "☷", oktell.NltInformation: "ℹ",
+			oktell.NltNone: "•", oktell.NltControlEvent: "⚙", oktell.NltPBXinfo: "≡", oktell.NltInformation: "ℹ",
 			oktell.NltIncomingCall: "☎", oktell.NltTimer: "◷", oktell.NltCallbackOrder: "↺",
 			oktell.NltApplication: "▪", oktell.NltApplicationWarn: "▲", oktell.NltApplicationInfo: "ⓘ",
 			oktell.NltApplicationErr: "✖", oktell.NltColor: "◼",

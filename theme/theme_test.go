@@ -1,0 +1,97 @@
+package theme
+
+import (
+	"testing"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/okdash/okdash/oktell"
+)
+
+func TestIconsDefaultByTerm(t *testing.T) {
+	for term, want := range map[string]string{"linux": "ascii", "dumb": "ascii", "xterm-256color": "unicode", "": "unicode", "screen": "unicode"} {
+		got, err := Icons("", term)
+		require.NoError(t, err)
+		assert.Equal(t, want, got.Name, term)
+	}
+	got, err := Icons("unicode", "linux")
+	require.NoError(t, err)
+	assert.Equal(t, "unicode", got.Name, "the flag wins over TERM")
+	_, err = Icons("emoji", "")
+	assert.ErrorContains(t, err, `--icons "emoji"`)
+}
+
+// Every glyph is one cell, so layouts measured once hold on every terminal; and every
+// state and notification type has its own glyph.
+func TestIconSetsComplete(t *testing.T) {
+	for _, set := range []IconSet{Unicode(), ASCII()} {
+		seen := map[string]oktell.UserState{}
+		for _, s := range []oktell.UserState{0, 1, 2, 3, 5, 6, 7} {
+			g := set.StateGlyph(s)
+			assert.Equal(t, 1, ansi.StringWidth(g), "%s %s", set.Name, s)
+			_, dup := seen[g]
+			assert.False(t, dup, "%s: %s shares its glyph", set.Name, s)
+			seen[g] = s
+		}
+		tseen := map[string]bool{}
+		for _, n := range oktell.NotifyTypes() {
+			g := set.ToastGlyph(n)
+			assert.Equal(t, 1, ansi.StringWidth(g), "%s %s", set.Name, n)
+			assert.False(t, tseen[g], "%s: %s shares its glyph", set.Name, n)
+			tseen[g] = true
+		}
+		for _, g := range []string{set.Redirect, set.VoiceMail, set.Pending, set.Stale, set.Selected, set.Saved, set.Rule, set.Ellipsis} {
+			assert.Equal(t, 1, ansi.StringWidth(g), "%s %q", set.Name, g)
+		}
+	}
+	for _, r := range ASCII().Toasts {
+		for _, c := range r {
+			assert.Less(t, c, rune(128))
+		}
+	}
+}
+
+func TestNoColorDropsEveryEscape(t *testing.T) {
+	r := lipgloss.NewRenderer(nil)
+	r.SetColorProfile(termenv.TrueColor)
+	th := New(r, Options{NoColor: true})
+	for _, st := range []lipgloss.Style{th.StateBadge(oktell.UserReady, false), th.ToastMark(oktell.NltColor, 0xFF123456), th.Banner, th.Sender} {
+		assert.Equal(t, "x", st.Render("x"))
+	}
+}
+
+// Each profile gets its own refinement of a colour, from the renderer handed in.
+func TestProfilesAndRenderer(t *testing.T) {
+	for _, p := range []termenv.Profile{termenv.ANSI, termenv.ANSI256, termenv.TrueColor} {
+		r := lipgloss.NewRenderer(nil)
+		r.SetColorProfile(p)
+		out := New(r, Options{}).StateBadge(oktell.UserReady, false).Render("x")
+		assert.Contains(t, out, "\x1b[", "profile %v", p)
+	}
+	r := lipgloss.NewRenderer(nil)
+	r.SetColorProfile(termenv.ANSI)
+	assert.Contains(t, New(r, Options{}).StateBadge(oktell.UserReady, false).Render("x"), "102", "bright green background on 16 colours")
+}
+
+func TestStatesAndToastsHaveDistinctColours(t *testing.T) {
+	for _, p := range []Palette{DarkPalette(), LightPalette()} {
+		th := &Theme{P: p}
+		seen := map[lipgloss.TerminalColor]oktell.NotifyType{}
+		for _, n := range oktell.NotifyTypes() {
+			if n == oktell.NltColor {
+				continue
+			}
+			c := th.ToastColor(n, 0)
+			_, dup := seen[c]
+			assert.False(t, dup, "%s shares a colour", n)
+			seen[c] = n
+		}
+	}
+	assert.Equal(t, lipgloss.Color("#123456"), ARGB(0xFF123456))
+	assert.Equal(t, lipgloss.Color("#000000"), onColor(0xFFFFFFFF))
+	assert.Equal(t, lipgloss.Color("#FFFFFF"), onColor(0xFF000080))
+}
