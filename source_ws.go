@@ -12,9 +12,7 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
 	"github.com/charmbracelet/x/term"
 
@@ -125,24 +123,7 @@ func simWS(ctx context.Context, addr, usersFile string, io stdio) error {
 	logger := log.New(io.err, "", log.LstdFlags)
 	srv.Logf = logger.Printf
 
-	sig := make(chan os.Signal, 2)
-	signal.Notify(sig, syscall.SIGUSR1, syscall.SIGUSR2)
-	defer signal.Stop(sig)
-	go func() {
-		for {
-			select {
-			case s := <-sig:
-				if s == syscall.SIGUSR1 {
-					logger.Printf("wssim: SIGUSR1: dropped %d connection(s)", srv.Drop(""))
-				} else {
-					srv.Restart()
-					logger.Printf("wssim: SIGUSR2: restarted, every session forgotten")
-				}
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
+	go simWSSignals(ctx, srv, logger) // SIGUSR1 drops, SIGUSR2 restarts (Unix only)
 
 	return srv.ListenAndServe(ctx, addr, func(a net.Addr) {
 		fmt.Fprintf(io.out, "okdash sim: fake Oktell WebSocket server on ws://%s, users: %s\n", a, strings.Join(srv.Users(), ", "))
