@@ -483,7 +483,7 @@ func (m *Model) startShutdown(reason string, after time.Duration) tea.Cmd {
 	if after <= 0 {
 		after = m.o.ShutdownAfter
 	}
-	at := m.o.Clock.Now().Add(after)
+	at := m.now.Add(after)
 	if m.shutdown && !at.Before(m.shutAt) {
 		return nil // an earlier countdown ends sooner; keep it
 	}
@@ -687,6 +687,9 @@ func (m *Model) onReplyKey(k tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Model) onSent(msg sentMsg) tea.Cmd {
+	if msg.to == nil {
+		return nil
+	}
 	if msg.err != nil {
 		m.sending = false
 		return m.addLocalError(m.p.Sprintf("Could not send to %s: %v", msg.to.sender, Sanitize(msg.err.Error())))

@@ -295,7 +295,7 @@ func (m *Model) viewToasts() []string {
 
 func (m *Model) viewToast(t *toast) string {
 	th, n := m.th, t.n
-	mark := th.ToastMark(n.typ, n.argb).Render(" " + th.Icons.ToastGlyph(n.typ) + " ")
+	mark := m.toastMark(n)
 	label := m.p.Sprintf(toastLabel(n.typ))
 	if n.local {
 		label = m.p.Sprintf("okdash error")
@@ -319,6 +319,16 @@ func (m *Model) viewToast(t *toast) string {
 	return mark + " " + th.ToastText(n.typ).Render(m.fit(body, max(m.width-4, 1)))
 }
 
+// toastMark is a notification's glyph on a block of its colour; without colour the
+// block's padding would only be blank, so the glyph stands alone.
+func (m *Model) toastMark(n note) string {
+	g := m.th.Icons.ToastGlyph(n.typ)
+	if m.th.NoColor {
+		return " " + g
+	}
+	return m.th.ToastMark(n.typ, n.argb).Render(" " + g + " ")
+}
+
 func (m *Model) viewHistory(h int) []string {
 	out := make([]string, 0, h)
 	items := m.history.items
@@ -333,7 +343,7 @@ func (m *Model) viewHistory(h int) []string {
 			saved = th.Accent.Render(th.Icons.Saved)
 		}
 		label := m.p.Sprintf(toastLabel(n.typ))
-		mark := th.ToastMark(n.typ, n.argb).Render(" " + th.Icons.ToastGlyph(n.typ) + " ")
+		mark := m.toastMark(n)
 		lw := 16
 		label += strings.Repeat(" ", max(lw-ansi.StringWidth(label), 1))
 		body := n.text
@@ -362,8 +372,14 @@ func (m *Model) shortHelp() []key.Binding {
 }
 
 // FullHelp is every live binding, grouped, for the help screen.
+// The help screen lists the keys of the main view, as they stand when the operator
+// returns to it, plus the help screen's own "back".
 func (m *Model) fullHelp() [][]key.Binding {
-	k := m.keys
+	main := *m
+	main.view = viewMain
+	main.refreshKeys()
+	k := main.keys
+	k.Back = m.keys.Back
 	return [][]key.Binding{
 		{k.Ready, k.Break, k.Away, k.Redirect},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Newest, k.Reply},
