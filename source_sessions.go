@@ -1,35 +1,162 @@
 package main
 
-// STUB: replaced by the sessions work (demo, replay, follow, bridge, record).
+// The demo, replay, follow, record and bridge sources, and `okdash sim --listen`.
 
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
 
 	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/bridge"
+	"github.com/okdash/okdash/oktell/demo"
+	"github.com/okdash/okdash/oktell/record"
+	"github.com/okdash/okdash/oktell/replay"
 )
 
+// stdin is what `--source -` reads; tests replace it.
+var stdin io.Reader = os.Stdin
+
+// checkSpeed rejects a speed factor that would stop or reverse time.
+func checkSpeed(speed float64) error {
+	if !(speed > 0) || math.IsInf(speed, 0) {
+		return fmt.Errorf("--speed %v: want a number above 0, such as 0.5, 1 or 10", speed)
+	}
+	return nil
+}
+
 func openDemo(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
-	return nil, errors.New("demo not implemented yet")
+	if err := checkSpeed(sf.Speed); err != nil {
+		return nil, err
+	}
+	sc, err := demo.Load(sf.Scenario)
+	if err != nil {
+		return nil, err
+	}
+	return demo.Open(ctx, sc, clock, sf.Speed), nil
+}
+
+// noScenario rejects --scenario where it would be silently ignored.
+func noScenario(sf sourceFlags) error {
+	if sf.Scenario != "" {
+		return errors.New("--scenario plays only on the demo (--source demo, or okdash sim --listen)")
+	}
+	return nil
+}
+
+func replayOptions(sf sourceFlags, clock oktell.Clock) replay.Options {
+	return replay.Options{Clock: clock, Speed: sf.Speed}
 }
 
 func openReplay(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
-	return nil, errors.New("replay not implemented yet")
+	if err := errors.Join(checkSpeed(sf.Speed), noScenario(sf)); err != nil {
+		return nil, err
+	}
+	if sf.Source == "-" {
+		if f, ok := stdin.(*os.File); ok {
+			if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+				// The dashboard reads its keys from the terminal: a replay cannot share it.
+				return nil, errors.New("standard input is a terminal: pipe a stream in (okdash --source - < capture.log) or use file:PATH")
+			}
+		}
+		return replay.Open(ctx, stdin, "standard input", nil, replayOptions(sf, clock)), nil
+	}
+	path := strings.TrimPrefix(sf.Source, "file:")
+	if path == "" {
+		return nil, errors.New("give a file: file:PATH")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return replay.Open(ctx, f, path, f, replayOptions(sf, clock)), nil
 }
 
 func openFollow(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
-	return nil, errors.New("follow not implemented yet")
+	if err := noScenario(sf); err != nil {
+		return nil, err
+	}
+	path := strings.TrimPrefix(sf.Source, "follow:")
+	if path == "" {
+		return nil, errors.New("give a file: follow:PATH")
+	}
+	return replay.Follow(ctx, path, 0, replayOptions(sf, clock))
 }
 
 func openBridge(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
-	return nil, errors.New("bridge not implemented yet")
+	if err := noScenario(sf); err != nil {
+		return nil, err
+	}
+	d, err := bridgeDialer(strings.TrimPrefix(sf.Source, "bridge:"))
+	if err != nil {
+		return nil, err
+	}
+	return bridge.Open(ctx, d, bridge.Options{Clock: clock, Timeout: sf.Timeout}), nil
+}
+
+func bridgeDialer(target string) (bridge.Dialer, error) {
+	switch {
+	case strings.HasPrefix(target, "tcp://"):
+		addr := strings.TrimPrefix(target, "tcp://")
+		if _, _, err := net.SplitHostPort(addr); err != nil {
+			return nil, fmt.Errorf("want bridge:tcp://HOST:PORT: %w", err)
+		}
+		return bridge.TCP{Addr: addr}, nil
+	case strings.HasPrefix(target, "exec:"):
+		e, err := bridge.ParseExec(strings.TrimPrefix(target, "exec:"))
+		if err != nil {
+			return nil, err
+		}
+		// A typo in the command is told at once, not as an endless "reconnecting".
+		if _, err := exec.LookPath(e.Args[0]); err != nil {
+			return nil, err
+		}
+		return e, nil
+	}
+	return nil, errors.New("want bridge:tcp://HOST:PORT or bridge:exec:COMMAND ARGS")
 }
 
 func recordSession(s oktell.Session, path string, clock oktell.Clock) (oktell.Session, error) {
-	return s, nil
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("--record: %w", err)
+	}
+	return record.Wrap(s, f, clock), nil
 }
 
 // simBridge serves the demo over the bridge protocol on addr until ctx ends.
 func simBridge(ctx context.Context, addr, scenario string, speed float64, io stdio) error {
-	return errors.New("sim --listen not implemented yet")
+	if err := checkSpeed(speed); err != nil {
+		return err
+	}
+	sc, err := demo.Load(scenario)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("--listen: %w", err)
+	}
+	fmt.Fprintf(io.err, "okdash sim: serving %s (%s) over the bridge protocol on %s\n", sc.Name, sc.Length(), ln.Addr())
+	return bridge.Serve(ctx, ln, func() bridge.Engine { return demo.New(sc, oktell.RealClock{}, speed) }, &lockedWriter{w: io.err})
+}
+
+// lockedWriter lets the connections of the simulator log to one writer.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

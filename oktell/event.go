@@ -173,6 +173,8 @@ type Event struct {
 	Name  string    // the name attribute as written
 	Props []Property
 	Sets  []PropertySet // property sets nested in the event, kept though no known event has them
+	// Collections nested straight in the event, kept though no known event has them.
+	Collections []Collection
 }
 
 // Prop returns the first property with the given key.
@@ -198,4 +200,5 @@ type Document struct {
 	Events       []Event
 	Sets         []PropertySet // property sets under data (queries, results) or the root
 	Props        []Property    // properties directly under data, outside any event (SetUserState requests)
+	Collections  []Collection  // collections directly under data or the root (no known document has them)
 }

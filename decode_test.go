@@ -1,0 +1,130 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The -update flag may be declared by another test file of this package too; declare it
+// only when nobody has, and read it by name.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files")
+	}
+}
+
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return b
+}
+
+// mixedLog is a CommonLog-like stream: UTF-8 headings, seed documents in UTF-16LE with a
+// BOM, a UTF-8 document, a BE one, binary garbage, a cut document and a malformed one.
+func mixedLog(t *testing.T) []byte {
+	seed := func(n string) []byte { return readFile(t, filepath.Join("testdata", "seed", n)) }
+	cut := seed("112_notify.xml")
+	cut = cut[:300]
+	var b bytes.Buffer
+	head := func(ts string) { b.WriteString("\r\n" + ts + " xmlevent\r\n") }
+	head("2026-11-24 09:00:00.001")
+	b.Write(seed("111_userstatechanged.xml"))
+	head("2026-11-24 09:00:05.120")
+	b.Write(seed("112_notify.xml"))
+	head("2026-11-24 09:01:00.000")
+	b.Write(seed("114_usermessage.utf8.xml"))
+	b.Write([]byte{0x00, 0x13, 0x37, 0xFF, 0x00, 0x02})
+	head("2026-11-24 09:02:00.000")
+	b.Write(cut)
+	head("2026-11-24 09:03:00.000")
+	b.Write(seed("113_voicemail.xml"))
+	head("2026-11-24 09:04:00.000")
+	b.WriteString(`<oktellcommapper version="80710"><data><event id="112" name="notify"><property_simple key="autohide" value="yes" /><property_simple key="datetime" value="31.02.2026 25:00:00" /></event></data></oktellcommapper>`)
+	head("2026-11-24 09:05:00.000")
+	b.WriteString(`<oktellcommapper version="80710"><data><event id="111" name="userstatechanged"><property_simple key="newstate" value="2" name="usLunch"></event></data></oktellcommapper>`)
+	head("2026-11-24 09:06:00.000")
+	b.Write(seed("unknown_event.xml"))
+	b.Write(seed("data_name_count.xml"))
+	b.Write(seed("112_notify.utf16be.xml"))
+	b.WriteString("\r\n")
+	return b.Bytes()
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "oktell", name)
+	if updating() {
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -run Decode -update")
+	assert.Equal(t, string(want), string(got), "%s differs; review and run go test -run Decode -update", path)
+}
+
+func TestDecodeMixedLog(t *testing.T) {
+	log := mixedLog(t)
+	path := filepath.Join("testdata", "oktell", "mixed.log")
+	if updating() {
+		require.NoError(t, os.WriteFile(path, log, 0o644))
+	}
+	require.Equal(t, log, readFile(t, path), "testdata/oktell/mixed.log is stale: run go test -run Decode -update")
+
+	var out, errb bytes.Buffer
+	code := run([]string{"decode", path}, stdio{in: strings.NewReader(""), out: &out, err: &errb})
+	assert.Equal(t, 1, code, "something failed, so the status is 1")
+	golden(t, "mixed.jsonl.golden", out.Bytes())
+	golden(t, "mixed.stderr.golden", errb.Bytes())
+	for _, line := range strings.Split(strings.TrimSpace(errb.String()), "\n") {
+		assert.Regexp(t, `^okdash: decode: testdata/oktell/mixed\.log:\d+: \S`, line)
+	}
+	// every good event is there, around the broken ones
+	assert.Equal(t, 8, strings.Count(out.String(), "\n"))
+}
+
+func TestDecodeStdinAndPretty(t *testing.T) {
+	doc := readFile(t, filepath.Join("testdata", "seed", "111_userstatechanged.xml"))
+	var out, errb bytes.Buffer
+	code := run([]string{"decode", "-", "--pretty"}, stdio{in: bytes.NewReader(doc), out: &out, err: &errb})
+	assert.Equal(t, 0, code, errb.String())
+	assert.Empty(t, errb.String())
+	golden(t, "userstatechanged.pretty.json.golden", out.Bytes())
+
+	out.Reset()
+	code = run([]string{"decode"}, stdio{in: bytes.NewReader(doc), out: &out, err: &errb})
+	assert.Equal(t, 0, code)
+	assert.Equal(t, `{"offset":0,"id":111,"type":"UserStateChanged","name":"userstatechanged","props":{"newstate":{"value":"7","name":"usWOphone"},"redirect":{"value":"0"}},"state":"usWOphone","state_value":7,"redirect":false}`+"\n", out.String())
+}
+
+func TestDecodeMissingFileAndBadFlag(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run([]string{"decode", filepath.Join("testdata", "no-such-file")}, stdio{in: strings.NewReader(""), out: &out, err: &errb})
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errb.String(), "okdash: decode: open testdata/no-such-file")
+
+	errb.Reset()
+	code = run([]string{"decode", "--bogus"}, stdio{in: strings.NewReader(""), out: &out, err: &errb})
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errb.String(), "Usage: okdash decode")
+}
+
+func TestDecodeQueryDocuments(t *testing.T) {
+	in := `<oktellcommapper version="80710"><data name="query" count="1"><property_set name="SetUserState" id="q1"><property_simple key="newstate" value="1" name="usReady" /></property_set></data></oktellcommapper>`
+	var out, errb bytes.Buffer
+	code := run([]string{"decode"}, stdio{in: strings.NewReader(in), out: &out, err: &errb})
+	assert.Equal(t, 0, code)
+	assert.Equal(t, `{"offset":0,"root":"oktellcommapper","data":"query","count":"1","sets":[{"name":"SetUserState","id":"q1","props":{"newstate":{"value":"1","name":"usReady"}}}]}`+"\n", out.String())
+}

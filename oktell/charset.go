@@ -1,0 +1,208 @@
+package oktell
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/ianaindex"
+)
+
+func (e Encoding) String() string {
+	switch e {
+	case UTF16LE:
+		return "utf-16le"
+	case UTF16BE:
+		return "utf-16be"
+	case UTF8:
+		return "utf-8"
+	}
+	return fmt.Sprintf("Encoding(%d)", int(e))
+}
+
+// DetectEncoding tells how b is encoded and how long its byte-order mark is: by the BOM,
+// else by the byte pattern of the first character (3C 00 is UTF-16LE, 00 3C UTF-16BE),
+// else UTF-8. An 8-bit charset declared in a UTF-8-looking document is handled by Decode.
+func DetectEncoding(b []byte) (enc Encoding, bomLen int) {
+	switch {
+	case len(b) >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF:
+		return UTF8, 3
+	case len(b) >= 2 && b[0] == 0xFF && b[1] == 0xFE:
+		return UTF16LE, 2
+	case len(b) >= 2 && b[0] == 0xFE && b[1] == 0xFF:
+		return UTF16BE, 2
+	case len(b) >= 2 && b[0] != 0 && b[1] == 0:
+		return UTF16LE, 0
+	case len(b) >= 2 && b[0] == 0 && b[1] != 0:
+		return UTF16BE, 0
+	}
+	return UTF8, 0
+}
+
+// xmlChar reports whether r may appear in an XML 1.0 document.
+func xmlChar(r rune) bool {
+	switch {
+	case r == 0x9 || r == 0xA || r == 0xD:
+		return true
+	case r < 0x20:
+		return false
+	case r >= 0xD800 && r <= 0xDFFF:
+		return false
+	case r == 0xFFFE || r == 0xFFFF:
+		return false
+	case r > utf8.MaxRune:
+		return false
+	}
+	return true
+}
+
+// utf16ToUTF8 appends the UTF-8 form of the UTF-16 bytes b to dst. bad is the index in b
+// of the first code unit that is not a valid XML character (a lone surrogate, a control
+// character), or -1.
+func utf16ToUTF8(dst, b []byte, le bool) (out []byte, bad int) {
+	n := len(b) &^ 1
+	for i := 0; i < n; i += 2 {
+		var u uint16
+		if le {
+			u = uint16(b[i]) | uint16(b[i+1])<<8
+		} else {
+			u = uint16(b[i])<<8 | uint16(b[i+1])
+		}
+		switch {
+		case u >= 0x20 && u < 0x80:
+			dst = append(dst, byte(u))
+		case u < 0x20:
+			if u != 0x9 && u != 0xA && u != 0xD {
+				return dst, i
+			}
+			dst = append(dst, byte(u))
+		case u < 0xD800 || u > 0xDFFF:
+			if u == 0xFFFE || u == 0xFFFF {
+				return dst, i
+			}
+			dst = utf8.AppendRune(dst, rune(u))
+		case u <= 0xDBFF && i+3 < n:
+			var u2 uint16
+			if le {
+				u2 = uint16(b[i+2]) | uint16(b[i+3])<<8
+			} else {
+				u2 = uint16(b[i+2])<<8 | uint16(b[i+3])
+			}
+			r := utf16.DecodeRune(rune(u), rune(u2))
+			if r == utf8.RuneError {
+				return dst, i
+			}
+			dst = utf8.AppendRune(dst, r)
+			i += 2
+		default:
+			return dst, i
+		}
+	}
+	if len(b) != n {
+		return dst, n
+	}
+	return dst, -1
+}
+
+// utf8ToUTF16 appends the UTF-16 form of the valid UTF-8 string s to dst.
+func utf8ToUTF16(dst []byte, s []byte, le bool) []byte {
+	put := func(u uint16) {
+		if le {
+			dst = append(dst, byte(u), byte(u>>8))
+		} else {
+			dst = append(dst, byte(u>>8), byte(u))
+		}
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			put(uint16(c))
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(s[i:])
+		i += size
+		if r >= 0x10000 {
+			r1, r2 := utf16.EncodeRune(r)
+			put(uint16(r1))
+			put(uint16(r2))
+			continue
+		}
+		put(uint16(r))
+	}
+	return dst
+}
+
+// checkUTF8 returns the index of the first byte of b that is not valid UTF-8 or not a
+// valid XML character, or -1.
+func checkUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != 0x9 && c != 0xA && c != 0xD {
+				return i
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if (r == utf8.RuneError && size == 1) || !xmlChar(r) {
+			return i
+		}
+		i += size
+	}
+	return -1
+}
+
+// declaredEncoding returns the encoding named by the XML declaration at the start of b
+// (ASCII-compatible bytes), or "".
+func declaredEncoding(b []byte) string {
+	if !bytes.HasPrefix(b, []byte("<?xml")) {
+		return ""
+	}
+	end := bytes.Index(b, []byte("?>"))
+	if end < 0 {
+		return ""
+	}
+	decl := b[:end]
+	i := bytes.Index(decl, []byte("encoding"))
+	if i < 0 {
+		return ""
+	}
+	rest := bytes.TrimLeft(decl[i+len("encoding"):], " \t\r\n")
+	if len(rest) == 0 || rest[0] != '=' {
+		return ""
+	}
+	rest = bytes.TrimLeft(rest[1:], " \t\r\n")
+	if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
+		return ""
+	}
+	q := rest[0]
+	j := bytes.IndexByte(rest[1:], q)
+	if j < 0 {
+		return ""
+	}
+	return string(rest[1 : 1+j])
+}
+
+// charsetFor returns the x/text encoding for a declared name other than UTF-8 and UTF-16,
+// nil when the bytes need no transcoding.
+func charsetFor(name string) (encoding.Encoding, error) {
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "", "utf-8", "utf8", "utf-16", "utf16", "unicode", "utf-16le", "utf-16be", "us-ascii", "ascii":
+		// A document that says utf-16 but arrives as UTF-8 bytes was re-encoded by a
+		// bridge or a log writer; the bytes win.
+		return nil, nil
+	}
+	if e, err := htmlindex.Get(name); err == nil {
+		return e, nil
+	}
+	if e, err := ianaindex.IANA.Encoding(name); err == nil && e != nil {
+		return e, nil
+	}
+	return nil, fmt.Errorf("declared encoding %q is not one okdash knows", name)
+}

@@ -1,0 +1,329 @@
+// Package demo is okdash's built-in Oktell: an engine that plays a scripted shift (the
+// embedded shift.txt, or a trainer's own scenario file) on an injected clock and answers
+// the operator's requests as a server would. The engine knows nothing of transports: the
+// in-process demo session wraps it directly, and the bridge simulator runs one engine
+// per connection, so both behave the same.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/feed"
+)
+
+// Output is one thing the engine produces: a document to deliver. The link to the
+// server is told in-band, as the client library tells it: a ConnectionLost (with a
+// cdata reason) when it drops, and any other event once it is back (see feed.LinkLost).
+type Output struct {
+	Doc *oktell.Document
+}
+
+// ServerState is what the demo server believes about the operator.
+type ServerState struct {
+	State    oktell.UserState
+	Redirect bool
+	Line     bool // the phone line is registered
+	LinkUp   bool
+}
+
+// Delays of the demo server's answers at speed 1.
+const (
+	ConfirmDelay = 400 * time.Millisecond  // a state request's UserStateChanged
+	ReplyDelay   = 2500 * time.Millisecond // a colleague's answer
+)
+
+// Engine plays a scenario. Create it with New, run it with Run (once), and pass it
+// the operator's requests from any goroutine.
+type Engine struct {
+	sc    *Scenario
+	clock oktell.Clock
+	speed float64
+
+	inject chan Output // answers to requests, delivered by Run in order
+
+	mu      sync.Mutex
+	st      ServerState
+	ctx     context.Context // Run's, so answers stop with it
+	sent    map[string]int  // messages sent per colleague, to answer every other one
+	replyNo int
+}
+
+// New returns an engine for sc (nil: the built-in shift) at the given speed (<= 0 means 1).
+func New(sc *Scenario, clock oktell.Clock, speed float64) *Engine {
+	if sc == nil {
+		sc = Builtin()
+	}
+	if clock == nil {
+		clock = oktell.RealClock{}
+	}
+	if speed <= 0 {
+		speed = 1
+	}
+	return &Engine{
+		sc: sc, clock: clock, speed: speed,
+		inject: make(chan Output, 16),
+		st:     ServerState{State: oktell.UserWOphone, LinkUp: true},
+		sent:   map[string]int{},
+		ctx:    context.Background(),
+	}
+}
+
+// Scenario is the scenario the engine plays.
+func (e *Engine) Scenario() *Scenario { return e.sc }
+
+// State is the server's current view of the operator.
+func (e *Engine) State() ServerState {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.st
+}
+
+func (e *Engine) scale(d time.Duration) time.Duration {
+	return time.Duration(float64(d) / e.speed)
+}
+
+// Run plays the scenario until ctx ends, handing every output to emit in order; it
+// stops early when emit returns false. A scenario without loop stays silent at its
+// end but still answers requests.
+func (e *Engine) Run(ctx context.Context, emit func(Output) bool) error {
+	e.mu.Lock()
+	e.ctx = ctx
+	e.mu.Unlock()
+	steps := e.sc.Steps
+	i := 0
+	var timer <-chan time.Time
+	// Waits add up from the start, so time spent delivering does not make a shift drift
+	// against another one started at the same moment (the demo and the simulator).
+	due := e.clock.Now()
+	for {
+		// Run the steps that need no waiting.
+		for timer == nil && i < len(steps) {
+			st := steps[i]
+			i++
+			switch st.Op {
+			case OpWait:
+				if st.Delay > 0 {
+					due = due.Add(e.scale(st.Delay))
+					timer = e.clock.After(due.Sub(e.clock.Now()))
+				}
+			case OpLoop:
+				i = 0
+			default:
+				out, err := e.step(st)
+				if err != nil {
+					return err
+				}
+				for _, o := range out {
+					if !e.emit(o, emit) {
+						return ctx.Err()
+					}
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-timer:
+			timer = nil
+		case o := <-e.inject:
+			if !e.State().LinkUp {
+				continue // the server went away before it could answer
+			}
+			if !e.emit(o, emit) {
+				return ctx.Err()
+			}
+		}
+	}
+}
+
+// emit applies what an output tells about the server's state, then hands it on.
+func (e *Engine) emit(o Output, emit func(Output) bool) bool {
+	e.mu.Lock()
+	if o.Doc != nil {
+		for i := range o.Doc.Events {
+			ev := &o.Doc.Events[i]
+			switch ev.Type {
+			case oktell.UserStateChanged:
+				if sc, err := ev.StateChange(); err == nil {
+					e.st.State, e.st.Redirect = sc.State, sc.Redirect
+					switch sc.State {
+					case oktell.UserWOphone, oktell.UserDisconnected:
+						e.st.Line = false
+					default:
+						e.st.Line = true
+					}
+				}
+			}
+			_, lost := feed.LinkLost(ev)
+			e.st.LinkUp = !lost
+		}
+	}
+	e.mu.Unlock()
+	return emit(o)
+}
+
+// step turns one scenario step into outputs.
+func (e *Engine) step(st Step) ([]Output, error) {
+	switch st.Op {
+	case OpDoc:
+		text := expand(st.Doc, e.clock.Now(), uuid.NewString())
+		d, err := oktell.Decode([]byte(text))
+		if err != nil {
+			return nil, &ParseError{File: e.sc.Name, Line: st.Line, Msg: "document: " + err.Error()}
+		}
+		return []Output{{Doc: d}}, nil
+	case OpState:
+		e.mu.Lock()
+		redirect := e.st.Redirect
+		e.mu.Unlock()
+		return []Output{{Doc: StateDocument(st.State, redirect)}}, nil
+	case OpRedirect:
+		e.mu.Lock()
+		state := e.st.State
+		e.mu.Unlock()
+		return []Output{{Doc: StateDocument(state, st.On)}}, nil
+	case OpLine:
+		e.mu.Lock()
+		e.st.Line = st.On
+		e.mu.Unlock()
+		return nil, nil
+	case OpLinkDown:
+		return []Output{{Doc: ConnectionLostDocument(st.Reason)}}, nil
+	case OpLinkUp:
+		e.mu.Lock()
+		state, redirect := e.st.State, e.st.Redirect
+		e.mu.Unlock()
+		return []Output{{Doc: StateDocument(state, redirect)}}, nil // the state, reported again
+	}
+	return nil, fmt.Errorf("demo: step %d of %s: unknown op %d", st.Line, e.sc.Name, st.Op)
+}
+
+// later delivers o after d (scaled), through Run, unless Run ends first.
+func (e *Engine) later(d time.Duration, o Output) {
+	e.mu.Lock()
+	ctx := e.ctx
+	e.mu.Unlock()
+	ch := e.clock.After(e.scale(d)) // taken now, so a fake clock sees it before the request returns
+	go func() {
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return
+		}
+		select {
+		case e.inject <- o:
+		case <-ctx.Done():
+		}
+	}()
+}
+
+// SetUserState answers a state request as a server would: refused (a *oktell.RefusedError)
+// or oktell.ErrNotConnected at once, or accepted (nil) and confirmed a moment later by a
+// UserStateChanged. Asking for the current state only changes redirect, which is always allowed.
+func (e *Engine) SetUserState(ctx context.Context, state oktell.UserState, redirect bool) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	st := e.st
+	e.mu.Unlock()
+	switch {
+	case !st.LinkUp:
+		return oktell.ErrNotConnected
+	case state == st.State:
+		// a redirect toggle
+	case !state.Known():
+		return &oktell.RefusedError{Code: 1, Reason: fmt.Sprintf("there is no user state %d", int(state))}
+	case !state.Requestable():
+		return &oktell.RefusedError{Code: 1, Reason: fmt.Sprintf("the state %s is set by the server only", state)}
+	case !st.Line:
+		return &oktell.RefusedError{Code: 2, Reason: "no phone line is registered"}
+	}
+	e.later(ConfirmDelay, Output{Doc: StateDocument(state, redirect)})
+	return nil
+}
+
+// SendMessage delivers a message to a colleague of the scenario; every other message
+// to the same colleague is answered a moment later.
+func (e *Engine) SendMessage(ctx context.Context, userID, text string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if strings.TrimSpace(text) == "" {
+		return &oktell.RefusedError{Code: 3, Reason: "the message is empty"}
+	}
+	e.mu.Lock()
+	if !e.st.LinkUp {
+		e.mu.Unlock()
+		return oktell.ErrNotConnected
+	}
+	id := strings.ToLower(strings.TrimSpace(userID))
+	name, ok := e.sc.Colleagues[id]
+	if !ok {
+		e.mu.Unlock()
+		return &oktell.RefusedError{Code: 4, Reason: fmt.Sprintf("no user with id %q", userID)}
+	}
+	e.sent[id]++
+	var reply *oktell.Document
+	if e.sent[id]%2 == 1 {
+		text := e.sc.Replies[e.replyNo%len(e.sc.Replies)]
+		e.replyNo++
+		reply = MessageDocument(uuid.NewString(), e.clock.Now().Add(e.scale(ReplyDelay)), userID, name, text)
+	}
+	e.mu.Unlock()
+	if reply != nil {
+		e.later(ReplyDelay, Output{Doc: reply})
+	}
+	return nil
+}
+
+var simple, cdata = oktell.SimpleProp, oktell.CDataProp
+
+func boolValue(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
+func event(t oktell.EventType, props ...oktell.Property) oktell.Event {
+	return oktell.Event{Type: t, ID: int(t), RawID: fmt.Sprint(int(t)), Name: t.WireName(), Props: props}
+}
+
+// StateDocument is a UserStateChanged as the client library writes it.
+func StateDocument(state oktell.UserState, redirect bool) *oktell.Document {
+	name := ""
+	if state.Known() {
+		name = state.String()
+	}
+	return oktell.EventDocument(event(oktell.UserStateChanged,
+		simple("newstate", fmt.Sprint(int(state)), name),
+		simple("redirect", boolValue(redirect), "")))
+}
+
+// ConnectionLostDocument is a ConnectionLost carrying the reason in a cdata "reason"
+// (ours: the vendor's event has no payload, and readers keep unknown properties).
+func ConnectionLostDocument(reason string) *oktell.Document {
+	var props []oktell.Property
+	if reason != "" {
+		props = append(props, cdata("reason", reason))
+	}
+	return oktell.EventDocument(event(oktell.ConnectionLost, props...))
+}
+
+// MessageDocument is a UserMessage as the client library writes it.
+func MessageDocument(guid string, at time.Time, senderID, senderName, text string) *oktell.Document {
+	return oktell.EventDocument(event(oktell.UserMessage,
+		simple("guid", guid, ""),
+		simple("datetime", at.Format(oktell.DateLayout), ""),
+		simple("senderid", senderID, ""),
+		cdata("sendername", senderName),
+		cdata("text", text)))
+}

@@ -1,0 +1,296 @@
+package demo
+
+import (
+	"bufio"
+	"bytes"
+	_ "embed"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/okdash/okdash/oktell"
+)
+
+// builtinShift is the default scenario: a shift a trainer can show in two or three minutes.
+//
+//go:embed shift.txt
+var builtinShift []byte
+
+// BuiltinName is the name parse errors and the header use for the embedded shift.
+const BuiltinName = "built-in shift"
+
+// Op is what a scenario step does.
+type Op int
+
+// Scenario steps.
+const (
+	OpWait     Op = iota // wait Delay (scaled by the speed)
+	OpDoc                // deliver Doc
+	OpState              // the server changes the state to State, keeping redirect
+	OpRedirect           // the server turns redirect on or off (On), keeping the state
+	OpLine               // the phone line appears (On) or disappears; nothing is delivered
+	OpLinkDown           // the link to the server drops, with Reason
+	OpLinkUp             // the link comes back
+	OpLoop               // start again from the first step
+)
+
+// Step is one line (or one document) of a scenario.
+type Step struct {
+	Op     Op
+	Line   int // where the step starts in the file, for messages
+	Delay  time.Duration
+	Doc    string // the document's text, with ${now} and ${guid} still in it
+	State  oktell.UserState
+	On     bool
+	Reason string
+}
+
+// Scenario is a parsed scenario file.
+type Scenario struct {
+	Name  string
+	Steps []Step
+	// Colleagues are the senders of the scenario's UserMessage documents, by id, so
+	// the demo knows who may be written to and who answers.
+	Colleagues map[string]string
+	Replies    []string
+}
+
+// Length is the scenario's duration at speed 1 up to its loop (or its end).
+func (s *Scenario) Length() time.Duration {
+	var d time.Duration
+	for _, st := range s.Steps {
+		if st.Op == OpWait {
+			d += st.Delay
+		}
+	}
+	return d
+}
+
+// Builtin returns the embedded shift.
+func Builtin() *Scenario {
+	sc, err := Parse(BuiltinName, bytes.NewReader(builtinShift))
+	if err != nil {
+		panic("demo: the built-in shift does not parse: " + err.Error()) // caught by the package's tests
+	}
+	return sc
+}
+
+// Load reads a scenario file; an empty path means the built-in shift.
+func Load(path string) (*Scenario, error) {
+	if path == "" {
+		return Builtin(), nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("scenario: %w", err)
+	}
+	defer f.Close()
+	return Parse(path, f)
+}
+
+// ParseError names the file and line of a scenario problem.
+type ParseError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *ParseError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
+
+// Parse reads a scenario. The format (see shift.txt, which is its own example):
+//
+//	# a comment; blank lines are ignored
+//	wait 2.5s                    pause (500ms, 3s, 1m30s, or 2.5 meaning seconds), divided by --speed
+//	state usReady                the server sets the state (keeps redirect): a UserStateChanged
+//	redirect on|off              the server sets redirect (keeps the state): a UserStateChanged
+//	line on|off                  the phone line registers or disappears (nothing is shown)
+//	link down REASON             the link to the server drops: a ConnectionLost, requests fail
+//	link up                      the link is back: the state is reported again
+//	reply TEXT                   a colleague's answer to the operator's messages
+//	loop                         start again from the top
+//	<?xml ... </oktellcommapper> a whole document, delivered as it is written; ${now} becomes
+//	                             the current time (dd.MM.yyyy HH:mm:ss) and ${guid} a fresh GUID
+func Parse(name string, r io.Reader) (*Scenario, error) {
+	sc := &Scenario{Name: name, Colleagues: map[string]string{}}
+	in := bufio.NewScanner(r)
+	in.Buffer(make([]byte, 64*1024), 1<<20)
+	lineNo := 0
+	fail := func(line int, format string, a ...any) error {
+		return &ParseError{File: name, Line: line, Msg: fmt.Sprintf(format, a...)}
+	}
+	var doc *strings.Builder
+	docLine := 0
+	for in.Scan() {
+		lineNo++
+		raw := in.Text()
+		if lineNo == 1 {
+			raw = strings.TrimPrefix(raw, "\uFEFF")
+		}
+		line := strings.TrimSpace(raw)
+		if doc != nil {
+			doc.WriteString(raw)
+			doc.WriteByte('\n')
+			if strings.Contains(line, "</oktellcommapper>") || strings.Contains(line, "</oktellxmlmapper>") {
+				if err := sc.addDoc(doc.String(), docLine); err != nil {
+					return nil, fail(docLine, "%v", err)
+				}
+				doc = nil
+			}
+			continue
+		}
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if strings.HasPrefix(line, "<") {
+			doc = &strings.Builder{}
+			docLine = lineNo
+			doc.WriteString(raw)
+			doc.WriteByte('\n')
+			if strings.Contains(line, "</oktellcommapper>") || strings.Contains(line, "</oktellxmlmapper>") ||
+				(strings.HasSuffix(line, "/>") && !strings.HasPrefix(line, "<?")) {
+				if err := sc.addDoc(doc.String(), docLine); err != nil {
+					return nil, fail(docLine, "%v", err)
+				}
+				doc = nil
+			}
+			continue
+		}
+		word, rest, _ := strings.Cut(line, " ")
+		rest = strings.TrimSpace(rest)
+		st := Step{Line: lineNo}
+		switch strings.ToLower(word) {
+		case "wait":
+			d, err := parseWait(rest)
+			if err != nil {
+				return nil, fail(lineNo, "wait %q: want a duration such as 500ms, 3s, 1m30s or 2.5 (seconds)", rest)
+			}
+			st.Op, st.Delay = OpWait, d
+		case "state":
+			s, ok := oktell.UserStateByName(rest)
+			if !ok {
+				return nil, fail(lineNo, "state %q: want usReady, usLunch, usOff, usFullbusy, usReserved, usWOphone or usDisconnected", rest)
+			}
+			st.Op, st.State = OpState, s
+		case "redirect", "line":
+			on, ok := onOff(rest)
+			if !ok {
+				return nil, fail(lineNo, "%s %q: want on or off", word, rest)
+			}
+			st.Op, st.On = OpRedirect, on
+			if strings.EqualFold(word, "line") {
+				st.Op = OpLine
+			}
+		case "link":
+			dir, reason, _ := strings.Cut(rest, " ")
+			switch strings.ToLower(dir) {
+			case "down":
+				st.Op, st.Reason = OpLinkDown, strings.TrimSpace(reason)
+				if st.Reason == "" {
+					st.Reason = "connection to the Oktell server lost"
+				}
+			case "up":
+				st.Op = OpLinkUp
+			default:
+				return nil, fail(lineNo, "link %q: want link down REASON or link up", rest)
+			}
+		case "reply":
+			if rest == "" {
+				return nil, fail(lineNo, "reply: the text is missing")
+			}
+			sc.Replies = append(sc.Replies, rest)
+			continue
+		case "loop":
+			if rest != "" {
+				return nil, fail(lineNo, "loop takes no argument, got %q", rest)
+			}
+			if sc.Length() == 0 {
+				return nil, fail(lineNo, "loop with no wait before it would repeat forever without pause")
+			}
+			st.Op = OpLoop
+		default:
+			return nil, fail(lineNo, "unknown directive %q: want wait, state, redirect, line, link, reply, loop or an XML document", word)
+		}
+		sc.Steps = append(sc.Steps, st)
+	}
+	if err := in.Err(); err != nil {
+		return nil, fail(lineNo, "%v", err)
+	}
+	if doc != nil {
+		return nil, fail(docLine, "document not closed: no </oktellcommapper> before the end of the file")
+	}
+	if len(sc.Steps) == 0 {
+		return nil, fail(lineNo, "the scenario has no steps")
+	}
+	if len(sc.Replies) == 0 {
+		sc.Replies = defaultReplies
+	}
+	return sc, nil
+}
+
+var defaultReplies = []string{
+	"Принято, спасибо!",
+	"Хорошо, сейчас посмотрю.",
+	"Ок, договорились.",
+}
+
+// parseWait reads a Go duration, or a plain number of seconds.
+func parseWait(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		f, ferr := strconv.ParseFloat(s, 64)
+		if ferr != nil || math.IsNaN(f) || math.IsInf(f, 0) || f > 24*3600 {
+			return 0, err
+		}
+		d = time.Duration(f * float64(time.Second))
+	}
+	if d < 0 {
+		return 0, fmt.Errorf("negative")
+	}
+	return d, nil
+}
+
+func onOff(s string) (bool, bool) {
+	switch strings.ToLower(s) {
+	case "on", "1", "yes":
+		return true, true
+	case "off", "0", "no":
+		return false, true
+	}
+	return false, false
+}
+
+// addDoc checks a document now, so a broken scenario fails at load with its line,
+// and learns the colleagues it mentions.
+func (sc *Scenario) addDoc(text string, line int) error {
+	d, err := oktell.Decode([]byte(expand(text, time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), "00000000-0000-0000-0000-000000000000")))
+	if err != nil {
+		return fmt.Errorf("document: %v", err)
+	}
+	if len(d.Events) == 0 {
+		return fmt.Errorf("document holds no event")
+	}
+	for i := range d.Events {
+		ev := &d.Events[i]
+		if ev.Type == oktell.UserMessage {
+			m, _ := ev.Message()
+			if m.SenderID != "" && m.SenderName != "" {
+				sc.Colleagues[strings.ToLower(m.SenderID)] = m.SenderName
+			}
+		}
+	}
+	sc.Steps = append(sc.Steps, Step{Op: OpDoc, Line: line, Doc: text})
+	return nil
+}
+
+// expand replaces the placeholders of a scenario document.
+func expand(text string, now time.Time, guid string) string {
+	if !strings.Contains(text, "${") {
+		return text
+	}
+	r := strings.NewReplacer("${now}", now.Format(oktell.DateLayout), "${guid}", guid)
+	return r.Replace(text)
+}

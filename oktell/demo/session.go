@@ -1,0 +1,64 @@
+package demo
+
+import (
+	"context"
+
+	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/feed"
+)
+
+// Session is the in-process demo: an engine whose outputs become updates.
+type Session struct {
+	*feed.Feed
+	eng *Engine
+}
+
+var _ oktell.Session = (*Session)(nil)
+
+// Open starts the demo: sc (nil for the built-in shift) played on clock at speed.
+func Open(ctx context.Context, sc *Scenario, clock oktell.Clock, speed float64) *Session {
+	f := feed.New(ctx, clock, 64)
+	s := &Session{Feed: f, eng: New(sc, clock, speed)}
+	f.Status(oktell.LinkConnected, "demo: "+s.eng.Scenario().Name)
+	f.Go(func(ctx context.Context) {
+		down := false
+		err := s.eng.Run(ctx, func(o Output) bool {
+			for _, ev := range o.Doc.Events {
+				reason, lost := feed.LinkLost(&ev)
+				if !lost && down && !f.Status(oktell.LinkConnected, "demo: "+s.eng.Scenario().Name) {
+					return false
+				}
+				down = lost
+				if !f.Event(ev, nil) {
+					return false
+				}
+				if lost && !f.Status(oktell.LinkReconnecting, reason) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil && ctx.Err() == nil {
+			f.Status(oktell.LinkReadOnly, "demo stopped: "+err.Error())
+		}
+	})
+	return s
+}
+
+// Engine is the engine behind the session (tests look at its server state).
+func (s *Session) Engine() *Engine { return s.eng }
+
+// Capabilities of the demo: everything a real server allows.
+func (s *Session) Capabilities() oktell.Capabilities {
+	return oktell.Capabilities{Kind: "demo", SetUserState: true, SendMessage: true}
+}
+
+// SetUserState asks the demo server for a state.
+func (s *Session) SetUserState(ctx context.Context, state oktell.UserState, redirect bool) error {
+	return s.eng.SetUserState(ctx, state, redirect)
+}
+
+// SendMessage writes to a colleague of the scenario.
+func (s *Session) SendMessage(ctx context.Context, userID, text string) error {
+	return s.eng.SendMessage(ctx, userID, text)
+}

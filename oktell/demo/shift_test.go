@@ -1,0 +1,153 @@
+package demo
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/clocktest"
+	"github.com/okdash/okdash/oktell/feed"
+)
+
+// TestBuiltinShift plays the whole embedded shift on a fake clock and checks it tells
+// the story the trainers rely on.
+func TestBuiltinShift(t *testing.T) {
+	sc := Builtin()
+	if l := sc.Length(); l < 2*time.Minute || l > 3*time.Minute {
+		t.Errorf("the shift lasts %v at speed 1, want 2 to 3 minutes", l)
+	}
+	if len(sc.Colleagues) < 3 {
+		t.Errorf("colleagues %v, want at least 3 who write", sc.Colleagues)
+	}
+	clk := clocktest.New(t0)
+	eng := New(sc, clk, 1)
+	outs := make(chan Output, 1000)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		eng.Run(ctx, func(o Output) bool { outs <- o; return true })
+	}()
+	defer func() { cancel(); <-done }()
+
+	// Advance timer by timer until the shift has looped back to its start.
+	end := t0.Add(sc.Length())
+	for clk.Now().Before(end) {
+		if !clk.WaitPending(1, 5*time.Second) {
+			t.Fatal("the engine stopped waiting on its clock")
+		}
+		at, _ := clk.Next()
+		clk.Set(at)
+	}
+	clk.WaitPending(1, 5*time.Second) // the first steps of the second round ran
+	cancel()
+	<-done
+	close(outs)
+
+	var (
+		states    []oktell.UserState
+		redirects []bool
+		types     = map[oktell.NotifyType]bool{}
+		autohide  = map[bool]bool{}
+		dbsaved   bool
+		color     uint32
+		messages  int
+		voicemail int
+		linkDown  bool
+		linkUp    bool
+		lost      int
+		pbxinfo   []string
+	)
+	for o := range outs {
+		for i := range o.Doc.Events {
+			ev := &o.Doc.Events[i]
+			if reason, lost := feed.LinkLost(ev); lost {
+				linkDown = true
+				if reason == "" || strings.HasPrefix(reason, "the Oktell client") {
+					t.Errorf("link down without the scenario's reason: %q", reason)
+				}
+			} else if linkDown {
+				linkUp = true
+			}
+			switch ev.Type {
+			case oktell.UserStateChanged:
+				s, err := ev.StateChange()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(states) == 0 || states[len(states)-1] != s.State {
+					states = append(states, s.State)
+				}
+				if len(redirects) == 0 || redirects[len(redirects)-1] != s.Redirect {
+					redirects = append(redirects, s.Redirect)
+				}
+			case oktell.Notify:
+				n, err := ev.Notification()
+				if err != nil {
+					t.Fatalf("notification: %v", err)
+				}
+				if n.Time.IsZero() || n.GUID == "" || n.GUID == "${guid}" {
+					t.Errorf("notification %q: time %v guid %q not filled in", n.Text, n.Time, n.GUID)
+				}
+				types[n.Type] = true
+				autohide[n.AutoHide] = true
+				dbsaved = dbsaved || n.DBSaved
+				if n.Type == oktell.NltColor {
+					color = n.BackColorARGB
+				}
+				if n.Type == oktell.NltPBXinfo {
+					pbxinfo = append(pbxinfo, n.Text)
+				}
+			case oktell.UserMessage:
+				m, err := ev.Message()
+				if err != nil || m.SenderName == "" || m.Text == "" {
+					t.Errorf("message %+v: %v", m, err)
+				}
+				messages++
+			case oktell.VoiceMail:
+				voicemail++
+			case oktell.ConnectionLost:
+				lost++
+			}
+		}
+	}
+	wantStates := []oktell.UserState{oktell.UserWOphone, oktell.UserReady, oktell.UserFullbusy, oktell.UserReady,
+		oktell.UserFullbusy, oktell.UserReady, oktell.UserWOphone}
+	if len(states) < len(wantStates) {
+		t.Fatalf("states %v, want %v", states, wantStates)
+	}
+	for i, s := range wantStates {
+		if states[i] != s {
+			t.Fatalf("states %v, want %v (the second round starting again)", states, wantStates)
+		}
+	}
+	if len(redirects) < 3 || redirects[0] || !redirects[1] || redirects[2] {
+		t.Errorf("redirect went %v, want off, on, off", redirects)
+	}
+	for _, nt := range oktell.NotifyTypes() {
+		if !types[nt] {
+			t.Errorf("no %s notification", nt)
+		}
+	}
+	if len(pbxinfo) == 0 || pbxinfo[0] != "Зарегистрирована линия 16016" {
+		t.Errorf("first PBX info %q, want the line registering", pbxinfo)
+	}
+	if !autohide[true] || !autohide[false] || !dbsaved {
+		t.Errorf("autohide seen %v, dbsaved %v: want both autohide values and some saved", autohide, dbsaved)
+	}
+	if color>>24 == 0 || color&0xFFFFFF == 0 {
+		t.Errorf("nltColor ARGB %#x: want an opaque, visible colour", color)
+	}
+	if messages < 3 || voicemail < 1 || lost != 1 || !linkDown || !linkUp {
+		t.Errorf("messages %d, voicemails %d, ConnectionLost %d, link down %v, back up %v", messages, voicemail, lost, linkDown, linkUp)
+	}
+}
+
+func TestBuiltinSpeed(t *testing.T) {
+	eng := New(nil, clocktest.New(t0), 4)
+	if got := eng.scale(4 * time.Second); got != time.Second {
+		t.Errorf("4s at speed 4 = %v", got)
+	}
+}

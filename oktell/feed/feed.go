@@ -1,0 +1,165 @@
+// Package feed is the small core every okdash session is built on: it owns the Updates
+// channel, stamps each update with the session's clock, runs the session's goroutines
+// and, on Close, stops them and closes the channel exactly once.
+//
+// A source (the demo, a replay, the bridge) embeds a *Feed, starts its loops with Go,
+// and reports what it receives with Event and its link changes with Status.
+package feed
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/okdash/okdash/oktell"
+)
+
+// Feed delivers a session's updates in order. The zero value is not usable; use New.
+type Feed struct {
+	clock  oktell.Clock
+	ch     chan oktell.Update
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	once   sync.Once
+
+	mu   sync.Mutex
+	last *oktell.Status // the last status sent, so repeats are dropped
+}
+
+// New returns a Feed whose goroutines end when parent ends or Close is called.
+// buffer is the Updates channel's capacity; a slow reader holds the sources back
+// (nothing is dropped) until Close.
+func New(parent context.Context, clock oktell.Clock, buffer int) *Feed {
+	if clock == nil {
+		clock = oktell.RealClock{}
+	}
+	ctx, cancel := context.WithCancel(parent)
+	return &Feed{clock: clock, ch: make(chan oktell.Update, buffer), ctx: ctx, cancel: cancel}
+}
+
+// Clock is the feed's clock.
+func (f *Feed) Clock() oktell.Clock { return f.clock }
+
+// Context ends when the session is closed.
+func (f *Feed) Context() context.Context { return f.ctx }
+
+// Updates is the channel a Session returns from Updates.
+func (f *Feed) Updates() <-chan oktell.Update { return f.ch }
+
+// Go runs fn in a goroutine that Close waits for. fn must return soon after ctx ends.
+func (f *Feed) Go(fn func(ctx context.Context)) {
+	f.wg.Add(1)
+	go func() {
+		defer f.wg.Done()
+		fn(f.ctx)
+	}()
+}
+
+// Send delivers u, stamping At with the clock when it is zero. It blocks while the
+// reader is behind and returns false once the session is closed.
+func (f *Feed) Send(u oktell.Update) bool {
+	if u.At.IsZero() {
+		u.At = f.clock.Now()
+	}
+	if f.ctx.Err() != nil {
+		return false
+	}
+	select {
+	case f.ch <- u:
+		return true
+	case <-f.ctx.Done():
+		return false
+	}
+}
+
+// Event delivers one event with the document's bytes as received (raw may be nil).
+func (f *Feed) Event(ev oktell.Event, raw []byte) bool {
+	e := ev
+	return f.Send(oktell.Update{Event: &e, Raw: raw})
+}
+
+// Status reports a link change. A status equal to the last one sent is not repeated.
+func (f *Feed) Status(link oktell.Link, reason string) bool {
+	return f.StatusFull(oktell.Status{Link: link, Reason: reason})
+}
+
+// StatusFull is Status with every field of oktell.Status. The texts are cleaned of escape
+// sequences and control characters: reasons quote the wire (a bridge's stderr, a cdata).
+func (f *Feed) StatusFull(s oktell.Status) bool {
+	s.Reason, s.Operator, s.Line = Clean(s.Reason), Clean(s.Operator), Clean(s.Line)
+	f.mu.Lock()
+	if f.last != nil && *f.last == s {
+		f.mu.Unlock()
+		return true
+	}
+	st := s
+	f.last = &st
+	f.mu.Unlock()
+	return f.Send(oktell.Update{Status: &s})
+}
+
+// LastStatus is the last status reported, and false before the first.
+func (f *Feed) LastStatus() (oktell.Status, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.last == nil {
+		return oktell.Status{}, false
+	}
+	return *f.last, true
+}
+
+// Close stops the goroutines started with Go, waits for them, and closes Updates.
+// It is safe to call more than once and from several goroutines, but not from a
+// goroutine started with Go (it would wait for itself).
+func (f *Feed) Close() error {
+	f.once.Do(func() {
+		f.cancel()
+		f.wg.Wait()
+		// A final status so a reader sees why the stream ended; nobody may be
+		// reading any more, so it is offered without blocking.
+		select {
+		case f.ch <- oktell.Update{At: f.clock.Now(), Status: &oktell.Status{Link: oktell.LinkClosed, Reason: "closed"}}:
+		default:
+		}
+		close(f.ch)
+	})
+	return nil
+}
+
+// Done is closed when the session is closing.
+func (f *Feed) Done() <-chan struct{} { return f.ctx.Done() }
+
+// LinkLost tells whether ev is the Oktell client library reporting that it lost its
+// server (ConnectionLost or RestartRequested), and the reason to show: the event's cdata
+// "reason" when it carries one (ours; the vendor's events have no payload). Sources that
+// learn about the server link in-band (the demo, the bridge) report Reconnecting on such
+// an event and Connected again on the next event of any other kind.
+func LinkLost(ev *oktell.Event) (reason string, lost bool) {
+	if ev.Type != oktell.ConnectionLost && ev.Type != oktell.RestartRequested {
+		return "", false
+	}
+	if p, ok := ev.Prop("reason"); ok && p.Text != "" {
+		return p.Text, true
+	}
+	return "the Oktell client lost its server (" + ev.Type.String() + ")", true
+}
+
+// Clean makes wire text safe for one status line: escape sequences go, control characters
+// and line breaks become spaces, invalid UTF-8 becomes U+FFFD.
+func Clean(s string) string {
+	if s == "" {
+		return s
+	}
+	s = ansi.Strip(strings.ToValidUTF8(s, string(utf8.RuneError)))
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+}

@@ -1,0 +1,112 @@
+package feed
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/clocktest"
+)
+
+var t0 = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+
+func TestSendStampsAndOrders(t *testing.T) {
+	clk := clocktest.New(t0)
+	f := New(context.Background(), clk, 8)
+	f.Status(oktell.LinkConnected, "up")
+	f.Status(oktell.LinkConnected, "up") // a repeat is not sent
+	f.Event(oktell.Event{Type: oktell.VoiceMail}, nil)
+	clk.Advance(time.Second)
+	f.Send(oktell.Update{At: t0.Add(time.Hour), Event: &oktell.Event{Type: oktell.Notify}})
+	f.Close()
+	var got []oktell.Update
+	for u := range f.Updates() {
+		got = append(got, u)
+	}
+	if len(got) != 4 {
+		t.Fatalf("got %d updates, want 4 (status, event, event, closed): %+v", len(got), got)
+	}
+	if got[0].Status == nil || got[0].Status.Reason != "up" || !got[0].At.Equal(t0) {
+		t.Errorf("first update = %+v", got[0])
+	}
+	if got[1].Event == nil || got[1].Event.Type != oktell.VoiceMail {
+		t.Errorf("second update = %+v", got[1])
+	}
+	if !got[2].At.Equal(t0.Add(time.Hour)) {
+		t.Errorf("a given At was replaced: %v", got[2].At)
+	}
+	if got[3].Status == nil || got[3].Status.Link != oktell.LinkClosed {
+		t.Errorf("last update = %+v, want the closed status", got[3])
+	}
+}
+
+func TestCloseStopsBlockedSendersAndClosesOnce(t *testing.T) {
+	f := New(context.Background(), clocktest.New(t0), 0)
+	started := make(chan struct{})
+	returned := make(chan bool, 1)
+	f.Go(func(ctx context.Context) {
+		close(started)
+		returned <- f.Event(oktell.Event{Type: oktell.VoiceMail}, nil) // nobody reads: blocks
+	})
+	<-started
+	var wg sync.WaitGroup
+	for i := 0; i < 3; i++ {
+		wg.Add(1)
+		go func() { defer wg.Done(); f.Close() }()
+	}
+	wg.Wait()
+	if ok := <-returned; ok {
+		t.Error("a send blocked at Close reported success")
+	}
+	for range f.Updates() { // drains and ends: the channel is closed
+	}
+	if f.Send(oktell.Update{}) {
+		t.Error("Send after Close reported success")
+	}
+}
+
+func TestParentContextStopsGoroutines(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	f := New(ctx, clocktest.New(t0), 1)
+	done := make(chan struct{})
+	f.Go(func(ctx context.Context) { <-ctx.Done(); close(done) })
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("goroutine did not stop with the parent context")
+	}
+	f.Close()
+}
+
+func TestLinkLost(t *testing.T) {
+	withReason := oktell.Event{Type: oktell.ConnectionLost, Props: []oktell.Property{{Kind: oktell.CData, Key: "reason", Text: "кабель", HasText: true}}}
+	for _, tc := range []struct {
+		ev     oktell.Event
+		reason string
+		lost   bool
+	}{
+		{withReason, "кабель", true},
+		{oktell.Event{Type: oktell.RestartRequested}, "the Oktell client lost its server (RestartRequested)", true},
+		{oktell.Event{Type: oktell.ConnectionLost}, "the Oktell client lost its server (ConnectionLost)", true},
+		{oktell.Event{Type: oktell.UserStateChanged}, "", false},
+		{oktell.Event{Type: oktell.ShutdownRequested}, "", false},
+	} {
+		reason, lost := LinkLost(&tc.ev)
+		if reason != tc.reason || lost != tc.lost {
+			t.Errorf("LinkLost(%s) = %q, %v; want %q, %v", tc.ev.Type, reason, lost, tc.reason, tc.lost)
+		}
+	}
+}
+
+func TestStatusIsCleaned(t *testing.T) {
+	f := New(context.Background(), clocktest.New(t0), 4)
+	f.Status(oktell.LinkReconnecting, "bridge.ps1 exited (\x1b[31mCOM\x1b[0m error\r\n\x07gone\xff)")
+	f.Close()
+	u := <-f.Updates()
+	if want := "bridge.ps1 exited (COM error   gone\uFFFD)"; u.Status.Reason != want {
+		t.Errorf("reason %q, want %q", u.Status.Reason, want)
+	}
+}

@@ -1,0 +1,110 @@
+package oktell
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"testing"
+	"testing/iotest"
+
+	"github.com/stretchr/testify/require"
+)
+
+// addSeeds gives a fuzz target every seed file and a few hand-picked shapes; the corpus
+// in testdata/fuzz adds the inputs that once found bugs.
+func addSeeds(f *testing.F) {
+	for name := range seedFiles() {
+		b, err := readSeedErr(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	for _, s := range []string{
+		`<oktellcommapper><data><event id="1"><prc k="a"><![CDATA[x]]>y</prc></event></data></oktellcommapper>`,
+		`<oktellxmlmapper version='&#x41;&amp;'><s n="a"><c n="b" cn="1"><s/></c></s></oktellxmlmapper>`,
+		"xmlevent 12:00\r\n<?xml version=\"1.0\"?><oktellcommapper><data/></oktellcommapper>\x00\x01</oktellcommapper>",
+	} {
+		f.Add([]byte(s))
+	}
+}
+
+// FuzzDecode: Decode never panics, its errors name an offset inside the input, and what
+// it reads re-encodes (in every encoding) and decodes to the same document.
+func FuzzDecode(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		d, err := Decode(b)
+		if err != nil {
+			var e *Error
+			require.True(t, errors.As(err, &e), "error is not *Error: %v", err)
+			require.True(t, e.Offset >= 0 && e.Offset <= int64(len(b)), "offset %d outside input of %d bytes", e.Offset, len(b))
+			return
+		}
+		for _, enc := range []Encoding{UTF16LE, UTF16BE, UTF8} {
+			out, err := Encode(d, enc)
+			require.NoError(t, err)
+			again, err := Decode(out)
+			require.NoError(t, err, "%s:\n%q", enc, out)
+			require.Equal(t, d, again, "%s round trip", enc)
+		}
+	})
+}
+
+// FuzzScanner: the scanner never panics or loops, reads the same items whether the
+// input comes whole or one byte at a time, and every document's Raw is the input's bytes
+// at its Offset.
+func FuzzScanner(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		whole := scanItems(t, bytes.NewReader(b), b)
+		bytewise := scanItems(t, iotest.OneByteReader(bytes.NewReader(b)), b)
+		require.Equal(t, whole, bytewise)
+	})
+}
+
+type scanned struct {
+	Offset   int64
+	Len      int
+	Encoding Encoding
+	Err      string
+	Gap      int64
+	Lead     string
+}
+
+func scanItems(t *testing.T, r io.Reader, in []byte) []scanned {
+	s := NewScanner(r)
+	s.SetMaxDocumentSize(4096)
+	var out []scanned
+	last := int64(-1)
+	for {
+		it, err := s.Next()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		require.NoError(t, err)
+		require.Less(t, len(out), len(in)+1, "more items than bytes")
+		require.True(t, it.Offset >= 0 && it.Offset <= int64(len(in)), "offset %d", it.Offset)
+		if it.Err == nil {
+			require.Equal(t, in[it.Offset:it.Offset+int64(len(it.Raw))], it.Raw)
+			require.Greater(t, it.Offset, last, "documents out of order")
+			last = it.Offset
+		}
+		sc := scanned{Offset: it.Offset, Len: len(it.Raw), Encoding: it.Encoding, Gap: it.Gap, Lead: it.Lead}
+		if it.Err != nil {
+			sc.Err = it.Err.Error()
+		}
+		out = append(out, sc)
+	}
+}
+
+// FuzzDifferential: whatever either reader accepts, the other reads the same way
+// (modulo what encoding/xml cannot tell: CDATA from text, CR LF from LF).
+func FuzzDifferential(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if msg := differ(b); msg != "" {
+			t.Fatalf("%s\ninput: %q", msg, b)
+		}
+	})
+}

@@ -1,0 +1,799 @@
+package oktell
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+)
+
+// MaxDepth is how deeply elements may nest in a document. Real documents go five or six
+// levels deep (root, data, set, collection, set, property); 64 leaves room for nested
+// collections while stopping a hostile document from exhausting the stack.
+const MaxDepth = 64
+
+// bufPool holds transcoding buffers, so that decoding a UTF-16 document allocates only
+// the strings it returns.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// Decode reads one whole document from b: UTF-16LE/BE or UTF-8, BOM or not, declaration or
+// not, whatever encoding it declares. The error is an *Error naming the byte offset in b
+// and what is wrong.
+func Decode(b []byte) (*Document, error) { return decodeAt(b, 0) }
+
+// decodeAt decodes b, which sits at offset base of a larger input: every offset in an
+// error, its message included, is one in that input.
+func decodeAt(b []byte, base int64) (*Document, error) {
+	enc, bom := DetectEncoding(b)
+	body := b[bom:]
+	var text []byte
+	var pooled *[]byte
+	var off func(i int) int64 // maps an offset in text to one in b
+
+	switch enc {
+	case UTF16LE, UTF16BE:
+		pooled = bufPool.Get().(*[]byte)
+		defer func() { *pooled = (*pooled)[:0]; bufPool.Put(pooled) }()
+		var bad int
+		text, bad = utf16ToUTF8((*pooled)[:0], body, enc == UTF16LE)
+		*pooled = text
+		if bad >= 0 {
+			if bad == len(body)&^1 {
+				return nil, &Error{Kind: Truncated, Offset: base + int64(bom+bad), Msg: fmt.Sprintf("%s document ends in the middle of a code unit (odd length)", enc)}
+			}
+			return nil, &Error{Kind: Malformed, Offset: base + int64(bom+bad), Msg: fmt.Sprintf("invalid %s: not an XML character (a control character or a lone surrogate)", enc)}
+		}
+		le := enc == UTF16LE
+		off = func(i int) int64 { return int64(bom) + utf16Len(text[:min(i, len(text))], le) }
+	default:
+		text = body
+		off = func(i int) int64 { return int64(bom + i) }
+		if cs, err := charsetFor(declaredEncoding(body)); err != nil {
+			return nil, &Error{Kind: Malformed, Offset: base + int64(bom), Msg: err.Error()}
+		} else if cs != nil {
+			dec, err := cs.NewDecoder().Bytes(body)
+			if err != nil {
+				return nil, &Error{Kind: Malformed, Offset: base + int64(bom), Msg: fmt.Sprintf("cannot read the declared encoding %q: %v", declaredEncoding(body), err)}
+			}
+			text = dec
+			off = func(i int) int64 { return int64(bom) + charsetLen(cs, text[:min(i, len(text))]) }
+		}
+		if bad := checkUTF8(text); bad >= 0 {
+			return nil, &Error{Kind: Malformed, Offset: base + off(bad), Msg: "invalid UTF-8 or a character XML does not allow (a control character)"}
+		}
+	}
+	if base != 0 {
+		inner := off
+		off = func(i int) int64 { return base + inner(i) }
+	}
+	p := parser{s: string(text), off: off}
+	d, err := p.document()
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// utf16Len is how many UTF-16 bytes the UTF-8 text b takes.
+func utf16Len(b []byte, _ bool) int64 {
+	var n int64
+	for _, r := range string(b) {
+		if r >= 0x10000 {
+			n += 4
+		} else {
+			n += 2
+		}
+	}
+	return n
+}
+
+// charsetLen is how many bytes the UTF-8 text b takes in the charset cs.
+func charsetLen(cs encoding.Encoding, b []byte) int64 {
+	e, err := cs.NewEncoder().Bytes(b)
+	if err != nil {
+		return int64(utf8.RuneCount(b))
+	}
+	return int64(len(e))
+}
+
+// parser reads the one grammar of Oktell documents over UTF-8 text. Values are substrings
+// of s, so an attribute without entities costs no allocation.
+type parser struct {
+	s     string
+	i     int
+	depth int
+	off   func(int) int64
+	attrs []attr
+	segs  []seg
+}
+
+type attr struct {
+	name, value string
+	at          int
+}
+
+// element kinds of the grammar.
+type elemKind uint8
+
+const (
+	elUnknown elemKind = iota
+	elRoot
+	elData
+	elEvent
+	elSimple
+	elCData
+	elSet
+	elCollection
+)
+
+func kindOf(name string) elemKind {
+	switch name {
+	case "oktellcommapper", "oktellxmlmapper":
+		return elRoot
+	case "data":
+		return elData
+	case "event":
+		return elEvent
+	case "property_simple":
+		return elSimple
+	case "property_cdata", "prc":
+		return elCData
+	case "property_set", "s":
+		return elSet
+	case "property_collection", "c":
+		return elCollection
+	}
+	return elUnknown
+}
+
+func (p *parser) errAt(i int, format string, args ...any) *Error {
+	return &Error{Kind: Malformed, Offset: p.off(i), Msg: fmt.Sprintf(format, args...)}
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func (p *parser) skipSpace() {
+	for p.i < len(p.s) && isSpace(p.s[p.i]) {
+		p.i++
+	}
+}
+
+// misc skips whitespace, comments and processing instructions (the declaration
+// included). It reports a DOCTYPE, which Oktell never writes, as an error.
+func (p *parser) misc() error {
+	for {
+		p.skipSpace()
+		rest := p.s[p.i:]
+		switch {
+		case strings.HasPrefix(rest, "<?"):
+			at := p.i
+			p.i += 2
+			if _, err := p.name(); err != nil {
+				return err // the target name
+			}
+			if p.i < len(p.s) && !isSpace(p.s[p.i]) && !strings.HasPrefix(p.s[p.i:], "?>") {
+				return p.errAt(p.i, "want a space or \"?>\" after the processing instruction's name")
+			}
+			end := strings.Index(p.s[p.i:], "?>")
+			if end < 0 {
+				return p.errAt(at, "processing instruction or declaration not closed: want \"?>\"")
+			}
+			p.i += end + 2
+		case strings.HasPrefix(rest, "<!--"):
+			end := strings.Index(rest[4:], "-->")
+			if end < 0 {
+				return p.errAt(p.i, "comment not closed: want \"-->\"")
+			}
+			p.i += 4 + end + 3
+		case strings.HasPrefix(rest, "<!DOCTYPE"):
+			return p.errAt(p.i, "DOCTYPE is not allowed in an Oktell document")
+		default:
+			return nil
+		}
+	}
+}
+
+func isNameStartByte(c byte) bool {
+	return c == '_' || c == ':' || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
+}
+
+func isNameByte(c byte) bool {
+	return isNameStartByte(c) || c == '-' || c == '.' || ('0' <= c && c <= '9')
+}
+
+// name reads an element or attribute name.
+func (p *parser) name() (string, error) {
+	start := p.i
+	for p.i < len(p.s) {
+		c := p.s[p.i]
+		first := p.i == start
+		if c < utf8.RuneSelf {
+			if (first && isNameStartByte(c)) || (!first && isNameByte(c)) {
+				p.i++
+				continue
+			}
+			break
+		}
+		// Oktell writes ASCII names only; XML's tables of non-ASCII name characters
+		// differ between Unicode versions, so okdash takes none of them.
+		r, _ := utf8.DecodeRuneInString(p.s[p.i:])
+		return "", p.errAt(p.i, "non-ASCII character %q in a name", r)
+	}
+	if p.i == start {
+		if p.i >= len(p.s) {
+			return "", p.errAt(p.i, "document ends where a name was expected")
+		}
+		r, _ := utf8.DecodeRuneInString(p.s[p.i:])
+		return "", p.errAt(p.i, "want a name, found %q", r)
+	}
+	return p.s[start:p.i], nil
+}
+
+// startTag reads "<name attrs" after the "<"; it returns with p.attrs filled and whether
+// the element closed itself.
+func (p *parser) startTag() (name string, at int, empty bool, err error) {
+	at = p.i
+	p.i++ // '<'
+	if name, err = p.name(); err != nil {
+		return
+	}
+	p.attrs = p.attrs[:0]
+	for {
+		sp := p.i
+		p.skipSpace()
+		if p.i >= len(p.s) {
+			err = p.errAt(p.i, "document ends inside the start tag of <%s> (opened at byte %d)", name, p.off(at))
+			return
+		}
+		switch p.s[p.i] {
+		case '>':
+			p.i++
+			return
+		case '/':
+			if p.i+1 < len(p.s) && p.s[p.i+1] == '>' {
+				p.i += 2
+				empty = true
+				return
+			}
+			err = p.errAt(p.i, "want \"/>\" in the start tag of <%s>", name)
+			return
+		}
+		if p.i == sp {
+			err = p.errAt(p.i, "want a space, \">\" or \"/>\" in the start tag of <%s>, found %q", name, p.s[p.i])
+			return
+		}
+		aAt := p.i
+		var an, av string
+		if an, err = p.name(); err != nil {
+			return
+		}
+		p.skipSpace()
+		if p.i >= len(p.s) || p.s[p.i] != '=' {
+			err = p.errAt(p.i, "want \"=\" after attribute %s of <%s>", an, name)
+			return
+		}
+		p.i++
+		p.skipSpace()
+		if p.i >= len(p.s) || (p.s[p.i] != '"' && p.s[p.i] != '\'') {
+			err = p.errAt(p.i, "want a quoted value for attribute %s of <%s>", an, name)
+			return
+		}
+		q := p.s[p.i]
+		p.i++
+		vs := p.i
+		end := strings.IndexByte(p.s[vs:], q)
+		if end < 0 {
+			err = p.errAt(vs-1, "value of attribute %s of <%s> is not closed", an, name)
+			return
+		}
+		p.i = vs + end + 1
+		raw := p.s[vs : vs+end]
+		if lt := strings.IndexByte(raw, '<'); lt >= 0 {
+			err = p.errAt(vs+lt, "\"<\" inside the value of attribute %s of <%s>", an, name)
+			return
+		}
+		if av, err = p.unescape(raw, vs); err != nil {
+			return
+		}
+		for _, a := range p.attrs {
+			if a.name == an {
+				err = p.errAt(aAt, "attribute %s repeated in <%s>", an, name)
+				return
+			}
+		}
+		p.attrs = append(p.attrs, attr{an, av, aAt})
+	}
+}
+
+// unescape resolves entity and character references in raw, which starts at at.
+func (p *parser) unescape(raw string, at int) (string, error) {
+	amp := strings.IndexByte(raw, '&')
+	if amp < 0 {
+		return raw, nil
+	}
+	var b strings.Builder
+	b.Grow(len(raw))
+	for amp >= 0 {
+		b.WriteString(raw[:amp])
+		semi := strings.IndexByte(raw[amp:], ';')
+		if semi < 0 || semi > 12 {
+			return "", p.errAt(at+amp, "\"&\" that starts no entity (want &amp; and friends, or &#N;)")
+		}
+		ent := raw[amp+1 : amp+semi]
+		switch ent {
+		case "lt":
+			b.WriteByte('<')
+		case "gt":
+			b.WriteByte('>')
+		case "amp":
+			b.WriteByte('&')
+		case "quot":
+			b.WriteByte('"')
+		case "apos":
+			b.WriteByte('\'')
+		default:
+			if len(ent) < 2 || ent[0] != '#' {
+				return "", p.errAt(at+amp, "unknown entity &%s;", ent)
+			}
+			var n uint64
+			var err error
+			if ent[1] == 'x' {
+				n, err = strconv.ParseUint(ent[2:], 16, 32)
+			} else {
+				n, err = strconv.ParseUint(ent[1:], 10, 32)
+			}
+			if err != nil || !xmlChar(rune(n)) {
+				return "", p.errAt(at+amp, "character reference &%s; is not an XML character", ent)
+			}
+			b.WriteRune(rune(n))
+		}
+		at += amp + semi + 1
+		raw = raw[amp+semi+1:]
+		amp = strings.IndexByte(raw, '&')
+	}
+	b.WriteString(raw)
+	return b.String(), nil
+}
+
+// content is one step through an element's content.
+type content uint8
+
+const (
+	cEnd   content = iota // the end tag of the element was read
+	cChild                // a child start tag follows at p.i
+	cText                 // text or CDATA was read into the out parameters
+)
+
+// next moves through the content of element name: it skips comments and PIs, reads an
+// end tag, or stops before a child. Text is returned as written (entities resolved).
+func (p *parser) next(name string, openAt int) (c content, text string, cdata bool, at int, err error) {
+	for {
+		if p.i >= len(p.s) {
+			return 0, "", false, 0, p.errAt(p.i, "document ends before </%s> (opened at byte %d)", name, p.off(openAt))
+		}
+		if p.s[p.i] != '<' {
+			at = p.i
+			end := strings.IndexByte(p.s[p.i:], '<')
+			if end < 0 {
+				end = len(p.s) - p.i
+			}
+			raw := p.s[p.i : p.i+end]
+			p.i += end
+			if gt := strings.Index(raw, "]]>"); gt >= 0 {
+				return 0, "", false, 0, p.errAt(at+gt, "\"]]>\" outside CDATA in <%s>", name)
+			}
+			text, err = p.unescape(raw, at)
+			return cText, text, false, at, err
+		}
+		rest := p.s[p.i:]
+		switch {
+		case strings.HasPrefix(rest, "</"):
+			at = p.i
+			p.i += 2
+			n, err := p.name()
+			if err != nil {
+				return 0, "", false, 0, err
+			}
+			if n != name {
+				return 0, "", false, 0, p.errAt(at, "</%s> closes <%s> (opened at byte %d)", n, name, p.off(openAt))
+			}
+			p.skipSpace()
+			if p.i >= len(p.s) || p.s[p.i] != '>' {
+				return 0, "", false, 0, p.errAt(p.i, "want \">\" to end </%s>", name)
+			}
+			p.i++
+			return cEnd, "", false, at, nil
+		case strings.HasPrefix(rest, "<![CDATA["):
+			at = p.i
+			end := strings.Index(rest[9:], "]]>")
+			if end < 0 {
+				return 0, "", false, 0, p.errAt(p.i, "CDATA section not closed: want \"]]>\"")
+			}
+			p.i += 9 + end + 3
+			return cText, rest[9 : 9+end], true, at, nil
+		case strings.HasPrefix(rest, "<!--"), strings.HasPrefix(rest, "<?"):
+			if err := p.misc(); err != nil {
+				return 0, "", false, 0, err
+			}
+		case strings.HasPrefix(rest, "<!"):
+			return 0, "", false, 0, p.errAt(p.i, "unexpected markup declaration in <%s>", name)
+		default:
+			return cChild, "", false, p.i, nil
+		}
+	}
+}
+
+func isBlank(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isSpace(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// noText reads the content of an element that holds only children, calling child for
+// each; non-blank text is an error.
+func (p *parser) children(name string, openAt int, child func(kind elemKind, cname string, at int, empty bool) error) error {
+	p.depth++
+	if p.depth > MaxDepth {
+		return p.errAt(openAt, "elements nest deeper than %d levels", MaxDepth)
+	}
+	defer func() { p.depth-- }()
+	for {
+		c, text, cdata, at, err := p.next(name, openAt)
+		if err != nil {
+			return err
+		}
+		switch c {
+		case cEnd:
+			return nil
+		case cText:
+			if cdata || !isBlank(text) {
+				return p.errAt(at, "text %q where <%s> holds only elements", clip(text), name)
+			}
+		case cChild:
+			cname, cat, empty, err := p.startTag()
+			if err != nil {
+				return err
+			}
+			if err := child(kindOf(cname), cname, cat, empty); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func clip(s string) string {
+	if len(s) <= 40 {
+		return s
+	}
+	n := 40
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
+}
+
+func (p *parser) unexpected(cname string, at int, in string) error {
+	if kindOf(cname) == elUnknown {
+		return p.errAt(at, "unknown element <%s> in <%s>", cname, in)
+	}
+	return p.errAt(at, "<%s> is not allowed in <%s>", cname, in)
+}
+
+// document reads the whole document.
+func (p *parser) document() (*Document, error) {
+	if err := p.misc(); err != nil {
+		return nil, err
+	}
+	if p.i >= len(p.s) {
+		return nil, p.errAt(p.i, "no root element: want <oktellcommapper> or <oktellxmlmapper>")
+	}
+	if p.s[p.i] != '<' {
+		return nil, p.errAt(p.i, "want <oktellcommapper> or <oktellxmlmapper>, found text %q", clip(p.s[p.i:]))
+	}
+	name, at, empty, err := p.startTag()
+	if err != nil {
+		return nil, err
+	}
+	if kindOf(name) != elRoot {
+		return nil, p.errAt(at, "root element <%s>: want <oktellcommapper> or <oktellxmlmapper>", name)
+	}
+	d := &Document{Root: name}
+	for _, a := range p.attrs {
+		if a.name == "version" {
+			d.Version, d.HasVersion = a.value, true
+		}
+	}
+	if !empty {
+		sawData, sawOther := false, false
+		err = p.children(name, at, func(k elemKind, cname string, cat int, cempty bool) error {
+			if k == elData {
+				if sawData {
+					return p.errAt(cat, "a second <data> in <%s>", name)
+				}
+				if sawOther {
+					return p.errAt(cat, "<data> after content outside it in <%s>", name)
+				}
+				sawData = true
+				d.HasData = true
+				for _, a := range p.attrs {
+					switch a.name {
+					case "name":
+						d.DataName, d.HasDataName = a.value, true
+					case "count":
+						d.DataCount, d.HasDataCount = a.value, true
+					}
+				}
+				if cempty {
+					return nil
+				}
+				return p.children(cname, cat, func(k elemKind, gname string, gat int, gempty bool) error {
+					return p.container(d, k, gname, gat, gempty, cname)
+				})
+			}
+			if sawData {
+				return p.errAt(cat, "<%s> outside <data> in <%s>", cname, name)
+			}
+			sawOther = true
+			return p.container(d, k, cname, cat, cempty, name)
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := p.misc(); err != nil {
+		return nil, err
+	}
+	if p.i < len(p.s) {
+		return nil, p.errAt(p.i, "content after </%s>", name)
+	}
+	return d, nil
+}
+
+// container reads one child of data (or of the root, for documents without data).
+func (p *parser) container(d *Document, k elemKind, name string, at int, empty bool, in string) error {
+	switch k {
+	case elEvent:
+		ev, err := p.event(name, at, empty)
+		if err != nil {
+			return err
+		}
+		d.Events = append(d.Events, ev)
+	case elSet:
+		s, err := p.set(name, at, empty)
+		if err != nil {
+			return err
+		}
+		d.Sets = append(d.Sets, s)
+	case elSimple, elCData:
+		pr, err := p.property(k, name, at, empty)
+		if err != nil {
+			return err
+		}
+		d.Props = append(d.Props, pr)
+	case elCollection:
+		c, err := p.collection(name, at, empty)
+		if err != nil {
+			return err
+		}
+		d.Collections = append(d.Collections, c)
+	default:
+		return p.unexpected(name, at, in)
+	}
+	return nil
+}
+
+func (p *parser) event(name string, at int, empty bool) (Event, error) {
+	var ev Event
+	hasName := false
+	for _, a := range p.attrs {
+		switch a.name {
+		case "id":
+			ev.RawID = a.value
+		case "name":
+			ev.Name, hasName = a.value, true
+		}
+	}
+	ev.ID, ev.Type = resolveEvent(ev.RawID, ev.Name, hasName)
+	if empty {
+		return ev, nil
+	}
+	err := p.children(name, at, func(k elemKind, cname string, cat int, cempty bool) error {
+		switch k {
+		case elSimple, elCData:
+			pr, err := p.property(k, cname, cat, cempty)
+			if err != nil {
+				return err
+			}
+			if ev.Props == nil {
+				ev.Props = make([]Property, 0, 8)
+			}
+			ev.Props = append(ev.Props, pr)
+		case elSet:
+			s, err := p.set(cname, cat, cempty)
+			if err != nil {
+				return err
+			}
+			ev.Sets = append(ev.Sets, s)
+		case elCollection:
+			c, err := p.collection(cname, cat, cempty)
+			if err != nil {
+				return err
+			}
+			ev.Collections = append(ev.Collections, c)
+		default:
+			return p.unexpected(cname, cat, name)
+		}
+		return nil
+	})
+	return ev, err
+}
+
+// resolveEvent turns the id and name attributes into the event's type: a known name wins
+// over the id (the seed's own UserMessage example says id="112"); else the id, known or not.
+func resolveEvent(rawID, name string, hasName bool) (int, EventType) {
+	id, err := strconv.Atoi(strings.TrimSpace(rawID))
+	if err != nil {
+		id = 0
+	}
+	if hasName {
+		if t, ok := EventTypeByName(name); ok {
+			return id, t
+		}
+	}
+	return id, EventType(id)
+}
+
+func (p *parser) property(k elemKind, name string, at int, empty bool) (Property, error) {
+	pr := Property{Kind: Simple}
+	if k == elCData {
+		pr.Kind = CData
+	}
+	for _, a := range p.attrs {
+		switch a.name {
+		case "key", "k":
+			pr.Key = a.value
+		case "value", "v":
+			pr.Value, pr.HasValue = a.value, true
+		case "name", "n":
+			pr.Name, pr.HasName = a.value, true
+		}
+	}
+	if empty {
+		return pr, nil
+	}
+	p.depth++
+	defer func() { p.depth-- }()
+	if p.depth > MaxDepth {
+		return pr, p.errAt(at, "elements nest deeper than %d levels", MaxDepth)
+	}
+	// Text is kept as written. With a CDATA section present, blank text around it is
+	// the writer's indentation; without one, any text is the value.
+	segs := p.segs[:0]
+	hasCDATA := false
+	for {
+		c, text, cdata, _, err := p.next(name, at)
+		if err != nil {
+			return pr, err
+		}
+		switch c {
+		case cEnd:
+			p.segs = segs[:0]
+			if pr.Kind == Simple {
+				if hasCDATA || !allBlank(segs) {
+					return pr, p.errAt(at, "<%s> holds text; only property_cdata may", name)
+				}
+				return pr, nil
+			}
+			if len(segs) == 0 {
+				return pr, nil
+			}
+			pr.HasText = true
+			var sb strings.Builder
+			n := 0
+			for _, t := range segs {
+				if !hasCDATA || t.cdata || !isBlank(t.text) {
+					n++
+					pr.Text = t.text
+					sb.WriteString(t.text)
+				}
+			}
+			if n > 1 {
+				pr.Text = sb.String()
+			} else if n == 0 {
+				pr.Text = ""
+			}
+			return pr, nil
+		case cText:
+			hasCDATA = hasCDATA || cdata
+			segs = append(segs, seg{text, cdata})
+		case cChild:
+			cname, cat, _, err := p.startTag()
+			if err != nil {
+				return pr, err
+			}
+			return pr, p.errAt(cat, "<%s> inside <%s>: a property holds no elements", cname, name)
+		}
+	}
+}
+
+type seg struct {
+	text  string
+	cdata bool
+}
+
+func allBlank(ts []seg) bool {
+	for _, t := range ts {
+		if t.cdata || !isBlank(t.text) {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *parser) set(name string, at int, empty bool) (PropertySet, error) {
+	var s PropertySet
+	for _, a := range p.attrs {
+		switch a.name {
+		case "name", "n":
+			s.Name, s.HasName = a.value, true
+		case "id":
+			s.ID, s.HasID = a.value, true
+		}
+	}
+	if empty {
+		return s, nil
+	}
+	err := p.children(name, at, func(k elemKind, cname string, cat int, cempty bool) error {
+		switch k {
+		case elSimple, elCData:
+			pr, err := p.property(k, cname, cat, cempty)
+			if err != nil {
+				return err
+			}
+			s.Props = append(s.Props, pr)
+		case elCollection:
+			c, err := p.collection(cname, cat, cempty)
+			if err != nil {
+				return err
+			}
+			s.Collections = append(s.Collections, c)
+		default:
+			return p.unexpected(cname, cat, name)
+		}
+		return nil
+	})
+	return s, err
+}
+
+func (p *parser) collection(name string, at int, empty bool) (Collection, error) {
+	var c Collection
+	for _, a := range p.attrs {
+		switch a.name {
+		case "name", "n":
+			c.Name, c.HasName = a.value, true
+		case "count", "cn":
+			c.Count, c.HasCount = a.value, true
+		}
+	}
+	if empty {
+		return c, nil
+	}
+	err := p.children(name, at, func(k elemKind, cname string, cat int, cempty bool) error {
+		if k != elSet {
+			return p.unexpected(cname, cat, name)
+		}
+		s, err := p.set(cname, cat, cempty)
+		if err != nil {
+			return err
+		}
+		c.Sets = append(c.Sets, s)
+		return nil
+	})
+	return c, err
+}

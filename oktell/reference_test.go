@@ -1,0 +1,382 @@
+package oktell
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/unicode"
+)
+
+// This file holds a plain encoding/xml reading of Oktell documents: the reference the
+// differential test and the benchmark compare the hand-written decoder with.
+
+// xNode is any element, read generically by xml.Unmarshal.
+type xNode struct {
+	XMLName  xml.Name
+	Attrs    []xml.Attr `xml:",any,attr"`
+	Children []xNode    `xml:",any"`
+	Text     string     `xml:",chardata"`
+}
+
+// refUTF8 turns the document's bytes into UTF-8 with x/text, by BOM or by the first bytes.
+func refUTF8(b []byte) ([]byte, error) {
+	var dec interface{ Bytes([]byte) ([]byte, error) }
+	switch {
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}), bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
+		dec = unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()
+	case len(b) >= 2 && b[0] != 0 && b[1] == 0:
+		dec = unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewDecoder()
+	case len(b) >= 2 && b[0] == 0 && b[1] != 0:
+		dec = unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewDecoder()
+	default:
+		return bytes.TrimPrefix(b, []byte{0xEF, 0xBB, 0xBF}), nil
+	}
+	return dec.Bytes(b)
+}
+
+func refCharsetReader(label string, r io.Reader) (io.Reader, error) {
+	switch strings.ToLower(label) {
+	case "utf-16", "utf-8", "utf16", "utf8", "unicode", "us-ascii", "ascii":
+		return r, nil
+	}
+	e, err := htmlindex.Get(label)
+	if err != nil {
+		return nil, err
+	}
+	return e.NewDecoder().Reader(r), nil
+}
+
+// refDecode reads a document with encoding/xml + xml.Unmarshal and maps the generic tree
+// onto Document by the rules of protocol.md 1.1.
+func refDecode(b []byte) (*Document, error) {
+	u, err := refUTF8(b)
+	if err != nil {
+		return nil, err
+	}
+	// encoding/xml accepts <!...> directives anywhere and skips them when unmarshalling;
+	// XML allows only a DOCTYPE, before the root, which Oktell never writes.
+	pre := xml.NewDecoder(bytes.NewReader(u))
+	pre.CharsetReader = refCharsetReader
+	for {
+		tok, err := pre.Token()
+		if err != nil {
+			break
+		}
+		if _, ok := tok.(xml.Directive); ok {
+			return nil, fmt.Errorf("directive <!%s>", tok)
+		}
+	}
+	var root xNode
+	dec := xml.NewDecoder(bytes.NewReader(u))
+	dec.CharsetReader = refCharsetReader
+	// Only whitespace, comments and processing instructions may surround the root.
+	misc := func(tok xml.Token) error {
+		switch t := tok.(type) {
+		case xml.CharData:
+			if len(bytes.TrimSpace(t)) > 0 {
+				return fmt.Errorf("text outside the root")
+			}
+		case xml.Comment, xml.ProcInst:
+		default:
+			return fmt.Errorf("%T outside the root", tok)
+		}
+		return nil
+	}
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			if err := dec.DecodeElement(&root, &se); err != nil {
+				return nil, err
+			}
+			break
+		}
+		if err := misc(tok); err != nil {
+			return nil, err
+		}
+	}
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := misc(tok); err != nil {
+			return nil, err
+		}
+	}
+	if root.XMLName.Local != "oktellcommapper" && root.XMLName.Local != "oktellxmlmapper" {
+		return nil, fmt.Errorf("root %s", root.XMLName.Local)
+	}
+	if err := noText(root); err != nil {
+		return nil, err
+	}
+	d := &Document{Root: root.XMLName.Local}
+	d.Version, d.HasVersion = refAttr(root, "version")
+	content := root.Children
+	for _, c := range root.Children {
+		if c.XMLName.Local == "data" {
+			if len(root.Children) != 1 {
+				return nil, fmt.Errorf("data beside other content")
+			}
+			d.HasData = true
+			d.DataName, d.HasDataName = refAttr(c, "name")
+			d.DataCount, d.HasDataCount = refAttr(c, "count")
+			content = c.Children
+			if err := noText(c); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, c := range content {
+		switch c.XMLName.Local {
+		case "event":
+			if err := noText(c); err != nil {
+				return nil, err
+			}
+			ev := Event{}
+			ev.RawID, _ = refAttr(c, "id")
+			var hasName bool
+			ev.Name, hasName = refAttr(c, "name")
+			ev.ID, ev.Type = resolveEvent(ev.RawID, ev.Name, hasName)
+			for _, p := range c.Children {
+				switch p.XMLName.Local {
+				case "property_set", "s":
+					s, err := refSet(p)
+					if err != nil {
+						return nil, err
+					}
+					ev.Sets = append(ev.Sets, s)
+				case "property_collection", "c":
+					cl, err := refCollection(p)
+					if err != nil {
+						return nil, err
+					}
+					ev.Collections = append(ev.Collections, cl)
+				default:
+					pr, err := refProp(p)
+					if err != nil {
+						return nil, err
+					}
+					ev.Props = append(ev.Props, pr)
+				}
+			}
+			d.Events = append(d.Events, ev)
+		case "property_set", "s":
+			s, err := refSet(c)
+			if err != nil {
+				return nil, err
+			}
+			d.Sets = append(d.Sets, s)
+		case "property_collection", "c":
+			cl, err := refCollection(c)
+			if err != nil {
+				return nil, err
+			}
+			d.Collections = append(d.Collections, cl)
+		default:
+			pr, err := refProp(c)
+			if err != nil {
+				return nil, err
+			}
+			d.Props = append(d.Props, pr)
+		}
+	}
+	return d, nil
+}
+
+// xmlBlank is XML's own whitespace, narrower than unicode's.
+func xmlBlank(s string) bool { return strings.Trim(s, " \t\r\n") == "" }
+
+// noText: elements that hold only elements may hold blank text only.
+func noText(n xNode) error {
+	if !xmlBlank(n.Text) {
+		return fmt.Errorf("text in <%s>", n.XMLName.Local)
+	}
+	return nil
+}
+
+func refAttr(n xNode, names ...string) (string, bool) {
+	for _, a := range n.Attrs {
+		for _, name := range names {
+			if a.Name.Local == name && a.Name.Space == "" {
+				return a.Value, true
+			}
+		}
+	}
+	return "", false
+}
+
+func refProp(n xNode) (Property, error) {
+	var p Property
+	switch n.XMLName.Local {
+	case "property_simple":
+		p.Kind = Simple
+	case "property_cdata", "prc":
+		p.Kind = CData
+	default:
+		return p, fmt.Errorf("unknown element %s", n.XMLName.Local)
+	}
+	if len(n.Children) > 0 {
+		return p, fmt.Errorf("element in a property")
+	}
+	if p.Kind == Simple {
+		if err := noText(n); err != nil {
+			return p, err
+		}
+	}
+	p.Key, _ = refAttr(n, "key", "k")
+	p.Value, p.HasValue = refAttr(n, "value", "v")
+	p.Name, p.HasName = refAttr(n, "name", "n")
+	if p.Kind == CData && n.Text != "" {
+		p.Text, p.HasText = n.Text, true
+	}
+	return p, nil
+}
+
+func refSet(n xNode) (PropertySet, error) {
+	var s PropertySet
+	if err := noText(n); err != nil {
+		return s, err
+	}
+	s.Name, s.HasName = refAttr(n, "name", "n")
+	s.ID, s.HasID = refAttr(n, "id")
+	for _, c := range n.Children {
+		if c.XMLName.Local == "property_collection" || c.XMLName.Local == "c" {
+			cl, err := refCollection(c)
+			if err != nil {
+				return s, err
+			}
+			s.Collections = append(s.Collections, cl)
+			continue
+		}
+		p, err := refProp(c)
+		if err != nil {
+			return s, err
+		}
+		s.Props = append(s.Props, p)
+	}
+	return s, nil
+}
+
+func refCollection(n xNode) (Collection, error) {
+	var c Collection
+	if err := noText(n); err != nil {
+		return c, err
+	}
+	c.Name, c.HasName = refAttr(n, "name", "n")
+	c.Count, c.HasCount = refAttr(n, "count", "cn")
+	for _, ch := range n.Children {
+		if ch.XMLName.Local != "property_set" && ch.XMLName.Local != "s" {
+			return c, fmt.Errorf("%s in a collection", ch.XMLName.Local)
+		}
+		s, err := refSet(ch)
+		if err != nil {
+			return c, err
+		}
+		c.Sets = append(c.Sets, s)
+	}
+	return c, nil
+}
+
+// comparable puts a document in the form both readers agree on: encoding/xml folds
+// CRLF to LF and cannot tell CDATA from text, so texts are compared trimmed and with
+// LF line ends, and an empty text counts as none.
+func comparable(d *Document) *Document {
+	norm := func(s string) string {
+		return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+	}
+	var props func([]Property) []Property
+	var sets func([]PropertySet) []PropertySet
+	var colls func([]Collection) []Collection
+	props = func(ps []Property) []Property {
+		var out []Property
+		for _, p := range ps {
+			p.Key, p.Value, p.Name = norm(p.Key), norm(p.Value), norm(p.Name)
+			p.Text = strings.TrimSpace(norm(p.Text))
+			p.HasText = p.Text != ""
+			out = append(out, p)
+		}
+		return out
+	}
+	sets = func(ss []PropertySet) []PropertySet {
+		var out []PropertySet
+		for _, s := range ss {
+			s.Name, s.ID = norm(s.Name), norm(s.ID)
+			s.Props, s.Collections = props(s.Props), colls(s.Collections)
+			out = append(out, s)
+		}
+		return out
+	}
+	colls = func(cs []Collection) []Collection {
+		var out []Collection
+		for _, c := range cs {
+			c.Name, c.Count = norm(c.Name), norm(c.Count)
+			c.Sets = sets(c.Sets)
+			out = append(out, c)
+		}
+		return out
+	}
+	c := *d
+	c.Version, c.DataName, c.DataCount = norm(c.Version), norm(c.DataName), norm(c.DataCount)
+	c.Events = nil
+	for _, e := range d.Events {
+		e.RawID, e.Name = norm(e.RawID), norm(e.Name)
+		e.Props, e.Sets, e.Collections = props(e.Props), sets(e.Sets), colls(e.Collections)
+		c.Events = append(c.Events, e)
+	}
+	c.Sets, c.Props, c.Collections = sets(d.Sets), props(d.Props), colls(d.Collections)
+	return &c
+}
+
+// laxInEncodingXML tells the well-formedness rules encoding/xml does not check and
+// okdash does: whitespace between attributes, an attribute given twice.
+func laxInEncodingXML(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "non-ASCII character") || strings.Contains(msg, "not an XML character") ||
+		strings.Contains(msg, "a character XML does not allow") || strings.Contains(msg, "after the processing instruction's name") || strings.Contains(msg, "want a space, \">\" or \"/>\" in the start tag") || strings.Contains(msg, "repeated in <")
+}
+
+// differ compares the two readers on one input; it returns "" when they agree.
+func differ(b []byte) string {
+	mine, err1 := Decode(b)
+	ref, err2 := refDecode(b)
+	switch {
+	case err1 == nil && err2 != nil:
+		return fmt.Sprintf("okdash reads what encoding/xml rejects (%v)", err2)
+	case err1 != nil && err2 == nil && laxInEncodingXML(err1):
+		return ""
+	case err1 != nil && err2 == nil:
+		return fmt.Sprintf("okdash rejects what encoding/xml reads (%v)", err1)
+	case err1 != nil:
+		return ""
+	}
+	a, r := comparable(mine), comparable(ref)
+	if !assert.ObjectsAreEqual(a, r) {
+		return fmt.Sprintf("readings differ:\nokdash:  %+v\nencoding/xml: %+v", a, r)
+	}
+	return ""
+}
+
+func TestDifferentialSeeds(t *testing.T) {
+	for name := range seedFiles() {
+		b := readSeed(t, name)
+		ref, err := refDecode(b)
+		require.NoError(t, err, name)
+		mine, err := Decode(b)
+		require.NoError(t, err, name)
+		assert.Equal(t, comparable(ref), comparable(mine), name)
+		assert.Empty(t, differ(b), name)
+	}
+}

@@ -1,0 +1,176 @@
+package replay
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/clocktest"
+)
+
+func streamPath(name string) string { return filepath.Join("..", "..", "testdata", "streams", name) }
+
+// playAll drives a replay on its fake clock to the end of its input and returns what it
+// delivered, up to and including the status that says the input ended.
+func playAll(t *testing.T, clk *clocktest.Clock, s oktell.Session) []oktell.Update {
+	t.Helper()
+	var got []oktell.Update
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case u, ok := <-s.Updates():
+			if !ok {
+				t.Fatal("updates closed before the end of the input")
+			}
+			got = append(got, u)
+			if u.Status != nil && strings.Contains(u.Status.Reason, "after ") {
+				return got
+			}
+			continue
+		case <-deadline:
+			t.Fatalf("the replay did not end; got %d updates", len(got))
+		default:
+		}
+		// The replay hands over each update before it waits, so a pending timer with
+		// nothing to read means it is waiting for the next document's time.
+		if clk.WaitPending(1, 5*time.Millisecond) && len(s.Updates()) == 0 {
+			at, _ := clk.Next()
+			clk.Set(at)
+		}
+	}
+}
+
+func events(us []oktell.Update) []oktell.Update {
+	var out []oktell.Update
+	for _, u := range us {
+		if u.Event != nil {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+func gaps(us []oktell.Update) []time.Duration {
+	var out []time.Duration
+	for i := 1; i < len(us); i++ {
+		out = append(out, us[i].At.Sub(us[i-1].At))
+	}
+	return out
+}
+
+func openFile(t *testing.T, name string, opts Options) *Session {
+	t.Helper()
+	f, err := os.Open(streamPath(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := Open(context.Background(), f, name, f, opts)
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestReplayCommonLogWithItsPacing(t *testing.T) {
+	clk := clocktest.New(t0)
+	s := openFile(t, "commonlog.log", Options{Clock: clk})
+	if c := s.Capabilities(); !c.ReadOnly || c.SetUserState || c.Kind != "file" {
+		t.Errorf("capabilities %+v", c)
+	}
+	if err := s.SetUserState(context.Background(), oktell.UserReady, false); !errors.Is(err, oktell.ErrUnsupported) {
+		t.Errorf("SetUserState on a replay: %v", err)
+	}
+	all := playAll(t, clk, s)
+	evs := events(all)
+	wantTypes := []oktell.EventType{oktell.UserStateChanged, oktell.Notify, oktell.UserStateChanged,
+		oktell.UserMessage, oktell.VoiceMail, oktell.Notify, oktell.UserStateChanged}
+	if len(evs) != len(wantTypes) {
+		t.Fatalf("%d events, want %d: %+v", len(evs), len(wantTypes), all)
+	}
+	for i, w := range wantTypes {
+		if evs[i].Event.Type != w {
+			t.Errorf("event %d is %s, want %s", i, evs[i].Event.Type, w)
+		}
+		if len(evs[i].Raw) == 0 {
+			t.Errorf("event %d has no raw bytes", i)
+		}
+	}
+	want := []time.Duration{2500 * time.Millisecond, 1500 * time.Millisecond, 3250 * time.Millisecond,
+		750 * time.Millisecond, 3 * time.Second, time.Second}
+	if g := gaps(evs); !equalDurations(g, want) {
+		t.Errorf("gaps %v, want %v (the log's own timing)", g, want)
+	}
+	var problem, end string
+	for _, u := range all {
+		if u.Status != nil && u.Status.Link != oktell.LinkReadOnly {
+			t.Errorf("status %+v, want read-only", u.Status)
+		}
+		if u.Status != nil && strings.Contains(u.Status.Reason, "skipped") {
+			problem = u.Status.Reason
+		}
+		if u.Status != nil {
+			end = u.Status.Reason
+		}
+	}
+	if !strings.Contains(problem, "commonlog.log: skipped at byte ") {
+		t.Errorf("the broken document was not reported with its offset: %q", problem)
+	}
+	if !strings.Contains(end, "end of input after 7 documents (1 problem)") {
+		t.Errorf("last status %q", end)
+	}
+}
+
+func TestReplayWithoutStampsAtSteadyPace(t *testing.T) {
+	clk := clocktest.New(t0)
+	s := openFile(t, "bridge-utf16le.bin", Options{Clock: clk, Speed: 2})
+	evs := events(playAll(t, clk, s))
+	if len(evs) != 7 {
+		t.Fatalf("%d events, want 7", len(evs))
+	}
+	for i, g := range gaps(evs) {
+		if g != 500*time.Millisecond {
+			t.Errorf("gap %d = %v, want 1s at speed 2", i, g)
+		}
+	}
+	if !bytes.HasPrefix(evs[0].Raw, []byte{0xFF, 0xFE}) {
+		t.Errorf("raw bytes are not the UTF-16LE document as received: % x", evs[0].Raw[:4])
+	}
+}
+
+func TestReplayRecordHeadings(t *testing.T) {
+	clk := clocktest.New(t0)
+	s := openFile(t, "record.log", Options{Clock: clk, Speed: 0.5})
+	evs := events(playAll(t, clk, s))
+	want := []time.Duration{5 * time.Second, 3 * time.Second, 6500 * time.Millisecond, 1500 * time.Millisecond,
+		6 * time.Second, 2 * time.Second}
+	if g := gaps(evs); !equalDurations(g, want) {
+		t.Errorf("gaps %v, want %v (the recording's timing at half speed)", g, want)
+	}
+}
+
+func TestReplayStopsOnClose(t *testing.T) {
+	clk := clocktest.New(t0)
+	s := openFile(t, "bridge-utf16le.bin", Options{Clock: clk})
+	if !clk.WaitPending(1, 5*time.Second) {
+		t.Fatal("the replay did not start waiting")
+	}
+	s.Close()
+	for range s.Updates() {
+	}
+}
+
+func equalDurations(a, b []time.Duration) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,157 @@
+package replay
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/okdash/okdash/oktell/clocktest"
+)
+
+// readAsync reads once from t on another goroutine.
+func readAsync(tl *tail) <-chan string {
+	ch := make(chan string, 1)
+	go func() {
+		buf := make([]byte, 64)
+		n, err := tl.Read(buf)
+		if err != nil {
+			ch <- "error: " + err.Error()
+			return
+		}
+		ch <- string(buf[:n])
+	}()
+	return ch
+}
+
+// expectRead polls the fake clock until the pending read returns, or fails the test.
+func expectRead(t *testing.T, clk *clocktest.Clock, ch <-chan string, want string) {
+	t.Helper()
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case got := <-ch:
+			if got != want {
+				t.Fatalf("read %q, want %q", got, want)
+			}
+			return
+		case <-deadline:
+			t.Fatalf("read of %q did not return", want)
+		default:
+		}
+		if clk.WaitPending(1, 10*time.Millisecond) {
+			clk.Advance(DefaultPoll)
+		}
+	}
+}
+
+func TestTailFollowsAppendRotationAndTruncation(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "CommonLog.txt")
+	if err := os.WriteFile(path, []byte("AAA"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, _ := f.Stat()
+	clk := clocktest.New(t0)
+	var notes []string
+	tl := &tail{path: path, clock: clk, poll: DefaultPoll, ctx: context.Background(), f: f, info: info,
+		status: func(s string) { notes = append(notes, s) }}
+	defer tl.Close()
+
+	expectRead(t, clk, readAsync(tl), "AAA")
+
+	// Every change to the files is made while the reader is parked on the clock.
+	parked := func() {
+		t.Helper()
+		if !clk.WaitPending(1, 5*time.Second) {
+			t.Fatal("the reader did not wait at the end of the file")
+		}
+	}
+	ch := readAsync(tl)
+	parked()
+	appendFile(t, path, "BBB")
+	expectRead(t, clk, ch, "BBB")
+
+	// Rotation: what was appended to the old file before the rename is still read,
+	// then the recreated file from its start.
+	ch = readAsync(tl)
+	parked()
+	appendFile(t, path, "b")
+	if err := os.Rename(path, path+".1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte("CC"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	expectRead(t, clk, ch, "b")
+	expectRead(t, clk, readAsync(tl), "CC")
+
+	// Truncation in place: back to the start.
+	ch = readAsync(tl)
+	parked()
+	if err := os.WriteFile(path, []byte("D"), 0o644); err != nil { // O_TRUNC, same file
+		t.Fatal(err)
+	}
+	expectRead(t, clk, ch, "D")
+
+	// Gone, then back.
+	ch = readAsync(tl)
+	parked()
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(DefaultPoll)
+	parked()
+	if err := os.WriteFile(path, []byte("E"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	expectRead(t, clk, ch, "E")
+
+	want := []string{"up to date, waiting for new documents", "rotated; reading the new file", "truncated; reading from the start",
+		"the file is gone; waiting for it to come back", "rotated; reading the new file"}
+	if len(notes) != len(want) {
+		t.Fatalf("notes = %q, want %q", notes, want)
+	}
+	for i := range want {
+		if notes[i] != want[i] {
+			t.Errorf("note %d = %q, want %q", i, notes[i], want[i])
+		}
+	}
+}
+
+func TestTailStopsWithContext(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "log")
+	os.WriteFile(path, nil, 0o644)
+	f, _ := os.Open(path)
+	info, _ := f.Stat()
+	ctx, cancel := context.WithCancel(context.Background())
+	tl := &tail{path: path, clock: clocktest.New(t0), poll: DefaultPoll, ctx: ctx, f: f, info: info}
+	defer tl.Close()
+	ch := readAsync(tl)
+	cancel()
+	select {
+	case got := <-ch:
+		if got != "error: context canceled" {
+			t.Errorf("read = %q, want the context's error", got)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("read did not end with the context")
+	}
+}
+
+func appendFile(t *testing.T, path, s string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(s); err != nil {
+		t.Fatal(err)
+	}
+}

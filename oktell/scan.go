@@ -1,0 +1,746 @@
+package oktell
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxDocumentSize is the largest document a Scanner reads; a bigger one is skipped and
+// reported, so that memory stays bounded whatever arrives.
+const MaxDocumentSize = 1 << 20
+
+// Item is one thing found by a Scanner.
+type Item struct {
+	Offset   int64     // byte offset of the document (or of the problem) in the input
+	Raw      []byte    // the document's bytes as they arrived; valid until the next call to Next
+	Encoding Encoding  // how Raw is encoded
+	Doc      *Document // nil when Err is set
+	Err      error     // a malformed, truncated or oversized document, or garbage that is not a log heading
+	// Gap is how many bytes were skipped between the previous item and this one (log
+	// headings, timestamps, garbage); Lead is the last line or so of them as UTF-8 text,
+	// at most 256 bytes, where a log writer puts the document's timestamp.
+	Gap  int64
+	Lead string
+}
+
+const (
+	chunkSize = 64 << 10
+	// lookaround is how many bytes the scanner keeps unconsumed behind its search position:
+	// enough for the longest pattern in UTF-16 plus a byte-order mark in front of it.
+	lookaround = 48
+	leadMax    = 256
+)
+
+type scanState uint8
+
+const (
+	outside  scanState = iota // between documents
+	inDoc                     // inside a document, looking for its close tag
+	skipping                  // inside an oversized document, discarding it
+)
+
+// pattern is a document start or end as it looks in one encoding.
+type pattern struct {
+	enc   Encoding
+	root  bool // the root's open tag, as opposed to the declaration
+	close bool
+	b     []byte
+}
+
+var startPatterns, closePatterns = func() (s, c [3][]pattern) {
+	for _, enc := range []Encoding{UTF16LE, UTF16BE, UTF8} {
+		for _, t := range []string{"<?xml", "<oktellcommapper", "<oktellxmlmapper"} {
+			s[enc] = append(s[enc], pattern{enc: enc, root: t != "<?xml", b: encodeASCII(t, enc)})
+		}
+		for _, t := range []string{"</oktellcommapper>", "</oktellxmlmapper>"} {
+			c[enc] = append(c[enc], pattern{enc: enc, close: true, b: encodeASCII(t, enc)})
+		}
+	}
+	return
+}()
+
+func encodeASCII(s string, enc Encoding) []byte {
+	switch enc {
+	case UTF16LE:
+		return utf8ToUTF16(nil, []byte(s), true)
+	case UTF16BE:
+		return utf8ToUTF16(nil, []byte(s), false)
+	}
+	return []byte(s)
+}
+
+// Scanner finds whole documents in any byte stream (a pipe, a socket, a log file with
+// headings and timestamps around the documents) with bounded memory.
+//
+// A document starts at "<?xml", "<oktellcommapper" or "<oktellxmlmapper" (with the BOM in
+// front of it, when there is one) in UTF-8, UTF-16LE or UTF-16BE, and ends at the matching
+// close tag in the same encoding. Without a BOM, a UTF-16 start right after a zero byte
+// reads equally well as either byte order; the scanner then keeps the alignment of the
+// previous UTF-16 document, else of the start of the input.
+type Scanner struct {
+	r     io.Reader
+	buf   []byte
+	pos   int   // start of what is not yet consumed (the gap, or the document)
+	scan  int   // where the search for the next pattern resumes
+	end   int   // end of the bytes read
+	base  int64 // input offset of buf[0]
+	eof   bool
+	rerr  error
+	max   int
+	state scanState
+
+	docStart int // in buf
+	docEnc   Encoding
+	rootSeen bool
+	skipAt   int64 // input offset of the document being skipped
+
+	last16    Encoding // byte order and end of the previous UTF-16 document
+	last16End int64
+	have16    bool
+
+	gap         gapReader
+	pendingGap  int64 // Gap and Lead of the open document, for its Item
+	pendingLead string
+	prevEnd     int64 // input offset just past the previous document
+	queue       []Item
+}
+
+// NewScanner returns a Scanner reading r.
+func NewScanner(r io.Reader) *Scanner {
+	return &Scanner{r: r, buf: make([]byte, chunkSize), max: MaxDocumentSize}
+}
+
+// SetMaxDocumentSize changes the size limit (MaxDocumentSize by default); for tests and
+// for tools that must read unusually large documents.
+func (s *Scanner) SetMaxDocumentSize(n int) {
+	if n > 0 {
+		s.max = n
+	}
+}
+
+// Next returns the next document or problem. It returns io.EOF at the end of the input,
+// or the reader's error; per-document problems come as an Item with Err set. It returns a
+// document as soon as its close tag has arrived, without waiting for more input.
+func (s *Scanner) Next() (Item, error) {
+	for {
+		if len(s.queue) > 0 {
+			it := s.queue[0]
+			s.queue = s.queue[1:]
+			return it, nil
+		}
+		var (
+			it   Item
+			done bool
+			err  error
+		)
+		switch s.state {
+		case outside:
+			it, done, err = s.outside()
+		case inDoc:
+			it, done, err = s.inDoc()
+		case skipping:
+			done, err = s.skip()
+		}
+		if err != nil {
+			if len(s.queue) > 0 {
+				continue
+			}
+			return Item{}, err
+		}
+		if done {
+			if len(s.queue) > 0 {
+				s.queue = append(s.queue, it)
+				continue
+			}
+			return it, nil
+		}
+	}
+}
+
+// fill reads more input. It returns false at the end of the input.
+func (s *Scanner) fill() bool {
+	if s.eof {
+		return false
+	}
+	if s.end == len(s.buf) {
+		keep := s.pos
+		if s.state == inDoc && s.docStart < keep {
+			keep = s.docStart
+		}
+		keep = max(keep-lookaround, 0)
+		if keep > 0 {
+			n := copy(s.buf, s.buf[keep:s.end])
+			s.base += int64(keep)
+			s.pos -= keep
+			s.scan -= keep
+			s.docStart -= keep
+			s.end = n
+		}
+		if s.end == len(s.buf) {
+			s.buf = append(s.buf, make([]byte, len(s.buf))...)
+		}
+	}
+	for range 100 {
+		n, err := s.r.Read(s.buf[s.end:])
+		s.end += n
+		if err != nil {
+			s.eof = true
+			if !errors.Is(err, io.EOF) {
+				s.rerr = err
+			}
+			return n > 0
+		}
+		if n > 0 {
+			return true
+		}
+	}
+	s.eof, s.rerr = true, io.ErrNoProgress
+	return false
+}
+
+func (s *Scanner) endErr() error {
+	if s.rerr != nil {
+		return s.rerr
+	}
+	return io.EOF
+}
+
+// match tells whether pattern p sits at buf[at:]; more means the buffer ends inside a
+// prefix of it and more input could decide.
+func (s *Scanner) match(at int, p []byte) (ok, more bool) {
+	if at < 0 {
+		return false, false
+	}
+	avail := s.buf[at:s.end]
+	if len(avail) >= len(p) {
+		return bytes.Equal(avail[:len(p)], p), false
+	}
+	return bytes.HasPrefix(p, avail) && !s.eof, bytes.HasPrefix(p, avail) && !s.eof
+}
+
+// found is a pattern match in the buffer.
+type found struct {
+	at  int // first byte of the pattern (for UTF-16BE, the zero byte before '<')
+	end int // just past it
+	p   pattern
+}
+
+// findAt checks the '<' at i against the patterns of every encoding (or, for closes, of
+// one). more means the buffer ends too early to tell.
+func (s *Scanner) findAt(i int, sets [3][]pattern, only int) (f found, ok, more bool) {
+	var cands []found
+	for e := range 3 {
+		if only >= 0 && e != only {
+			continue
+		}
+		at := i
+		if Encoding(e) == UTF16BE {
+			at = i - 1
+			lo := s.pos
+			if s.state == inDoc {
+				lo = s.docStart
+			}
+			if at < lo {
+				continue
+			}
+		}
+		for _, p := range sets[e] {
+			m, mm := s.match(at, p.b)
+			if mm {
+				more = true
+			}
+			if m {
+				cands = append(cands, found{at: at, end: at + len(p.b), p: p})
+			}
+		}
+	}
+	if more {
+		return found{}, false, true
+	}
+	switch len(cands) {
+	case 0:
+		return found{}, false, false
+	case 1:
+		return cands[0], true, false
+	}
+	return s.pick(cands), true, false
+}
+
+// pick chooses between a UTF-16LE reading at '<' and a UTF-16BE one a byte earlier.
+func (s *Scanner) pick(c []found) found {
+	var le, be *found
+	for i := range c {
+		switch c[i].p.enc {
+		case UTF16LE:
+			le = &c[i]
+		case UTF16BE:
+			be = &c[i]
+		default:
+			return c[i]
+		}
+	}
+	if le == nil || be == nil {
+		return c[0]
+	}
+	if s.state == inDoc || s.state == skipping {
+		if s.docEnc == UTF16BE {
+			return *be
+		}
+		return *le
+	}
+	if le.at >= 2 && s.buf[le.at-2] == 0xFF && s.buf[le.at-1] == 0xFE {
+		return *le
+	}
+	if be.at >= 2 && s.buf[be.at-2] == 0xFE && s.buf[be.at-1] == 0xFF {
+		return *be
+	}
+	// Documents on a bridge stream follow each other with nothing between them.
+	for _, f := range []*found{le, be} {
+		if s.base+int64(f.at) == s.prevEnd {
+			return *f
+		}
+	}
+	if s.have16 {
+		for _, f := range []*found{le, be} {
+			if f.p.enc == s.last16 && (s.base+int64(f.at)-s.last16End)%2 == 0 {
+				return *f
+			}
+		}
+	}
+	if (s.base+int64(le.at))%2 == 0 {
+		return *le
+	}
+	return *be
+}
+
+// bomBefore is the length of a byte-order mark right before a document start.
+func (s *Scanner) bomBefore(f found) int {
+	at := f.at
+	switch f.p.enc {
+	case UTF16LE:
+		if at-2 >= s.pos && s.buf[at-2] == 0xFF && s.buf[at-1] == 0xFE {
+			return 2
+		}
+	case UTF16BE:
+		if at-2 >= s.pos && s.buf[at-2] == 0xFE && s.buf[at-1] == 0xFF {
+			return 2
+		}
+	case UTF8:
+		if at-3 >= s.pos && s.buf[at-3] == 0xEF && s.buf[at-2] == 0xBB && s.buf[at-1] == 0xBF {
+			return 3
+		}
+	}
+	return 0
+}
+
+// outside looks for the next document start, consuming the gap before it.
+func (s *Scanner) outside() (Item, bool, error) {
+	for {
+		i := bytes.IndexByte(s.buf[s.scan:s.end], '<')
+		if i < 0 {
+			s.scan = s.end
+			if s.eof {
+				s.gap.feed(s.buf[s.pos:s.end], s.base+int64(s.pos))
+				s.pos = s.end
+				if it, bad := s.gap.finish(); bad {
+					s.queue = append(s.queue, it)
+				}
+				return Item{}, false, s.endErr()
+			}
+			s.consumeGapTo(s.end - lookaround)
+			s.fill()
+			continue
+		}
+		i += s.scan
+		f, ok, more := s.findAt(i, startPatterns, -1)
+		if more {
+			s.scan = i
+			s.consumeGapTo(i - lookaround)
+			if !s.fill() {
+				s.scan = i // eof now set: the next findAt decides without waiting
+			}
+			continue
+		}
+		if !ok {
+			// A close tag here belongs to a document whose start was lost.
+			if cf, cok, cmore := s.findAt(i, closePatterns, -1); cmore {
+				s.scan = i
+				s.consumeGapTo(i - lookaround)
+				s.fill()
+				continue
+			} else if cok {
+				s.gap.strayClose(s.base+int64(cf.at), strings.Trim(string(bytes.ReplaceAll(cf.p.b, []byte{0}, nil)), "<>/"))
+			}
+			s.scan = i + 1
+			continue
+		}
+		start := f.at - s.bomBefore(f)
+		s.gap.feed(s.buf[s.pos:start], s.base+int64(s.pos))
+		s.pos = start
+		gapItem, bad := s.gap.finish()
+		if bad {
+			s.queue = append(s.queue, gapItem)
+		}
+		s.docStart, s.docEnc, s.rootSeen = start, f.p.enc, f.p.root
+		s.scan = f.end
+		s.state = inDoc
+		s.pendingGap, s.pendingLead = gapItem.Gap, gapItem.Lead
+		return Item{}, false, nil
+	}
+}
+
+// consumeGapTo hands the gap up to buf[to] to the gap reader, keeping the rest.
+func (s *Scanner) consumeGapTo(to int) {
+	if to > s.pos {
+		s.gap.feed(s.buf[s.pos:to], s.base+int64(s.pos))
+		s.pos = to
+	}
+}
+
+// inDoc looks for the close tag of the open document.
+func (s *Scanner) inDoc() (Item, bool, error) {
+	for {
+		i := bytes.IndexByte(s.buf[s.scan:s.end], '<')
+		if i < 0 {
+			s.scan = s.end
+			if it, stop := s.docNotDone(); stop {
+				return it, true, nil
+			}
+			continue
+		}
+		i += s.scan
+		f, ok, more := s.findAt(i, closePatterns, int(s.docEnc))
+		if !ok && !more {
+			f, ok, more = s.findAt(i, startPatterns, -1)
+			if ok && f.p.root && !s.rootSeen && f.p.enc == s.docEnc {
+				// the root element after the declaration
+				s.rootSeen = true
+				s.scan = f.end
+				continue
+			}
+		}
+		if more {
+			s.scan = i
+			if it, stop := s.docNotDone(); stop {
+				return it, true, nil
+			}
+			continue
+		}
+		if !ok {
+			s.scan = i + 1
+			continue
+		}
+		off := s.base + int64(s.docStart)
+		if f.p.close {
+			raw := s.buf[s.docStart:f.end]
+			it := Item{Offset: off, Raw: raw, Encoding: s.docEnc, Gap: s.pendingGap, Lead: s.pendingLead}
+			d, err := decodeAt(raw, off)
+			if err != nil {
+				it.Err = err
+			} else {
+				it.Doc = d
+			}
+			if s.docEnc != UTF8 {
+				s.have16, s.last16, s.last16End = true, s.docEnc, s.base+int64(f.end)
+			}
+			s.pos, s.scan, s.state = f.end, f.end, outside
+			s.prevEnd = s.base + int64(f.end)
+			s.gap.reset(s.prevEnd)
+			if f.end-s.docStart > s.max {
+				it.Doc, it.Raw = nil, nil
+				it.Err = s.tooLarge(off)
+			}
+			return it, true, nil
+		}
+		// A new document starts before this one closed.
+		start := f.at - s.bomBefore(f)
+		it := Item{Offset: off, Raw: s.buf[s.docStart:start], Encoding: s.docEnc, Gap: s.pendingGap, Lead: s.pendingLead,
+			Err: &Error{Kind: Truncated, Offset: off, Msg: fmt.Sprintf("%s document cut short after %d bytes: a new document starts at byte %d before its close tag",
+				s.docEnc, start-s.docStart, s.base+int64(start))}}
+		s.pos, s.scan, s.state = start, start, outside
+		s.prevEnd = s.base + int64(start)
+		s.gap.reset(s.prevEnd)
+		return it, true, nil
+	}
+}
+
+// docNotDone handles a document whose close has not arrived in the buffer: it reads more,
+// or reports the document truncated (end of input) or too large.
+func (s *Scanner) docNotDone() (Item, bool) {
+	off := s.base + int64(s.docStart)
+	if s.end-s.docStart > s.max {
+		s.state = skipping
+		s.skipAt = off
+		s.pos = s.end - lookaround
+		it := Item{Offset: off, Encoding: s.docEnc, Gap: s.pendingGap, Lead: s.pendingLead, Err: s.tooLarge(off)}
+		return it, true
+	}
+	// Once the end of input is known, a pattern cut by the buffer's end is decided: search
+	// once more before calling the document truncated.
+	if wasEOF := s.eof; s.fill() || !wasEOF {
+		return Item{}, false
+	}
+	it := Item{Offset: off, Raw: s.buf[s.docStart:s.end], Encoding: s.docEnc, Gap: s.pendingGap, Lead: s.pendingLead,
+		Err: &Error{Kind: Truncated, Offset: off, Msg: fmt.Sprintf("%s document cut short after %d bytes: the input ends before its close tag", s.docEnc, s.end-s.docStart)}}
+	s.pos, s.scan, s.state = s.end, s.end, outside
+	s.gap.reset(s.base + int64(s.end))
+	return it, true
+}
+
+func (s *Scanner) tooLarge(off int64) error {
+	return &Error{Kind: TooLarge, Offset: off, Msg: fmt.Sprintf("%s document larger than %d bytes: skipped up to its close tag", s.docEnc, s.max)}
+}
+
+// skip discards an oversized document up to its close tag or the next document.
+func (s *Scanner) skip() (bool, error) {
+	for {
+		i := bytes.IndexByte(s.buf[s.scan:s.end], '<')
+		if i >= 0 {
+			i += s.scan
+			f, ok, more := s.findAt(i, closePatterns, int(s.docEnc))
+			if !ok && !more {
+				f, ok, more = s.findAt(i, startPatterns, -1)
+				if ok && f.p.root && !s.rootSeen && f.p.enc == s.docEnc {
+					s.rootSeen = true
+					s.scan = f.end
+					continue
+				}
+			}
+			if !more {
+				if !ok {
+					s.scan = i + 1
+					continue
+				}
+				to := f.end
+				if !f.p.close {
+					to = f.at - s.bomBefore(f)
+				}
+				s.pos, s.scan, s.state = to, to, outside
+				s.prevEnd = s.base + int64(to)
+				s.gap.reset(s.prevEnd)
+				return false, nil
+			}
+			s.scan = i
+		} else {
+			s.scan = s.end
+		}
+		if s.eof {
+			s.pos, s.scan, s.state = s.end, s.end, outside
+			s.gap.reset(s.base + int64(s.end))
+			return false, nil
+		}
+		s.pos = max(s.pos, min(s.scan, s.end-lookaround))
+		s.fill()
+	}
+}
+
+// gapReader watches the bytes between documents: it keeps their count, the tail of
+// them for the Lead, and whether they read as text (UTF-8, or UTF-16 in either byte
+// order) or hold binary garbage.
+type gapReader struct {
+	start    int64
+	n        int64
+	notU8    bool
+	notLE    bool
+	notBE    bool
+	badAt    [3]int64 // first offending offset per reading (utf8, le, be)
+	pend     []byte   // an incomplete UTF-8 sequence carried to the next feed
+	carry    byte     // the first byte of a UTF-16 code unit split between feeds
+	carryAt  int64
+	hasCarry bool
+	evenZero int64 // zero bytes at even and odd distances from the gap's start:
+	oddZero  int64 // ASCII text in UTF-16BE has them even, in UTF-16LE odd
+	tail     []byte
+	stray    []string
+	strayAt  int64
+}
+
+func (g *gapReader) reset(at int64) {
+	*g = gapReader{start: at, tail: g.tail[:0], pend: g.pend[:0], stray: g.stray[:0]}
+}
+
+func (g *gapReader) strayClose(at int64, name string) {
+	if len(g.stray) == 0 {
+		g.strayAt = at
+	}
+	g.stray = append(g.stray, name)
+}
+
+func textByte(c byte) bool {
+	return c >= 0x20 || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+}
+
+// textUnit reports whether a UTF-16 code unit is likely log text: ASCII, Latin and
+// Cyrillic letters, general punctuation. Binary data read as UTF-16 nearly always hits
+// something else (controls, CJK, surrogates), which is how it is told from text.
+func textUnit(u uint16) bool {
+	switch {
+	case u >= 0x20 && u < 0x7F:
+		return true
+	case u == '\t' || u == '\n' || u == '\r' || u == '\f' || u == '\v':
+		return true
+	case u >= 0xA0 && u < 0x0530:
+		return true
+	case u >= 0x2000 && u < 0x2200:
+		return true
+	}
+	return false
+}
+
+func (g *gapReader) unit(b0, b1 byte, at int64) {
+	if !g.notLE && !textUnit(uint16(b0)|uint16(b1)<<8) {
+		g.notLE, g.badAt[1] = true, at
+	}
+	if !g.notBE && !textUnit(uint16(b0)<<8|uint16(b1)) {
+		g.notBE, g.badAt[2] = true, at
+	}
+}
+
+func (g *gapReader) feed(p []byte, at int64) {
+	if len(p) == 0 {
+		return
+	}
+	if g.n == 0 {
+		g.start = at
+	}
+	if !g.notU8 {
+		q := p
+		if len(g.pend) > 0 {
+			q = append(g.pend, p...)
+		}
+		i := 0
+		for i < len(q) {
+			c := q[i]
+			if c < utf8.RuneSelf {
+				if !textByte(c) {
+					g.notU8, g.badAt[0] = true, at+int64(i-len(g.pend))
+					break
+				}
+				i++
+				continue
+			}
+			if !utf8.FullRune(q[i:]) {
+				break
+			}
+			r, size := utf8.DecodeRune(q[i:])
+			if r == utf8.RuneError && size == 1 {
+				g.notU8, g.badAt[0] = true, at+int64(i-len(g.pend))
+				break
+			}
+			i += size
+		}
+		if !g.notU8 {
+			g.pend = append(g.pend[:0], q[i:]...)
+		}
+	}
+	if !g.notLE || !g.notBE {
+		for j, c := range p {
+			if c == 0 {
+				if (g.n+int64(j))%2 == 0 {
+					g.evenZero++
+				} else {
+					g.oddZero++
+				}
+			}
+			if !g.hasCarry {
+				g.carry, g.carryAt, g.hasCarry = c, at+int64(j), true
+				continue
+			}
+			g.hasCarry = false
+			g.unit(g.carry, c, g.carryAt)
+		}
+	}
+	g.n += int64(len(p))
+	if len(p) >= 2*leadMax {
+		g.tail = append(g.tail[:0], p[len(p)-2*leadMax:]...)
+	} else {
+		g.tail = append(g.tail, p...)
+		if len(g.tail) > 2*leadMax {
+			g.tail = append(g.tail[:0], g.tail[len(g.tail)-2*leadMax:]...)
+		}
+	}
+}
+
+// finish ends the gap: it returns an Item with its size and lead, and bad is true when
+// that Item carries a Garbage error to report before the next document.
+func (g *gapReader) finish() (Item, bool) {
+	it := Item{Offset: g.start, Gap: g.n}
+	defer g.reset(g.start + g.n)
+	if g.n == 0 {
+		return it, false
+	}
+	if len(g.pend) > 0 && !g.notU8 {
+		g.notU8, g.badAt[0] = true, g.start+g.n-int64(len(g.pend))
+	}
+	if g.hasCarry { // odd length: not UTF-16
+		if !g.notLE {
+			g.notLE, g.badAt[1] = true, g.carryAt
+		}
+		if !g.notBE {
+			g.notBE, g.badAt[2] = true, g.carryAt
+		}
+	}
+	var lead string
+	switch {
+	case !g.notU8:
+		lead = string(g.tail)
+	case !g.notLE || !g.notBE:
+		t := g.tail
+		if (g.n-int64(len(t)))%2 == 1 {
+			t = t[1:]
+		}
+		leFirst := !g.notLE && (g.notBE || g.oddZero >= g.evenZero)
+		u, _ := utf16ToUTF8(nil, t, leFirst)
+		lead = string(u)
+	}
+	it.Lead = leadLine(lead)
+	var msgs []string
+	at := int64(-1)
+	if g.notU8 && g.notLE && g.notBE {
+		first := max(g.badAt[0], g.badAt[1], g.badAt[2])
+		msgs = append(msgs, fmt.Sprintf("%d bytes between documents are neither text nor a document (unreadable from byte %d)", g.n, first))
+		at = g.start
+		it.Lead = ""
+	}
+	if len(g.stray) > 0 {
+		msgs = append(msgs, fmt.Sprintf("closing </%s> with no document open: the start of a document was lost", g.stray[0]))
+		if at < 0 {
+			at = g.strayAt
+		}
+	}
+	if len(msgs) == 0 {
+		return it, false
+	}
+	it.Offset = at
+	it.Err = &Error{Kind: Garbage, Offset: at, Msg: strings.Join(msgs, "; ")}
+	return it, true
+}
+
+// leadLine is the last non-blank line of s, without control characters, at most leadMax
+// bytes (the end of it, cut at a character boundary).
+func leadLine(s string) string {
+	s = strings.ToValidUTF8(s, "")
+	s = strings.TrimRight(s, " \t\r\n\f\v\x00")
+	if i := strings.LastIndexAny(s, "\r\n"); i >= 0 {
+		s = s[i+1:]
+	}
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7F || (r >= 0x80 && r < 0xA0) {
+			return -1
+		}
+		return r
+	}, s)
+	s = strings.TrimSpace(s)
+	if len(s) > leadMax {
+		cut := len(s) - leadMax
+		for cut < len(s) && !utf8.RuneStart(s[cut]) {
+			cut++
+		}
+		s = s[cut:]
+	}
+	return s
+}

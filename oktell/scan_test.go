@@ -1,0 +1,251 @@
+package oktell
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"testing/iotest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// scanAll reads every item of r, copying Raw (valid only until the next call).
+func scanAll(t testing.TB, r io.Reader) []Item {
+	t.Helper()
+	s := NewScanner(r)
+	var items []Item
+	for {
+		it, err := s.Next()
+		if errors.Is(err, io.EOF) {
+			return items
+		}
+		require.NoError(t, err)
+		it.Raw = bytes.Clone(it.Raw)
+		items = append(items, it)
+		require.Less(t, len(items), 100000, "scanner does not end")
+	}
+}
+
+// logOf builds a stream from parts, returning it and the offset of each part.
+func logOf(parts ...[]byte) ([]byte, []int64) {
+	var b []byte
+	var offs []int64
+	for _, p := range parts {
+		offs = append(offs, int64(len(b)))
+		b = append(b, p...)
+	}
+	return b, offs
+}
+
+func le(s string) []byte { return utf8ToUTF16(nil, []byte(s), true) }
+func be(s string) []byte { return utf8ToUTF16(nil, []byte(s), false) }
+
+func TestScannerLog(t *testing.T) {
+	notify := readSeed(t, "112_notify.xml")
+	um := readSeed(t, "114_usermessage.utf8.xml")
+	usc := readSeed(t, "111_userstatechanged.xml")
+	beDoc := readSeed(t, "112_notify.utf16be.xml")
+	in, offs := logOf(
+		[]byte("2026-11-24 12:00:01.123 xmlevent\r\n"), notify,
+		[]byte("\r\n2026-11-24 12:00:02.000 xmlevent\r\n"), um,
+		[]byte("\r\n"), usc, beDoc,
+		[]byte("\r\nend of log\r\n"),
+	)
+	for name, r := range map[string]func() io.Reader{
+		"whole":    func() io.Reader { return bytes.NewReader(in) },
+		"one byte": func() io.Reader { return iotest.OneByteReader(bytes.NewReader(in)) },
+		"half":     func() io.Reader { return iotest.HalfReader(bytes.NewReader(in)) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			items := scanAll(t, r())
+			require.Len(t, items, 4)
+			for i, it := range items {
+				require.NoError(t, it.Err, "item %d", i)
+			}
+			assert.Equal(t, offs[1], items[0].Offset)
+			assert.Equal(t, notify, items[0].Raw)
+			assert.Equal(t, UTF16LE, items[0].Encoding)
+			assert.Equal(t, offs[1], items[0].Gap)
+			assert.Equal(t, "2026-11-24 12:00:01.123 xmlevent", items[0].Lead)
+			assert.Equal(t, Notify, items[0].Doc.Events[0].Type)
+
+			assert.Equal(t, offs[3], items[1].Offset)
+			assert.Equal(t, UTF8, items[1].Encoding)
+			assert.Equal(t, "2026-11-24 12:00:02.000 xmlevent", items[1].Lead)
+			assert.Equal(t, UserMessage, items[1].Doc.Events[0].Type)
+
+			assert.Equal(t, offs[5], items[2].Offset)
+			assert.Equal(t, int64(2), items[2].Gap)
+			assert.Equal(t, "", items[2].Lead)
+			assert.Equal(t, offs[6], items[3].Offset)
+			assert.Equal(t, UTF16BE, items[3].Encoding)
+			assert.Equal(t, int64(0), items[3].Gap)
+			assert.Equal(t, notifyEvent, items[3].Doc.Events[0])
+		})
+	}
+}
+
+func TestScannerNoBOM(t *testing.T) {
+	doc := `<?xml version="1.0" encoding="utf-16"?><oktellcommapper version="80710"><data><event id="112" name="notify"><property_cdata key="text"><![CDATA[Линия 16016]]></property_cdata></event></data></oktellcommapper>`
+	for _, c := range []struct {
+		name string
+		enc  func(string) []byte
+		want Encoding
+	}{{"le", le, UTF16LE}, {"be", be, UTF16BE}} {
+		t.Run(c.name, func(t *testing.T) {
+			in, offs := logOf(c.enc(doc), c.enc("\r\nxmlevent\r\n"), c.enc(doc), c.enc(doc))
+			items := scanAll(t, iotest.OneByteReader(bytes.NewReader(in)))
+			require.Len(t, items, 3)
+			for i, it := range items {
+				require.NoError(t, it.Err)
+				assert.Equal(t, c.want, it.Encoding)
+				assert.Equal(t, "Линия 16016", it.Doc.Events[0].Props[0].Text)
+				want := []int64{offs[0], offs[2], offs[3]}[i]
+				assert.Equal(t, want, it.Offset, "item %d", i)
+			}
+			assert.Equal(t, "xmlevent", items[1].Lead, "a UTF-16 heading is text, not garbage")
+		})
+	}
+}
+
+func TestScannerProblems(t *testing.T) {
+	good := readSeed(t, "113_voicemail.xml")
+	good8 := []byte(`<oktellcommapper version="80710"><data><event id="113" name="voicemail" /></data></oktellcommapper>`)
+	cut := readSeed(t, "112_notify.xml")
+	cut = cut[:len(cut)/2]
+	broken := []byte(`<oktellcommapper><data><event id="1"></data></oktellcommapper>`)
+	binary := []byte{0x00, 0x01, 0x02, 0xFF, 0xFE, 0x7F, 0x03, 0x80}
+	stray := []byte("</oktellcommapper>\r\n")
+
+	in, offs := logOf(
+		good8,                  // 0
+		binary,                 // 1
+		good,                   // 2
+		[]byte("\r\nhead\r\n"), // 3
+		cut,                    // 4: a new document starts before it closes
+		good,                   // 5
+		broken,                 // 6
+		stray,                  // 7
+		good8,                  // 8
+		cut,                    // 9: end of input
+	)
+	items := scanAll(t, iotest.OneByteReader(bytes.NewReader(in)))
+	var got []string
+	for _, it := range items {
+		if it.Err != nil {
+			var e *Error
+			require.True(t, errors.As(it.Err, &e))
+			got = append(got, fmt.Sprintf("%s@%d", e.Kind, e.Offset))
+		} else {
+			got = append(got, fmt.Sprintf("doc@%d", it.Offset))
+		}
+	}
+	assert.Equal(t, []string{
+		fmt.Sprintf("doc@%d", offs[0]),
+		fmt.Sprintf("garbage@%d", offs[1]),
+		fmt.Sprintf("doc@%d", offs[2]),
+		fmt.Sprintf("truncated@%d", offs[4]),
+		fmt.Sprintf("doc@%d", offs[5]),
+		fmt.Sprintf("malformed@%d", offs[6]+int64(strings.Index(string(broken), "</data>"))),
+		fmt.Sprintf("garbage@%d", offs[7]),
+		fmt.Sprintf("doc@%d", offs[8]),
+		fmt.Sprintf("truncated@%d", offs[9]),
+	}, got)
+	for _, it := range items {
+		if it.Err != nil {
+			t.Log(it.Err)
+		}
+	}
+}
+
+func TestScannerTooLarge(t *testing.T) {
+	good := readSeed(t, "113_voicemail.xml")
+	big := []byte(`<oktellcommapper><data><event id="112" name="notify"><property_cdata key="text"><![CDATA[` +
+		strings.Repeat("x", 5000) + `]]></property_cdata></event></data></oktellcommapper>`)
+	in, offs := logOf(good, big, []byte("\n"), good, big)
+	s := NewScanner(iotest.HalfReader(bytes.NewReader(in)))
+	s.SetMaxDocumentSize(1000)
+	var kinds []string
+	for {
+		it, err := s.Next()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+		if it.Err != nil {
+			var e *Error
+			require.True(t, errors.As(it.Err, &e))
+			kinds = append(kinds, fmt.Sprintf("%s@%d", e.Kind, it.Offset))
+		} else {
+			kinds = append(kinds, fmt.Sprintf("doc@%d", it.Offset))
+		}
+	}
+	assert.Equal(t, []string{
+		fmt.Sprintf("doc@%d", offs[0]), fmt.Sprintf("too large@%d", offs[1]),
+		fmt.Sprintf("doc@%d", offs[3]), fmt.Sprintf("too large@%d", offs[4]),
+	}, kinds)
+}
+
+// TestScannerIdleSocket: a document is delivered as soon as its close tag arrives, while
+// the writer stays silent with the connection open.
+func TestScannerIdleSocket(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	s := NewScanner(pr)
+	got := make(chan Item)
+	go func() {
+		for {
+			it, err := s.Next()
+			if err != nil {
+				close(got)
+				return
+			}
+			it.Raw = bytes.Clone(it.Raw)
+			got <- it
+		}
+	}()
+	for _, name := range []string{"112_notify.xml", "114_usermessage.utf8.xml", "112_notify.utf16be-nobom.xml"} {
+		doc := readSeed(t, name)
+		go func() { _, _ = pw.Write(doc) }()
+		select {
+		case it := <-got:
+			require.NoError(t, it.Err)
+			assert.Equal(t, doc, it.Raw, name)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: no document while the writer is idle", name)
+		}
+	}
+}
+
+type failingReader struct{ r io.Reader }
+
+func (f failingReader) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	if err == io.EOF {
+		return n, errors.New("connection reset")
+	}
+	return n, err
+}
+
+func TestScannerReaderError(t *testing.T) {
+	s := NewScanner(failingReader{bytes.NewReader(readSeed(t, "113_voicemail.xml"))})
+	it, err := s.Next()
+	require.NoError(t, err)
+	require.NoError(t, it.Err)
+	_, err = s.Next()
+	assert.EqualError(t, err, "connection reset")
+}
+
+func TestLeadLine(t *testing.T) {
+	assert.Equal(t, "b", leadLine("a\r\nb\r\n\r\n"))
+	assert.Equal(t, "ab", leadLine("a\x1b\x07b"))
+	long := strings.Repeat("я", 300)
+	l := leadLine(long)
+	assert.LessOrEqual(t, len(l), 256)
+	assert.True(t, strings.HasSuffix(long, l))
+}

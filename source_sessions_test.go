@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/clocktest"
+)
+
+var testStart = time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+
+func firstEvent(t *testing.T, s oktell.Session) oktell.Update {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case u, ok := <-s.Updates():
+			if !ok {
+				t.Fatal("updates closed")
+			}
+			if u.Event != nil {
+				return u
+			}
+		case <-deadline:
+			t.Fatal("no event")
+		}
+	}
+}
+
+func TestOpenSessionKinds(t *testing.T) {
+	stream := filepath.Join("testdata", "streams", "commonlog.log")
+	for _, tc := range []struct {
+		source string
+		kind   string
+	}{
+		{"demo", "demo"},
+		{"", "demo"},
+		{"file:" + stream, "file"},
+		{"follow:" + stream, "follow"},
+	} {
+		t.Run(tc.source, func(t *testing.T) {
+			s, err := openSession(context.Background(), sourceFlags{Source: tc.source, Speed: 1}, clocktest.New(testStart))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if k := s.Capabilities().Kind; k != tc.kind {
+				t.Errorf("kind %q, want %q", k, tc.kind)
+			}
+			if u := firstEvent(t, s); u.Event.Type != oktell.UserStateChanged {
+				t.Errorf("first event %s", u.Event.Type)
+			}
+		})
+	}
+}
+
+func TestOpenSessionStdin(t *testing.T) {
+	f, err := os.Open(filepath.Join("testdata", "streams", "bridge-utf16le.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	old := stdin
+	stdin = f
+	defer func() { stdin = old }()
+	s, err := openSession(context.Background(), sourceFlags{Source: "-", Speed: 1}, clocktest.New(testStart))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if c := s.Capabilities(); !c.ReadOnly {
+		t.Errorf("capabilities %+v", c)
+	}
+	firstEvent(t, s)
+}
+
+func TestOpenSessionErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.txt")
+	os.WriteFile(bad, []byte("wait 1s\nstate usNowhere\n"), 0o644)
+	for _, tc := range []struct {
+		sf   sourceFlags
+		want string
+	}{
+		{sourceFlags{Source: "file:" + filepath.Join(dir, "missing"), Speed: 1}, "no such file"},
+		{sourceFlags{Source: "file:", Speed: 1}, "give a file"},
+		{sourceFlags{Source: "demo", Speed: 0}, "--speed 0: want a number above 0"},
+		{sourceFlags{Source: "file:x", Speed: -2}, "--speed -2"},
+		{sourceFlags{Source: "follow:" + filepath.Join(dir, "missing")}, "no such file"},
+		{sourceFlags{Source: "bridge:udp://x:1"}, "want bridge:tcp://HOST:PORT or bridge:exec:COMMAND"},
+		{sourceFlags{Source: "bridge:tcp://nohost"}, "want bridge:tcp://HOST:PORT"},
+		{sourceFlags{Source: "bridge:exec:"}, "command is empty"},
+		{sourceFlags{Source: "bridge:tcp://h:1", Scenario: bad}, "--scenario plays only on the demo"},
+		{sourceFlags{Source: "file:x", Speed: 1, Scenario: bad}, "--scenario plays only on the demo"},
+		{sourceFlags{Source: "bridge:exec:okdash-no-such-bridge --x"}, "executable file not found"},
+		{sourceFlags{Source: "demo", Speed: 1, Scenario: bad}, bad + ":2: state \"usNowhere\""},
+		{sourceFlags{Source: "demo", Speed: 1, Scenario: filepath.Join(dir, "none.txt")}, "scenario: open"},
+		{sourceFlags{Source: "demo", Speed: 1, Record: filepath.Join(dir, "no", "such", "dir")}, "--record"},
+	} {
+		s, err := openSession(context.Background(), tc.sf, clocktest.New(testStart))
+		if err == nil {
+			s.Close()
+			t.Errorf("%+v: no error", tc.sf)
+			continue
+		}
+		if !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: %v, want it to say %q", tc.sf, err, tc.want)
+		}
+	}
+}
+
+func TestRecordFlag(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "rec.log")
+	clk := clocktest.New(testStart)
+	s, err := openSession(context.Background(), sourceFlags{Source: "demo", Speed: 1, Record: out}, clk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	firstEvent(t, s)
+	s.Close()
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(b), "2026-11-24 09:00:00.000 xmlevent\n") || !strings.Contains(string(b), `name="usWOphone"`) {
+		t.Errorf("recording:\n%s", b)
+	}
+	r, err := openSession(context.Background(), sourceFlags{Source: "file:" + out, Speed: 1}, clocktest.New(testStart))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if u := firstEvent(t, r); u.Event.Type != oktell.UserStateChanged {
+		t.Errorf("replayed %s", u.Event.Type)
+	}
+}
+
+// lines hands what is written to it to a channel, line by line.
+type lines chan string
+
+func (l lines) Write(p []byte) (int, error) {
+	for _, s := range strings.Split(strings.TrimRight(string(p), "\n"), "\n") {
+		l <- s
+	}
+	return len(p), nil
+}
+
+func waitLine(t *testing.T, l lines, re *regexp.Regexp) []string {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case s := <-l:
+			if m := re.FindStringSubmatch(s); m != nil {
+				return m
+			}
+		case <-deadline:
+			t.Fatalf("no log line matching %s", re)
+		}
+	}
+}
+
+// okdash sim --listen against the bridge source, over loopback, on the real clock.
+func TestSimListenServesTheBridge(t *testing.T) {
+	log := make(lines, 100)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- simBridge(ctx, "127.0.0.1:0", "", 50, stdio{out: log, err: log}) }()
+	m := waitLine(t, log, regexp.MustCompile(`on (127\.0\.0\.1:\d+)$`))
+
+	s, err := openSession(context.Background(), sourceFlags{Source: "bridge:tcp://" + m[1], Timeout: 5 * time.Second}, oktell.RealClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := firstEvent(t, s); u.Event.Type != oktell.UserStateChanged {
+		t.Errorf("first event %s", u.Event.Type)
+	}
+	waitLine(t, log, regexp.MustCompile(`127\.0\.0\.1:\d+ connected`))
+	var refused *oktell.RefusedError
+	if err := s.SetUserState(context.Background(), oktell.UserFullbusy, false); !errors.As(err, &refused) {
+		t.Errorf("asking for busy over the bridge: %v, want refused", err)
+	}
+	s.Close()
+	waitLine(t, log, regexp.MustCompile(`disconnected`))
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("simBridge: %v", err)
+	}
+}
+
+func TestSimListenBadAddress(t *testing.T) {
+	log := make(lines, 10)
+	if err := simBridge(context.Background(), "127.0.0.1:notaport", "", 1, stdio{out: log, err: log}); err == nil || !strings.Contains(err.Error(), "--listen") {
+		t.Errorf("err = %v", err)
+	}
+}
