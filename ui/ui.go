@@ -459,18 +459,28 @@ func (m *Model) expireToast(msg expireToastMsg) {
 	}
 }
 
-// visibleToasts are the toasts on screen, first drawn first: incoming calls on top,
-// then the rest newest first.
-func (m *Model) visibleToasts() (shown []*toast, more int) {
-	var calls, rest []*toast
+// orderedToasts are all toasts in the order they are drawn: incoming calls on top, then
+// the rest newest first.
+func (m *Model) orderedToasts() (all []*toast, calls int) {
+	var rest []*toast
 	for i := len(m.toasts) - 1; i >= 0; i-- {
 		if t := m.toasts[i]; t.n.typ == oktell.NltIncomingCall {
-			calls = append(calls, t)
+			all = append(all, t)
 		} else {
 			rest = append(rest, t)
 		}
 	}
-	all := append(calls, rest...)
+	calls = len(all)
+	return append(all, rest...), calls
+}
+
+// visibleToasts are the toasts under the messages of a narrow terminal, and how many
+// more there are. On a wide terminal the column shows them all as they fit.
+func (m *Model) visibleToasts() (shown []*toast, more int) {
+	all, _ := m.orderedToasts()
+	if m.wide() {
+		return all, 0
+	}
 	n := min(len(all), m.maxToasts())
 	return all[:n], len(all) - n
 }
