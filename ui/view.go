@@ -42,7 +42,7 @@ func (m Model) View() string {
 			extra = m.p.Sprintf("%d unread", m.msgs.unread)
 		}
 		mw := m.mainWidth()
-		left := append([]string{m.viewRuleW(m.p.Sprintf("Messages"), extra, mw)}, m.viewMessages(m.msgPaneHeight())...)
+		left := append([]string{m.viewRuleW(m.p.Sprintf("Messages"), extra, mw, m.viewIdentity())}, m.viewMessages(m.msgPaneHeight())...)
 		if !m.wide() {
 			lines = append(lines, left...)
 			lines = append(lines, m.viewToasts()...)
@@ -188,7 +188,12 @@ func (m *Model) viewHeader() string {
 	if m.voicemail > 0 {
 		left = append(left, th.Warning.Render(ic.VoiceMail+" "+m.p.Sprintf("%d new voicemails", m.voicemail)))
 	}
-	var right []string
+	return strings.Join(left, "  ")
+}
+
+// viewIdentity is who is logged in on which line, and the link's status.
+func (m *Model) viewIdentity() string {
+	var parts []string
 	if m.operator != "" || m.line != "" {
 		who := m.operator
 		if m.line != "" {
@@ -197,19 +202,10 @@ func (m *Model) viewHeader() string {
 			}
 			who += m.line
 		}
-		right = append(right, th.Base.Render(who))
+		parts = append(parts, m.th.Base.Render(who))
 	}
-	right = append(right, th.Muted.Render(ic.Link[m.link]+" "+m.linkWord()))
-	l := strings.Join(left, "  ")
-	for len(right) > 0 {
-		r := strings.Join(right, "  ")
-		gap := m.width - lipgloss.Width(l) - lipgloss.Width(r)
-		if gap >= 2 {
-			return l + strings.Repeat(" ", gap) + r
-		}
-		right = right[1:] // the link word is the last to go
-	}
-	return l
+	parts = append(parts, m.th.Muted.Render(m.th.Icons.Link[m.link]+" "+m.linkWord()))
+	return strings.Join(parts, "  ")
 }
 
 func (m *Model) linkWord() string {
@@ -247,19 +243,30 @@ func (m *Model) viewBanner() string {
 	return st.Render(m.fit(t+strings.Repeat(" ", max(m.width-ansi.StringWidth(t), 0)), m.width))
 }
 
-func (m *Model) viewRule(title, extra string) string { return m.viewRuleW(title, extra, m.width) }
+// viewRule is a pane's title line; the link and who is logged in sit at its right end.
+// They live here rather than in the header because the header changes every second,
+// and an idle frame should resend as few bytes as possible (SSH budget).
+func (m *Model) viewRule(title, extra string) string {
+	return m.viewRuleW(title, extra, m.width, m.viewIdentity())
+}
 
-func (m *Model) viewRuleW(title, extra string, width int) string {
+func (m *Model) viewRuleW(title, extra string, width int, right string) string {
 	r := m.th.Icons.Rule
 	s := m.th.Rule.Render(r+r) + " " + m.th.Bold.Render(title) + " "
 	if extra != "" {
 		s += m.th.Warning.Render(extra) + " "
 	}
-	fill := width - lipgloss.Width(s)
+	if right != "" {
+		right = " " + right + " " + m.th.Rule.Render(r+r)
+	}
+	fill := width - lipgloss.Width(s) - lipgloss.Width(right)
+	if fill < 2 {
+		fill, right = width-lipgloss.Width(s), ""
+	}
 	if fill > 0 {
 		s += m.th.Rule.Render(strings.Repeat(r, fill))
 	}
-	return s
+	return s + right
 }
 
 // viewSide is the toast column of a wide terminal: every toast with its whole text,
@@ -272,7 +279,7 @@ func (m *Model) viewSide(rows int) []string {
 	if len(all) > 0 {
 		extra = fmt.Sprintf("%d", len(all))
 	}
-	out := []string{m.viewRuleW(m.p.Sprintf("Notifications"), extra, w)}
+	out := []string{m.viewRuleW(m.p.Sprintf("Notifications"), extra, w, "")}
 	for i, t := range all {
 		n := t.n
 		var block []string
