@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
@@ -225,6 +226,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.help.Width = msg.Width
+		m.sizeInput()
 		m.msgs.ensureVisible(m.bodyWidth(), m.msgPaneHeight())
 	case tickMsg:
 		if msg.id != m.tickID {
@@ -665,8 +667,13 @@ func (m *Model) openReply() {
 	m.replying, m.replyTo, m.sending = true, t, false
 	m.in.Reset()
 	m.in.Prompt = m.p.Sprintf("Reply to %s: ", t.sender)
-	m.in.Width = max(m.width-1-len([]rune(m.in.Prompt)), 1)
+	m.sizeInput()
 	m.in.Focus()
+}
+
+// sizeInput fits the reply line to the terminal: the prompt, the text, the cursor.
+func (m *Model) sizeInput() {
+	m.in.Width = max(m.width-2-ansi.StringWidth(m.in.Prompt), 1)
 }
 
 func (m *Model) closeReply() {
