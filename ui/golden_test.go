@@ -98,6 +98,8 @@ func TestGolden(t *testing.T) {
 		{name: "ru_80x24_help", w: 80, h: 24, lang: language.Russian, profile: termenv.Ascii, keys: []string{"?"}},
 		{name: "en_80x24_reply", w: 80, h: 24, lang: language.English, profile: termenv.Ascii,
 			keys: []string{"up", "up", "enter", "С", "е", "й", "ч", "а", "с"}},
+		{name: "ru_80x24_reply", w: 80, h: 24, lang: language.Russian, profile: termenv.Ascii,
+			keys: []string{"up", "ь", "О", "к", " ", "!"}},
 		{name: "en_80x24_lost", w: 80, h: 24, lang: language.English, profile: termenv.Ascii,
 			extra: []oktell.Update{{At: t0.Add(13 * time.Minute), Status: &oktell.Status{Link: oktell.LinkReconnecting, Reason: "dial tcp 10.0.0.5:4066: connection refused"}}}, until: "connection refused"},
 		{name: "ru_80x24_shutdown", w: 80, h: 24, lang: language.Russian, profile: termenv.Ascii,

@@ -616,7 +616,8 @@ func (m *Model) onKey(k tea.KeyMsg) (tea.Cmd, bool) {
 		case key.Matches(k, keys.PageDown):
 			m.histOff += page
 		}
-		m.histOff = min(max(m.histOff, 0), max(m.history.len()-m.msgPaneHeight(), 0))
+		// wrapped entries take several lines, so scrolling may go on until the oldest is at the top
+		m.histOff = min(max(m.histOff, 0), max(m.history.len()-1, 0))
 	case viewMain:
 		w, h := m.bodyWidth(), m.msgPaneHeight()
 		switch {
