@@ -60,6 +60,17 @@ func (s *tmuxSession) waitText(text string) string {
 	return s.waitFor(fmt.Sprintf("%q", text), func(screen string) bool { return strings.Contains(screen, text) })
 }
 
+// waitExit waits for okdash to end, and checks it ended with status 0. The pane's shell
+// prints the status: tmux's own pane_dead_status is not reliable here, as a pane can be
+// marked dead before tmux has reaped its process.
+func (s *tmuxSession) waitExit() {
+	s.t.Helper()
+	screen := s.waitText("okdash-exit=")
+	if !strings.Contains(screen, "okdash-exit=0") {
+		s.t.Fatalf("okdash exited with an error; screen:\n%s", screen)
+	}
+}
+
 func headerHas(text string) func(string) bool {
 	return func(screen string) bool {
 		first, _, _ := strings.Cut(screen, "\n")
@@ -88,14 +99,16 @@ func startTmux(t *testing.T, env []string, args ...string) *tmuxSession {
 	cmd := append([]string{"env"}, env...)
 	cmd = append(cmd, bin)
 	cmd = append(cmd, args...)
-	// remain-on-exit keeps the pane after okdash quits, so its exit status can be read.
-	if out, err := s.tmux("-f", "/dev/null", "new-session", "-d", "-s", "dash", "-x", "80", "-y", "24",
-		"-e", "OKDASH_E2E=1", "sh", "-c", "sleep 0.3; exec "+shellJoin(cmd)); err != nil {
+	// The pane's shell starts okdash when the test says so (a tmux channel), then prints
+	// its exit status and stays, so the screen can still be read.
+	script := "tmux -L " + shellJoin([]string{s.sock}) + " wait-for okdash-go && " + shellJoin(cmd) +
+		"; echo okdash-exit=$?; sleep 600"
+	if out, err := s.tmux("-f", "/dev/null", "new-session", "-d", "-s", "dash", "-x", "80", "-y", "24", "sh", "-c", script); err != nil {
 		t.Fatalf("tmux new-session: %v: %s", err, out)
 	}
 	t.Cleanup(func() { _, _ = s.tmux("kill-server") })
-	if out, err := s.tmux("set-option", "-t", "dash", "remain-on-exit", "on"); err != nil {
-		t.Fatalf("tmux set-option: %v: %s", err, out)
+	if out, err := s.tmux("wait-for", "-S", "okdash-go"); err != nil {
+		t.Fatalf("tmux wait-for: %v: %s", err, out)
 	}
 	return s
 }
@@ -153,10 +166,7 @@ func TestTmuxDashboardOnTheDemo(t *testing.T) {
 	s.waitText("── Messages")
 
 	s.keys("q")
-	s.waitFor("okdash to exit", func(string) bool {
-		out, err := s.tmux("display-message", "-p", "-t", "dash", "#{pane_dead} #{pane_dead_status}")
-		return err == nil && strings.TrimSpace(out) == "1 0"
-	})
+	s.waitExit()
 }
 
 func TestTmuxRussianAndASCII(t *testing.T) {
@@ -169,8 +179,5 @@ func TestTmuxRussianAndASCII(t *testing.T) {
 		t.Errorf("TERM=linux should draw with ASCII:\n%s", screen)
 	}
 	s.keys("й")
-	s.waitFor("okdash to exit on й", func(string) bool {
-		out, err := s.tmux("display-message", "-p", "-t", "dash", "#{pane_dead} #{pane_dead_status}")
-		return err == nil && strings.TrimSpace(out) == "1 0"
-	})
+	s.waitExit()
 }
