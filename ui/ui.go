@@ -31,6 +31,9 @@ const (
 	MinHeight = 16
 )
 
+// maxToastsKept bounds the toasts waiting on screen (the history keeps them all anyway).
+const maxToastsKept = 100
+
 // Defaults of the Options that are left zero.
 const (
 	DefaultMaxMessages    = 1000
@@ -432,6 +435,10 @@ func (m *Model) addToast(n note) tea.Cmd {
 	m.toastSeq++
 	t := &toast{id: m.toastSeq, n: n, count: 1}
 	m.toasts = append(m.toasts, t)
+	if len(m.toasts) > maxToastsKept {
+		// Sticky toasts nobody dismisses must not grow without bound; the history keeps them.
+		m.toasts = append(m.toasts[:0:0], m.toasts[len(m.toasts)-maxToastsKept:]...)
+	}
 	if n.autohide {
 		return expireCmd(m.o.Clock, t.id, t.gen, m.o.ToastTTL)
 	}

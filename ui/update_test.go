@@ -583,3 +583,13 @@ func TestPageKeysMoveTheSelection(t *testing.T) {
 	m = step(m, press("esc"))
 	assert.Equal(t, -1, m.msgs.sel)
 }
+
+func TestStickyToastsAreBounded(t *testing.T) {
+	m, _, _ := newTest(80, 24)
+	for i := 0; i < 3*maxToastsKept; i++ {
+		m = step(m, upd(t0, evNotify(oktell.NltInformation, false, false, "", "", strconv.Itoa(i))))
+	}
+	assert.Len(t, m.toasts, maxToastsKept)
+	assert.Equal(t, strconv.Itoa(3*maxToastsKept-1), m.toasts[len(m.toasts)-1].n.text, "the newest are kept")
+	assert.Equal(t, 3*maxToastsKept, m.history.len())
+}
