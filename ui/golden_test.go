@@ -44,6 +44,7 @@ type goldenCase struct {
 	lang    language.Tag
 	profile termenv.Profile
 	icons   string
+	light   bool
 	keys    []string
 	extra   []oktell.Update
 	until   string
@@ -59,7 +60,7 @@ func runGolden(t *testing.T, gc goldenCase) {
 	if icons == "" {
 		icons = "unicode"
 	}
-	m := New(Options{Session: f, Renderer: r, Clock: c, Lang: gc.lang, Icons: icons})
+	m := New(Options{Session: f, Renderer: r, Clock: c, Lang: gc.lang, Icons: icons, Light: gc.light})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(gc.w, gc.h))
 	ups := append(shift(), gc.extra...)
 	go func() {
@@ -91,6 +92,8 @@ func TestGolden(t *testing.T) {
 		{name: "en_120x40", w: 120, h: 40, lang: language.English, profile: termenv.Ascii},
 		{name: "ru_120x40", w: 120, h: 40, lang: language.Russian, profile: termenv.Ascii},
 		{name: "en_80x24_ansi256", w: 80, h: 24, lang: language.English, profile: termenv.ANSI256},
+		{name: "en_80x24_ansi16", w: 80, h: 24, lang: language.English, profile: termenv.ANSI},
+		{name: "ru_80x24_ansi256_light", w: 80, h: 24, lang: language.Russian, profile: termenv.ANSI256, light: true},
 		{name: "en_80x24_ascii_icons", w: 80, h: 24, lang: language.English, profile: termenv.Ascii, icons: "ascii"},
 		{name: "en_80x24_history", w: 80, h: 24, lang: language.English, profile: termenv.Ascii, keys: []string{"n"}},
 		{name: "ru_80x24_history", w: 80, h: 24, lang: language.Russian, profile: termenv.Ascii, keys: []string{"т"}},
