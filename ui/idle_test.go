@@ -40,11 +40,13 @@ func idleBytes(t *testing.T, p termenv.Profile) {
 	}
 	f.updates <- oktell.Update{At: t0, Event: evNotify(oktell.NltIncomingCall, false, false, "24.11.2026 09:00:00", "АТС", "звонок")}
 	f.updates <- oktell.Update{At: t0, Event: evState(oktell.UserReady, false)}
+	var last []byte
 	wait := func(what string, n *int) {
 		teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
 			if n != nil {
 				*n = len(b)
 			}
+			last = append(last[:0], b...)
 			return bytes.Contains(b, []byte(what))
 		}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(2*time.Millisecond))
 	}
@@ -57,6 +59,11 @@ func idleBytes(t *testing.T, p termenv.Profile) {
 		c.Advance(time.Second)
 		var n int
 		wait("Готов "+FormatDuration(12*time.Minute+time.Duration(34+i)*time.Second), &n)
+		for _, unchanged := range []string{"Сообщения", "Петрова", "ВХОДЯЩИЙ", "справка"} {
+			if bytes.Contains(last, []byte(unchanged)) {
+				t.Errorf("tick %d redrew a line that did not change (%q)", i, unchanged)
+			}
+		}
 		if n > 200 {
 			t.Errorf("tick %d: %d bytes for one idle second (budget 200)", i, n)
 		}
