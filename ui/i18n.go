@@ -54,7 +54,7 @@ var ruStrings = map[string]string{
 	"State":                             "Состояние",
 	"Messenger":                         "Сообщения",
 	"Toasts and views":                  "Уведомления и экраны",
-	"Reply to %s: ":                     "Ответ %s: ",
+	"Reply to %s: ":                     "Ответ → %s: ",
 	"sending…":                          "отправка…",
 	"Sent to %s":                        "Отправлено: %s",
 	"Could not send to %s: %v":          "Не отправлено (%s): %v",

@@ -10,15 +10,15 @@ import (
 
 func TestSanitize(t *testing.T) {
 	cases := map[string]string{
-		"plain":                            "plain",
-		"Петров\x1b[31m красный\x1b[0m":    "Петров красный",
-		"title\x1b]0;pwned\x07 end":        "title end",
-		"bell\x07 and\x00 nul":             "bell and nul",
-		"c1\u009b31m":                      "c131m",
-		"tab\there\r\nnext":                "tab here next",
-		"bidi\u202eevil\u202c":             "bidievil",
-		"bad \xff utf8":                    "bad \uFFFD utf8",
-		"\x1b[2J\x1b[Hclear":               "clear",
+		"plain": "plain",
+		"Петров\x1b[31m красный\x1b[0m":   "Петров красный",
+		"title\x1b]0;pwned\x07 end":       "title end",
+		"bell\x07 and\x00 nul":            "bell and nul",
+		"c1\u009b31m":                     "c131m",
+		"tab\there\r\nnext":               "tab here next",
+		"bidi\u202eevil\u202c":            "bidievil",
+		"bad \xff utf8":                   "bad \uFFFD utf8",
+		"\x1b[2J\x1b[Hclear":              "clear",
 		"osc8 \x1b]8;;http://x\x1b\\link": "osc8 link",
 	}
 	for in, want := range cases {

@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
@@ -29,6 +30,9 @@ const (
 	MinWidth  = 60
 	MinHeight = 16
 )
+
+// maxToastsKept bounds the toasts waiting on screen (the history keeps them all anyway).
+const maxToastsKept = 100
 
 // Defaults of the Options that are left zero.
 const (
@@ -225,6 +229,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.help.Width = msg.Width
+		m.sizeInput()
 		m.msgs.ensureVisible(m.bodyWidth(), m.msgPaneHeight())
 	case tickMsg:
 		if msg.id != m.tickID {
@@ -430,6 +435,10 @@ func (m *Model) addToast(n note) tea.Cmd {
 	m.toastSeq++
 	t := &toast{id: m.toastSeq, n: n, count: 1}
 	m.toasts = append(m.toasts, t)
+	if len(m.toasts) > maxToastsKept {
+		// Sticky toasts nobody dismisses must not grow without bound; the history keeps them.
+		m.toasts = append(m.toasts[:0:0], m.toasts[len(m.toasts)-maxToastsKept:]...)
+	}
 	if n.autohide {
 		return expireCmd(m.o.Clock, t.id, t.gen, m.o.ToastTTL)
 	}
@@ -459,18 +468,28 @@ func (m *Model) expireToast(msg expireToastMsg) {
 	}
 }
 
-// visibleToasts are the toasts on screen, first drawn first: incoming calls on top,
-// then the rest newest first.
-func (m *Model) visibleToasts() (shown []*toast, more int) {
-	var calls, rest []*toast
+// orderedToasts are all toasts in the order they are drawn: incoming calls on top, then
+// the rest newest first.
+func (m *Model) orderedToasts() (all []*toast, calls int) {
+	var rest []*toast
 	for i := len(m.toasts) - 1; i >= 0; i-- {
 		if t := m.toasts[i]; t.n.typ == oktell.NltIncomingCall {
-			calls = append(calls, t)
+			all = append(all, t)
 		} else {
 			rest = append(rest, t)
 		}
 	}
-	all := append(calls, rest...)
+	calls = len(all)
+	return append(all, rest...), calls
+}
+
+// visibleToasts are the toasts under the messages of a narrow terminal, and how many
+// more there are. On a wide terminal the column shows them all as they fit.
+func (m *Model) visibleToasts() (shown []*toast, more int) {
+	all, _ := m.orderedToasts()
+	if m.wide() {
+		return all, 0
+	}
 	n := min(len(all), m.maxToasts())
 	return all[:n], len(all) - n
 }
@@ -483,7 +502,7 @@ func (m *Model) startShutdown(reason string, after time.Duration) tea.Cmd {
 	if after <= 0 {
 		after = m.o.ShutdownAfter
 	}
-	at := m.o.Clock.Now().Add(after)
+	at := m.now.Add(after)
 	if m.shutdown && !at.Before(m.shutAt) {
 		return nil // an earlier countdown ends sooner; keep it
 	}
@@ -604,7 +623,8 @@ func (m *Model) onKey(k tea.KeyMsg) (tea.Cmd, bool) {
 		case key.Matches(k, keys.PageDown):
 			m.histOff += page
 		}
-		m.histOff = min(max(m.histOff, 0), max(m.history.len()-m.msgPaneHeight(), 0))
+		// wrapped entries take several lines, so scrolling may go on until the oldest is at the top
+		m.histOff = min(max(m.histOff, 0), max(m.history.len()-1, 0))
 	case viewMain:
 		w, h := m.bodyWidth(), m.msgPaneHeight()
 		switch {
@@ -655,8 +675,13 @@ func (m *Model) openReply() {
 	m.replying, m.replyTo, m.sending = true, t, false
 	m.in.Reset()
 	m.in.Prompt = m.p.Sprintf("Reply to %s: ", t.sender)
-	m.in.Width = max(m.width-1-len([]rune(m.in.Prompt)), 1)
+	m.sizeInput()
 	m.in.Focus()
+}
+
+// sizeInput fits the reply line to the terminal: the prompt, the text, the cursor.
+func (m *Model) sizeInput() {
+	m.in.Width = max(m.width-2-ansi.StringWidth(m.in.Prompt), 1)
 }
 
 func (m *Model) closeReply() {
@@ -687,6 +712,9 @@ func (m *Model) onReplyKey(k tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Model) onSent(msg sentMsg) tea.Cmd {
+	if msg.to == nil {
+		return nil
+	}
 	if msg.err != nil {
 		m.sending = false
 		return m.addLocalError(m.p.Sprintf("Could not send to %s: %v", msg.to.sender, Sanitize(msg.err.Error())))

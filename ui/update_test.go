@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -544,4 +545,51 @@ func TestFormatDuration(t *testing.T) {
 	} {
 		assert.Equal(t, want, FormatDuration(d), d)
 	}
+}
+
+func TestHistoryScrollsAndWraps(t *testing.T) {
+	m, _, _ := newTest(80, 24)
+	for i := 0; i < 40; i++ {
+		m = step(m, upd(t0, evNotify(oktell.NltInformation, false, i%2 == 0, "24.11.2026 09:00:00", "Oktell",
+			strings.Repeat("длинный текст уведомления ", 1+i%4)+strconv.Itoa(i))))
+	}
+	m = step(m, press("n"))
+	v := m.View()
+	assert.Contains(t, v, "текст уведомления 39", "newest first, whole text wrapped")
+	assert.NotContains(t, v, "уведомления 0\n")
+	for i := 0; i < 100; i++ {
+		m = step(m, press("down"))
+	}
+	v = m.View()
+	assert.Contains(t, v, "уведомления 0", "scrolled to the oldest")
+	assert.NotContains(t, v, "уведомления 39")
+	m = step(m, press("pgup"))
+	assert.Less(t, m.histOff, 40)
+	m = step(m, press("esc"))
+	assert.Equal(t, viewMain, m.view)
+}
+
+func TestPageKeysMoveTheSelection(t *testing.T) {
+	m, _, _ := newTest(80, 24)
+	m = addMessages(m, 50)
+	m = step(m, press("pgup"))
+	first := m.msgs.sel
+	assert.Less(t, first, 49)
+	m = step(m, press("pgup"))
+	assert.Less(t, m.msgs.sel, first)
+	assert.Contains(t, m.View(), "▌", "the selection stays in view")
+	m = step(m, press("pgdown"))
+	assert.Equal(t, first, m.msgs.sel)
+	m = step(m, press("esc"))
+	assert.Equal(t, -1, m.msgs.sel)
+}
+
+func TestStickyToastsAreBounded(t *testing.T) {
+	m, _, _ := newTest(80, 24)
+	for i := 0; i < 3*maxToastsKept; i++ {
+		m = step(m, upd(t0, evNotify(oktell.NltInformation, false, false, "", "", strconv.Itoa(i))))
+	}
+	assert.Len(t, m.toasts, maxToastsKept)
+	assert.Equal(t, strconv.Itoa(3*maxToastsKept-1), m.toasts[len(m.toasts)-1].n.text, "the newest are kept")
+	assert.Equal(t, 3*maxToastsKept, m.history.len())
 }

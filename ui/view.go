@@ -41,9 +41,24 @@ func (m Model) View() string {
 		if m.msgs.unread > 0 {
 			extra = m.p.Sprintf("%d unread", m.msgs.unread)
 		}
-		lines = append(lines, m.viewRule(m.p.Sprintf("Messages"), extra))
-		lines = append(lines, m.viewMessages(m.msgPaneHeight())...)
-		lines = append(lines, m.viewToasts()...)
+		mw := m.mainWidth()
+		left := append([]string{m.viewRuleW(m.p.Sprintf("Messages"), extra, mw, m.viewIdentity())}, m.viewMessages(m.msgPaneHeight())...)
+		if !m.wide() {
+			lines = append(lines, left...)
+			lines = append(lines, m.viewToasts()...)
+			break
+		}
+		right := m.viewSide(len(left))
+		sep := m.th.Rule.Render(m.th.Icons.Sep)
+		for i, l := range left {
+			l = m.fit(l, mw)
+			l += strings.Repeat(" ", max(mw-ansi.StringWidth(l), 0))
+			r := ""
+			if i < len(right) {
+				r = right[i]
+			}
+			lines = append(lines, l+sep+r)
+		}
 	}
 	if m.replying {
 		lines = append(lines, m.in.View())
@@ -97,8 +112,24 @@ func (m *Model) bodyRows() int {
 	return max(rows, 0)
 }
 
+// On a wide terminal the toasts get a column of their own, with their whole text.
+const (
+	sideMinWidth = 110
+	sideWidth    = 44
+)
+
+func (m *Model) wide() bool { return m.width >= sideMinWidth }
+
+// mainWidth is the width of the message pane: the whole width, less the toast column.
+func (m *Model) mainWidth() int {
+	if m.wide() && m.view == viewMain {
+		return m.width - sideWidth - 1
+	}
+	return m.width
+}
+
 func (m *Model) toastRows() int {
-	if m.view != viewMain {
+	if m.view != viewMain || m.wide() {
 		return 0
 	}
 	shown, more := m.visibleToasts()
@@ -115,7 +146,7 @@ func (m *Model) msgPaneHeight() int {
 }
 
 // bodyWidth is the width of a message's text: the gutter and indent take 3 cells.
-func (m *Model) bodyWidth() int { return max(m.width-3, 1) }
+func (m *Model) bodyWidth() int { return max(m.mainWidth()-3, 1) }
 
 // FormatDuration prints time in a state: mm:ss below an hour, then h:mm:ss.
 func FormatDuration(d time.Duration) string {
@@ -157,7 +188,12 @@ func (m *Model) viewHeader() string {
 	if m.voicemail > 0 {
 		left = append(left, th.Warning.Render(ic.VoiceMail+" "+m.p.Sprintf("%d new voicemails", m.voicemail)))
 	}
-	var right []string
+	return strings.Join(left, "  ")
+}
+
+// viewIdentity is who is logged in on which line, and the link's status.
+func (m *Model) viewIdentity() string {
+	var parts []string
 	if m.operator != "" || m.line != "" {
 		who := m.operator
 		if m.line != "" {
@@ -166,19 +202,10 @@ func (m *Model) viewHeader() string {
 			}
 			who += m.line
 		}
-		right = append(right, th.Base.Render(who))
+		parts = append(parts, m.th.Base.Render(who))
 	}
-	right = append(right, th.Muted.Render(ic.Link[m.link]+" "+m.linkWord()))
-	l := strings.Join(left, "  ")
-	for len(right) > 0 {
-		r := strings.Join(right, "  ")
-		gap := m.width - lipgloss.Width(l) - lipgloss.Width(r)
-		if gap >= 2 {
-			return l + strings.Repeat(" ", gap) + r
-		}
-		right = right[1:] // the link word is the last to go
-	}
-	return l
+	parts = append(parts, m.th.Muted.Render(m.th.Icons.Link[m.link]+" "+m.linkWord()))
+	return strings.Join(parts, "  ")
 }
 
 func (m *Model) linkWord() string {
@@ -216,17 +243,86 @@ func (m *Model) viewBanner() string {
 	return st.Render(m.fit(t+strings.Repeat(" ", max(m.width-ansi.StringWidth(t), 0)), m.width))
 }
 
+// viewRule is a pane's title line; the link and who is logged in sit at its right end.
+// They live here rather than in the header because the header changes every second,
+// and an idle frame should resend as few bytes as possible (SSH budget).
 func (m *Model) viewRule(title, extra string) string {
+	return m.viewRuleW(title, extra, m.width, m.viewIdentity())
+}
+
+func (m *Model) viewRuleW(title, extra string, width int, right string) string {
 	r := m.th.Icons.Rule
 	s := m.th.Rule.Render(r+r) + " " + m.th.Bold.Render(title) + " "
 	if extra != "" {
 		s += m.th.Warning.Render(extra) + " "
 	}
-	fill := m.width - lipgloss.Width(s)
+	if right != "" {
+		right = " " + right + " " + m.th.Rule.Render(r+r)
+	}
+	fill := width - lipgloss.Width(s) - lipgloss.Width(right)
+	if fill < 2 {
+		fill, right = width-lipgloss.Width(s), ""
+	}
 	if fill > 0 {
 		s += m.th.Rule.Render(strings.Repeat(r, fill))
 	}
-	return s
+	return s + right
+}
+
+// viewSide is the toast column of a wide terminal: every toast with its whole text,
+// as many as fit, then "+N more".
+func (m *Model) viewSide(rows int) []string {
+	th := m.th
+	w := sideWidth
+	all, _ := m.orderedToasts()
+	extra := ""
+	if len(all) > 0 {
+		extra = fmt.Sprintf("%d", len(all))
+	}
+	out := []string{m.viewRuleW(m.p.Sprintf("Notifications"), extra, w, "")}
+	for i, t := range all {
+		n := t.n
+		var block []string
+		label := m.p.Sprintf(toastLabel(n.typ))
+		if n.local {
+			label = m.p.Sprintf("okdash error")
+		}
+		head := label + " " + n.at.Format("15:04")
+		if t.count > 1 {
+			head += fmt.Sprintf(" ×%d", t.count)
+		}
+		if n.typ == oktell.NltIncomingCall {
+			text := " " + th.Icons.ToastGlyph(n.typ) + " " + m.p.Sprintf("INCOMING CALL") + " " + n.at.Format("15:04")
+			text = m.fit(text, w)
+			block = append(block, th.ToastMark(n.typ, n.argb).Render(text+strings.Repeat(" ", max(w-ansi.StringWidth(text), 0))))
+		} else {
+			block = append(block, m.toastMark(n)+" "+th.ToastText(n.typ).Render(m.fit(head, w-4)))
+		}
+		body := n.text
+		if n.sender != "" {
+			body = n.sender + ": " + body
+		}
+		for _, l := range strings.Split(ansi.Wrap(body, w-2, ""), "\n") {
+			block = append(block, "  "+m.fit(l, w-2))
+		}
+		after := len(all) - i - 1
+		reserve := 0
+		if after > 0 {
+			reserve = 1 // the "+N more" line, should the next one not fit
+		}
+		if len(out)+len(block)+reserve > rows {
+			out = append(out, "  "+th.Muted.Render(m.p.Sprintf("+%d more", len(all)-i)))
+			break
+		}
+		out = append(out, block...)
+		if after > 0 {
+			out = append(out, "")
+		}
+	}
+	if len(out) > rows {
+		out = out[:rows]
+	}
+	return out
 }
 
 func (m *Model) viewMessages(h int) []string {
@@ -295,7 +391,7 @@ func (m *Model) viewToasts() []string {
 
 func (m *Model) viewToast(t *toast) string {
 	th, n := m.th, t.n
-	mark := th.ToastMark(n.typ, n.argb).Render(" " + th.Icons.ToastGlyph(n.typ) + " ")
+	mark := m.toastMark(n)
 	label := m.p.Sprintf(toastLabel(n.typ))
 	if n.local {
 		label = m.p.Sprintf("okdash error")
@@ -319,6 +415,16 @@ func (m *Model) viewToast(t *toast) string {
 	return mark + " " + th.ToastText(n.typ).Render(m.fit(body, max(m.width-4, 1)))
 }
 
+// toastMark is a notification's glyph on a block of its colour; without colour the
+// block's padding would only be blank, so the glyph stands alone.
+func (m *Model) toastMark(n note) string {
+	g := m.th.Icons.ToastGlyph(n.typ)
+	if m.th.NoColor {
+		return " " + g
+	}
+	return m.th.ToastMark(n.typ, n.argb).Render(" " + g + " ")
+}
+
 func (m *Model) viewHistory(h int) []string {
 	out := make([]string, 0, h)
 	items := m.history.items
@@ -333,14 +439,29 @@ func (m *Model) viewHistory(h int) []string {
 			saved = th.Accent.Render(th.Icons.Saved)
 		}
 		label := m.p.Sprintf(toastLabel(n.typ))
-		mark := th.ToastMark(n.typ, n.argb).Render(" " + th.Icons.ToastGlyph(n.typ) + " ")
-		lw := 16
-		label += strings.Repeat(" ", max(lw-ansi.StringWidth(label), 1))
+		label += strings.Repeat(" ", max(16-ansi.StringWidth(label), 1))
+		prefix := th.Time.Render(n.at.Format("15:04:05")) + " " + saved + " " + m.toastMark(n) + " " + th.ToastText(n.typ).Render(label)
+		pw := lipgloss.Width(prefix)
 		body := n.text
 		if n.sender != "" {
-			body = th.Bold.Render(n.sender) + ": " + body
+			body = n.sender + ": " + body
 		}
-		out = append(out, th.Time.Render(n.at.Format("15:04:05"))+" "+saved+" "+mark+" "+th.ToastText(n.typ).Render(label)+body)
+		// The whole text, wrapped under itself: the history is where a cut toast is read.
+		tw := m.width - pw
+		if tw < 20 {
+			out = append(out, prefix+body)
+			continue
+		}
+		for j, l := range strings.Split(ansi.Wrap(body, tw, ""), "\n") {
+			if len(out) >= h {
+				break
+			}
+			if j == 0 {
+				out = append(out, prefix+l)
+			} else {
+				out = append(out, strings.Repeat(" ", pw)+l)
+			}
+		}
 	}
 	return out
 }
@@ -362,8 +483,14 @@ func (m *Model) shortHelp() []key.Binding {
 }
 
 // FullHelp is every live binding, grouped, for the help screen.
+// The help screen lists the keys of the main view, as they stand when the operator
+// returns to it, plus the help screen's own "back".
 func (m *Model) fullHelp() [][]key.Binding {
-	k := m.keys
+	main := *m
+	main.view = viewMain
+	main.refreshKeys()
+	k := main.keys
+	k.Back = m.keys.Back
 	return [][]key.Binding{
 		{k.Ready, k.Break, k.Away, k.Redirect},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Newest, k.Reply},

@@ -1,0 +1,115 @@
+package ui
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
+	"golang.org/x/text/language"
+
+	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/clocktest"
+)
+
+// shift is a realistic stretch of an operator's morning, ending with the marker message.
+func shift() []oktell.Update {
+	at := func(d time.Duration) time.Time { return t0.Add(d) }
+	ev := func(d time.Duration, e *oktell.Event) oktell.Update { return oktell.Update{At: at(d), Event: e} }
+	ws := func(hms string) string { return "24.11.2026 " + hms }
+	return []oktell.Update{
+		{At: t0, Status: &oktell.Status{Link: oktell.LinkConnected, Operator: "Иванова Мария", Line: "201"}},
+		ev(0, evState(oktell.UserReady, true)),
+		ev(2*time.Minute, evMessage(ws("09:02:00"), "u-petrova", "Петрова Анна", "Клиент из очереди 3 просит перезвонить после обеда, номер в карточке заявки №4512.")),
+		ev(5*time.Minute, evMessage(ws("09:05:10"), "u-sidorov", "Sidorov Oleg", "Coffee at 11? \x1b[31mThe usual place.")),
+		ev(6*time.Minute, evBare(oktell.VoiceMail)),
+		ev(7*time.Minute, evMessage(ws("09:07:00"), "u-super", "Супервизор", "Коллеги, в 12:00 короткое собрание у второго окна.\nНе забудьте отметить перерыв в системе!")),
+		ev(8*time.Minute, evBare(oktell.VoiceMail)),
+		ev(9*time.Minute, evNotify(oktell.NltPBXinfo, true, false, ws("09:09:00"), "АТС", "Очередь 3: 5 ждут, максимум 02:41")),
+		ev(9*time.Minute, evNotify(oktell.NltPBXinfo, true, false, ws("09:09:30"), "АТС", "Очередь 3: 5 ждут, максимум 02:41")),
+		ev(10*time.Minute, evNotify(oktell.NltApplicationWarn, false, true, ws("09:10:00"), "CRM", "Сессия истекает через 5 минут")),
+		ev(11*time.Minute, evColor(0xFFFF8800, "VIP-клиент: приветствие по имени")),
+		ev(12*time.Minute, evNotify(oktell.NltInformation, false, true, ws("09:12:00"), "Oktell", "Обновление сервера в 18:00")),
+		ev(12*time.Minute, evNotify(oktell.NltIncomingCall, false, false, ws("09:12:20"), "АТС", "+7 495 123-45-67 → очередь 3 «Поддержка»")),
+		ev(12*time.Minute+34*time.Second, evMessage(ws("09:12:34"), "u-petrova", "Петрова Анна", "Жду ответа.")),
+	}
+}
+
+type goldenCase struct {
+	name    string
+	w, h    int
+	lang    language.Tag
+	profile termenv.Profile
+	icons   string
+	light   bool
+	keys    []string
+	extra   []oktell.Update
+	until   string
+}
+
+func runGolden(t *testing.T, gc goldenCase) {
+	t.Helper()
+	f := newFake()
+	c := clocktest.New(t0)
+	r := lipgloss.NewRenderer(nil)
+	r.SetColorProfile(gc.profile)
+	icons := gc.icons
+	if icons == "" {
+		icons = "unicode"
+	}
+	m := New(Options{Session: f, Renderer: r, Clock: c, Lang: gc.lang, Icons: icons, Light: gc.light})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(gc.w, gc.h))
+	ups := append(shift(), gc.extra...)
+	go func() {
+		for _, u := range ups {
+			f.updates <- u
+		}
+	}()
+	wait := func(s string) {
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(s)) },
+			teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
+	}
+	until := gc.until
+	if until == "" {
+		until = "Жду ответа." // the last update of the shift
+	}
+	wait(until)
+	for _, k := range gc.keys {
+		tm.Send(press(k))
+	}
+	_ = tm.Quit() // queued after the keys, so the final model has handled them
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
+	golden.RequireEqualEscape(t, []byte(fm.View()), true)
+}
+
+func TestGolden(t *testing.T) {
+	cases := []goldenCase{
+		{name: "en_80x24", w: 80, h: 24, lang: language.English, profile: termenv.Ascii},
+		{name: "ru_80x24", w: 80, h: 24, lang: language.Russian, profile: termenv.Ascii},
+		{name: "en_120x40", w: 120, h: 40, lang: language.English, profile: termenv.Ascii},
+		{name: "ru_120x40", w: 120, h: 40, lang: language.Russian, profile: termenv.Ascii},
+		{name: "en_80x24_ansi256", w: 80, h: 24, lang: language.English, profile: termenv.ANSI256},
+		{name: "en_80x24_ansi16", w: 80, h: 24, lang: language.English, profile: termenv.ANSI},
+		{name: "ru_80x24_ansi256_light", w: 80, h: 24, lang: language.Russian, profile: termenv.ANSI256, light: true},
+		{name: "en_80x24_ascii_icons", w: 80, h: 24, lang: language.English, profile: termenv.Ascii, icons: "ascii"},
+		{name: "en_80x24_history", w: 80, h: 24, lang: language.English, profile: termenv.Ascii, keys: []string{"n"}},
+		{name: "ru_80x24_history", w: 80, h: 24, lang: language.Russian, profile: termenv.Ascii, keys: []string{"т"}},
+		{name: "en_80x24_help", w: 80, h: 24, lang: language.English, profile: termenv.Ascii, keys: []string{"?"}},
+		{name: "ru_80x24_help", w: 80, h: 24, lang: language.Russian, profile: termenv.Ascii, keys: []string{"?"}},
+		{name: "en_80x24_reply", w: 80, h: 24, lang: language.English, profile: termenv.Ascii,
+			keys: []string{"up", "up", "enter", "С", "е", "й", "ч", "а", "с"}},
+		{name: "ru_80x24_reply", w: 80, h: 24, lang: language.Russian, profile: termenv.Ascii,
+			keys: []string{"up", "ь", "О", "к", " ", "!"}},
+		{name: "en_80x24_lost", w: 80, h: 24, lang: language.English, profile: termenv.Ascii,
+			extra: []oktell.Update{{At: t0.Add(13 * time.Minute), Status: &oktell.Status{Link: oktell.LinkReconnecting, Reason: "dial tcp 10.0.0.5:4066: connection refused"}}}, until: "connection refused"},
+		{name: "ru_80x24_shutdown", w: 80, h: 24, lang: language.Russian, profile: termenv.Ascii,
+			extra: []oktell.Update{{At: t0.Add(13 * time.Minute), Event: evBare(oktell.ShutdownRequested)}}, until: "закрытие"},
+		{name: "en_50x12_too_small", w: 50, h: 12, lang: language.English, profile: termenv.Ascii, until: "too small"},
+	}
+	for _, gc := range cases {
+		t.Run(gc.name, func(t *testing.T) { runGolden(t, gc) })
+	}
+}

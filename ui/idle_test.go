@@ -1,0 +1,72 @@
+package ui
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
+	"golang.org/x/text/language"
+
+	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/clocktest"
+)
+
+// An idle dashboard, in colour, sends at most 200 bytes a second: one tick a second, and
+// only the line with the timer changes (the budget for an SSH session).
+func TestIdleBytesPerSecond(t *testing.T) {
+	for _, p := range []termenv.Profile{termenv.ANSI, termenv.ANSI256, termenv.TrueColor} {
+		t.Run(map[termenv.Profile]string{termenv.ANSI: "16", termenv.ANSI256: "256", termenv.TrueColor: "truecolor"}[p], func(t *testing.T) {
+			idleBytes(t, p)
+		})
+	}
+}
+
+func idleBytes(t *testing.T, p termenv.Profile) {
+	f := newFake()
+	c := clocktest.New(t0)
+	r := lipgloss.NewRenderer(nil)
+	r.SetColorProfile(p)
+	m := New(Options{Session: f, Renderer: r, Clock: c, Lang: language.Russian, Icons: "unicode"})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
+	t.Cleanup(func() { _ = tm.Quit() })
+	for _, u := range shift() {
+		if u.Event != nil && u.Event.Type == oktell.Notify {
+			continue // autohide toasts would expire on the clock and redraw; this is about idling
+		}
+		f.updates <- u
+	}
+	f.updates <- oktell.Update{At: t0, Event: evNotify(oktell.NltIncomingCall, false, false, "24.11.2026 09:00:00", "АТС", "звонок")}
+	f.updates <- oktell.Update{At: t0, Event: evState(oktell.UserReady, false)}
+	var last []byte
+	wait := func(what string, n *int) {
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+			if n != nil {
+				*n = len(b)
+			}
+			last = append(last[:0], b...)
+			return bytes.Contains(b, []byte(what))
+		}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(2*time.Millisecond))
+	}
+	// Ready since t0; the last update arrived at t0+12:34, so the screen shows 12:34.
+	wait("звонок", nil)
+	base := t0.Add(12*time.Minute + 34*time.Second)
+	c.Set(base) // fires the first tick, overdue: it changes nothing on screen
+	for i := 1; i <= 5; i++ {
+		waitFor(t, func() bool { return c.Pending() == 1 }) // the next tick is armed
+		c.Advance(time.Second)
+		var n int
+		wait("Готов "+FormatDuration(12*time.Minute+time.Duration(34+i)*time.Second), &n)
+		for _, unchanged := range []string{"Сообщения", "Петрова", "ВХОДЯЩИЙ", "справка"} {
+			if bytes.Contains(last, []byte(unchanged)) {
+				t.Errorf("tick %d redrew a line that did not change (%q)", i, unchanged)
+			}
+		}
+		if n > 200 {
+			t.Errorf("tick %d: %d bytes for one idle second (budget 200)", i, n)
+		}
+		t.Logf("tick %d: %d bytes", i, n)
+	}
+}
