@@ -1,45 +1,10 @@
 package ui
 
-import (
-	"strings"
-	"unicode"
+import "github.com/okdash/okdash/oktell"
 
-	"github.com/charmbracelet/x/ansi"
-)
-
-// Sanitize makes text from the wire safe for the screen: escape sequences are removed
-// (ansi.Strip), then every remaining control character (C0, DEL, C1) and bidirectional
-// override, which could move the cursor, recolour the terminal or reorder what the
-// operator reads. Tabs and line breaks become spaces; invalid UTF-8 becomes U+FFFD.
-func Sanitize(s string) string {
-	return sanitize(s, false)
-}
+// Sanitize makes text from the wire safe for one line of the screen (see oktell.CleanLine).
+// Everything from a session passes through it on its way into the model.
+func Sanitize(s string) string { return oktell.CleanLine(s) }
 
 // SanitizeText is Sanitize for message bodies: line breaks are kept as '\n'.
-func SanitizeText(s string) string {
-	return sanitize(s, true)
-}
-
-func sanitize(s string, keepNewlines bool) string {
-	if s == "" {
-		return s
-	}
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = ansi.Strip(s)
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		switch {
-		case r == '\n' && keepNewlines:
-			b.WriteRune('\n')
-		case r == '\t' || r == '\n' || r == '\r':
-			b.WriteByte(' ')
-		case unicode.IsControl(r), unicode.Is(unicode.Bidi_Control, r), r == '\u2028', r == '\u2029':
-			// dropped: C0, DEL, C1, and bidi overrides
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+func SanitizeText(s string) string { return oktell.CleanText(s) }

@@ -8,12 +8,7 @@ package feed
 
 import (
 	"context"
-	"strings"
 	"sync"
-	"unicode"
-	"unicode/utf8"
-
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/okdash/okdash/oktell"
 )
@@ -149,17 +144,5 @@ func LinkLost(ev *oktell.Event) (reason string, lost bool) {
 	return "the Oktell client lost its server (" + ev.Type.String() + ")", true
 }
 
-// Clean makes wire text safe for one status line: escape sequences go, control characters
-// and line breaks become spaces, invalid UTF-8 becomes U+FFFD.
-func Clean(s string) string {
-	if s == "" {
-		return s
-	}
-	s = ansi.Strip(strings.ToValidUTF8(s, string(utf8.RuneError)))
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
-}
+// Clean makes wire text safe for one status line (see oktell.CleanLine).
+func Clean(s string) string { return oktell.CleanLine(s) }

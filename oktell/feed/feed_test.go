@@ -106,7 +106,7 @@ func TestStatusIsCleaned(t *testing.T) {
 	f.Status(oktell.LinkReconnecting, "bridge.ps1 exited (\x1b[31mCOM\x1b[0m error\r\n\x07gone\xff)")
 	f.Close()
 	u := <-f.Updates()
-	if want := "bridge.ps1 exited (COM error   gone\uFFFD)"; u.Status.Reason != want {
+	if want := "bridge.ps1 exited (COM error gone\uFFFD)"; u.Status.Reason != want {
 		t.Errorf("reason %q, want %q", u.Status.Reason, want)
 	}
 }

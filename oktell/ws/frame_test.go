@@ -94,7 +94,7 @@ func TestReplyResult(t *testing.T) {
 		{`["x",{"qid":"1","result":"0","errormsg":"Wrong login/pass combination"}]`, false, 0, "Wrong login/pass combination: the login or the password is wrong"},
 		{`["x",{"qid":"1","result":false}]`, false, 0, "request failed without a reason"},
 		{`["x",{"qid":"1","result":0,"error":"50025"}]`, false, 50025, "error 50025: the server's licence limit"},
-		{`["x",{"qid":"1","result":0,"errormsg":"bad\u001b[2J\u0007 thing"}]`, false, 0, "bad[2J thing"},
+		{`["x",{"qid":"1","result":0,"errormsg":"bad\u001b[2J\u0007 thing"}]`, false, 0, "bad thing"},
 	}
 	for _, c := range cases {
 		f, err := DecodeFrame([]byte(c.in))

@@ -553,16 +553,8 @@ func lunchReasons(body map[string]any) []LunchReason {
 	return out
 }
 
-// sanitize drops control characters (escape sequences included) from text that the
-// server chose and the header will show.
-func sanitize(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return -1
-		}
-		return r
-	}, strings.TrimSpace(s))
-}
+// sanitize makes text that the server chose safe for the header and for error messages.
+func sanitize(s string) string { return strings.TrimSpace(oktell.CleanLine(s)) }
 
 // run keeps the link: forwards pushed states, pings every Keepalive, and after a drop
 // reports ConnectionLost and reconnects with backoff until Close.
