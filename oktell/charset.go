@@ -2,6 +2,7 @@ package oktell
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"strings"
 	"unicode/utf16"
@@ -66,6 +67,30 @@ func xmlChar(r rune) bool {
 func utf16ToUTF8(dst, b []byte, le bool) (out []byte, bad int) {
 	n := len(b) &^ 1
 	for i := 0; i < n; i += 2 {
+		// Fast path: four printable ASCII code units at once, the bulk of any document.
+		for i+8 <= n {
+			w := binary.LittleEndian.Uint64(b[i:])
+			if !le {
+				w = w>>8&0x00FF00FF00FF00FF | w<<8&0xFF00FF00FF00FF00 // swap the bytes of each unit
+			}
+			if w&0xFF80FF80FF80FF80 != 0 { // a unit that is not ASCII
+				break
+			}
+			// A unit below 0x20 (adding 0x60 leaves bit 7 clear) must be tab, LF or CR.
+			if (w+0x0060006000600060)&0x0080008000800080 != 0x0080008000800080 && !asciiUnitsOK(w) {
+				break
+			}
+			if cap(dst)-len(dst) < 4 {
+				dst = append(dst, 0, 0, 0, 0)[:len(dst)]
+			}
+			k := len(dst)
+			dst = dst[:k+4]
+			dst[k], dst[k+1], dst[k+2], dst[k+3] = byte(w), byte(w>>16), byte(w>>32), byte(w>>48)
+			i += 8
+		}
+		if i >= n {
+			break
+		}
 		var u uint16
 		if le {
 			u = uint16(b[i]) | uint16(b[i+1])<<8
@@ -80,6 +105,8 @@ func utf16ToUTF8(dst, b []byte, le bool) (out []byte, bad int) {
 				return dst, i
 			}
 			dst = append(dst, byte(u))
+		case u < 0x800: // Cyrillic and the rest of the two-byte range
+			dst = append(dst, 0xC0|byte(u>>6), 0x80|byte(u&0x3F))
 		case u < 0xD800 || u > 0xDFFF:
 			if u == 0xFFFE || u == 0xFFFF {
 				return dst, i
@@ -106,6 +133,17 @@ func utf16ToUTF8(dst, b []byte, le bool) (out []byte, bad int) {
 		return dst, n
 	}
 	return dst, -1
+}
+
+// asciiUnitsOK reports whether four ASCII code units hold no control character other
+// than tab, LF and CR.
+func asciiUnitsOK(w uint64) bool {
+	for k := 0; k < 64; k += 16 {
+		if c := byte(w >> k); c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			return false
+		}
+	}
+	return true
 }
 
 // utf8ToUTF16 appends the UTF-16 form of the valid UTF-8 string s to dst.
@@ -141,6 +179,17 @@ func utf8ToUTF16(dst []byte, s []byte, le bool) []byte {
 // valid XML character, or -1.
 func checkUTF8(b []byte) int {
 	for i := 0; i < len(b); {
+		// Fast path: eight printable ASCII bytes at once.
+		for i+8 <= len(b) {
+			w := binary.LittleEndian.Uint64(b[i:])
+			if w&0x8080808080808080 != 0 || (w+0x6060606060606060)&0x8080808080808080 != 0x8080808080808080 {
+				break
+			}
+			i += 8
+		}
+		if i >= len(b) {
+			break
+		}
 		c := b[i]
 		if c < utf8.RuneSelf {
 			if c < 0x20 && c != 0x9 && c != 0xA && c != 0xD {

@@ -15,10 +15,6 @@ import (
 // collections while stopping a hostile document from exhausting the stack.
 const MaxDepth = 64
 
-// bufPool holds transcoding buffers, so that decoding a UTF-16 document allocates only
-// the strings it returns.
-var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
-
 // Decode reads one whole document from b: UTF-16LE/BE or UTF-8, BOM or not, declaration or
 // not, whatever encoding it declares. The error is an *Error naming the byte offset in b
 // and what is wrong.
@@ -27,30 +23,27 @@ func Decode(b []byte) (*Document, error) { return decodeAt(b, 0) }
 // decodeAt decodes b, which sits at offset base of a larger input: every offset in an
 // error, its message included, is one in that input.
 func decodeAt(b []byte, base int64) (*Document, error) {
+	p := parserPool.Get().(*parser)
+	defer p.release()
 	enc, bom := DetectEncoding(b)
 	body := b[bom:]
+	p.base, p.bom, p.enc, p.cs = base, bom, enc, nil
+	p.attrs, p.segs = p.attrBuf[:0], p.segBuf[:0]
 	var text []byte
-	var pooled *[]byte
-	var off func(i int) int64 // maps an offset in text to one in b
 
 	switch enc {
 	case UTF16LE, UTF16BE:
-		pooled = bufPool.Get().(*[]byte)
-		defer func() { *pooled = (*pooled)[:0]; bufPool.Put(pooled) }()
 		var bad int
-		text, bad = utf16ToUTF8((*pooled)[:0], body, enc == UTF16LE)
-		*pooled = text
+		p.scratch, bad = utf16ToUTF8(p.scratch[:0], body, enc == UTF16LE)
+		text = p.scratch
 		if bad >= 0 {
 			if bad == len(body)&^1 {
 				return nil, &Error{Kind: Truncated, Offset: base + int64(bom+bad), Msg: fmt.Sprintf("%s document ends in the middle of a code unit (odd length)", enc)}
 			}
 			return nil, &Error{Kind: Malformed, Offset: base + int64(bom+bad), Msg: fmt.Sprintf("invalid %s: not an XML character (a control character or a lone surrogate)", enc)}
 		}
-		le := enc == UTF16LE
-		off = func(i int) int64 { return int64(bom) + utf16Len(text[:min(i, len(text))], le) }
 	default:
 		text = body
-		off = func(i int) int64 { return int64(bom + i) }
 		if cs, err := charsetFor(declaredEncoding(body)); err != nil {
 			return nil, &Error{Kind: Malformed, Offset: base + int64(bom), Msg: err.Error()}
 		} else if cs != nil {
@@ -58,29 +51,47 @@ func decodeAt(b []byte, base int64) (*Document, error) {
 			if err != nil {
 				return nil, &Error{Kind: Malformed, Offset: base + int64(bom), Msg: fmt.Sprintf("cannot read the declared encoding %q: %v", declaredEncoding(body), err)}
 			}
-			text = dec
-			off = func(i int) int64 { return int64(bom) + charsetLen(cs, text[:min(i, len(text))]) }
+			text, p.cs = dec, cs
 		}
 		if bad := checkUTF8(text); bad >= 0 {
-			return nil, &Error{Kind: Malformed, Offset: base + off(bad), Msg: "invalid UTF-8 or a character XML does not allow (a control character)"}
+			p.s = string(text[:bad])
+			return nil, &Error{Kind: Malformed, Offset: p.off(bad), Msg: "invalid UTF-8 or a character XML does not allow (a control character)"}
 		}
 	}
-	if base != 0 {
-		inner := off
-		off = func(i int) int64 { return base + inner(i) }
+	// One copy: every string of the document is a substring of this one.
+	p.s = string(text)
+	return p.document()
+}
+
+// parserPool keeps parsers and their transcoding buffers between documents.
+var parserPool = sync.Pool{New: func() any { return new(parser) }}
+
+// release clears what the parser holds of the last document and pools it.
+func (p *parser) release() {
+	if cap(p.scratch) > 64<<10 {
+		p.scratch = nil // do not keep the buffer of a rare huge document
 	}
-	p := parser{s: string(text), off: off}
-	d, err := p.document()
-	if err != nil {
-		return nil, err
+	scratch := p.scratch[:0]
+	*p = parser{scratch: scratch}
+	parserPool.Put(p)
+}
+
+// off maps an offset in the UTF-8 text to one in the original input.
+func (p *parser) off(i int) int64 {
+	i = min(i, len(p.s))
+	switch {
+	case p.enc != UTF8:
+		return p.base + int64(p.bom) + utf16Len(p.s[:i])
+	case p.cs != nil:
+		return p.base + int64(p.bom) + charsetLen(p.cs, []byte(p.s[:i]))
 	}
-	return d, nil
+	return p.base + int64(p.bom+i)
 }
 
 // utf16Len is how many UTF-16 bytes the UTF-8 text b takes.
-func utf16Len(b []byte, _ bool) int64 {
+func utf16Len(s string) int64 {
 	var n int64
-	for _, r := range string(b) {
+	for _, r := range s {
 		if r >= 0x10000 {
 			n += 4
 		} else {
@@ -105,9 +116,17 @@ type parser struct {
 	s     string
 	i     int
 	depth int
-	off   func(int) int64
 	attrs []attr
 	segs  []seg
+	// where the text came from, to map offsets back (see off)
+	base    int64
+	bom     int
+	enc     Encoding
+	cs      encoding.Encoding
+	scratch []byte // the UTF-8 of a UTF-16 document, reused
+	// backing arrays, so that the common case needs no growing
+	attrBuf [6]attr
+	segBuf  [4]seg
 }
 
 type attr struct {
@@ -204,19 +223,29 @@ func isNameByte(c byte) bool {
 	return isNameStartByte(c) || c == '-' || c == '.' || ('0' <= c && c <= '9')
 }
 
+// nameByte[c] is 1 for a byte that may start a name, 2 for one that may only follow.
+var nameByte = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case isNameStartByte(byte(c)):
+			t[c] = 1
+		case isNameByte(byte(c)):
+			t[c] = 2
+		}
+	}
+	return
+}()
+
 // name reads an element or attribute name.
 func (p *parser) name() (string, error) {
 	start := p.i
-	for p.i < len(p.s) {
-		c := p.s[p.i]
-		first := p.i == start
-		if c < utf8.RuneSelf {
-			if (first && isNameStartByte(c)) || (!first && isNameByte(c)) {
-				p.i++
-				continue
-			}
-			break
+	if p.i < len(p.s) && nameByte[p.s[p.i]] == 1 {
+		p.i++
+		for p.i < len(p.s) && nameByte[p.s[p.i]] != 0 {
+			p.i++
 		}
+	}
+	if p.i < len(p.s) && p.s[p.i] >= utf8.RuneSelf {
 		// Oktell writes ASCII names only; XML's tables of non-ASCII name characters
 		// differ between Unicode versions, so okdash takes none of them.
 		r, _ := utf8.DecodeRuneInString(p.s[p.i:])
@@ -284,19 +313,28 @@ func (p *parser) startTag() (name string, at int, empty bool, err error) {
 		q := p.s[p.i]
 		p.i++
 		vs := p.i
-		end := strings.IndexByte(p.s[vs:], q)
-		if end < 0 {
+		// one pass over the value: find its end, and whether it holds '&' or '<'
+		j, special := vs, false
+		for j < len(p.s) && p.s[j] != q {
+			if c := p.s[j]; c == '&' || c == '<' {
+				if c == '<' {
+					err = p.errAt(j, "\"<\" inside the value of attribute %s of <%s>", an, name)
+					return
+				}
+				special = true
+			}
+			j++
+		}
+		if j >= len(p.s) {
 			err = p.errAt(vs-1, "value of attribute %s of <%s> is not closed", an, name)
 			return
 		}
-		p.i = vs + end + 1
-		raw := p.s[vs : vs+end]
-		if lt := strings.IndexByte(raw, '<'); lt >= 0 {
-			err = p.errAt(vs+lt, "\"<\" inside the value of attribute %s of <%s>", an, name)
-			return
-		}
-		if av, err = p.unescape(raw, vs); err != nil {
-			return
+		p.i = j + 1
+		av = p.s[vs:j]
+		if special {
+			if av, err = p.unescape(av, vs); err != nil {
+				return
+			}
 		}
 		for _, a := range p.attrs {
 			if a.name == an {
@@ -435,37 +473,43 @@ func isBlank(s string) bool {
 	return true
 }
 
-// noText reads the content of an element that holds only children, calling child for
-// each; non-blank text is an error.
-func (p *parser) children(name string, openAt int, child func(kind elemKind, cname string, at int, empty bool) error) error {
+// child moves to the next child element of element name, which holds only elements:
+// it returns ok with the child's start tag read (p.attrs filled), or !ok after the end
+// tag of name. Non-blank text is an error.
+func (p *parser) child(name string, openAt int) (kind elemKind, cname string, at int, empty, ok bool, err error) {
+	for {
+		p.skipSpace() // indentation, the common case of text here
+		c, text, cdata, tat, err := p.next(name, openAt)
+		if err != nil {
+			return 0, "", 0, false, false, err
+		}
+		switch c {
+		case cEnd:
+			return 0, "", 0, false, false, nil
+		case cText:
+			if cdata || !isBlank(text) {
+				return 0, "", 0, false, false, p.errAt(tat, "text %q where <%s> holds only elements", clip(text), name)
+			}
+		case cChild:
+			cname, at, empty, err := p.startTag()
+			if err != nil {
+				return 0, "", 0, false, false, err
+			}
+			return kindOf(cname), cname, at, empty, true, nil
+		}
+	}
+}
+
+// enter counts one more level of nesting; leave undoes it.
+func (p *parser) enter(openAt int) error {
 	p.depth++
 	if p.depth > MaxDepth {
 		return p.errAt(openAt, "elements nest deeper than %d levels", MaxDepth)
 	}
-	defer func() { p.depth-- }()
-	for {
-		c, text, cdata, at, err := p.next(name, openAt)
-		if err != nil {
-			return err
-		}
-		switch c {
-		case cEnd:
-			return nil
-		case cText:
-			if cdata || !isBlank(text) {
-				return p.errAt(at, "text %q where <%s> holds only elements", clip(text), name)
-			}
-		case cChild:
-			cname, cat, empty, err := p.startTag()
-			if err != nil {
-				return err
-			}
-			if err := child(kindOf(cname), cname, cat, empty); err != nil {
-				return err
-			}
-		}
-	}
+	return nil
 }
+
+func (p *parser) leave() { p.depth-- }
 
 func clip(s string) string {
 	if len(s) <= 40 {
@@ -510,39 +554,7 @@ func (p *parser) document() (*Document, error) {
 		}
 	}
 	if !empty {
-		sawData, sawOther := false, false
-		err = p.children(name, at, func(k elemKind, cname string, cat int, cempty bool) error {
-			if k == elData {
-				if sawData {
-					return p.errAt(cat, "a second <data> in <%s>", name)
-				}
-				if sawOther {
-					return p.errAt(cat, "<data> after content outside it in <%s>", name)
-				}
-				sawData = true
-				d.HasData = true
-				for _, a := range p.attrs {
-					switch a.name {
-					case "name":
-						d.DataName, d.HasDataName = a.value, true
-					case "count":
-						d.DataCount, d.HasDataCount = a.value, true
-					}
-				}
-				if cempty {
-					return nil
-				}
-				return p.children(cname, cat, func(k elemKind, gname string, gat int, gempty bool) error {
-					return p.container(d, k, gname, gat, gempty, cname)
-				})
-			}
-			if sawData {
-				return p.errAt(cat, "<%s> outside <data> in <%s>", cname, name)
-			}
-			sawOther = true
-			return p.container(d, k, cname, cat, cempty, name)
-		})
-		if err != nil {
+		if err := p.root(d, name, at); err != nil {
 			return nil, err
 		}
 	}
@@ -555,6 +567,68 @@ func (p *parser) document() (*Document, error) {
 	return d, nil
 }
 
+// root reads the content of the root element: one data element, or what data would hold.
+func (p *parser) root(d *Document, name string, at int) error {
+	if err := p.enter(at); err != nil {
+		return err
+	}
+	defer p.leave()
+	sawData, sawOther := false, false
+	for {
+		k, cname, cat, cempty, ok, err := p.child(name, at)
+		if err != nil || !ok {
+			return err
+		}
+		if k != elData {
+			if sawData {
+				return p.errAt(cat, "<%s> outside <data> in <%s>", cname, name)
+			}
+			sawOther = true
+			if err := p.container(d, k, cname, cat, cempty, name); err != nil {
+				return err
+			}
+			continue
+		}
+		if sawData {
+			return p.errAt(cat, "a second <data> in <%s>", name)
+		}
+		if sawOther {
+			return p.errAt(cat, "<data> after content outside it in <%s>", name)
+		}
+		sawData, d.HasData = true, true
+		for _, a := range p.attrs {
+			switch a.name {
+			case "name":
+				d.DataName, d.HasDataName = a.value, true
+			case "count":
+				d.DataCount, d.HasDataCount = a.value, true
+			}
+		}
+		if cempty {
+			continue
+		}
+		if err := p.data(d, cname, cat); err != nil {
+			return err
+		}
+	}
+}
+
+func (p *parser) data(d *Document, name string, at int) error {
+	if err := p.enter(at); err != nil {
+		return err
+	}
+	defer p.leave()
+	for {
+		k, cname, cat, cempty, ok, err := p.child(name, at)
+		if err != nil || !ok {
+			return err
+		}
+		if err := p.container(d, k, cname, cat, cempty, name); err != nil {
+			return err
+		}
+	}
+}
+
 // container reads one child of data (or of the root, for documents without data).
 func (p *parser) container(d *Document, k elemKind, name string, at int, empty bool, in string) error {
 	switch k {
@@ -562,6 +636,9 @@ func (p *parser) container(d *Document, k elemKind, name string, at int, empty b
 		ev, err := p.event(name, at, empty)
 		if err != nil {
 			return err
+		}
+		if d.Events == nil {
+			d.Events = make([]Event, 0, 1) // one event per document is the rule
 		}
 		d.Events = append(d.Events, ev)
 	case elSet:
@@ -603,12 +680,20 @@ func (p *parser) event(name string, at int, empty bool) (Event, error) {
 	if empty {
 		return ev, nil
 	}
-	err := p.children(name, at, func(k elemKind, cname string, cat int, cempty bool) error {
+	if err := p.enter(at); err != nil {
+		return ev, err
+	}
+	defer p.leave()
+	for {
+		k, cname, cat, cempty, ok, err := p.child(name, at)
+		if err != nil || !ok {
+			return ev, err
+		}
 		switch k {
 		case elSimple, elCData:
 			pr, err := p.property(k, cname, cat, cempty)
 			if err != nil {
-				return err
+				return ev, err
 			}
 			if ev.Props == nil {
 				ev.Props = make([]Property, 0, 8)
@@ -617,21 +702,19 @@ func (p *parser) event(name string, at int, empty bool) (Event, error) {
 		case elSet:
 			s, err := p.set(cname, cat, cempty)
 			if err != nil {
-				return err
+				return ev, err
 			}
 			ev.Sets = append(ev.Sets, s)
 		case elCollection:
 			c, err := p.collection(cname, cat, cempty)
 			if err != nil {
-				return err
+				return ev, err
 			}
 			ev.Collections = append(ev.Collections, c)
 		default:
-			return p.unexpected(cname, cat, name)
+			return ev, p.unexpected(cname, cat, name)
 		}
-		return nil
-	})
-	return ev, err
+	}
 }
 
 // resolveEvent turns the id and name attributes into the event's type: a known name wins
@@ -749,26 +832,32 @@ func (p *parser) set(name string, at int, empty bool) (PropertySet, error) {
 	if empty {
 		return s, nil
 	}
-	err := p.children(name, at, func(k elemKind, cname string, cat int, cempty bool) error {
+	if err := p.enter(at); err != nil {
+		return s, err
+	}
+	defer p.leave()
+	for {
+		k, cname, cat, cempty, ok, err := p.child(name, at)
+		if err != nil || !ok {
+			return s, err
+		}
 		switch k {
 		case elSimple, elCData:
 			pr, err := p.property(k, cname, cat, cempty)
 			if err != nil {
-				return err
+				return s, err
 			}
 			s.Props = append(s.Props, pr)
 		case elCollection:
 			c, err := p.collection(cname, cat, cempty)
 			if err != nil {
-				return err
+				return s, err
 			}
 			s.Collections = append(s.Collections, c)
 		default:
-			return p.unexpected(cname, cat, name)
+			return s, p.unexpected(cname, cat, name)
 		}
-		return nil
-	})
-	return s, err
+	}
 }
 
 func (p *parser) collection(name string, at int, empty bool) (Collection, error) {
@@ -784,16 +873,22 @@ func (p *parser) collection(name string, at int, empty bool) (Collection, error)
 	if empty {
 		return c, nil
 	}
-	err := p.children(name, at, func(k elemKind, cname string, cat int, cempty bool) error {
+	if err := p.enter(at); err != nil {
+		return c, err
+	}
+	defer p.leave()
+	for {
+		k, cname, cat, cempty, ok, err := p.child(name, at)
+		if err != nil || !ok {
+			return c, err
+		}
 		if k != elSet {
-			return p.unexpected(cname, cat, name)
+			return c, p.unexpected(cname, cat, name)
 		}
 		s, err := p.set(cname, cat, cempty)
 		if err != nil {
-			return err
+			return c, err
 		}
 		c.Sets = append(c.Sets, s)
-		return nil
-	})
-	return c, err
+	}
 }
