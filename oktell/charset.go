@@ -66,8 +66,18 @@ func xmlChar(r rune) bool {
 // character), or -1.
 func utf16ToUTF8(dst, b []byte, le bool) (out []byte, bad int) {
 	n := len(b) &^ 1
-	for i := 0; i < n; i += 2 {
-		// Fast path: four printable ASCII code units at once, the bulk of any document.
+	// Room for the worst case (3 bytes per unit) up front, so the loop writes by index.
+	start := len(dst)
+	if need := start + 3*(n/2) + 8; cap(dst) < need {
+		grown := make([]byte, start, need)
+		copy(grown, dst)
+		dst = grown
+	}
+	buf := dst[:cap(dst)]
+	j := start
+	i := 0
+	for i < n {
+		// Fast path: four ASCII code units at once, the bulk of any document.
 		for i+8 <= n {
 			w := binary.LittleEndian.Uint64(b[i:])
 			if !le {
@@ -80,12 +90,9 @@ func utf16ToUTF8(dst, b []byte, le bool) (out []byte, bad int) {
 			if (w+0x0060006000600060)&0x0080008000800080 != 0x0080008000800080 && !asciiUnitsOK(w) {
 				break
 			}
-			if cap(dst)-len(dst) < 4 {
-				dst = append(dst, 0, 0, 0, 0)[:len(dst)]
-			}
-			k := len(dst)
-			dst = dst[:k+4]
-			dst[k], dst[k+1], dst[k+2], dst[k+3] = byte(w), byte(w>>16), byte(w>>32), byte(w>>48)
+			packed := uint32(w&0xFF | w>>8&0xFF00 | w>>16&0xFF0000 | w>>24&0xFF000000)
+			binary.LittleEndian.PutUint32(buf[j:], packed)
+			j += 4
 			i += 8
 		}
 		if i >= n {
@@ -99,19 +106,23 @@ func utf16ToUTF8(dst, b []byte, le bool) (out []byte, bad int) {
 		}
 		switch {
 		case u >= 0x20 && u < 0x80:
-			dst = append(dst, byte(u))
+			buf[j] = byte(u)
+			j++
 		case u < 0x20:
 			if u != 0x9 && u != 0xA && u != 0xD {
-				return dst, i
+				return buf[:j], i
 			}
-			dst = append(dst, byte(u))
+			buf[j] = byte(u)
+			j++
 		case u < 0x800: // Cyrillic and the rest of the two-byte range
-			dst = append(dst, 0xC0|byte(u>>6), 0x80|byte(u&0x3F))
+			buf[j], buf[j+1] = 0xC0|byte(u>>6), 0x80|byte(u&0x3F)
+			j += 2
 		case u < 0xD800 || u > 0xDFFF:
 			if u == 0xFFFE || u == 0xFFFF {
-				return dst, i
+				return buf[:j], i
 			}
-			dst = utf8.AppendRune(dst, rune(u))
+			buf[j], buf[j+1], buf[j+2] = 0xE0|byte(u>>12), 0x80|byte(u>>6&0x3F), 0x80|byte(u&0x3F)
+			j += 3
 		case u <= 0xDBFF && i+3 < n:
 			var u2 uint16
 			if le {
@@ -121,18 +132,19 @@ func utf16ToUTF8(dst, b []byte, le bool) (out []byte, bad int) {
 			}
 			r := utf16.DecodeRune(rune(u), rune(u2))
 			if r == utf8.RuneError {
-				return dst, i
+				return buf[:j], i
 			}
-			dst = utf8.AppendRune(dst, r)
+			j += utf8.EncodeRune(buf[j:], r) // 4 bytes for 2 units: within the 3-per-unit room
 			i += 2
 		default:
-			return dst, i
+			return buf[:j], i
 		}
+		i += 2
 	}
 	if len(b) != n {
-		return dst, n
+		return buf[:j], n
 	}
-	return dst, -1
+	return buf[:j], -1
 }
 
 // asciiUnitsOK reports whether four ASCII code units hold no control character other

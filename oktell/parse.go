@@ -113,11 +113,12 @@ func charsetLen(cs encoding.Encoding, b []byte) int64 {
 // parser reads the one grammar of Oktell documents over UTF-8 text. Values are substrings
 // of s, so an attribute without entities costs no allocation.
 type parser struct {
-	s     string
-	i     int
-	depth int
-	attrs []attr
-	segs  []seg
+	s       string
+	i       int
+	depth   int
+	attrs   []attr
+	escaped []string
+	segs    []seg
 	// where the text came from, to map offsets back (see off)
 	base    int64
 	bom     int
@@ -129,9 +130,21 @@ type parser struct {
 	segBuf  [4]seg
 }
 
+// attr is one attribute of the start tag just read, as offsets into the text: holding
+// no pointers, the parser fills them without write barriers. A value with entities is
+// kept resolved in parser.escaped.
 type attr struct {
-	name, value string
-	at          int
+	ns, ne, vs, ve int32
+	esc            int32 // index in parser.escaped, or -1
+}
+
+func (p *parser) aName(a attr) string { return p.s[a.ns:a.ne] }
+
+func (p *parser) aValue(a attr) string {
+	if a.esc >= 0 {
+		return p.escaped[a.esc]
+	}
+	return p.s[a.vs:a.ve]
 }
 
 // element kinds of the grammar.
@@ -236,6 +249,9 @@ var nameByte = func() (t [256]uint8) {
 	return
 }()
 
+// valueStop marks the bytes an attribute value scan must look at: both quotes, '&', '<'.
+var valueStop = [256]bool{'"': true, '\'': true, '&': true, '<': true}
+
 // name reads an element or attribute name.
 func (p *parser) name() (string, error) {
 	start := p.i
@@ -270,6 +286,7 @@ func (p *parser) startTag() (name string, at int, empty bool, err error) {
 		return
 	}
 	p.attrs = p.attrs[:0]
+	p.escaped = p.escaped[:0]
 	for {
 		sp := p.i
 		p.skipSpace()
@@ -315,13 +332,17 @@ func (p *parser) startTag() (name string, at int, empty bool, err error) {
 		vs := p.i
 		// one pass over the value: find its end, and whether it holds '&' or '<'
 		j, special := vs, false
-		for j < len(p.s) && p.s[j] != q {
-			if c := p.s[j]; c == '&' || c == '<' {
+		for j < len(p.s) {
+			c := p.s[j]
+			if valueStop[c] {
+				if c == q {
+					break
+				}
 				if c == '<' {
 					err = p.errAt(j, "\"<\" inside the value of attribute %s of <%s>", an, name)
 					return
 				}
-				special = true
+				special = special || c == '&'
 			}
 			j++
 		}
@@ -330,19 +351,21 @@ func (p *parser) startTag() (name string, at int, empty bool, err error) {
 			return
 		}
 		p.i = j + 1
-		av = p.s[vs:j]
+		esc := int32(-1)
 		if special {
-			if av, err = p.unescape(av, vs); err != nil {
+			if av, err = p.unescape(p.s[vs:j], vs); err != nil {
 				return
 			}
+			esc = int32(len(p.escaped))
+			p.escaped = append(p.escaped, av)
 		}
 		for _, a := range p.attrs {
-			if a.name == an {
+			if p.s[a.ns:a.ne] == an {
 				err = p.errAt(aAt, "attribute %s repeated in <%s>", an, name)
 				return
 			}
 		}
-		p.attrs = append(p.attrs, attr{an, av, aAt})
+		p.attrs = append(p.attrs, attr{ns: int32(aAt), ne: int32(aAt + len(an)), vs: int32(vs), ve: int32(j), esc: esc})
 	}
 }
 
@@ -427,9 +450,17 @@ func (p *parser) next(name string, openAt int) (c content, text string, cdata bo
 			return cText, text, false, at, err
 		}
 		rest := p.s[p.i:]
+		if len(rest) > 1 && nameByte[rest[1]] == 1 {
+			return cChild, "", false, p.i, nil // the common case: a child's start tag
+		}
 		switch {
 		case strings.HasPrefix(rest, "</"):
 			at = p.i
+			// the common case: the expected end tag, compared without reading a name
+			if e := 2 + len(name); len(rest) > e && rest[2:e] == name && rest[e] == '>' {
+				p.i += e + 1
+				return cEnd, "", false, at, nil
+			}
 			p.i += 2
 			n, err := p.name()
 			if err != nil {
@@ -549,8 +580,8 @@ func (p *parser) document() (*Document, error) {
 	}
 	d := &Document{Root: name}
 	for _, a := range p.attrs {
-		if a.name == "version" {
-			d.Version, d.HasVersion = a.value, true
+		if p.aName(a) == "version" {
+			d.Version, d.HasVersion = p.aValue(a), true
 		}
 	}
 	if !empty {
@@ -597,11 +628,11 @@ func (p *parser) root(d *Document, name string, at int) error {
 		}
 		sawData, d.HasData = true, true
 		for _, a := range p.attrs {
-			switch a.name {
+			switch p.aName(a) {
 			case "name":
-				d.DataName, d.HasDataName = a.value, true
+				d.DataName, d.HasDataName = p.aValue(a), true
 			case "count":
-				d.DataCount, d.HasDataCount = a.value, true
+				d.DataCount, d.HasDataCount = p.aValue(a), true
 			}
 		}
 		if cempty {
@@ -669,11 +700,11 @@ func (p *parser) event(name string, at int, empty bool) (Event, error) {
 	var ev Event
 	hasName := false
 	for _, a := range p.attrs {
-		switch a.name {
+		switch p.aName(a) {
 		case "id":
-			ev.RawID = a.value
+			ev.RawID = p.aValue(a)
 		case "name":
-			ev.Name, hasName = a.value, true
+			ev.Name, hasName = p.aValue(a), true
 		}
 	}
 	ev.ID, ev.Type = resolveEvent(ev.RawID, ev.Name, hasName)
@@ -738,13 +769,13 @@ func (p *parser) property(k elemKind, name string, at int, empty bool) (Property
 		pr.Kind = CData
 	}
 	for _, a := range p.attrs {
-		switch a.name {
+		switch p.aName(a) {
 		case "key", "k":
-			pr.Key = a.value
+			pr.Key = p.aValue(a)
 		case "value", "v":
-			pr.Value, pr.HasValue = a.value, true
+			pr.Value, pr.HasValue = p.aValue(a), true
 		case "name", "n":
-			pr.Name, pr.HasName = a.value, true
+			pr.Name, pr.HasName = p.aValue(a), true
 		}
 	}
 	if empty {
@@ -822,11 +853,11 @@ func allBlank(ts []seg) bool {
 func (p *parser) set(name string, at int, empty bool) (PropertySet, error) {
 	var s PropertySet
 	for _, a := range p.attrs {
-		switch a.name {
+		switch p.aName(a) {
 		case "name", "n":
-			s.Name, s.HasName = a.value, true
+			s.Name, s.HasName = p.aValue(a), true
 		case "id":
-			s.ID, s.HasID = a.value, true
+			s.ID, s.HasID = p.aValue(a), true
 		}
 	}
 	if empty {
@@ -863,11 +894,11 @@ func (p *parser) set(name string, at int, empty bool) (PropertySet, error) {
 func (p *parser) collection(name string, at int, empty bool) (Collection, error) {
 	var c Collection
 	for _, a := range p.attrs {
-		switch a.name {
+		switch p.aName(a) {
 		case "name", "n":
-			c.Name, c.HasName = a.value, true
+			c.Name, c.HasName = p.aValue(a), true
 		case "count", "cn":
-			c.Count, c.HasCount = a.value, true
+			c.Count, c.HasCount = p.aValue(a), true
 		}
 	}
 	if empty {
