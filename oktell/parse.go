@@ -28,7 +28,7 @@ func decodeAt(b []byte, base int64) (*Document, error) {
 	enc, bom := DetectEncoding(b)
 	body := b[bom:]
 	p.base, p.bom, p.enc, p.cs = base, bom, enc, nil
-	p.attrs, p.segs = p.attrBuf[:0], p.segBuf[:0]
+	p.segs = p.segBuf[:0]
 	var text []byte
 
 	switch enc {
@@ -113,12 +113,13 @@ func charsetLen(cs encoding.Encoding, b []byte) int64 {
 // parser reads the one grammar of Oktell documents over UTF-8 text. Values are substrings
 // of s, so an attribute without entities costs no allocation.
 type parser struct {
-	s       string
-	i       int
-	depth   int
-	attrs   []attr
-	escaped []string
-	segs    []seg
+	s         string
+	i         int
+	depth     int
+	nattr     int    // attributes in attrBuf
+	moreAttrs []attr // past the first len(attrBuf)
+	escaped   []string
+	segs      []seg
 	// where the text came from, to map offsets back (see off)
 	base    int64
 	bom     int
@@ -126,7 +127,7 @@ type parser struct {
 	cs      encoding.Encoding
 	scratch []byte // the UTF-8 of a UTF-16 document, reused
 	// backing arrays, so that the common case needs no growing
-	attrBuf [6]attr
+	attrBuf [8]attr
 	segBuf  [4]seg
 }
 
@@ -136,6 +137,14 @@ type parser struct {
 type attr struct {
 	ns, ne, vs, ve int32
 	esc            int32 // index in parser.escaped, or -1
+}
+
+// attrList is the attributes of the start tag just read.
+func (p *parser) attrList() []attr {
+	if len(p.moreAttrs) == 0 {
+		return p.attrBuf[:p.nattr]
+	}
+	return append(p.attrBuf[:p.nattr:p.nattr], p.moreAttrs...)
 }
 
 func (p *parser) aName(a attr) string { return p.s[a.ns:a.ne] }
@@ -277,7 +286,7 @@ func (p *parser) name() (string, error) {
 	return p.s[start:p.i], nil
 }
 
-// startTag reads "<name attrs" after the "<"; it returns with p.attrs filled and whether
+// startTag reads "<name attrs" after the "<"; it returns with attrList filled and whether
 // the element closed itself.
 func (p *parser) startTag() (name string, at int, empty bool, err error) {
 	at = p.i
@@ -285,7 +294,7 @@ func (p *parser) startTag() (name string, at int, empty bool, err error) {
 	if name, err = p.name(); err != nil {
 		return
 	}
-	p.attrs = p.attrs[:0]
+	p.nattr, p.moreAttrs = 0, p.moreAttrs[:0]
 	p.escaped = p.escaped[:0]
 	for {
 		sp := p.i
@@ -359,13 +368,21 @@ func (p *parser) startTag() (name string, at int, empty bool, err error) {
 			esc = int32(len(p.escaped))
 			p.escaped = append(p.escaped, av)
 		}
-		for _, a := range p.attrs {
+		for _, a := range p.attrList() {
 			if p.s[a.ns:a.ne] == an {
 				err = p.errAt(aAt, "attribute %s repeated in <%s>", an, name)
 				return
 			}
 		}
-		p.attrs = append(p.attrs, attr{ns: int32(aAt), ne: int32(aAt + len(an)), vs: int32(vs), ve: int32(j), esc: esc})
+		// Stored by index into a fixed array: assigning a slice header on the heap
+		// would cost a write barrier per attribute.
+		a := attr{ns: int32(aAt), ne: int32(aAt + len(an)), vs: int32(vs), ve: int32(j), esc: esc}
+		if p.nattr < len(p.attrBuf) {
+			p.attrBuf[p.nattr] = a
+			p.nattr++
+		} else {
+			p.moreAttrs = append(p.moreAttrs, a)
+		}
 	}
 }
 
@@ -505,7 +522,7 @@ func isBlank(s string) bool {
 }
 
 // child moves to the next child element of element name, which holds only elements:
-// it returns ok with the child's start tag read (p.attrs filled), or !ok after the end
+// it returns ok with the child's start tag read (attrList filled), or !ok after the end
 // tag of name. Non-blank text is an error.
 func (p *parser) child(name string, openAt int) (kind elemKind, cname string, at int, empty, ok bool, err error) {
 	for {
@@ -579,7 +596,7 @@ func (p *parser) document() (*Document, error) {
 		return nil, p.errAt(at, "root element <%s>: want <oktellcommapper> or <oktellxmlmapper>", name)
 	}
 	d := &Document{Root: name}
-	for _, a := range p.attrs {
+	for _, a := range p.attrList() {
 		if p.aName(a) == "version" {
 			d.Version, d.HasVersion = p.aValue(a), true
 		}
@@ -627,7 +644,7 @@ func (p *parser) root(d *Document, name string, at int) error {
 			return p.errAt(cat, "<data> after content outside it in <%s>", name)
 		}
 		sawData, d.HasData = true, true
-		for _, a := range p.attrs {
+		for _, a := range p.attrList() {
 			switch p.aName(a) {
 			case "name":
 				d.DataName, d.HasDataName = p.aValue(a), true
@@ -699,7 +716,7 @@ func (p *parser) container(d *Document, k elemKind, name string, at int, empty b
 func (p *parser) event(name string, at int, empty bool) (Event, error) {
 	var ev Event
 	hasName := false
-	for _, a := range p.attrs {
+	for _, a := range p.attrList() {
 		switch p.aName(a) {
 		case "id":
 			ev.RawID = p.aValue(a)
@@ -768,7 +785,7 @@ func (p *parser) property(k elemKind, name string, at int, empty bool) (Property
 	if k == elCData {
 		pr.Kind = CData
 	}
-	for _, a := range p.attrs {
+	for _, a := range p.attrList() {
 		switch p.aName(a) {
 		case "key", "k":
 			pr.Key = p.aValue(a)
@@ -852,7 +869,7 @@ func allBlank(ts []seg) bool {
 
 func (p *parser) set(name string, at int, empty bool) (PropertySet, error) {
 	var s PropertySet
-	for _, a := range p.attrs {
+	for _, a := range p.attrList() {
 		switch p.aName(a) {
 		case "name", "n":
 			s.Name, s.HasName = p.aValue(a), true
@@ -893,7 +910,7 @@ func (p *parser) set(name string, at int, empty bool) (PropertySet, error) {
 
 func (p *parser) collection(name string, at int, empty bool) (Collection, error) {
 	var c Collection
-	for _, a := range p.attrs {
+	for _, a := range p.attrList() {
 		switch p.aName(a) {
 		case "name", "n":
 			c.Name, c.HasName = p.aValue(a), true
