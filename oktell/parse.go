@@ -137,6 +137,65 @@ type parser struct {
 type attr struct {
 	ns, ne, vs, ve int32
 	esc            int32 // index in parser.escaped, or -1
+	kind           attrKind
+}
+
+// attrKind names the attributes of the grammar, so that elements switch on a byte.
+type attrKind uint8
+
+const (
+	atOther   attrKind = iota
+	atKey              // key
+	atValue            // value
+	atName             // name
+	atID               // id
+	atCount            // count
+	atVersion          // version
+	atK                // k, the short key
+	atV                // v, the short value
+	atN                // n, the short name
+	atCN               // cn, the short count
+)
+
+func classifyAttr(s string) attrKind {
+	switch len(s) {
+	case 1:
+		switch s[0] {
+		case 'k':
+			return atK
+		case 'v':
+			return atV
+		case 'n':
+			return atN
+		}
+	case 2:
+		switch s {
+		case "id":
+			return atID
+		case "cn":
+			return atCN
+		}
+	case 3:
+		if s == "key" {
+			return atKey
+		}
+	case 4:
+		if s == "name" {
+			return atName
+		}
+	case 5:
+		switch s {
+		case "value":
+			return atValue
+		case "count":
+			return atCount
+		}
+	case 7:
+		if s == "version" {
+			return atVersion
+		}
+	}
+	return atOther
 }
 
 // attrList is the attributes of the start tag just read.
@@ -197,9 +256,11 @@ func (p *parser) errAt(i int, format string, args ...any) *Error {
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 func (p *parser) skipSpace() {
-	for p.i < len(p.s) && isSpace(p.s[p.i]) {
-		p.i++
+	s, i := p.s, p.i // locals: the loop must not store p.i on every byte
+	for i < len(s) && isSpace(s[i]) {
+		i++
 	}
+	p.i = i
 }
 
 // misc skips whitespace, comments and processing instructions (the declaration
@@ -264,11 +325,12 @@ var valueStop = [256]bool{'"': true, '\'': true, '&': true, '<': true}
 // name reads an element or attribute name.
 func (p *parser) name() (string, error) {
 	start := p.i
-	if p.i < len(p.s) && nameByte[p.s[p.i]] == 1 {
-		p.i++
-		for p.i < len(p.s) && nameByte[p.s[p.i]] != 0 {
-			p.i++
+	if s, i := p.s, p.i; i < len(s) && nameByte[s[i]] == 1 {
+		i++
+		for i < len(s) && nameByte[s[i]] != 0 {
+			i++
 		}
+		p.i = i
 	}
 	if p.i < len(p.s) && p.s[p.i] >= utf8.RuneSelf {
 		// Oktell writes ASCII names only; XML's tables of non-ASCII name characters
@@ -294,60 +356,78 @@ func (p *parser) startTag() (name string, at int, empty bool, err error) {
 	if name, err = p.name(); err != nil {
 		return
 	}
-	p.nattr, p.moreAttrs = 0, p.moreAttrs[:0]
-	p.escaped = p.escaped[:0]
+	p.nattr = 0
+	if len(p.moreAttrs) > 0 || len(p.escaped) > 0 { // no heap writes in the common case
+		p.moreAttrs, p.escaped = p.moreAttrs[:0], p.escaped[:0]
+	}
+	// s and i are locals so the loops do not store p.i on every byte; p.i is set
+	// before every call and return.
+	s, i := p.s, p.i
 	for {
-		sp := p.i
-		p.skipSpace()
-		if p.i >= len(p.s) {
-			err = p.errAt(p.i, "document ends inside the start tag of <%s> (opened at byte %d)", name, p.off(at))
+		sp := i
+		for i < len(s) && isSpace(s[i]) {
+			i++
+		}
+		if i >= len(s) {
+			p.i = i
+			err = p.errAt(i, "document ends inside the start tag of <%s> (opened at byte %d)", name, p.off(at))
 			return
 		}
-		switch p.s[p.i] {
+		switch s[i] {
 		case '>':
-			p.i++
+			p.i = i + 1
 			return
 		case '/':
-			if p.i+1 < len(p.s) && p.s[p.i+1] == '>' {
-				p.i += 2
+			if i+1 < len(s) && s[i+1] == '>' {
+				p.i = i + 2
 				empty = true
 				return
 			}
-			err = p.errAt(p.i, "want \"/>\" in the start tag of <%s>", name)
+			p.i = i
+			err = p.errAt(i, "want \"/>\" in the start tag of <%s>", name)
 			return
 		}
-		if p.i == sp {
-			err = p.errAt(p.i, "want a space, \">\" or \"/>\" in the start tag of <%s>, found %q", name, p.s[p.i])
+		if i == sp {
+			p.i = i
+			err = p.errAt(i, "want a space, \">\" or \"/>\" in the start tag of <%s>, found %q", name, s[i])
 			return
 		}
-		aAt := p.i
+		aAt := i
+		p.i = i
 		var an, av string
 		if an, err = p.name(); err != nil {
 			return
 		}
-		p.skipSpace()
-		if p.i >= len(p.s) || p.s[p.i] != '=' {
-			err = p.errAt(p.i, "want \"=\" after attribute %s of <%s>", an, name)
+		i = p.i
+		for i < len(s) && isSpace(s[i]) {
+			i++
+		}
+		if i >= len(s) || s[i] != '=' {
+			p.i = i
+			err = p.errAt(i, "want \"=\" after attribute %s of <%s>", an, name)
 			return
 		}
-		p.i++
-		p.skipSpace()
-		if p.i >= len(p.s) || (p.s[p.i] != '"' && p.s[p.i] != '\'') {
-			err = p.errAt(p.i, "want a quoted value for attribute %s of <%s>", an, name)
+		i++
+		for i < len(s) && isSpace(s[i]) {
+			i++
+		}
+		if i >= len(s) || (s[i] != '"' && s[i] != '\'') {
+			p.i = i
+			err = p.errAt(i, "want a quoted value for attribute %s of <%s>", an, name)
 			return
 		}
-		q := p.s[p.i]
-		p.i++
-		vs := p.i
+		q := s[i]
+		vs := i + 1
 		// one pass over the value: find its end, and whether it holds '&' or '<'
 		j, special := vs, false
-		for j < len(p.s) {
-			c := p.s[j]
+		for j < len(s) {
+			c := s[j]
 			if valueStop[c] {
 				if c == q {
 					break
 				}
 				if c == '<' {
+					p.i = j
 					err = p.errAt(j, "\"<\" inside the value of attribute %s of <%s>", an, name)
 					return
 				}
@@ -355,28 +435,30 @@ func (p *parser) startTag() (name string, at int, empty bool, err error) {
 			}
 			j++
 		}
-		if j >= len(p.s) {
+		if j >= len(s) {
+			p.i = j
 			err = p.errAt(vs-1, "value of attribute %s of <%s> is not closed", an, name)
 			return
 		}
-		p.i = j + 1
+		i = j + 1
 		esc := int32(-1)
 		if special {
-			if av, err = p.unescape(p.s[vs:j], vs); err != nil {
+			if av, err = p.unescape(s[vs:j], vs); err != nil {
 				return
 			}
 			esc = int32(len(p.escaped))
 			p.escaped = append(p.escaped, av)
 		}
 		for _, a := range p.attrList() {
-			if p.s[a.ns:a.ne] == an {
+			if s[a.ns:a.ne] == an {
+				p.i = i
 				err = p.errAt(aAt, "attribute %s repeated in <%s>", an, name)
 				return
 			}
 		}
 		// Stored by index into a fixed array: assigning a slice header on the heap
 		// would cost a write barrier per attribute.
-		a := attr{ns: int32(aAt), ne: int32(aAt + len(an)), vs: int32(vs), ve: int32(j), esc: esc}
+		a := attr{ns: int32(aAt), ne: int32(aAt + len(an)), vs: int32(vs), ve: int32(j), esc: esc, kind: classifyAttr(an)}
 		if p.nattr < len(p.attrBuf) {
 			p.attrBuf[p.nattr] = a
 			p.nattr++
@@ -597,7 +679,7 @@ func (p *parser) document() (*Document, error) {
 	}
 	d := &Document{Root: name}
 	for _, a := range p.attrList() {
-		if p.aName(a) == "version" {
+		if a.kind == atVersion {
 			d.Version, d.HasVersion = p.aValue(a), true
 		}
 	}
@@ -645,10 +727,10 @@ func (p *parser) root(d *Document, name string, at int) error {
 		}
 		sawData, d.HasData = true, true
 		for _, a := range p.attrList() {
-			switch p.aName(a) {
-			case "name":
+			switch a.kind {
+			case atName:
 				d.DataName, d.HasDataName = p.aValue(a), true
-			case "count":
+			case atCount:
 				d.DataCount, d.HasDataCount = p.aValue(a), true
 			}
 		}
@@ -717,10 +799,10 @@ func (p *parser) event(name string, at int, empty bool) (Event, error) {
 	var ev Event
 	hasName := false
 	for _, a := range p.attrList() {
-		switch p.aName(a) {
-		case "id":
+		switch a.kind {
+		case atID:
 			ev.RawID = p.aValue(a)
-		case "name":
+		case atName:
 			ev.Name, hasName = p.aValue(a), true
 		}
 	}
@@ -786,12 +868,12 @@ func (p *parser) property(k elemKind, name string, at int, empty bool) (Property
 		pr.Kind = CData
 	}
 	for _, a := range p.attrList() {
-		switch p.aName(a) {
-		case "key", "k":
+		switch a.kind {
+		case atKey, atK:
 			pr.Key = p.aValue(a)
-		case "value", "v":
+		case atValue, atV:
 			pr.Value, pr.HasValue = p.aValue(a), true
-		case "name", "n":
+		case atName, atN:
 			pr.Name, pr.HasName = p.aValue(a), true
 		}
 	}
@@ -870,10 +952,10 @@ func allBlank(ts []seg) bool {
 func (p *parser) set(name string, at int, empty bool) (PropertySet, error) {
 	var s PropertySet
 	for _, a := range p.attrList() {
-		switch p.aName(a) {
-		case "name", "n":
+		switch a.kind {
+		case atName, atN:
 			s.Name, s.HasName = p.aValue(a), true
-		case "id":
+		case atID:
 			s.ID, s.HasID = p.aValue(a), true
 		}
 	}
@@ -911,10 +993,10 @@ func (p *parser) set(name string, at int, empty bool) (PropertySet, error) {
 func (p *parser) collection(name string, at int, empty bool) (Collection, error) {
 	var c Collection
 	for _, a := range p.attrList() {
-		switch p.aName(a) {
-		case "name", "n":
+		switch a.kind {
+		case atName, atN:
 			c.Name, c.HasName = p.aValue(a), true
-		case "count", "cn":
+		case atCount, atCN:
 			c.Count, c.HasCount = p.aValue(a), true
 		}
 	}
