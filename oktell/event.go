@@ -118,6 +118,9 @@ func (t EventType) WireName() string { return strings.ToLower(t.String()) }
 
 // EventTypeByName resolves a name as written in a document ("usermessage"), ignoring case.
 func EventTypeByName(name string) (EventType, bool) {
+	if t, ok := eventsByLowerName[name]; ok { // as the library writes it
+		return t, true
+	}
 	t, ok := eventsByLowerName[strings.ToLower(strings.TrimSpace(name))]
 	return t, ok
 }

@@ -63,6 +63,13 @@ func decodeAt(b []byte, base int64) (*Document, error) {
 	return p.document()
 }
 
+// docBlock holds what nearly every document needs, allocated at once.
+type docBlock struct {
+	d      Document
+	events [1]Event
+	props  [8]Property
+}
+
 // parserPool keeps parsers and their transcoding buffers between documents.
 var parserPool = sync.Pool{New: func() any { return new(parser) }}
 
@@ -121,11 +128,13 @@ type parser struct {
 	escaped   []string
 	segs      []seg
 	// where the text came from, to map offsets back (see off)
-	base    int64
-	bom     int
-	enc     Encoding
-	cs      encoding.Encoding
-	scratch []byte // the UTF-8 of a UTF-16 document, reused
+	base     int64
+	bom      int
+	enc      Encoding
+	cs       encoding.Encoding
+	scratch  []byte    // the UTF-8 of a UTF-16 document, reused
+	blk      *docBlock // the document being read
+	blkProps bool      // blk.props is taken
 	// backing arrays, so that the common case needs no growing
 	attrBuf [8]attr
 	segBuf  [4]seg
@@ -677,7 +686,10 @@ func (p *parser) document() (*Document, error) {
 	if kindOf(name) != elRoot {
 		return nil, p.errAt(at, "root element <%s>: want <oktellcommapper> or <oktellxmlmapper>", name)
 	}
-	d := &Document{Root: name}
+	// The document, its first event and that event's first eight properties (a Notify
+	// has eight) come in one allocation.
+	p.blk = &docBlock{d: Document{Root: name}}
+	d := &p.blk.d
 	for _, a := range p.attrList() {
 		if a.kind == atVersion {
 			d.Version, d.HasVersion = p.aValue(a), true
@@ -768,7 +780,7 @@ func (p *parser) container(d *Document, k elemKind, name string, at int, empty b
 			return err
 		}
 		if d.Events == nil {
-			d.Events = make([]Event, 0, 1) // one event per document is the rule
+			d.Events = p.blk.events[:0:1] // one event per document is the rule
 		}
 		d.Events = append(d.Events, ev)
 	case elSet:
@@ -826,7 +838,11 @@ func (p *parser) event(name string, at int, empty bool) (Event, error) {
 				return ev, err
 			}
 			if ev.Props == nil {
-				ev.Props = make([]Property, 0, 8)
+				if !p.blkProps {
+					ev.Props, p.blkProps = p.blk.props[:0:len(p.blk.props)], true
+				} else {
+					ev.Props = make([]Property, 0, 8)
+				}
 			}
 			ev.Props = append(ev.Props, pr)
 		case elSet:
@@ -907,16 +923,21 @@ func (p *parser) property(k elemKind, name string, at int, empty bool) (Property
 				return pr, nil
 			}
 			pr.HasText = true
-			var sb strings.Builder
+			keep := func(t seg) bool { return !hasCDATA || t.cdata || !isBlank(t.text) }
 			n := 0
 			for _, t := range segs {
-				if !hasCDATA || t.cdata || !isBlank(t.text) {
+				if keep(t) {
 					n++
 					pr.Text = t.text
-					sb.WriteString(t.text)
 				}
 			}
-			if n > 1 {
+			if n > 1 { // only then is a new string needed
+				var sb strings.Builder
+				for _, t := range segs {
+					if keep(t) {
+						sb.WriteString(t.text)
+					}
+				}
 				pr.Text = sb.String()
 			} else if n == 0 {
 				pr.Text = ""
