@@ -104,51 +104,55 @@ func utf16ToUTF8(dst, b []byte, le bool) (out []byte, bad int) {
 			j += 4
 			i += 8
 		}
-		if i >= n {
-			break
-		}
-		var u uint16
-		if le {
-			u = uint16(b[i]) | uint16(b[i+1])<<8
-		} else {
-			u = uint16(b[i])<<8 | uint16(b[i+1])
-		}
-		switch {
-		case u >= 0x20 && u < 0x80:
-			buf[j] = byte(u)
-			j++
-		case u < 0x20:
-			if u != 0x9 && u != 0xA && u != 0xD {
-				return buf[:j], i
-			}
-			buf[j] = byte(u)
-			j++
-		case u < 0x800: // Cyrillic and the rest of the two-byte range
-			buf[j], buf[j+1] = 0xC0|byte(u>>6), 0x80|byte(u&0x3F)
-			j += 2
-		case u < 0xD800 || u > 0xDFFF:
-			if u == 0xFFFE || u == 0xFFFF {
-				return buf[:j], i
-			}
-			buf[j], buf[j+1], buf[j+2] = 0xE0|byte(u>>12), 0x80|byte(u>>6&0x3F), 0x80|byte(u&0x3F)
-			j += 3
-		case u <= 0xDBFF && i+3 < n:
-			var u2 uint16
+		// Slow path, one unit at a time, until an ASCII unit: a run of Cyrillic is
+		// read here whole instead of retrying the fast path at every letter.
+		for i < n {
+			var u uint16
 			if le {
-				u2 = uint16(b[i+2]) | uint16(b[i+3])<<8
+				u = uint16(b[i]) | uint16(b[i+1])<<8
 			} else {
-				u2 = uint16(b[i+2])<<8 | uint16(b[i+3])
+				u = uint16(b[i])<<8 | uint16(b[i+1])
 			}
-			r := utf16.DecodeRune(rune(u), rune(u2))
-			if r == utf8.RuneError {
+			switch {
+			case u >= 0x20 && u < 0x80:
+				buf[j] = byte(u)
+				j++
+			case u < 0x20:
+				if u != 0x9 && u != 0xA && u != 0xD {
+					return buf[:j], i
+				}
+				buf[j] = byte(u)
+				j++
+			case u < 0x800: // Cyrillic and the rest of the two-byte range
+				buf[j], buf[j+1] = 0xC0|byte(u>>6), 0x80|byte(u&0x3F)
+				j += 2
+			case u < 0xD800 || u > 0xDFFF:
+				if u == 0xFFFE || u == 0xFFFF {
+					return buf[:j], i
+				}
+				buf[j], buf[j+1], buf[j+2] = 0xE0|byte(u>>12), 0x80|byte(u>>6&0x3F), 0x80|byte(u&0x3F)
+				j += 3
+			case u <= 0xDBFF && i+3 < n:
+				var u2 uint16
+				if le {
+					u2 = uint16(b[i+2]) | uint16(b[i+3])<<8
+				} else {
+					u2 = uint16(b[i+2])<<8 | uint16(b[i+3])
+				}
+				r := utf16.DecodeRune(rune(u), rune(u2))
+				if r == utf8.RuneError {
+					return buf[:j], i
+				}
+				j += utf8.EncodeRune(buf[j:], r) // 4 bytes for 2 units: within the 3-per-unit room
+				i += 2
+			default:
 				return buf[:j], i
 			}
-			j += utf8.EncodeRune(buf[j:], r) // 4 bytes for 2 units: within the 3-per-unit room
 			i += 2
-		default:
-			return buf[:j], i
+			if u < 0x80 {
+				break
+			}
 		}
-		i += 2
 	}
 	if len(b) != n {
 		return buf[:j], n

@@ -618,6 +618,20 @@ func isBlank(s string) bool {
 func (p *parser) child(name string, openAt int) (kind elemKind, cname string, at int, empty, ok bool, err error) {
 	for {
 		p.skipSpace() // indentation, the common case of text here
+		// the common cases first: a child's start tag, or the expected end tag
+		if rest := p.s[p.i:]; len(rest) > 1 && rest[0] == '<' {
+			if nameByte[rest[1]] == 1 {
+				cname, at, empty, err := p.startTag()
+				if err != nil {
+					return 0, "", 0, false, false, err
+				}
+				return kindOf(cname), cname, at, empty, true, nil
+			}
+			if e := 2 + len(name); rest[1] == '/' && len(rest) > e && rest[2:e] == name && rest[e] == '>' {
+				p.i += e + 1
+				return 0, "", 0, false, false, nil
+			}
+		}
 		c, text, cdata, tat, err := p.next(name, openAt)
 		if err != nil {
 			return 0, "", 0, false, false, err
