@@ -162,7 +162,9 @@ func utf16ToUTF8(dst, b []byte, le bool) (out []byte, bad int) {
 
 // pack4 packs four ASCII code units into four bytes.
 func pack4(w uint64) uint64 {
-	return w&0xFF | w>>8&0xFF00 | w>>16&0xFF0000 | w>>24&0xFF000000
+	// units a, b, c, d sit in bytes 0, 2, 4, 6 with zeros between them
+	x := w | w>>8 // bytes: a b b c c d d 0
+	return x&0xFFFF | x>>16&0xFFFF0000
 }
 
 // printable4 reports whether four ASCII code units are all printable or tab, LF, CR.
