@@ -96,7 +96,10 @@ type Scanner struct {
 	docStart int // in buf
 	docEnc   Encoding
 	rootSeen bool
-	skipAt   int64 // input offset of the document being skipped
+	// selfCheck: the root's start tag was just found; it may close itself ("<x/>"),
+	// and then the document ends there
+	selfCheck bool
+	skipAt    int64 // input offset of the document being skipped
 
 	last16    Encoding // byte order and end of the previous UTF-16 document
 	last16End int64
@@ -386,6 +389,7 @@ func (s *Scanner) outside() (Item, bool, error) {
 			s.queue = append(s.queue, gapItem)
 		}
 		s.docStart, s.docEnc, s.rootSeen = start, f.p.enc, f.p.root
+		s.selfCheck = f.p.root
 		s.scan = f.end
 		s.state = inDoc
 		s.pendingGap, s.pendingLead = gapItem.Gap, gapItem.Lead
@@ -404,6 +408,19 @@ func (s *Scanner) consumeGapTo(to int) {
 // inDoc looks for the close tag of the open document.
 func (s *Scanner) inDoc() (Item, bool, error) {
 	for {
+		if s.selfCheck {
+			end, self, more := s.rootTagEnd()
+			if more {
+				if it, stop := s.docNotDone(); stop {
+					return it, true, nil
+				}
+				continue
+			}
+			s.selfCheck = false
+			if self {
+				return s.docDone(end), true, nil
+			}
+		}
 		i := bytes.IndexByte(s.buf[s.scan:s.end], '<')
 		if i < 0 {
 			s.scan = s.end
@@ -418,7 +435,7 @@ func (s *Scanner) inDoc() (Item, bool, error) {
 			f, ok, more = s.findAt(i, startPatterns, -1)
 			if ok && f.p.root && !s.rootSeen && f.p.enc == s.docEnc {
 				// the root element after the declaration
-				s.rootSeen = true
+				s.rootSeen, s.selfCheck = true, true
 				s.scan = f.end
 				continue
 			}
@@ -436,25 +453,7 @@ func (s *Scanner) inDoc() (Item, bool, error) {
 		}
 		off := s.base + int64(s.docStart)
 		if f.p.close {
-			raw := s.buf[s.docStart:f.end]
-			it := Item{Offset: off, Raw: raw, Encoding: s.docEnc, Gap: s.pendingGap, Lead: s.pendingLead}
-			d, err := decodeAt(raw, off)
-			if err != nil {
-				it.Err = err
-			} else {
-				it.Doc = d
-			}
-			if s.docEnc != UTF8 {
-				s.have16, s.last16, s.last16End = true, s.docEnc, s.base+int64(f.end)
-			}
-			s.pos, s.scan, s.state = f.end, f.end, outside
-			s.prevEnd = s.base + int64(f.end)
-			s.gap.reset(s.prevEnd)
-			if f.end-s.docStart > s.max {
-				it.Doc, it.Raw = nil, nil
-				it.Err = s.tooLarge(off)
-			}
-			return it, true, nil
+			return s.docDone(f.end), true, nil
 		}
 		// A new document starts before this one closed.
 		start := f.at - s.bomBefore(f)
@@ -465,6 +464,69 @@ func (s *Scanner) inDoc() (Item, bool, error) {
 		s.prevEnd = s.base + int64(start)
 		s.gap.reset(s.prevEnd)
 		return it, true, nil
+	}
+}
+
+// docDone decodes the document that ends at buf[end] and moves past it.
+func (s *Scanner) docDone(end int) Item {
+	off := s.base + int64(s.docStart)
+	raw := s.buf[s.docStart:end]
+	it := Item{Offset: off, Raw: raw, Encoding: s.docEnc, Gap: s.pendingGap, Lead: s.pendingLead}
+	if end-s.docStart > s.max {
+		it.Raw, it.Err = nil, s.tooLarge(off)
+	} else if d, err := decodeAt(raw, off); err != nil {
+		it.Err = err
+	} else {
+		it.Doc = d
+	}
+	if s.docEnc != UTF8 {
+		s.have16, s.last16, s.last16End = true, s.docEnc, s.base+int64(end)
+	}
+	s.pos, s.scan, s.state = end, end, outside
+	s.prevEnd = s.base + int64(end)
+	s.gap.reset(s.prevEnd)
+	return it
+}
+
+// rootTagEnd finds the '>' that ends the root's start tag (from s.scan, in the document's
+// encoding): end is just past it, self tells whether a '/' came right before it, more
+// that the buffer ends first.
+func (s *Scanner) rootTagEnd() (end int, self, more bool) {
+	unit := 1
+	if s.docEnc != UTF8 {
+		unit = 2
+	}
+	for k := s.scan; ; k++ {
+		j := bytes.IndexByte(s.buf[k:s.end], '>')
+		if j < 0 {
+			return 0, false, !s.eof
+		}
+		k += j
+		c := k // the character's first byte
+		switch s.docEnc {
+		case UTF16LE:
+			if k+1 >= s.end {
+				return 0, false, !s.eof
+			}
+			if s.buf[k+1] != 0 || (k-s.docStart)%2 != 0 {
+				continue
+			}
+		case UTF16BE:
+			c = k - 1
+			if s.buf[c] != 0 || (c-s.docStart)%2 != 0 {
+				continue
+			}
+		}
+		if c-unit < s.docStart {
+			return c + unit, false, false
+		}
+		slash := s.buf[c-unit] == '/'
+		if s.docEnc == UTF16LE {
+			slash = s.buf[c-2] == '/' && s.buf[c-1] == 0
+		} else if s.docEnc == UTF16BE {
+			slash = s.buf[c-2] == 0 && s.buf[c-1] == '/'
+		}
+		return c + unit, slash, false
 	}
 }
 
