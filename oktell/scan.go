@@ -108,7 +108,8 @@ type Scanner struct {
 	gap         gapReader
 	pendingGap  int64 // Gap and Lead of the open document, for its Item
 	pendingLead string
-	prevEnd     int64 // input offset just past the previous document
+	prevEnd     int64  // input offset just past the previous document
+	carryLead   string // the heading found at the end of a cut document, for the next one
 	queue       []Item
 }
 
@@ -393,6 +394,10 @@ func (s *Scanner) outside() (Item, bool, error) {
 		s.scan = f.end
 		s.state = inDoc
 		s.pendingGap, s.pendingLead = gapItem.Gap, gapItem.Lead
+		if gapItem.Gap == 0 && s.carryLead != "" {
+			s.pendingLead = s.carryLead
+		}
+		s.carryLead = ""
 		return Item{}, false, nil
 	}
 }
@@ -463,6 +468,8 @@ func (s *Scanner) inDoc() (Item, bool, error) {
 		s.pos, s.scan, s.state = start, start, outside
 		s.prevEnd = s.base + int64(start)
 		s.gap.reset(s.prevEnd)
+		// A log heading written after the cut belongs to the next document.
+		s.carryLead = tailLead(s.buf[max(s.docStart, start-2*leadMax):start], s.docEnc, (start-s.docStart)%2)
 		return it, true, nil
 	}
 }
@@ -780,6 +787,41 @@ func (g *gapReader) finish() (Item, bool) {
 	it.Offset = at
 	it.Err = &Error{Kind: Garbage, Offset: at, Msg: strings.Join(msgs, "; ")}
 	return it, true
+}
+
+// tailLead is the last line of the bytes b at the end of a cut document, when that line
+// is text after the document's last markup (a log heading, in the document's encoding or
+// in UTF-8), else "". odd tells whether b ends at an odd distance from the document's
+// start (UTF-16 alignment).
+func tailLead(b []byte, enc Encoding, odd int) string {
+	lastLine := func(text string) (string, bool) {
+		text = strings.TrimRight(text, " \t\r\n")
+		i := strings.LastIndexAny(text, "\r\n")
+		if i < 0 || strings.ContainsAny(text[i+1:], "<>") {
+			return "", false
+		}
+		line := text[i+1:]
+		for _, r := range line {
+			if r < 0x20 || r == utf8.RuneError || (r >= 0x80 && !textUnit(uint16(min(r, 0xFFFF)))) {
+				return "", false
+			}
+		}
+		return line, line != ""
+	}
+	if enc != UTF8 {
+		u := b
+		if (len(u)-odd)%2 == 1 { // align u's start with the document's code units
+			u = u[1:]
+		}
+		t, _ := utf16ToUTF8(nil, u[:len(u)&^1], enc == UTF16LE)
+		if line, ok := lastLine(string(t)); ok {
+			return leadLine(line)
+		}
+	}
+	if line, ok := lastLine(string(b)); ok {
+		return leadLine(line)
+	}
+	return ""
 }
 
 // leadLine is the last non-blank line of s, without control characters, at most leadMax
