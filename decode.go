@@ -46,6 +46,10 @@ func cmdDecode(args []string, io stdio) int {
 		if len(rest) == 0 {
 			break
 		}
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			files = append(files, rest...) // after "--" everything is a file
+			break
+		}
 		files = append(files, rest[0])
 		args = rest[1:]
 	}

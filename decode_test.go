@@ -128,3 +128,26 @@ func TestDecodeQueryDocuments(t *testing.T) {
 	assert.Equal(t, 0, code)
 	assert.Equal(t, `{"offset":0,"root":"oktellcommapper","data":"query","count":"1","sets":[{"name":"SetUserState","id":"q1","props":{"newstate":{"value":"1","name":"usReady"}}}]}`+"\n", out.String())
 }
+
+func TestDecodeArgs(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run([]string{"decode", "-h"}, stdio{in: strings.NewReader(""), out: &out, err: &errb})
+	assert.Equal(t, 0, code)
+	assert.Contains(t, errb.String(), "Usage: okdash decode")
+	assert.Contains(t, errb.String(), "-pretty")
+
+	// after "--", a name that looks like a flag is a file
+	errb.Reset()
+	code = run([]string{"decode", "--", "--pretty"}, stdio{in: strings.NewReader(""), out: &out, err: &errb})
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errb.String(), "open --pretty")
+
+	// several inputs, each with its own offsets and name
+	seed := filepath.Join("testdata", "seed", "113_voicemail.xml")
+	out.Reset()
+	errb.Reset()
+	code = run([]string{"decode", seed, "-", seed}, stdio{in: strings.NewReader("garbage\x00\x01"), out: &out, err: &errb})
+	assert.Equal(t, 1, code)
+	assert.Equal(t, 2, strings.Count(out.String(), `"offset":0,"id":113`))
+	assert.Equal(t, "okdash: decode: stdin:0: 9 bytes between documents are neither text nor a document (unreadable from byte 7)\n", errb.String())
+}
