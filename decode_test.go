@@ -151,3 +151,17 @@ func TestDecodeArgs(t *testing.T) {
 	assert.Equal(t, 2, strings.Count(out.String(), `"offset":0,"id":113`))
 	assert.Equal(t, "okdash: decode: stdin:0: 9 bytes between documents are neither text nor a document (unreadable from byte 7)\n", errb.String())
 }
+
+// TestDecodeUnknownValues: a state or notification type Oktell does not document keeps
+// its number and the name the document gave it.
+func TestDecodeUnknownValues(t *testing.T) {
+	in := `<oktellcommapper><data><event id="111" name="userstatechanged"><property_simple key="newstate" value="4" name="usStrange" /><property_simple key="redirect" value="1" /></event></data></oktellcommapper>` +
+		`<oktellcommapper><data><event id="112" name="notify"><property_simple key="type" value="0x4" name="nltMystery" /><property_simple key="backcolor_argb" value="4294901760" /></event></data></oktellcommapper>`
+	var out, errb bytes.Buffer
+	code := run([]string{"decode"}, stdio{in: strings.NewReader(in), out: &out, err: &errb})
+	assert.Equal(t, 0, code, errb.String())
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	require.Len(t, lines, 2)
+	assert.Contains(t, lines[0], `"state":"usStrange","state_value":4,"redirect":true`)
+	assert.Contains(t, lines[1], `"notify_type":"nltMystery","notify_type_value":4,"backcolor_argb":4294901760`)
+}
