@@ -56,7 +56,8 @@ var startPatterns, closePatterns = func() (s, c [3][]pattern) {
 		for _, t := range []string{"<?xml", "<oktellcommapper", "<oktellxmlmapper"} {
 			s[enc] = append(s[enc], pattern{enc: enc, root: t != "<?xml", b: encodeASCII(t, enc)})
 		}
-		for _, t := range []string{"</oktellcommapper>", "</oktellxmlmapper>"} {
+		// without the '>': XML allows spaces before it, which closeTail reads
+		for _, t := range []string{"</oktellcommapper", "</oktellxmlmapper"} {
 			c[enc] = append(c[enc], pattern{enc: enc, close: true, b: encodeASCII(t, enc)})
 		}
 	}
@@ -257,9 +258,21 @@ func (s *Scanner) findAt(i int, sets [3][]pattern, only int) (f found, ok, more 
 			if mm {
 				more = true
 			}
-			if m {
-				cands = append(cands, found{at: at, end: at + len(p.b), p: p})
+			if !m {
+				continue
 			}
+			end := at + len(p.b)
+			if p.close {
+				e, ok, mm := s.closeTail(end, p.enc)
+				if mm {
+					more = true
+				}
+				if !ok {
+					continue
+				}
+				end = e
+			}
+			cands = append(cands, found{at: at, end: end, p: p})
 		}
 	}
 	if more {
@@ -272,6 +285,42 @@ func (s *Scanner) findAt(i int, sets [3][]pattern, only int) (f found, ok, more 
 		return cands[0], true, false
 	}
 	return s.pick(cands), true, false
+}
+
+// closeTail reads what may follow a close tag's name, in enc, from buf[k]: XML spaces,
+// then '>'. ok is false for anything else (a longer name); more when the buffer ends first.
+func (s *Scanner) closeTail(k int, enc Encoding) (end int, ok, more bool) {
+	unit := 1
+	if enc != UTF8 {
+		unit = 2
+	}
+	for ; ; k += unit {
+		if k+unit > s.end {
+			return 0, false, !s.eof
+		}
+		var c byte
+		switch enc {
+		case UTF16LE:
+			if s.buf[k+1] != 0 {
+				return 0, false, false
+			}
+			c = s.buf[k]
+		case UTF16BE:
+			if s.buf[k] != 0 {
+				return 0, false, false
+			}
+			c = s.buf[k+1]
+		default:
+			c = s.buf[k]
+		}
+		switch c {
+		case '>':
+			return k + unit, true, false
+		case ' ', '\t', '\r', '\n':
+		default:
+			return 0, false, false
+		}
+	}
 }
 
 // pick chooses between a UTF-16LE reading at '<' and a UTF-16BE one a byte earlier.

@@ -296,3 +296,33 @@ func TestScannerChunking(t *testing.T) {
 		require.Equal(t, whole, bytewise, "input %q", b)
 	}
 }
+
+// TestScannerCloseTagSpaces: XML allows spaces before the '>' of an end tag, and a longer
+// name is not the root's end.
+func TestScannerCloseTagSpaces(t *testing.T) {
+	doc := "<oktellcommapper><data><event id=\"113\" name=\"voicemail\" /></data></oktellcommapper \r\n\t>"
+	for _, c := range []struct {
+		name string
+		enc  func(string) []byte
+	}{{"utf8", func(s string) []byte { return []byte(s) }}, {"le", le}, {"be", be}} {
+		t.Run(c.name, func(t *testing.T) {
+			in, offs := logOf(c.enc(doc), c.enc("\r\n"), c.enc(doc))
+			items := scanAll(t, iotest.OneByteReader(bytes.NewReader(in)))
+			require.Len(t, items, 2)
+			for _, it := range items {
+				require.NoError(t, it.Err)
+			}
+			assert.Equal(t, offs[2], items[1].Offset)
+			assert.Len(t, items[0].Raw, len(c.enc(doc)))
+		})
+	}
+	// "</oktellcommapperX>" does not end the document: it is cut short by the next one
+	in, offs := logOf([]byte(`<oktellcommapper></oktellcommapperX>`), []byte(doc))
+	items := scanAll(t, bytes.NewReader(in))
+	require.Len(t, items, 2)
+	var e *Error
+	require.True(t, errors.As(items[0].Err, &e))
+	assert.Equal(t, Truncated, e.Kind)
+	assert.Equal(t, offs[1], items[1].Offset)
+	require.NoError(t, items[1].Err)
+}
