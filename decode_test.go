@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -164,4 +165,16 @@ func TestDecodeUnknownValues(t *testing.T) {
 	require.Len(t, lines, 2)
 	assert.Contains(t, lines[0], `"state":"usStrange","state_value":4,"redirect":true`)
 	assert.Contains(t, lines[1], `"notify_type":"nltMystery","notify_type_value":4,"backcolor_argb":4294901760`)
+}
+
+type brokenPipe struct{}
+
+func (brokenPipe) Write([]byte) (int, error) { return 0, errors.New("broken pipe") }
+
+func TestDecodeOutputGone(t *testing.T) {
+	seed := filepath.Join("testdata", "seed", "113_voicemail.xml")
+	var errb bytes.Buffer
+	code := run([]string{"decode", seed, seed}, stdio{in: strings.NewReader(""), out: brokenPipe{}, err: &errb})
+	assert.Equal(t, 1, code)
+	assert.Equal(t, "okdash: decode: writing the output: broken pipe\n", errb.String(), "told once, then stop")
 }
