@@ -46,6 +46,10 @@ func cmdDecode(args []string, io stdio) int {
 		if len(rest) == 0 {
 			break
 		}
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			files = append(files, rest...) // after "--" everything is a file
+			break
+		}
 		files = append(files, rest[0])
 		args = rest[1:]
 	}
@@ -54,6 +58,9 @@ func cmdDecode(args []string, io stdio) int {
 	}
 	d := decoder{out: io.out, errw: io.err, pretty: *pretty}
 	for _, f := range files {
+		if d.broken {
+			break
+		}
 		if f == "-" {
 			d.input(io.in, "stdin")
 			continue
@@ -77,6 +84,7 @@ type decoder struct {
 	out, errw io.Writer
 	pretty    bool
 	failed    bool
+	broken    bool // the output cannot be written
 }
 
 func (d *decoder) problem(input string, off int64, reason string) {
@@ -111,7 +119,10 @@ func (d *decoder) input(r io.Reader, name string) {
 				d.problem(name, it.Offset, obj.FieldError)
 			}
 			if err := d.print(obj); err != nil {
-				d.problem(name, it.Offset, "cannot write the event as JSON: "+err.Error())
+				// the output is gone (a closed pipe): nothing more can be told
+				d.failed, d.broken = true, true
+				fmt.Fprintf(d.errw, "okdash: decode: writing the output: %v\n", err)
+				return
 			}
 		}
 	}

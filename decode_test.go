@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -127,4 +128,53 @@ func TestDecodeQueryDocuments(t *testing.T) {
 	code := run([]string{"decode"}, stdio{in: strings.NewReader(in), out: &out, err: &errb})
 	assert.Equal(t, 0, code)
 	assert.Equal(t, `{"offset":0,"root":"oktellcommapper","data":"query","count":"1","sets":[{"name":"SetUserState","id":"q1","props":{"newstate":{"value":"1","name":"usReady"}}}]}`+"\n", out.String())
+}
+
+func TestDecodeArgs(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run([]string{"decode", "-h"}, stdio{in: strings.NewReader(""), out: &out, err: &errb})
+	assert.Equal(t, 0, code)
+	assert.Contains(t, errb.String(), "Usage: okdash decode")
+	assert.Contains(t, errb.String(), "-pretty")
+
+	// after "--", a name that looks like a flag is a file
+	errb.Reset()
+	code = run([]string{"decode", "--", "--pretty"}, stdio{in: strings.NewReader(""), out: &out, err: &errb})
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errb.String(), "open --pretty")
+
+	// several inputs, each with its own offsets and name
+	seed := filepath.Join("testdata", "seed", "113_voicemail.xml")
+	out.Reset()
+	errb.Reset()
+	code = run([]string{"decode", seed, "-", seed}, stdio{in: strings.NewReader("garbage\x00\x01"), out: &out, err: &errb})
+	assert.Equal(t, 1, code)
+	assert.Equal(t, 2, strings.Count(out.String(), `"offset":0,"id":113`))
+	assert.Equal(t, "okdash: decode: stdin:0: 9 bytes between documents are neither text nor a document (unreadable from byte 7)\n", errb.String())
+}
+
+// TestDecodeUnknownValues: a state or notification type Oktell does not document keeps
+// its number and the name the document gave it.
+func TestDecodeUnknownValues(t *testing.T) {
+	in := `<oktellcommapper><data><event id="111" name="userstatechanged"><property_simple key="newstate" value="4" name="usStrange" /><property_simple key="redirect" value="1" /></event></data></oktellcommapper>` +
+		`<oktellcommapper><data><event id="112" name="notify"><property_simple key="type" value="0x4" name="nltMystery" /><property_simple key="backcolor_argb" value="4294901760" /></event></data></oktellcommapper>`
+	var out, errb bytes.Buffer
+	code := run([]string{"decode"}, stdio{in: strings.NewReader(in), out: &out, err: &errb})
+	assert.Equal(t, 0, code, errb.String())
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	require.Len(t, lines, 2)
+	assert.Contains(t, lines[0], `"state":"usStrange","state_value":4,"redirect":true`)
+	assert.Contains(t, lines[1], `"notify_type":"nltMystery","notify_type_value":4,"backcolor_argb":4294901760`)
+}
+
+type brokenPipe struct{}
+
+func (brokenPipe) Write([]byte) (int, error) { return 0, errors.New("broken pipe") }
+
+func TestDecodeOutputGone(t *testing.T) {
+	seed := filepath.Join("testdata", "seed", "113_voicemail.xml")
+	var errb bytes.Buffer
+	code := run([]string{"decode", seed, seed}, stdio{in: strings.NewReader(""), out: brokenPipe{}, err: &errb})
+	assert.Equal(t, 1, code)
+	assert.Equal(t, "okdash: decode: writing the output: broken pipe\n", errb.String(), "told once, then stop")
 }

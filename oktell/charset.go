@@ -2,6 +2,7 @@ package oktell
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"strings"
 	"unicode/utf16"
@@ -65,47 +66,122 @@ func xmlChar(r rune) bool {
 // character), or -1.
 func utf16ToUTF8(dst, b []byte, le bool) (out []byte, bad int) {
 	n := len(b) &^ 1
-	for i := 0; i < n; i += 2 {
-		var u uint16
-		if le {
-			u = uint16(b[i]) | uint16(b[i+1])<<8
-		} else {
-			u = uint16(b[i])<<8 | uint16(b[i+1])
+	// Room for the worst case (3 bytes per unit) up front, so the loop writes by index.
+	start := len(dst)
+	if need := start + 3*(n/2) + 8; cap(dst) < need {
+		grown := make([]byte, start, need)
+		copy(grown, dst)
+		dst = grown
+	}
+	buf := dst[:cap(dst)]
+	j := start
+	i := 0
+	for i < n {
+		// Fast path: eight, then four ASCII code units at once, the bulk of any document.
+		for i+16 <= n {
+			w := binary.LittleEndian.Uint64(b[i:])
+			x := binary.LittleEndian.Uint64(b[i+8:])
+			if !le {
+				w = w>>8&0x00FF00FF00FF00FF | w<<8&0xFF00FF00FF00FF00 // swap the bytes of each unit
+				x = x>>8&0x00FF00FF00FF00FF | x<<8&0xFF00FF00FF00FF00
+			}
+			if (w|x)&0xFF80FF80FF80FF80 != 0 || !printable4(w) || !printable4(x) {
+				break
+			}
+			binary.LittleEndian.PutUint64(buf[j:], pack4(w)|pack4(x)<<32)
+			j += 8
+			i += 16
 		}
-		switch {
-		case u >= 0x20 && u < 0x80:
-			dst = append(dst, byte(u))
-		case u < 0x20:
-			if u != 0x9 && u != 0xA && u != 0xD {
-				return dst, i
+		for i+8 <= n {
+			w := binary.LittleEndian.Uint64(b[i:])
+			if !le {
+				w = w>>8&0x00FF00FF00FF00FF | w<<8&0xFF00FF00FF00FF00
 			}
-			dst = append(dst, byte(u))
-		case u < 0xD800 || u > 0xDFFF:
-			if u == 0xFFFE || u == 0xFFFF {
-				return dst, i
+			if w&0xFF80FF80FF80FF80 != 0 || !printable4(w) { // not ASCII, or a control
+				break
 			}
-			dst = utf8.AppendRune(dst, rune(u))
-		case u <= 0xDBFF && i+3 < n:
-			var u2 uint16
+			binary.LittleEndian.PutUint32(buf[j:], uint32(pack4(w)))
+			j += 4
+			i += 8
+		}
+		// Slow path, one unit at a time, until an ASCII unit: a run of Cyrillic is
+		// read here whole instead of retrying the fast path at every letter.
+		for i < n {
+			var u uint16
 			if le {
-				u2 = uint16(b[i+2]) | uint16(b[i+3])<<8
+				u = uint16(b[i]) | uint16(b[i+1])<<8
 			} else {
-				u2 = uint16(b[i+2])<<8 | uint16(b[i+3])
+				u = uint16(b[i])<<8 | uint16(b[i+1])
 			}
-			r := utf16.DecodeRune(rune(u), rune(u2))
-			if r == utf8.RuneError {
-				return dst, i
+			switch {
+			case u >= 0x20 && u < 0x80:
+				buf[j] = byte(u)
+				j++
+			case u < 0x20:
+				if u != 0x9 && u != 0xA && u != 0xD {
+					return buf[:j], i
+				}
+				buf[j] = byte(u)
+				j++
+			case u < 0x800: // Cyrillic and the rest of the two-byte range
+				buf[j], buf[j+1] = 0xC0|byte(u>>6), 0x80|byte(u&0x3F)
+				j += 2
+			case u < 0xD800 || u > 0xDFFF:
+				if u == 0xFFFE || u == 0xFFFF {
+					return buf[:j], i
+				}
+				buf[j], buf[j+1], buf[j+2] = 0xE0|byte(u>>12), 0x80|byte(u>>6&0x3F), 0x80|byte(u&0x3F)
+				j += 3
+			case u <= 0xDBFF && i+3 < n:
+				var u2 uint16
+				if le {
+					u2 = uint16(b[i+2]) | uint16(b[i+3])<<8
+				} else {
+					u2 = uint16(b[i+2])<<8 | uint16(b[i+3])
+				}
+				r := utf16.DecodeRune(rune(u), rune(u2))
+				if r == utf8.RuneError {
+					return buf[:j], i
+				}
+				j += utf8.EncodeRune(buf[j:], r) // 4 bytes for 2 units: within the 3-per-unit room
+				i += 2
+			default:
+				return buf[:j], i
 			}
-			dst = utf8.AppendRune(dst, r)
 			i += 2
-		default:
-			return dst, i
+			if u < 0x80 {
+				break
+			}
 		}
 	}
 	if len(b) != n {
-		return dst, n
+		return buf[:j], n
 	}
-	return dst, -1
+	return buf[:j], -1
+}
+
+// pack4 packs four ASCII code units into four bytes.
+func pack4(w uint64) uint64 {
+	// units a, b, c, d sit in bytes 0, 2, 4, 6 with zeros between them
+	x := w | w>>8 // bytes: a b b c c d d 0
+	return x&0xFFFF | x>>16&0xFFFF0000
+}
+
+// printable4 reports whether four ASCII code units are all printable or tab, LF, CR.
+func printable4(w uint64) bool {
+	// adding 0x60 sets bit 7 of a unit >= 0x20: all set means no control at all
+	return (w+0x0060006000600060)&0x0080008000800080 == 0x0080008000800080 || asciiUnitsOK(w)
+}
+
+// asciiUnitsOK reports whether four ASCII code units hold no control character other
+// than tab, LF and CR.
+func asciiUnitsOK(w uint64) bool {
+	for k := 0; k < 64; k += 16 {
+		if c := byte(w >> k); c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			return false
+		}
+	}
+	return true
 }
 
 // utf8ToUTF16 appends the UTF-16 form of the valid UTF-8 string s to dst.
@@ -141,6 +217,17 @@ func utf8ToUTF16(dst []byte, s []byte, le bool) []byte {
 // valid XML character, or -1.
 func checkUTF8(b []byte) int {
 	for i := 0; i < len(b); {
+		// Fast path: eight printable ASCII bytes at once.
+		for i+8 <= len(b) {
+			w := binary.LittleEndian.Uint64(b[i:])
+			if w&0x8080808080808080 != 0 || (w+0x6060606060606060)&0x8080808080808080 != 0x8080808080808080 {
+				break
+			}
+			i += 8
+		}
+		if i >= len(b) {
+			break
+		}
 		c := b[i]
 		if c < utf8.RuneSelf {
 			if c < 0x20 && c != 0x9 && c != 0xA && c != 0xD {

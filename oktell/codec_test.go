@@ -1,6 +1,7 @@
 package oktell
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/text/encoding/charmap"
 )
 
 func sp(key, value, name string) Property { return SimpleProp(key, value, name) }
@@ -276,4 +278,15 @@ func TestEncodeHandBuilt(t *testing.T) {
 	be, err := Encode(d, UTF16BE)
 	require.NoError(t, err)
 	assert.Equal(t, []byte{0xFE, 0xFF, 0, '<'}, be[:4])
+}
+
+func TestDecodeErrorOffsetCharset(t *testing.T) {
+	doc := `<?xml version="1.0" encoding="windows-1251"?><oktellcommapper><data><event id="114"><prc k="text"><![CDATA[Привет]]></prc><bogus/></event></data></oktellcommapper>`
+	b, err := charmap.Windows1251.NewEncoder().Bytes([]byte(doc))
+	require.NoError(t, err)
+	_, err = Decode(b)
+	var e *Error
+	require.True(t, errors.As(err, &e), "%v", err)
+	assert.Equal(t, int64(bytes.Index(b, []byte("<bogus/>"))), e.Offset, e.Error())
+	assert.Contains(t, e.Msg, "unknown element <bogus> in <event>")
 }

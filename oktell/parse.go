@@ -15,10 +15,6 @@ import (
 // collections while stopping a hostile document from exhausting the stack.
 const MaxDepth = 64
 
-// bufPool holds transcoding buffers, so that decoding a UTF-16 document allocates only
-// the strings it returns.
-var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
-
 // Decode reads one whole document from b: UTF-16LE/BE or UTF-8, BOM or not, declaration or
 // not, whatever encoding it declares. The error is an *Error naming the byte offset in b
 // and what is wrong.
@@ -27,30 +23,27 @@ func Decode(b []byte) (*Document, error) { return decodeAt(b, 0) }
 // decodeAt decodes b, which sits at offset base of a larger input: every offset in an
 // error, its message included, is one in that input.
 func decodeAt(b []byte, base int64) (*Document, error) {
+	p := parserPool.Get().(*parser)
+	defer p.release()
 	enc, bom := DetectEncoding(b)
 	body := b[bom:]
+	p.base, p.bom, p.enc, p.cs = base, bom, enc, nil
+	p.segs = p.segBuf[:0]
 	var text []byte
-	var pooled *[]byte
-	var off func(i int) int64 // maps an offset in text to one in b
 
 	switch enc {
 	case UTF16LE, UTF16BE:
-		pooled = bufPool.Get().(*[]byte)
-		defer func() { *pooled = (*pooled)[:0]; bufPool.Put(pooled) }()
 		var bad int
-		text, bad = utf16ToUTF8((*pooled)[:0], body, enc == UTF16LE)
-		*pooled = text
+		p.scratch, bad = utf16ToUTF8(p.scratch[:0], body, enc == UTF16LE)
+		text = p.scratch
 		if bad >= 0 {
 			if bad == len(body)&^1 {
 				return nil, &Error{Kind: Truncated, Offset: base + int64(bom+bad), Msg: fmt.Sprintf("%s document ends in the middle of a code unit (odd length)", enc)}
 			}
 			return nil, &Error{Kind: Malformed, Offset: base + int64(bom+bad), Msg: fmt.Sprintf("invalid %s: not an XML character (a control character or a lone surrogate)", enc)}
 		}
-		le := enc == UTF16LE
-		off = func(i int) int64 { return int64(bom) + utf16Len(text[:min(i, len(text))], le) }
 	default:
 		text = body
-		off = func(i int) int64 { return int64(bom + i) }
 		if cs, err := charsetFor(declaredEncoding(body)); err != nil {
 			return nil, &Error{Kind: Malformed, Offset: base + int64(bom), Msg: err.Error()}
 		} else if cs != nil {
@@ -58,29 +51,54 @@ func decodeAt(b []byte, base int64) (*Document, error) {
 			if err != nil {
 				return nil, &Error{Kind: Malformed, Offset: base + int64(bom), Msg: fmt.Sprintf("cannot read the declared encoding %q: %v", declaredEncoding(body), err)}
 			}
-			text = dec
-			off = func(i int) int64 { return int64(bom) + charsetLen(cs, text[:min(i, len(text))]) }
+			text, p.cs = dec, cs
 		}
 		if bad := checkUTF8(text); bad >= 0 {
-			return nil, &Error{Kind: Malformed, Offset: base + off(bad), Msg: "invalid UTF-8 or a character XML does not allow (a control character)"}
+			p.s = string(text[:bad])
+			return nil, &Error{Kind: Malformed, Offset: p.off(bad), Msg: "invalid UTF-8 or a character XML does not allow (a control character)"}
 		}
 	}
-	if base != 0 {
-		inner := off
-		off = func(i int) int64 { return base + inner(i) }
+	// One copy: every string of the document is a substring of this one.
+	p.s = string(text)
+	return p.document()
+}
+
+// docBlock holds what nearly every document needs, allocated at once.
+type docBlock struct {
+	d      Document
+	events [1]Event
+	props  [8]Property
+}
+
+// parserPool keeps parsers and their transcoding buffers between documents.
+var parserPool = sync.Pool{New: func() any { return new(parser) }}
+
+// release clears what the parser holds of the last document and pools it.
+func (p *parser) release() {
+	if cap(p.scratch) > 64<<10 {
+		p.scratch = nil // do not keep the buffer of a rare huge document
 	}
-	p := parser{s: string(text), off: off}
-	d, err := p.document()
-	if err != nil {
-		return nil, err
+	scratch := p.scratch[:0]
+	*p = parser{scratch: scratch}
+	parserPool.Put(p)
+}
+
+// off maps an offset in the UTF-8 text to one in the original input.
+func (p *parser) off(i int) int64 {
+	i = min(i, len(p.s))
+	switch {
+	case p.enc != UTF8:
+		return p.base + int64(p.bom) + utf16Len(p.s[:i])
+	case p.cs != nil:
+		return p.base + int64(p.bom) + charsetLen(p.cs, []byte(p.s[:i]))
 	}
-	return d, nil
+	return p.base + int64(p.bom+i)
 }
 
 // utf16Len is how many UTF-16 bytes the UTF-8 text b takes.
-func utf16Len(b []byte, _ bool) int64 {
+func utf16Len(s string) int64 {
 	var n int64
-	for _, r := range string(b) {
+	for _, r := range s {
 		if r >= 0x10000 {
 			n += 4
 		} else {
@@ -102,17 +120,108 @@ func charsetLen(cs encoding.Encoding, b []byte) int64 {
 // parser reads the one grammar of Oktell documents over UTF-8 text. Values are substrings
 // of s, so an attribute without entities costs no allocation.
 type parser struct {
-	s     string
-	i     int
-	depth int
-	off   func(int) int64
-	attrs []attr
-	segs  []seg
+	s         string
+	i         int
+	depth     int
+	nattr     int    // attributes in attrBuf
+	moreAttrs []attr // past the first len(attrBuf)
+	escaped   []string
+	segs      []seg
+	// where the text came from, to map offsets back (see off)
+	base     int64
+	bom      int
+	enc      Encoding
+	cs       encoding.Encoding
+	scratch  []byte    // the UTF-8 of a UTF-16 document, reused
+	blk      *docBlock // the document being read
+	blkProps bool      // blk.props is taken
+	// backing arrays, so that the common case needs no growing
+	attrBuf [8]attr
+	segBuf  [4]seg
 }
 
+// attr is one attribute of the start tag just read, as offsets into the text: holding
+// no pointers, the parser fills them without write barriers. A value with entities is
+// kept resolved in parser.escaped.
 type attr struct {
-	name, value string
-	at          int
+	ns, ne, vs, ve int32
+	esc            int32 // index in parser.escaped, or -1
+	kind           attrKind
+}
+
+// attrKind names the attributes of the grammar, so that elements switch on a byte.
+type attrKind uint8
+
+const (
+	atOther   attrKind = iota
+	atKey              // key
+	atValue            // value
+	atName             // name
+	atID               // id
+	atCount            // count
+	atVersion          // version
+	atK                // k, the short key
+	atV                // v, the short value
+	atN                // n, the short name
+	atCN               // cn, the short count
+)
+
+func classifyAttr(s string) attrKind {
+	switch len(s) {
+	case 1:
+		switch s[0] {
+		case 'k':
+			return atK
+		case 'v':
+			return atV
+		case 'n':
+			return atN
+		}
+	case 2:
+		switch s {
+		case "id":
+			return atID
+		case "cn":
+			return atCN
+		}
+	case 3:
+		if s == "key" {
+			return atKey
+		}
+	case 4:
+		if s == "name" {
+			return atName
+		}
+	case 5:
+		switch s {
+		case "value":
+			return atValue
+		case "count":
+			return atCount
+		}
+	case 7:
+		if s == "version" {
+			return atVersion
+		}
+	}
+	return atOther
+}
+
+// attrList is the attributes of the start tag just read.
+func (p *parser) attrList() []attr {
+	if len(p.moreAttrs) == 0 {
+		return p.attrBuf[:p.nattr]
+	}
+	return append(p.attrBuf[:p.nattr:p.nattr], p.moreAttrs...)
+}
+
+func (p *parser) aName(a attr) string { return p.s[a.ns:a.ne] }
+
+func (p *parser) aValue(a attr) string {
+	if a.esc >= 0 {
+		return p.escaped[a.esc]
+	}
+	return p.s[a.vs:a.ve]
 }
 
 // element kinds of the grammar.
@@ -156,9 +265,11 @@ func (p *parser) errAt(i int, format string, args ...any) *Error {
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 func (p *parser) skipSpace() {
-	for p.i < len(p.s) && isSpace(p.s[p.i]) {
-		p.i++
+	s, i := p.s, p.i // locals: the loop must not store p.i on every byte
+	for i < len(s) && isSpace(s[i]) {
+		i++
 	}
+	p.i = i
 }
 
 // misc skips whitespace, comments and processing instructions (the declaration
@@ -204,19 +315,33 @@ func isNameByte(c byte) bool {
 	return isNameStartByte(c) || c == '-' || c == '.' || ('0' <= c && c <= '9')
 }
 
+// nameByte[c] is 1 for a byte that may start a name, 2 for one that may only follow.
+var nameByte = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case isNameStartByte(byte(c)):
+			t[c] = 1
+		case isNameByte(byte(c)):
+			t[c] = 2
+		}
+	}
+	return
+}()
+
+// valueStop marks the bytes an attribute value scan must look at: both quotes, '&', '<'.
+var valueStop = [256]bool{'"': true, '\'': true, '&': true, '<': true}
+
 // name reads an element or attribute name.
 func (p *parser) name() (string, error) {
 	start := p.i
-	for p.i < len(p.s) {
-		c := p.s[p.i]
-		first := p.i == start
-		if c < utf8.RuneSelf {
-			if (first && isNameStartByte(c)) || (!first && isNameByte(c)) {
-				p.i++
-				continue
-			}
-			break
+	if s, i := p.s, p.i; i < len(s) && nameByte[s[i]] == 1 {
+		i++
+		for i < len(s) && nameByte[s[i]] != 0 {
+			i++
 		}
+		p.i = i
+	}
+	if p.i < len(p.s) && p.s[p.i] >= utf8.RuneSelf {
 		// Oktell writes ASCII names only; XML's tables of non-ASCII name characters
 		// differ between Unicode versions, so okdash takes none of them.
 		r, _ := utf8.DecodeRuneInString(p.s[p.i:])
@@ -232,7 +357,7 @@ func (p *parser) name() (string, error) {
 	return p.s[start:p.i], nil
 }
 
-// startTag reads "<name attrs" after the "<"; it returns with p.attrs filled and whether
+// startTag reads "<name attrs" after the "<"; it returns with attrList filled and whether
 // the element closed itself.
 func (p *parser) startTag() (name string, at int, empty bool, err error) {
 	at = p.i
@@ -240,71 +365,115 @@ func (p *parser) startTag() (name string, at int, empty bool, err error) {
 	if name, err = p.name(); err != nil {
 		return
 	}
-	p.attrs = p.attrs[:0]
+	p.nattr = 0
+	if len(p.moreAttrs) > 0 || len(p.escaped) > 0 { // no heap writes in the common case
+		p.moreAttrs, p.escaped = p.moreAttrs[:0], p.escaped[:0]
+	}
+	// s and i are locals so the loops do not store p.i on every byte; p.i is set
+	// before every call and return.
+	s, i := p.s, p.i
 	for {
-		sp := p.i
-		p.skipSpace()
-		if p.i >= len(p.s) {
-			err = p.errAt(p.i, "document ends inside the start tag of <%s> (opened at byte %d)", name, p.off(at))
+		sp := i
+		for i < len(s) && isSpace(s[i]) {
+			i++
+		}
+		if i >= len(s) {
+			p.i = i
+			err = p.errAt(i, "document ends inside the start tag of <%s> (opened at byte %d)", name, p.off(at))
 			return
 		}
-		switch p.s[p.i] {
+		switch s[i] {
 		case '>':
-			p.i++
+			p.i = i + 1
 			return
 		case '/':
-			if p.i+1 < len(p.s) && p.s[p.i+1] == '>' {
-				p.i += 2
+			if i+1 < len(s) && s[i+1] == '>' {
+				p.i = i + 2
 				empty = true
 				return
 			}
-			err = p.errAt(p.i, "want \"/>\" in the start tag of <%s>", name)
+			p.i = i
+			err = p.errAt(i, "want \"/>\" in the start tag of <%s>", name)
 			return
 		}
-		if p.i == sp {
-			err = p.errAt(p.i, "want a space, \">\" or \"/>\" in the start tag of <%s>, found %q", name, p.s[p.i])
+		if i == sp {
+			p.i = i
+			err = p.errAt(i, "want a space, \">\" or \"/>\" in the start tag of <%s>, found %q", name, s[i])
 			return
 		}
-		aAt := p.i
+		aAt := i
+		p.i = i
 		var an, av string
 		if an, err = p.name(); err != nil {
 			return
 		}
-		p.skipSpace()
-		if p.i >= len(p.s) || p.s[p.i] != '=' {
-			err = p.errAt(p.i, "want \"=\" after attribute %s of <%s>", an, name)
+		i = p.i
+		for i < len(s) && isSpace(s[i]) {
+			i++
+		}
+		if i >= len(s) || s[i] != '=' {
+			p.i = i
+			err = p.errAt(i, "want \"=\" after attribute %s of <%s>", an, name)
 			return
 		}
-		p.i++
-		p.skipSpace()
-		if p.i >= len(p.s) || (p.s[p.i] != '"' && p.s[p.i] != '\'') {
-			err = p.errAt(p.i, "want a quoted value for attribute %s of <%s>", an, name)
+		i++
+		for i < len(s) && isSpace(s[i]) {
+			i++
+		}
+		if i >= len(s) || (s[i] != '"' && s[i] != '\'') {
+			p.i = i
+			err = p.errAt(i, "want a quoted value for attribute %s of <%s>", an, name)
 			return
 		}
-		q := p.s[p.i]
-		p.i++
-		vs := p.i
-		end := strings.IndexByte(p.s[vs:], q)
-		if end < 0 {
+		q := s[i]
+		vs := i + 1
+		// one pass over the value: find its end, and whether it holds '&' or '<'
+		j, special := vs, false
+		for j < len(s) {
+			c := s[j]
+			if valueStop[c] {
+				if c == q {
+					break
+				}
+				if c == '<' {
+					p.i = j
+					err = p.errAt(j, "\"<\" inside the value of attribute %s of <%s>", an, name)
+					return
+				}
+				special = special || c == '&'
+			}
+			j++
+		}
+		if j >= len(s) {
+			p.i = j
 			err = p.errAt(vs-1, "value of attribute %s of <%s> is not closed", an, name)
 			return
 		}
-		p.i = vs + end + 1
-		raw := p.s[vs : vs+end]
-		if lt := strings.IndexByte(raw, '<'); lt >= 0 {
-			err = p.errAt(vs+lt, "\"<\" inside the value of attribute %s of <%s>", an, name)
-			return
+		i = j + 1
+		esc := int32(-1)
+		if special {
+			if av, err = p.unescape(s[vs:j], vs); err != nil {
+				return
+			}
+			esc = int32(len(p.escaped))
+			p.escaped = append(p.escaped, av)
 		}
-		if av, err = p.unescape(raw, vs); err != nil {
-			return
-		}
-		for _, a := range p.attrs {
-			if a.name == an {
+		for _, a := range p.attrList() {
+			if s[a.ns:a.ne] == an {
+				p.i = i
 				err = p.errAt(aAt, "attribute %s repeated in <%s>", an, name)
 				return
 			}
 		}
-		p.attrs = append(p.attrs, attr{an, av, aAt})
+		// Stored by index into a fixed array: assigning a slice header on the heap
+		// would cost a write barrier per attribute.
+		a := attr{ns: int32(aAt), ne: int32(aAt + len(an)), vs: int32(vs), ve: int32(j), esc: esc, kind: classifyAttr(an)}
+		if p.nattr < len(p.attrBuf) {
+			p.attrBuf[p.nattr] = a
+			p.nattr++
+		} else {
+			p.moreAttrs = append(p.moreAttrs, a)
+		}
 	}
 }
 
@@ -389,9 +558,17 @@ func (p *parser) next(name string, openAt int) (c content, text string, cdata bo
 			return cText, text, false, at, err
 		}
 		rest := p.s[p.i:]
+		if len(rest) > 1 && nameByte[rest[1]] == 1 {
+			return cChild, "", false, p.i, nil // the common case: a child's start tag
+		}
 		switch {
 		case strings.HasPrefix(rest, "</"):
 			at = p.i
+			// the common case: the expected end tag, compared without reading a name
+			if e := 2 + len(name); len(rest) > e && rest[2:e] == name && rest[e] == '>' {
+				p.i += e + 1
+				return cEnd, "", false, at, nil
+			}
 			p.i += 2
 			n, err := p.name()
 			if err != nil {
@@ -435,37 +612,57 @@ func isBlank(s string) bool {
 	return true
 }
 
-// noText reads the content of an element that holds only children, calling child for
-// each; non-blank text is an error.
-func (p *parser) children(name string, openAt int, child func(kind elemKind, cname string, at int, empty bool) error) error {
+// child moves to the next child element of element name, which holds only elements:
+// it returns ok with the child's start tag read (attrList filled), or !ok after the end
+// tag of name. Non-blank text is an error.
+func (p *parser) child(name string, openAt int) (kind elemKind, cname string, at int, empty, ok bool, err error) {
+	for {
+		p.skipSpace() // indentation, the common case of text here
+		// the common cases first: a child's start tag, or the expected end tag
+		if rest := p.s[p.i:]; len(rest) > 1 && rest[0] == '<' {
+			if nameByte[rest[1]] == 1 {
+				cname, at, empty, err := p.startTag()
+				if err != nil {
+					return 0, "", 0, false, false, err
+				}
+				return kindOf(cname), cname, at, empty, true, nil
+			}
+			if e := 2 + len(name); rest[1] == '/' && len(rest) > e && rest[2:e] == name && rest[e] == '>' {
+				p.i += e + 1
+				return 0, "", 0, false, false, nil
+			}
+		}
+		c, text, cdata, tat, err := p.next(name, openAt)
+		if err != nil {
+			return 0, "", 0, false, false, err
+		}
+		switch c {
+		case cEnd:
+			return 0, "", 0, false, false, nil
+		case cText:
+			if cdata || !isBlank(text) {
+				return 0, "", 0, false, false, p.errAt(tat, "text %q where <%s> holds only elements", clip(text), name)
+			}
+		case cChild:
+			cname, at, empty, err := p.startTag()
+			if err != nil {
+				return 0, "", 0, false, false, err
+			}
+			return kindOf(cname), cname, at, empty, true, nil
+		}
+	}
+}
+
+// enter counts one more level of nesting; leave undoes it.
+func (p *parser) enter(openAt int) error {
 	p.depth++
 	if p.depth > MaxDepth {
 		return p.errAt(openAt, "elements nest deeper than %d levels", MaxDepth)
 	}
-	defer func() { p.depth-- }()
-	for {
-		c, text, cdata, at, err := p.next(name, openAt)
-		if err != nil {
-			return err
-		}
-		switch c {
-		case cEnd:
-			return nil
-		case cText:
-			if cdata || !isBlank(text) {
-				return p.errAt(at, "text %q where <%s> holds only elements", clip(text), name)
-			}
-		case cChild:
-			cname, cat, empty, err := p.startTag()
-			if err != nil {
-				return err
-			}
-			if err := child(kindOf(cname), cname, cat, empty); err != nil {
-				return err
-			}
-		}
-	}
+	return nil
 }
+
+func (p *parser) leave() { p.depth-- }
 
 func clip(s string) string {
 	if len(s) <= 40 {
@@ -503,46 +700,17 @@ func (p *parser) document() (*Document, error) {
 	if kindOf(name) != elRoot {
 		return nil, p.errAt(at, "root element <%s>: want <oktellcommapper> or <oktellxmlmapper>", name)
 	}
-	d := &Document{Root: name}
-	for _, a := range p.attrs {
-		if a.name == "version" {
-			d.Version, d.HasVersion = a.value, true
+	// The document, its first event and that event's first eight properties (a Notify
+	// has eight) come in one allocation.
+	p.blk = &docBlock{d: Document{Root: name}}
+	d := &p.blk.d
+	for _, a := range p.attrList() {
+		if a.kind == atVersion {
+			d.Version, d.HasVersion = p.aValue(a), true
 		}
 	}
 	if !empty {
-		sawData, sawOther := false, false
-		err = p.children(name, at, func(k elemKind, cname string, cat int, cempty bool) error {
-			if k == elData {
-				if sawData {
-					return p.errAt(cat, "a second <data> in <%s>", name)
-				}
-				if sawOther {
-					return p.errAt(cat, "<data> after content outside it in <%s>", name)
-				}
-				sawData = true
-				d.HasData = true
-				for _, a := range p.attrs {
-					switch a.name {
-					case "name":
-						d.DataName, d.HasDataName = a.value, true
-					case "count":
-						d.DataCount, d.HasDataCount = a.value, true
-					}
-				}
-				if cempty {
-					return nil
-				}
-				return p.children(cname, cat, func(k elemKind, gname string, gat int, gempty bool) error {
-					return p.container(d, k, gname, gat, gempty, cname)
-				})
-			}
-			if sawData {
-				return p.errAt(cat, "<%s> outside <data> in <%s>", cname, name)
-			}
-			sawOther = true
-			return p.container(d, k, cname, cat, cempty, name)
-		})
-		if err != nil {
+		if err := p.root(d, name, at); err != nil {
 			return nil, err
 		}
 	}
@@ -555,6 +723,68 @@ func (p *parser) document() (*Document, error) {
 	return d, nil
 }
 
+// root reads the content of the root element: one data element, or what data would hold.
+func (p *parser) root(d *Document, name string, at int) error {
+	if err := p.enter(at); err != nil {
+		return err
+	}
+	defer p.leave()
+	sawData, sawOther := false, false
+	for {
+		k, cname, cat, cempty, ok, err := p.child(name, at)
+		if err != nil || !ok {
+			return err
+		}
+		if k != elData {
+			if sawData {
+				return p.errAt(cat, "<%s> outside <data> in <%s>", cname, name)
+			}
+			sawOther = true
+			if err := p.container(d, k, cname, cat, cempty, name); err != nil {
+				return err
+			}
+			continue
+		}
+		if sawData {
+			return p.errAt(cat, "a second <data> in <%s>", name)
+		}
+		if sawOther {
+			return p.errAt(cat, "<data> after content outside it in <%s>", name)
+		}
+		sawData, d.HasData = true, true
+		for _, a := range p.attrList() {
+			switch a.kind {
+			case atName:
+				d.DataName, d.HasDataName = p.aValue(a), true
+			case atCount:
+				d.DataCount, d.HasDataCount = p.aValue(a), true
+			}
+		}
+		if cempty {
+			continue
+		}
+		if err := p.data(d, cname, cat); err != nil {
+			return err
+		}
+	}
+}
+
+func (p *parser) data(d *Document, name string, at int) error {
+	if err := p.enter(at); err != nil {
+		return err
+	}
+	defer p.leave()
+	for {
+		k, cname, cat, cempty, ok, err := p.child(name, at)
+		if err != nil || !ok {
+			return err
+		}
+		if err := p.container(d, k, cname, cat, cempty, name); err != nil {
+			return err
+		}
+	}
+}
+
 // container reads one child of data (or of the root, for documents without data).
 func (p *parser) container(d *Document, k elemKind, name string, at int, empty bool, in string) error {
 	switch k {
@@ -562,6 +792,9 @@ func (p *parser) container(d *Document, k elemKind, name string, at int, empty b
 		ev, err := p.event(name, at, empty)
 		if err != nil {
 			return err
+		}
+		if d.Events == nil {
+			d.Events = p.blk.events[:0:1] // one event per document is the rule
 		}
 		d.Events = append(d.Events, ev)
 	case elSet:
@@ -591,47 +824,57 @@ func (p *parser) container(d *Document, k elemKind, name string, at int, empty b
 func (p *parser) event(name string, at int, empty bool) (Event, error) {
 	var ev Event
 	hasName := false
-	for _, a := range p.attrs {
-		switch a.name {
-		case "id":
-			ev.RawID = a.value
-		case "name":
-			ev.Name, hasName = a.value, true
+	for _, a := range p.attrList() {
+		switch a.kind {
+		case atID:
+			ev.RawID = p.aValue(a)
+		case atName:
+			ev.Name, hasName = p.aValue(a), true
 		}
 	}
 	ev.ID, ev.Type = resolveEvent(ev.RawID, ev.Name, hasName)
 	if empty {
 		return ev, nil
 	}
-	err := p.children(name, at, func(k elemKind, cname string, cat int, cempty bool) error {
+	if err := p.enter(at); err != nil {
+		return ev, err
+	}
+	defer p.leave()
+	for {
+		k, cname, cat, cempty, ok, err := p.child(name, at)
+		if err != nil || !ok {
+			return ev, err
+		}
 		switch k {
 		case elSimple, elCData:
 			pr, err := p.property(k, cname, cat, cempty)
 			if err != nil {
-				return err
+				return ev, err
 			}
 			if ev.Props == nil {
-				ev.Props = make([]Property, 0, 8)
+				if !p.blkProps {
+					ev.Props, p.blkProps = p.blk.props[:0:len(p.blk.props)], true
+				} else {
+					ev.Props = make([]Property, 0, 8)
+				}
 			}
 			ev.Props = append(ev.Props, pr)
 		case elSet:
 			s, err := p.set(cname, cat, cempty)
 			if err != nil {
-				return err
+				return ev, err
 			}
 			ev.Sets = append(ev.Sets, s)
 		case elCollection:
 			c, err := p.collection(cname, cat, cempty)
 			if err != nil {
-				return err
+				return ev, err
 			}
 			ev.Collections = append(ev.Collections, c)
 		default:
-			return p.unexpected(cname, cat, name)
+			return ev, p.unexpected(cname, cat, name)
 		}
-		return nil
-	})
-	return ev, err
+	}
 }
 
 // resolveEvent turns the id and name attributes into the event's type: a known name wins
@@ -654,14 +897,14 @@ func (p *parser) property(k elemKind, name string, at int, empty bool) (Property
 	if k == elCData {
 		pr.Kind = CData
 	}
-	for _, a := range p.attrs {
-		switch a.name {
-		case "key", "k":
-			pr.Key = a.value
-		case "value", "v":
-			pr.Value, pr.HasValue = a.value, true
-		case "name", "n":
-			pr.Name, pr.HasName = a.value, true
+	for _, a := range p.attrList() {
+		switch a.kind {
+		case atKey, atK:
+			pr.Key = p.aValue(a)
+		case atValue, atV:
+			pr.Value, pr.HasValue = p.aValue(a), true
+		case atName, atN:
+			pr.Name, pr.HasName = p.aValue(a), true
 		}
 	}
 	if empty {
@@ -694,16 +937,21 @@ func (p *parser) property(k elemKind, name string, at int, empty bool) (Property
 				return pr, nil
 			}
 			pr.HasText = true
-			var sb strings.Builder
+			keep := func(t seg) bool { return !hasCDATA || t.cdata || !isBlank(t.text) }
 			n := 0
 			for _, t := range segs {
-				if !hasCDATA || t.cdata || !isBlank(t.text) {
+				if keep(t) {
 					n++
 					pr.Text = t.text
-					sb.WriteString(t.text)
 				}
 			}
-			if n > 1 {
+			if n > 1 { // only then is a new string needed
+				var sb strings.Builder
+				for _, t := range segs {
+					if keep(t) {
+						sb.WriteString(t.text)
+					}
+				}
 				pr.Text = sb.String()
 			} else if n == 0 {
 				pr.Text = ""
@@ -738,62 +986,74 @@ func allBlank(ts []seg) bool {
 
 func (p *parser) set(name string, at int, empty bool) (PropertySet, error) {
 	var s PropertySet
-	for _, a := range p.attrs {
-		switch a.name {
-		case "name", "n":
-			s.Name, s.HasName = a.value, true
-		case "id":
-			s.ID, s.HasID = a.value, true
+	for _, a := range p.attrList() {
+		switch a.kind {
+		case atName, atN:
+			s.Name, s.HasName = p.aValue(a), true
+		case atID:
+			s.ID, s.HasID = p.aValue(a), true
 		}
 	}
 	if empty {
 		return s, nil
 	}
-	err := p.children(name, at, func(k elemKind, cname string, cat int, cempty bool) error {
+	if err := p.enter(at); err != nil {
+		return s, err
+	}
+	defer p.leave()
+	for {
+		k, cname, cat, cempty, ok, err := p.child(name, at)
+		if err != nil || !ok {
+			return s, err
+		}
 		switch k {
 		case elSimple, elCData:
 			pr, err := p.property(k, cname, cat, cempty)
 			if err != nil {
-				return err
+				return s, err
 			}
 			s.Props = append(s.Props, pr)
 		case elCollection:
 			c, err := p.collection(cname, cat, cempty)
 			if err != nil {
-				return err
+				return s, err
 			}
 			s.Collections = append(s.Collections, c)
 		default:
-			return p.unexpected(cname, cat, name)
+			return s, p.unexpected(cname, cat, name)
 		}
-		return nil
-	})
-	return s, err
+	}
 }
 
 func (p *parser) collection(name string, at int, empty bool) (Collection, error) {
 	var c Collection
-	for _, a := range p.attrs {
-		switch a.name {
-		case "name", "n":
-			c.Name, c.HasName = a.value, true
-		case "count", "cn":
-			c.Count, c.HasCount = a.value, true
+	for _, a := range p.attrList() {
+		switch a.kind {
+		case atName, atN:
+			c.Name, c.HasName = p.aValue(a), true
+		case atCount, atCN:
+			c.Count, c.HasCount = p.aValue(a), true
 		}
 	}
 	if empty {
 		return c, nil
 	}
-	err := p.children(name, at, func(k elemKind, cname string, cat int, cempty bool) error {
+	if err := p.enter(at); err != nil {
+		return c, err
+	}
+	defer p.leave()
+	for {
+		k, cname, cat, cempty, ok, err := p.child(name, at)
+		if err != nil || !ok {
+			return c, err
+		}
 		if k != elSet {
-			return p.unexpected(cname, cat, name)
+			return c, p.unexpected(cname, cat, name)
 		}
 		s, err := p.set(cname, cat, cempty)
 		if err != nil {
-			return err
+			return c, err
 		}
 		c.Sets = append(c.Sets, s)
-		return nil
-	})
-	return c, err
+	}
 }

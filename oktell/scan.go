@@ -56,7 +56,8 @@ var startPatterns, closePatterns = func() (s, c [3][]pattern) {
 		for _, t := range []string{"<?xml", "<oktellcommapper", "<oktellxmlmapper"} {
 			s[enc] = append(s[enc], pattern{enc: enc, root: t != "<?xml", b: encodeASCII(t, enc)})
 		}
-		for _, t := range []string{"</oktellcommapper>", "</oktellxmlmapper>"} {
+		// without the '>': XML allows spaces before it, which closeTail reads
+		for _, t := range []string{"</oktellcommapper", "</oktellxmlmapper"} {
 			c[enc] = append(c[enc], pattern{enc: enc, close: true, b: encodeASCII(t, enc)})
 		}
 	}
@@ -96,7 +97,10 @@ type Scanner struct {
 	docStart int // in buf
 	docEnc   Encoding
 	rootSeen bool
-	skipAt   int64 // input offset of the document being skipped
+	// selfCheck: the root's start tag was just found; it may close itself ("<x/>"),
+	// and then the document ends there
+	selfCheck bool
+	skipAt    int64 // input offset of the document being skipped
 
 	last16    Encoding // byte order and end of the previous UTF-16 document
 	last16End int64
@@ -105,7 +109,8 @@ type Scanner struct {
 	gap         gapReader
 	pendingGap  int64 // Gap and Lead of the open document, for its Item
 	pendingLead string
-	prevEnd     int64 // input offset just past the previous document
+	prevEnd     int64  // input offset just past the previous document
+	carryLead   string // the heading found at the end of a cut document, for the next one
 	queue       []Item
 }
 
@@ -253,9 +258,21 @@ func (s *Scanner) findAt(i int, sets [3][]pattern, only int) (f found, ok, more 
 			if mm {
 				more = true
 			}
-			if m {
-				cands = append(cands, found{at: at, end: at + len(p.b), p: p})
+			if !m {
+				continue
 			}
+			end := at + len(p.b)
+			if p.close {
+				e, ok, mm := s.closeTail(end, p.enc)
+				if mm {
+					more = true
+				}
+				if !ok {
+					continue
+				}
+				end = e
+			}
+			cands = append(cands, found{at: at, end: end, p: p})
 		}
 	}
 	if more {
@@ -268,6 +285,42 @@ func (s *Scanner) findAt(i int, sets [3][]pattern, only int) (f found, ok, more 
 		return cands[0], true, false
 	}
 	return s.pick(cands), true, false
+}
+
+// closeTail reads what may follow a close tag's name, in enc, from buf[k]: XML spaces,
+// then '>'. ok is false for anything else (a longer name); more when the buffer ends first.
+func (s *Scanner) closeTail(k int, enc Encoding) (end int, ok, more bool) {
+	unit := 1
+	if enc != UTF8 {
+		unit = 2
+	}
+	for ; ; k += unit {
+		if k+unit > s.end {
+			return 0, false, !s.eof
+		}
+		var c byte
+		switch enc {
+		case UTF16LE:
+			if s.buf[k+1] != 0 {
+				return 0, false, false
+			}
+			c = s.buf[k]
+		case UTF16BE:
+			if s.buf[k] != 0 {
+				return 0, false, false
+			}
+			c = s.buf[k+1]
+		default:
+			c = s.buf[k]
+		}
+		switch c {
+		case '>':
+			return k + unit, true, false
+		case ' ', '\t', '\r', '\n':
+		default:
+			return 0, false, false
+		}
+	}
 }
 
 // pick chooses between a UTF-16LE reading at '<' and a UTF-16BE one a byte earlier.
@@ -386,9 +439,14 @@ func (s *Scanner) outside() (Item, bool, error) {
 			s.queue = append(s.queue, gapItem)
 		}
 		s.docStart, s.docEnc, s.rootSeen = start, f.p.enc, f.p.root
+		s.selfCheck = f.p.root
 		s.scan = f.end
 		s.state = inDoc
 		s.pendingGap, s.pendingLead = gapItem.Gap, gapItem.Lead
+		if gapItem.Gap == 0 && s.carryLead != "" {
+			s.pendingLead = s.carryLead
+		}
+		s.carryLead = ""
 		return Item{}, false, nil
 	}
 }
@@ -404,6 +462,19 @@ func (s *Scanner) consumeGapTo(to int) {
 // inDoc looks for the close tag of the open document.
 func (s *Scanner) inDoc() (Item, bool, error) {
 	for {
+		if s.selfCheck {
+			end, self, more := s.rootTagEnd()
+			if more {
+				if it, stop := s.docNotDone(); stop {
+					return it, true, nil
+				}
+				continue
+			}
+			s.selfCheck = false
+			if self {
+				return s.docDone(end), true, nil
+			}
+		}
 		i := bytes.IndexByte(s.buf[s.scan:s.end], '<')
 		if i < 0 {
 			s.scan = s.end
@@ -418,7 +489,7 @@ func (s *Scanner) inDoc() (Item, bool, error) {
 			f, ok, more = s.findAt(i, startPatterns, -1)
 			if ok && f.p.root && !s.rootSeen && f.p.enc == s.docEnc {
 				// the root element after the declaration
-				s.rootSeen = true
+				s.rootSeen, s.selfCheck = true, true
 				s.scan = f.end
 				continue
 			}
@@ -436,25 +507,7 @@ func (s *Scanner) inDoc() (Item, bool, error) {
 		}
 		off := s.base + int64(s.docStart)
 		if f.p.close {
-			raw := s.buf[s.docStart:f.end]
-			it := Item{Offset: off, Raw: raw, Encoding: s.docEnc, Gap: s.pendingGap, Lead: s.pendingLead}
-			d, err := decodeAt(raw, off)
-			if err != nil {
-				it.Err = err
-			} else {
-				it.Doc = d
-			}
-			if s.docEnc != UTF8 {
-				s.have16, s.last16, s.last16End = true, s.docEnc, s.base+int64(f.end)
-			}
-			s.pos, s.scan, s.state = f.end, f.end, outside
-			s.prevEnd = s.base + int64(f.end)
-			s.gap.reset(s.prevEnd)
-			if f.end-s.docStart > s.max {
-				it.Doc, it.Raw = nil, nil
-				it.Err = s.tooLarge(off)
-			}
-			return it, true, nil
+			return s.docDone(f.end), true, nil
 		}
 		// A new document starts before this one closed.
 		start := f.at - s.bomBefore(f)
@@ -464,7 +517,72 @@ func (s *Scanner) inDoc() (Item, bool, error) {
 		s.pos, s.scan, s.state = start, start, outside
 		s.prevEnd = s.base + int64(start)
 		s.gap.reset(s.prevEnd)
+		// A log heading written after the cut belongs to the next document.
+		s.carryLead = tailLead(s.buf[max(s.docStart, start-2*leadMax):start], s.docEnc, (start-s.docStart)%2)
 		return it, true, nil
+	}
+}
+
+// docDone decodes the document that ends at buf[end] and moves past it.
+func (s *Scanner) docDone(end int) Item {
+	off := s.base + int64(s.docStart)
+	raw := s.buf[s.docStart:end]
+	it := Item{Offset: off, Raw: raw, Encoding: s.docEnc, Gap: s.pendingGap, Lead: s.pendingLead}
+	if end-s.docStart > s.max {
+		it.Raw, it.Err = nil, s.tooLarge(off)
+	} else if d, err := decodeAt(raw, off); err != nil {
+		it.Err = err
+	} else {
+		it.Doc = d
+	}
+	if s.docEnc != UTF8 {
+		s.have16, s.last16, s.last16End = true, s.docEnc, s.base+int64(end)
+	}
+	s.pos, s.scan, s.state = end, end, outside
+	s.prevEnd = s.base + int64(end)
+	s.gap.reset(s.prevEnd)
+	return it
+}
+
+// rootTagEnd finds the '>' that ends the root's start tag (from s.scan, in the document's
+// encoding): end is just past it, self tells whether a '/' came right before it, more
+// that the buffer ends first.
+func (s *Scanner) rootTagEnd() (end int, self, more bool) {
+	unit := 1
+	if s.docEnc != UTF8 {
+		unit = 2
+	}
+	for k := s.scan; ; k++ {
+		j := bytes.IndexByte(s.buf[k:s.end], '>')
+		if j < 0 {
+			return 0, false, !s.eof
+		}
+		k += j
+		c := k // the character's first byte
+		switch s.docEnc {
+		case UTF16LE:
+			if k+1 >= s.end {
+				return 0, false, !s.eof
+			}
+			if s.buf[k+1] != 0 || (k-s.docStart)%2 != 0 {
+				continue
+			}
+		case UTF16BE:
+			c = k - 1
+			if s.buf[c] != 0 || (c-s.docStart)%2 != 0 {
+				continue
+			}
+		}
+		if c-unit < s.docStart {
+			return c + unit, false, false
+		}
+		slash := s.buf[c-unit] == '/'
+		if s.docEnc == UTF16LE {
+			slash = s.buf[c-2] == '/' && s.buf[c-1] == 0
+		} else if s.docEnc == UTF16BE {
+			slash = s.buf[c-2] == 0 && s.buf[c-1] == '/'
+		}
+		return c + unit, slash, false
 	}
 }
 
@@ -718,6 +836,41 @@ func (g *gapReader) finish() (Item, bool) {
 	it.Offset = at
 	it.Err = &Error{Kind: Garbage, Offset: at, Msg: strings.Join(msgs, "; ")}
 	return it, true
+}
+
+// tailLead is the last line of the bytes b at the end of a cut document, when that line
+// is text after the document's last markup (a log heading, in the document's encoding or
+// in UTF-8), else "". odd tells whether b ends at an odd distance from the document's
+// start (UTF-16 alignment).
+func tailLead(b []byte, enc Encoding, odd int) string {
+	lastLine := func(text string) (string, bool) {
+		text = strings.TrimRight(text, " \t\r\n")
+		i := strings.LastIndexAny(text, "\r\n")
+		if i < 0 || strings.ContainsAny(text[i+1:], "<>") {
+			return "", false
+		}
+		line := text[i+1:]
+		for _, r := range line {
+			if r < 0x20 || r == utf8.RuneError || (r >= 0x80 && !textUnit(uint16(min(r, 0xFFFF)))) {
+				return "", false
+			}
+		}
+		return line, line != ""
+	}
+	if enc != UTF8 {
+		u := b
+		if (len(u)-odd)%2 == 1 { // align u's start with the document's code units
+			u = u[1:]
+		}
+		t, _ := utf16ToUTF8(nil, u[:len(u)&^1], enc == UTF16LE)
+		if line, ok := lastLine(string(t)); ok {
+			return leadLine(line)
+		}
+	}
+	if line, ok := lastLine(string(b)); ok {
+		return leadLine(line)
+	}
+	return ""
 }
 
 // leadLine is the last non-blank line of s, without control characters, at most leadMax

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -248,4 +249,80 @@ func TestLeadLine(t *testing.T) {
 	l := leadLine(long)
 	assert.LessOrEqual(t, len(l), 256)
 	assert.True(t, strings.HasSuffix(long, l))
+}
+
+// TestScannerSelfClosedRoot: "<oktellcommapper version="1"/>" is a whole (empty) document.
+func TestScannerSelfClosedRoot(t *testing.T) {
+	empty := `<?xml version="1.0"?><oktellcommapper version="80710" />`
+	bare := `<oktellxmlmapper/>`
+	next := `<oktellcommapper><data><event id="113" name="voicemail" /></data></oktellcommapper>`
+	for _, c := range []struct {
+		name string
+		enc  func(string) []byte
+	}{{"utf8", func(s string) []byte { return []byte(s) }}, {"le", le}, {"be", be}} {
+		t.Run(c.name, func(t *testing.T) {
+			in, offs := logOf(c.enc(empty), c.enc("\r\n"), c.enc(bare), c.enc(next))
+			items := scanAll(t, iotest.OneByteReader(bytes.NewReader(in)))
+			require.Len(t, items, 3)
+			for i, it := range items {
+				require.NoError(t, it.Err, "item %d", i)
+			}
+			assert.Equal(t, []int64{offs[0], offs[2], offs[3]}, []int64{items[0].Offset, items[1].Offset, items[2].Offset})
+			assert.Equal(t, "80710", items[0].Doc.Version)
+			assert.Equal(t, "oktellxmlmapper", items[1].Doc.Root)
+			assert.Equal(t, VoiceMail, items[2].Doc.Events[0].Type)
+		})
+	}
+}
+
+// TestScannerChunking: on streams stitched from document fragments, BOMs, zero bytes
+// and noise, the scanner ends, and reads the same items whole as one byte at a time.
+func TestScannerChunking(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	pieces := [][]byte{[]byte("<?xml"), []byte("<oktellcommapper>"), []byte("</oktellcommapper>"),
+		le("<oktellcommapper>"), le("</oktellcommapper>"), be("</oktellcommapper>"), be("<?xml"),
+		[]byte("/>"), le("/>"), {0}, {0xFF, 0xFE}, {'<'}, []byte("<data>"), {0x3C, 0}, []byte("\r\n")}
+	for n := 0; n < 3000; n++ {
+		var b []byte
+		for k := rng.Intn(14); k > 0; k-- {
+			if rng.Intn(2) == 0 {
+				b = append(b, pieces[rng.Intn(len(pieces))]...)
+			} else {
+				b = append(b, byte(rng.Intn(256)))
+			}
+		}
+		whole := scanItems(t, bytes.NewReader(b), b)
+		bytewise := scanItems(t, iotest.OneByteReader(bytes.NewReader(b)), b)
+		require.Equal(t, whole, bytewise, "input %q", b)
+	}
+}
+
+// TestScannerCloseTagSpaces: XML allows spaces before the '>' of an end tag, and a longer
+// name is not the root's end.
+func TestScannerCloseTagSpaces(t *testing.T) {
+	doc := "<oktellcommapper><data><event id=\"113\" name=\"voicemail\" /></data></oktellcommapper \r\n\t>"
+	for _, c := range []struct {
+		name string
+		enc  func(string) []byte
+	}{{"utf8", func(s string) []byte { return []byte(s) }}, {"le", le}, {"be", be}} {
+		t.Run(c.name, func(t *testing.T) {
+			in, offs := logOf(c.enc(doc), c.enc("\r\n"), c.enc(doc))
+			items := scanAll(t, iotest.OneByteReader(bytes.NewReader(in)))
+			require.Len(t, items, 2)
+			for _, it := range items {
+				require.NoError(t, it.Err)
+			}
+			assert.Equal(t, offs[2], items[1].Offset)
+			assert.Len(t, items[0].Raw, len(c.enc(doc)))
+		})
+	}
+	// "</oktellcommapperX>" does not end the document: it is cut short by the next one
+	in, offs := logOf([]byte(`<oktellcommapper></oktellcommapperX>`), []byte(doc))
+	items := scanAll(t, bytes.NewReader(in))
+	require.Len(t, items, 2)
+	var e *Error
+	require.True(t, errors.As(items[0].Err, &e))
+	assert.Equal(t, Truncated, e.Kind)
+	assert.Equal(t, offs[1], items[1].Offset)
+	require.NoError(t, items[1].Err)
 }

@@ -1,0 +1,179 @@
+package oktell
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"testing"
+	"time"
+
+	"golang.org/x/text/encoding/unicode"
+)
+
+// xmlNotifyDoc is what a straightforward encoding/xml program declares to read events.
+type xmlNotifyDoc struct {
+	XMLName xml.Name `xml:"oktellcommapper"`
+	Version string   `xml:"version,attr"`
+	Events  []struct {
+		ID     string `xml:"id,attr"`
+		Name   string `xml:"name,attr"`
+		Simple []struct {
+			Key   string `xml:"key,attr"`
+			Value string `xml:"value,attr"`
+			Name  string `xml:"name,attr"`
+		} `xml:"property_simple"`
+		CData []struct {
+			Key  string `xml:"key,attr"`
+			Text string `xml:",chardata"`
+		} `xml:"property_cdata"`
+	} `xml:"data>event"`
+}
+
+// encodingXMLDecode is the baseline: x/text turns the UTF-16 into UTF-8, xml.Unmarshal
+// reads it (with a CharsetReader that lets the "utf-16" declaration through).
+func encodingXMLDecode(b []byte) (*xmlNotifyDoc, error) {
+	u, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewDecoder().Bytes(b)
+	if err != nil {
+		return nil, err
+	}
+	var d xmlNotifyDoc
+	dec := xml.NewDecoder(bytes.NewReader(u))
+	dec.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+	if err := dec.Decode(&d); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+func benchOkdash(b *testing.B, doc []byte) {
+	b.ReportAllocs()
+	b.SetBytes(int64(len(doc)))
+	for b.Loop() {
+		d, err := Decode(doc)
+		if err != nil || len(d.Events) != 1 {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+func benchEncodingXML(b *testing.B, doc []byte) {
+	b.ReportAllocs()
+	b.SetBytes(int64(len(doc)))
+	for b.Loop() {
+		d, err := encodingXMLDecode(doc)
+		if err != nil || len(d.Events) != 1 {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkDecodeNotify decodes the seed's Notify example in UTF-16LE with a BOM, with
+// okdash's decoder and with encoding/xml; the ratio sub-benchmark runs both in turn and
+// reports how many times more events per second okdash reads (target: 10).
+func BenchmarkDecodeNotify(b *testing.B) {
+	doc := readSeed(b, "112_notify.xml")
+	if _, err := encodingXMLDecode(doc); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("okdash", func(b *testing.B) { benchOkdash(b, doc) })
+	b.Run("encoding_xml", func(b *testing.B) { benchEncodingXML(b, doc) })
+	// ratio: each op decodes once with each, timed apart, in the same run and process.
+	b.Run("ratio", func(b *testing.B) {
+		var mine, ref time.Duration
+		for b.Loop() {
+			t0 := time.Now()
+			if _, err := Decode(doc); err != nil {
+				b.Fatal(err)
+			}
+			t1 := time.Now()
+			if _, err := encodingXMLDecode(doc); err != nil {
+				b.Fatal(err)
+			}
+			mine, ref = mine+t1.Sub(t0), ref+time.Since(t1)
+		}
+		b.ReportMetric(float64(ref)/float64(mine), "x-events/s")
+	})
+}
+
+// synthLog is a CommonLog-like stream generated on the fly: an xmlevent heading with a
+// timestamp, then a document, over and over (UTF-16LE Notify, UTF-8 UserMessage,
+// UTF-16LE UserStateChanged), up to size bytes.
+type synthLog struct {
+	blocks [][]byte
+	size   int64
+	n      int64
+	i      int
+	cur    []byte
+	docs   int
+}
+
+func newSynthLog(tb testing.TB, size int64) *synthLog {
+	s := &synthLog{size: size}
+	for i, name := range []string{"112_notify.xml", "114_usermessage.utf8.xml", "111_userstatechanged.xml"} {
+		head := fmt.Sprintf("\r\n2026-11-24 09:00:%02d.000 [%d] xmlevent\r\n", i, i)
+		s.blocks = append(s.blocks, append([]byte(head), readSeed(tb, name)...))
+	}
+	return s
+}
+
+func (s *synthLog) Read(p []byte) (int, error) {
+	if s.n >= s.size {
+		return 0, io.EOF
+	}
+	if len(s.cur) == 0 {
+		s.cur = s.blocks[s.i%len(s.blocks)]
+		s.i++
+		s.docs++
+	}
+	n := copy(p, s.cur)
+	if rest := s.size - s.n; int64(n) > rest {
+		n = int(rest)
+	}
+	s.cur = s.cur[n:]
+	s.n += int64(n)
+	return n, nil
+}
+
+// BenchmarkScanner100MB scans a 100 MB synthetic log and decodes every document. It
+// reports MB/s and the peak heap in use, sampled every 1000 documents, which must stay
+// flat (a few MB) however long the log is.
+func BenchmarkScanner100MB(b *testing.B) {
+	const size = 100 << 20
+	b.SetBytes(size)
+	b.ReportAllocs()
+	var peak, base uint64
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	base = ms.HeapInuse
+	docs := 0
+	start := time.Now()
+	for b.Loop() {
+		s := NewScanner(newSynthLog(b, size))
+		for n := 0; ; n++ {
+			it, err := s.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			if it.Err != nil && n < 10 {
+				b.Fatal(it.Err)
+			}
+			docs++
+			if n%1000 == 0 {
+				runtime.ReadMemStats(&ms)
+				peak = max(peak, ms.HeapInuse)
+			}
+		}
+	}
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	b.ReportMetric(float64(peak-min(peak, base))/(1<<20), "heap-growth-MB")
+	b.ReportMetric(float64(docs)/time.Since(start).Seconds(), "docs/s")
+}

@@ -1,0 +1,59 @@
+package oktell
+
+import (
+	"math/rand"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestUTF16RoundTrip checks the fast transcoder against its inverse on text mixing every
+// path: ASCII runs long enough for the eight-unit step, CR LF and tabs, Cyrillic, other
+// BMP characters and surrogate pairs.
+func TestUTF16RoundTrip(t *testing.T) {
+	alphabet := []rune("abcXYZ <>=\"/ \r\n\tСистемнаяАТС€№中文😀𝄞")
+	rng := rand.New(rand.NewSource(7))
+	for n := 0; n < 2000; n++ {
+		rs := make([]rune, rng.Intn(80))
+		for i := range rs {
+			rs[i] = alphabet[rng.Intn(len(alphabet))]
+		}
+		want := string(rs)
+		for _, le := range []bool{true, false} {
+			b := utf8ToUTF16(nil, []byte(want), le)
+			got, bad := utf16ToUTF8(nil, b, le)
+			require.Equal(t, -1, bad)
+			require.Equal(t, want, string(got))
+		}
+	}
+}
+
+func TestUTF16Rejects(t *testing.T) {
+	for _, c := range []struct {
+		units []uint16
+		bad   int
+	}{
+		{[]uint16{'a', 'b', 0x01, 'c'}, 4},
+		{[]uint16{'a', 0xD800, 'b'}, 2},
+		{[]uint16{'a', 0xDC00}, 2},
+		{[]uint16{'a', 'b', 'c', 'd', 'e', 'f', 'g', 0x00, 'h'}, 14},
+		{[]uint16{0xFFFE}, 0},
+	} {
+		var b []byte
+		for _, u := range c.units {
+			b = append(b, byte(u), byte(u>>8))
+		}
+		_, bad := utf16ToUTF8(nil, b, true)
+		assert.Equal(t, c.bad, bad, "%x", c.units)
+	}
+	_, bad := utf16ToUTF8(nil, []byte{'a', 0, 'b'}, true)
+	assert.Equal(t, 2, bad, "odd length")
+}
+
+func TestCheckUTF8(t *testing.T) {
+	assert.Equal(t, -1, checkUTF8([]byte("plain ascii text long enough for words\r\n\tСистемная")))
+	assert.Equal(t, 9, checkUTF8([]byte("012345678\x01")))
+	assert.Equal(t, 3, checkUTF8([]byte("abc\xff")))
+	assert.Equal(t, 3, checkUTF8([]byte("abc\xef\xbf\xbe"))) // U+FFFE
+}
