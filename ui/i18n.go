@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"golang.org/x/text/feature/plural"
@@ -23,50 +25,51 @@ var ruStrings = map[string]string{
 	"redirect":   "переадресация",
 	"connecting": "подключение", "connected": "подключено", "reconnecting": "переподключение",
 	"read-only": "только чтение", "closed": "закрыто", "demo": "демо",
-	"stale":                             "устарело",
-	"Messages":                          "Сообщения",
-	"no messages yet":                   "сообщений пока нет",
-	"Notifications":                     "Уведомления",
-	"no notifications yet":              "уведомлений пока нет",
-	"saved":                             "сохр.",
-	"me":                                "я",
-	"Help":                              "Справка",
-	"ready":                             "готов",
-	"break":                             "перерыв",
-	"away":                              "отошёл",
-	"redirect on":                       "переадр. вкл",
-	"redirect off":                      "переадр. выкл",
-	"up":                                "вверх",
-	"down":                              "вниз",
-	"page up":                           "стр. вверх",
-	"page down":                         "стр. вниз",
-	"newest":                            "к новым",
-	"reply":                             "ответить",
-	"dismiss":                           "скрыть",
-	"dismiss all":                       "скрыть все",
-	"voicemail seen":                    "почта прочитана",
-	"notifications":                     "уведомления",
-	"help":                              "справка",
-	"quit":                              "выход",
-	"back":                              "назад",
-	"send":                              "отправить",
-	"cancel":                            "отмена",
-	"State":                             "Состояние",
-	"Messenger":                         "Сообщения",
-	"Toasts and views":                  "Уведомления и экраны",
-	"Reply to %s: ":                     "Ответ → %s: ",
-	"sending…":                          "отправка…",
-	"Sent to %s":                        "Отправлено: %s",
-	"Could not send to %s: %v":          "Не отправлено (%s): %v",
-	"Asked for %s: %v":                  "Запрос «%s» отклонён: %v",
-	"No answer to %s within %s":         "Нет ответа на «%s» за %s",
-	"Request for %s lost with the link": "Запрос «%s» потерян: связь прервана",
-	"Bad %s event: %v":                  "Событие %s не прочитано: %v",
-	"Link to Oktell lost: %s":           "Связь с Oktell потеряна: %s",
-	"Link to Oktell lost":               "Связь с Oktell потеряна",
-	"Oktell restarts: %s":               "Oktell перезапускается: %s",
-	"Oktell restarts":                   "Oktell перезапускается",
-	"Source ended":                      "Источник закончился",
+	"stale":                                 "устарело",
+	"Messages":                              "Сообщения",
+	"no messages yet":                       "сообщений пока нет",
+	"Notifications":                         "Уведомления",
+	"no notifications yet":                  "уведомлений пока нет",
+	"saved":                                 "сохр.",
+	"me":                                    "я",
+	"Help":                                  "Справка",
+	"ready":                                 "готов",
+	"break":                                 "перерыв",
+	"away":                                  "отошёл",
+	"redirect on":                           "переадр. вкл",
+	"redirect off":                          "переадр. выкл",
+	"up":                                    "вверх",
+	"down":                                  "вниз",
+	"page up":                               "стр. вверх",
+	"page down":                             "стр. вниз",
+	"newest":                                "к новым",
+	"reply":                                 "ответить",
+	"dismiss":                               "скрыть",
+	"dismiss all":                           "скрыть все",
+	"voicemail seen":                        "почта прочитана",
+	"notifications":                         "уведомления",
+	"help":                                  "справка",
+	"quit":                                  "выход",
+	"back":                                  "назад",
+	"send":                                  "отправить",
+	"cancel":                                "отмена",
+	"State":                                 "Состояние",
+	"Messenger":                             "Сообщения",
+	"Toasts and views":                      "Уведомления и экраны",
+	"Reply to %s: ":                         "Ответ → %s: ",
+	"sending…":                              "отправка…",
+	"Sent to %s":                            "Отправлено: %s",
+	"Could not send to %s: %v":              "Не отправлено (%s): %v",
+	"Asked for %s: %v":                      "Запрос «%s» отклонён: %v",
+	"%s was not applied: the server set %s": "Запрос «%s» не выполнен: сервер установил «%s»",
+	"No answer to %s within %s":             "Нет ответа на «%s» за %s",
+	"Request for %s lost with the link":     "Запрос «%s» потерян: связь прервана",
+	"Bad %s event: %v":                      "Событие %s не прочитано: %v",
+	"Link to Oktell lost: %s":               "Связь с Oktell потеряна: %s",
+	"Link to Oktell lost":                   "Связь с Oktell потеряна",
+	"Oktell restarts: %s":                   "Oktell перезапускается: %s",
+	"Oktell restarts":                       "Oktell перезапускается",
+	"Source ended":                          "Источник закончился",
 	"Terminal too small: %dx%d, need at least %dx%d": "Окно терминала мало: %dx%d, нужно не меньше %dx%d",
 	"Control":              "Управление",
 	"PBX":                  "АТС",
@@ -114,6 +117,16 @@ var cat = func() catalog.Catalog {
 	b := catalog.NewBuilder(catalog.Fallback(language.English))
 	for k, v := range ruStrings {
 		must(b.SetString(language.Russian, k, v))
+	}
+	for en, ru := range reasonPhrases {
+		must(b.SetString(language.Russian, en, ru))
+	}
+	for _, rp := range reasonPatterns {
+		must(b.SetString(language.Russian, rp.key, rp.ru))
+	}
+	for _, cw := range countWords {
+		must(b.Set(language.English, cw.key, plural.Selectf(1, "%d", cw.en...)))
+		must(b.Set(language.Russian, cw.key, plural.Selectf(1, "%d", cw.ru...)))
 	}
 	for _, p := range plurals {
 		arg := 1
@@ -183,4 +196,106 @@ func localeTag(v string) language.Tag {
 		return language.English
 	}
 	return t
+}
+
+// reasonPhrases are the English reasons okdash's own code writes (the SSH server, the
+// sessions, the replay): known phrases, translated when the dashboard speaks Russian.
+// A reason is read in segments split at ": " and "; ", because the code composes them
+// ("demo.log: end of input after 3 documents (0 problems)"); a segment that is not a
+// known phrase (a file name, an error from the network) is shown as it came.
+var reasonPhrases = map[string]string{
+	"server shutting down":                 "сервер останавливается",
+	"idle timeout":                         "долго не было ввода",
+	"end of input":                         "конец ввода",
+	"connection lost":                      "связь прервана",
+	"connection to the Oktell server lost": "связь с сервером Oktell потеряна",
+	"closed":                               "закрыто",
+	"closed by okdash":                     "закрыто okdash",
+	"demo":                                 "демо",
+	"demo stopped":                         "демо остановлено",
+	"recording stopped":                    "запись остановлена",
+	"stopped following":                    "слежение остановлено",
+	"read error":                           "ошибка чтения",
+	"connection refused":                   "в соединении отказано",
+	"the Oktell client lost its server (ConnectionLost)":   "клиент Oktell потерял сервер (ConnectionLost)",
+	"the Oktell client lost its server (RestartRequested)": "клиент Oktell потерял сервер (RestartRequested)",
+}
+
+// reasonPatterns are the composed segments with a value inside: the catalog key is the
+// English form with %s for the value.
+var reasonPatterns = []struct {
+	re  *regexp.Regexp
+	key string
+	ru  string
+}{
+	{regexp.MustCompile(`^no input for (\S+)$`), "no input for %s", "нет ввода в течение %s"},
+	{regexp.MustCompile(`^retrying in (\S+)$`), "retrying in %s", "повтор через %s"},
+	{regexp.MustCompile(`^skipped at byte (\d+)$`), "skipped at byte %s", "пропуск с байта %s"},
+	{regexp.MustCompile(`^replaying (.+)$`), "replaying %s", "воспроизведение: %s"},
+	{regexp.MustCompile(`^following (.+)$`), "following %s", "слежение: %s"},
+	{regexp.MustCompile(`^end of input after (\d+ documents?) \((\d+ problems?)\)$`), "end of input after %s (%s)", "конец ввода после %s (%s)"},
+}
+
+// countWords are the counted nouns inside reasons ("3 documents"), with their plurals.
+var countWords = []struct {
+	re  *regexp.Regexp
+	key string
+	en  []interface{}
+	ru  []interface{}
+}{
+	{regexp.MustCompile(`^(\d+) documents?$`), "%d documents",
+		[]interface{}{"one", "%d document", "other", "%d documents"},
+		[]interface{}{"one", "%d документа", "other", "%d документов"}},
+	{regexp.MustCompile(`^(\d+) problems?$`), "%d problems",
+		[]interface{}{"one", "%d problem", "other", "%d problems"},
+		[]interface{}{"other", "ошибок: %d"}},
+}
+
+var reasonSplit = regexp.MustCompile(`: |; `)
+
+// translateReason puts a reason from okdash's own code into the printer's language,
+// segment by segment; text it does not know stays as it came. It never formats the
+// reason itself, so a "%" in it is shown as it is.
+func translateReason(p *message.Printer, reason string) string {
+	if reason == "" {
+		return ""
+	}
+	seps := reasonSplit.FindAllString(reason, -1)
+	var b strings.Builder
+	for i, seg := range reasonSplit.Split(reason, -1) {
+		if i > 0 {
+			b.WriteString(seps[i-1])
+		}
+		b.WriteString(translateSegment(p, seg))
+	}
+	return b.String()
+}
+
+func translateSegment(p *message.Printer, seg string) string {
+	if _, ok := reasonPhrases[seg]; ok {
+		return p.Sprintf(seg)
+	}
+	for _, rp := range reasonPatterns {
+		sub := rp.re.FindStringSubmatch(seg)
+		if sub == nil {
+			continue
+		}
+		args := make([]interface{}, 0, len(sub)-1)
+		for _, v := range sub[1:] {
+			args = append(args, translateCount(p, v))
+		}
+		return p.Sprintf(rp.key, args...)
+	}
+	return seg
+}
+
+func translateCount(p *message.Printer, v string) string {
+	for _, cw := range countWords {
+		if sub := cw.re.FindStringSubmatch(v); sub != nil {
+			if n, err := strconv.Atoi(sub[1]); err == nil {
+				return p.Sprintf(cw.key, n)
+			}
+		}
+	}
+	return v
 }

@@ -66,3 +66,35 @@ func TestCatalogComplete(t *testing.T) {
 		assert.NotEmpty(t, pl.ru)
 	}
 }
+
+// Reasons okdash's own code writes in English read in Russian where they are known
+// phrases; everything else (file names, network errors, a stray %) stays as it came.
+func TestTranslateReason(t *testing.T) {
+	ru, en := newPrinter(language.Russian), newPrinter(language.English)
+	cases := []struct{ in, ru string }{
+		{"", ""},
+		{"server shutting down", "сервер останавливается"},
+		{"idle timeout", "долго не было ввода"},
+		{"no input for 15m", "нет ввода в течение 15m"},
+		{"end of input", "конец ввода"},
+		{"shift.log: end of input after 3 documents (0 problems)", "shift.log: конец ввода после 3 документов (ошибок: 0)"},
+		{"shift.log: end of input after 1 document (1 problem)", "shift.log: конец ввода после 1 документа (ошибок: 1)"},
+		{"shift.log: end of input after 21 documents (2 problems)", "shift.log: конец ввода после 21 документа (ошибок: 2)"},
+		{"shift.log: skipped at byte 512: bad tag", "shift.log: пропуск с байта 512: bad tag"},
+		{"replaying shift.log", "воспроизведение: shift.log"},
+		{"demo: Morning shift", "демо: Morning shift"},
+		{"demo stopped: scenario: line 3: unknown op", "демо остановлено: scenario: line 3: unknown op"},
+		{"connection to the Oktell server lost", "связь с сервером Oktell потеряна"},
+		{"ws://pbx:4067: connection lost; retrying in 4s", "ws://pbx:4067: связь прервана; повтор через 4s"},
+		{"maintenance at 100% load", "maintenance at 100% load"},
+		{"Server Shutting Down", "Server Shutting Down"},
+		{"сервер закрыт", "сервер закрыт"},
+	}
+	for _, tc := range cases {
+		assert.Equal(t, tc.ru, translateReason(ru, tc.in), "ru %q", tc.in)
+		assert.Equal(t, tc.in, translateReason(en, tc.in), "en %q stays as written", tc.in)
+	}
+	for en := range reasonPhrases {
+		assert.NotEqual(t, en, ru.Sprintf(en), "no Russian for reason %q", en)
+	}
+}

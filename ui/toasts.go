@@ -56,7 +56,19 @@ func (r *ring[T]) add(v T) {
 
 func (r *ring[T]) len() int { return len(r.items) }
 
-// toastLabel names a notification type in the operator's words.
+// noteLabel names a notification in the operator's language: by its type, or as
+// okdash's own when okdash raised it.
+func (m *Model) noteLabel(n note) string {
+	switch {
+	case n.local && n.typ == oktell.NltApplicationErr:
+		return m.p.Sprintf("okdash error")
+	case n.local:
+		return "okdash"
+	}
+	return m.p.Sprintf(toastLabel(n.typ))
+}
+
+// toastLabel names a notification type in the operator's words (the catalog's key).
 func toastLabel(t oktell.NotifyType) string {
 	switch t {
 	case oktell.NltControlEvent:

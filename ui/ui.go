@@ -110,13 +110,53 @@ const (
 	viewHelp
 )
 
-// request is a SetUserState on its way: shown as pending until confirmed.
+// request is a SetUserState on its way: shown as pending until confirmed. It remembers
+// the state it was asked from, to tell a repeat of that state (keep waiting) from a
+// different state the server chose itself (the request was superseded).
 type request struct {
 	id       int
 	active   bool
 	state    oktell.UserState
 	redirect bool
 	label    string
+
+	fromKnown    bool
+	from         oktell.UserState
+	fromRedirect bool
+}
+
+// redirectOnly says whether the request only flips the redirect flag, keeping the state.
+func (r request) redirectOnly() bool {
+	return r.fromKnown && r.state == r.from && r.redirect != r.fromRedirect
+}
+
+// requestOutcome is what a UserStateChanged means to a pending request.
+type requestOutcome int
+
+const (
+	requestWaiting    requestOutcome = iota // nothing new yet: the old state, repeated
+	requestConfirmed                        // the server applied what was asked
+	requestSuperseded                       // the server set something else: a call came in, a supervisor acted
+)
+
+// outcome judges a state the server reports against the request. A state request is
+// confirmed by its state (the server may set redirect on its own), a redirect request by
+// its flag (a call may move the state at the same moment). Before any state was known
+// there is nothing to tell a repeat from, so an unexpected state keeps the request waiting.
+func (r request) outcome(s oktell.UserState, redirect bool) requestOutcome {
+	switch {
+	case r.redirectOnly() && redirect == r.redirect:
+		return requestConfirmed
+	case r.redirectOnly() && s == r.from:
+		return requestWaiting
+	case r.redirectOnly():
+		return requestSuperseded
+	case s == r.state:
+		return requestConfirmed
+	case !r.fromKnown || s == r.from:
+		return requestWaiting
+	}
+	return requestSuperseded
 }
 
 // Model is the root dashboard model.
@@ -134,7 +174,6 @@ type Model struct {
 
 	caps       oktell.Capabilities
 	link       oktell.Link
-	linkSeen   bool // a Status arrived; before it, the link is what Capabilities imply
 	linkReason string
 	operator   string
 	line       string
@@ -305,9 +344,8 @@ func (m *Model) onUpdate(u oktell.Update) []tea.Cmd {
 	}
 	var cmds []tea.Cmd
 	if s := u.Status; s != nil {
-		m.linkSeen = true
 		m.link = s.Link
-		m.linkReason = Sanitize(s.Reason)
+		m.linkReason = translateReason(m.p, Sanitize(s.Reason))
 		if s.Operator != "" {
 			m.operator = Sanitize(s.Operator)
 		}
@@ -346,8 +384,15 @@ func (m *Model) onUpdate(u oktell.Update) []tea.Cmd {
 			m.link = oktell.LinkConnected
 		}
 		m.banner = ""
-		if m.req.active && m.req.state == sc.State && m.req.redirect == sc.Redirect {
-			m.req.active = false
+		if m.req.active {
+			switch m.req.outcome(sc.State, sc.Redirect) {
+			case requestConfirmed:
+				m.req.active = false
+			case requestSuperseded:
+				// Not a failure of okdash or of the link: say what happened, calmly, at once.
+				m.req.active = false
+				cmds = append(cmds, m.addLocalNote(m.p.Sprintf("%s was not applied: the server set %s", m.req.label, m.stateWord())))
+			}
 		}
 	case oktell.Notify:
 		n, err := e.Notification()
@@ -450,6 +495,12 @@ func (m *Model) addLocalError(text string) tea.Cmd {
 	return m.addToast(note{at: m.now, typ: oktell.NltApplicationErr, text: text, autohide: true, local: true})
 }
 
+// addLocalNote raises an informative toast of okdash's own (nothing went wrong, but the
+// operator should know); it hides itself.
+func (m *Model) addLocalNote(text string) tea.Cmd {
+	return m.addToast(note{at: m.now, typ: oktell.NltApplicationInfo, text: text, autohide: true, local: true})
+}
+
 func (m *Model) removeToast(id int) {
 	for i, t := range m.toasts {
 		if t.id == id {
@@ -506,7 +557,7 @@ func (m *Model) startShutdown(reason string, after time.Duration) tea.Cmd {
 	if m.shutdown && !at.Before(m.shutAt) {
 		return nil // an earlier countdown ends sooner; keep it
 	}
-	m.shutdown, m.shutAt, m.shutWhy = true, at, Sanitize(reason)
+	m.shutdown, m.shutAt, m.shutWhy = true, at, translateReason(m.p, Sanitize(reason))
 	m.shutSeq++
 	return shutdownCmd(m.o.Clock, m.shutSeq, after)
 }
@@ -660,7 +711,10 @@ func (m *Model) afterViewChange() {
 // requestState sends SetUserState and marks it pending until the server confirms it.
 func (m *Model) requestState(s oktell.UserState, redirect bool, label string) tea.Cmd {
 	m.reqSeq++
-	m.req = request{id: m.reqSeq, active: true, state: s, redirect: redirect, label: m.p.Sprintf(label)}
+	m.req = request{
+		id: m.reqSeq, active: true, state: s, redirect: redirect, label: m.p.Sprintf(label),
+		fromKnown: m.known, from: m.state, fromRedirect: m.redirect,
+	}
 	return tea.Batch(
 		setStateCmd(m.o.Session, m.reqSeq, s, redirect, m.o.RequestTimeout),
 		confirmTimeoutCmd(m.o.Clock, m.reqSeq, m.o.ConfirmTimeout),

@@ -9,11 +9,13 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/language"
 
 	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/clocktest"
 )
 
 // settle feeds a command's immediate results back into the model, as the program would.
@@ -121,6 +123,91 @@ func TestStateRequestTimesOut(t *testing.T) {
 	// a late confirmation of an earlier request's timer does nothing
 	m = step(m, confirmTimeoutMsg{id: 99})
 	assert.Len(t, m.toasts, 1)
+}
+
+// A state the server sets by itself while a request waits (a call came in during a
+// request for Break) ends the request at once, with a calm note instead of an error.
+func TestStateRequestSuperseded(t *testing.T) {
+	cases := []struct {
+		name     string
+		lang     language.Tag
+		from     oktell.UserState
+		key      string
+		server   oktell.UserState
+		redirect bool
+		want     string // the note; "" means the request was confirmed
+	}{
+		{"break_then_busy", language.English, oktell.UserReady, "b", oktell.UserFullbusy, false,
+			"Break was not applied: the server set Busy"},
+		{"away_then_reserved", language.English, oktell.UserLunch, "a", oktell.UserReserved, false,
+			"Away was not applied: the server set Reserved"},
+		{"break_then_busy_ru", language.Russian, oktell.UserReady, "и", oktell.UserFullbusy, false,
+			"Запрос «Перерыв» не выполнен: сервер установил «Занят»"},
+		{"redirect_then_busy_without_it", language.English, oktell.UserReady, "f", oktell.UserFullbusy, false,
+			"Redirect on was not applied: the server set Busy"},
+		// the flag was applied; the state moved on its own at the same moment
+		{"redirect_applied_with_busy", language.English, oktell.UserReady, "f", oktell.UserFullbusy, true, ""},
+		// the server set redirect itself with the asked state: the state is what was asked
+		{"ready_with_server_redirect", language.English, oktell.UserLunch, "r", oktell.UserReady, true, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f, c := newFake(), clocktest.New(t0)
+			m := New(testOptions(f, c, tc.lang))
+			m = step(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+			m = step(m, upd(t0, evState(tc.from, false)))
+			m, cmd := stepCmd(m, press(tc.key))
+			m = settle(t, m, cmd)
+			require.True(t, m.req.active)
+
+			m, cmd = stepCmd(m, upd(t0.Add(time.Second), evState(tc.server, tc.redirect)))
+			assert.False(t, m.req.active, "the request ends with the server's answer, not the timeout")
+			assert.Equal(t, tc.server, m.state, "the state is what the server said")
+			if tc.want == "" {
+				assert.Empty(t, m.toasts)
+				return
+			}
+			assert.NotNil(t, cmd, "the note hides itself on its timer")
+			require.Len(t, m.toasts, 1)
+			n := m.toasts[0].n
+			assert.Equal(t, tc.want, n.text)
+			assert.Equal(t, oktell.NltApplicationInfo, n.typ, "a note, not an error")
+			assert.True(t, n.autohide)
+			v := m.View()
+			assert.Contains(t, v, "okdash ")
+			assert.NotContains(t, v, "okdash error")
+			assert.NotContains(t, v, "ошибка okdash")
+			assert.True(t, m.keys.Ready.Enabled(), "the operator may ask again at once")
+
+			// the request's own confirm timer, when it fires later, says nothing more
+			m = step(m, confirmTimeoutMsg{id: m.req.id})
+			assert.Len(t, m.toasts, 1)
+		})
+	}
+}
+
+// A repeat of the state the request was made from is not an answer: keep waiting.
+func TestStateRequestWaitsThroughARepeat(t *testing.T) {
+	m, f, _ := newTest(80, 24)
+	m = step(m, upd(t0, evState(oktell.UserReady, false)))
+	m, cmd := stepCmd(m, press("2"))
+	m = settle(t, m, cmd)
+	require.Len(t, f.states, 1)
+	m = step(m, upd(t0.Add(time.Second), evState(oktell.UserReady, false)))
+	assert.True(t, m.req.active, "the old state repeated: still pending")
+	assert.Empty(t, m.toasts)
+	m = step(m, upd(t0.Add(2*time.Second), evState(oktell.UserLunch, false)))
+	assert.False(t, m.req.active)
+	assert.Empty(t, m.toasts)
+
+	// a redirect request waits through its state repeated with the old flag
+	m, cmd = stepCmd(m, press("4"))
+	m = settle(t, m, cmd)
+	m = step(m, upd(t0.Add(3*time.Second), evState(oktell.UserLunch, false)))
+	assert.True(t, m.req.active)
+	m = step(m, upd(t0.Add(4*time.Second), evState(oktell.UserLunch, true)))
+	assert.False(t, m.req.active)
+	assert.Empty(t, m.toasts)
 }
 
 // waitFor polls a condition with a deadline: no sleep that guesses.
@@ -425,6 +512,35 @@ func TestShutdownCountdown(t *testing.T) {
 	m, _, _ = newTest(80, 24)
 	m = step(m, ShutdownMsg{Reason: "server stops", After: time.Second})
 	assert.Contains(t, m.View(), "server stops: closing in 1 second")
+}
+
+// Reasons from okdash's own code read in the dashboard's language; others as they came.
+func TestReasonsTranslated(t *testing.T) {
+	ru := func() Model {
+		m := New(testOptions(newFake(), clocktest.New(t0), language.Russian))
+		return step(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	}
+	m := step(ru(), ShutdownMsg{Reason: "server shutting down", After: 5 * time.Second})
+	assert.Contains(t, m.View(), "сервер останавливается: закрытие через 5 секунд")
+	m = step(ru(), ShutdownMsg{Reason: "no input for 15m", After: 5 * time.Second})
+	assert.Contains(t, m.View(), "нет ввода в течение 15m: закрытие через 5 секунд")
+	m = step(ru(), ShutdownMsg{Reason: "планово", After: 5 * time.Second})
+	assert.Contains(t, m.View(), "планово: закрытие через 5 секунд")
+
+	m = step(ru(), upd(t0, evState(oktell.UserReady, false)))
+	m = step(m, status(t0, oktell.LinkReconnecting, "ws://pbx:4067: connection lost; retrying in 2s"))
+	assert.Contains(t, m.View(), "Связь с Oktell потеряна: ws://pbx:4067: связь прервана; повтор через 2s")
+
+	// a replay's status sits at the right of the messages' rule, translated and cut to fit
+	m = step(ru(), status(t0, oktell.LinkReadOnly, "shift.log: end of input after 12 documents (0 problems)"))
+	v := m.View()
+	assert.Contains(t, v, "только чтение: shift.log: конец ввода после 12 документов")
+	for _, l := range strings.Split(v, "\n") {
+		assert.LessOrEqual(t, ansi.StringWidth(l), 80)
+	}
+	m, _, _ = newTest(80, 24)
+	m = step(m, status(t0, oktell.LinkReadOnly, "shift.log: end of input after 12 documents (0 problems)"))
+	assert.Contains(t, m.View(), "── Messages ── ▷ read-only: shift.log: end of input after 12 documents (0 pr… ──")
 }
 
 func TestQuitKeys(t *testing.T) {

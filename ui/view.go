@@ -204,7 +204,12 @@ func (m *Model) viewIdentity() string {
 		}
 		parts = append(parts, m.th.Base.Render(who))
 	}
-	parts = append(parts, m.th.Muted.Render(m.th.Icons.Link[m.link]+" "+m.linkWord()))
+	link := m.th.Icons.Link[m.link] + " " + m.linkWord()
+	if m.link == oktell.LinkReadOnly && !m.ended && m.linkReason != "" {
+		// a replay says here what it plays and when its input ended
+		link += ": " + m.linkReason
+	}
+	parts = append(parts, m.th.Muted.Render(link))
 	return strings.Join(parts, "  ")
 }
 
@@ -257,12 +262,22 @@ func (m *Model) viewRuleW(title, extra string, width int, right string) string {
 		s += m.th.Warning.Render(extra) + " "
 	}
 	if right != "" {
-		right = " " + right + " " + m.th.Rule.Render(r+r)
+		end := " " + m.th.Rule.Render(r+r)
+		// at least two cells of rule between; a long right end (a replay's status) is cut
+		// while some of it still reads, else left out
+		room := width - lipgloss.Width(s) - 2 - 1 - lipgloss.Width(end)
+		if lipgloss.Width(right) > room {
+			if room >= 16 {
+				right = m.fit(right, room)
+			} else {
+				right = ""
+			}
+		}
+		if right != "" {
+			right = " " + right + end
+		}
 	}
 	fill := width - lipgloss.Width(s) - lipgloss.Width(right)
-	if fill < 2 {
-		fill, right = width-lipgloss.Width(s), ""
-	}
 	if fill > 0 {
 		s += m.th.Rule.Render(strings.Repeat(r, fill))
 	}
@@ -283,11 +298,7 @@ func (m *Model) viewSide(rows int) []string {
 	for i, t := range all {
 		n := t.n
 		var block []string
-		label := m.p.Sprintf(toastLabel(n.typ))
-		if n.local {
-			label = m.p.Sprintf("okdash error")
-		}
-		head := label + " " + n.at.Format("15:04")
+		head := m.noteLabel(n) + " " + n.at.Format("15:04")
 		if t.count > 1 {
 			head += fmt.Sprintf(" ×%d", t.count)
 		}
@@ -392,10 +403,7 @@ func (m *Model) viewToasts() []string {
 func (m *Model) viewToast(t *toast) string {
 	th, n := m.th, t.n
 	mark := m.toastMark(n)
-	label := m.p.Sprintf(toastLabel(n.typ))
-	if n.local {
-		label = m.p.Sprintf("okdash error")
-	}
+	label := m.noteLabel(n)
 	body := label + " " + n.at.Format("15:04")
 	if n.sender != "" {
 		body += " " + n.sender + ":"
@@ -438,7 +446,7 @@ func (m *Model) viewHistory(h int) []string {
 		if n.dbsaved {
 			saved = th.Accent.Render(th.Icons.Saved)
 		}
-		label := m.p.Sprintf(toastLabel(n.typ))
+		label := m.noteLabel(n)
 		label += strings.Repeat(" ", max(16-ansi.StringWidth(label), 1))
 		prefix := th.Time.Render(n.at.Format("15:04:05")) + " " + saved + " " + m.toastMark(n) + " " + th.ToastText(n.typ).Render(label)
 		pw := lipgloss.Width(prefix)
