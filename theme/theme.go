@@ -28,7 +28,6 @@ type Options struct {
 type Palette struct {
 	Text, Muted, Accent, Border lipgloss.TerminalColor
 	OnBadge                     lipgloss.TerminalColor // text on a coloured badge
-	Selected                    lipgloss.TerminalColor // background of the selected row
 
 	StateReady, StateBreak, StateAway, StateBusy, StateReserved, StateNoPhone, StateOffline lipgloss.TerminalColor
 
@@ -47,7 +46,7 @@ func c(tc, c256, c16 string) lipgloss.CompleteColor {
 func DarkPalette() Palette {
 	return Palette{
 		Text: c("#E4E4E4", "254", "7"), Muted: c("#8A8A8A", "245", "8"), Accent: c("#5FAFFF", "75", "12"),
-		Border: c("#585858", "240", "8"), OnBadge: c("#000000", "16", "0"), Selected: c("#303A4A", "237", "8"),
+		Border: c("#585858", "240", "8"), OnBadge: c("#000000", "16", "0"),
 
 		StateReady: c("#5FD75F", "77", "10"), StateBreak: c("#FFD75F", "221", "11"),
 		StateAway: c("#AF87FF", "141", "13"), StateBusy: c("#FF5F5F", "203", "9"),
@@ -69,7 +68,7 @@ func DarkPalette() Palette {
 func LightPalette() Palette {
 	return Palette{
 		Text: c("#1C1C1C", "234", "0"), Muted: c("#6C6C6C", "242", "8"), Accent: c("#005FAF", "25", "4"),
-		Border: c("#A8A8A8", "248", "8"), OnBadge: c("#FFFFFF", "231", "15"), Selected: c("#D7E3F4", "189", "7"),
+		Border: c("#A8A8A8", "248", "8"), OnBadge: c("#FFFFFF", "231", "15"),
 
 		StateReady: c("#008700", "28", "2"), StateBreak: c("#AF8700", "136", "3"),
 		StateAway: c("#8700AF", "91", "5"), StateBusy: c("#D70000", "160", "1"),
@@ -94,9 +93,9 @@ type Theme struct {
 	Icons   IconSet
 	NoColor bool
 
-	Base, Muted, Bold, Accent, Header, Rule, Banner, BannerError lipgloss.Style
-	Selected, Sender, Time, Error, Warning, Success, Input       lipgloss.Style
-	HelpKey, HelpDesc, HelpSep                                   lipgloss.Style
+	Base, Muted, Bold, Accent, Rule, Banner, BannerError lipgloss.Style
+	Sender, Time, Warning, Input, Cursor                 lipgloss.Style
+	HelpKey, HelpDesc, HelpSep                           lipgloss.Style
 }
 
 // New builds the theme for the terminal that r renders for. With NoColor the renderer's
@@ -122,17 +121,14 @@ func New(r *lipgloss.Renderer, o Options) *Theme {
 	t.Muted = s().Foreground(p.Muted)
 	t.Bold = s().Bold(true)
 	t.Accent = s().Foreground(p.Accent)
-	t.Header = s()
 	t.Rule = s().Foreground(p.Border)
 	t.Banner = s().Foreground(p.OnBadge).Background(p.Warning).Bold(true)
 	t.BannerError = s().Foreground(p.OnBadge).Background(p.Error).Bold(true)
-	t.Selected = s().Background(p.Selected)
 	t.Sender = s().Foreground(p.Accent).Bold(true)
 	t.Time = s().Foreground(p.Muted)
-	t.Error = s().Foreground(p.Error).Bold(true)
 	t.Warning = s().Foreground(p.Warning)
-	t.Success = s().Foreground(p.Success)
 	t.Input = s().Foreground(p.Text)
+	t.Cursor = s().Reverse(true)
 	t.HelpKey = s().Foreground(p.Accent).Bold(true)
 	t.HelpDesc = s().Foreground(p.Muted)
 	t.HelpSep = s().Foreground(p.Border)
@@ -162,7 +158,7 @@ func (t *Theme) StateColor(s oktell.UserState) lipgloss.TerminalColor {
 // dark text. A stale state (link lost) is drawn muted instead.
 func (t *Theme) StateBadge(s oktell.UserState, stale bool) lipgloss.Style {
 	if stale {
-		return t.R.NewStyle().Foreground(t.P.Muted).Strikethrough(false)
+		return t.Muted
 	}
 	return t.R.NewStyle().Foreground(t.P.OnBadge).Background(t.StateColor(s)).Bold(true)
 }

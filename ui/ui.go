@@ -245,7 +245,7 @@ func New(opts Options) Model {
 	m.in.TextStyle = th.Input
 	m.in.PlaceholderStyle = th.Muted
 	m.in.CompletionStyle = th.Muted
-	m.in.Cursor.Style = th.R.NewStyle().Reverse(true)
+	m.in.Cursor.Style = th.Cursor
 	m.in.Cursor.TextStyle = th.Input
 	m.in.CharLimit = 2000
 	m.refreshKeys()
@@ -569,10 +569,15 @@ func (m *Model) bell() tea.Cmd {
 	return bellCmd(m.o.BellOut)
 }
 
+// linkUsable says whether a request to the server can go out now: a session that
+// writes, on a link that is up and not stale.
+func (m *Model) linkUsable() bool {
+	return m.o.Session != nil && !m.caps.ReadOnly && !m.ended && !m.stale && m.link == oktell.LinkConnected
+}
+
 // stateKeysAllowed says whether the operator may ask for a state now.
 func (m *Model) stateKeysAllowed() bool {
-	return m.o.Session != nil && m.caps.SetUserState && !m.caps.ReadOnly && !m.ended && !m.stale &&
-		!m.req.active && !m.shutdown && (m.link == oktell.LinkConnected)
+	return m.linkUsable() && m.caps.SetUserState && !m.req.active && !m.shutdown
 }
 
 // refreshKeys enables exactly the keys whose action is possible now; help hides the rest.
@@ -591,14 +596,12 @@ func (m *Model) refreshKeys() {
 	}
 	has := len(m.msgs.items) > 0
 	main := m.view == viewMain
-	k.Up.SetEnabled((main && has) || m.view == viewHistory)
-	k.Down.SetEnabled((main && has) || m.view == viewHistory)
-	k.PageUp.SetEnabled((main && has) || m.view == viewHistory)
-	k.PageDown.SetEnabled((main && has) || m.view == viewHistory)
+	scroll := (main && has) || m.view == viewHistory
+	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown} {
+		b.SetEnabled(scroll)
+	}
 	k.Newest.SetEnabled(main && has && (!m.msgs.following() || m.msgs.sel >= 0))
-	canSend := m.o.Session != nil && m.caps.SendMessage && !m.caps.ReadOnly && !m.ended && !m.stale &&
-		m.link == oktell.LinkConnected
-	k.Reply.SetEnabled(main && canSend && m.msgs.replyTarget() != nil)
+	k.Reply.SetEnabled(main && m.linkUsable() && m.caps.SendMessage && m.msgs.replyTarget() != nil)
 	k.Dismiss.SetEnabled(main && len(m.toasts) > 0)
 	k.DismissAll.SetEnabled(main && len(m.toasts) > 1)
 	k.VoiceMail.SetEnabled(m.voicemail > 0)

@@ -51,8 +51,7 @@ func (m Model) View() string {
 		right := m.viewSide(len(left))
 		sep := m.th.Rule.Render(m.th.Icons.Sep)
 		for i, l := range left {
-			l = m.fit(l, mw)
-			l += strings.Repeat(" ", max(mw-ansi.StringWidth(l), 0))
+			l = m.fill(l, mw)
 			r := ""
 			if i < len(right) {
 				r = right[i]
@@ -79,6 +78,18 @@ func (m *Model) fit(s string, w int) string {
 		return s
 	}
 	return ansi.Truncate(s, w, m.th.Icons.Ellipsis)
+}
+
+// fill cuts a line to w cells and pads it with spaces to exactly w, for bars drawn on a
+// background colour and for columns set side by side.
+func (m *Model) fill(s string, w int) string {
+	s = m.fit(s, w)
+	return s + strings.Repeat(" ", max(w-ansi.StringWidth(s), 0))
+}
+
+// callBar is an incoming call's line: its glyph and text on the call's colour, across w.
+func (m *Model) callBar(n note, text string, w int) string {
+	return m.th.ToastMark(n.typ, n.argb).Render(m.fill(" "+m.th.Icons.ToastGlyph(n.typ)+" "+text, w))
 }
 
 func (m *Model) viewTooSmall() string {
@@ -245,7 +256,7 @@ func (m *Model) viewBanner() string {
 		st = m.th.BannerError
 	}
 	t = m.th.Icons.Stale + " " + t
-	return st.Render(m.fit(t+strings.Repeat(" ", max(m.width-ansi.StringWidth(t), 0)), m.width))
+	return st.Render(m.fill(t, m.width))
 }
 
 // viewRule is a pane's title line; the link and who is logged in sit at its right end.
@@ -303,9 +314,7 @@ func (m *Model) viewSide(rows int) []string {
 			head += fmt.Sprintf(" ×%d", t.count)
 		}
 		if n.typ == oktell.NltIncomingCall {
-			text := " " + th.Icons.ToastGlyph(n.typ) + " " + m.p.Sprintf("INCOMING CALL") + " " + n.at.Format("15:04")
-			text = m.fit(text, w)
-			block = append(block, th.ToastMark(n.typ, n.argb).Render(text+strings.Repeat(" ", max(w-ansi.StringWidth(text), 0))))
+			block = append(block, m.callBar(n, m.p.Sprintf("INCOMING CALL")+" "+n.at.Format("15:04"), w))
 		} else {
 			block = append(block, m.toastMark(n)+" "+th.ToastText(n.typ).Render(m.fit(head, w-4)))
 		}
@@ -414,11 +423,7 @@ func (m *Model) viewToast(t *toast) string {
 	}
 	if n.typ == oktell.NltIncomingCall {
 		// An incoming call stands out: a full-width bar in its colour, in capitals.
-		body = m.p.Sprintf("INCOMING CALL") + " " + strings.TrimPrefix(body, label+" ")
-		text := " " + th.Icons.ToastGlyph(n.typ) + " " + body
-		text = m.fit(text, m.width)
-		text += strings.Repeat(" ", max(m.width-ansi.StringWidth(text), 0))
-		return th.ToastMark(n.typ, n.argb).Render(text)
+		return m.callBar(n, m.p.Sprintf("INCOMING CALL")+" "+strings.TrimPrefix(body, label+" "), m.width)
 	}
 	return mark + " " + th.ToastText(n.typ).Render(m.fit(body, max(m.width-4, 1)))
 }
