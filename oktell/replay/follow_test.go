@@ -22,29 +22,26 @@ func stateDoc(state int, name string) string {
 
 func itoa(i int) string { return string(rune('0' + i)) }
 
-// nextEvent waits for the next event, moving the fake clock by the poll interval
-// whenever the follower is parked on it.
+// nextEvent waits for the next event, moving the fake clock on to the next poll
+// whenever the follower is parked on it, and returns the statuses before it.
 func nextEvent(t *testing.T, clk *clocktest.Clock, s oktell.Session) (oktell.Event, []string) {
 	t.Helper()
-	var statuses []string
-	deadline := time.After(5 * time.Second)
-	for {
-		select {
-		case u := <-s.Updates():
-			if u.Status != nil {
-				statuses = append(statuses, u.Status.Reason)
-				continue
-			}
-			return *u.Event, statuses
-		case <-deadline:
-			t.Fatalf("no event; statuses %q", statuses)
-		default:
+	var (
+		statuses []string
+		ev       oktell.Event
+	)
+	err := clocktest.Drive(clk, s.Updates(), 5*time.Second, func(u oktell.Update) bool {
+		if u.Status != nil {
+			statuses = append(statuses, u.Status.Reason)
+			return false
 		}
-		// Updates are handed over before the follower parks on the clock.
-		if clk.WaitPending(1, 5*time.Millisecond) && len(s.Updates()) == 0 {
-			clk.Advance(DefaultPoll)
-		}
+		ev = *u.Event
+		return true
+	})
+	if err != nil {
+		t.Fatalf("no event: %v; statuses %q", err, statuses)
 	}
+	return ev, statuses
 }
 
 func wantState(t *testing.T, ev oktell.Event, want oktell.UserState) {

@@ -25,24 +25,16 @@ func readAsync(tl *tail) <-chan string {
 	return ch
 }
 
-// expectRead polls the fake clock until the pending read returns, or fails the test.
+// expectRead moves the fake clock on poll by poll until the pending read returns, or
+// fails the test.
 func expectRead(t *testing.T, clk *clocktest.Clock, ch <-chan string, want string) {
 	t.Helper()
-	deadline := time.After(5 * time.Second)
-	for {
-		select {
-		case got := <-ch:
-			if got != want {
-				t.Fatalf("read %q, want %q", got, want)
-			}
-			return
-		case <-deadline:
-			t.Fatalf("read of %q did not return", want)
-		default:
-		}
-		if clk.WaitPending(1, 10*time.Millisecond) {
-			clk.Advance(DefaultPoll)
-		}
+	var got string
+	if err := clocktest.Drive(clk, ch, 5*time.Second, func(s string) bool { got = s; return true }); err != nil {
+		t.Fatalf("read of %q did not return: %v", want, err)
+	}
+	if got != want {
+		t.Fatalf("read %q, want %q", got, want)
 	}
 }
 
