@@ -37,7 +37,7 @@ func cmdSim(args []string, io stdio) int {
 		return 0
 	}
 	if *listen == "" && *ws == "" {
-		fmt.Fprintln(io.err, "okdash sim: give --listen ADDR, --ws ADDR, or both")
+		fmt.Fprintln(io.err, "okdash sim: give --listen ADDR, --ws ADDR, or both (or --print-scenario to get the demo shift to edit)")
 		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)

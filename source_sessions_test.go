@@ -237,4 +237,8 @@ func TestSimPrintScenario(t *testing.T) {
 		!strings.Contains(errs.String(), "--print-scenario takes no other flag") {
 		t.Errorf("--print-scenario with --listen: exit %d, out %q, err %q", code, out.String(), errs.String())
 	}
+	errs.Reset()
+	if code := cmdSim(nil, stdio{out: &out, err: &errs}); code != 2 || !strings.Contains(errs.String(), "--print-scenario") {
+		t.Errorf("okdash sim alone: exit %d, err %q; want it to mention --print-scenario", code, errs.String())
+	}
 }
