@@ -115,15 +115,26 @@ func (f *Feed) Close() error {
 	f.once.Do(func() {
 		f.cancel()
 		f.wg.Wait()
-		// A final status so a reader sees why the stream ended; nobody may be
-		// reading any more, so it is offered without blocking.
-		select {
-		case f.ch <- oktell.Update{At: f.clock.Now(), Status: &oktell.Status{Link: oktell.LinkClosed, Reason: "closed"}}:
-		default:
+		// A final status so a reader sees why the stream ended, unless the source
+		// already said so (a server that refused for good): "closed" would bury that.
+		// Nobody may be reading any more, so it is offered without blocking.
+		if last, ok := f.LastStatus(); !ok || last.Link != oktell.LinkClosed {
+			select {
+			case f.ch <- oktell.Update{At: f.clock.Now(), Status: &oktell.Status{Link: oktell.LinkClosed, Reason: "closed"}}:
+			default:
+			}
 		}
 		close(f.ch)
 	})
 	return nil
+}
+
+// End ends the session from inside, for a source that gives up for good (a server
+// that refuses the login): like Close, but it returns at once, so that a goroutine
+// started with Go may call it. Updates is closed once every such goroutine has returned.
+func (f *Feed) End() {
+	f.cancel() // at once: sends fail and the other goroutines stop now
+	go f.Close()
 }
 
 // Done is closed when the session is closing.
