@@ -47,6 +47,7 @@ func (f *Feed) Context() context.Context { return f.ctx }
 func (f *Feed) Updates() <-chan oktell.Update { return f.ch }
 
 // Go runs fn in a goroutine that Close waits for. fn must return soon after ctx ends.
+// fn may itself call Go (for a request it must not wait on): Close waits for both.
 func (f *Feed) Go(fn func(ctx context.Context)) {
 	f.wg.Add(1)
 	go func() {

@@ -171,3 +171,22 @@ func TestStatusFullKeepsOperatorAndDropsRepeats(t *testing.T) {
 		}
 	}
 }
+
+func TestGoFromInsideIsWaitedFor(t *testing.T) {
+	f := New(context.Background(), clocktest.New(t0), 1)
+	started := make(chan struct{})
+	var innerDone bool
+	f.Go(func(ctx context.Context) {
+		f.Go(func(ctx context.Context) { // a request the outer loop does not wait on
+			close(started)
+			<-ctx.Done()
+			innerDone = true // read after Close: Close must have waited for this
+		})
+		<-ctx.Done()
+	})
+	<-started
+	f.Close()
+	if !innerDone {
+		t.Fatal("Close returned before a goroutine started from inside had ended")
+	}
+}
