@@ -18,6 +18,7 @@ Usage:
                                  print every Oktell event of the input as one JSON line
   okdash sim --listen ADDR       serve the demo shift over the bridge protocol
   okdash sim --ws ADDR           run a fake Oktell WebSocket server
+  okdash sim --print-scenario    print the built-in demo shift, to start a scenario of your own
   okdash serve [flags]           serve the dashboard over SSH
   okdash help                    this text
 

@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"os/signal"
 	"syscall"
+
+	"github.com/okdash/okdash/oktell/demo"
 )
 
 // cmdSim runs the simulators: the demo over the bridge protocol (--listen) and a fake
-// Oktell WebSocket server (--ws). Both may run at once.
+// Oktell WebSocket server (--ws). Both may run at once. --print-scenario writes the
+// built-in shift out, so a trainer with only the binary has an example to start from.
 func cmdSim(args []string, io stdio) int {
 	fs := flag.NewFlagSet("okdash sim", flag.ContinueOnError)
 	fs.SetOutput(io.err)
@@ -18,11 +21,23 @@ func cmdSim(args []string, io stdio) int {
 	scenario := fs.String("scenario", "", "demo scenario `FILE` for --listen instead of the built-in shift")
 	speed := fs.Float64("speed", 1, "speed factor of the demo shift for --listen")
 	users := fs.String("users", "", "users `FILE` for --ws (default: one user, login demo, password demo)")
+	printScenario := fs.Bool("print-scenario", false, "write the built-in demo shift to standard output and exit: the example to copy for --scenario")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	if *printScenario {
+		if fs.NFlag() > 1 || fs.NArg() > 0 {
+			fmt.Fprintln(io.err, "okdash sim: --print-scenario takes no other flag or argument")
+			return 2
+		}
+		if _, err := io.out.Write(demo.BuiltinText()); err != nil {
+			fmt.Fprintf(io.err, "okdash sim: --print-scenario: %v\n", err)
+			return 1
+		}
+		return 0
+	}
 	if *listen == "" && *ws == "" {
-		fmt.Fprintln(io.err, "okdash sim: give --listen ADDR, --ws ADDR, or both")
+		fmt.Fprintln(io.err, "okdash sim: give --listen ADDR, --ws ADDR, or both (or --print-scenario to get the demo shift to edit)")
 		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)

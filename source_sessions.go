@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/charmbracelet/x/term"
+
 	"github.com/okdash/okdash/oktell"
 	"github.com/okdash/okdash/oktell/bridge"
 	"github.com/okdash/okdash/oktell/demo"
@@ -60,13 +62,15 @@ func openReplay(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell
 		return nil, err
 	}
 	if sf.Source == "-" {
+		r, closer := stdin, io.Closer(nil)
 		if f, ok := stdin.(*os.File); ok {
-			if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			if term.IsTerminal(f.Fd()) {
 				// The dashboard reads its keys from the terminal: a replay cannot share it.
 				return nil, errors.New("standard input is a terminal: pipe a stream in (okdash --source - < capture.log) or use file:PATH")
 			}
+			r, closer = stdinSource(f)
 		}
-		return replay.Open(ctx, stdin, "standard input", nil, replayOptions(sf, clock)), nil
+		return replay.Open(ctx, r, "standard input", closer, replayOptions(sf, clock)), nil
 	}
 	path := strings.TrimPrefix(sf.Source, "file:")
 	if path == "" {

@@ -201,3 +201,44 @@ func TestSimListenBadAddress(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// A trainer with only the binary gets the built-in shift out, edits it and plays it.
+func TestSimPrintScenario(t *testing.T) {
+	var out, errs strings.Builder
+	if code := cmdSim([]string{"--print-scenario"}, stdio{out: &out, err: &errs}); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs.String())
+	}
+	text := out.String()
+	if !strings.HasPrefix(text, "# okdash built-in demo shift") || !strings.Contains(text, "Зарегистрирована линия 16016") {
+		t.Fatalf("printed:\n%.300s", text)
+	}
+	// Edited as a trainer would: the first state becomes a lunch break.
+	mine := filepath.Join(t.TempDir(), "my-shift.txt")
+	edited := strings.Replace(text, "state usWOphone", "state usLunch", 1)
+	if edited == text {
+		t.Fatal("the printed shift has no 'state usWOphone' line to edit")
+	}
+	if err := os.WriteFile(mine, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := openSession(context.Background(), sourceFlags{Source: "demo", Speed: 1, Scenario: mine}, clocktest.New(testStart))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	u := firstEvent(t, s)
+	if sc, err := u.Event.StateChange(); err != nil || sc.State != oktell.UserLunch {
+		t.Errorf("first event of the edited shift: %+v (%v), want usLunch", u.Event, err)
+	}
+
+	out.Reset()
+	errs.Reset()
+	if code := cmdSim([]string{"--print-scenario", "--listen", "127.0.0.1:0"}, stdio{out: &out, err: &errs}); code != 2 || out.Len() != 0 ||
+		!strings.Contains(errs.String(), "--print-scenario takes no other flag") {
+		t.Errorf("--print-scenario with --listen: exit %d, out %q, err %q", code, out.String(), errs.String())
+	}
+	errs.Reset()
+	if code := cmdSim(nil, stdio{out: &out, err: &errs}); code != 2 || !strings.Contains(errs.String(), "--print-scenario") {
+		t.Errorf("okdash sim alone: exit %d, err %q; want it to mention --print-scenario", code, errs.String())
+	}
+}

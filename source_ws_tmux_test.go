@@ -142,6 +142,10 @@ func TestWSDashboardInTmux(t *testing.T) {
 	p.waitScreen("Break")
 
 	// A server restart forgets the session: okdash logs in again without a prompt.
+	// Meanwhile the operator was moved to another line: the header shows the new one.
+	if err := srv.SetUser(wssim.User{Login: "ivanova", Password: password, Name: "Ivanova Maria", Line: "412"}); err != nil {
+		t.Fatal(err)
+	}
 	srv.Restart()
 	r := waitLogin(t, srv)
 	for r.SessionID && !r.Password {
@@ -153,6 +157,9 @@ func TestWSDashboardInTmux(t *testing.T) {
 	waitFor(t, "reconnected", func() bool { return srv.Conns("ivanova") == 1 })
 	if s := p.screen(); strings.Contains(s, "password for") {
 		t.Fatalf("prompted again after the restart:\n%s", s)
+	}
+	if s := p.waitScreen("Ivanova Maria · 412"); !strings.Contains(s, "Break") {
+		t.Fatalf("after the reconnect the screen should show the break on line 412:\n%s", s)
 	}
 
 	p.run("send-keys", "-t", "okws", "q")

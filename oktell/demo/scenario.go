@@ -79,6 +79,10 @@ func Builtin() *Scenario {
 	return sc
 }
 
+// BuiltinText is the embedded shift as written, comments and all: the starting point
+// for a trainer's own scenario (okdash sim --print-scenario).
+func BuiltinText() []byte { return bytes.Clone(builtinShift) }
+
 // Load reads a scenario file; an empty path means the built-in shift.
 func Load(path string) (*Scenario, error) {
 	if path == "" {

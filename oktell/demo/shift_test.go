@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -149,5 +150,20 @@ func TestBuiltinSpeed(t *testing.T) {
 	eng := New(nil, clocktest.New(t0), 4)
 	if got := eng.scale(4 * time.Second); got != time.Second {
 		t.Errorf("4s at speed 4 = %v", got)
+	}
+}
+
+func TestBuiltinTextIsTheShift(t *testing.T) {
+	text := BuiltinText()
+	sc, err := Parse("printed", bytes.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := Builtin(); len(sc.Steps) != len(b.Steps) || sc.Length() != b.Length() {
+		t.Errorf("the printed shift has %d steps (%v), the built-in %d (%v)", len(sc.Steps), sc.Length(), len(b.Steps), b.Length())
+	}
+	text[0] = 'X' // a copy: the caller may change it
+	if BuiltinText()[0] != '#' {
+		t.Error("BuiltinText hands out the embedded bytes themselves")
 	}
 }

@@ -47,6 +47,7 @@ func (f *Feed) Context() context.Context { return f.ctx }
 func (f *Feed) Updates() <-chan oktell.Update { return f.ch }
 
 // Go runs fn in a goroutine that Close waits for. fn must return soon after ctx ends.
+// fn may itself call Go (for a request it must not wait on): Close waits for both.
 func (f *Feed) Go(fn func(ctx context.Context)) {
 	f.wg.Add(1)
 	go func() {
@@ -115,15 +116,26 @@ func (f *Feed) Close() error {
 	f.once.Do(func() {
 		f.cancel()
 		f.wg.Wait()
-		// A final status so a reader sees why the stream ended; nobody may be
-		// reading any more, so it is offered without blocking.
-		select {
-		case f.ch <- oktell.Update{At: f.clock.Now(), Status: &oktell.Status{Link: oktell.LinkClosed, Reason: "closed"}}:
-		default:
+		// A final status so a reader sees why the stream ended, unless the source
+		// already said so (a server that refused for good): "closed" would bury that.
+		// Nobody may be reading any more, so it is offered without blocking.
+		if last, ok := f.LastStatus(); !ok || last.Link != oktell.LinkClosed {
+			select {
+			case f.ch <- oktell.Update{At: f.clock.Now(), Status: &oktell.Status{Link: oktell.LinkClosed, Reason: "closed"}}:
+			default:
+			}
 		}
 		close(f.ch)
 	})
 	return nil
+}
+
+// End ends the session from inside, for a source that gives up for good (a server
+// that refuses the login): like Close, but it returns at once, so that a goroutine
+// started with Go may call it. Updates is closed once every such goroutine has returned.
+func (f *Feed) End() {
+	f.cancel() // at once: sends fail and the other goroutines stop now
+	go f.Close()
 }
 
 // Done is closed when the session is closing.

@@ -110,3 +110,83 @@ func TestStatusIsCleaned(t *testing.T) {
 		t.Errorf("reason %q, want %q", u.Status.Reason, want)
 	}
 }
+
+func TestEndFromInsideClosesUpdates(t *testing.T) {
+	f := New(context.Background(), clocktest.New(t0), 8)
+	stopped := make(chan struct{})
+	f.Go(func(ctx context.Context) { <-ctx.Done(); close(stopped) }) // another loop of the source
+	f.Go(func(ctx context.Context) {
+		f.Event(oktell.Event{Type: oktell.VoiceMail}, []byte("<raw/>"))
+		f.Status(oktell.LinkClosed, "refused: wrong password")
+		f.End() // from a goroutine started with Go: Close here would wait for itself
+	})
+	var got []oktell.Update
+	deadline := time.After(5 * time.Second)
+	for open := true; open; {
+		select {
+		case u, ok := <-f.Updates():
+			if ok {
+				got = append(got, u)
+			}
+			open = ok
+		case <-deadline:
+			t.Fatalf("Updates not closed after End; got %d updates", len(got))
+		}
+	}
+	<-stopped // End stopped the other goroutine before Updates closed
+	if len(got) != 2 {
+		t.Fatalf("got %d updates, want the event and the source's closed status: %+v", len(got), got)
+	}
+	if string(got[0].Raw) != "<raw/>" {
+		t.Errorf("raw %q lost", got[0].Raw)
+	}
+	// The source's reason is the last word, not a generic "closed".
+	if st := got[1].Status; st == nil || st.Link != oktell.LinkClosed || st.Reason != "refused: wrong password" {
+		t.Errorf("last update %+v, want the source's closed status", got[1])
+	}
+	f.Close() // after End: a no-op
+	if f.Send(oktell.Update{}) {
+		t.Error("Send after End reported success")
+	}
+}
+
+func TestStatusFullKeepsOperatorAndDropsRepeats(t *testing.T) {
+	f := New(context.Background(), clocktest.New(t0), 8)
+	up := oktell.Status{Link: oktell.LinkConnected, Operator: "Иванова\x1b[2J", Line: "305"}
+	f.StatusFull(up)
+	f.StatusFull(up) // a repeat
+	f.StatusFull(oktell.Status{Link: oktell.LinkReconnecting, Reason: "cut", Operator: "Иванова", Line: "305"})
+	f.StatusFull(up) // the same as two before: sent, the link changed in between
+	f.Close()
+	var got []oktell.Status
+	for u := range f.Updates() {
+		got = append(got, *u.Status)
+	}
+	if len(got) != 4 {
+		t.Fatalf("got %d statuses, want 4 (connected, reconnecting, connected, closed): %+v", len(got), got)
+	}
+	for _, i := range []int{0, 2} {
+		if got[i].Link != oktell.LinkConnected || got[i].Operator != "Иванова" || got[i].Line != "305" {
+			t.Errorf("status %d = %+v, want connected as Иванова on 305, cleaned", i, got[i])
+		}
+	}
+}
+
+func TestGoFromInsideIsWaitedFor(t *testing.T) {
+	f := New(context.Background(), clocktest.New(t0), 1)
+	started := make(chan struct{})
+	var innerDone bool
+	f.Go(func(ctx context.Context) {
+		f.Go(func(ctx context.Context) { // a request the outer loop does not wait on
+			close(started)
+			<-ctx.Done()
+			innerDone = true // read after Close: Close must have waited for this
+		})
+		<-ctx.Done()
+	})
+	<-started
+	f.Close()
+	if !innerDone {
+		t.Fatal("Close returned before a goroutine started from inside had ended")
+	}
+}

@@ -28,26 +28,16 @@ func (b *closeBuffer) Close() error { b.closed = true; return nil }
 func drain(t *testing.T, clk *clocktest.Clock, s oktell.Session) []oktell.Update {
 	t.Helper()
 	var got []oktell.Update
-	deadline := time.After(10 * time.Second)
-	for {
-		select {
-		case u := <-s.Updates():
-			if u.Event != nil {
-				got = append(got, u)
-			}
-			if u.Status != nil && strings.Contains(u.Status.Reason, "end of input") {
-				return got
-			}
-			continue
-		case <-deadline:
-			t.Fatalf("did not end; %d events", len(got))
-		default:
+	err := clocktest.Drive(clk, s.Updates(), 10*time.Second, func(u oktell.Update) bool {
+		if u.Event != nil {
+			got = append(got, u)
 		}
-		if clk.WaitPending(1, 5*time.Millisecond) && len(s.Updates()) == 0 {
-			at, _ := clk.Next()
-			clk.Set(at)
-		}
+		return u.Status != nil && strings.Contains(u.Status.Reason, "end of input")
+	})
+	if err != nil {
+		t.Fatalf("did not end: %v", err)
 	}
+	return got
 }
 
 func TestRecordReplaysWithTheSameTiming(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -26,6 +27,39 @@ func BenchmarkReplay(b *testing.B) {
 				events++
 			}
 			if u.Status != nil && strings.Contains(u.Status.Reason, "end of input") {
+				break
+			}
+		}
+		s.Close()
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkFollowCatchUp measures how fast follow plays what a long log already holds
+// before it starts waiting for new documents: the wait an operator has at start.
+func BenchmarkFollowCatchUp(b *testing.B) {
+	one, err := os.ReadFile(streamPath("commonlog.log"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	input := bytes.Repeat(one, 100) // 700 documents, 100 broken ones
+	path := filepath.Join(b.TempDir(), "CommonLog.txt")
+	if err := os.WriteFile(path, input, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(input)))
+	b.ResetTimer()
+	events := 0
+	for i := 0; i < b.N; i++ {
+		s, err := Follow(context.Background(), path, 0, Options{Clock: instant{}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for u := range s.Updates() {
+			if u.Event != nil {
+				events++
+			}
+			if u.Status != nil && strings.Contains(u.Status.Reason, "up to date") {
 				break
 			}
 		}

@@ -1,7 +1,9 @@
 package replay
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,9 +17,19 @@ import (
 // DefaultPoll is how often a followed log is looked at when nothing new was read.
 const DefaultPoll = 250 * time.Millisecond
 
+// fingerprintLen is how many bytes of the start of a followed file, and of what was read
+// last, are kept to recognise the file: a log truncated and written again past its old
+// size between two looks has the same name, identity and a size that only grew, but not
+// the same bytes.
+const fingerprintLen = 1024
+
 // tail reads a growing file: at its end it waits (polling on the clock) for more, and
 // it follows the path to a new file when the log is rotated (renamed and recreated)
-// and back to the start when the file is truncated.
+// and back to the start when the file is truncated or rewritten.
+//
+// Each file (and each rewrite of one) is a segment: at the end of a segment Read returns
+// io.EOF once, so the caller starts a new scanner and byte offsets count from the start
+// of the file they are in. name says which file the current segment is.
 type tail struct {
 	path  string
 	clock oktell.Clock
@@ -27,29 +39,47 @@ type tail struct {
 	f      *os.File
 	info   os.FileInfo
 	pos    int64
+	atEnd  bool        // the last read reached the end of f: look at the path before reading again
+	next   bool        // a new segment begins: Read says io.EOF once
 	caught atomic.Bool // the end of the content present at the start was reached
+	head   []byte      // the first bytes of the file, as read
+	back   []byte      // the last bytes read, just before pos
+	files  int         // segments begun so far, the first included
+	name   string      // the current segment's file, for messages
 
 	status func(string) // rotations, truncations and catching up, for the status line
 }
 
+func newTail(ctx context.Context, path string, f *os.File, info os.FileInfo, clock oktell.Clock, poll time.Duration, status func(string)) *tail {
+	return &tail{path: path, clock: clock, poll: poll, ctx: ctx, f: f, info: info, files: 1, name: path, status: status}
+}
+
 func (t *tail) Read(p []byte) (int, error) {
+	if t.next {
+		t.next = false
+		return 0, io.EOF
+	}
 	for {
-		if t.f != nil {
+		if t.f != nil && !t.atEnd {
 			n, err := t.f.Read(p)
-			t.pos += int64(n)
 			if n > 0 {
+				t.remember(p[:n])
 				return n, nil
 			}
 			if err != nil && err != io.EOF {
-				return 0, err
+				return 0, fmt.Errorf("%s: %w", t.name, err)
 			}
+			t.atEnd = true
 			if !t.caught.Swap(true) {
 				t.note("up to date, waiting for new documents")
 			}
-			if t.reopen() {
-				continue
+		}
+		if t.look() {
+			t.atEnd = false
+			if t.next {
+				t.next = false
+				return 0, io.EOF
 			}
-		} else if t.reopen() {
 			continue
 		}
 		select {
@@ -60,24 +90,55 @@ func (t *tail) Read(p []byte) (int, error) {
 	}
 }
 
-// reopen looks at the path after the end of the current file was reached and reports
-// whether there may be something new to read right away.
-func (t *tail) reopen() bool {
+// remember keeps the fingerprint of what was just read.
+func (t *tail) remember(b []byte) {
+	if len(t.head) < fingerprintLen {
+		t.head = append(t.head, b[:min(len(b), fingerprintLen-len(t.head))]...)
+	}
+	if len(b) >= fingerprintLen {
+		t.back = append(t.back[:0], b[len(b)-fingerprintLen:]...)
+	} else {
+		t.back = append(t.back, b...)
+		if over := len(t.back) - fingerprintLen; over > 0 {
+			t.back = t.back[:copy(t.back, t.back[over:])]
+		}
+	}
+	t.pos += int64(len(b))
+}
+
+// same tells whether the file still holds, at the start and just before pos, the bytes
+// read from there.
+func (t *tail) same() bool {
+	return t.holds(0, t.head) && t.holds(t.pos-int64(len(t.back)), t.back)
+}
+
+func (t *tail) holds(off int64, want []byte) bool {
+	if len(want) == 0 {
+		return true
+	}
+	got := make([]byte, len(want))
+	n, _ := t.f.ReadAt(got, off)
+	return n == len(want) && bytes.Equal(got, want)
+}
+
+// look examines the path once the end of the current file was reached and reports
+// whether there may be something to read right away (from a new segment when t.next).
+func (t *tail) look() bool {
 	info, err := os.Stat(t.path)
 	if err != nil {
 		t.note("the file is gone; waiting for it to come back") // rotated away, not yet recreated
 		return false
 	}
 	if t.f != nil && os.SameFile(info, t.info) {
-		if info.Size() < t.pos { // truncated in place
-			if _, err := t.f.Seek(0, io.SeekStart); err != nil {
-				return false
-			}
-			t.pos = 0
-			t.note("truncated; reading from the start")
-			return true
+		switch {
+		case info.Size() < t.pos:
+			return t.restart("truncated; reading from the start", "truncated")
+		case !t.same():
+			// Truncated and written again past the old size between two looks, or
+			// rewritten in place: what lies beyond pos is not the continuation.
+			return t.restart("rewritten; reading from the start", "rewritten")
 		}
-		return false
+		return info.Size() > t.pos
 	}
 	if t.f != nil {
 		if st, err := t.f.Stat(); err == nil && st.Size() > t.pos {
@@ -88,15 +149,37 @@ func (t *tail) reopen() bool {
 	if err != nil {
 		return false
 	}
+	if st, err := f.Stat(); err == nil {
+		info = st
+	}
 	if t.f != nil {
 		t.f.Close()
+		t.f, t.info = f, info
+		t.begin("rotated")
 		t.note("rotated; reading the new file")
-	}
-	t.f, t.info, t.pos = f, info, 0
-	if st, err := f.Stat(); err == nil {
-		t.info = st
+	} else {
+		t.f, t.info = f, info
+		t.begin("reopened")
 	}
 	return true
+}
+
+// restart reads the current file again from its start, as a new segment.
+func (t *tail) restart(note, why string) bool {
+	if _, err := t.f.Seek(0, io.SeekStart); err != nil {
+		return false
+	}
+	t.begin(why)
+	t.note(note)
+	return true
+}
+
+// begin starts a new segment at the start of t.f.
+func (t *tail) begin(why string) {
+	t.pos, t.head, t.back = 0, t.head[:0], t.back[:0]
+	t.files++
+	t.name = fmt.Sprintf("%s (file %d: %s at %s)", t.path, t.files, why, t.clock.Now().Format("15:04:05"))
+	t.next = true
 }
 
 func (t *tail) note(s string) {
@@ -139,27 +222,34 @@ func Follow(ctx context.Context, path string, poll time.Duration, opts Options) 
 	}
 	fd := feed.New(ctx, opts.Clock, 64)
 	s := &FollowSession{Session{Feed: fd, kind: "follow"}}
-	t := &tail{path: path, clock: opts.Clock, poll: poll, ctx: fd.Context(), f: f, info: info,
-		status: func(n string) { fd.Status(oktell.LinkReadOnly, "following "+path+": "+n) }}
+	t := newTail(fd.Context(), path, f, info, opts.Clock, poll, func(n string) { fd.Status(oktell.LinkReadOnly, "following "+path+": "+n) })
 	fd.Status(oktell.LinkReadOnly, "following "+path)
 	fd.Go(func(ctx context.Context) {
 		defer t.Close()
-		// The tail reader waits on ctx itself, so the scanner runs on this goroutine.
-		sc := oktell.NewScanner(t)
+		// The tail reader waits on ctx itself, so the scanner runs on this goroutine. Each
+		// file (or rewrite of one) gets its own scanner: a document cut by a rotation is
+		// reported, not glued to the next file, and offsets count within their file.
 		for {
-			it, err := sc.Next()
-			if err != nil {
-				if ctx.Err() == nil {
-					fd.Status(oktell.LinkReadOnly, fmt.Sprintf("%s: stopped following: %v", path, err))
+			name := t.name
+			sc := oktell.NewScanner(t)
+			for {
+				it, err := sc.Next()
+				if errors.Is(err, io.EOF) && ctx.Err() == nil {
+					break // the next file
 				}
-				return
-			}
-			if it.Err != nil {
-				fd.Status(oktell.LinkReadOnly, fmt.Sprintf("%s: skipped at byte %d: %v", path, it.Offset, it.Err))
-				continue
-			}
-			if !deliver(fd, it.Doc, append([]byte(nil), it.Raw...)) {
-				return
+				if err != nil {
+					if ctx.Err() == nil {
+						fd.Status(oktell.LinkReadOnly, fmt.Sprintf("stopped following %s: %v", path, err))
+					}
+					return
+				}
+				if it.Err != nil {
+					fd.Status(oktell.LinkReadOnly, fmt.Sprintf("%s: skipped at byte %d: %v", name, it.Offset, it.Err))
+					continue
+				}
+				if !deliver(fd, it.Doc, append([]byte(nil), it.Raw...)) {
+					return
+				}
 			}
 		}
 	})

@@ -2,6 +2,7 @@ package replay
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,29 +23,26 @@ func stateDoc(state int, name string) string {
 
 func itoa(i int) string { return string(rune('0' + i)) }
 
-// nextEvent waits for the next event, moving the fake clock by the poll interval
-// whenever the follower is parked on it.
+// nextEvent waits for the next event, moving the fake clock on to the next poll
+// whenever the follower is parked on it, and returns the statuses before it.
 func nextEvent(t *testing.T, clk *clocktest.Clock, s oktell.Session) (oktell.Event, []string) {
 	t.Helper()
-	var statuses []string
-	deadline := time.After(5 * time.Second)
-	for {
-		select {
-		case u := <-s.Updates():
-			if u.Status != nil {
-				statuses = append(statuses, u.Status.Reason)
-				continue
-			}
-			return *u.Event, statuses
-		case <-deadline:
-			t.Fatalf("no event; statuses %q", statuses)
-		default:
+	var (
+		statuses []string
+		ev       oktell.Event
+	)
+	err := clocktest.Drive(clk, s.Updates(), 5*time.Second, func(u oktell.Update) bool {
+		if u.Status != nil {
+			statuses = append(statuses, u.Status.Reason)
+			return false
 		}
-		// Updates are handed over before the follower parks on the clock.
-		if clk.WaitPending(1, 5*time.Millisecond) && len(s.Updates()) == 0 {
-			clk.Advance(DefaultPoll)
-		}
+		ev = *u.Event
+		return true
+	})
+	if err != nil {
+		t.Fatalf("no event: %v; statuses %q", err, statuses)
 	}
+	return ev, statuses
 }
 
 func wantState(t *testing.T, ev oktell.Event, want oktell.UserState) {
@@ -122,4 +120,75 @@ func containsAny(ss []string, sub string) bool {
 		}
 	}
 	return false
+}
+
+// Problems are told with the file they are in and the byte offset in that file, also
+// after a rotation and a truncation.
+func TestFollowOffsetsArePerFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "CommonLog.txt")
+	heading := "24.11.2026 12:00:00.000 xmlevent\r\n"
+	first := heading + stateDoc(7, "usWOphone") + heading + stateDoc(1, "usReady")
+	if err := os.WriteFile(path, []byte(first), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	clk := clocktest.New(t0)
+	s, err := Follow(context.Background(), path, 0, Options{Clock: clk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	nextEvent(t, clk, s)
+	nextEvent(t, clk, s)
+
+	// The old file ends in half a document; the new one starts with a broken one.
+	parked(t, clk)
+	clk.Advance(time.Second) // the rotation is seen at 12:00:01
+	parked(t, clk)
+	cut := stateDoc(3, "usOff")[:60]
+	appendFile(t, path, heading+cut)
+	if err := os.Rename(path, path+".1"); err != nil {
+		t.Fatal(err)
+	}
+	broken := `<oktellcommapper version="80710"><data><event name="x"></data></oktellcommapper>` + "\r\n"
+	if err := os.WriteFile(path, []byte(heading+broken+heading+stateDoc(5, "usFullbusy")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ev, st := nextEvent(t, clk, s)
+	wantState(t, ev, oktell.UserFullbusy)
+	wantStatus(t, st, fmt.Sprintf("%s: skipped at byte %d: byte %[2]d: utf-8 document cut short", path, len(first)+len(heading)))
+	// The broken element is 55 bytes into its document.
+	wantStatus(t, st, fmt.Sprintf("%s (file 2: rotated at 12:00:01): skipped at byte %d: byte %d: </data> closes <event>", path, len(heading), len(heading)+55))
+
+	// Truncated and refilled within one look, a broken document in the new content.
+	parked(t, clk)
+	clk.Advance(time.Second)
+	parked(t, clk)
+	if err := os.WriteFile(path, []byte(heading+heading+broken+stateDoc(1, "usReady")+heading+stateDoc(2, "usLunch")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ev, st = nextEvent(t, clk, s)
+	wantState(t, ev, oktell.UserReady)
+	wantStatus(t, st, path+": rewritten; reading from the start")
+	wantStatus(t, st, fmt.Sprintf("%s (file 3: rewritten at 12:00:02): skipped at byte %d: byte %d: </data> closes <event>", path, 2*len(heading), 2*len(heading)+55))
+	ev, _ = nextEvent(t, clk, s)
+	wantState(t, ev, oktell.UserLunch)
+}
+
+func wantStatus(t *testing.T, statuses []string, prefix string) {
+	t.Helper()
+	for _, s := range statuses {
+		if strings.HasPrefix(s, prefix) || strings.HasPrefix(s, "following "+prefix) {
+			return
+		}
+	}
+	t.Errorf("no status starts with %q:\n%s", prefix, strings.Join(statuses, "\n"))
+}
+
+// parked waits until the follower waits on the clock, done with the file for now: the
+// files are changed only then, so that it never sees them half written.
+func parked(t *testing.T, clk *clocktest.Clock) {
+	t.Helper()
+	if !clk.WaitPending(1, 5*time.Second) {
+		t.Fatal("the follower did not wait at the end of the file")
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -21,29 +22,14 @@ func streamPath(name string) string { return filepath.Join("..", "..", "testdata
 func playAll(t *testing.T, clk *clocktest.Clock, s oktell.Session) []oktell.Update {
 	t.Helper()
 	var got []oktell.Update
-	deadline := time.After(10 * time.Second)
-	for {
-		select {
-		case u, ok := <-s.Updates():
-			if !ok {
-				t.Fatal("updates closed before the end of the input")
-			}
-			got = append(got, u)
-			if u.Status != nil && strings.Contains(u.Status.Reason, "after ") {
-				return got
-			}
-			continue
-		case <-deadline:
-			t.Fatalf("the replay did not end; got %d updates", len(got))
-		default:
-		}
-		// The replay hands over each update before it waits, so a pending timer with
-		// nothing to read means it is waiting for the next document's time.
-		if clk.WaitPending(1, 5*time.Millisecond) && len(s.Updates()) == 0 {
-			at, _ := clk.Next()
-			clk.Set(at)
-		}
+	err := clocktest.Drive(clk, s.Updates(), 10*time.Second, func(u oktell.Update) bool {
+		got = append(got, u)
+		return u.Status != nil && strings.Contains(u.Status.Reason, "after ")
+	})
+	if err != nil {
+		t.Fatalf("the replay did not end: %v", err)
 	}
+	return got
 }
 
 func events(us []oktell.Update) []oktell.Update {
@@ -101,7 +87,7 @@ func TestReplayCommonLogWithItsPacing(t *testing.T) {
 	}
 	want := []time.Duration{2500 * time.Millisecond, 1500 * time.Millisecond, 3250 * time.Millisecond,
 		750 * time.Millisecond, 3 * time.Second, time.Second}
-	if g := gaps(evs); !equalDurations(g, want) {
+	if g := gaps(evs); !slices.Equal(g, want) {
 		t.Errorf("gaps %v, want %v (the log's own timing)", g, want)
 	}
 	var problem, end string
@@ -147,7 +133,7 @@ func TestReplayRecordHeadings(t *testing.T) {
 	evs := events(playAll(t, clk, s))
 	want := []time.Duration{5 * time.Second, 3 * time.Second, 6500 * time.Millisecond, 1500 * time.Millisecond,
 		6 * time.Second, 2 * time.Second}
-	if g := gaps(evs); !equalDurations(g, want) {
+	if g := gaps(evs); !slices.Equal(g, want) {
 		t.Errorf("gaps %v, want %v (the recording's timing at half speed)", g, want)
 	}
 }
@@ -161,16 +147,4 @@ func TestReplayStopsOnClose(t *testing.T) {
 	s.Close()
 	for range s.Updates() {
 	}
-}
-
-func equalDurations(a, b []time.Duration) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

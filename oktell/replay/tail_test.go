@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,24 +26,16 @@ func readAsync(tl *tail) <-chan string {
 	return ch
 }
 
-// expectRead polls the fake clock until the pending read returns, or fails the test.
+// expectRead moves the fake clock on poll by poll until the pending read returns, or
+// fails the test.
 func expectRead(t *testing.T, clk *clocktest.Clock, ch <-chan string, want string) {
 	t.Helper()
-	deadline := time.After(5 * time.Second)
-	for {
-		select {
-		case got := <-ch:
-			if got != want {
-				t.Fatalf("read %q, want %q", got, want)
-			}
-			return
-		case <-deadline:
-			t.Fatalf("read of %q did not return", want)
-		default:
-		}
-		if clk.WaitPending(1, 10*time.Millisecond) {
-			clk.Advance(DefaultPoll)
-		}
+	var got string
+	if err := clocktest.Drive(clk, ch, 5*time.Second, func(s string) bool { got = s; return true }); err != nil {
+		t.Fatalf("read of %q did not return: %v", want, err)
+	}
+	if got != want {
+		t.Fatalf("read %q, want %q", got, want)
 	}
 }
 
@@ -59,8 +52,7 @@ func TestTailFollowsAppendRotationAndTruncation(t *testing.T) {
 	info, _ := f.Stat()
 	clk := clocktest.New(t0)
 	var notes []string
-	tl := &tail{path: path, clock: clk, poll: DefaultPoll, ctx: context.Background(), f: f, info: info,
-		status: func(s string) { notes = append(notes, s) }}
+	tl := newTail(context.Background(), path, f, info, clk, DefaultPoll, func(s string) { notes = append(notes, s) })
 	defer tl.Close()
 
 	expectRead(t, clk, readAsync(tl), "AAA")
@@ -89,6 +81,7 @@ func TestTailFollowsAppendRotationAndTruncation(t *testing.T) {
 		t.Fatal(err)
 	}
 	expectRead(t, clk, ch, "b")
+	expectRead(t, clk, readAsync(tl), "error: EOF") // the end of the old file's segment
 	expectRead(t, clk, readAsync(tl), "CC")
 
 	// Truncation in place: back to the start.
@@ -97,7 +90,8 @@ func TestTailFollowsAppendRotationAndTruncation(t *testing.T) {
 	if err := os.WriteFile(path, []byte("D"), 0o644); err != nil { // O_TRUNC, same file
 		t.Fatal(err)
 	}
-	expectRead(t, clk, ch, "D")
+	expectRead(t, clk, ch, "error: EOF")
+	expectRead(t, clk, readAsync(tl), "D")
 
 	// Gone, then back.
 	ch = readAsync(tl)
@@ -110,7 +104,11 @@ func TestTailFollowsAppendRotationAndTruncation(t *testing.T) {
 	if err := os.WriteFile(path, []byte("E"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	expectRead(t, clk, ch, "E")
+	expectRead(t, clk, ch, "error: EOF")
+	expectRead(t, clk, readAsync(tl), "E")
+	if want := path + " (file 4: rotated at 12:00:01)"; tl.name != want {
+		t.Errorf("the last file is called %q, want %q", tl.name, want)
+	}
 
 	want := []string{"up to date, waiting for new documents", "rotated; reading the new file", "truncated; reading from the start",
 		"the file is gone; waiting for it to come back", "rotated; reading the new file"}
@@ -130,7 +128,7 @@ func TestTailStopsWithContext(t *testing.T) {
 	f, _ := os.Open(path)
 	info, _ := f.Stat()
 	ctx, cancel := context.WithCancel(context.Background())
-	tl := &tail{path: path, clock: clocktest.New(t0), poll: DefaultPoll, ctx: ctx, f: f, info: info}
+	tl := newTail(ctx, path, f, info, clocktest.New(t0), DefaultPoll, nil)
 	defer tl.Close()
 	ch := readAsync(tl)
 	cancel()
@@ -154,4 +152,86 @@ func appendFile(t *testing.T, path, s string) {
 	if _, err := f.WriteString(s); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// A log truncated and written again past its old size between two looks: its size only
+// grew, its identity is the same, but the bytes already read are not there any more.
+func TestTailNoticesARefilledTruncation(t *testing.T) {
+	long := strings.Repeat("H", 3*fingerprintLen)
+	for _, tc := range []struct {
+		name          string
+		before, after string // the file when read, and what it is rewritten to
+		appended      string // appended to before instead of a rewrite: not a truncation
+	}{
+		{name: "small file", before: "0123456789", after: "abcdefghijklmnopqrstuvwxyz"},
+		{name: "same start, different end", before: long + "xyz", after: long + "XYZ and more"},
+		{name: "same end, different start", before: "A" + long, after: "B" + long + "more"},
+		{name: "appended to a long file", before: long + "tail", appended: "more"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "CommonLog.txt")
+			if err := os.WriteFile(path, []byte(tc.before), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			f, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			info, _ := f.Stat()
+			clk := clocktest.New(t0)
+			var notes []string
+			tl := newTail(context.Background(), path, f, info, clk, DefaultPoll, func(s string) { notes = append(notes, s) })
+			defer tl.Close()
+			readAll(t, clk, tl, len(tc.before))
+
+			ch := readAsync(tl)
+			if !clk.WaitPending(1, 5*time.Second) {
+				t.Fatal("the reader did not wait at the end of the file")
+			}
+			if tc.appended != "" {
+				appendFile(t, path, tc.appended)
+				expectRead(t, clk, ch, tc.appended)
+				if len(notes) != 1 {
+					t.Errorf("notes %q: an append was taken for something else", notes)
+				}
+				return
+			}
+			// The same file, truncated and refilled while the reader is parked.
+			if err := os.WriteFile(path, []byte(tc.after), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			expectRead(t, clk, ch, "error: EOF")
+			if got := readAll(t, clk, tl, len(tc.after)); got != tc.after {
+				t.Errorf("read %.40q... after the rewrite, want the whole new file %.40q...", got, tc.after)
+			}
+			if len(notes) != 2 || notes[1] != "rewritten; reading from the start" {
+				t.Errorf("notes %q", notes)
+			}
+			if want := path + " (file 2: rewritten at 12:00:00)"; tl.name != want {
+				t.Errorf("the file is now called %q, want %q", tl.name, want)
+			}
+		})
+	}
+}
+
+// readAll reads n bytes from the tail.
+func readAll(t *testing.T, clk *clocktest.Clock, tl *tail, n int) string {
+	t.Helper()
+	var b strings.Builder
+	for b.Len() < n {
+		ch := make(chan string, 1)
+		go func() {
+			buf := make([]byte, 4096)
+			k, err := tl.Read(buf)
+			if err != nil {
+				ch <- "error: " + err.Error()
+				return
+			}
+			ch <- string(buf[:k])
+		}()
+		if err := clocktest.Drive(clk, ch, 5*time.Second, func(s string) bool { b.WriteString(s); return true }); err != nil {
+			t.Fatalf("read after %d of %d bytes: %v", b.Len(), n, err)
+		}
+	}
+	return b.String()
 }

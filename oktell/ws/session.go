@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,6 +18,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/feed"
 )
 
 // Defaults of the vendor's client (protocol.md 2).
@@ -55,11 +57,11 @@ type LunchReason struct {
 	Name string
 }
 
-// Session is an oktell.Session on the server's WebSocket protocol.
+// Session is an oktell.Session on the server's WebSocket protocol. Its Updates,
+// clock stamps, status repeats and Close are those of the shared feed.Feed.
 type Session struct {
-	cfg     Config
-	clock   oktell.Clock
-	updates chan oktell.Update
+	*feed.Feed
+	cfg Config
 
 	mu       sync.Mutex
 	cur      *link // nil while reconnecting
@@ -70,19 +72,15 @@ type Session struct {
 	version  string
 	lunch    []LunchReason
 
-	replies chan Frame        // setuserstate replies, shown by the run goroutine
-	last    []oktell.Property // the state last shown, to show a repeat once
-
-	closing   chan struct{}
-	closeOnce sync.Once
-	runDone   chan struct{}
+	last []oktell.Property // the state last shown, to show a repeat once
 }
 
 var _ oktell.Session = (*Session)(nil)
 
 // Dial connects and logs in (with the stored session id when one works, else with
 // the password), then keeps the link up until Close, reconnecting after a drop. A
-// login the server refuses is a *oktell.RefusedError.
+// login the server refuses is a *oktell.RefusedError. ctx bounds Dial's own attempt;
+// the session lives on until Close (or until the server refuses it for good).
 func Dial(ctx context.Context, cfg Config) (*Session, error) {
 	u, err := url.Parse(cfg.URL)
 	if err != nil || (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
@@ -116,29 +114,26 @@ func Dial(ctx context.Context, cfg Config) (*Session, error) {
 		cfg.Logf = func(string, ...any) {}
 	}
 	s := &Session{
-		cfg: cfg, clock: cfg.Clock, url: cfg.URL,
-		updates: make(chan oktell.Update, 256),
-		closing: make(chan struct{}),
-		runDone: make(chan struct{}),
+		// The session outlives ctx, which bounds only this first attempt.
+		Feed: feed.New(context.WithoutCancel(ctx), cfg.Clock, 256),
+		cfg:  cfg, url: cfg.URL,
 	}
-	s.emit(oktell.Update{Status: &oktell.Status{Link: oktell.LinkConnecting}})
+	s.status(oktell.LinkConnecting, "")
 	l, err := s.connect(ctx, true)
 	var re *oktell.RefusedError
 	if errors.As(err, &re) && isTransient(re) {
 		// The server is starting: show the dashboard and keep trying, as after a drop.
 		s.status(oktell.LinkReconnecting, err.Error())
-		go s.run(nil)
+		s.Go(func(ctx context.Context) { s.run(ctx, nil) })
 		return s, nil
 	}
 	if err != nil {
+		s.Feed.Close()
 		return nil, err
 	}
-	go s.run(l)
+	s.Go(func(ctx context.Context) { s.run(ctx, l) })
 	return s, nil
 }
-
-// Updates implements oktell.Session.
-func (s *Session) Updates() <-chan oktell.Update { return s.updates }
 
 // Capabilities implements oktell.Session.
 func (s *Session) Capabilities() oktell.Capabilities {
@@ -193,37 +188,18 @@ func (s *Session) SetUserStateReason(ctx context.Context, state oktell.UserState
 	return err
 }
 
-// Close implements oktell.Session: it ends the link and closes Updates. The server
-// session stays, so that the next start logs in with the stored session id.
-func (s *Session) Close() error {
-	s.closeOnce.Do(func() {
-		close(s.closing)
-		s.mu.Lock()
-		l := s.cur
-		s.mu.Unlock()
-		if l != nil {
-			l.close(errors.New("closed by okdash"))
-		}
-		<-s.runDone
-	})
-	return nil
-}
+// Close implements oktell.Session: it ends the link and closes Updates (feed.Feed's
+// Close). The server session stays, so that the next start logs in with the stored
+// session id.
+func (s *Session) Close() error { return s.Feed.Close() }
 
-func (s *Session) emit(u oktell.Update) {
-	if u.At.IsZero() {
-		u.At = s.clock.Now()
-	}
-	select {
-	case s.updates <- u:
-	case <-s.closing:
-	}
-}
-
-func (s *Session) status(link oktell.Link, reason string) {
+// status reports the link with the operator and line of the last login, so that
+// every status, a reconnect's too, names who is logged in.
+func (s *Session) status(link oktell.Link, reason string) bool {
 	s.mu.Lock()
-	st := &oktell.Status{Link: link, Reason: reason, Operator: s.operator, Line: s.line}
+	st := oktell.Status{Link: link, Reason: reason, Operator: s.operator, Line: s.line}
 	s.mu.Unlock()
-	s.emit(oktell.Update{Status: st})
+	return s.StatusFull(st)
 }
 
 // stateKeys are the server's state fields kept on the event besides newstate and redirect.
@@ -267,7 +243,7 @@ func (s *Session) emitState(f Frame, fresh bool) {
 	}
 	// The same state may arrive twice (the reply to setuserstate and the pushed
 	// event): show it once. After a (re)connect it is shown anyway, as fresh news.
-	if !fresh && equalProps(ev.Props, s.last) {
+	if !fresh && slices.Equal(ev.Props, s.last) {
 		return
 	}
 	s.last = ev.Props
@@ -275,7 +251,7 @@ func (s *Session) emitState(f Frame, fresh bool) {
 	if b, err := oktell.Encode(oktell.EventDocument(*ev), oktell.UTF16LE); err == nil {
 		raw = b // the XML form, so that --record writes a replayable stream
 	}
-	s.emit(oktell.Update{Event: ev, Raw: raw})
+	s.Event(*ev, raw)
 }
 
 // connect dials, opens, logs in and runs the post-login sequence. first says this is
@@ -369,7 +345,7 @@ func redirectURL(raw string, port int) string {
 
 // open dials and makes the ping/qid opening.
 func (s *Session) open(ctx context.Context, target string) (*link, error) {
-	dctx, cancel := clockTimeout(ctx, s.clock, s.cfg.Timeout)
+	dctx, cancel := clockTimeout(ctx, s.Clock(), s.cfg.Timeout)
 	defer cancel()
 	opts := &websocket.DialOptions{Subprotocols: []string{"json"}}
 	if strings.HasPrefix(target, "wss:") && (s.cfg.InsecureTLS || s.cfg.RootCAs != nil) {
@@ -386,7 +362,7 @@ func (s *Session) open(ctx context.Context, target string) (*link, error) {
 		c.Close(websocket.StatusProtocolError, "want subprotocol json")
 		return nil, fmt.Errorf("connect to %s: the server did not accept subprotocol json: is this an Oktell WebSocket port?", target)
 	}
-	l := newLink(c, s.clock, s.cfg.Timeout, s.cfg.Logf)
+	l := newLink(c, s.Clock(), s.cfg.Timeout, s.cfg.Logf)
 	if _, err := l.request(ctx, "ping", nil); err != nil {
 		if errors.Is(l.Err(), errRedirect) {
 			l.close(errRedirect)
@@ -522,7 +498,7 @@ func (s *Session) afterLogin(ctx context.Context, l *link) error {
 	s.cur = l
 	s.mu.Unlock()
 	// Armed before the status goes out, so that a test seeing "connected" may move the clock.
-	l.tick = s.clock.After(s.cfg.Keepalive)
+	l.tick = s.Clock().After(s.cfg.Keepalive)
 	s.status(oktell.LinkConnected, "")
 	s.emitState(st, true)
 	return nil
@@ -557,39 +533,45 @@ func lunchReasons(body map[string]any) []LunchReason {
 func sanitize(s string) string { return strings.TrimSpace(oktell.CleanLine(s)) }
 
 // run keeps the link: forwards pushed states, pings every Keepalive, and after a drop
-// reports ConnectionLost and reconnects with backoff until Close.
-func (s *Session) run(l *link) {
-	defer close(s.runDone)
-	defer close(s.updates)
+// reports ConnectionLost and reconnects with backoff until ctx (the feed's) ends. When
+// the server refuses for good it ends the session, which closes Updates.
+func (s *Session) run(ctx context.Context, l *link) {
 	if l == nil { // Dial found the server starting
-		if l = s.reconnect(); l == nil {
+		if l = s.reconnect(ctx); l == nil {
+			s.endUnlessClosed(ctx)
 			return
 		}
 	}
 	for {
-		reason := s.serve(l)
+		reason := s.serve(ctx, l)
 		s.mu.Lock()
 		s.cur = nil
 		s.mu.Unlock()
-		select {
-		case <-s.closing:
+		if ctx.Err() != nil {
 			return
-		default:
 		}
-		s.emit(oktell.Update{Event: &oktell.Event{
+		s.Event(oktell.Event{
 			Type: oktell.ConnectionLost, ID: int(oktell.ConnectionLost), RawID: strconv.Itoa(int(oktell.ConnectionLost)),
 			Name: oktell.ConnectionLost.WireName(),
-		}})
+		}, nil)
 		s.status(oktell.LinkReconnecting, reason)
-		l = s.reconnect()
-		if l == nil {
+		if l = s.reconnect(ctx); l == nil {
+			s.endUnlessClosed(ctx)
 			return
 		}
 	}
 }
 
+// endUnlessClosed ends the session after reconnect gave up, so that Updates closes
+// as the Session contract says; after Close there is nothing left to end.
+func (s *Session) endUnlessClosed(ctx context.Context) {
+	if ctx.Err() == nil {
+		s.End()
+	}
+}
+
 // serve runs one link until it ends and says why.
-func (s *Session) serve(l *link) string {
+func (s *Session) serve(ctx context.Context, l *link) string {
 	tick := l.tick
 	for {
 		select {
@@ -604,13 +586,13 @@ func (s *Session) serve(l *link) string {
 				s.cfg.Logf("ws: ignored event %q", f.Name)
 			}
 		case <-tick:
-			tick = s.clock.After(s.cfg.Keepalive)
-			go func() {
-				if _, err := l.request(context.Background(), "ping", nil); err != nil && l.Err() == nil {
+			tick = s.Clock().After(s.cfg.Keepalive)
+			s.Go(func(ctx context.Context) { // a goroutine of the feed: Close waits for it
+				if _, err := l.request(ctx, "ping", nil); err != nil && l.Err() == nil && ctx.Err() == nil {
 					l.close(fmt.Errorf("keepalive: %w", err))
 				}
-			}()
-		case <-s.closing:
+			})
+		case <-ctx.Done():
 			l.close(errors.New("closed by okdash"))
 			return "closed"
 		}
@@ -626,35 +608,24 @@ func reasonText(err error) string {
 
 // reconnect tries again and again, waiting BackoffMin, then twice as long each time
 // up to BackoffMax, until a login succeeds (the link), the server refuses for good
-// (status closed, nil), or Close (nil).
-func (s *Session) reconnect() *link {
-	var wait time.Duration           // the first attempt at once: a restart is often quick
-	var timer <-chan time.Time = nil // armed before the status says when, so tests can act on it
+// (status closed, nil), or ctx ends (nil).
+func (s *Session) reconnect(ctx context.Context) *link {
+	var wait time.Duration     // the first attempt at once: a restart is often quick
+	var timer <-chan time.Time // armed before the status says when, so tests can act on it
 	for {
 		if timer != nil {
 			select {
 			case <-timer:
-			case <-s.closing:
+			case <-ctx.Done():
 				return nil
 			}
 		}
-		ctx, cancel := context.WithCancel(context.Background())
-		go func() {
-			select {
-			case <-s.closing:
-				cancel()
-			case <-ctx.Done():
-			}
-		}()
 		l, err := s.connect(ctx, false)
-		cancel()
 		if err == nil {
 			return l
 		}
-		select {
-		case <-s.closing:
+		if ctx.Err() != nil {
 			return nil
-		default:
 		}
 		var re *oktell.RefusedError
 		if errors.As(err, &re) && !isTransient(re) {
@@ -666,21 +637,9 @@ func (s *Session) reconnect() *link {
 		} else {
 			wait = min(wait*2, s.cfg.BackoffMax)
 		}
-		timer = s.clock.After(wait)
+		timer = s.Clock().After(wait)
 		s.status(oktell.LinkReconnecting, fmt.Sprintf("%v; next try in %s", err, wait))
 	}
-}
-
-func equalProps(a, b []oktell.Property) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // Logout ends the session on the server (logout) and forgets the stored session id,

@@ -472,13 +472,18 @@ func TestRestartWithoutPasswordEndsSession(t *testing.T) {
 	if !strings.Contains(st.Reason, "Session does not exist") {
 		t.Fatalf("closed because %q", st.Reason)
 	}
-	select {
-	case _, ok := <-s.Updates():
-		for ok {
-			_, ok = <-s.Updates()
+	// Updates closes by itself, and nothing after the refusal buries its reason.
+	deadline := time.After(wait)
+	for {
+		select {
+		case u, ok := <-s.Updates():
+			if !ok {
+				return
+			}
+			t.Errorf("after the closed status: %s", describe(u))
+		case <-deadline:
+			t.Fatal("Updates not closed after the session ended")
 		}
-	case <-time.After(wait):
-		t.Fatal("Updates not closed after the session ended")
 	}
 }
 
@@ -675,4 +680,63 @@ func TestStartWhileServerStarting(t *testing.T) {
 	if f.asked.Load() != 1 {
 		t.Fatalf("password asked %d times, want once", f.asked.Load())
 	}
+}
+
+// After a reconnect the dashboard must learn again who is logged in and in what
+// state: the operator's name and line may have changed while the link was down, and
+// a state changed meanwhile was pushed to nobody.
+func TestReconnectRefreshesOperatorAndState(t *testing.T) {
+	f := newFixture(t)
+	s := f.dial(f.config("demo", "demo"))
+	if st := untilLink(t, s, oktell.LinkConnected); st.Operator != "Demo Operator" || st.Line != "201" {
+		t.Fatalf("connected as %q on %q", st.Operator, st.Line)
+	}
+	untilState(t, s, oktell.UserOff, false)
+
+	// Down for a while: the first attempt is refused, the next waits on the clock.
+	f.srv.RefuseLogins(0, ws.MsgNotAvailable)
+	f.srv.Drop("demo")
+	until(t, s, "ConnectionLost", func(u oktell.Update) bool {
+		return u.Event != nil && u.Event.Type == oktell.ConnectionLost
+	})
+	// While down the header still names who was logged in.
+	st := untilLink(t, s, oktell.LinkReconnecting)
+	if st.Operator != "Demo Operator" || st.Line != "201" {
+		t.Fatalf("reconnecting as %q on %q, want the last login's operator and line", st.Operator, st.Line)
+	}
+	until(t, s, "a retry in 1s", func(u oktell.Update) bool {
+		return u.Status != nil && strings.Contains(u.Status.Reason, "next try in 1s")
+	})
+
+	// Meanwhile an administrator moves the operator to another line and sets a break.
+	moved := wssim.DemoUser
+	moved.Name, moved.Line = "Demo Operator (2nd floor)", "305"
+	if err := f.srv.SetUser(moved); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.srv.SetState("demo", oktell.UserLunch, true); err != nil {
+		t.Fatal(err)
+	}
+	drainRequests(f.srv)
+	f.srv.RefuseLogins(0, "")
+	f.clock.Advance(time.Second)
+
+	// Connected first, naming the operator as the server now does, then the state.
+	u := until(t, s, "connected or a state", func(u oktell.Update) bool {
+		return (u.Status != nil && u.Status.Link == oktell.LinkConnected) || (u.Event != nil && u.Event.Type == oktell.UserStateChanged)
+	})
+	if u.Status == nil {
+		t.Fatalf("a state (%s) before the connected status", describe(u))
+	}
+	if u.Status.Operator != moved.Name || u.Status.Line != "305" {
+		t.Fatalf("reconnected as %q on %q, want %q on 305", u.Status.Operator, u.Status.Line, moved.Name)
+	}
+	if sc := untilState(t, s, oktell.UserLunch, true); sc.StateName != "usLunch" {
+		t.Fatalf("state %+v", sc)
+	}
+
+	// The client asked the server again rather than trusting what it had.
+	f.request("login")
+	f.request("getmyuserinfo")
+	f.request("getuserstate")
 }

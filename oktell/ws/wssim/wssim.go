@@ -241,6 +241,23 @@ func (s *Server) Restart() {
 	s.Drop("")
 }
 
+// SetUser changes the name, line and password of an existing user, as an
+// administrator would; a connection sees them at its next getmyuserinfo or login.
+// The user's id is kept when u.ID is empty.
+func (s *Server) SetUser(u User) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old, ok := s.users[u.Login]
+	if !ok {
+		return fmt.Errorf("no user %q", u.Login)
+	}
+	if u.ID == "" {
+		u.ID = old.ID
+	}
+	s.users[u.Login] = u
+	return nil
+}
+
 // Conns is the number of open connections of login ("" for all).
 func (s *Server) Conns(login string) int {
 	s.mu.Lock()
