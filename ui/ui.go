@@ -292,7 +292,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, m.failPending())
 	case setStateDoneMsg:
 		if msg.err != nil && m.req.active && m.req.id == msg.id {
-			cmds = append(cmds, m.addLocalError(m.p.Sprintf("Asked for %s: %v", m.req.label, Sanitize(msg.err.Error()))))
+			cmds = append(cmds, m.addLocalError(m.p.Sprintf("Asked for %s: %v", m.req.label, translateReason(m.p, Sanitize(msg.err.Error())))))
 			m.req.active = false
 		}
 	case confirmTimeoutMsg:
@@ -774,7 +774,7 @@ func (m *Model) onSent(msg sentMsg) tea.Cmd {
 	}
 	if msg.err != nil {
 		m.sending = false
-		return m.addLocalError(m.p.Sprintf("Could not send to %s: %v", msg.to.sender, Sanitize(msg.err.Error())))
+		return m.addLocalError(m.p.Sprintf("Could not send to %s: %v", msg.to.sender, translateReason(m.p, Sanitize(msg.err.Error()))))
 	}
 	if m.replying && m.replyTo == msg.to {
 		m.closeReply()

@@ -531,6 +531,15 @@ func TestReasonsTranslated(t *testing.T) {
 	m = step(m, status(t0, oktell.LinkReconnecting, "ws://pbx:4067: connection lost; retrying in 2s"))
 	assert.Contains(t, m.View(), "Связь с Oktell потеряна: ws://pbx:4067: связь прервана; повтор через 2s")
 
+	// the demo's refusal, in the operator's language
+	f := newFake()
+	f.stateErr = &oktell.RefusedError{Code: 2, Reason: "no phone line is registered"}
+	m = step(New(testOptions(f, clocktest.New(t0), language.Russian)), tea.WindowSizeMsg{Width: 80, Height: 24})
+	m = step(m, upd(t0, evState(oktell.UserWOphone, false)))
+	m, cmd := stepCmd(m, press("b"))
+	m = settle(t, m, cmd)
+	assert.Equal(t, []string{"Запрос «Перерыв» отклонён: сервер отказал: телефонная линия не зарегистрирована"}, toastTexts(m))
+
 	// a replay's status sits at the right of the messages' rule, translated and cut to fit
 	m = step(ru(), status(t0, oktell.LinkReadOnly, "shift.log: end of input after 12 documents (0 problems)"))
 	v := m.View()
