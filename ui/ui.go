@@ -355,14 +355,10 @@ func (m *Model) onUpdate(u oktell.Update) []tea.Cmd {
 		switch s.Link {
 		case oktell.LinkConnected:
 			m.stale, m.banner = false, ""
-		case oktell.LinkReconnecting, oktell.LinkClosed, oktell.LinkConnecting:
-			if m.known {
-				m.stale = true
-			}
-			if s.Link != oktell.LinkConnecting {
-				m.banner = m.lostBanner("Link to Oktell lost", m.linkReason)
-			}
-			cmds = append(cmds, m.failPending())
+		case oktell.LinkReconnecting, oktell.LinkClosed:
+			cmds = append(cmds, m.linkDown(m.lostBanner("Link to Oktell lost", m.linkReason)))
+		case oktell.LinkConnecting:
+			cmds = append(cmds, m.linkDown(""))
 		}
 	}
 	e := u.Event
@@ -427,13 +423,9 @@ func (m *Model) onUpdate(u oktell.Update) []tea.Cmd {
 	case oktell.ShutdownRequested:
 		cmds = append(cmds, m.startShutdown("", m.o.ShutdownAfter))
 	case oktell.ConnectionLost:
-		m.stale = m.known || m.stale
-		m.banner = m.lostBanner("Link to Oktell lost", "")
-		cmds = append(cmds, m.failPending())
+		cmds = append(cmds, m.linkDown(m.lostBanner("Link to Oktell lost", "")))
 	case oktell.RestartRequested:
-		m.stale = m.known || m.stale
-		m.banner = m.lostBanner("Oktell restarts", "")
-		cmds = append(cmds, m.failPending())
+		cmds = append(cmds, m.linkDown(m.lostBanner("Oktell restarts", "")))
 	}
 	return cmds
 }
@@ -443,6 +435,16 @@ func (m *Model) lostBanner(what, reason string) string {
 		return m.p.Sprintf(what)
 	}
 	return m.p.Sprintf(what+": %s", reason)
+}
+
+// linkDown marks the state stale (it is the last thing the server said), shows banner
+// when there is one, and fails a pending request: nothing can confirm it now.
+func (m *Model) linkDown(banner string) tea.Cmd {
+	m.stale = m.stale || m.known
+	if banner != "" {
+		m.banner = banner
+	}
+	return m.failPending()
 }
 
 // failPending ends a pending request when the link that would confirm it is gone.
