@@ -718,3 +718,37 @@ func TestStickyToastsAreBounded(t *testing.T) {
 	assert.Equal(t, strconv.Itoa(3*maxToastsKept-1), m.toasts[len(m.toasts)-1].n.text, "the newest are kept")
 	assert.Equal(t, 3*maxToastsKept, m.history.len())
 }
+
+// The judgement of a state report against a pending request, case by case.
+func TestRequestOutcome(t *testing.T) {
+	const (
+		ready = oktell.UserReady
+		brk   = oktell.UserLunch
+		busy  = oktell.UserFullbusy
+	)
+	breakFromReady := request{state: brk, fromKnown: true, from: ready}
+	redirectOn := request{state: ready, redirect: true, fromKnown: true, from: ready}
+	fromUnknown := request{state: brk}
+	cases := []struct {
+		name     string
+		r        request
+		s        oktell.UserState
+		redirect bool
+		want     requestOutcome
+	}{
+		{"asked state", breakFromReady, brk, false, requestConfirmed},
+		{"asked state, server set redirect", breakFromReady, brk, true, requestConfirmed},
+		{"old state repeated", breakFromReady, ready, false, requestWaiting},
+		{"old state, redirect changed by the server", breakFromReady, ready, true, requestWaiting},
+		{"another state", breakFromReady, busy, false, requestSuperseded},
+		{"redirect applied", redirectOn, ready, true, requestConfirmed},
+		{"redirect applied with a call", redirectOn, busy, true, requestConfirmed},
+		{"redirect not yet", redirectOn, ready, false, requestWaiting},
+		{"call without the redirect", redirectOn, busy, false, requestSuperseded},
+		{"from unknown: asked state", fromUnknown, brk, false, requestConfirmed},
+		{"from unknown: nothing to tell a repeat from", fromUnknown, busy, false, requestWaiting},
+	}
+	for _, tc := range cases {
+		assert.Equal(t, tc.want, tc.r.outcome(tc.s, tc.redirect), tc.name)
+	}
+}
