@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -97,7 +98,19 @@ func cmdDashboard(args []string, io stdio) int {
 	var uf uiFlags
 	sf.register(fs)
 	uf.register(fs)
+	fs.Usage = func() {
+		fmt.Fprint(io.err, usageText)
+		fmt.Fprintln(io.err, "\nFlags of the dashboard:")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 { // a mistyped subcommand must not open the dashboard
+		fmt.Fprintf(io.err, "okdash: unknown subcommand or argument %q; see \"okdash help\"\n", fs.Arg(0))
 		return 2
 	}
 	ctx := context.Background()
