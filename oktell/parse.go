@@ -126,6 +126,7 @@ type parser struct {
 	nattr     int    // attributes in attrBuf
 	moreAttrs []attr // past the first len(attrBuf)
 	escaped   []string
+	kept      []byte // unknown attributes of the start tag just read (see keep)
 	segs      []seg
 	// where the text came from, to map offsets back (see off)
 	base     int64
@@ -216,6 +217,21 @@ func (p *parser) attrList() []attr {
 }
 
 func (p *parser) aName(a attr) string { return p.s[a.ns:a.ne] }
+
+// keep holds an attribute of the start tag just read that the grammar has no field for
+// (or a second spelling of one it has), so that nothing that arrived is dropped.
+func (p *parser) keep(a attr) { p.kept = appendAttr(p.kept, p.aName(a), p.aValue(a)) }
+
+// unknownAttrs is what keep held for the start tag just read, as one Attrs: one
+// allocation for the lot, and none for a tag without unknown attributes.
+func (p *parser) unknownAttrs() Attrs {
+	if len(p.kept) == 0 {
+		return Attrs{}
+	}
+	l := Attrs{enc: string(p.kept)}
+	p.kept = p.kept[:0]
+	return l
+}
 
 func (p *parser) aValue(a attr) string {
 	if a.esc >= 0 {
@@ -707,8 +723,11 @@ func (p *parser) document() (*Document, error) {
 	for _, a := range p.attrList() {
 		if a.kind == atVersion {
 			d.Version, d.HasVersion = p.aValue(a), true
+		} else {
+			p.keep(a)
 		}
 	}
+	d.Attrs = p.unknownAttrs()
 	if !empty {
 		if err := p.root(d, name, at); err != nil {
 			return nil, err
@@ -758,8 +777,11 @@ func (p *parser) root(d *Document, name string, at int) error {
 				d.DataName, d.HasDataName = p.aValue(a), true
 			case atCount:
 				d.DataCount, d.HasDataCount = p.aValue(a), true
+			default:
+				p.keep(a)
 			}
 		}
+		d.DataAttrs = p.unknownAttrs()
 		if cempty {
 			continue
 		}
@@ -830,8 +852,11 @@ func (p *parser) event(name string, at int, empty bool) (Event, error) {
 			ev.RawID = p.aValue(a)
 		case atName:
 			ev.Name, hasName = p.aValue(a), true
+		default:
+			p.keep(a)
 		}
 	}
+	ev.Attrs = p.unknownAttrs()
 	ev.ID, ev.Type = resolveEvent(ev.RawID, ev.Name, hasName)
 	if empty {
 		return ev, nil
@@ -897,16 +922,22 @@ func (p *parser) property(k elemKind, name string, at int, empty bool) (Property
 	if k == elCData {
 		pr.Kind = CData
 	}
+	hasKey := false
 	for _, a := range p.attrList() {
-		switch a.kind {
-		case atKey, atK:
-			pr.Key = p.aValue(a)
-		case atValue, atV:
+		// The first of the two spellings (key or k) fills the field; a second one is kept
+		// as an unknown attribute.
+		switch {
+		case (a.kind == atKey || a.kind == atK) && !hasKey:
+			pr.Key, hasKey = p.aValue(a), true
+		case (a.kind == atValue || a.kind == atV) && !pr.HasValue:
 			pr.Value, pr.HasValue = p.aValue(a), true
-		case atName, atN:
+		case (a.kind == atName || a.kind == atN) && !pr.HasName:
 			pr.Name, pr.HasName = p.aValue(a), true
+		default:
+			p.keep(a)
 		}
 	}
+	pr.Attrs = p.unknownAttrs()
 	if empty {
 		return pr, nil
 	}
@@ -987,13 +1018,16 @@ func allBlank(ts []seg) bool {
 func (p *parser) set(name string, at int, empty bool) (PropertySet, error) {
 	var s PropertySet
 	for _, a := range p.attrList() {
-		switch a.kind {
-		case atName, atN:
+		switch {
+		case (a.kind == atName || a.kind == atN) && !s.HasName:
 			s.Name, s.HasName = p.aValue(a), true
-		case atID:
+		case a.kind == atID:
 			s.ID, s.HasID = p.aValue(a), true
+		default:
+			p.keep(a)
 		}
 	}
+	s.Attrs = p.unknownAttrs()
 	if empty {
 		return s, nil
 	}
@@ -1028,13 +1062,16 @@ func (p *parser) set(name string, at int, empty bool) (PropertySet, error) {
 func (p *parser) collection(name string, at int, empty bool) (Collection, error) {
 	var c Collection
 	for _, a := range p.attrList() {
-		switch a.kind {
-		case atName, atN:
+		switch {
+		case (a.kind == atName || a.kind == atN) && !c.HasName:
 			c.Name, c.HasName = p.aValue(a), true
-		case atCount, atCN:
+		case (a.kind == atCount || a.kind == atCN) && !c.HasCount:
 			c.Count, c.HasCount = p.aValue(a), true
+		default:
+			p.keep(a)
 		}
 	}
+	c.Attrs = p.unknownAttrs()
 	if empty {
 		return c, nil
 	}
