@@ -216,11 +216,11 @@ func (p *parser) attrList() []attr {
 	return append(p.attrBuf[:p.nattr:p.nattr], p.moreAttrs...)
 }
 
-func (p *parser) aName(a attr) string { return p.s[a.ns:a.ne] }
+func (p *parser) aName(a *attr) string { return p.s[a.ns:a.ne] }
 
 // keep holds an attribute of the start tag just read that the grammar has no field for
 // (or a second spelling of one it has), so that nothing that arrived is dropped.
-func (p *parser) keep(a attr) { p.kept = appendAttr(p.kept, p.aName(a), p.aValue(a)) }
+func (p *parser) keep(a *attr) { p.kept = appendAttr(p.kept, p.aName(a), p.aValue(a)) }
 
 // unknownAttrs is what keep held for the start tag just read, as one Attrs: one
 // allocation for the lot, and none for a tag without unknown attributes.
@@ -233,7 +233,7 @@ func (p *parser) unknownAttrs() Attrs {
 	return l
 }
 
-func (p *parser) aValue(a attr) string {
+func (p *parser) aValue(a *attr) string {
 	if a.esc >= 0 {
 		return p.escaped[a.esc]
 	}
@@ -474,7 +474,9 @@ func (p *parser) startTag() (name string, at int, empty bool, err error) {
 			esc = int32(len(p.escaped))
 			p.escaped = append(p.escaped, av)
 		}
-		for _, a := range p.attrList() {
+		attrs := p.attrList()
+		for k := range attrs {
+			a := &attrs[k]
 			if s[a.ns:a.ne] == an {
 				p.i = i
 				err = p.errAt(aAt, "attribute %s repeated in <%s>", an, name)
@@ -483,13 +485,17 @@ func (p *parser) startTag() (name string, at int, empty bool, err error) {
 		}
 		// Stored by index into a fixed array: assigning a slice header on the heap
 		// would cost a write barrier per attribute.
-		a := attr{ns: int32(aAt), ne: int32(aAt + len(an)), vs: int32(vs), ve: int32(j), esc: esc, kind: classifyAttr(an)}
+		// Written field by field in place: a 24-byte value built on the stack and copied
+		// in stalls the CPU, its wide loads waiting on the narrow stores that made it.
+		var a *attr
 		if p.nattr < len(p.attrBuf) {
-			p.attrBuf[p.nattr] = a
+			a = &p.attrBuf[p.nattr]
 			p.nattr++
 		} else {
-			p.moreAttrs = append(p.moreAttrs, a)
+			p.moreAttrs = append(p.moreAttrs, attr{})
+			a = &p.moreAttrs[len(p.moreAttrs)-1]
 		}
+		a.ns, a.ne, a.vs, a.ve, a.esc, a.kind = int32(aAt), int32(aAt+len(an)), int32(vs), int32(j), esc, classifyAttr(an)
 	}
 }
 
@@ -720,14 +726,18 @@ func (p *parser) document() (*Document, error) {
 	// has eight) come in one allocation.
 	p.blk = &docBlock{d: Document{Root: name}}
 	d := &p.blk.d
-	for _, a := range p.attrList() {
+	attrs := p.attrList()
+	for k := range attrs {
+		a := &attrs[k]
 		if a.kind == atVersion {
 			d.Version, d.HasVersion = p.aValue(a), true
 		} else {
 			p.keep(a)
 		}
 	}
-	d.Attrs = p.unknownAttrs()
+	if len(p.kept) > 0 { // no heap write in the common case
+		d.Attrs = p.unknownAttrs()
+	}
 	if !empty {
 		if err := p.root(d, name, at); err != nil {
 			return nil, err
@@ -771,7 +781,9 @@ func (p *parser) root(d *Document, name string, at int) error {
 			return p.errAt(cat, "<data> after content outside it in <%s>", name)
 		}
 		sawData, d.HasData = true, true
-		for _, a := range p.attrList() {
+		attrs := p.attrList()
+		for k := range attrs {
+			a := &attrs[k]
 			switch a.kind {
 			case atName:
 				d.DataName, d.HasDataName = p.aValue(a), true
@@ -781,7 +793,9 @@ func (p *parser) root(d *Document, name string, at int) error {
 				p.keep(a)
 			}
 		}
-		d.DataAttrs = p.unknownAttrs()
+		if len(p.kept) > 0 { // no heap write in the common case
+			d.DataAttrs = p.unknownAttrs()
+		}
 		if cempty {
 			continue
 		}
@@ -826,11 +840,10 @@ func (p *parser) container(d *Document, k elemKind, name string, at int, empty b
 		}
 		d.Sets = append(d.Sets, s)
 	case elSimple, elCData:
-		pr, err := p.property(k, name, at, empty)
-		if err != nil {
+		d.Props = grow(d.Props)
+		if err := p.property(&d.Props[len(d.Props)-1], k, name, at, empty); err != nil {
 			return err
 		}
-		d.Props = append(d.Props, pr)
 	case elCollection:
 		c, err := p.collection(name, at, empty)
 		if err != nil {
@@ -846,7 +859,9 @@ func (p *parser) container(d *Document, k elemKind, name string, at int, empty b
 func (p *parser) event(name string, at int, empty bool) (Event, error) {
 	var ev Event
 	hasName := false
-	for _, a := range p.attrList() {
+	attrs := p.attrList()
+	for k := range attrs {
+		a := &attrs[k]
 		switch a.kind {
 		case atID:
 			ev.RawID = p.aValue(a)
@@ -856,7 +871,9 @@ func (p *parser) event(name string, at int, empty bool) (Event, error) {
 			p.keep(a)
 		}
 	}
-	ev.Attrs = p.unknownAttrs()
+	if len(p.kept) > 0 { // no heap write in the common case
+		ev.Attrs = p.unknownAttrs()
+	}
 	ev.ID, ev.Type = resolveEvent(ev.RawID, ev.Name, hasName)
 	if empty {
 		return ev, nil
@@ -872,10 +889,6 @@ func (p *parser) event(name string, at int, empty bool) (Event, error) {
 		}
 		switch k {
 		case elSimple, elCData:
-			pr, err := p.property(k, cname, cat, cempty)
-			if err != nil {
-				return ev, err
-			}
 			if ev.Props == nil {
 				if !p.blkProps {
 					ev.Props, p.blkProps = p.blk.props[:0:len(p.blk.props)], true
@@ -883,7 +896,10 @@ func (p *parser) event(name string, at int, empty bool) (Event, error) {
 					ev.Props = make([]Property, 0, 8)
 				}
 			}
-			ev.Props = append(ev.Props, pr)
+			ev.Props = grow(ev.Props)
+			if err := p.property(&ev.Props[len(ev.Props)-1], k, cname, cat, cempty); err != nil {
+				return ev, err
+			}
 		case elSet:
 			s, err := p.set(cname, cat, cempty)
 			if err != nil {
@@ -917,13 +933,17 @@ func resolveEvent(rawID, name string, hasName bool) (int, EventType) {
 	return id, EventType(id)
 }
 
-func (p *parser) property(k elemKind, name string, at int, empty bool) (Property, error) {
-	pr := Property{Kind: Simple}
+// property reads a property into *pr, a zero slot of the slice it belongs to: filled in
+// place, the 88-byte value is not copied twice on its way there.
+func (p *parser) property(pr *Property, k elemKind, name string, at int, empty bool) error {
+	pr.Kind = Simple
 	if k == elCData {
 		pr.Kind = CData
 	}
 	hasKey := false
-	for _, a := range p.attrList() {
+	attrs := p.attrList()
+	for k := range attrs {
+		a := &attrs[k]
 		// The first of the two spellings (key or k) fills the field; a second one is kept
 		// as an unknown attribute.
 		switch {
@@ -937,14 +957,16 @@ func (p *parser) property(k elemKind, name string, at int, empty bool) (Property
 			p.keep(a)
 		}
 	}
-	pr.Attrs = p.unknownAttrs()
+	if len(p.kept) > 0 { // no heap write in the common case
+		pr.Attrs = p.unknownAttrs()
+	}
 	if empty {
-		return pr, nil
+		return nil
 	}
 	p.depth++
 	defer func() { p.depth-- }()
 	if p.depth > MaxDepth {
-		return pr, p.errAt(at, "elements nest deeper than %d levels", MaxDepth)
+		return p.errAt(at, "elements nest deeper than %d levels", MaxDepth)
 	}
 	// Text is kept as written. With a CDATA section present, blank text around it is
 	// the writer's indentation; without one, any text is the value.
@@ -953,19 +975,19 @@ func (p *parser) property(k elemKind, name string, at int, empty bool) (Property
 	for {
 		c, text, cdata, _, err := p.next(name, at)
 		if err != nil {
-			return pr, err
+			return err
 		}
 		switch c {
 		case cEnd:
 			p.segs = segs[:0]
 			if pr.Kind == Simple {
 				if hasCDATA || !allBlank(segs) {
-					return pr, p.errAt(at, "<%s> holds text; only property_cdata may", name)
+					return p.errAt(at, "<%s> holds text; only property_cdata may", name)
 				}
-				return pr, nil
+				return nil
 			}
 			if len(segs) == 0 {
-				return pr, nil
+				return nil
 			}
 			pr.HasText = true
 			keep := func(t seg) bool { return !hasCDATA || t.cdata || !isBlank(t.text) }
@@ -987,18 +1009,27 @@ func (p *parser) property(k elemKind, name string, at int, empty bool) (Property
 			} else if n == 0 {
 				pr.Text = ""
 			}
-			return pr, nil
+			return nil
 		case cText:
 			hasCDATA = hasCDATA || cdata
 			segs = append(segs, seg{text, cdata})
 		case cChild:
 			cname, cat, _, err := p.startTag()
 			if err != nil {
-				return pr, err
+				return err
 			}
-			return pr, p.errAt(cat, "<%s> inside <%s>: a property holds no elements", cname, name)
+			return p.errAt(cat, "<%s> inside <%s>: a property holds no elements", cname, name)
 		}
 	}
+}
+
+// grow adds a zero property at the end of ps. The decoder's slices are fresh and only
+// ever grow, so the room past their length is zero already and need not be written.
+func grow(ps []Property) []Property {
+	if len(ps) < cap(ps) {
+		return ps[:len(ps)+1]
+	}
+	return append(ps, Property{})
 }
 
 type seg struct {
@@ -1017,7 +1048,9 @@ func allBlank(ts []seg) bool {
 
 func (p *parser) set(name string, at int, empty bool) (PropertySet, error) {
 	var s PropertySet
-	for _, a := range p.attrList() {
+	attrs := p.attrList()
+	for k := range attrs {
+		a := &attrs[k]
 		switch {
 		case (a.kind == atName || a.kind == atN) && !s.HasName:
 			s.Name, s.HasName = p.aValue(a), true
@@ -1027,7 +1060,9 @@ func (p *parser) set(name string, at int, empty bool) (PropertySet, error) {
 			p.keep(a)
 		}
 	}
-	s.Attrs = p.unknownAttrs()
+	if len(p.kept) > 0 { // no heap write in the common case
+		s.Attrs = p.unknownAttrs()
+	}
 	if empty {
 		return s, nil
 	}
@@ -1042,11 +1077,10 @@ func (p *parser) set(name string, at int, empty bool) (PropertySet, error) {
 		}
 		switch k {
 		case elSimple, elCData:
-			pr, err := p.property(k, cname, cat, cempty)
-			if err != nil {
+			s.Props = grow(s.Props)
+			if err := p.property(&s.Props[len(s.Props)-1], k, cname, cat, cempty); err != nil {
 				return s, err
 			}
-			s.Props = append(s.Props, pr)
 		case elCollection:
 			c, err := p.collection(cname, cat, cempty)
 			if err != nil {
@@ -1061,7 +1095,9 @@ func (p *parser) set(name string, at int, empty bool) (PropertySet, error) {
 
 func (p *parser) collection(name string, at int, empty bool) (Collection, error) {
 	var c Collection
-	for _, a := range p.attrList() {
+	attrs := p.attrList()
+	for k := range attrs {
+		a := &attrs[k]
 		switch {
 		case (a.kind == atName || a.kind == atN) && !c.HasName:
 			c.Name, c.HasName = p.aValue(a), true
@@ -1071,7 +1107,9 @@ func (p *parser) collection(name string, at int, empty bool) (Collection, error)
 			p.keep(a)
 		}
 	}
-	c.Attrs = p.unknownAttrs()
+	if len(p.kept) > 0 { // no heap write in the common case
+		c.Attrs = p.unknownAttrs()
+	}
 	if empty {
 		return c, nil
 	}
