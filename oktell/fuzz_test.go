@@ -24,6 +24,8 @@ func addSeeds(f *testing.F) {
 		`<oktellcommapper><data><event id="1"><prc k="a"><![CDATA[x]]>y</prc></event></data></oktellcommapper>`,
 		`<oktellxmlmapper version='&#x41;&amp;'><s n="a"><c n="b" cn="1"><s/></c></s></oktellxmlmapper>`,
 		"xmlevent 12:00\r\n<?xml version=\"1.0\"?><oktellcommapper><data/></oktellcommapper>\x00\x01</oktellcommapper>",
+		// unknown attributes everywhere, second spellings, prefixes
+		`<oktellcommapper a="1" x:b='2'><data c="&lt;"><event t="x" id="1"><prc k="a" key="b" v="" value="w"/><s n="s" name="t"><c cn="1" count="2" z=""/></s></event></data></oktellcommapper>`,
 	} {
 		f.Add([]byte(s))
 	}

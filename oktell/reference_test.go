@@ -43,6 +43,12 @@ func refUTF8(b []byte) ([]byte, error) {
 	return dec.Bytes(b)
 }
 
+// refIsUTF16 is refUTF8's test for UTF-16: a BOM, or a zero in the first two bytes.
+func refIsUTF16(b []byte) bool {
+	return bytes.HasPrefix(b, []byte{0xFF, 0xFE}) || bytes.HasPrefix(b, []byte{0xFE, 0xFF}) ||
+		(len(b) >= 2 && (b[0] == 0) != (b[1] == 0))
+}
+
 func refCharsetReader(label string, r io.Reader) (io.Reader, error) {
 	switch strings.ToLower(label) {
 	case "utf-16", "utf-8", "utf16", "utf8", "unicode", "us-ascii", "ascii":
@@ -62,10 +68,15 @@ func refDecode(b []byte) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
+	charsetReader := refCharsetReader
+	if refIsUTF16(b) {
+		// UTF-16 bytes say what they are: whatever the declaration names is not read
+		charsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+	}
 	// encoding/xml accepts <!...> directives anywhere and skips them when unmarshalling;
 	// XML allows only a DOCTYPE, before the root, which Oktell never writes.
 	pre := xml.NewDecoder(bytes.NewReader(u))
-	pre.CharsetReader = refCharsetReader
+	pre.CharsetReader = charsetReader
 	for {
 		tok, err := pre.Token()
 		if err != nil {
@@ -79,7 +90,7 @@ func refDecode(b []byte) (*Document, error) {
 	// does not. Start tags come in document order, the order of a pre-order walk.
 	var rawAttrs [][]Attr
 	raw := xml.NewDecoder(bytes.NewReader(u))
-	raw.CharsetReader = refCharsetReader
+	raw.CharsetReader = charsetReader
 	for {
 		tok, err := raw.RawToken()
 		if err != nil {
@@ -99,7 +110,7 @@ func refDecode(b []byte) (*Document, error) {
 	}
 	var root xNode
 	dec := xml.NewDecoder(bytes.NewReader(u))
-	dec.CharsetReader = refCharsetReader
+	dec.CharsetReader = charsetReader
 	// Only whitespace, comments and processing instructions may surround the root.
 	misc := func(tok xml.Token) error {
 		switch t := tok.(type) {
