@@ -338,3 +338,34 @@ func TestEncodeUnknownAttrs(t *testing.T) {
 		assert.Contains(t, err.Error(), tc.want, name)
 	}
 }
+
+// TestAttrValueScan: the value scan that steps eight bytes at a time finds the quote, an
+// entity and a stray '<' wherever they sit, near the eight-byte steps' edges included.
+func TestAttrValueScan(t *testing.T) {
+	doc := func(q, v string) []byte {
+		return []byte(`<oktellcommapper><data><event id="1"><property_simple key="k" value=` + q + v + q + ` /></event></data></oktellcommapper>`)
+	}
+	for n := 0; n <= 20; n++ {
+		for k := 0; k <= n; k++ {
+			pre, post := strings.Repeat("a", k), strings.Repeat("я", n-k) // Cyrillic: bytes >= 0x80
+			d, err := Decode(doc(`"`, pre+"&amp;"+post))
+			require.NoError(t, err, "n=%d k=%d", n, k)
+			assert.Equal(t, pre+"&"+post, d.Events[0].Props[0].Value)
+
+			d, err = Decode(doc(`'`, pre+`"`+post))
+			require.NoError(t, err, "n=%d k=%d", n, k)
+			assert.Equal(t, pre+`"`+post, d.Events[0].Props[0].Value, "the other quote is text")
+
+			d, err = Decode(doc(`"`, pre+post))
+			require.NoError(t, err, "n=%d k=%d", n, k)
+			assert.Equal(t, pre+post, d.Events[0].Props[0].Value)
+
+			_, err = Decode(doc(`"`, pre+"<"+post))
+			require.Error(t, err)
+			var e *Error
+			require.ErrorAs(t, err, &e)
+			assert.Contains(t, e.Msg, `"<" inside the value of attribute value`)
+			assert.Equal(t, int64(len(`<oktellcommapper><data><event id="1"><property_simple key="k" value="`)+k), e.Offset)
+		}
+	}
+}

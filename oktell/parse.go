@@ -344,6 +344,20 @@ var nameByte = func() (t [256]uint8) {
 	return
 }()
 
+// lanes8 has a one in each byte: c*lanes8 is c in every byte.
+const lanes8 = 0x0101010101010101
+
+// load64 reads eight bytes of s at i, little-endian (one load on amd64 and arm64).
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// hasZeroByte is non-zero when a byte of w is zero. (It may flag bytes above the first
+// zero one too, so it only tells whether there is one.)
+func hasZeroByte(w uint64) uint64 { return (w - lanes8) & ^w & (0x80 * lanes8) }
+
 // valueStop marks the bytes an attribute value scan must look at: both quotes, '&', '<'.
 var valueStop = [256]bool{'"': true, '\'': true, '&': true, '<': true}
 
@@ -445,6 +459,14 @@ func (p *parser) startTag() (name string, at int, empty bool, err error) {
 		vs := i + 1
 		// one pass over the value: find its end, and whether it holds '&' or '<'
 		j, special := vs, false
+		// eight bytes at a time while none of them is the quote, '&' or '<': a GUID
+		// or a date is crossed in a few steps
+		for qs := uint64(q) * lanes8; j+8 <= len(s); j += 8 {
+			w := load64(s, j)
+			if hasZeroByte(w^qs)|hasZeroByte(w^('&'*lanes8))|hasZeroByte(w^('<'*lanes8)) != 0 {
+				break
+			}
+		}
 		for j < len(s) {
 			c := s[j]
 			if valueStop[c] {
