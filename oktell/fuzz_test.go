@@ -29,6 +29,11 @@ func addSeeds(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	// UTF-16 without a BOM after UTF-8 headings of odd length: either byte order matches
+	doc := `<oktellcommapper><data><event id="112"><prc k="t"><![CDATA[Линия]]></prc></event></data></oktellcommapper>`
+	be, le := utf8ToUTF16(nil, []byte(doc), false), utf8ToUTF16(nil, []byte(doc), true)
+	f.Add(append(append(append([]byte("xmlevent\n"), be...), "x"...), be...))
+	f.Add(append(append([]byte("ab\x00"), le...), "\r\n"...))
 }
 
 // FuzzDecode: Decode never panics, its errors name an offset inside the input, and what
