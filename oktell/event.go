@@ -145,7 +145,7 @@ type Property struct {
 	// Attrs are the attributes the protocol does not know, in document order: nothing
 	// that arrived is dropped, and Encode writes them back after the known ones.
 	Attrs Attrs
-	// The flags sit together at the end: 88 bytes a property instead of 112, which
+	// The flags sit together at the end: 80 bytes a property instead of 104, which
 	// the decoder allocates eight at a time for every Notify.
 	Kind     PropertyKind
 	HasValue bool

@@ -228,7 +228,7 @@ func (p *parser) unknownAttrs() Attrs {
 	if len(p.kept) == 0 {
 		return Attrs{}
 	}
-	l := Attrs{enc: string(p.kept)}
+	l := attrsOf(string(p.kept))
 	p.kept = p.kept[:0]
 	return l
 }
