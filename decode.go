@@ -153,11 +153,16 @@ type jsonLine struct {
 	RawID *string `json:"raw_id,omitempty"` // the id attribute, when it differs from id
 	Type  string  `json:"type,omitempty"`
 	Name  *string `json:"name,omitempty"`
+	Attrs *attrs  `json:"attrs,omitempty"` // the event's unknown attributes
 
 	// documents without events
 	Root      string  `json:"root,omitempty"`
 	DataName  *string `json:"data,omitempty"`
 	DataCount *string `json:"count,omitempty"`
+
+	// unknown attributes of the root and of data, on every line of the document
+	RootAttrs *attrs `json:"root_attrs,omitempty"`
+	DataAttrs *attrs `json:"data_attrs,omitempty"`
 
 	Props       *props           `json:"props,omitempty"`
 	Sets        []jsonSet        `json:"sets,omitempty"`
@@ -186,6 +191,7 @@ type jsonLine struct {
 type jsonSet struct {
 	Name        *string          `json:"name,omitempty"`
 	ID          *string          `json:"id,omitempty"`
+	Attrs       *attrs           `json:"attrs,omitempty"`
 	Props       *props           `json:"props,omitempty"`
 	Collections []jsonCollection `json:"collections,omitempty"`
 }
@@ -193,6 +199,7 @@ type jsonSet struct {
 type jsonCollection struct {
 	Name  *string   `json:"name,omitempty"`
 	Count *string   `json:"count,omitempty"`
+	Attrs *attrs    `json:"attrs,omitempty"`
 	Sets  []jsonSet `json:"sets"`
 }
 
@@ -200,6 +207,7 @@ type jsonProp struct {
 	Value *string `json:"value,omitempty"`
 	Name  *string `json:"name,omitempty"`
 	Text  *string `json:"text,omitempty"`
+	Attrs *attrs  `json:"attrs,omitempty"`
 }
 
 // props is a JSON object in document order. A key that repeats keeps every occurrence:
@@ -241,6 +249,7 @@ func (ps props) MarshalJSON() ([]byte, error) {
 		if p.HasText {
 			jp.Text = ptr(p.Text)
 		}
+		jp.Attrs = attrsJSON(p.Attrs)
 		v, err := marshal(jp)
 		if err != nil {
 			return nil, err
@@ -249,6 +258,41 @@ func (ps props) MarshalJSON() ([]byte, error) {
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
+}
+
+// attrs is the attributes the protocol does not know, as a JSON object in document
+// order ("attrs":{"time":"09:00"}). XML allows a name once per element, so keys are unique.
+type attrs oktell.Attrs
+
+func (as attrs) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for a := range oktell.Attrs(as).All() {
+		if b.Len() > 1 {
+			b.WriteByte(',')
+		}
+		k, err := marshal(a.Name)
+		if err != nil {
+			return nil, err
+		}
+		v, err := marshal(a.Value)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// attrsJSON is nil when there are none, so that "attrs" is left out.
+func attrsJSON(as oktell.Attrs) *attrs {
+	if as.Empty() {
+		return nil
+	}
+	return ptr(attrs(as))
 }
 
 func marshal(v any) ([]byte, error) {
@@ -273,7 +317,8 @@ func optional(s string, has bool) *string {
 func setsJSON(sets []oktell.PropertySet) []jsonSet {
 	var out []jsonSet
 	for _, s := range sets {
-		js := jsonSet{Name: optional(s.Name, s.HasName), ID: optional(s.ID, s.HasID), Collections: collectionsJSON(s.Collections)}
+		js := jsonSet{Name: optional(s.Name, s.HasName), ID: optional(s.ID, s.HasID), Attrs: attrsJSON(s.Attrs),
+			Collections: collectionsJSON(s.Collections)}
 		if len(s.Props) > 0 {
 			js.Props = ptr(props(s.Props))
 		}
@@ -285,7 +330,8 @@ func setsJSON(sets []oktell.PropertySet) []jsonSet {
 func collectionsJSON(cs []oktell.Collection) []jsonCollection {
 	var out []jsonCollection
 	for _, c := range cs {
-		out = append(out, jsonCollection{Name: optional(c.Name, c.HasName), Count: optional(c.Count, c.HasCount), Sets: setsJSON(c.Sets)})
+		out = append(out, jsonCollection{Name: optional(c.Name, c.HasName), Count: optional(c.Count, c.HasCount),
+			Attrs: attrsJSON(c.Attrs), Sets: setsJSON(c.Sets)})
 	}
 	return out
 }
@@ -298,11 +344,14 @@ func documentJSON(it oktell.Item) []jsonLine {
 	doc := it.Doc
 	var out []jsonLine
 	for i := range doc.Events {
-		out = append(out, eventJSON(it, &doc.Events[i]))
+		l := eventJSON(it, &doc.Events[i])
+		l.RootAttrs, l.DataAttrs = attrsJSON(doc.Attrs), attrsJSON(doc.DataAttrs)
+		out = append(out, l)
 	}
 	if len(doc.Sets)+len(doc.Props)+len(doc.Collections) > 0 || len(doc.Events) == 0 {
 		l := jsonLine{Offset: it.Offset, Lead: it.Lead, Root: doc.Root,
 			DataName: optional(doc.DataName, doc.HasDataName), DataCount: optional(doc.DataCount, doc.HasDataCount),
+			RootAttrs: attrsJSON(doc.Attrs), DataAttrs: attrsJSON(doc.DataAttrs),
 			Sets: setsJSON(doc.Sets), Collections: collectionsJSON(doc.Collections)}
 		if len(doc.Props) > 0 {
 			l.Props = ptr(props(doc.Props))
@@ -313,7 +362,7 @@ func documentJSON(it oktell.Item) []jsonLine {
 }
 
 func eventJSON(it oktell.Item, ev *oktell.Event) jsonLine {
-	l := jsonLine{Offset: it.Offset, Lead: it.Lead, ID: ptr(int(ev.Type)), Type: ev.Type.String(), Name: ptr(ev.Name),
+	l := jsonLine{Offset: it.Offset, Lead: it.Lead, ID: ptr(int(ev.Type)), Type: ev.Type.String(), Name: ptr(ev.Name), Attrs: attrsJSON(ev.Attrs),
 		Props: ptr(props(ev.Props)), Sets: setsJSON(ev.Sets), Collections: collectionsJSON(ev.Collections)}
 	if l.Props == nil || len(*l.Props) == 0 {
 		l.Props = ptr(props{})

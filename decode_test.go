@@ -178,3 +178,24 @@ func TestDecodeOutputGone(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Equal(t, "okdash: decode: writing the output: broken pipe\n", errb.String(), "told once, then stop")
 }
+
+// TestDecodeUnknownAttrs: attributes the protocol does not know are shown where they
+// sat, in document order: "attrs" on the event, a prop, a set, a collection, and
+// "root_attrs" / "data_attrs" on every line of the document.
+func TestDecodeUnknownAttrs(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run([]string{"decode", filepath.Join("testdata", "seed", "unknown_attrs.xml")}, stdio{in: strings.NewReader(""), out: &out, err: &errb})
+	assert.Equal(t, 0, code, errb.String())
+	assert.Equal(t, `{"offset":0,"id":111,"type":"UserStateChanged","name":"userstatechanged",`+
+		`"attrs":{"time":"2026-11-24T09:00:00","node":"a&b"},"root_attrs":{"build":"2.10.1","xmlns:x":"urn:x"},"data_attrs":{"source":"bridge","x:seq":"7"},`+
+		`"props":{"newstate":{"value":"7","name":"usWOphone","attrs":{"foo":"bar"}},"note":{"value":"1","name":"x","text":"text","attrs":{"key":"second","name":"y"}}},`+
+		`"sets":[{"name":"extra","id":"1","attrs":{"n":"short","at":"here"},"collections":[{"count":"0","attrs":{"count":"1","sort":"asc"},"sets":null}]}],`+
+		`"state":"usWOphone","state_value":7,"redirect":false}`+"\n", out.String())
+
+	// a document without events shows them on its one line
+	in := `<oktellcommapper version="80710" seq="9"><data name="queryresult" count="1" from="bridge"><property_set name="SetUserState" id="q1" took="3ms"/></data></oktellcommapper>`
+	out.Reset()
+	code = run([]string{"decode"}, stdio{in: strings.NewReader(in), out: &out, err: &errb})
+	assert.Equal(t, 0, code, errb.String())
+	assert.Equal(t, `{"offset":0,"root":"oktellcommapper","data":"queryresult","count":"1","root_attrs":{"seq":"9"},"data_attrs":{"from":"bridge"},"sets":[{"name":"SetUserState","id":"q1","attrs":{"took":"3ms"}}]}`+"\n", out.String())
+}

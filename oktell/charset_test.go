@@ -57,3 +57,33 @@ func TestCheckUTF8(t *testing.T) {
 	assert.Equal(t, 3, checkUTF8([]byte("abc\xff")))
 	assert.Equal(t, 3, checkUTF8([]byte("abc\xef\xbf\xbe"))) // U+FFFE
 }
+
+// TestASCIIUnitsOK checks the four-at-once test against a unit-by-unit one: every ASCII
+// value in every position, beside printable, allowed-control and forbidden neighbours.
+func TestASCIIUnitsOK(t *testing.T) {
+	ref := func(w uint64) bool {
+		for k := 0; k < 64; k += 16 {
+			if c := byte(w >> k); c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+				return false
+			}
+		}
+		return true
+	}
+	others := []uint64{0x20, 'a', '\n', '\r', '\t', 0x01, 0x00, 0x1F, 0x7F}
+	for pos := 0; pos < 4; pos++ {
+		for c := uint64(0); c < 0x80; c++ {
+			for _, a := range others {
+				for _, b := range others {
+					for _, d := range others {
+						lanes := []uint64{a, b, d}
+						lanes = append(lanes[:pos], append([]uint64{c}, lanes[pos:]...)...)
+						w := lanes[0] | lanes[1]<<16 | lanes[2]<<32 | lanes[3]<<48
+						if asciiUnitsOK(w) != ref(w) {
+							t.Fatalf("asciiUnitsOK(%#016x) = %v, want %v", w, !ref(w), ref(w))
+						}
+					}
+				}
+			}
+		}
+	}
+}

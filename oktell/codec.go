@@ -43,10 +43,14 @@ func Encode(d *Document, enc Encoding) ([]byte, error) {
 	if kindOf(root) != elRoot {
 		return nil, fmt.Errorf("oktell: encode: root %q: want oktellcommapper or oktellxmlmapper", root)
 	}
+	if !d.HasData && !d.DataAttrs.Empty() {
+		return nil, fmt.Errorf("oktell: encode: data attributes without a data element (HasData is false)")
+	}
 	w.open(0, root)
 	if d.HasVersion {
 		w.attr("version", d.Version)
 	}
+	w.attrs(d.Attrs)
 	w.raw(">\r\n")
 	depth := 1
 	if d.HasData {
@@ -57,6 +61,7 @@ func Encode(d *Document, enc Encoding) ([]byte, error) {
 		if d.HasDataCount {
 			w.attr("count", d.DataCount)
 		}
+		w.attrs(d.DataAttrs)
 		if len(d.Events)+len(d.Sets)+len(d.Props)+len(d.Collections) == 0 {
 			w.raw(" />\r\n")
 		} else {
@@ -95,6 +100,10 @@ func Encode(d *Document, enc Encoding) ([]byte, error) {
 type writer struct {
 	b   []byte
 	err error
+	// the element being opened and the attributes written in its start tag, so that an
+	// unknown attribute cannot repeat a known one (no reader would take that back)
+	elem  string
+	names []string
 }
 
 func (w *writer) raw(s string) { w.b = append(w.b, s...) }
@@ -107,6 +116,7 @@ func (w *writer) indent(depth int) {
 }
 
 func (w *writer) open(depth int, name string) {
+	w.elem, w.names = name, w.names[:0]
 	if depth > 0 {
 		w.indent(depth)
 	}
@@ -141,6 +151,20 @@ func (w *writer) check(what, s string) bool {
 }
 
 func (w *writer) attr(name, value string) {
+	if w.err != nil {
+		return
+	}
+	if !validName(name) {
+		w.err = fmt.Errorf("oktell: encode: <%s>: attribute name %q is not an ASCII XML name", w.elem, name)
+		return
+	}
+	for _, n := range w.names {
+		if n == name {
+			w.err = fmt.Errorf("oktell: encode: <%s>: attribute %s written twice (an unknown attribute repeats a known one, or itself)", w.elem, name)
+			return
+		}
+	}
+	w.names = append(w.names, name)
 	if !w.check("attribute "+name, value) {
 		return
 	}
@@ -170,6 +194,39 @@ func (w *writer) attr(name, value string) {
 	w.b = append(w.b, '"')
 }
 
+// attrs writes the unknown attributes of an element, in order, after the known ones.
+func (w *writer) attrs(as Attrs) {
+	for a := range as.All() {
+		w.attr(a.Name, a.Value)
+	}
+}
+
+// spelling is the first of a field's spellings that no unknown attribute takes: for a
+// property read from <prc k="a" key="b">, Key is written as k and the unknown key="b"
+// after it, so the document reads back the same.
+func spelling(as Attrs, names ...string) string {
+	for _, n := range names {
+		if _, taken := as.Get(n); !taken {
+			return n
+		}
+	}
+	return names[0] // every spelling taken: attr reports the repeat
+}
+
+// validName reports whether s is a name the decoder reads: ASCII letters, digits and
+// "_:-.", not starting with a digit, '-' or '.'.
+func validName(s string) bool {
+	if s == "" || nameByte[s[0]] != 1 {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if nameByte[s[i]] == 0 {
+			return false
+		}
+	}
+	return true
+}
+
 func (w *writer) event(depth int, e *Event) {
 	w.open(depth, "event")
 	rawID, name := e.RawID, e.Name
@@ -186,6 +243,7 @@ func (w *writer) event(depth int, e *Event) {
 		// An event with neither attribute keeps an empty name, so it reads back the same.
 		w.attr("name", name)
 	}
+	w.attrs(e.Attrs)
 	if len(e.Props)+len(e.Sets)+len(e.Collections) == 0 {
 		w.raw(" />\r\n")
 		return
@@ -214,13 +272,14 @@ func (w *writer) prop(depth int, p Property) {
 		return
 	}
 	w.open(depth, name)
-	w.attr("key", p.Key)
+	w.attr(spelling(p.Attrs, "key", "k"), p.Key)
 	if p.HasValue {
-		w.attr("value", p.Value)
+		w.attr(spelling(p.Attrs, "value", "v"), p.Value)
 	}
 	if p.HasName {
-		w.attr("name", p.Name)
+		w.attr(spelling(p.Attrs, "name", "n"), p.Name)
 	}
+	w.attrs(p.Attrs)
 	if !p.HasText {
 		w.raw(" />\r\n")
 		return
@@ -238,11 +297,12 @@ func (w *writer) prop(depth int, p Property) {
 func (w *writer) set(depth int, s *PropertySet) {
 	w.open(depth, "property_set")
 	if s.HasName {
-		w.attr("name", s.Name)
+		w.attr(spelling(s.Attrs, "name", "n"), s.Name)
 	}
 	if s.HasID {
 		w.attr("id", s.ID)
 	}
+	w.attrs(s.Attrs)
 	if len(s.Props)+len(s.Collections) == 0 {
 		w.raw(" />\r\n")
 		return
@@ -260,11 +320,12 @@ func (w *writer) set(depth int, s *PropertySet) {
 func (w *writer) collection(depth int, c *Collection) {
 	w.open(depth, "property_collection")
 	if c.HasName {
-		w.attr("name", c.Name)
+		w.attr(spelling(c.Attrs, "name", "n"), c.Name)
 	}
 	if c.HasCount {
-		w.attr("count", c.Count)
+		w.attr(spelling(c.Attrs, "count", "cn"), c.Count)
 	}
+	w.attrs(c.Attrs)
 	if len(c.Sets) == 0 {
 		w.raw(" />\r\n")
 		return

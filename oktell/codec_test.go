@@ -81,6 +81,19 @@ var seedWant = map[string]*Document{
 				{Name: "item", HasName: true, ID: "1", HasID: true, Props: []Property{spNoName("onlynew", "1")}},
 				{Name: "item", HasName: true, ID: "2", HasID: true, Props: []Property{CDataProp("from", "16016")}},
 			}}}}}},
+	"unknown_attrs.xml": {Root: "oktellcommapper", Version: "80710", HasVersion: true, HasData: true,
+		Attrs:     NewAttrs(Attr{"build", "2.10.1"}, Attr{"xmlns:x", "urn:x"}),
+		DataAttrs: NewAttrs(Attr{"source", "bridge"}, Attr{"x:seq", "7"}),
+		Events: []Event{{Type: UserStateChanged, ID: 111, RawID: "111", Name: "userstatechanged",
+			Attrs: NewAttrs(Attr{"time", "2026-11-24T09:00:00"}, Attr{"node", "a&b"}),
+			Props: []Property{
+				{Kind: Simple, Key: "newstate", Value: "7", HasValue: true, Name: "usWOphone", HasName: true, Attrs: NewAttrs(Attr{"foo", "bar"})},
+				{Kind: CData, Key: "note", Value: "1", HasValue: true, Name: "x", HasName: true, Text: "text", HasText: true,
+					Attrs: NewAttrs(Attr{"key", "second"}, Attr{"name", "y"})},
+			},
+			Sets: []PropertySet{{Name: "extra", HasName: true, ID: "1", HasID: true, Attrs: NewAttrs(Attr{"n", "short"}, Attr{"at", "here"}),
+				Collections: []Collection{{Count: "0", HasCount: true, Attrs: NewAttrs(Attr{"count", "1"}, Attr{"sort", "asc"})}}}},
+		}}},
 	"nested_collections.xml": {Root: "oktellcommapper", Version: "80710", HasVersion: true, HasData: true,
 		DataName: "tree", HasDataName: true, DataCount: "1", HasDataCount: true,
 		Sets: []PropertySet{{Name: "root", HasName: true, ID: "0", HasID: true, Collections: []Collection{
@@ -289,4 +302,70 @@ func TestDecodeErrorOffsetCharset(t *testing.T) {
 	require.True(t, errors.As(err, &e), "%v", err)
 	assert.Equal(t, int64(bytes.Index(b, []byte("<bogus/>"))), e.Offset, e.Error())
 	assert.Contains(t, e.Msg, "unknown element <bogus> in <event>")
+}
+
+// TestEncodeUnknownAttrs: unknown attributes are written back in order, after the known
+// ones, and what no reader could take back is an error naming the attribute.
+func TestEncodeUnknownAttrs(t *testing.T) {
+	ev := Event{Type: Notify, Attrs: NewAttrs(Attr{"time", "09:00"}, Attr{"b", `<"&>`}),
+		Props: []Property{{Kind: Simple, Key: "k1", Attrs: NewAttrs(Attr{"key", "second"})}}}
+	b, err := Encode(EventDocument(ev), UTF8)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `<event id="112" name="notify" time="09:00" b="&lt;&quot;&amp;&gt;">`)
+	assert.Contains(t, string(b), `<property_simple k="k1" key="second" />`, "the field takes the spelling the unknown attribute leaves free")
+	d, err := Decode(b)
+	require.NoError(t, err)
+	assert.Equal(t, ev.Attrs, d.Events[0].Attrs)
+	assert.Equal(t, "k1", d.Events[0].Props[0].Key)
+	assert.Equal(t, NewAttrs(Attr{"key", "second"}), d.Events[0].Props[0].Attrs)
+
+	for name, tc := range map[string]struct {
+		d    *Document
+		want string
+	}{
+		"repeats a known one": {EventDocument(Event{Type: Notify, Attrs: NewAttrs(Attr{"id", "5"})}), "<event>: attribute id written twice"},
+		"repeats itself":      {&Document{Attrs: NewAttrs(Attr{"a", "1"}, Attr{"a", "2"})}, "<oktellcommapper>: attribute a written twice"},
+		"every spelling taken": {EventDocument(Event{Type: Notify, Props: []Property{{Key: "x", Attrs: NewAttrs(Attr{"key", "1"}, Attr{"k", "2"})}}}),
+			"<property_simple>: attribute key written twice"},
+		"empty name":              {&Document{HasData: true, DataAttrs: NewAttrs(Attr{"", "1"})}, `<data>: attribute name "" is not an ASCII XML name`},
+		"not a name":              {&Document{Attrs: NewAttrs(Attr{"1st", "1"})}, `attribute name "1st" is not an ASCII XML name`},
+		"non-ASCII name":          {&Document{Attrs: NewAttrs(Attr{"имя", "1"})}, `attribute name "имя" is not an ASCII XML name`},
+		"control in value":        {&Document{Attrs: NewAttrs(Attr{"a", "x\x01"})}, "attribute a: character U+0001"},
+		"data attrs without data": {&Document{DataAttrs: NewAttrs(Attr{"a", "1"})}, "data attributes without a data element"},
+	} {
+		_, err := Encode(tc.d, UTF16LE)
+		require.Error(t, err, name)
+		assert.Contains(t, err.Error(), tc.want, name)
+	}
+}
+
+// TestAttrValueScan: the value scan that steps eight bytes at a time finds the quote, an
+// entity and a stray '<' wherever they sit, near the eight-byte steps' edges included.
+func TestAttrValueScan(t *testing.T) {
+	doc := func(q, v string) []byte {
+		return []byte(`<oktellcommapper><data><event id="1"><property_simple key="k" value=` + q + v + q + ` /></event></data></oktellcommapper>`)
+	}
+	for n := 0; n <= 20; n++ {
+		for k := 0; k <= n; k++ {
+			pre, post := strings.Repeat("a", k), strings.Repeat("я", n-k) // Cyrillic: bytes >= 0x80
+			d, err := Decode(doc(`"`, pre+"&amp;"+post))
+			require.NoError(t, err, "n=%d k=%d", n, k)
+			assert.Equal(t, pre+"&"+post, d.Events[0].Props[0].Value)
+
+			d, err = Decode(doc(`'`, pre+`"`+post))
+			require.NoError(t, err, "n=%d k=%d", n, k)
+			assert.Equal(t, pre+`"`+post, d.Events[0].Props[0].Value, "the other quote is text")
+
+			d, err = Decode(doc(`"`, pre+post))
+			require.NoError(t, err, "n=%d k=%d", n, k)
+			assert.Equal(t, pre+post, d.Events[0].Props[0].Value)
+
+			_, err = Decode(doc(`"`, pre+"<"+post))
+			require.Error(t, err)
+			var e *Error
+			require.ErrorAs(t, err, &e)
+			assert.Contains(t, e.Msg, `"<" inside the value of attribute value`)
+			assert.Equal(t, int64(len(`<oktellcommapper><data><event id="1"><property_simple key="k" value="`)+k), e.Offset)
+		}
+	}
 }

@@ -24,9 +24,16 @@ func addSeeds(f *testing.F) {
 		`<oktellcommapper><data><event id="1"><prc k="a"><![CDATA[x]]>y</prc></event></data></oktellcommapper>`,
 		`<oktellxmlmapper version='&#x41;&amp;'><s n="a"><c n="b" cn="1"><s/></c></s></oktellxmlmapper>`,
 		"xmlevent 12:00\r\n<?xml version=\"1.0\"?><oktellcommapper><data/></oktellcommapper>\x00\x01</oktellcommapper>",
+		// unknown attributes everywhere, second spellings, prefixes
+		`<oktellcommapper a="1" x:b='2'><data c="&lt;"><event t="x" id="1"><prc k="a" key="b" v="" value="w"/><s n="s" name="t"><c cn="1" count="2" z=""/></s></event></data></oktellcommapper>`,
 	} {
 		f.Add([]byte(s))
 	}
+	// UTF-16 without a BOM after UTF-8 headings of odd length: either byte order matches
+	doc := `<oktellcommapper><data><event id="112"><prc k="t"><![CDATA[Линия]]></prc></event></data></oktellcommapper>`
+	be, le := utf8ToUTF16(nil, []byte(doc), false), utf8ToUTF16(nil, []byte(doc), true)
+	f.Add(append(append(append([]byte("xmlevent\n"), be...), "x"...), be...))
+	f.Add(append(append([]byte("ab\x00"), le...), "\r\n"...))
 }
 
 // FuzzDecode: Decode never panics, its errors name an offset inside the input, and what

@@ -126,6 +126,7 @@ type parser struct {
 	nattr     int    // attributes in attrBuf
 	moreAttrs []attr // past the first len(attrBuf)
 	escaped   []string
+	kept      []byte // unknown attributes of the start tag just read (see keep)
 	segs      []seg
 	// where the text came from, to map offsets back (see off)
 	base     int64
@@ -215,9 +216,24 @@ func (p *parser) attrList() []attr {
 	return append(p.attrBuf[:p.nattr:p.nattr], p.moreAttrs...)
 }
 
-func (p *parser) aName(a attr) string { return p.s[a.ns:a.ne] }
+func (p *parser) aName(a *attr) string { return p.s[a.ns:a.ne] }
 
-func (p *parser) aValue(a attr) string {
+// keep holds an attribute of the start tag just read that the grammar has no field for
+// (or a second spelling of one it has), so that nothing that arrived is dropped.
+func (p *parser) keep(a *attr) { p.kept = appendAttr(p.kept, p.aName(a), p.aValue(a)) }
+
+// unknownAttrs is what keep held for the start tag just read, as one Attrs: one
+// allocation for the lot, and none for a tag without unknown attributes.
+func (p *parser) unknownAttrs() Attrs {
+	if len(p.kept) == 0 {
+		return Attrs{}
+	}
+	l := attrsOf(string(p.kept))
+	p.kept = p.kept[:0]
+	return l
+}
+
+func (p *parser) aValue(a *attr) string {
 	if a.esc >= 0 {
 		return p.escaped[a.esc]
 	}
@@ -328,6 +344,20 @@ var nameByte = func() (t [256]uint8) {
 	return
 }()
 
+// lanes8 has a one in each byte: c*lanes8 is c in every byte.
+const lanes8 = 0x0101010101010101
+
+// load64 reads eight bytes of s at i, little-endian (one load on amd64 and arm64).
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// hasZeroByte is non-zero when a byte of w is zero. (It may flag bytes above the first
+// zero one too, so it only tells whether there is one.)
+func hasZeroByte(w uint64) uint64 { return (w - lanes8) & ^w & (0x80 * lanes8) }
+
 // valueStop marks the bytes an attribute value scan must look at: both quotes, '&', '<'.
 var valueStop = [256]bool{'"': true, '\'': true, '&': true, '<': true}
 
@@ -429,6 +459,14 @@ func (p *parser) startTag() (name string, at int, empty bool, err error) {
 		vs := i + 1
 		// one pass over the value: find its end, and whether it holds '&' or '<'
 		j, special := vs, false
+		// eight bytes at a time while none of them is the quote, '&' or '<': a GUID
+		// or a date is crossed in a few steps
+		for qs := uint64(q) * lanes8; j+8 <= len(s); j += 8 {
+			w := load64(s, j)
+			if hasZeroByte(w^qs)|hasZeroByte(w^('&'*lanes8))|hasZeroByte(w^('<'*lanes8)) != 0 {
+				break
+			}
+		}
 		for j < len(s) {
 			c := s[j]
 			if valueStop[c] {
@@ -458,7 +496,9 @@ func (p *parser) startTag() (name string, at int, empty bool, err error) {
 			esc = int32(len(p.escaped))
 			p.escaped = append(p.escaped, av)
 		}
-		for _, a := range p.attrList() {
+		attrs := p.attrList()
+		for k := range attrs {
+			a := &attrs[k]
 			if s[a.ns:a.ne] == an {
 				p.i = i
 				err = p.errAt(aAt, "attribute %s repeated in <%s>", an, name)
@@ -467,13 +507,17 @@ func (p *parser) startTag() (name string, at int, empty bool, err error) {
 		}
 		// Stored by index into a fixed array: assigning a slice header on the heap
 		// would cost a write barrier per attribute.
-		a := attr{ns: int32(aAt), ne: int32(aAt + len(an)), vs: int32(vs), ve: int32(j), esc: esc, kind: classifyAttr(an)}
+		// Written field by field in place: a 24-byte value built on the stack and copied
+		// in stalls the CPU, its wide loads waiting on the narrow stores that made it.
+		var a *attr
 		if p.nattr < len(p.attrBuf) {
-			p.attrBuf[p.nattr] = a
+			a = &p.attrBuf[p.nattr]
 			p.nattr++
 		} else {
-			p.moreAttrs = append(p.moreAttrs, a)
+			p.moreAttrs = append(p.moreAttrs, attr{})
+			a = &p.moreAttrs[len(p.moreAttrs)-1]
 		}
+		a.ns, a.ne, a.vs, a.ve, a.esc, a.kind = int32(aAt), int32(aAt+len(an)), int32(vs), int32(j), esc, classifyAttr(an)
 	}
 }
 
@@ -704,10 +748,17 @@ func (p *parser) document() (*Document, error) {
 	// has eight) come in one allocation.
 	p.blk = &docBlock{d: Document{Root: name}}
 	d := &p.blk.d
-	for _, a := range p.attrList() {
+	attrs := p.attrList()
+	for k := range attrs {
+		a := &attrs[k]
 		if a.kind == atVersion {
 			d.Version, d.HasVersion = p.aValue(a), true
+		} else {
+			p.keep(a)
 		}
+	}
+	if len(p.kept) > 0 { // no heap write in the common case
+		d.Attrs = p.unknownAttrs()
 	}
 	if !empty {
 		if err := p.root(d, name, at); err != nil {
@@ -752,13 +803,20 @@ func (p *parser) root(d *Document, name string, at int) error {
 			return p.errAt(cat, "<data> after content outside it in <%s>", name)
 		}
 		sawData, d.HasData = true, true
-		for _, a := range p.attrList() {
+		attrs := p.attrList()
+		for k := range attrs {
+			a := &attrs[k]
 			switch a.kind {
 			case atName:
 				d.DataName, d.HasDataName = p.aValue(a), true
 			case atCount:
 				d.DataCount, d.HasDataCount = p.aValue(a), true
+			default:
+				p.keep(a)
 			}
+		}
+		if len(p.kept) > 0 { // no heap write in the common case
+			d.DataAttrs = p.unknownAttrs()
 		}
 		if cempty {
 			continue
@@ -804,11 +862,10 @@ func (p *parser) container(d *Document, k elemKind, name string, at int, empty b
 		}
 		d.Sets = append(d.Sets, s)
 	case elSimple, elCData:
-		pr, err := p.property(k, name, at, empty)
-		if err != nil {
+		d.Props = grow(d.Props)
+		if err := p.property(&d.Props[len(d.Props)-1], k, name, at, empty); err != nil {
 			return err
 		}
-		d.Props = append(d.Props, pr)
 	case elCollection:
 		c, err := p.collection(name, at, empty)
 		if err != nil {
@@ -824,13 +881,20 @@ func (p *parser) container(d *Document, k elemKind, name string, at int, empty b
 func (p *parser) event(name string, at int, empty bool) (Event, error) {
 	var ev Event
 	hasName := false
-	for _, a := range p.attrList() {
+	attrs := p.attrList()
+	for k := range attrs {
+		a := &attrs[k]
 		switch a.kind {
 		case atID:
 			ev.RawID = p.aValue(a)
 		case atName:
 			ev.Name, hasName = p.aValue(a), true
+		default:
+			p.keep(a)
 		}
+	}
+	if len(p.kept) > 0 { // no heap write in the common case
+		ev.Attrs = p.unknownAttrs()
 	}
 	ev.ID, ev.Type = resolveEvent(ev.RawID, ev.Name, hasName)
 	if empty {
@@ -847,10 +911,6 @@ func (p *parser) event(name string, at int, empty bool) (Event, error) {
 		}
 		switch k {
 		case elSimple, elCData:
-			pr, err := p.property(k, cname, cat, cempty)
-			if err != nil {
-				return ev, err
-			}
 			if ev.Props == nil {
 				if !p.blkProps {
 					ev.Props, p.blkProps = p.blk.props[:0:len(p.blk.props)], true
@@ -858,7 +918,10 @@ func (p *parser) event(name string, at int, empty bool) (Event, error) {
 					ev.Props = make([]Property, 0, 8)
 				}
 			}
-			ev.Props = append(ev.Props, pr)
+			ev.Props = grow(ev.Props)
+			if err := p.property(&ev.Props[len(ev.Props)-1], k, cname, cat, cempty); err != nil {
+				return ev, err
+			}
 		case elSet:
 			s, err := p.set(cname, cat, cempty)
 			if err != nil {
@@ -892,28 +955,40 @@ func resolveEvent(rawID, name string, hasName bool) (int, EventType) {
 	return id, EventType(id)
 }
 
-func (p *parser) property(k elemKind, name string, at int, empty bool) (Property, error) {
-	pr := Property{Kind: Simple}
+// property reads a property into *pr, a zero slot of the slice it belongs to: filled in
+// place, the 88-byte value is not copied twice on its way there.
+func (p *parser) property(pr *Property, k elemKind, name string, at int, empty bool) error {
+	pr.Kind = Simple
 	if k == elCData {
 		pr.Kind = CData
 	}
-	for _, a := range p.attrList() {
-		switch a.kind {
-		case atKey, atK:
-			pr.Key = p.aValue(a)
-		case atValue, atV:
+	hasKey := false
+	attrs := p.attrList()
+	for k := range attrs {
+		a := &attrs[k]
+		// The first of the two spellings (key or k) fills the field; a second one is kept
+		// as an unknown attribute.
+		switch {
+		case (a.kind == atKey || a.kind == atK) && !hasKey:
+			pr.Key, hasKey = p.aValue(a), true
+		case (a.kind == atValue || a.kind == atV) && !pr.HasValue:
 			pr.Value, pr.HasValue = p.aValue(a), true
-		case atName, atN:
+		case (a.kind == atName || a.kind == atN) && !pr.HasName:
 			pr.Name, pr.HasName = p.aValue(a), true
+		default:
+			p.keep(a)
 		}
 	}
+	if len(p.kept) > 0 { // no heap write in the common case
+		pr.Attrs = p.unknownAttrs()
+	}
 	if empty {
-		return pr, nil
+		return nil
 	}
 	p.depth++
 	defer func() { p.depth-- }()
 	if p.depth > MaxDepth {
-		return pr, p.errAt(at, "elements nest deeper than %d levels", MaxDepth)
+		return p.errAt(at, "elements nest deeper than %d levels", MaxDepth)
 	}
 	// Text is kept as written. With a CDATA section present, blank text around it is
 	// the writer's indentation; without one, any text is the value.
@@ -922,19 +997,19 @@ func (p *parser) property(k elemKind, name string, at int, empty bool) (Property
 	for {
 		c, text, cdata, _, err := p.next(name, at)
 		if err != nil {
-			return pr, err
+			return err
 		}
 		switch c {
 		case cEnd:
 			p.segs = segs[:0]
 			if pr.Kind == Simple {
 				if hasCDATA || !allBlank(segs) {
-					return pr, p.errAt(at, "<%s> holds text; only property_cdata may", name)
+					return p.errAt(at, "<%s> holds text; only property_cdata may", name)
 				}
-				return pr, nil
+				return nil
 			}
 			if len(segs) == 0 {
-				return pr, nil
+				return nil
 			}
 			pr.HasText = true
 			keep := func(t seg) bool { return !hasCDATA || t.cdata || !isBlank(t.text) }
@@ -956,18 +1031,27 @@ func (p *parser) property(k elemKind, name string, at int, empty bool) (Property
 			} else if n == 0 {
 				pr.Text = ""
 			}
-			return pr, nil
+			return nil
 		case cText:
 			hasCDATA = hasCDATA || cdata
 			segs = append(segs, seg{text, cdata})
 		case cChild:
 			cname, cat, _, err := p.startTag()
 			if err != nil {
-				return pr, err
+				return err
 			}
-			return pr, p.errAt(cat, "<%s> inside <%s>: a property holds no elements", cname, name)
+			return p.errAt(cat, "<%s> inside <%s>: a property holds no elements", cname, name)
 		}
 	}
+}
+
+// grow adds a zero property at the end of ps. The decoder's slices are fresh and only
+// ever grow, so the room past their length is zero already and need not be written.
+func grow(ps []Property) []Property {
+	if len(ps) < cap(ps) {
+		return ps[:len(ps)+1]
+	}
+	return append(ps, Property{})
 }
 
 type seg struct {
@@ -986,13 +1070,20 @@ func allBlank(ts []seg) bool {
 
 func (p *parser) set(name string, at int, empty bool) (PropertySet, error) {
 	var s PropertySet
-	for _, a := range p.attrList() {
-		switch a.kind {
-		case atName, atN:
+	attrs := p.attrList()
+	for k := range attrs {
+		a := &attrs[k]
+		switch {
+		case (a.kind == atName || a.kind == atN) && !s.HasName:
 			s.Name, s.HasName = p.aValue(a), true
-		case atID:
+		case a.kind == atID:
 			s.ID, s.HasID = p.aValue(a), true
+		default:
+			p.keep(a)
 		}
+	}
+	if len(p.kept) > 0 { // no heap write in the common case
+		s.Attrs = p.unknownAttrs()
 	}
 	if empty {
 		return s, nil
@@ -1008,11 +1099,10 @@ func (p *parser) set(name string, at int, empty bool) (PropertySet, error) {
 		}
 		switch k {
 		case elSimple, elCData:
-			pr, err := p.property(k, cname, cat, cempty)
-			if err != nil {
+			s.Props = grow(s.Props)
+			if err := p.property(&s.Props[len(s.Props)-1], k, cname, cat, cempty); err != nil {
 				return s, err
 			}
-			s.Props = append(s.Props, pr)
 		case elCollection:
 			c, err := p.collection(cname, cat, cempty)
 			if err != nil {
@@ -1027,13 +1117,20 @@ func (p *parser) set(name string, at int, empty bool) (PropertySet, error) {
 
 func (p *parser) collection(name string, at int, empty bool) (Collection, error) {
 	var c Collection
-	for _, a := range p.attrList() {
-		switch a.kind {
-		case atName, atN:
+	attrs := p.attrList()
+	for k := range attrs {
+		a := &attrs[k]
+		switch {
+		case (a.kind == atName || a.kind == atN) && !c.HasName:
 			c.Name, c.HasName = p.aValue(a), true
-		case atCount, atCN:
+		case (a.kind == atCount || a.kind == atCN) && !c.HasCount:
 			c.Count, c.HasCount = p.aValue(a), true
+		default:
+			p.keep(a)
 		}
+	}
+	if len(p.kept) > 0 { // no heap write in the common case
+		c.Attrs = p.unknownAttrs()
 	}
 	if empty {
 		return c, nil

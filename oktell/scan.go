@@ -80,8 +80,13 @@ func encodeASCII(s string, enc Encoding) []byte {
 // A document starts at "<?xml", "<oktellcommapper" or "<oktellxmlmapper" (with the BOM in
 // front of it, when there is one) in UTF-8, UTF-16LE or UTF-16BE, and ends at the matching
 // close tag in the same encoding. Without a BOM, a UTF-16 start right after a zero byte
-// reads equally well as either byte order; the scanner then keeps the alignment of the
-// previous UTF-16 document, else of the start of the input.
+// reads equally well as either byte order (UTF-16BE, or UTF-16LE a byte on). The scanner
+// then takes, in turn: the reading that starts right where the previous document ended;
+// the one that leaves the bytes before it reading as text (a log heading, which never
+// ends in the BE document's zero byte); the alignment of the previous UTF-16 document,
+// else of the start of the input. It keeps the other reading in play until the document
+// ends, and moves to it when only that one's close tag is there, or when only that one
+// decodes.
 type Scanner struct {
 	r     io.Reader
 	buf   []byte
@@ -105,6 +110,12 @@ type Scanner struct {
 	last16    Encoding // byte order and end of the previous UTF-16 document
 	last16End int64
 	have16    bool
+
+	// ambiguous: pick chose between a UTF-16LE start at '<' and a UTF-16BE one a byte
+	// before it, with no BOM to tell; docAlt: the open document started so, and its
+	// other reading is still in play (see inDoc and docDone)
+	ambiguous bool
+	docAlt    bool
 
 	gap         gapReader
 	pendingGap  int64 // Gap and Lead of the open document, for its Item
@@ -351,11 +362,22 @@ func (s *Scanner) pick(c []found) found {
 	if be.at >= 2 && s.buf[be.at-2] == 0xFE && s.buf[be.at-1] == 0xFF {
 		return *be
 	}
+	s.ambiguous = true
 	// Documents on a bridge stream follow each other with nothing between them.
 	for _, f := range []*found{le, be} {
 		if s.base+int64(f.at) == s.prevEnd {
 			return *f
 		}
+	}
+	// The bytes before the start: a log heading reads as text, in UTF-8 or in one
+	// UTF-16 order. A BE document after a heading of odd length reads, a byte on, as an
+	// LE one; but then the gap would end in the BE document's zero byte, which no
+	// heading does.
+	if leText, beText := s.textBefore(le.at), s.textBefore(be.at); leText != beText {
+		if leText {
+			return *le
+		}
+		return *be
 	}
 	if s.have16 {
 		for _, f := range []*found{le, be} {
@@ -368,6 +390,33 @@ func (s *Scanner) pick(c []found) found {
 		return *le
 	}
 	return *be
+}
+
+// textBefore reports whether the last bytes before buf[at] (up to 32, back to the start
+// of the gap) read as text: UTF-8, or UTF-16 in either order with its code units ending
+// at at. An empty tail (a document right at the gap's start) counts as text.
+func (s *Scanner) textBefore(at int) bool {
+	tail := s.buf[max(s.pos, at-32):at]
+	if len(tail) == 0 {
+		return true
+	}
+	u8 := tail
+	for k := 0; k < 3 && len(u8) > 0 && !utf8.RuneStart(u8[0]) && len(tail) == 32; k++ {
+		u8 = u8[1:] // the window may cut a character: its start is not the text's
+	}
+	if utf8.Valid(u8) && !bytes.ContainsFunc(u8, func(r rune) bool { return r < 0x80 && !textByte(byte(r)) }) {
+		return true
+	}
+	u16 := tail[len(tail)&1:]
+	if len(u16) == 0 {
+		return false
+	}
+	leOK, beOK := true, true
+	for k := 0; k+1 < len(u16); k += 2 {
+		leOK = leOK && textUnit(uint16(u16[k])|uint16(u16[k+1])<<8)
+		beOK = beOK && textUnit(uint16(u16[k])<<8|uint16(u16[k+1]))
+	}
+	return leOK || beOK
 }
 
 // bomBefore is the length of a byte-order mark right before a document start.
@@ -409,6 +458,7 @@ func (s *Scanner) outside() (Item, bool, error) {
 			continue
 		}
 		i += s.scan
+		s.ambiguous = false
 		f, ok, more := s.findAt(i, startPatterns, -1)
 		if more {
 			s.scan = i
@@ -439,6 +489,7 @@ func (s *Scanner) outside() (Item, bool, error) {
 			s.queue = append(s.queue, gapItem)
 		}
 		s.docStart, s.docEnc, s.rootSeen = start, f.p.enc, f.p.root
+		s.docAlt = s.ambiguous && s.bomBefore(f) == 0
 		s.selfCheck = f.p.root
 		s.scan = f.end
 		s.state = inDoc
@@ -485,6 +536,21 @@ func (s *Scanner) inDoc() (Item, bool, error) {
 		}
 		i += s.scan
 		f, ok, more := s.findAt(i, closePatterns, int(s.docEnc))
+		if !ok && !more && s.docAlt {
+			// Not a close in the chosen byte order, but maybe in the other: then the
+			// document was read a byte off (a BE document is not followed by the zero
+			// byte that an LE reading of its close tag needs).
+			other := UTF16LE
+			if s.docEnc == UTF16LE {
+				other = UTF16BE
+			}
+			if af, aok, amore := s.findAt(i, closePatterns, int(other)); aok {
+				s.switchReading()
+				f, ok = af, true
+			} else {
+				more = amore
+			}
+		}
 		if !ok && !more {
 			f, ok, more = s.findAt(i, startPatterns, -1)
 			if ok && f.p.root && !s.rootSeen && f.p.enc == s.docEnc {
@@ -507,6 +573,18 @@ func (s *Scanner) inDoc() (Item, bool, error) {
 		}
 		off := s.base + int64(s.docStart)
 		if f.p.close {
+			if s.docAlt && s.docEnc == UTF16BE && f.end == s.end && !s.eof {
+				if _, err := decodeAt(s.buf[s.docStart:f.end], off); err != nil {
+					// The BE reading fails; the LE one, a byte on, needs the byte after
+					// the close tag: wait for it, so that how the input is cut into
+					// reads does not change what is read.
+					s.scan = i
+					if it, stop := s.docNotDone(); stop {
+						return it, true, nil
+					}
+					continue
+				}
+			}
 			return s.docDone(f.end), true, nil
 		}
 		// A new document starts before this one closed.
@@ -523,6 +601,17 @@ func (s *Scanner) inDoc() (Item, bool, error) {
 	}
 }
 
+// switchReading moves the open document to the other UTF-16 byte order: an LE reading
+// at '<' becomes a BE one a byte before it, and the other way round.
+func (s *Scanner) switchReading() {
+	if s.docEnc == UTF16LE {
+		s.docEnc, s.docStart, s.pendingGap = UTF16BE, s.docStart-1, max(s.pendingGap-1, 0)
+	} else {
+		s.docEnc, s.docStart, s.pendingGap = UTF16LE, s.docStart+1, s.pendingGap+1
+	}
+	s.docAlt = false
+}
+
 // docDone decodes the document that ends at buf[end] and moves past it.
 func (s *Scanner) docDone(end int) Item {
 	off := s.base + int64(s.docStart)
@@ -532,9 +621,26 @@ func (s *Scanner) docDone(end int) Item {
 		it.Raw, it.Err = nil, s.tooLarge(off)
 	} else if d, err := decodeAt(raw, off); err != nil {
 		it.Err = err
+		if s.docAlt {
+			// Both byte orders matched at the start; the chosen one does not decode.
+			// The other reading sits one byte before (BE) or after (LE): keep it if it does.
+			altEnc, altStart, altEnd := UTF16BE, s.docStart-1, end-1
+			if s.docEnc == UTF16BE {
+				altEnc, altStart, altEnd = UTF16LE, s.docStart+1, end+1
+			}
+			if altStart >= 0 && altEnd <= s.end && (altEnc == UTF16BE || s.buf[end] == 0) {
+				altOff := s.base + int64(altStart)
+				if d, err := decodeAt(s.buf[altStart:altEnd], altOff); err == nil {
+					s.switchReading()
+					end = altEnd
+					it = Item{Offset: altOff, Raw: s.buf[altStart:altEnd], Encoding: altEnc, Doc: d, Gap: s.pendingGap, Lead: s.pendingLead}
+				}
+			}
+		}
 	} else {
 		it.Doc = d
 	}
+	s.docAlt = false
 	if s.docEnc != UTF8 {
 		s.have16, s.last16, s.last16End = true, s.docEnc, s.base+int64(end)
 	}

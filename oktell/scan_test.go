@@ -326,3 +326,79 @@ func TestScannerCloseTagSpaces(t *testing.T) {
 	assert.Equal(t, offs[1], items[1].Offset)
 	require.NoError(t, items[1].Err)
 }
+
+// TestScannerNoBOMAlignment: UTF-16 documents without a BOM after headings of odd and
+// even length, in UTF-8 and in UTF-16 of either order, documents in either order, with
+// and without non-ASCII text. A BE document right after a heading reads, one byte on,
+// exactly like an LE one; the scanner must still take the right order, offset and
+// length, and report no garbage.
+func TestScannerNoBOMAlignment(t *testing.T) {
+	ascii := `<?xml version="1.0" encoding="utf-16"?><oktellcommapper version="80710"><data><event id="113" name="voicemail" /></data></oktellcommapper>`
+	cyr := `<oktellcommapper version="80710"><data><event id="112" name="notify"><property_cdata key="text"><![CDATA[Линия 16016]]></property_cdata></event></data></oktellcommapper>`
+	u8 := func(s string) []byte { return []byte(s) }
+	headings := map[string]func(string) []byte{"utf8": u8, "le": le, "be": be}
+	docEnc := map[Encoding]func(string) []byte{UTF16LE: le, UTF16BE: be}
+	for _, hname := range []string{"utf8", "le", "be"} {
+		for _, enc := range []Encoding{UTF16LE, UTF16BE} {
+			for _, text := range []string{ascii, cyr} {
+				for _, head := range []string{"x", "xmlevent\r\n", "2026-11-24 09:00:00.001 xmlevent\r\n", "\r\n2026-11-24 09:00:00.001 xmlevent\n"} {
+					if hname != "utf8" && hname != map[Encoding]string{UTF16LE: "le", UTF16BE: "be"}[enc] {
+						continue // a UTF-16 log keeps one byte order
+					}
+					h := headings[hname](head)
+					d := docEnc[enc](text)
+					name := fmt.Sprintf("%s-heading-%d-bytes/%s/%d-bytes", hname, len(h), enc, len(d))
+					t.Run(name, func(t *testing.T) {
+						in, offs := logOf(h, d, h, d, d, h)
+						for rname, r := range map[string]io.Reader{"whole": bytes.NewReader(in), "bytewise": iotest.OneByteReader(bytes.NewReader(in))} {
+							items := scanAll(t, r)
+							require.Len(t, items, 3, rname)
+							for i, it := range items {
+								require.NoError(t, it.Err, "%s item %d", rname, i)
+								assert.Equal(t, enc, it.Encoding, "%s item %d", rname, i)
+								assert.Equal(t, []int64{offs[1], offs[3], offs[4]}[i], it.Offset, "%s item %d", rname, i)
+								assert.Equal(t, d, it.Raw, "%s item %d", rname, i)
+								assert.Equal(t, []int64{int64(len(h)), int64(len(h)), 0}[i], it.Gap, "%s item %d", rname, i)
+							}
+						}
+					})
+				}
+			}
+		}
+	}
+}
+
+// TestScannerNoBOMFallback: when nothing before a start tells the byte order (a one-byte
+// heading reads as UTF-8 text, and as LE text with the zero byte that follows it), the
+// scanner still ends on the right reading: by the close tag, when only one order's
+// matches, or by which reading decodes.
+func TestScannerNoBOMFallback(t *testing.T) {
+	text := `<oktellcommapper version="80710"><data><event id="112" name="notify"><property_cdata key="text"><![CDATA[Линия 16016]]></property_cdata></event></data></oktellcommapper>`
+	cyr, cyrLE := be(text), le(text)
+	for name, c := range map[string]struct {
+		parts [][]byte
+		docs  []int // indexes of the parts that are documents
+		enc   Encoding
+	}{
+		"close tag decides":      {[][]byte{[]byte("x"), cyr, []byte("y")}, []int{1}, UTF16BE},
+		"decoding decides":       {[][]byte{[]byte("x"), cyr, cyr}, []int{1, 2}, UTF16BE},
+		"decoding decides again": {[][]byte{[]byte("x"), cyr, be("\r\nxmlevent\r\n"), cyr}, []int{1, 3}, UTF16BE},
+		// "ab" then a zero: parity says BE, which ends a byte early and does not decode
+		"LE read as BE": {[][]byte{[]byte("ab\x00"), cyrLE, []byte("\r\n")}, []int{1}, UTF16LE},
+	} {
+		t.Run(name, func(t *testing.T) {
+			in, offs := logOf(c.parts...)
+			for rname, r := range map[string]io.Reader{"whole": bytes.NewReader(in), "bytewise": iotest.OneByteReader(bytes.NewReader(in))} {
+				items := scanAll(t, r)
+				require.Len(t, items, len(c.docs), rname)
+				for i, it := range items {
+					require.NoError(t, it.Err, "%s item %d", rname, i)
+					assert.Equal(t, c.enc, it.Encoding, "%s item %d", rname, i)
+					assert.Equal(t, offs[c.docs[i]], it.Offset, "%s item %d", rname, i)
+					assert.Equal(t, c.parts[c.docs[i]], it.Raw, "%s item %d", rname, i)
+					assert.Equal(t, "Линия 16016", it.Doc.Events[0].Props[0].Text)
+				}
+			}
+		})
+	}
+}

@@ -141,6 +141,19 @@ var variantText = map[string]string{
 	"unknown_event": `<?xml version="1.0" encoding="utf-16"?>
 <oktellcommapper version="80710"><data><event id="999" name="mysteryevent"><property_simple key="a" value="1" /><property_simple key="a" value="2" name="second" /></event></data></oktellcommapper>`,
 	"no_declaration": `<oktellcommapper version="80710"><data><event id="113" name="voicemail" /></data></oktellcommapper>`,
+	// attributes the protocol does not know, on every element, and second spellings
+	"unknown_attrs": `<?xml version="1.0" encoding="utf-16"?>
+<oktellcommapper version="80710" build="2.10.1" xmlns:x="urn:x">
+  <data source="bridge" x:seq="7">
+    <event id="111" time="2026-11-24T09:00:00" name="userstatechanged" node='a&amp;b'>
+      <property_simple key="newstate" value="7" name="usWOphone" foo="bar" />
+      <prc k="note" key="second" v="1" n="x" name="y"><![CDATA[text]]></prc>
+      <property_set name="extra" n="short" id="1" at="here">
+        <property_collection cn="0" count="1" sort="asc" />
+      </property_set>
+    </event>
+  </data>
+</oktellcommapper>`,
 }
 
 // seedFile is one file of testdata/seed: the text, how it is encoded, and whether a BOM
