@@ -356,10 +356,10 @@ func (s *Scanner) pick(c []found) found {
 		}
 		return *le
 	}
-	if le.at >= 2 && s.buf[le.at-2] == 0xFF && s.buf[le.at-1] == 0xFE {
+	if s.bomBefore(*le) > 0 {
 		return *le
 	}
-	if be.at >= 2 && s.buf[be.at-2] == 0xFE && s.buf[be.at-1] == 0xFF {
+	if s.bomBefore(*be) > 0 {
 		return *be
 	}
 	s.ambiguous = true
@@ -419,24 +419,50 @@ func (s *Scanner) textBefore(at int) bool {
 	return leOK || beOK
 }
 
-// bomBefore is the length of a byte-order mark right before a document start.
+// bomBefore is how many bytes before a document start belong to it: a byte-order mark
+// and the whitespace a writer may put between the mark and the first '<' (the BOM then
+// says the document's encoding; without this, the mark and the spaces were reported as
+// garbage). Zero when no BOM precedes the start.
 func (s *Scanner) bomBefore(f found) int {
 	at := f.at
+	unit, bom := 1, []byte{0xEF, 0xBB, 0xBF}
 	switch f.p.enc {
 	case UTF16LE:
-		if at-2 >= s.pos && s.buf[at-2] == 0xFF && s.buf[at-1] == 0xFE {
-			return 2
-		}
+		unit, bom = 2, []byte{0xFF, 0xFE}
 	case UTF16BE:
-		if at-2 >= s.pos && s.buf[at-2] == 0xFE && s.buf[at-1] == 0xFF {
-			return 2
-		}
-	case UTF8:
-		if at-3 >= s.pos && s.buf[at-3] == 0xEF && s.buf[at-2] == 0xBB && s.buf[at-1] == 0xBF {
-			return 3
-		}
+		unit, bom = 2, []byte{0xFE, 0xFF}
+	}
+	i := at
+	for n := 0; n < maxBOMSpace && i-unit >= s.pos && isSpaceUnit(s.buf[i-unit:i], f.p.enc); n++ {
+		i -= unit
+	}
+	if i-len(bom) >= s.pos && bytes.Equal(s.buf[i-len(bom):i], bom) {
+		return at - (i - len(bom))
 	}
 	return 0
+}
+
+// maxBOMSpace bounds the whitespace looked through between a BOM and a document.
+const maxBOMSpace = 64
+
+// isSpaceUnit reports whether u, one code unit of enc, is XML whitespace.
+func isSpaceUnit(u []byte, enc Encoding) bool {
+	var c byte
+	switch enc {
+	case UTF16LE:
+		if u[1] != 0 {
+			return false
+		}
+		c = u[0]
+	case UTF16BE:
+		if u[0] != 0 {
+			return false
+		}
+		c = u[1]
+	default:
+		c = u[0]
+	}
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n'
 }
 
 // outside looks for the next document start, consuming the gap before it.
