@@ -39,6 +39,11 @@ type Update struct {
 	Event  *Event
 	Status *Status
 	Raw    []byte // the document's bytes as received, when the source had them (for --record)
+	// Err is a problem with the input that did not stop the session: a document that was
+	// skipped as malformed, truncated or too large, garbage between documents. It names
+	// where (input and byte offset). The dashboard keeps it as a warning the operator can
+	// read later; the session goes on with the next document.
+	Err error
 }
 
 // Link is the state of the link to Oktell.
