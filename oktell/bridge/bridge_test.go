@@ -15,6 +15,7 @@ import (
 	"github.com/okdash/okdash/oktell"
 	"github.com/okdash/okdash/oktell/clocktest"
 	"github.com/okdash/okdash/oktell/demo"
+	"github.com/okdash/okdash/oktell/feed"
 )
 
 var t0 = time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
@@ -467,14 +468,31 @@ func TestBridgeBrokenDocumentKeepsTheLinkState(t *testing.T) {
 	})
 	c := Open(context.Background(), TCP{Addr: addr}, Options{Clock: clocktest.New(t0)})
 	defer c.Close()
-	u := waitFor(t, c, "the first skip", func(u oktell.Update) bool { return u.Status != nil && strings.Contains(u.Status.Reason, "skipped") })
-	if u.Status.Link != oktell.LinkConnected || !strings.Contains(u.Status.Reason, "at byte 0") {
-		t.Errorf("first skip %+v", u.Status)
+	// A skipped document is an Update.Err naming the bridge and the offset; it changes no
+	// status, so a lost server stays shown as lost.
+	var seen []oktell.Update
+	record := func(u oktell.Update) {
+		if u.Status != nil && strings.Contains(u.Status.Reason, "skipped") {
+			t.Errorf("a skip reported as a status: %+v", u.Status)
+		}
+		seen = append(seen, u)
 	}
-	u = waitFor(t, c, "the second skip", func(u oktell.Update) bool { return u.Status != nil && strings.Contains(u.Status.Reason, "skipped") })
-	if u.Status.Link != oktell.LinkReconnecting || !strings.HasPrefix(u.Status.Reason, "сбой; skipped") {
-		t.Errorf("a skip while the server is lost: %+v", u.Status)
+	u := waitFor(t, c, "the first skip", func(u oktell.Update) bool { record(u); return u.Err != nil })
+	var ie *feed.InputError
+	if !errors.As(u.Err, &ie) || ie.Offset != 0 || !strings.HasPrefix(u.Err.Error(), "tcp://"+addr+": byte 0: skipped a malformed document") {
+		t.Errorf("first skip %v", u.Err)
 	}
-	waitFor(t, c, "connected with the next good document", isLink(oktell.LinkConnected))
+	waitFor(t, c, "the server lost", func(u oktell.Update) bool { record(u); return isLink(oktell.LinkReconnecting)(u) })
+	seen = nil
+	u = waitFor(t, c, "the second skip", func(u oktell.Update) bool { record(u); return u.Err != nil })
+	if !errors.As(u.Err, &ie) || ie.Offset != int64(len(broken)+len(lost)) {
+		t.Errorf("second skip %v, want at byte %d", u.Err, len(broken)+len(lost))
+	}
+	waitFor(t, c, "connected with the next good document", func(u oktell.Update) bool { record(u); return isLink(oktell.LinkConnected)(u) })
+	for _, u := range seen[:len(seen)-1] {
+		if u.Status != nil && u.Status.Link == oktell.LinkConnected {
+			t.Errorf("connected again before the next good document: %+v", u.Status)
+		}
+	}
 	waitFor(t, c, "the good document", isState(oktell.UserReady))
 }

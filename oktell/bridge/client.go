@@ -178,15 +178,10 @@ func (c *Client) read(ctx context.Context, conn Conn) error {
 	}
 }
 
-// skipped reports a broken document without hiding that the server is lost, if it is.
+// skipped reports a broken document as Update.Err: the link status (and a server that
+// is lost) stays as it is, and the problem is not replaced by the next status.
 func (c *Client) skipped(it oktell.Item) {
-	msg := fmt.Sprintf("skipped a broken document at byte %d: %v", it.Offset, it.Err)
-	last, _ := c.Feed.LastStatus()
-	if last.Link == oktell.LinkReconnecting {
-		c.Feed.Status(last.Link, last.Reason+"; "+msg)
-		return
-	}
-	c.Feed.Status(oktell.LinkConnected, c.dial.String()+": "+msg)
+	c.Feed.Problem(feed.Skipped(c.dial.String(), it))
 }
 
 // event delivers one event, tracking whether the bridge's client library is connected

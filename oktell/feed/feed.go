@@ -8,6 +8,8 @@ package feed
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/okdash/okdash/oktell"
@@ -158,3 +160,57 @@ func LinkLost(ev *oktell.Event) (reason string, lost bool) {
 
 // Clean makes wire text safe for one status line (see oktell.CleanLine).
 func Clean(s string) string { return oktell.CleanLine(s) }
+
+// Problem reports a problem with the input that did not stop the session (a document
+// skipped as malformed, garbage between documents) as Update.Err. Unlike a status, it is
+// not replaced by the next one, so the dashboard can keep it for the operator. It
+// returns false once the session is closed.
+func (f *Feed) Problem(err error) bool {
+	if err == nil {
+		return true
+	}
+	return f.Send(oktell.Update{Err: err})
+}
+
+// InputError is a problem with a source's input that the source skipped before going
+// on: it names the input, where the skipped bytes begin, and why.
+type InputError struct {
+	Input  string // the file, "-", the bridge's address: what an operator can look at
+	Offset int64  // where the skipped bytes begin in that input
+	Err    error  // why: usually an *oktell.Error, whose offset is the mistake itself
+}
+
+// Skipped makes the InputError for a scanner item whose Err is set.
+func Skipped(input string, it oktell.Item) *InputError {
+	return &InputError{Input: input, Offset: it.Offset, Err: it.Err}
+}
+
+// Error reads "INPUT: byte N: skipped a malformed document: REASON", or, when the mistake
+// itself is further in, "INPUT: byte N: skipped a malformed document, the mistake at byte
+// M: REASON".
+func (e *InputError) Error() string {
+	what, reason, at := "skipped", "", int64(-1)
+	var oe *oktell.Error
+	if errors.As(e.Err, &oe) {
+		reason, at = oe.Msg, oe.Offset
+		switch oe.Kind {
+		case oktell.Garbage:
+			what += " garbage"
+		default:
+			what += " a " + oe.Kind.String() + " document"
+		}
+	} else if e.Err != nil {
+		reason = e.Err.Error()
+	}
+	s := fmt.Sprintf("%s: byte %d: %s", e.Input, e.Offset, what)
+	if at >= 0 && at != e.Offset {
+		s += fmt.Sprintf(", the mistake at byte %d", at)
+	}
+	if reason != "" {
+		s += ": " + reason
+	}
+	return Clean(s)
+}
+
+// Unwrap returns the reason.
+func (e *InputError) Unwrap() error { return e.Err }

@@ -2,6 +2,7 @@ package feed
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -188,5 +189,49 @@ func TestGoFromInsideIsWaitedFor(t *testing.T) {
 	f.Close()
 	if !innerDone {
 		t.Fatal("Close returned before a goroutine started from inside had ended")
+	}
+}
+
+func TestProblemIsSentAsErrAndNotDropped(t *testing.T) {
+	f := New(context.Background(), clocktest.New(t0), 4)
+	defer f.Close()
+	f.Status(oktell.LinkReadOnly, "replaying a.log")
+	e := Skipped("a.log", oktell.Item{Offset: 40, Err: &oktell.Error{Kind: oktell.Malformed, Offset: 97, Msg: "</data> closes <event>"}})
+	// The same problem twice is two skipped documents: neither is dropped as a repeat.
+	f.Problem(e)
+	f.Problem(e)
+	f.Problem(nil) // nothing to report
+	<-f.Updates()
+	for i := 0; i < 2; i++ {
+		u := <-f.Updates()
+		if u.Err != e || u.Status != nil || u.Event != nil || !u.At.Equal(t0) {
+			t.Fatalf("update %d = %+v, want only Err stamped at t0", i, u)
+		}
+	}
+	select {
+	case u := <-f.Updates():
+		t.Fatalf("unexpected %+v", u)
+	default:
+	}
+}
+
+func TestInputErrorText(t *testing.T) {
+	for _, c := range []struct {
+		err  *InputError
+		want string
+	}{
+		{Skipped("a.log", oktell.Item{Offset: 40, Err: &oktell.Error{Kind: oktell.Malformed, Offset: 97, Msg: "</data> closes <event>"}}),
+			"a.log: byte 40: skipped a malformed document, the mistake at byte 97: </data> closes <event>"},
+		{Skipped("-", oktell.Item{Offset: 381, Err: &oktell.Error{Kind: oktell.Garbage, Offset: 381, Msg: "14 bytes of binary data"}}),
+			"-: byte 381: skipped garbage: 14 bytes of binary data"},
+		{&InputError{Input: "tcp 10.0.0.5:7701", Offset: 12, Err: errors.New("oops\x1b[31m")},
+			"tcp 10.0.0.5:7701: byte 12: skipped: oops"},
+	} {
+		if got := c.err.Error(); got != c.want {
+			t.Errorf("got  %q\nwant %q", got, c.want)
+		}
+		if errors.Unwrap(c.err) != c.err.Err {
+			t.Errorf("Unwrap lost the reason of %q", c.want)
+		}
 	}
 }

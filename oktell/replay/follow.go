@@ -244,7 +244,9 @@ func Follow(ctx context.Context, path string, poll time.Duration, opts Options) 
 					return
 				}
 				if it.Err != nil {
-					fd.Status(oktell.LinkReadOnly, fmt.Sprintf("%s: skipped at byte %d: %v", name, it.Offset, it.Err))
+					if !fd.Problem(feed.Skipped(name, it)) {
+						return
+					}
 					continue
 				}
 				if !deliver(fd, it.Doc, append([]byte(nil), it.Raw...)) {

@@ -2,6 +2,7 @@ package replay
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/okdash/okdash/oktell"
 	"github.com/okdash/okdash/oktell/clocktest"
+	"github.com/okdash/okdash/oktell/feed"
 )
 
 func stateDoc(state int, name string) string {
@@ -25,6 +27,8 @@ func itoa(i int) string { return string(rune('0' + i)) }
 
 // nextEvent waits for the next event, moving the fake clock on to the next poll
 // whenever the follower is parked on it, and returns the statuses before it.
+// nextEvent drives the clock until the next event, returning the statuses and problems
+// (Update.Err, as "error: TEXT") reported before it.
 func nextEvent(t *testing.T, clk *clocktest.Clock, s oktell.Session) (oktell.Event, []string) {
 	t.Helper()
 	var (
@@ -34,6 +38,14 @@ func nextEvent(t *testing.T, clk *clocktest.Clock, s oktell.Session) (oktell.Eve
 	err := clocktest.Drive(clk, s.Updates(), 5*time.Second, func(u oktell.Update) bool {
 		if u.Status != nil {
 			statuses = append(statuses, u.Status.Reason)
+			return false
+		}
+		if u.Err != nil {
+			var ie *feed.InputError
+			if !errors.As(u.Err, &ie) {
+				t.Errorf("Update.Err %T %v, want a *feed.InputError", u.Err, u.Err)
+			}
+			statuses = append(statuses, "error: "+u.Err.Error())
 			return false
 		}
 		ev = *u.Event
@@ -155,9 +167,9 @@ func TestFollowOffsetsArePerFile(t *testing.T) {
 	}
 	ev, st := nextEvent(t, clk, s)
 	wantState(t, ev, oktell.UserFullbusy)
-	wantStatus(t, st, fmt.Sprintf("%s: skipped at byte %d: byte %[2]d: utf-8 document cut short", path, len(first)+len(heading)))
+	wantStatus(t, st, fmt.Sprintf("error: %s: byte %d: skipped a truncated document: utf-8 document cut short", path, len(first)+len(heading)))
 	// The broken element is 55 bytes into its document.
-	wantStatus(t, st, fmt.Sprintf("%s (file 2: rotated at 12:00:01): skipped at byte %d: byte %d: </data> closes <event>", path, len(heading), len(heading)+55))
+	wantStatus(t, st, fmt.Sprintf("error: %s (file 2: rotated at 12:00:01): byte %d: skipped a malformed document, the mistake at byte %d: </data> closes <event> (opened at byte %d)", path, len(heading), len(heading)+55, len(heading)+39))
 
 	// Truncated and refilled within one look, a broken document in the new content.
 	parked(t, clk)
@@ -169,7 +181,7 @@ func TestFollowOffsetsArePerFile(t *testing.T) {
 	ev, st = nextEvent(t, clk, s)
 	wantState(t, ev, oktell.UserReady)
 	wantStatus(t, st, path+": rewritten; reading from the start")
-	wantStatus(t, st, fmt.Sprintf("%s (file 3: rewritten at 12:00:02): skipped at byte %d: byte %d: </data> closes <event>", path, 2*len(heading), 2*len(heading)+55))
+	wantStatus(t, st, fmt.Sprintf("error: %s (file 3: rewritten at 12:00:02): byte %d: skipped a malformed document, the mistake at byte %d: </data> closes <event> (opened at byte %d)", path, 2*len(heading), 2*len(heading)+55, 2*len(heading)+39))
 	ev, _ = nextEvent(t, clk, s)
 	wantState(t, ev, oktell.UserLunch)
 }

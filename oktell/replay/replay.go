@@ -157,7 +157,7 @@ func Open(ctx context.Context, r io.Reader, name string, closer io.Closer, opts 
 			}
 			if it.Err != nil {
 				problems++
-				if !f.Status(oktell.LinkReadOnly, fmt.Sprintf("%s: skipped at byte %d: %v", name, it.Offset, it.Err)) {
+				if !f.Problem(feed.Skipped(name, it.Item)) {
 					return
 				}
 				continue

@@ -96,13 +96,19 @@ func TestReplayCommonLogWithItsPacing(t *testing.T) {
 			t.Errorf("status %+v, want read-only", u.Status)
 		}
 		if u.Status != nil && strings.Contains(u.Status.Reason, "skipped") {
-			problem = u.Status.Reason
+			t.Errorf("a skipped document reported as a status, which the next one replaces: %q", u.Status.Reason)
+		}
+		if u.Err != nil {
+			if problem != "" {
+				t.Errorf("a second problem %v", u.Err)
+			}
+			problem = u.Err.Error()
 		}
 		if u.Status != nil {
 			end = u.Status.Reason
 		}
 	}
-	if !strings.Contains(problem, "commonlog.log: skipped at byte ") {
+	if !strings.HasPrefix(problem, "commonlog.log: byte ") || !strings.Contains(problem, ": skipped a ") {
 		t.Errorf("the broken document was not reported with its offset: %q", problem)
 	}
 	if !strings.Contains(end, "end of input after 7 documents (1 problem)") {
