@@ -17,7 +17,9 @@ const decodeUsage = `Usage: okdash decode [--pretty] [FILE ...]
 
 Reads Oktell service-event documents from each FILE (standard input when there is none,
 or for "-"): a bridge stream, a CommonLog with xmlevent headings, concatenated documents
-in UTF-16 or UTF-8. Prints one JSON object per event, one per line. Problems go to
+in UTF-16 or UTF-8. Prints one JSON object per event, one per line; with more than one
+input, each object starts with "input": the FILE it came from ("stdin" for "-"), as
+problems name it. Problems go to
 standard error as "okdash: decode: INPUT:OFFSET: REASON"; the exit status is 1 when
 anything could not be read.
 
@@ -56,7 +58,8 @@ func cmdDecode(args []string, io stdio) int {
 	if len(files) == 0 {
 		files = []string{"-"}
 	}
-	d := decoder{out: io.out, errw: io.err, pretty: *pretty}
+	// With several inputs, offsets alone cannot say where a line came from.
+	d := decoder{out: io.out, errw: io.err, pretty: *pretty, named: len(files) > 1}
 	for _, f := range files {
 		if d.broken {
 			break
@@ -83,6 +86,7 @@ func cmdDecode(args []string, io stdio) int {
 type decoder struct {
 	out, errw io.Writer
 	pretty    bool
+	named     bool // every line names its input
 	failed    bool
 	broken    bool // the output cannot be written
 }
@@ -115,6 +119,9 @@ func (d *decoder) input(r io.Reader, name string) {
 			continue
 		}
 		for _, obj := range documentJSON(it) {
+			if d.named {
+				obj.Input = name
+			}
 			if obj.FieldError != "" {
 				d.problem(name, it.Offset, obj.FieldError)
 			}
@@ -145,6 +152,7 @@ func (d *decoder) print(v any) error {
 // jsonLine is one line of output: an event, or the content of a document that is not
 // inside an event (a bridge query or result, method output).
 type jsonLine struct {
+	Input  string `json:"input,omitempty"` // the file, when decode reads more than one
 	Offset int64  `json:"offset"`
 	Lead   string `json:"lead,omitempty"` // the log heading before the document
 

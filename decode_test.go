@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"flag"
 	"os"
@@ -94,6 +95,43 @@ func TestDecodeMixedLog(t *testing.T) {
 	}
 	// every good event is there, around the broken ones
 	assert.Equal(t, 8, strings.Count(out.String(), "\n"))
+}
+
+// With two inputs every line names its input, so lines at the same offset of two files
+// can be told apart; problems name their input as always.
+func TestDecodeTwoInputs(t *testing.T) {
+	mixed := filepath.Join("testdata", "oktell", "mixed.log")
+	stream := filepath.Join("testdata", "streams", "commonlog.log")
+	var out, errb bytes.Buffer
+	code := run([]string{"decode", stream, mixed}, stdio{in: strings.NewReader(""), out: &out, err: &errb})
+	assert.Equal(t, 1, code, "mixed.log has problems")
+	golden(t, "two-inputs.jsonl.golden", out.Bytes())
+	var fromStream, fromMixed int
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var l struct {
+			Input *string `json:"input"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(line), &l), line)
+		require.NotNil(t, l.Input, "a line without its input: %s", line)
+		switch *l.Input {
+		case stream:
+			fromStream++
+		case mixed:
+			fromMixed++
+		default:
+			t.Errorf("input %q", *l.Input)
+		}
+		assert.True(t, strings.HasPrefix(line, `{"input":`), "input comes first: %s", line)
+	}
+	assert.Equal(t, 8, fromMixed)
+	assert.Positive(t, fromStream)
+
+	// stdin among files is named "stdin", as in problems.
+	out.Reset()
+	doc := readFile(t, filepath.Join("testdata", "seed", "111_userstatechanged.xml"))
+	code = run([]string{"decode", "-", "-"}, stdio{in: bytes.NewReader(doc), out: &out, err: &errb})
+	assert.Equal(t, 0, code)
+	assert.True(t, strings.HasPrefix(out.String(), `{"input":"stdin","offset":0,"id":111,`), out.String())
 }
 
 func TestDecodeStdinAndPretty(t *testing.T) {
