@@ -188,7 +188,7 @@ func TestDecodeArgs(t *testing.T) {
 	code = run([]string{"decode", seed, "-", seed}, stdio{in: strings.NewReader("garbage\x00\x01"), out: &out, err: &errb})
 	assert.Equal(t, 1, code)
 	assert.Equal(t, 2, strings.Count(out.String(), `"offset":0,"id":113`))
-	assert.Equal(t, "okdash: decode: stdin:0: 9 bytes between documents are neither text nor a document (unreadable from byte 7)\n", errb.String())
+	assert.Equal(t, "okdash: decode: stdin:0: 9 bytes between documents are neither text nor a document (the first unreadable byte is at 7)\n", errb.String())
 }
 
 // TestDecodeUnknownValues: a state or notification type Oktell does not document keeps

@@ -502,7 +502,7 @@ func (s *Scanner) outside() (Item, bool, error) {
 				s.fill()
 				continue
 			} else if cok {
-				s.gap.strayClose(s.base+int64(cf.at), strings.Trim(string(bytes.ReplaceAll(cf.p.b, []byte{0}, nil)), "<>/"))
+				s.gap.strayClose(s.base+int64(cf.at), s.base+int64(cf.end), strings.Trim(string(bytes.ReplaceAll(cf.p.b, []byte{0}, nil)), "<>/"))
 			}
 			s.scan = i + 1
 			continue
@@ -807,17 +807,19 @@ type gapReader struct {
 	tail     []byte
 	stray    []string
 	strayAt  int64
+	strayEnd int64 // just after the last stray close tag: the lead starts after it
 }
 
 func (g *gapReader) reset(at int64) {
 	*g = gapReader{start: at, tail: g.tail[:0], pend: g.pend[:0], stray: g.stray[:0]}
 }
 
-func (g *gapReader) strayClose(at int64, name string) {
+func (g *gapReader) strayClose(at, end int64, name string) {
 	if len(g.stray) == 0 {
 		g.strayAt = at
 	}
 	g.stray = append(g.stray, name)
+	g.strayEnd = end
 }
 
 func textByte(c byte) bool {
@@ -934,13 +936,20 @@ func (g *gapReader) finish() (Item, bool) {
 			g.notBE, g.badAt[2] = true, g.carryAt
 		}
 	}
+	// The lead is read from the tail of the gap; after a stray close tag, only from what
+	// follows it: the orphan fragment before it is reported already, and a heading there
+	// belonged to the lost document.
+	t, tStart := g.tail, g.start+g.n-int64(len(g.tail))
+	if len(g.stray) > 0 && g.strayEnd > tStart {
+		cut := min(g.strayEnd-tStart, int64(len(t)))
+		t, tStart = t[cut:], tStart+cut
+	}
 	var lead string
 	switch {
 	case !g.notU8:
-		lead = string(g.tail)
+		lead = string(t)
 	case !g.notLE || !g.notBE:
-		t := g.tail
-		if (g.n-int64(len(t)))%2 == 1 {
+		if (tStart-g.start)%2 == 1 {
 			t = t[1:]
 		}
 		leFirst := !g.notLE && (g.notBE || g.oddZero >= g.evenZero)
@@ -951,8 +960,15 @@ func (g *gapReader) finish() (Item, bool) {
 	var msgs []string
 	at := int64(-1)
 	if g.notU8 && g.notLE && g.notBE {
+		// Each reading (UTF-8, UTF-16LE, BE) failed somewhere; the gap stops reading as
+		// text at the last of those places. The error's offset is the gap's start; that
+		// place is said only when it is further in.
 		first := max(g.badAt[0], g.badAt[1], g.badAt[2])
-		msgs = append(msgs, fmt.Sprintf("%d bytes between documents are neither text nor a document (unreadable from byte %d)", g.n, first))
+		msg := fmt.Sprintf("%d bytes between documents are neither text nor a document", g.n)
+		if first != g.start {
+			msg += fmt.Sprintf(" (the first unreadable byte is at %d)", first)
+		}
+		msgs = append(msgs, msg)
 		at = g.start
 		it.Lead = ""
 	}
@@ -1014,7 +1030,9 @@ func leadLine(s string) string {
 		s = s[i+1:]
 	}
 	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7F || (r >= 0x80 && r < 0xA0) {
+		// A byte-order mark (a writer that puts one before each line or document) is
+		// not text either.
+		if r < 0x20 || r == 0x7F || (r >= 0x80 && r < 0xA0) || r == 0xFEFF {
 			return -1
 		}
 		return r
