@@ -207,3 +207,40 @@ func TestParseErrorsNameTheLine(t *testing.T) {
 		}
 	}
 }
+
+// A broken document is reported at the line and column of the mistake, not at the line
+// where the document starts; offsets in the reason become lines and columns too, and
+// placeholders before the mistake do not shift it.
+func TestParseErrorsInDocumentsNameTheMistake(t *testing.T) {
+	for _, tc := range []struct{ script, want string }{
+		{"wait 1s\n<oktellcommapper version=\"80710\">\n  <data>\n    <event id=\"111\" name=\"userstatechanged\">\n      <property_simple key=\"newstate\" value=\"1\">\n    </event>\n  </data>\n</oktellcommapper>\n",
+			"f.txt:6:5: document: </event> closes <property_simple> (opened at line 5 column 7)"},
+		{"<oktellcommapper><data><event id=\"114\" name=\"usermessage\"><property_simple key=\"time\" value=\"${now}\" /><property_simple key=\"guid\" value=\"${guid}\" /><bogus/></event></data></oktellcommapper>\n",
+			"f.txt:1:150: document: unknown element <bogus>"},
+		{"# ÿ\n<oktellcommapper><data><event id=\"113\" name=\"voicemail\">\n\tприв <x></event></data></oktellcommapper>\n",
+			"f.txt:3:2: document: text \"прив \""},
+		{"<oktellcommapper><data></data></oktellcommapper>\n", "f.txt:1: document holds no event"},
+	} {
+		_, err := Parse("f.txt", strings.NewReader(tc.script))
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("Parse(%q) = %v, want an error starting %q", tc.script, err, tc.want)
+		}
+	}
+}
+
+func TestExpandTrackedMapsBack(t *testing.T) {
+	text := "a${now}b${guid}c${x}d"
+	got, back := expandTracked(text, time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), "G")
+	if want := expand(text, time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), "G"); got != want {
+		t.Fatalf("expandTracked %q, expand %q", got, want)
+	}
+	for _, c := range []struct{ in, want byte }{{'a', 'a'}, {'b', 'b'}, {'c', 'c'}, {'d', 'd'}} {
+		e := int64(strings.IndexByte(got, c.in))
+		if o := back(e); text[o] != c.want {
+			t.Errorf("back(%d) = %d (%q), want %q", e, o, text[o], c.want)
+		}
+	}
+	if o := back(int64(strings.Index(got, "2026"))); o != 1 {
+		t.Errorf("inside ${now}: %d, want 1 (the placeholder)", o)
+	}
+}

@@ -4,13 +4,16 @@ import (
 	"bufio"
 	"bytes"
 	_ "embed"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/okdash/okdash/oktell"
 )
@@ -96,14 +99,21 @@ func Load(path string) (*Scenario, error) {
 	return Parse(path, f)
 }
 
-// ParseError names the file and line of a scenario problem.
+// ParseError names the file and line of a scenario problem, and the column (in
+// characters, from 1) when the mistake is inside a line, as in a broken document.
 type ParseError struct {
 	File string
 	Line int
+	Col  int // 0: the whole line
 	Msg  string
 }
 
-func (e *ParseError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
+func (e *ParseError) Error() string {
+	if e.Col > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+}
 
 // Parse reads a scenario. The format (see shift.txt, which is its own example):
 //
@@ -140,7 +150,7 @@ func Parse(name string, r io.Reader) (*Scenario, error) {
 			doc.WriteByte('\n')
 			if strings.Contains(line, "</oktellcommapper>") || strings.Contains(line, "</oktellxmlmapper>") {
 				if err := sc.addDoc(doc.String(), docLine); err != nil {
-					return nil, fail(docLine, "%v", err)
+					return nil, docFail(name, doc.String(), docLine, err)
 				}
 				doc = nil
 			}
@@ -157,7 +167,7 @@ func Parse(name string, r io.Reader) (*Scenario, error) {
 			if strings.Contains(line, "</oktellcommapper>") || strings.Contains(line, "</oktellxmlmapper>") ||
 				(strings.HasSuffix(line, "/>") && !strings.HasPrefix(line, "<?")) {
 				if err := sc.addDoc(doc.String(), docLine); err != nil {
-					return nil, fail(docLine, "%v", err)
+					return nil, docFail(name, doc.String(), docLine, err)
 				}
 				doc = nil
 			}
@@ -267,15 +277,65 @@ func onOff(s string) (bool, bool) {
 	return false, false
 }
 
-// addDoc checks a document now, so a broken scenario fails at load with its line,
-// and learns the colleagues it mentions.
+// docError is a mistake in a scenario document, at a byte offset of the document's text
+// as written (placeholders not expanded).
+type docError struct {
+	off int64 // -1: the document as a whole
+	msg string
+}
+
+func (e *docError) Error() string { return e.msg }
+
+// bytePhrase finds the offsets oktell's messages mention ("opened at byte 73").
+var bytePhrase = regexp.MustCompile(`\bbyte (\d+)`)
+
+// docFail turns a problem with the document text that starts at line first into a
+// ParseError at the line and column of the mistake itself; offsets the message mentions
+// become lines and columns too.
+func docFail(file, text string, first int, err error) error {
+	pos := func(off int64) (line, col int) {
+		off = min(max(off, 0), int64(len(text)))
+		before := text[:off]
+		nl := strings.LastIndexByte(before, '\n')
+		return first + strings.Count(before, "\n"), utf8.RuneCountInString(before[nl+1:]) + 1
+	}
+	de, ok := err.(*docError)
+	if !ok || de.off < 0 {
+		return &ParseError{File: file, Line: first, Msg: err.Error()}
+	}
+	line, col := pos(de.off)
+	msg := bytePhrase.ReplaceAllStringFunc(de.msg, func(m string) string {
+		n, err := strconv.ParseInt(m[len("byte "):], 10, 64)
+		if err != nil {
+			return m
+		}
+		l, c := pos(n)
+		return fmt.Sprintf("line %d column %d", l, c)
+	})
+	return &ParseError{File: file, Line: line, Col: col, Msg: msg}
+}
+
+// addDoc checks a document now, so a broken scenario fails at load with the line and
+// column of its mistake, and learns the colleagues it mentions.
 func (sc *Scenario) addDoc(text string, line int) error {
-	d, err := oktell.Decode([]byte(expand(text, time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), "00000000-0000-0000-0000-000000000000")))
+	expanded, back := expandTracked(text, time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), "00000000-0000-0000-0000-000000000000")
+	d, err := oktell.Decode([]byte(expanded))
 	if err != nil {
-		return fmt.Errorf("document: %v", err)
+		var oe *oktell.Error
+		if errors.As(err, &oe) {
+			msg := bytePhrase.ReplaceAllStringFunc(oe.Msg, func(m string) string {
+				n, err := strconv.ParseInt(m[len("byte "):], 10, 64)
+				if err != nil {
+					return m
+				}
+				return fmt.Sprintf("byte %d", back(n))
+			})
+			return &docError{off: back(oe.Offset), msg: "document: " + msg}
+		}
+		return &docError{off: -1, msg: fmt.Sprintf("document: %v", err)}
 	}
 	if len(d.Events) == 0 {
-		return fmt.Errorf("document holds no event")
+		return &docError{off: -1, msg: "document holds no event"}
 	}
 	for i := range d.Events {
 		ev := &d.Events[i]
@@ -297,4 +357,52 @@ func expand(text string, now time.Time, guid string) string {
 	}
 	r := strings.NewReplacer("${now}", now.Format(oktell.DateLayout), "${guid}", guid)
 	return r.Replace(text)
+}
+
+// expandTracked is expand, also returning the map from an offset in the result back to
+// the text as written, so that a mistake is reported where the author sees it.
+func expandTracked(text string, now time.Time, guid string) (string, func(int64) int64) {
+	type seg struct{ orig, exp, origLen, expLen int64 }
+	var (
+		b    strings.Builder
+		segs []seg
+	)
+	subst := map[string]string{"${now}": now.Format(oktell.DateLayout), "${guid}": guid}
+	for i := 0; i < len(text); {
+		j := strings.Index(text[i:], "${")
+		if j < 0 {
+			b.WriteString(text[i:])
+			break
+		}
+		b.WriteString(text[i : i+j])
+		i += j
+		matched := false
+		for ph, v := range subst {
+			if strings.HasPrefix(text[i:], ph) {
+				segs = append(segs, seg{int64(i), int64(b.Len()), int64(len(ph)), int64(len(v))})
+				b.WriteString(v)
+				i += len(ph)
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			b.WriteString("${")
+			i += 2
+		}
+	}
+	back := func(e int64) int64 {
+		var delta int64
+		for _, s := range segs {
+			if e < s.exp {
+				break
+			}
+			if e < s.exp+s.expLen {
+				return s.orig // inside what a placeholder became: the placeholder
+			}
+			delta = s.exp + s.expLen - (s.orig + s.origLen)
+		}
+		return e - delta
+	}
+	return b.String(), back
 }
