@@ -40,6 +40,12 @@ func cmdSim(args []string, io stdio) int {
 		fmt.Fprintln(io.err, "okdash sim: give --listen ADDR, --ws ADDR, or both (or --print-scenario to get the demo shift to edit)")
 		return 2
 	}
+	// A speed that stops or reverses time is a mistake in the command line: usage (2),
+	// not a failure of the simulator (1).
+	if err := checkSpeed(*speed); err != nil {
+		fmt.Fprintf(io.err, "okdash sim: %v\n", err)
+		return 2
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 2)

@@ -11,8 +11,10 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/charmbracelet/x/term"
 
@@ -149,8 +151,23 @@ func simBridge(ctx context.Context, addr, scenario string, speed float64, io std
 	if err != nil {
 		return fmt.Errorf("--listen: %w", err)
 	}
-	fmt.Fprintf(io.err, "okdash sim: serving %s (%s) over the bridge protocol on %s\n", sc.Name, sc.Length(), ln.Addr())
+	fmt.Fprintf(io.err, "okdash sim: serving %s (%s) over the bridge protocol on %s\n", sc.Name, lengthAt(sc.Length(), speed), ln.Addr())
 	return bridge.Serve(ctx, ln, func() bridge.Engine { return demo.New(sc, oktell.RealClock{}, speed) }, &lockedWriter{w: io.err})
+}
+
+// lengthAt tells how long a shift of length l lasts: at speed 1, and at the speed the
+// simulator plays it when that differs ("2m27s at speed 1, 37s at speed 4").
+func lengthAt(l time.Duration, speed float64) string {
+	if speed == 1 {
+		return l.String()
+	}
+	at := time.Duration(float64(l) / speed)
+	if at >= time.Second {
+		at = at.Round(time.Second)
+	} else {
+		at = at.Round(time.Millisecond)
+	}
+	return fmt.Sprintf("%s at speed 1, %s at speed %s", l, at, strconv.FormatFloat(speed, 'g', -1, 64))
 }
 
 // lockedWriter lets the connections of the simulator log to one writer.

@@ -173,7 +173,8 @@ func TestSimListenServesTheBridge(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- simBridge(ctx, "127.0.0.1:0", "", 50, stdio{out: log, err: log}) }()
-	m := waitLine(t, log, regexp.MustCompile(`on (127\.0\.0\.1:\d+)$`))
+	// The log says how long the shift lasts at the speed it is played.
+	m := waitLine(t, log, regexp.MustCompile(`^okdash sim: serving built-in shift \(\d+m\d+s at speed 1, \d+(?:\.\d+)?s at speed 50\) over the bridge protocol on (127\.0\.0\.1:\d+)$`))
 
 	s, err := openSession(context.Background(), sourceFlags{Source: "bridge:tcp://" + m[1], Timeout: 5 * time.Second}, oktell.RealClock{})
 	if err != nil {
@@ -240,5 +241,30 @@ func TestSimPrintScenario(t *testing.T) {
 	errs.Reset()
 	if code := cmdSim(nil, stdio{out: &out, err: &errs}); code != 2 || !strings.Contains(errs.String(), "--print-scenario") {
 		t.Errorf("okdash sim alone: exit %d, err %q; want it to mention --print-scenario", code, errs.String())
+	}
+}
+
+// The shift's length is told at the speed it is played, too; a speed that stops or
+// reverses time is a usage error.
+func TestSimSpeed(t *testing.T) {
+	for _, c := range []struct {
+		speed float64
+		want  string
+	}{
+		{1, "2m27s"},
+		{4, "2m27s at speed 1, 37s at speed 4"},
+		{0.5, "2m27s at speed 1, 4m54s at speed 0.5"},
+		{1000, "2m27s at speed 1, 147ms at speed 1000"},
+	} {
+		if got := lengthAt(147*time.Second, c.speed); got != c.want {
+			t.Errorf("lengthAt(2m27s, %v) = %q, want %q", c.speed, got, c.want)
+		}
+	}
+	for _, speed := range []string{"0", "-2", "+Inf"} {
+		var out, errs strings.Builder
+		if code := cmdSim([]string{"--listen", "127.0.0.1:0", "--speed", speed}, stdio{out: &out, err: &errs}); code != 2 ||
+			!strings.Contains(errs.String(), "--speed") {
+			t.Errorf("--speed %s: exit %d, err %q; want 2 and a word on --speed", speed, code, errs.String())
+		}
 	}
 }
