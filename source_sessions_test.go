@@ -93,7 +93,8 @@ func TestOpenSessionErrors(t *testing.T) {
 		{sourceFlags{Source: "file:", Speed: 1}, "give a file"},
 		{sourceFlags{Source: "demo", Speed: 0}, "--speed 0: want a number above 0"},
 		{sourceFlags{Source: "file:x", Speed: -2}, "--speed -2"},
-		{sourceFlags{Source: "follow:" + filepath.Join(dir, "missing")}, "no such file"},
+		// A missing log is waited for (tail -F); a directory is a mistake.
+		{sourceFlags{Source: "follow:" + dir}, "is a directory"},
 		{sourceFlags{Source: "bridge:udp://x:1"}, "want bridge:tcp://HOST:PORT or bridge:exec:COMMAND"},
 		{sourceFlags{Source: "bridge:tcp://nohost"}, "want bridge:tcp://HOST:PORT"},
 		{sourceFlags{Source: "bridge:exec:"}, "command is empty"},

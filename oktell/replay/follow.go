@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"sync/atomic"
 	"time"
@@ -51,7 +52,11 @@ type tail struct {
 }
 
 func newTail(ctx context.Context, path string, f *os.File, info os.FileInfo, clock oktell.Clock, poll time.Duration, status func(string)) *tail {
-	return &tail{path: path, clock: clock, poll: poll, ctx: ctx, f: f, info: info, files: 1, name: path, status: status}
+	t := &tail{path: path, clock: clock, poll: poll, ctx: ctx, f: f, info: info, files: 1, name: path, status: status}
+	if f == nil {
+		t.files = 0 // waiting for the file to appear: it will be the first
+	}
+	return t
 }
 
 func (t *tail) Read(p []byte) (int, error) {
@@ -126,7 +131,9 @@ func (t *tail) holds(off int64, want []byte) bool {
 func (t *tail) look() bool {
 	info, err := os.Stat(t.path)
 	if err != nil {
-		t.note("the file is gone; waiting for it to come back") // rotated away, not yet recreated
+		if t.f != nil {
+			t.note("the file is gone; waiting for it to come back") // rotated away, not yet recreated
+		}
 		return false
 	}
 	if t.f != nil && os.SameFile(info, t.info) {
@@ -158,8 +165,10 @@ func (t *tail) look() bool {
 		t.begin("rotated")
 		t.note("rotated; reading the new file")
 	} else {
-		t.f, t.info = f, info
-		t.begin("reopened")
+		// The file did not exist when following began: it is the first file, read from
+		// its start like any file found at the start.
+		t.f, t.info, t.files = f, info, 1
+		t.note("the file appeared; reading it")
 	}
 	return true
 }
@@ -201,29 +210,40 @@ type FollowSession struct{ Session }
 // Follow tails the log at path, as `tail -F` does. What the file already holds is played
 // at once, without pacing, so the dashboard shows the current state; then each new
 // document is delivered as it is written. It survives rotation (the file renamed and
-// recreated) and truncation, polling every poll (0: DefaultPoll) on the clock.
+// recreated) and truncation, polling every poll (0: DefaultPoll) on the clock. A file
+// that does not exist yet is waited for (status "waiting for PATH to appear"), as
+// tail -F does: the log of a client that has not started yet. Any other error opening
+// it (no permission, a directory) is returned.
 func Follow(ctx context.Context, path string, poll time.Duration, opts Options) (*FollowSession, error) {
 	opts.defaults()
 	if poll <= 0 {
 		poll = DefaultPoll
 	}
+	var info os.FileInfo
 	f, err := os.Open(path)
-	if err != nil {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		f = nil
+	case err != nil:
 		return nil, err
-	}
-	info, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	if info.IsDir() {
-		f.Close()
-		return nil, fmt.Errorf("%s is a directory", path)
+	default:
+		if info, err = f.Stat(); err != nil {
+			f.Close()
+			return nil, err
+		}
+		if info.IsDir() {
+			f.Close()
+			return nil, fmt.Errorf("%s is a directory", path)
+		}
 	}
 	fd := feed.New(ctx, opts.Clock, 64)
 	s := &FollowSession{Session{Feed: fd, kind: "follow"}}
 	t := newTail(fd.Context(), path, f, info, opts.Clock, poll, func(n string) { fd.Status(oktell.LinkReadOnly, "following "+path+": "+n) })
-	fd.Status(oktell.LinkReadOnly, "following "+path)
+	if f == nil {
+		fd.Status(oktell.LinkReadOnly, "waiting for "+path+" to appear")
+	} else {
+		fd.Status(oktell.LinkReadOnly, "following "+path)
+	}
 	fd.Go(func(ctx context.Context) {
 		defer t.Close()
 		// The tail reader waits on ctx itself, so the scanner runs on this goroutine. Each

@@ -119,9 +119,58 @@ func TestFollowLogRotatedAndTruncated(t *testing.T) {
 	}
 }
 
-func TestFollowMissingFile(t *testing.T) {
-	if _, err := Follow(context.Background(), filepath.Join(t.TempDir(), "nope"), 0, Options{}); err == nil {
-		t.Error("following a missing file: no error")
+// Like tail -F, a log that does not exist yet is waited for, then read from its start as
+// the first file; problems in it name it without a "file N" suffix.
+func TestFollowWaitsForTheFileToAppear(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "CommonLog.txt")
+	clk := clocktest.New(t0)
+	s, err := Follow(context.Background(), path, 0, Options{Clock: clk})
+	if err != nil {
+		t.Fatalf("following a log not written yet: %v", err)
+	}
+	defer s.Close()
+	first := <-s.Updates()
+	if first.Status == nil || first.Status.Reason != "waiting for "+path+" to appear" {
+		t.Fatalf("first update %+v, want the status saying the file is waited for", first)
+	}
+	parked(t, clk)
+	clk.Advance(time.Second) // still nothing: it keeps waiting, quietly
+	parked(t, clk)
+	heading := "24.11.2026 12:00:00.000 xmlevent\r\n"
+	broken := `<oktellcommapper version="80710"><data><event name="x"></data></oktellcommapper>` + "\r\n"
+	if err := os.WriteFile(path, []byte(broken+heading+stateDoc(1, "usReady")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ev, st := nextEvent(t, clk, s)
+	wantState(t, ev, oktell.UserReady)
+	wantStatus(t, st, path+": the file appeared; reading it")
+	wantStatus(t, st, "error: "+path+": byte 0: skipped a malformed document")
+	for _, x := range st {
+		if strings.Contains(x, "gone") || strings.Contains(x, "(file ") {
+			t.Errorf("status %q: the first file is not a rotation", x)
+		}
+	}
+	appendFile(t, path, heading+stateDoc(2, "usLunch"))
+	ev, _ = nextEvent(t, clk, s)
+	wantState(t, ev, oktell.UserLunch)
+}
+
+// Other errors opening the log are not waited out.
+func TestFollowDirectoryAndUnreadable(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Follow(context.Background(), dir, 0, Options{}); err == nil || !strings.Contains(err.Error(), "is a directory") {
+		t.Errorf("following a directory: %v", err)
+	}
+	if os.Geteuid() == 0 {
+		t.Skip("root reads any file")
+	}
+	p := filepath.Join(dir, "secret.log")
+	if err := os.WriteFile(p, nil, 0o000); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Follow(context.Background(), p, 0, Options{}); err == nil {
+		t.Error("following an unreadable file: no error")
 	}
 }
 
