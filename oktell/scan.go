@@ -970,7 +970,9 @@ func (g *gapReader) finish() (Item, bool) {
 		}
 		msgs = append(msgs, msg)
 		at = g.start
-		it.Lead = ""
+		// The garbage is reported; a whole text line after it (the next document's log
+		// heading) is still that document's lead.
+		it.Lead = textTailLine(t)
 	}
 	if len(g.stray) > 0 {
 		msgs = append(msgs, fmt.Sprintf("closing </%s> with no document open: the start of a document was lost", g.stray[0]))
@@ -984,6 +986,26 @@ func (g *gapReader) finish() (Item, bool) {
 	it.Offset = at
 	it.Err = &Error{Kind: Garbage, Offset: at, Msg: strings.Join(msgs, "; ")}
 	return it, true
+}
+
+// textTailLine is the last line of b when b holds a line break before it and the line
+// is UTF-8 text without control characters (trailing blanks and line ends aside), else "".
+func textTailLine(b []byte) string {
+	b = bytes.TrimRight(b, " \t\r\n\f\v")
+	i := bytes.LastIndexAny(b, "\r\n")
+	if i < 0 {
+		return ""
+	}
+	line := b[i+1:]
+	if !utf8.Valid(line) {
+		return ""
+	}
+	for _, c := range line {
+		if c < 0x20 || c == 0x7F {
+			return ""
+		}
+	}
+	return leadLine(string(line))
 }
 
 // tailLead is the last line of the bytes b at the end of a cut document, when that line

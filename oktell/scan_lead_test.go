@@ -84,3 +84,19 @@ func TestScannerGarbageNamesOneOffset(t *testing.T) {
 	assert.Equal(t, n, e.Offset)
 	assert.Equal(t, "10 bytes between documents are neither text nor a document (the first unreadable byte is at "+strconv.FormatInt(n+2, 10)+")", e.Msg)
 }
+
+// Garbage before a log heading does not take the heading with it: the next document's
+// lead is the heading, when it is a whole text line after the garbage.
+func TestScannerLeadAfterGarbage(t *testing.T) {
+	for _, c := range []struct{ in, lead string }{
+		{"\x00\x13\x37\xff\x00\x02\r\n09:01 xmlevent\r\n" + leadDoc, "09:01 xmlevent"},
+		{"\x00\x13\x37\xff\x00\x02 09:01 xmlevent\r\n" + leadDoc, ""},       // no line break: not a line of its own
+		{"\x00\x13\x37\xff\x00\x02\r\n09:01\x01xmlevent\r\n" + leadDoc, ""}, // the last line is not text
+		{"\x00\x13\x37\xff\x00\x02\r\n" + leadDoc, ""},
+	} {
+		items := scanBoth(t, []byte(c.in))
+		require.Len(t, items, 2, "%q", c.in)
+		require.Error(t, items[0].Err, "%q", c.in)
+		assert.Equal(t, c.lead, items[1].Lead, "%q", c.in)
+	}
+}
