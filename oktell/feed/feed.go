@@ -196,8 +196,12 @@ func (e *InputError) Error() string {
 		switch oe.Kind {
 		case oktell.Garbage:
 			what += " garbage"
+		case oktell.Truncated:
+			what += " an incomplete document"
+		case oktell.TooLarge:
+			what += " an oversized document"
 		default:
-			what += " a " + oe.Kind.String() + " document"
+			what += " a malformed document"
 		}
 	} else if e.Err != nil {
 		reason = e.Err.Error()

@@ -224,6 +224,10 @@ func TestInputErrorText(t *testing.T) {
 			"a.log: byte 40: skipped a malformed document, the mistake at byte 97: </data> closes <event>"},
 		{Skipped("-", oktell.Item{Offset: 381, Err: &oktell.Error{Kind: oktell.Garbage, Offset: 381, Msg: "14 bytes of binary data"}}),
 			"-: byte 381: skipped garbage: 14 bytes of binary data"},
+		{Skipped("a.log", oktell.Item{Offset: 7, Err: &oktell.Error{Kind: oktell.TooLarge, Offset: 7, Msg: "utf-8 document larger than 1048576 bytes"}}),
+			"a.log: byte 7: skipped an oversized document: utf-8 document larger than 1048576 bytes"},
+		{Skipped("a.log", oktell.Item{Offset: 7, Err: &oktell.Error{Kind: oktell.Truncated, Offset: 7, Msg: "cut short"}}),
+			"a.log: byte 7: skipped an incomplete document: cut short"},
 		{&InputError{Input: "tcp 10.0.0.5:7701", Offset: 12, Err: errors.New("oops\x1b[31m")},
 			"tcp 10.0.0.5:7701: byte 12: skipped: oops"},
 	} {

@@ -216,7 +216,7 @@ func TestFollowOffsetsArePerFile(t *testing.T) {
 	}
 	ev, st := nextEvent(t, clk, s)
 	wantState(t, ev, oktell.UserFullbusy)
-	wantStatus(t, st, fmt.Sprintf("error: %s: byte %d: skipped a truncated document: utf-8 document cut short", path, len(first)+len(heading)))
+	wantStatus(t, st, fmt.Sprintf("error: %s: byte %d: skipped an incomplete document: utf-8 document cut short", path, len(first)+len(heading)))
 	// The broken element is 55 bytes into its document.
 	wantStatus(t, st, fmt.Sprintf("error: %s (file 2: rotated at 12:00:01): byte %d: skipped a malformed document, the mistake at byte %d: </data> closes <event> (opened at byte %d)", path, len(heading), len(heading)+55, len(heading)+39))
 
