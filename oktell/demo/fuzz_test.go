@@ -22,6 +22,9 @@ func FuzzParse(f *testing.F) {
 			if !errors.As(err, &pe) || pe.File != "f.txt" || pe.Line < 0 || !strings.HasPrefix(err.Error(), "f.txt:") {
 				t.Fatalf("error without file and line: %v", err)
 			}
+			if lines := bytes.Count(b, []byte("\n")) + 1; pe.Line > lines || pe.Col < 0 {
+				t.Fatalf("%v: line %d column %d is not in a file of %d lines", err, pe.Line, pe.Col, lines)
+			}
 			return
 		}
 		if len(sc.Steps) == 0 || len(sc.Replies) == 0 {

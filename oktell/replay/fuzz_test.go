@@ -3,11 +3,13 @@ package replay
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"testing"
 	"time"
 
 	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/feed"
 )
 
 // FuzzStamp: any text before a document reads as a stamp or as none, without panicking.
@@ -54,6 +56,12 @@ func FuzzReplay(f *testing.F) {
 			case u := <-s.Updates():
 				if u.Status != nil && u.Status.Link != oktell.LinkReadOnly {
 					t.Fatalf("status %+v", u.Status)
+				}
+				if u.Err != nil {
+					var ie *feed.InputError
+					if !errors.As(u.Err, &ie) || ie.Input != "fuzz" || ie.Offset < 0 || ie.Offset > int64(len(b)) {
+						t.Fatalf("problem %v does not name the input and an offset in it", u.Err)
+					}
 				}
 				if u.Status != nil && bytes.Contains([]byte(u.Status.Reason), []byte("end of input after")) {
 					return
