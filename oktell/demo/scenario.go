@@ -294,7 +294,9 @@ var bytePhrase = regexp.MustCompile(`\bbyte (\d+)`)
 // become lines and columns too.
 func docFail(file, text string, first int, err error) error {
 	pos := func(off int64) (line, col int) {
-		off = min(max(off, 0), int64(len(text)))
+		// The text ends in the line break added after its last line: the end of the
+		// document is the end of that line, not a line after the file's last.
+		off = min(max(off, 0), int64(len(strings.TrimSuffix(text, "\n"))))
 		before := text[:off]
 		nl := strings.LastIndexByte(before, '\n')
 		return first + strings.Count(before, "\n"), utf8.RuneCountInString(before[nl+1:]) + 1
