@@ -62,6 +62,8 @@ func (m *Model) noteLabel(n note) string {
 	switch {
 	case n.local && n.typ == oktell.NltApplicationErr:
 		return m.p.Sprintf("okdash error")
+	case n.local && n.typ == oktell.NltApplicationWarn:
+		return m.p.Sprintf("okdash warning")
 	case n.local:
 		return "okdash"
 	}

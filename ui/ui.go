@@ -7,6 +7,8 @@
 package ui
 
 import (
+	"context"
+	"errors"
 	"io"
 	"strings"
 	"time"
@@ -288,11 +290,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if !m.caps.ReadOnly {
 			m.stale = true
 		}
-		m.banner = m.p.Sprintf("Source ended")
+		// A session that said why it closed (the ws session's "start okdash again") keeps
+		// that reason on screen: it is what the operator must do next.
+		if m.link == oktell.LinkClosed && m.linkReason != "" {
+			m.banner = m.p.Sprintf("Source ended: %s", m.linkReason)
+		} else {
+			m.banner = m.p.Sprintf("Source ended")
+		}
 		cmds = append(cmds, m.failPending())
 	case setStateDoneMsg:
 		if msg.err != nil && m.req.active && m.req.id == msg.id {
-			cmds = append(cmds, m.addLocalError(m.p.Sprintf("Asked for %s: %v", m.req.label, translateReason(m.p, Sanitize(msg.err.Error())))))
+			cmds = append(cmds, m.addLocalError(m.p.Sprintf("Asked for %s: %v", m.req.label, m.requestError(msg.err))))
 			m.req.active = false
 		}
 	case confirmTimeoutMsg:
@@ -343,6 +351,10 @@ func (m *Model) onUpdate(u oktell.Update) []tea.Cmd {
 		m.now = at
 	}
 	var cmds []tea.Cmd
+	if u.Err != nil {
+		// The session goes on; the operator should still learn that something was skipped.
+		cmds = append(cmds, m.addLocalWarning(translateReason(m.p, Sanitize(u.Err.Error()))))
+	}
 	if s := u.Status; s != nil {
 		m.link = s.Link
 		m.linkReason = translateReason(m.p, Sanitize(s.Reason))
@@ -492,15 +504,30 @@ func (m *Model) addToast(n note) tea.Cmd {
 	return nil
 }
 
-// addLocalError raises a toast of okdash's own (a refusal, a timeout); it hides itself.
+// addLocal raises a toast of okdash's own and keeps it in the history, marked as
+// okdash's, so an operator who looked away can still read it there.
+func (m *Model) addLocal(typ oktell.NotifyType, text string, autohide bool) tea.Cmd {
+	n := note{at: m.now, typ: typ, text: text, autohide: autohide, local: true}
+	m.history.add(n)
+	return m.addToast(n)
+}
+
+// addLocalError raises an error of okdash's own (a refusal, a timeout, a failed send).
+// It stays until dismissed: a break that was not set must not go unnoticed.
 func (m *Model) addLocalError(text string) tea.Cmd {
-	return m.addToast(note{at: m.now, typ: oktell.NltApplicationErr, text: text, autohide: true, local: true})
+	return m.addLocal(oktell.NltApplicationErr, text, false)
+}
+
+// addLocalWarning raises a warning of okdash's own (a skipped malformed document); it
+// hides itself, the history keeps it.
+func (m *Model) addLocalWarning(text string) tea.Cmd {
+	return m.addLocal(oktell.NltApplicationWarn, text, true)
 }
 
 // addLocalNote raises an informative toast of okdash's own (nothing went wrong, but the
-// operator should know); it hides itself.
+// operator should know); it hides itself, the history keeps it.
 func (m *Model) addLocalNote(text string) tea.Cmd {
-	return m.addToast(note{at: m.now, typ: oktell.NltApplicationInfo, text: text, autohide: true, local: true})
+	return m.addLocal(oktell.NltApplicationInfo, text, true)
 }
 
 func (m *Model) removeToast(id int) {
@@ -514,7 +541,7 @@ func (m *Model) removeToast(id int) {
 
 func (m *Model) expireToast(msg expireToastMsg) {
 	for _, t := range m.toasts {
-		if t.id == msg.id && t.gen == msg.gen {
+		if t.id == msg.id && t.gen == msg.gen && t.n.autohide {
 			m.removeToast(t.id)
 			return
 		}
@@ -770,13 +797,36 @@ func (m *Model) onReplyKey(k tea.KeyMsg) tea.Cmd {
 	return cmd
 }
 
+// requestError says why a request failed, in the operator's words: "refused" only when
+// the server refused it, a plain "no answer" when it did not answer in time.
+func (m *Model) requestError(err error) string {
+	var refused *oktell.RefusedError
+	switch {
+	case errors.As(err, &refused):
+		if refused.Reason == "" {
+			return m.p.Sprintf("refused")
+		}
+		return m.p.Sprintf("refused: %s", translateReason(m.p, Sanitize(refused.Reason)))
+	case errors.Is(err, context.DeadlineExceeded), isTimeout(err):
+		return m.p.Sprintf("no answer from Oktell within %s", m.o.RequestTimeout)
+	}
+	return translateReason(m.p, Sanitize(err.Error()))
+}
+
+// isTimeout recognises a timeout reported by the network (net.Error) rather than by the
+// request's context.
+func isTimeout(err error) bool {
+	var t interface{ Timeout() bool }
+	return errors.As(err, &t) && t.Timeout()
+}
+
 func (m *Model) onSent(msg sentMsg) tea.Cmd {
 	if msg.to == nil {
 		return nil
 	}
 	if msg.err != nil {
 		m.sending = false
-		return m.addLocalError(m.p.Sprintf("Could not send to %s: %v", msg.to.sender, translateReason(m.p, Sanitize(msg.err.Error()))))
+		return m.addLocalError(m.p.Sprintf("Could not send to %s: %v", msg.to.sender, m.requestError(msg.err)))
 	}
 	if m.replying && m.replyTo == msg.to {
 		m.closeReply()

@@ -1,0 +1,150 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/text/language"
+
+	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/clocktest"
+)
+
+func historyTexts(m Model) []string {
+	var out []string
+	for _, n := range m.history.items {
+		out = append(out, n.text)
+	}
+	return out
+}
+
+// An input problem that did not stop the session is a self-hiding warning toast and an
+// entry in the history marked as okdash's own.
+func TestUpdateErrIsWarningToastAndHistory(t *testing.T) {
+	m, _, _ := newTest(80, 24)
+	m, cmd := stepCmd(m, updateMsg{oktell.Update{At: t0, Err: errors.New("shift.log: skipped at byte 120: unexpected end of document")}})
+	require.Len(t, m.toasts, 1)
+	tt := m.toasts[0]
+	assert.Equal(t, oktell.NltApplicationWarn, tt.n.typ)
+	assert.True(t, tt.n.local)
+	assert.True(t, tt.n.autohide, "a warning hides itself")
+	assert.NotNil(t, cmd, "its timer is started")
+	assert.Equal(t, []string{"shift.log: skipped at byte 120: unexpected end of document"}, historyTexts(m))
+	assert.Equal(t, "okdash warning", m.noteLabel(m.history.items[0]))
+
+	m = step(m, expireToastMsg{id: tt.id, gen: tt.gen})
+	assert.Empty(t, m.toasts, "the toast went")
+	assert.Len(t, m.history.items, 1, "the history keeps it")
+	m = step(m, press("n"))
+	assert.Contains(t, ansi.Strip(m.View()), "okdash warning")
+	assert.Contains(t, ansi.Strip(m.View()), "skipped at byte 120")
+
+	// an event and an error in the same update: both are kept
+	m, _, _ = newTest(80, 24)
+	m = step(m, updateMsg{oktell.Update{At: t0, Event: evState(oktell.UserReady, false), Err: errors.New("garbage")}})
+	assert.Equal(t, oktell.UserReady, m.state)
+	assert.Equal(t, []string{"garbage"}, toastTexts(m))
+}
+
+// okdash's own errors stay until dismissed and are kept in the history with their text.
+func TestLocalErrorsStayAndAreInHistory(t *testing.T) {
+	cases := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"refused", &oktell.RefusedError{Code: 3, Reason: "not now"}, "Asked for Break: refused: not now"},
+		{"refused without reason", &oktell.RefusedError{Code: 3}, "Asked for Break: refused"},
+		{"context timeout", fmt.Errorf("ws: request 7: %w", context.DeadlineExceeded), "Asked for Break: no answer from Oktell within 20s"},
+		{"network timeout", timeoutErr{}, "Asked for Break: no answer from Oktell within 20s"},
+		{"not connected", oktell.ErrNotConnected, "Asked for Break: not connected to Oktell"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake()
+			c := clocktest.New(t0)
+			o := testOptions(f, c, language.English)
+			o.RequestTimeout = 20 * time.Second
+			m := New(o)
+			m = step(m, windowSize(80, 24))
+			f.stateErr = tc.err
+			m = step(m, upd(t0, evState(oktell.UserReady, false)))
+			m, cmd := stepCmd(m, press("b"))
+			m = settle(t, m, cmd)
+			require.Len(t, m.toasts, 1)
+			assert.Equal(t, tc.want, m.toasts[0].n.text)
+			assert.False(t, m.toasts[0].n.autohide, "an error stays until dismissed")
+			assert.Equal(t, []string{tc.want}, historyTexts(m))
+			m = step(m, expireToastMsg{id: m.toasts[0].id, gen: m.toasts[0].gen})
+			assert.Len(t, m.toasts, 1, "no timer takes it away")
+			m = step(m, press("x"))
+			assert.Empty(t, m.toasts, "x dismisses it")
+			assert.Len(t, m.history.items, 1)
+		})
+	}
+}
+
+func TestLocalErrorsRussian(t *testing.T) {
+	f := newFake()
+	c := clocktest.New(t0)
+	o := testOptions(f, c, language.Russian)
+	o.RequestTimeout = 20 * time.Second
+	m := New(o)
+	m = step(m, windowSize(80, 24))
+	f.stateErr = context.DeadlineExceeded
+	m = step(m, upd(t0, evState(oktell.UserReady, false)))
+	m, cmd := stepCmd(m, press("b"))
+	m = settle(t, m, cmd)
+	assert.Equal(t, []string{"Запрос «Перерыв» не выполнен: нет ответа от Oktell за 20s"}, toastTexts(m))
+	assert.NotContains(t, toastTexts(m)[0], "отказ")
+}
+
+func TestConfirmTimeoutAndSendFailureStay(t *testing.T) {
+	m, f, _ := newTest(80, 24)
+	m = step(m, upd(t0, evState(oktell.UserReady, false)))
+	m, _ = stepCmd(m, press("b"))
+	m = step(m, confirmTimeoutMsg{id: m.req.id})
+	require.Len(t, m.toasts, 1)
+	assert.False(t, m.toasts[0].n.autohide)
+	assert.Len(t, m.history.items, 1)
+
+	f.sendErr = context.DeadlineExceeded
+	m = step(m, upd(t0, evMessage("24.11.2026 09:00:00", "u1", "Анна", "привет")))
+	m = step(m, press("m"))
+	for _, r := range "ok" {
+		m = step(m, press(string(r)))
+	}
+	m, cmd := stepCmd(m, press("enter"))
+	m = settle(t, m, cmd)
+	assert.Contains(t, toastTexts(m), "Could not send to Анна: no answer from Oktell within 10s")
+	assert.Len(t, m.history.items, 2)
+}
+
+type timeoutErr struct{}
+
+func (timeoutErr) Error() string   { return "i/o timeout" }
+func (timeoutErr) Timeout() bool   { return true }
+func (timeoutErr) Temporary() bool { return true }
+
+// The reason a session gave when it closed stays on the banner after the session ends.
+func TestSourceEndedKeepsReason(t *testing.T) {
+	m, _, _ := newTest(80, 24)
+	m = step(m, status(t0, oktell.LinkClosed, "session does not exist; start okdash again to enter the password"))
+	m = step(m, sessionEndedMsg{})
+	assert.Equal(t, "Source ended: session does not exist; start okdash again to enter the password", m.banner)
+	assert.Contains(t, strings.Join(strings.Fields(ansi.Strip(m.View())), " "), "start okdash again to enter the password")
+
+	m, _, _ = newTest(80, 24)
+	m = step(m, sessionEndedMsg{})
+	assert.Equal(t, "Source ended", m.banner, "no reason, nothing invented")
+}
+
+func windowSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
