@@ -148,3 +148,54 @@ func TestSourceEndedKeepsReason(t *testing.T) {
 }
 
 func windowSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
+
+func lastLine(s string) string {
+	ls := strings.Split(s, "\n")
+	return ls[len(ls)-1]
+}
+
+// "? help" and "q quit" stay on the help bar at any width; entries give way from the middle.
+func TestHelpBarKeepsHelpAndQuit(t *testing.T) {
+	for _, lang := range []language.Tag{language.English, language.Russian} {
+		for _, w := range []int{60, 70, 80, 100} {
+			f := newFake()
+			m := New(testOptions(f, clocktest.New(t0), lang))
+			m = step(m, windowSize(w, 24))
+			m = step(m, upd(t0, evState(oktell.UserReady, true)))
+			m = step(m, upd(t0, evMessage("24.11.2026 09:00:00", "u1", "Анна", "привет")))
+			m = step(m, upd(t0, evNotify(oktell.NltInformation, false, false, "24.11.2026 09:00:00", "S", "one")))
+			m = step(m, upd(t0, evBare(oktell.VoiceMail)))
+			bar := ansi.Strip(lastLine(m.View()))
+			help, quit := "? help", "q quit"
+			if lang == language.Russian {
+				help, quit = "? справка", "q выход"
+			}
+			assert.Contains(t, bar, help, "%v at %d: %q", lang, w, bar)
+			assert.True(t, strings.HasSuffix(bar, quit), "%v at %d: %q", lang, w, bar)
+			assert.LessOrEqual(t, ansi.StringWidth(bar), w)
+			assert.NotContains(t, bar, "…", "entries are left out whole, not cut")
+		}
+	}
+}
+
+// A repeated toast keeps its " ×N" when its text is cut to the width.
+func TestToastCountSurvivesTruncation(t *testing.T) {
+	m, _, _ := newTest(80, 24)
+	long := strings.Repeat("очень длинное уведомление ", 8)
+	for i := 0; i < 3; i++ {
+		m = step(m, upd(t0, evNotify(oktell.NltInformation, false, false, "24.11.2026 09:00:00", "S", long)))
+	}
+	require.Len(t, m.toasts, 1)
+	line := ansi.Strip(m.viewToast(m.toasts[0]))
+	assert.True(t, strings.HasSuffix(line, "… ×3"), "%q", line)
+	assert.LessOrEqual(t, ansi.StringWidth(line), 80)
+
+	// the same for an incoming call's bar
+	for i := 0; i < 2; i++ {
+		m = step(m, upd(t0, evNotify(oktell.NltIncomingCall, false, false, "24.11.2026 09:00:00", "АТС", long)))
+	}
+	all, _ := m.orderedToasts()
+	line = ansi.Strip(m.viewToast(all[0]))
+	assert.Contains(t, line, "… ×2")
+	assert.Equal(t, 80, ansi.StringWidth(line))
+}

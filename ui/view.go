@@ -65,7 +65,7 @@ func (m Model) View() string {
 	for len(lines) < m.height-1 {
 		lines = append(lines, "")
 	}
-	lines = append(lines[:m.height-1], m.help.ShortHelpView(m.shortHelp()))
+	lines = append(lines[:m.height-1], m.viewHelpBar())
 	for i, l := range lines {
 		lines[i] = m.fit(l, m.width)
 	}
@@ -418,14 +418,17 @@ func (m *Model) viewToast(t *toast) string {
 		body += " " + n.sender + ":"
 	}
 	body += " " + n.text
+	// The repeat count survives a cut: the text gives way, " ×3" stays at the end.
+	count := ""
 	if t.count > 1 {
-		body += fmt.Sprintf(" ×%d", t.count)
+		count = fmt.Sprintf(" ×%d", t.count)
 	}
 	if n.typ == oktell.NltIncomingCall {
 		// An incoming call stands out: a full-width bar in its colour, in capitals.
-		return m.callBar(n, m.p.Sprintf("INCOMING CALL")+" "+strings.TrimPrefix(body, label+" "), m.width)
+		text := m.p.Sprintf("INCOMING CALL") + " " + strings.TrimPrefix(body, label+" ")
+		return m.callBar(n, m.fit(text, max(m.width-3-ansi.StringWidth(count), 1))+count, m.width)
 	}
-	return mark + " " + th.ToastText(n.typ).Render(m.fit(body, max(m.width-4, 1)))
+	return mark + " " + th.ToastText(n.typ).Render(m.fit(body, max(m.width-4-ansi.StringWidth(count), 1))+count)
 }
 
 // toastMark is a notification's glyph on a block of its colour; without colour the
@@ -479,6 +482,65 @@ func (m *Model) viewHistory(h int) []string {
 	return out
 }
 
+// viewHelpBar is the help bar, fitted to the width by leaving out the least needed
+// entries from the middle: "? help" and "q quit" stay, whatever the width, because
+// they are the way to everything else and the way out.
+func (m *Model) viewHelpBar() string {
+	bs := m.shortHelp()
+	drop := m.helpDropOrder()
+	h := m.help
+	h.Width = 0 // measure the whole bar; the bubble's own cut would drop the end
+	for {
+		var live []key.Binding
+		for _, b := range bs {
+			if b.Enabled() {
+				live = append(live, b)
+			}
+		}
+		s := h.ShortHelpView(live)
+		if lipgloss.Width(s) <= m.width {
+			return s
+		}
+		if len(drop) == 0 {
+			return m.help.ShortHelpView(live)
+		}
+		victim := drop[0]
+		drop = drop[1:]
+		for i, b := range bs {
+			if b.Help() == victim.Help() && sameKeys(b, victim) {
+				bs = append(bs[:i:i], bs[i+1:]...)
+				break
+			}
+		}
+	}
+}
+
+func sameKeys(a, b key.Binding) bool {
+	ak, bk := a.Keys(), b.Keys()
+	if len(ak) != len(bk) {
+		return false
+	}
+	for i := range ak {
+		if ak[i] != bk[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// helpDropOrder is the order in which help bar entries give way on a narrow terminal,
+// first to go first. Help and Quit are never in it.
+func (m *Model) helpDropOrder() []key.Binding {
+	k := m.keys
+	switch {
+	case m.view == viewHistory:
+		return []key.Binding{k.Up, k.Down, k.Back, k.History}
+	case m.view == viewMain && !m.replying:
+		return []key.Binding{k.VoiceMail, k.Dismiss, k.Redirect, k.Away, k.Break, k.Ready, k.Reply, k.History}
+	}
+	return nil
+}
+
 // shortHelp is the help bar's bindings for what the operator is doing now.
 func (m *Model) shortHelp() []key.Binding {
 	k := m.keys
@@ -492,7 +554,7 @@ func (m *Model) shortHelp() []key.Binding {
 	case m.view == viewHistory:
 		return []key.Binding{k.Up, k.Down, k.History, k.Back, k.Quit}
 	}
-	return []key.Binding{k.Ready, k.Break, k.Away, k.Redirect, k.Help, k.Reply, k.Dismiss, k.VoiceMail, k.History, k.Quit}
+	return []key.Binding{k.Ready, k.Break, k.Away, k.Redirect, k.Reply, k.Dismiss, k.VoiceMail, k.History, k.Help, k.Quit}
 }
 
 // FullHelp is every live binding, grouped, for the help screen.
