@@ -99,6 +99,7 @@ func TestGolden(t *testing.T) {
 		{name: "ru_80x24_history", w: 80, h: 24, lang: language.Russian, profile: termenv.Ascii, keys: []string{"т"}},
 		{name: "en_80x24_help", w: 80, h: 24, lang: language.English, profile: termenv.Ascii, keys: []string{"?"}},
 		{name: "ru_80x24_help", w: 80, h: 24, lang: language.Russian, profile: termenv.Ascii, keys: []string{"?"}},
+		{name: "en_80x24_help_ascii_ansi256", w: 80, h: 24, lang: language.English, profile: termenv.ANSI256, icons: "ascii", keys: []string{"?"}},
 		{name: "en_80x24_reply", w: 80, h: 24, lang: language.English, profile: termenv.Ascii,
 			keys: []string{"up", "up", "enter", "С", "е", "й", "ч", "а", "с"}},
 		{name: "ru_80x24_reply", w: 80, h: 24, lang: language.Russian, profile: termenv.Ascii,

@@ -199,3 +199,27 @@ func TestToastCountSurvivesTruncation(t *testing.T) {
 	assert.Contains(t, line, "… ×2")
 	assert.Equal(t, 80, ansi.StringWidth(line))
 }
+
+// The full help lists every binding, whether possible now or not, under every heading.
+func TestFullHelpListsEveryBinding(t *testing.T) {
+	for _, icons := range []string{"unicode", "ascii"} {
+		o := testOptions(newFake(), clocktest.New(t0), language.English)
+		o.Icons = icons
+		m := New(o) // nothing known yet: no state, no messages, no toasts
+		m = step(m, windowSize(60, 40)) // one column: each heading directly above its entries
+		m = step(m, press("?"))
+		v := ansi.Strip(m.View())
+		up, down := "↑/k", "↓/j"
+		if icons == "ascii" {
+			up, down = "up/k", "down/j"
+			assert.NotContains(t, v, "↑")
+			assert.NotContains(t, v, "↓")
+		}
+		for _, k := range []string{"1/r", "2/b", "3/a", "4/f", up, down, "pgup", "pgdn", "end/G", "enter/m", "x ", "X ", "v ", "n ", "? ", "esc", "q "} {
+			assert.Contains(t, v, "   "+k, "%s: %s listed", icons, k)
+		}
+		for _, h := range []string{"State", "Messenger", "Toasts and views"} {
+			assert.Contains(t, v, " "+h+"\n   ", "%s: heading %s has entries under it", icons, h)
+		}
+	}
+}

@@ -234,6 +234,11 @@ func New(opts Options) Model {
 	if m.caps.ReadOnly {
 		m.link = oktell.LinkReadOnly
 	}
+	if th.Icons.Up != "" {
+		// the arrows' names follow the icon set: a console without Unicode reads "up/k"
+		m.keys.Up.SetHelp(th.Icons.Up+"/k", m.keys.Up.Help().Desc)
+		m.keys.Down.SetHelp(th.Icons.Down+"/j", m.keys.Down.Help().Desc)
+	}
 	m.help = help.New()
 	m.help.Styles = help.Styles{
 		Ellipsis: th.HelpSep, ShortKey: th.HelpKey, ShortDesc: th.HelpDesc, ShortSeparator: th.HelpSep,

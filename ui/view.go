@@ -578,12 +578,15 @@ func (m *Model) viewFullHelp(rows int) []string {
 	var groups [][]string
 	for gi, g := range m.fullHelp() {
 		lines := []string{" " + m.th.Bold.Render(titles[gi])}
+		// Every binding is listed, so the operator learns them all; what is not possible
+		// right now is dimmed rather than hidden.
 		for _, b := range g {
-			if !b.Enabled() {
-				continue
-			}
 			h := b.Help()
-			lines = append(lines, "   "+m.th.HelpKey.Render(h.Key)+strings.Repeat(" ", max(9-ansi.StringWidth(h.Key), 1))+m.th.HelpDesc.Render(h.Desc))
+			ks, ds := m.th.HelpKey, m.th.HelpDesc
+			if !b.Enabled() {
+				ks, ds = m.th.HelpOff, m.th.HelpOff
+			}
+			lines = append(lines, "   "+ks.Render(h.Key)+strings.Repeat(" ", max(9-ansi.StringWidth(h.Key), 1))+ds.Render(h.Desc))
 		}
 		groups = append(groups, lines)
 	}
