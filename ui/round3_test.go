@@ -205,7 +205,7 @@ func TestFullHelpListsEveryBinding(t *testing.T) {
 	for _, icons := range []string{"unicode", "ascii"} {
 		o := testOptions(newFake(), clocktest.New(t0), language.English)
 		o.Icons = icons
-		m := New(o) // nothing known yet: no state, no messages, no toasts
+		m := New(o)                     // nothing known yet: no state, no messages, no toasts
 		m = step(m, windowSize(60, 40)) // one column: each heading directly above its entries
 		m = step(m, press("?"))
 		v := ansi.Strip(m.View())
@@ -222,4 +222,43 @@ func TestFullHelpListsEveryBinding(t *testing.T) {
 			assert.Contains(t, v, " "+h+"\n   ", "%s: heading %s has entries under it", icons, h)
 		}
 	}
+}
+
+// Below the minimum size the reply line keeps its focus: keys are text, Esc closes it,
+// ctrl+c still quits, and the screen says so instead of offering "q quit".
+func TestTooSmallKeepsReplyFocus(t *testing.T) {
+	m, _, _ := newTest(80, 24)
+	m = step(m, upd(t0, evMessage("24.11.2026 09:00:00", "u1", "Анна", "привет")))
+	m = step(m, press("m"))
+	require.True(t, m.replying)
+	m = step(m, windowSize(50, 12))
+	for _, k := range []string{"q", "r", "x", "й"} {
+		var cmd tea.Cmd
+		m, cmd = stepCmd(m, press(k))
+		assert.False(t, m.quitting, "%s is text", k)
+		for _, msg := range runCmd(cmd) {
+			_, quit := msg.(tea.QuitMsg)
+			assert.False(t, quit, "%s does not quit", k)
+		}
+	}
+	assert.Equal(t, "qrxй", m.in.Value())
+	v := ansi.Strip(m.View())
+	assert.NotContains(t, v, "q quit")
+	assert.Contains(t, v, "esc cancel")
+	assert.Contains(t, v, "qrxй", "the draft is on screen")
+	for _, l := range strings.Split(v, "\n") {
+		assert.LessOrEqual(t, ansi.StringWidth(l), 50)
+	}
+
+	m = step(m, windowSize(80, 24))
+	assert.True(t, m.replying, "the draft survives the resize")
+	assert.Equal(t, "qrxй", m.in.Value())
+	m = step(m, windowSize(50, 12))
+	m = step(m, press("esc"))
+	assert.False(t, m.replying, "esc closes the reply")
+	_, cmd := stepCmd(m, press("q"))
+	assert.NotNil(t, cmd, "without the reply line, q quits")
+
+	m = step(m, press("ctrl+c"))
+	assert.True(t, m.quitting)
 }

@@ -98,7 +98,13 @@ func (m *Model) viewTooSmall() string {
 	for _, l := range strings.Split(ansi.Wrap(msg, m.width, ""), "\n") {
 		lines = append(lines, m.fit(l, m.width))
 	}
-	lines = append(lines, m.fit(m.th.HelpKey.Render("q")+" "+m.th.HelpDesc.Render(m.p.Sprintf("quit")), m.width))
+	if m.replying {
+		// The reply line keeps the focus here too: show the draft and its keys, not a
+		// "q quit" that would only type a q.
+		lines = append(lines, "", m.fit(m.in.View(), m.width), m.fit(m.help.ShortHelpView(m.shortHelp()), m.width))
+	} else {
+		lines = append(lines, m.fit(m.th.HelpKey.Render("q")+" "+m.th.HelpDesc.Render(m.p.Sprintf("quit")), m.width))
+	}
 	if len(lines) > m.height {
 		lines = lines[:m.height]
 	}
