@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/assert"
@@ -261,4 +262,32 @@ func TestTooSmallKeepsReplyFocus(t *testing.T) {
 
 	m = step(m, press("ctrl+c"))
 	assert.True(t, m.quitting)
+}
+
+// With Caps Lock on the letter keys still work, on both layouts; X and G keep their own
+// meaning.
+func TestCapsLockKeys(t *testing.T) {
+	k := DefaultKeyMap(newPrinter(language.English))
+	cases := []struct {
+		b    key.Binding
+		keys []string
+	}{
+		{k.Ready, []string{"R", "К"}}, {k.Break, []string{"B", "И"}}, {k.Away, []string{"A", "Ф"}},
+		{k.Redirect, []string{"F", "А"}}, {k.Quit, []string{"Q", "Й"}}, {k.History, []string{"N", "Т"}},
+		{k.VoiceMail, []string{"V", "М"}}, {k.Reply, []string{"M", "Ь"}},
+		{k.DismissAll, []string{"X", "Ч"}}, {k.Newest, []string{"G", "П"}},
+	}
+	for _, tc := range cases {
+		for _, s := range tc.keys {
+			assert.True(t, key.Matches(press(s), tc.b), "%s -> %s", s, tc.b.Help().Desc)
+		}
+	}
+	assert.False(t, key.Matches(press("X"), k.Dismiss), "X stays dismiss all")
+	assert.False(t, key.Matches(press("x"), k.DismissAll))
+
+	m, f, _ := newTest(80, 24)
+	m = step(m, upd(t0, evState(oktell.UserReady, false)))
+	m, cmd := stepCmd(m, press("B"))
+	settle(t, m, cmd)
+	assert.Equal(t, []stateCall{{oktell.UserLunch, false}}, f.states)
 }
