@@ -10,6 +10,7 @@ import (
 // msgEntry is one instant message, already sanitized, with its wrapped text cached for
 // the last width it was drawn at (a frame draws only the visible ones).
 type msgEntry struct {
+	guid     string // Oktell's id of the delivery, to show a repeated delivery once
 	at       time.Time
 	senderID string
 	sender   string

@@ -291,3 +291,52 @@ func TestCapsLockKeys(t *testing.T) {
 	settle(t, m, cmd)
 	assert.Equal(t, []stateCall{{oktell.UserLunch, false}}, f.states)
 }
+
+func withGUID(e *oktell.Event, guid string) *oktell.Event {
+	for i, p := range e.Props {
+		if p.Key == "guid" {
+			e.Props[i].Text = guid
+		}
+	}
+	return e
+}
+
+// A message or notification delivered twice (same GUID) appears once; an empty or
+// all-zero GUID identifies nothing, so those are all kept.
+func TestDuplicateDeliveriesShownOnce(t *testing.T) {
+	m, _, _ := newTest(80, 24)
+	g := "{6F9619FF-8B86-D011-B42D-00CF4FC964FF}"
+	for i := 0; i < 3; i++ {
+		m = step(m, upd(t0, withGUID(evNotify(oktell.NltInformation, false, false, "24.11.2026 09:00:00", "S", "обновление"), g)))
+		m = step(m, upd(t0, withGUID(evMessage("24.11.2026 09:00:00", "u1", "Анна", "привет"), g)))
+	}
+	assert.Len(t, m.history.items, 1)
+	require.Len(t, m.toasts, 1)
+	assert.Equal(t, 1, m.toasts[0].count, "not counted as a repeat either")
+	assert.Len(t, m.msgs.items, 1)
+
+	// case does not make another delivery
+	m = step(m, upd(t0, withGUID(evNotify(oktell.NltInformation, false, false, "24.11.2026 09:00:00", "S", "обновление"), strings.ToLower(g))))
+	assert.Len(t, m.history.items, 1)
+
+	for _, zero := range []string{"", "00000000-0000-0000-0000-000000000000", "{00000000-0000-0000-0000-000000000000}"} {
+		m, _, _ = newTest(80, 24)
+		for i := 0; i < 2; i++ {
+			m = step(m, upd(t0, withGUID(evNotify(oktell.NltInformation, false, false, "24.11.2026 09:00:00", "S", "x"), zero)))
+			m = step(m, upd(t0, withGUID(evMessage("24.11.2026 09:00:00", "u1", "Анна", "привет"), zero)))
+		}
+		assert.Len(t, m.history.items, 2, "%q", zero)
+		assert.Len(t, m.msgs.items, 2, "%q", zero)
+	}
+
+	// once dropped from the kept history, a GUID may come back
+	f := newFake()
+	o := testOptions(f, clocktest.New(t0), language.English)
+	o.MaxHistory = 2
+	m = step(New(o), windowSize(80, 24))
+	m = step(m, upd(t0, withGUID(evNotify(oktell.NltInformation, false, false, "24.11.2026 09:00:00", "S", "a"), "g1")))
+	m = step(m, upd(t0, withGUID(evNotify(oktell.NltInformation, false, false, "24.11.2026 09:00:00", "S", "b"), "g2")))
+	m = step(m, upd(t0, withGUID(evNotify(oktell.NltInformation, false, false, "24.11.2026 09:00:00", "S", "c"), "g3")))
+	m = step(m, upd(t0, withGUID(evNotify(oktell.NltInformation, false, false, "24.11.2026 09:00:00", "S", "a"), "g1")))
+	assert.Equal(t, []string{"c", "a"}, historyTexts(m))
+}

@@ -8,6 +8,7 @@ import (
 
 // note is one notification as the dashboard keeps it: sanitized, with its type.
 type note struct {
+	guid     string // Oktell's id of the delivery, to show a repeated delivery once
 	at       time.Time
 	typ      oktell.NotifyType
 	argb     uint32

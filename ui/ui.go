@@ -409,7 +409,10 @@ func (m *Model) onUpdate(u oktell.Update) []tea.Cmd {
 		}
 	case oktell.Notify:
 		n, err := e.Notification()
-		nt := note{
+		if m.seenNote(n.GUID) {
+			break // delivered again (a followed log rewritten): shown once
+		}
+		nt := note{guid: n.GUID,
 			at: n.Time, typ: n.Type, argb: n.BackColorARGB, sender: Sanitize(n.Sender), text: Sanitize(n.Text),
 			dbsaved: n.DBSaved, autohide: n.AutoHide,
 		}
@@ -428,7 +431,10 @@ func (m *Model) onUpdate(u oktell.Update) []tea.Cmd {
 		m.voicemail++
 	case oktell.UserMessage:
 		msg, err := e.Message()
-		entry := &msgEntry{at: msg.Time, senderID: Sanitize(msg.SenderID), sender: Sanitize(msg.SenderName), text: SanitizeText(msg.Text)}
+		if m.seenMessage(msg.GUID) {
+			break // delivered again: shown once
+		}
+		entry := &msgEntry{guid: msg.GUID, at: msg.Time, senderID: Sanitize(msg.SenderID), sender: Sanitize(msg.SenderName), text: SanitizeText(msg.Text)}
 		if entry.at.IsZero() || err != nil {
 			entry.at = at
 		}
@@ -445,6 +451,37 @@ func (m *Model) onUpdate(u oktell.Update) []tea.Cmd {
 		cmds = append(cmds, m.linkDown(m.lostBanner("Oktell restarts", "")))
 	}
 	return cmds
+}
+
+// realGUID says whether a GUID identifies one delivery: not empty, not all zeros.
+func realGUID(g string) bool {
+	return strings.Trim(g, "{}-0 ") != ""
+}
+
+// seenNote says whether a notification with this GUID is already in the history.
+func (m *Model) seenNote(guid string) bool {
+	if !realGUID(guid) {
+		return false
+	}
+	for i := len(m.history.items) - 1; i >= 0; i-- {
+		if strings.EqualFold(m.history.items[i].guid, guid) {
+			return true
+		}
+	}
+	return false
+}
+
+// seenMessage says whether a message with this GUID is already in the list.
+func (m *Model) seenMessage(guid string) bool {
+	if !realGUID(guid) {
+		return false
+	}
+	for i := len(m.msgs.items) - 1; i >= 0; i-- {
+		if strings.EqualFold(m.msgs.items[i].guid, guid) {
+			return true
+		}
+	}
+	return false
 }
 
 func (m *Model) lostBanner(what, reason string) string {
