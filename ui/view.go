@@ -26,9 +26,7 @@ func (m Model) View() string {
 	}
 	lines := make([]string, 0, m.height)
 	lines = append(lines, m.viewHeader())
-	if b := m.viewBanner(); b != "" {
-		lines = append(lines, b)
-	}
+	lines = append(lines, m.viewBanner()...)
 	switch m.view {
 	case viewHelp:
 		lines = append(lines, m.viewRule(m.p.Sprintf("Help"), ""))
@@ -120,9 +118,7 @@ func (m *Model) viewTooSmall() string {
 // Layout: header, banner (when any), then the body, the reply line and the help bar.
 func (m *Model) bodyRows() int {
 	rows := m.height - 2 // header and help bar
-	if m.viewBannerText() != "" {
-		rows--
-	}
+	rows -= len(m.bannerLines())
 	if m.replying {
 		rows--
 	}
@@ -252,17 +248,44 @@ func (m *Model) viewBannerText() string {
 	return m.banner
 }
 
-func (m *Model) viewBanner() string {
+// maxBannerLines bounds the banner: a long reason wraps (its useful end, "retrying in
+// 4s", must be read) but does not push the dashboard off the screen.
+const maxBannerLines = 2
+
+// bannerLines is the banner's text wrapped to the width, at most maxBannerLines lines;
+// what still does not fit is cut at the end of the last line.
+func (m *Model) bannerLines() []string {
 	t := m.viewBannerText()
 	if t == "" {
-		return ""
+		return nil
 	}
+	w := max(m.width-1, 1) // a cell of margin on the right, on the banner's colour
+	t = m.th.Icons.Stale + " " + t
+	if ansi.StringWidth(t) <= w {
+		return []string{t}
+	}
+	// wrapped 2 cells narrower, so the next line can stand under the text, not the glyph
+	lines := strings.Split(ansi.Wrap(t, max(w-2, 1), ""), "\n")
+	if len(lines) > maxBannerLines {
+		rest := strings.Join(lines[maxBannerLines-1:], " ")
+		lines = append(lines[:maxBannerLines-1], m.fit(rest, max(w-2, 1)))
+	}
+	for i := 1; i < len(lines); i++ {
+		lines[i] = "  " + strings.TrimLeft(lines[i], " ")
+	}
+	return lines
+}
+
+func (m *Model) viewBanner() []string {
+	lines := m.bannerLines()
 	st := m.th.Banner
 	if m.shutdown {
 		st = m.th.BannerError
 	}
-	t = m.th.Icons.Stale + " " + t
-	return st.Render(m.fill(t, m.width))
+	for i, l := range lines {
+		lines[i] = st.Render(m.fill(l, m.width))
+	}
+	return lines
 }
 
 // viewRule is a pane's title line; the link and who is logged in sit at its right end.
