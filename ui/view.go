@@ -389,11 +389,12 @@ func (m *Model) viewMessages(h int) []string {
 		bottom = len(items) - 1
 	}
 	var blocks [][]string
-	used := 0
+	used, topIdx := 0, bottom
 	for i := bottom; i >= 0 && used < h; i-- {
 		b := m.viewMessage(items[i], i == m.msgs.sel, w)
 		blocks = append(blocks, b)
 		used += len(b)
+		topIdx = i
 	}
 	for used < h {
 		out = append(out, "")
@@ -404,7 +405,12 @@ func (m *Model) viewMessages(h int) []string {
 		lines = append(lines, blocks[j]...)
 	}
 	if over := len(out) + len(lines) - h; over > 0 {
-		lines = lines[over:]
+		if topIdx == m.msgs.sel {
+			// a selected message taller than what is left shows its beginning
+			lines = lines[:len(lines)-over]
+		} else {
+			lines = lines[over:]
+		}
 	}
 	return append(out, lines...)
 }
