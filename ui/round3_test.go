@@ -10,7 +10,9 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/language"
@@ -398,6 +400,37 @@ func TestSelectedMessageHeaderStaysVisible(t *testing.T) {
 				}
 			}
 			assert.True(t, found, "h=%d after %d keys: the selected message is on screen", h, n+1)
+		}
+	}
+}
+
+// One cell between a notification's glyph and its label: in toasts, the toast column and
+// the history, with and without colour, Unicode and ASCII icons, English and Russian.
+func TestGlyphLabelGap(t *testing.T) {
+	for _, prof := range []termenv.Profile{termenv.Ascii, termenv.ANSI256} {
+		for _, icons := range []string{"unicode", "ascii"} {
+			for _, lang := range []language.Tag{language.English, language.Russian} {
+				r := lipgloss.NewRenderer(nil)
+				r.SetColorProfile(prof)
+				o := testOptions(newFake(), clocktest.New(t0), lang)
+				o.Renderer, o.Icons = r, icons
+				m := step(New(o), windowSize(120, 30))
+				m = step(m, upd(t0, evNotify(oktell.NltInformation, false, false, "24.11.2026 09:00:00", "S", "текст")))
+				m = step(m, updateMsg{oktell.Update{At: t0, Err: errors.New("skipped")}})
+				glyphs := []string{m.th.Icons.ToastGlyph(oktell.NltInformation), m.th.Icons.ToastGlyph(oktell.NltApplicationWarn)}
+				labels := []string{m.noteLabel(m.history.items[0]), m.noteLabel(m.history.items[1])}
+				check := func(where, v string) {
+					for i, g := range glyphs {
+						assert.Contains(t, v, " "+g+" "+labels[i], "%s %v %s %v", where, prof, icons, lang)
+						assert.NotContains(t, v, " "+g+"  "+labels[i], "%s %v %s %v", where, prof, icons, lang)
+					}
+				}
+				check("column", ansi.Strip(m.View()))
+				m = step(m, windowSize(80, 30))
+				check("toasts", ansi.Strip(m.View()))
+				m = step(m, press("n"))
+				check("history", ansi.Strip(m.View()))
+			}
 		}
 	}
 }

@@ -345,7 +345,7 @@ func (m *Model) viewSide(rows int) []string {
 		if n.typ == oktell.NltIncomingCall {
 			block = append(block, m.callBar(n, m.p.Sprintf("INCOMING CALL")+" "+n.at.Format("15:04"), w))
 		} else {
-			block = append(block, m.toastMark(n)+" "+th.ToastText(n.typ).Render(m.fit(head, w-4)))
+			block = append(block, m.toastMark(n)+th.ToastText(n.typ).Render(m.fit(head, w-4)))
 		}
 		body := n.text
 		if n.sender != "" {
@@ -463,15 +463,16 @@ func (m *Model) viewToast(t *toast) string {
 		text := m.p.Sprintf("INCOMING CALL") + " " + strings.TrimPrefix(body, label+" ")
 		return m.callBar(n, m.fit(text, max(m.width-3-ansi.StringWidth(count), 1))+count, m.width)
 	}
-	return mark + " " + th.ToastText(n.typ).Render(m.fit(body, max(m.width-4-ansi.StringWidth(count), 1))+count)
+	return mark + th.ToastText(n.typ).Render(m.fit(body, max(m.width-4-ansi.StringWidth(count), 1))+count)
 }
 
-// toastMark is a notification's glyph on a block of its colour; without colour the
-// block's padding would only be blank, so the glyph stands alone.
+// toastMark is a notification's glyph on a block of its colour, with one cell on each
+// side: the label follows it directly, so the gap between glyph and label is one cell
+// everywhere (toasts, the toast column, the history, the call bar), coloured or not.
 func (m *Model) toastMark(n note) string {
 	g := m.th.Icons.ToastGlyph(n.typ)
 	if m.th.NoColor {
-		return " " + g
+		return " " + g + " "
 	}
 	return m.th.ToastMark(n.typ, n.argb).Render(" " + g + " ")
 }
@@ -491,7 +492,7 @@ func (m *Model) viewHistory(h int) []string {
 		}
 		label := m.noteLabel(n)
 		label += strings.Repeat(" ", max(16-ansi.StringWidth(label), 1))
-		prefix := th.Time.Render(n.at.Format("15:04:05")) + " " + saved + " " + m.toastMark(n) + " " + th.ToastText(n.typ).Render(label)
+		prefix := th.Time.Render(n.at.Format("15:04:05")) + " " + saved + " " + m.toastMark(n) + th.ToastText(n.typ).Render(label)
 		pw := lipgloss.Width(prefix)
 		body := n.text
 		if n.sender != "" {
