@@ -64,6 +64,7 @@ var ruStrings = map[string]string{
 	"refused":                               "отказано",
 	"refused: %s":                           "отказано: %s",
 	"no answer from Oktell within %s":       "нет ответа от Oktell за %s",
+	"no answer from Oktell in time":         "Oktell не ответил вовремя",
 	"okdash warning":                        "предупреждение okdash",
 	"%s was not applied: the server set %s": "Запрос «%s» не выполнен: сервер установил «%s»",
 	"No answer to %s within %s":             "Нет ответа на «%s» за %s",

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/bridge"
 	"github.com/okdash/okdash/oktell/clocktest"
 )
 
@@ -67,7 +68,8 @@ func TestLocalErrorsStayAndAreInHistory(t *testing.T) {
 		{"refused", &oktell.RefusedError{Code: 3, Reason: "not now"}, "Asked for Break: refused: not now"},
 		{"refused without reason", &oktell.RefusedError{Code: 3}, "Asked for Break: refused"},
 		{"context timeout", fmt.Errorf("ws: request 7: %w", context.DeadlineExceeded), "Asked for Break: no answer from Oktell within 20s"},
-		{"network timeout", timeoutErr{}, "Asked for Break: no answer from Oktell within 20s"},
+		{"network timeout", timeoutErr{}, "Asked for Break: no answer from Oktell in time"},
+		{"bridge timeout", fmt.Errorf("SetUserState: %w (5s)", bridge.ErrTimeout), "Asked for Break: no answer from Oktell in time"},
 		{"not connected", oktell.ErrNotConnected, "Asked for Break: not connected to Oktell"},
 	}
 	for _, tc := range cases {

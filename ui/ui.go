@@ -24,6 +24,7 @@ import (
 	"golang.org/x/text/message"
 
 	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/bridge"
 	"github.com/okdash/okdash/theme"
 )
 
@@ -849,8 +850,11 @@ func (m *Model) requestError(err error) string {
 			return m.p.Sprintf("refused")
 		}
 		return m.p.Sprintf("refused: %s", translateReason(m.p, Sanitize(refused.Reason)))
-	case errors.Is(err, context.DeadlineExceeded), isTimeout(err):
+	case errors.Is(err, context.DeadlineExceeded):
 		return m.p.Sprintf("no answer from Oktell within %s", m.o.RequestTimeout)
+	case errors.Is(err, bridge.ErrTimeout), isTimeout(err):
+		// a timeout of the source's own, whose length the dashboard does not know
+		return m.p.Sprintf("no answer from Oktell in time")
 	}
 	return translateReason(m.p, Sanitize(err.Error()))
 }
