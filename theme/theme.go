@@ -96,6 +96,7 @@ type Theme struct {
 	Base, Muted, Bold, Accent, Rule, Banner, BannerError lipgloss.Style
 	Sender, Time, Warning, Input, Cursor                 lipgloss.Style
 	HelpKey, HelpDesc, HelpSep                           lipgloss.Style
+	HelpOff                                              lipgloss.Style // a binding not possible right now
 }
 
 // New builds the theme for the terminal that r renders for. With NoColor the renderer's
@@ -132,6 +133,7 @@ func New(r *lipgloss.Renderer, o Options) *Theme {
 	t.HelpKey = s().Foreground(p.Accent).Bold(true)
 	t.HelpDesc = s().Foreground(p.Muted)
 	t.HelpSep = s().Foreground(p.Border)
+	t.HelpOff = s().Foreground(p.Border).Faint(true)
 	return t
 }
 
@@ -247,6 +249,7 @@ type IconSet struct {
 	Rule      string
 	Ellipsis  string
 	Sep       string
+	Up, Down  string // the arrow keys' names in the help
 }
 
 // Unicode is the default icon set: one-cell glyphs from common fonts (no emoji, whose
@@ -270,6 +273,7 @@ func Unicode() IconSet {
 			oktell.NltApplicationErr: "✖", oktell.NltColor: "◼",
 		},
 		Selected: "▌", Outgoing: "→", Saved: "⛁", Rule: "─", Ellipsis: "…", Sep: "│",
+		Up: "↑", Down: "↓",
 	}
 }
 
@@ -293,6 +297,7 @@ func ASCII() IconSet {
 			oktell.NltApplicationErr: "E", oktell.NltColor: "#",
 		},
 		Selected: ">", Outgoing: ">", Saved: "S", Rule: "-", Ellipsis: "~", Sep: "|",
+		Up: "up", Down: "down",
 	}
 }
 

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -54,9 +55,16 @@ func (s *fuzzScript) msg(m Model) tea.Msg {
 		if s.next()%4 == 0 {
 			e.Props[2] = prop("backcolor_argb", s.str())
 		}
+		if s.next()%3 == 0 {
+			e = withGUID(e, s.str()) // repeated deliveries
+		}
 		return upd(at, e)
 	case 6:
-		return upd(at, evMessage(s.str(), s.str(), s.str(), s.str()))
+		e := evMessage(s.str(), s.str(), s.str(), s.str())
+		if s.next()%3 == 0 {
+			e = withGUID(e, s.str())
+		}
+		return upd(at, e)
 	case 7:
 		st := []oktell.UserState{0, 1, 2, 3, 4, 5, 6, 7, 99}[int(s.next())%9]
 		e := evState(st, s.next()%2 == 0)
@@ -65,7 +73,11 @@ func (s *fuzzScript) msg(m Model) tea.Msg {
 		}
 		return upd(at, e)
 	case 8:
-		return updateMsg{oktell.Update{At: at, Status: &oktell.Status{Link: oktell.Link(s.next() % 6), Reason: s.str(), Operator: s.str(), Line: s.str()}}}
+		u := oktell.Update{At: at, Status: &oktell.Status{Link: oktell.Link(s.next() % 6), Reason: s.str(), Operator: s.str(), Line: s.str()}}
+		if s.next()%2 == 0 {
+			u.Status, u.Err = nil, errors.New(s.str()) // an input problem that did not stop the session
+		}
+		return updateMsg{u}
 	}
 	switch s.next() % 7 {
 	case 0:

@@ -2,8 +2,10 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -109,6 +111,11 @@ func b01(b bool) string {
 	return "0"
 }
 
+var guidSeq atomic.Int64
+
+// nextGUID gives every event a helper builds its own GUID: two calls are two deliveries.
+func nextGUID() string { return fmt.Sprintf("{00000000-0000-0000-0000-%012d}", guidSeq.Add(1)) }
+
 func evState(s oktell.UserState, redirect bool) *oktell.Event {
 	return &oktell.Event{Type: oktell.UserStateChanged, ID: 111, Name: "userstatechanged", Props: []oktell.Property{
 		named("newstate", strconv.Itoa(int(s)), s.String()), prop("redirect", b01(redirect)),
@@ -117,7 +124,7 @@ func evState(s oktell.UserState, redirect bool) *oktell.Event {
 
 func evNotify(t oktell.NotifyType, autohide, dbsaved bool, at, sender, text string) *oktell.Event {
 	return &oktell.Event{Type: oktell.Notify, ID: 112, Name: "notify", Props: []oktell.Property{
-		cdata("guid", "7b0c"), prop("autohide", b01(autohide)), prop("backcolor_argb", "0"),
+		cdata("guid", nextGUID()), prop("autohide", b01(autohide)), prop("backcolor_argb", "0"),
 		named("type", strconv.Itoa(int(t)), t.String()), prop("datetime", at), prop("dbsaved", b01(dbsaved)),
 		cdata("sender", sender), cdata("text", text),
 	}}
@@ -131,7 +138,7 @@ func evColor(argb uint32, text string) *oktell.Event {
 
 func evMessage(at, senderID, sender, text string) *oktell.Event {
 	return &oktell.Event{Type: oktell.UserMessage, ID: 114, Name: "usermessage", Props: []oktell.Property{
-		cdata("guid", "m1"), prop("datetime", at), prop("senderid", senderID), cdata("sendername", sender), cdata("text", text),
+		cdata("guid", nextGUID()), prop("datetime", at), prop("senderid", senderID), cdata("sendername", sender), cdata("text", text),
 	}}
 }
 

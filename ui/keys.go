@@ -40,26 +40,30 @@ func bind(help, desc string, keys ...string) key.Binding {
 	return key.NewBinding(key.WithKeys(withCyrillic(keys...)...), key.WithHelp(help, desc))
 }
 
+// DefaultKeyMap is the key map with help text in the printer's language. The letter
+// keys answer in upper case too (Caps Lock on), except X and G, which are bindings of
+// their own (dismiss all, newest).
+//
 // DefaultKeyMap is the key map with help text in the printer's language.
 func DefaultKeyMap(p *message.Printer) KeyMap {
 	t := p.Sprintf
 	return KeyMap{
-		Ready:      bind("1/r", t("ready"), "1", "r"),
-		Break:      bind("2/b", t("break"), "2", "b"),
-		Away:       bind("3/a", t("away"), "3", "a"),
-		Redirect:   bind("4/f", t("redirect on"), "4", "f"),
+		Ready:      bind("1/r", t("ready"), "1", "r", "R"),
+		Break:      bind("2/b", t("break"), "2", "b", "B"),
+		Away:       bind("3/a", t("away"), "3", "a", "A"),
+		Redirect:   bind("4/f", t("redirect on"), "4", "f", "F"),
 		Up:         bind("↑/k", t("up"), "up", "k"),
 		Down:       bind("↓/j", t("down"), "down", "j"),
 		PageUp:     bind("pgup", t("page up"), "pgup"),
 		PageDown:   bind("pgdn", t("page down"), "pgdown"),
 		Newest:     bind("end/G", t("newest"), "end", "G"),
-		Reply:      bind("enter/m", t("reply"), "enter", "m"),
+		Reply:      bind("enter/m", t("reply"), "enter", "m", "M"),
 		Dismiss:    bind("x", t("dismiss"), "x"),
 		DismissAll: bind("X", t("dismiss all"), "X"),
-		VoiceMail:  bind("v", t("voicemail seen"), "v"),
-		History:    bind("n", t("notifications"), "n"),
+		VoiceMail:  bind("v", t("voicemail seen"), "v", "V"),
+		History:    bind("n", t("notifications"), "n", "N"),
 		Help:       bind("?", t("help"), "?"),
-		Quit:       bind("q", t("quit"), "q", "ctrl+c"),
+		Quit:       bind("q", t("quit"), "q", "Q", "ctrl+c"),
 		Back:       bind("esc", t("back"), "esc"),
 		Send:       bind("enter", t("send"), "enter"),
 		Cancel:     bind("esc", t("cancel"), "esc"),

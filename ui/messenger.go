@@ -10,6 +10,7 @@ import (
 // msgEntry is one instant message, already sanitized, with its wrapped text cached for
 // the last width it was drawn at (a frame draws only the visible ones).
 type msgEntry struct {
+	guid     string // Oktell's id of the delivery, to show a repeated delivery once
 	at       time.Time
 	senderID string
 	sender   string
@@ -139,8 +140,15 @@ func (m *messenger) ensureVisible(w, h int) {
 	}
 	if m.sel > bottom {
 		bottom = m.sel
-	} else if m.sel < m.top(bottom, w, h) {
-		// put the selected message at the top: the last message that still fits below it
+	}
+	// The selected message's first line (its time and sender) must be in view: when the
+	// messages from it down to the bottom do not fit, put it at the top instead.
+	used := 0
+	for i := m.sel; i <= bottom; i++ {
+		used += m.items[i].height(w)
+	}
+	if used > h {
+		// the last message that still fits wholly below the selected one
 		used, b := 0, m.sel
 		for i := m.sel; i < len(m.items); i++ {
 			used += m.items[i].height(w)

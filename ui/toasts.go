@@ -8,6 +8,7 @@ import (
 
 // note is one notification as the dashboard keeps it: sanitized, with its type.
 type note struct {
+	guid     string // Oktell's id of the delivery, to show a repeated delivery once
 	at       time.Time
 	typ      oktell.NotifyType
 	argb     uint32
@@ -62,6 +63,8 @@ func (m *Model) noteLabel(n note) string {
 	switch {
 	case n.local && n.typ == oktell.NltApplicationErr:
 		return m.p.Sprintf("okdash error")
+	case n.local && n.typ == oktell.NltApplicationWarn:
+		return m.p.Sprintf("okdash warning")
 	case n.local:
 		return "okdash"
 	}

@@ -7,6 +7,8 @@
 package ui
 
 import (
+	"context"
+	"errors"
 	"io"
 	"strings"
 	"time"
@@ -22,6 +24,7 @@ import (
 	"golang.org/x/text/message"
 
 	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/bridge"
 	"github.com/okdash/okdash/theme"
 )
 
@@ -232,6 +235,11 @@ func New(opts Options) Model {
 	if m.caps.ReadOnly {
 		m.link = oktell.LinkReadOnly
 	}
+	if th.Icons.Up != "" {
+		// the arrows' names follow the icon set: a console without Unicode reads "up/k"
+		m.keys.Up.SetHelp(th.Icons.Up+"/k", m.keys.Up.Help().Desc)
+		m.keys.Down.SetHelp(th.Icons.Down+"/j", m.keys.Down.Help().Desc)
+	}
 	m.help = help.New()
 	m.help.Styles = help.Styles{
 		Ellipsis: th.HelpSep, ShortKey: th.HelpKey, ShortDesc: th.HelpDesc, ShortSeparator: th.HelpSep,
@@ -288,11 +296,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if !m.caps.ReadOnly {
 			m.stale = true
 		}
-		m.banner = m.p.Sprintf("Source ended")
+		// A session that said why it closed (the ws session's "start okdash again") keeps
+		// that reason on screen: it is what the operator must do next.
+		if m.link == oktell.LinkClosed && m.linkReason != "" {
+			m.banner = m.p.Sprintf("Source ended: %s", m.linkReason)
+		} else {
+			m.banner = m.p.Sprintf("Source ended")
+		}
 		cmds = append(cmds, m.failPending())
 	case setStateDoneMsg:
 		if msg.err != nil && m.req.active && m.req.id == msg.id {
-			cmds = append(cmds, m.addLocalError(m.p.Sprintf("Asked for %s: %v", m.req.label, translateReason(m.p, Sanitize(msg.err.Error())))))
+			cmds = append(cmds, m.addLocalError(m.p.Sprintf("Asked for %s: %v", m.req.label, m.requestError(msg.err))))
 			m.req.active = false
 		}
 	case confirmTimeoutMsg:
@@ -343,6 +357,10 @@ func (m *Model) onUpdate(u oktell.Update) []tea.Cmd {
 		m.now = at
 	}
 	var cmds []tea.Cmd
+	if u.Err != nil {
+		// The session goes on; the operator should still learn that something was skipped.
+		cmds = append(cmds, m.addLocalWarning(translateReason(m.p, Sanitize(u.Err.Error()))))
+	}
 	if s := u.Status; s != nil {
 		m.link = s.Link
 		m.linkReason = translateReason(m.p, Sanitize(s.Reason))
@@ -392,7 +410,10 @@ func (m *Model) onUpdate(u oktell.Update) []tea.Cmd {
 		}
 	case oktell.Notify:
 		n, err := e.Notification()
-		nt := note{
+		if m.seenNote(n.GUID) {
+			break // delivered again (a followed log rewritten): shown once
+		}
+		nt := note{guid: n.GUID,
 			at: n.Time, typ: n.Type, argb: n.BackColorARGB, sender: Sanitize(n.Sender), text: Sanitize(n.Text),
 			dbsaved: n.DBSaved, autohide: n.AutoHide,
 		}
@@ -411,7 +432,10 @@ func (m *Model) onUpdate(u oktell.Update) []tea.Cmd {
 		m.voicemail++
 	case oktell.UserMessage:
 		msg, err := e.Message()
-		entry := &msgEntry{at: msg.Time, senderID: Sanitize(msg.SenderID), sender: Sanitize(msg.SenderName), text: SanitizeText(msg.Text)}
+		if m.seenMessage(msg.GUID) {
+			break // delivered again: shown once
+		}
+		entry := &msgEntry{guid: msg.GUID, at: msg.Time, senderID: Sanitize(msg.SenderID), sender: Sanitize(msg.SenderName), text: SanitizeText(msg.Text)}
 		if entry.at.IsZero() || err != nil {
 			entry.at = at
 		}
@@ -428,6 +452,37 @@ func (m *Model) onUpdate(u oktell.Update) []tea.Cmd {
 		cmds = append(cmds, m.linkDown(m.lostBanner("Oktell restarts", "")))
 	}
 	return cmds
+}
+
+// realGUID says whether a GUID identifies one delivery: not empty, not all zeros.
+func realGUID(g string) bool {
+	return strings.Trim(g, "{}-0 ") != ""
+}
+
+// seenNote says whether a notification with this GUID is already in the history.
+func (m *Model) seenNote(guid string) bool {
+	if !realGUID(guid) {
+		return false
+	}
+	for i := len(m.history.items) - 1; i >= 0; i-- {
+		if strings.EqualFold(m.history.items[i].guid, guid) {
+			return true
+		}
+	}
+	return false
+}
+
+// seenMessage says whether a message with this GUID is already in the list.
+func (m *Model) seenMessage(guid string) bool {
+	if !realGUID(guid) {
+		return false
+	}
+	for i := len(m.msgs.items) - 1; i >= 0; i-- {
+		if strings.EqualFold(m.msgs.items[i].guid, guid) {
+			return true
+		}
+	}
+	return false
 }
 
 func (m *Model) lostBanner(what, reason string) string {
@@ -492,15 +547,30 @@ func (m *Model) addToast(n note) tea.Cmd {
 	return nil
 }
 
-// addLocalError raises a toast of okdash's own (a refusal, a timeout); it hides itself.
+// addLocal raises a toast of okdash's own and keeps it in the history, marked as
+// okdash's, so an operator who looked away can still read it there.
+func (m *Model) addLocal(typ oktell.NotifyType, text string, autohide bool) tea.Cmd {
+	n := note{at: m.now, typ: typ, text: text, autohide: autohide, local: true}
+	m.history.add(n)
+	return m.addToast(n)
+}
+
+// addLocalError raises an error of okdash's own (a refusal, a timeout, a failed send).
+// It stays until dismissed: a break that was not set must not go unnoticed.
 func (m *Model) addLocalError(text string) tea.Cmd {
-	return m.addToast(note{at: m.now, typ: oktell.NltApplicationErr, text: text, autohide: true, local: true})
+	return m.addLocal(oktell.NltApplicationErr, text, false)
+}
+
+// addLocalWarning raises a warning of okdash's own (a skipped malformed document); it
+// hides itself, the history keeps it.
+func (m *Model) addLocalWarning(text string) tea.Cmd {
+	return m.addLocal(oktell.NltApplicationWarn, text, true)
 }
 
 // addLocalNote raises an informative toast of okdash's own (nothing went wrong, but the
-// operator should know); it hides itself.
+// operator should know); it hides itself, the history keeps it.
 func (m *Model) addLocalNote(text string) tea.Cmd {
-	return m.addToast(note{at: m.now, typ: oktell.NltApplicationInfo, text: text, autohide: true, local: true})
+	return m.addLocal(oktell.NltApplicationInfo, text, true)
 }
 
 func (m *Model) removeToast(id int) {
@@ -514,7 +584,7 @@ func (m *Model) removeToast(id int) {
 
 func (m *Model) expireToast(msg expireToastMsg) {
 	for _, t := range m.toasts {
-		if t.id == msg.id && t.gen == msg.gen {
+		if t.id == msg.id && t.gen == msg.gen && t.n.autohide {
 			m.removeToast(t.id)
 			return
 		}
@@ -770,13 +840,39 @@ func (m *Model) onReplyKey(k tea.KeyMsg) tea.Cmd {
 	return cmd
 }
 
+// requestError says why a request failed, in the operator's words: "refused" only when
+// the server refused it, a plain "no answer" when it did not answer in time.
+func (m *Model) requestError(err error) string {
+	var refused *oktell.RefusedError
+	switch {
+	case errors.As(err, &refused):
+		if refused.Reason == "" {
+			return m.p.Sprintf("refused")
+		}
+		return m.p.Sprintf("refused: %s", translateReason(m.p, Sanitize(refused.Reason)))
+	case errors.Is(err, context.DeadlineExceeded):
+		return m.p.Sprintf("no answer from Oktell within %s", m.o.RequestTimeout)
+	case errors.Is(err, bridge.ErrTimeout), isTimeout(err):
+		// a timeout of the source's own, whose length the dashboard does not know
+		return m.p.Sprintf("no answer from Oktell in time")
+	}
+	return translateReason(m.p, Sanitize(err.Error()))
+}
+
+// isTimeout recognises a timeout reported by the network (net.Error) rather than by the
+// request's context.
+func isTimeout(err error) bool {
+	var t interface{ Timeout() bool }
+	return errors.As(err, &t) && t.Timeout()
+}
+
 func (m *Model) onSent(msg sentMsg) tea.Cmd {
 	if msg.to == nil {
 		return nil
 	}
 	if msg.err != nil {
 		m.sending = false
-		return m.addLocalError(m.p.Sprintf("Could not send to %s: %v", msg.to.sender, translateReason(m.p, Sanitize(msg.err.Error()))))
+		return m.addLocalError(m.p.Sprintf("Could not send to %s: %v", msg.to.sender, m.requestError(msg.err)))
 	}
 	if m.replying && m.replyTo == msg.to {
 		m.closeReply()

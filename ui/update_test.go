@@ -94,7 +94,7 @@ func TestStateRequestRefused(t *testing.T) {
 	assert.False(t, m.req.active)
 	assert.Equal(t, oktell.UserReady, m.state, "the state stays what the server said")
 	require.Len(t, m.toasts, 1)
-	assert.Equal(t, "Asked for Break: refused by the server: нельзя сейчас", m.toasts[0].n.text, "escape stripped")
+	assert.Equal(t, "Asked for Break: refused: нельзя сейчас", m.toasts[0].n.text, "escape stripped")
 	assert.True(t, m.keys.Break.Enabled(), "the operator may try again")
 }
 
@@ -538,7 +538,7 @@ func TestReasonsTranslated(t *testing.T) {
 	m = step(m, upd(t0, evState(oktell.UserWOphone, false)))
 	m, cmd := stepCmd(m, press("b"))
 	m = settle(t, m, cmd)
-	assert.Equal(t, []string{"Запрос «Перерыв» отклонён: сервер отказал: телефонная линия не зарегистрирована"}, toastTexts(m))
+	assert.Equal(t, []string{"Запрос «Перерыв» не выполнен: отказано: телефонная линия не зарегистрирована"}, toastTexts(m))
 
 	// a replay's status sits at the right of the messages' rule, translated and cut to fit
 	m = step(ru(), status(t0, oktell.LinkReadOnly, "shift.log: end of input after 12 documents (0 problems)"))

@@ -26,9 +26,7 @@ func (m Model) View() string {
 	}
 	lines := make([]string, 0, m.height)
 	lines = append(lines, m.viewHeader())
-	if b := m.viewBanner(); b != "" {
-		lines = append(lines, b)
-	}
+	lines = append(lines, m.viewBanner()...)
 	switch m.view {
 	case viewHelp:
 		lines = append(lines, m.viewRule(m.p.Sprintf("Help"), ""))
@@ -65,7 +63,7 @@ func (m Model) View() string {
 	for len(lines) < m.height-1 {
 		lines = append(lines, "")
 	}
-	lines = append(lines[:m.height-1], m.help.ShortHelpView(m.shortHelp()))
+	lines = append(lines[:m.height-1], m.viewHelpBar())
 	for i, l := range lines {
 		lines[i] = m.fit(l, m.width)
 	}
@@ -98,7 +96,13 @@ func (m *Model) viewTooSmall() string {
 	for _, l := range strings.Split(ansi.Wrap(msg, m.width, ""), "\n") {
 		lines = append(lines, m.fit(l, m.width))
 	}
-	lines = append(lines, m.fit(m.th.HelpKey.Render("q")+" "+m.th.HelpDesc.Render(m.p.Sprintf("quit")), m.width))
+	if m.replying {
+		// The reply line keeps the focus here too: show the draft and its keys, not a
+		// "q quit" that would only type a q.
+		lines = append(lines, "", m.fit(m.in.View(), m.width), m.fit(m.help.ShortHelpView(m.shortHelp()), m.width))
+	} else {
+		lines = append(lines, m.fit(m.th.HelpKey.Render("q")+" "+m.th.HelpDesc.Render(m.p.Sprintf("quit")), m.width))
+	}
 	if len(lines) > m.height {
 		lines = lines[:m.height]
 	}
@@ -114,9 +118,7 @@ func (m *Model) viewTooSmall() string {
 // Layout: header, banner (when any), then the body, the reply line and the help bar.
 func (m *Model) bodyRows() int {
 	rows := m.height - 2 // header and help bar
-	if m.viewBannerText() != "" {
-		rows--
-	}
+	rows -= len(m.bannerLines())
 	if m.replying {
 		rows--
 	}
@@ -246,17 +248,44 @@ func (m *Model) viewBannerText() string {
 	return m.banner
 }
 
-func (m *Model) viewBanner() string {
+// maxBannerLines bounds the banner: a long reason wraps (its useful end, "retrying in
+// 4s", must be read) but does not push the dashboard off the screen.
+const maxBannerLines = 2
+
+// bannerLines is the banner's text wrapped to the width, at most maxBannerLines lines;
+// what still does not fit is cut at the end of the last line.
+func (m *Model) bannerLines() []string {
 	t := m.viewBannerText()
 	if t == "" {
-		return ""
+		return nil
 	}
+	w := max(m.width-1, 1) // a cell of margin on the right, on the banner's colour
+	t = m.th.Icons.Stale + " " + t
+	if ansi.StringWidth(t) <= w {
+		return []string{t}
+	}
+	// wrapped 2 cells narrower, so the next line can stand under the text, not the glyph
+	lines := strings.Split(ansi.Wrap(t, max(w-2, 1), ""), "\n")
+	if len(lines) > maxBannerLines {
+		rest := strings.Join(lines[maxBannerLines-1:], " ")
+		lines = append(lines[:maxBannerLines-1], m.fit(rest, max(w-2, 1)))
+	}
+	for i := 1; i < len(lines); i++ {
+		lines[i] = "  " + strings.TrimLeft(lines[i], " ")
+	}
+	return lines
+}
+
+func (m *Model) viewBanner() []string {
+	lines := m.bannerLines()
 	st := m.th.Banner
 	if m.shutdown {
 		st = m.th.BannerError
 	}
-	t = m.th.Icons.Stale + " " + t
-	return st.Render(m.fill(t, m.width))
+	for i, l := range lines {
+		lines[i] = st.Render(m.fill(l, m.width))
+	}
+	return lines
 }
 
 // viewRule is a pane's title line; the link and who is logged in sit at its right end.
@@ -316,7 +345,7 @@ func (m *Model) viewSide(rows int) []string {
 		if n.typ == oktell.NltIncomingCall {
 			block = append(block, m.callBar(n, m.p.Sprintf("INCOMING CALL")+" "+n.at.Format("15:04"), w))
 		} else {
-			block = append(block, m.toastMark(n)+" "+th.ToastText(n.typ).Render(m.fit(head, w-4)))
+			block = append(block, m.toastMark(n)+th.ToastText(n.typ).Render(m.fit(head, w-4)))
 		}
 		body := n.text
 		if n.sender != "" {
@@ -360,11 +389,12 @@ func (m *Model) viewMessages(h int) []string {
 		bottom = len(items) - 1
 	}
 	var blocks [][]string
-	used := 0
+	used, topIdx := 0, bottom
 	for i := bottom; i >= 0 && used < h; i-- {
 		b := m.viewMessage(items[i], i == m.msgs.sel, w)
 		blocks = append(blocks, b)
 		used += len(b)
+		topIdx = i
 	}
 	for used < h {
 		out = append(out, "")
@@ -375,7 +405,12 @@ func (m *Model) viewMessages(h int) []string {
 		lines = append(lines, blocks[j]...)
 	}
 	if over := len(out) + len(lines) - h; over > 0 {
-		lines = lines[over:]
+		if topIdx == m.msgs.sel {
+			// a selected message taller than what is left shows its beginning
+			lines = lines[:len(lines)-over]
+		} else {
+			lines = lines[over:]
+		}
 	}
 	return append(out, lines...)
 }
@@ -418,22 +453,26 @@ func (m *Model) viewToast(t *toast) string {
 		body += " " + n.sender + ":"
 	}
 	body += " " + n.text
+	// The repeat count survives a cut: the text gives way, " ×3" stays at the end.
+	count := ""
 	if t.count > 1 {
-		body += fmt.Sprintf(" ×%d", t.count)
+		count = fmt.Sprintf(" ×%d", t.count)
 	}
 	if n.typ == oktell.NltIncomingCall {
 		// An incoming call stands out: a full-width bar in its colour, in capitals.
-		return m.callBar(n, m.p.Sprintf("INCOMING CALL")+" "+strings.TrimPrefix(body, label+" "), m.width)
+		text := m.p.Sprintf("INCOMING CALL") + " " + strings.TrimPrefix(body, label+" ")
+		return m.callBar(n, m.fit(text, max(m.width-3-ansi.StringWidth(count), 1))+count, m.width)
 	}
-	return mark + " " + th.ToastText(n.typ).Render(m.fit(body, max(m.width-4, 1)))
+	return mark + th.ToastText(n.typ).Render(m.fit(body, max(m.width-4-ansi.StringWidth(count), 1))+count)
 }
 
-// toastMark is a notification's glyph on a block of its colour; without colour the
-// block's padding would only be blank, so the glyph stands alone.
+// toastMark is a notification's glyph on a block of its colour, with one cell on each
+// side: the label follows it directly, so the gap between glyph and label is one cell
+// everywhere (toasts, the toast column, the history, the call bar), coloured or not.
 func (m *Model) toastMark(n note) string {
 	g := m.th.Icons.ToastGlyph(n.typ)
 	if m.th.NoColor {
-		return " " + g
+		return " " + g + " "
 	}
 	return m.th.ToastMark(n.typ, n.argb).Render(" " + g + " ")
 }
@@ -453,7 +492,7 @@ func (m *Model) viewHistory(h int) []string {
 		}
 		label := m.noteLabel(n)
 		label += strings.Repeat(" ", max(16-ansi.StringWidth(label), 1))
-		prefix := th.Time.Render(n.at.Format("15:04:05")) + " " + saved + " " + m.toastMark(n) + " " + th.ToastText(n.typ).Render(label)
+		prefix := th.Time.Render(n.at.Format("15:04:05")) + " " + saved + " " + m.toastMark(n) + th.ToastText(n.typ).Render(label)
 		pw := lipgloss.Width(prefix)
 		body := n.text
 		if n.sender != "" {
@@ -479,6 +518,65 @@ func (m *Model) viewHistory(h int) []string {
 	return out
 }
 
+// viewHelpBar is the help bar, fitted to the width by leaving out the least needed
+// entries from the middle: "? help" and "q quit" stay, whatever the width, because
+// they are the way to everything else and the way out.
+func (m *Model) viewHelpBar() string {
+	bs := m.shortHelp()
+	drop := m.helpDropOrder()
+	h := m.help
+	h.Width = 0 // measure the whole bar; the bubble's own cut would drop the end
+	for {
+		var live []key.Binding
+		for _, b := range bs {
+			if b.Enabled() {
+				live = append(live, b)
+			}
+		}
+		s := h.ShortHelpView(live)
+		if lipgloss.Width(s) <= m.width {
+			return s
+		}
+		if len(drop) == 0 {
+			return m.help.ShortHelpView(live)
+		}
+		victim := drop[0]
+		drop = drop[1:]
+		for i, b := range bs {
+			if b.Help() == victim.Help() && sameKeys(b, victim) {
+				bs = append(bs[:i:i], bs[i+1:]...)
+				break
+			}
+		}
+	}
+}
+
+func sameKeys(a, b key.Binding) bool {
+	ak, bk := a.Keys(), b.Keys()
+	if len(ak) != len(bk) {
+		return false
+	}
+	for i := range ak {
+		if ak[i] != bk[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// helpDropOrder is the order in which help bar entries give way on a narrow terminal,
+// first to go first. Help and Quit are never in it.
+func (m *Model) helpDropOrder() []key.Binding {
+	k := m.keys
+	switch {
+	case m.view == viewHistory:
+		return []key.Binding{k.Up, k.Down, k.Back, k.History}
+	case m.view == viewMain && !m.replying:
+		return []key.Binding{k.VoiceMail, k.Dismiss, k.Redirect, k.Away, k.Break, k.Ready, k.Reply, k.History}
+	}
+	return nil
+}
+
 // shortHelp is the help bar's bindings for what the operator is doing now.
 func (m *Model) shortHelp() []key.Binding {
 	k := m.keys
@@ -492,7 +590,7 @@ func (m *Model) shortHelp() []key.Binding {
 	case m.view == viewHistory:
 		return []key.Binding{k.Up, k.Down, k.History, k.Back, k.Quit}
 	}
-	return []key.Binding{k.Ready, k.Break, k.Away, k.Redirect, k.Help, k.Reply, k.Dismiss, k.VoiceMail, k.History, k.Quit}
+	return []key.Binding{k.Ready, k.Break, k.Away, k.Redirect, k.Reply, k.Dismiss, k.VoiceMail, k.History, k.Help, k.Quit}
 }
 
 // FullHelp is every live binding, grouped, for the help screen.
@@ -516,12 +614,15 @@ func (m *Model) viewFullHelp(rows int) []string {
 	var groups [][]string
 	for gi, g := range m.fullHelp() {
 		lines := []string{" " + m.th.Bold.Render(titles[gi])}
+		// Every binding is listed, so the operator learns them all; what is not possible
+		// right now is dimmed rather than hidden.
 		for _, b := range g {
-			if !b.Enabled() {
-				continue
-			}
 			h := b.Help()
-			lines = append(lines, "   "+m.th.HelpKey.Render(h.Key)+strings.Repeat(" ", max(9-ansi.StringWidth(h.Key), 1))+m.th.HelpDesc.Render(h.Desc))
+			ks, ds := m.th.HelpKey, m.th.HelpDesc
+			if !b.Enabled() {
+				ks, ds = m.th.HelpOff, m.th.HelpOff
+			}
+			lines = append(lines, "   "+ks.Render(h.Key)+strings.Repeat(" ", max(9-ansi.StringWidth(h.Key), 1))+ds.Render(h.Desc))
 		}
 		groups = append(groups, lines)
 	}
