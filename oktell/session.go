@@ -89,6 +89,10 @@ var ErrUnsupported = errors.New("not supported by this source")
 // ErrNotConnected is returned for a request made or pending while the link is down.
 var ErrNotConnected = errors.New("not connected to Oktell")
 
+// ErrTimeout is a request that got no answer within the source's own timeout. Every
+// source wraps it (errors.Is), so the dashboard can say "no answer" rather than "refused".
+var ErrTimeout = errors.New("no answer from Oktell in time")
+
 // RefusedError is a request the server refused, with its reason as the server said it.
 type RefusedError struct {
 	Code   int

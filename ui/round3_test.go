@@ -20,6 +20,7 @@ import (
 	"github.com/okdash/okdash/oktell"
 	"github.com/okdash/okdash/oktell/bridge"
 	"github.com/okdash/okdash/oktell/clocktest"
+	"github.com/okdash/okdash/oktell/ws"
 )
 
 func historyTexts(m Model) []string {
@@ -70,6 +71,7 @@ func TestLocalErrorsStayAndAreInHistory(t *testing.T) {
 		{"context timeout", fmt.Errorf("ws: request 7: %w", context.DeadlineExceeded), "Asked for Break: no answer from Oktell within 20s"},
 		{"network timeout", timeoutErr{}, "Asked for Break: no answer from Oktell in time"},
 		{"bridge timeout", fmt.Errorf("SetUserState: %w (5s)", bridge.ErrTimeout), "Asked for Break: no answer from Oktell in time"},
+		{"ws timeout", &ws.TimeoutError{Method: "setuserstate", Timeout: 20 * time.Second}, "Asked for Break: no answer from Oktell in time"},
 		{"not connected", oktell.ErrNotConnected, "Asked for Break: not connected to Oktell"},
 	}
 	for _, tc := range cases {

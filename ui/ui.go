@@ -24,7 +24,6 @@ import (
 	"golang.org/x/text/message"
 
 	"github.com/okdash/okdash/oktell"
-	"github.com/okdash/okdash/oktell/bridge"
 	"github.com/okdash/okdash/theme"
 )
 
@@ -852,7 +851,7 @@ func (m *Model) requestError(err error) string {
 		return m.p.Sprintf("refused: %s", translateReason(m.p, Sanitize(refused.Reason)))
 	case errors.Is(err, context.DeadlineExceeded):
 		return m.p.Sprintf("no answer from Oktell within %s", m.o.RequestTimeout)
-	case errors.Is(err, bridge.ErrTimeout), isTimeout(err):
+	case errors.Is(err, oktell.ErrTimeout), isTimeout(err):
 		// a timeout of the source's own, whose length the dashboard does not know
 		return m.p.Sprintf("no answer from Oktell in time")
 	}

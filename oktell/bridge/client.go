@@ -31,8 +31,9 @@ const (
 // ConnectionLost). The client turns it into oktell.ErrNotConnected.
 const CodeNotConnected = 13103
 
-// ErrTimeout is a request that got no answer within the timeout.
-var ErrTimeout = errors.New("no answer from the bridge in time")
+// ErrTimeout is a request that got no answer within the timeout: oktell.ErrTimeout, so
+// callers need not know which source they talk to.
+var ErrTimeout = oktell.ErrTimeout
 
 // Conn is one link to a bridge: the documents it writes are read, requests are written.
 type Conn interface {

@@ -28,6 +28,9 @@ func (e *TimeoutError) Error() string {
 	return fmt.Sprintf("%s: no answer from the server in %s", e.Method, e.Timeout)
 }
 
+// Unwrap makes a TimeoutError an oktell.ErrTimeout for errors.Is.
+func (e *TimeoutError) Unwrap() error { return oktell.ErrTimeout }
+
 // link is one WebSocket connection: a reader that matches replies to requests by qid
 // and passes every other frame on as an event.
 type link struct {
