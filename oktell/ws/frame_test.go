@@ -236,7 +236,7 @@ func TestLateReplyDropped(t *testing.T) {
 	logs := make(chan string, 16)
 	l := newLink(c, clock, 20*time.Second, func(format string, args ...any) {
 		logs <- format
-	})
+	}, nil)
 	defer l.close(errors.New("test over"))
 
 	errc := make(chan error, 1)
@@ -352,7 +352,7 @@ func TestReplyStateKeepsWireOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := newLink(c, clocktest.New(time.Unix(0, 0)), time.Minute, func(string, ...any) {})
+	l := newLink(c, clocktest.New(time.Unix(0, 0)), time.Minute, func(string, ...any) {}, nil)
 	defer l.close(errors.New("test over"))
 	if _, err := l.call(context.Background(), "setuserstate", map[string]any{"userstateid": 1}); err != nil {
 		t.Fatal(err)
@@ -366,6 +366,54 @@ func TestReplyStateKeepsWireOrder(t *testing.T) {
 			}
 		case <-time.After(10 * time.Second):
 			t.Fatalf("no state %d", want)
+		}
+	}
+}
+
+// A message the server sends that is not a frame is skipped, and reported as a problem
+// naming the byte offset (the dashboard keeps it as a warning): the frames after it
+// still arrive.
+func TestUnreadableMessageIsAProblemNotALoss(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{"json"}})
+		if err != nil {
+			return
+		}
+		defer c.CloseNow()
+		good, _ := EncodeFrame("userstatechanged", map[string]any{"userstateid": 2})
+		c.Write(r.Context(), websocket.MessageText, []byte(`["userstatechanged",{"userstateid":`))
+		c.Write(r.Context(), websocket.MessageBinary, []byte{1, 2, 3})
+		c.Write(r.Context(), websocket.MessageText, good)
+		c.Read(r.Context())
+	}))
+	defer ts.Close()
+	c, _, err := websocket.Dial(context.Background(), "ws://"+ts.Listener.Addr().String(), &websocket.DialOptions{Subprotocols: []string{"json"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	problems := make(chan error, 4)
+	l := newLink(c, clocktest.New(time.Unix(0, 0)), time.Minute, func(string, ...any) {}, func(err error) { problems <- err })
+	defer l.close(errors.New("test over"))
+	select {
+	case f := <-l.events:
+		if n, _ := f.Int("userstateid"); n != 2 {
+			t.Fatalf("event %s %v, want state 2", f.Name, f.Body)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the good frame after the broken ones never arrived")
+	}
+	var fe *FrameError
+	for i, want := range []string{"truncated JSON", "binary message of 3 bytes"} {
+		select {
+		case err := <-problems:
+			if !strings.Contains(err.Error(), want) || !strings.HasPrefix(err.Error(), "WebSocket: ") {
+				t.Fatalf("problem %d: %v, want %q", i, err, want)
+			}
+			if i == 0 && !errors.As(err, &fe) {
+				t.Fatalf("problem %v is not a *FrameError", err)
+			}
+		default:
+			t.Fatalf("problem %d (%s) not reported", i, want)
 		}
 	}
 }

@@ -38,6 +38,7 @@ type link struct {
 	clock   oktell.Clock
 	timeout time.Duration
 	logf    func(string, ...any)
+	problem func(error) // a message skipped as unreadable: the dashboard keeps it as a warning
 
 	ctx    context.Context // lives as long as the connection
 	cancel context.CancelFunc
@@ -51,10 +52,13 @@ type link struct {
 	done   chan struct{}    // closed when the reader has stopped
 }
 
-func newLink(c *websocket.Conn, clock oktell.Clock, timeout time.Duration, logf func(string, ...any)) *link {
+func newLink(c *websocket.Conn, clock oktell.Clock, timeout time.Duration, logf func(string, ...any), problem func(error)) *link {
 	ctx, cancel := context.WithCancel(context.Background())
+	if problem == nil {
+		problem = func(error) {}
+	}
 	l := &link{
-		c: c, clock: clock, timeout: timeout, logf: logf, ctx: ctx, cancel: cancel,
+		c: c, clock: clock, timeout: timeout, logf: logf, problem: problem, ctx: ctx, cancel: cancel,
 		pending: map[string]pendingReq{},
 		events:  make(chan Frame, 256),
 		done:    make(chan struct{}),
@@ -63,6 +67,13 @@ func newLink(c *websocket.Conn, clock oktell.Clock, timeout time.Duration, logf 
 	c.SetReadLimit(16 << 20)
 	go l.read()
 	return l
+}
+
+// skipped reports a message from the server that could not be read: to the diagnostics
+// log, and to the dashboard as an Update.Err, since an event may have been in it.
+func (l *link) skipped(err error) {
+	l.logf("ws: %v", err)
+	l.problem(fmt.Errorf("WebSocket: %w", err))
 }
 
 type pendingReq struct {
@@ -86,18 +97,18 @@ func (l *link) read() {
 			return
 		}
 		if typ != websocket.MessageText {
-			l.logf("ws: skipped a binary message of %d bytes", len(b))
+			l.skipped(fmt.Errorf("skipped a binary message of %d bytes", len(b)))
 			continue
 		}
 		f, err := DecodeFrame(b)
 		if err != nil {
-			l.logf("ws: skipped a message: %v", err)
+			l.skipped(fmt.Errorf("skipped a message: %w", err))
 			continue
 		}
 		if strings.EqualFold(f.Name, "multipart") {
 			whole, err := ra.add(f)
 			if err != nil {
-				l.logf("ws: %v", err)
+				l.skipped(err)
 				continue
 			}
 			if whole == nil {

@@ -362,7 +362,7 @@ func (s *Session) open(ctx context.Context, target string) (*link, error) {
 		c.Close(websocket.StatusProtocolError, "want subprotocol json")
 		return nil, fmt.Errorf("connect to %s: the server did not accept subprotocol json: is this an Oktell WebSocket port?", target)
 	}
-	l := newLink(c, s.Clock(), s.cfg.Timeout, s.cfg.Logf)
+	l := newLink(c, s.Clock(), s.cfg.Timeout, s.cfg.Logf, func(err error) { s.Problem(err) })
 	if _, err := l.request(ctx, "ping", nil); err != nil {
 		if errors.Is(l.Err(), errRedirect) {
 			l.close(errRedirect)
