@@ -2,11 +2,12 @@ package ui
 
 import (
 	"bytes"
+	"sync"
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 	"golang.org/x/text/language"
 
@@ -30,8 +31,15 @@ func idleBytes(t *testing.T, p termenv.Profile) {
 	r := lipgloss.NewRenderer(nil)
 	r.SetColorProfile(p)
 	m := New(Options{Session: f, Renderer: r, Clock: c, Lang: language.Russian, Icons: "unicode"})
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
-	t.Cleanup(func() { _ = tm.Quit() })
+	// A plain Program, as okdash and okdash serve run it: teatest would add its ANSI
+	// compressor, which shrinks what is counted and races with Bubble Tea's unlocked
+	// window-title write.
+	out := &lockedBuffer{}
+	prog := tea.NewProgram(m, tea.WithInput(nil), tea.WithOutput(out), tea.WithoutSignals())
+	done := make(chan struct{})
+	go func() { defer close(done); _, _ = prog.Run() }()
+	t.Cleanup(func() { prog.Quit(); <-done })
+	prog.Send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	for _, u := range shift() {
 		if u.Event != nil && u.Event.Type == oktell.Notify {
 			continue // autohide toasts would expire on the clock and redraw; this is about idling
@@ -41,14 +49,20 @@ func idleBytes(t *testing.T, p termenv.Profile) {
 	f.updates <- oktell.Update{At: t0, Event: evNotify(oktell.NltIncomingCall, false, false, "24.11.2026 09:00:00", "АТС", "звонок")}
 	f.updates <- oktell.Update{At: t0, Event: evState(oktell.UserReady, false)}
 	var last []byte
+	// wait collects what the program writes until it shows what; n is how many bytes that took.
 	wait := func(what string, n *int) {
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-			if n != nil {
-				*n = len(b)
+		last = last[:0]
+		deadline := time.Now().Add(10 * time.Second)
+		for !bytes.Contains(last, []byte(what)) {
+			if time.Now().After(deadline) {
+				t.Fatalf("the screen never showed %q; last output %q", what, last)
 			}
-			last = append(last[:0], b...)
-			return bytes.Contains(b, []byte(what))
-		}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(2*time.Millisecond))
+			last = append(last, out.take()...)
+			time.Sleep(2 * time.Millisecond) // polling the output, not guessing a duration
+		}
+		if n != nil {
+			*n = len(last)
+		}
 	}
 	// Ready since t0; the last update arrived at t0+12:34, so the screen shows 12:34.
 	wait("звонок", nil)
@@ -69,4 +83,26 @@ func idleBytes(t *testing.T, p termenv.Profile) {
 		}
 		t.Logf("tick %d: %d bytes", i, n)
 	}
+}
+
+// lockedBuffer is the terminal of the idle test: Bubble Tea writes frames and window
+// titles from two goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// take returns what was written since the last take.
+func (l *lockedBuffer) take() []byte {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := bytes.Clone(l.b.Bytes())
+	l.b.Reset()
+	return out
 }
