@@ -25,6 +25,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/ssh"
+	"github.com/charmbracelet/wish"
 	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
 
@@ -143,26 +144,35 @@ func New(cfg Config) (*Server, error) {
 	if cfg.ConnRate > 0 {
 		s.limiter = newRateLimiter(cfg.ConnRate, cfg.ConnBurst, cfg.Clock)
 	}
-	s.srv = &ssh.Server{
-		Handler:          s.handle,
-		HostSigners:      []ssh.Signer{cfg.HostKey},
-		Version:          cfg.Version,
-		PublicKeyHandler: s.checkKey,
-		ConnCallback:     s.acceptConn,
-		ConnectionFailedCallback: func(c net.Conn, err error) {
-			if !errors.Is(err, io.EOF) {
-				cfg.Log.Info("connection failed", "addr", c.RemoteAddr().String(), "err", err)
+	opts := []ssh.Option{
+		wish.WithVersion(cfg.Version),
+		wish.WithPublicKeyAuth(s.checkKey),
+		// The dashboard is the whole application: the last (and only) middleware.
+		wish.WithMiddleware(func(next ssh.Handler) ssh.Handler {
+			return func(sess ssh.Session) { s.handle(sess); next(sess) }
+		}),
+		func(srv *ssh.Server) error { // our key, so wish generates none in the working directory
+			srv.AddHostKey(cfg.HostKey)
+			srv.ConnCallback = s.acceptConn
+			srv.ConnectionFailedCallback = func(c net.Conn, err error) {
+				if !errors.Is(err, io.EOF) {
+					cfg.Log.Info("connection failed", "addr", c.RemoteAddr().String(), "err", err)
+				}
 			}
+			return nil
 		},
+		ssh.AllocatePty(),
 	}
 	if cfg.Open {
 		// Trainees without a key get in too; the handshake still offers publickey first,
 		// so those who have one are logged with its fingerprint.
-		s.srv.KeyboardInteractiveHandler = func(ssh.Context, gossh.KeyboardInteractiveChallenge) bool { return true }
+		opts = append(opts, wish.WithKeyboardInteractiveAuth(func(ssh.Context, gossh.KeyboardInteractiveChallenge) bool { return true }))
 	}
-	if err := s.srv.SetOption(ssh.AllocatePty()); err != nil {
+	srv, err := wish.NewServer(opts...)
+	if err != nil {
 		return nil, err
 	}
+	s.srv = srv
 	return s, nil
 }
 
