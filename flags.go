@@ -14,6 +14,7 @@ type sourceFlags struct {
 	Login        string        // ws login
 	PasswordFile string        // ws password file
 	InsecureTLS  bool          // wss without certificate checks (test servers)
+	BreakReason  string        // ws: the break reason a break asks for (id or name)
 	Timeout      time.Duration // request timeout
 }
 
@@ -25,5 +26,6 @@ func (f *sourceFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.Login, "login", "", "Oktell login for ws:// and wss:// sources")
 	fs.StringVar(&f.PasswordFile, "password-file", "", "read the Oktell password from `FILE` (else OKDASH_PASSWORD, else a prompt)")
 	fs.BoolVar(&f.InsecureTLS, "insecure-tls", false, "do not verify the server's TLS certificate (test servers only)")
+	fs.StringVar(&f.BreakReason, "break-reason", "", "for ws:// and wss:// sources: the break reason a break asks for, by `NAME` or id from the server's list (default: the first one)")
 	fs.DurationVar(&f.Timeout, "timeout", 20*time.Second, "how long a request may wait for its answer")
 }

@@ -42,6 +42,7 @@ func openWS(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Ses
 	cfg := ws.Config{
 		URL: sf.Source, Login: sf.Login, Password: pw, PasswordReusable: reusable,
 		Store: store, Clock: clock, Timeout: sf.Timeout, InsecureTLS: sf.InsecureTLS,
+		BreakReason: sf.BreakReason,
 	}
 	if p := os.Getenv(envWSLog); p != "" {
 		f, err := os.OpenFile(p, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)

@@ -48,7 +48,10 @@ type Config struct {
 	InsecureTLS      bool           // wss without certificate checks (test servers only)
 	RootCAs          *x509.CertPool // nil: the system roots
 	RedirectPort     int            // where websocketredirect sends us; 0 means 443
-	Logf             func(format string, args ...any)
+	// BreakReason is the break reason a break asks for: an id or a name (any case) from
+	// the server's cc_getlunchtypes list; "" takes the first one listed.
+	BreakReason string
+	Logf        func(format string, args ...any)
 }
 
 // LunchReason is one break reason of cc_getlunchtypes.
@@ -172,8 +175,12 @@ func (s *Session) SetUserStateReason(ctx context.Context, state oktell.UserState
 	}
 	s.mu.Lock()
 	l := s.cur
-	if reasonID == "" && len(s.lunch) > 0 {
-		reasonID = s.lunch[0].ID
+	if reasonID == "" && state == oktell.UserLunch {
+		var err error
+		if reasonID, err = chooseReason(s.lunch, s.cfg.BreakReason); err != nil {
+			s.mu.Unlock()
+			return err
+		}
 	}
 	s.mu.Unlock()
 	if l == nil {
@@ -186,6 +193,28 @@ func (s *Session) SetUserStateReason(ctx context.Context, state oktell.UserState
 	// The new state in the reply reaches Updates through the link's reader, in wire order.
 	_, err := l.call(ctx, "setuserstate", body)
 	return err
+}
+
+// chooseReason finds the break reason want (an id or a name, any case) among those the
+// server listed; "" is the first one, or none when the server lists none.
+func chooseReason(listed []LunchReason, want string) (string, error) {
+	if want == "" {
+		if len(listed) > 0 {
+			return listed[0].ID, nil
+		}
+		return "", nil
+	}
+	names := make([]string, 0, len(listed))
+	for _, r := range listed {
+		if strings.EqualFold(r.ID, want) || strings.EqualFold(r.Name, want) {
+			return r.ID, nil
+		}
+		names = append(names, r.Name)
+	}
+	if len(listed) == 0 {
+		return "", fmt.Errorf("break reason %q: the server lists no break reasons", want)
+	}
+	return "", fmt.Errorf("break reason %q is not one the server lists (%s)", want, strings.Join(names, ", "))
 }
 
 // Close implements oktell.Session: it ends the link and closes Updates (feed.Feed's

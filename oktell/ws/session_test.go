@@ -740,3 +740,21 @@ func TestReconnectRefreshesOperatorAndState(t *testing.T) {
 	f.request("getmyuserinfo")
 	f.request("getuserstate")
 }
+
+// --break-reason: a break asks for the reason chosen by name (any case) or id; one the
+// server does not list is refused before anything is sent, naming those it lists.
+func TestBreakReasonChosenByName(t *testing.T) {
+	f := newFixture(t)
+	cfg := f.config("demo", "demo")
+	cfg.BreakReason = "обучение"
+	s := f.dial(cfg)
+	untilState(t, s, oktell.UserOff, false)
+	if err := s.SetUserState(context.Background(), oktell.UserLunch, false); err != nil {
+		t.Fatalf("break: %v", err)
+	}
+	r := f.request("setuserstate")
+	if r.Body["lunchreasonid"] != wssim.LunchTypes[2]["id"] {
+		t.Fatalf("break request %v: want the reason named Обучение", r.Body)
+	}
+	untilState(t, s, oktell.UserLunch, false)
+}

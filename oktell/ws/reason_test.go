@@ -1,0 +1,26 @@
+package ws
+
+import "testing"
+
+func TestChooseReason(t *testing.T) {
+	listed := []LunchReason{{ID: "a1", Name: "Обед"}, {ID: "b2", Name: "Обучение"}}
+	for _, tc := range []struct {
+		want, id, err string
+	}{
+		{"", "a1", ""},
+		{"ОБУЧЕНИЕ", "b2", ""},
+		{"B2", "b2", ""},
+		{"перекур", "", `break reason "перекур" is not one the server lists (Обед, Обучение)`},
+	} {
+		id, err := chooseReason(listed, tc.want)
+		if id != tc.id || (err == nil) != (tc.err == "") || (err != nil && err.Error() != tc.err) {
+			t.Errorf("chooseReason(%q) = %q, %v; want %q, %q", tc.want, id, err, tc.id, tc.err)
+		}
+	}
+	if id, err := chooseReason(nil, ""); id != "" || err != nil {
+		t.Errorf("no reasons listed: %q, %v", id, err)
+	}
+	if _, err := chooseReason(nil, "Обед"); err == nil {
+		t.Error("a chosen reason with none listed was accepted")
+	}
+}
