@@ -413,8 +413,14 @@ func (s *clientScreen) wait(want string) {
 
 func dialScreen(t *testing.T, addr string, key gossh.Signer) *clientScreen {
 	t.Helper()
-	c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "op", Auth: []gossh.AuthMethod{gossh.PublicKeys(key)},
-		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second})
+	return dialScreenWith(t, addr, &gossh.ClientConfig{User: "op", Auth: []gossh.AuthMethod{gossh.PublicKeys(key)}}, 30, 100)
+}
+
+// dialScreenWith opens a session with a PTY of rows x cols and collects what it shows.
+func dialScreenWith(t *testing.T, addr string, cfg *gossh.ClientConfig, rows, cols int) *clientScreen {
+	t.Helper()
+	cfg.HostKeyCallback, cfg.Timeout = gossh.InsecureIgnoreHostKey(), 10*time.Second
+	c, err := gossh.Dial("tcp", addr, cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() { c.Close() })
 	sess, err := c.NewSession()
@@ -424,7 +430,7 @@ func dialScreen(t *testing.T, addr string, key gossh.Signer) *clientScreen {
 	s := &clientScreen{t: t}
 	s.in, err = sess.StdinPipe()
 	require.NoError(t, err)
-	require.NoError(t, sess.RequestPty("xterm-256color", 30, 100, gossh.TerminalModes{}))
+	require.NoError(t, sess.RequestPty("xterm-256color", rows, cols, gossh.TerminalModes{}))
 	require.NoError(t, sess.Shell())
 	go func() {
 		buf := make([]byte, 4096)
@@ -465,32 +471,8 @@ func TestServeMainSignalShutsDownCleanly(t *testing.T) {
 	}, 10*time.Second, 10*time.Millisecond)
 	require.Contains(t, logs.String(), `mode="open: anyone can connect, to the demo only"`)
 
-	c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "trainee",
-		Auth:            []gossh.AuthMethod{gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return nil, nil })},
-		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second})
-	require.NoError(t, err)
-	defer c.Close()
-	sess, err := c.NewSession()
-	require.NoError(t, err)
-	out, err := sess.StdoutPipe()
-	require.NoError(t, err)
-	s := &clientScreen{t: t}
-	s.in, err = sess.StdinPipe()
-	require.NoError(t, err)
-	require.NoError(t, sess.RequestPty("xterm-256color", 24, 80, gossh.TerminalModes{}))
-	require.NoError(t, sess.Shell())
-	go func() {
-		buf := make([]byte, 4096)
-		for {
-			n, err := out.Read(buf)
-			s.mu.Lock()
-			s.out.Write(buf[:n])
-			s.mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
-	}()
+	s := dialScreenWith(t, addr, &gossh.ClientConfig{User: "trainee",
+		Auth: []gossh.AuthMethod{gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return nil, nil })}}, 24, 80)
 	s.wait("quit") // the footer: its keys and words are styled apart
 
 	sigs <- syscall.SIGTERM
