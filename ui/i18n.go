@@ -56,6 +56,7 @@ var ruStrings = map[string]string{
 	"State":                                 "Состояние",
 	"Messenger":                             "Сообщения",
 	"Toasts and views":                      "Уведомления и экраны",
+	"(n/a)":                                 "(недоступно)",
 	"Reply to %s: ":                         "Ответ → %s: ",
 	"sending…":                              "отправка…",
 	"Sent to %s":                            "Отправлено: %s",

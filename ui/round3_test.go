@@ -438,3 +438,37 @@ func TestGlyphLabelGap(t *testing.T) {
 		}
 	}
 }
+
+// Without colour the dimming of impossible bindings is invisible, so the full help says
+// "(n/a)" in words; with colour it does not, and a possible binding never does.
+func TestFullHelpMarksUnavailableWithoutColour(t *testing.T) {
+	for _, tc := range []struct {
+		lang    language.Tag
+		noColor bool
+		mark    string
+	}{
+		{language.English, true, "(n/a)"},
+		{language.Russian, true, "(недоступно)"},
+		{language.English, false, ""},
+	} {
+		o := testOptions(newFake(), clocktest.New(t0), tc.lang)
+		o.NoColor = tc.noColor
+		if !tc.noColor {
+			o.Renderer = lipgloss.NewRenderer(nil)
+			o.Renderer.SetColorProfile(termenv.ANSI256)
+		}
+		m := New(o) // no state yet: the state keys are not possible, help is
+		m = step(m, windowSize(80, 24))
+		m = step(m, press("?"))
+		v := ansi.Strip(m.View())
+		if tc.mark == "" {
+			assert.NotContains(t, v, "(n/a)")
+			continue
+		}
+		assert.Contains(t, v, tc.mark, "%v", tc.lang)
+		assert.Contains(t, v, m.keys.Up.Help().Desc+" "+tc.mark, "impossible binding marked")
+		for _, b := range []key.Binding{m.keys.Help, m.keys.Quit} {
+			assert.NotContains(t, v, b.Help().Desc+" "+tc.mark, "possible binding marked")
+		}
+	}
+}

@@ -622,7 +622,12 @@ func (m *Model) viewFullHelp(rows int) []string {
 			if !b.Enabled() {
 				ks, ds = m.th.HelpOff, m.th.HelpOff
 			}
-			lines = append(lines, "   "+ks.Render(h.Key)+strings.Repeat(" ", max(9-ansi.StringWidth(h.Key), 1))+ds.Render(h.Desc))
+			desc := h.Desc
+			if !b.Enabled() && m.th.NoColor {
+				// Without colour the dimming is invisible, so say it in words.
+				desc += " " + m.p.Sprintf("(n/a)")
+			}
+			lines = append(lines, "   "+ks.Render(h.Key)+strings.Repeat(" ", max(9-ansi.StringWidth(h.Key), 1))+ds.Render(desc))
 		}
 		groups = append(groups, lines)
 	}
