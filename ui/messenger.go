@@ -33,7 +33,7 @@ func (e *msgEntry) wrapped(w int) []string {
 			continue
 		}
 		// Wrap breaks at spaces by display width; graphemes wider than w are cut hard.
-		for _, l := range strings.Split(ansi.Wrap(para, w, ""), "\n") {
+		for _, l := range strings.Split(wrap(para, w), "\n") {
 			lines = append(lines, ansi.Truncate(strings.TrimRight(l, " "), w, ""))
 		}
 	}

@@ -93,7 +93,7 @@ func (m *Model) callBar(n note, text string, w int) string {
 func (m *Model) viewTooSmall() string {
 	msg := m.p.Sprintf("Terminal too small: %dx%d, need at least %dx%d", m.width, m.height, MinWidth, MinHeight)
 	var lines []string
-	for _, l := range strings.Split(ansi.Wrap(msg, m.width, ""), "\n") {
+	for _, l := range strings.Split(wrap(msg, m.width), "\n") {
 		lines = append(lines, m.fit(l, m.width))
 	}
 	if m.replying {
@@ -265,7 +265,7 @@ func (m *Model) bannerLines() []string {
 		return []string{t}
 	}
 	// wrapped 2 cells narrower, so the next line can stand under the text, not the glyph
-	lines := strings.Split(ansi.Wrap(t, max(w-2, 1), ""), "\n")
+	lines := strings.Split(wrap(t, max(w-2, 1)), "\n")
 	if len(lines) > maxBannerLines {
 		rest := strings.Join(lines[maxBannerLines-1:], " ")
 		lines = append(lines[:maxBannerLines-1], m.fit(rest, max(w-2, 1)))
@@ -351,7 +351,7 @@ func (m *Model) viewSide(rows int) []string {
 		if n.sender != "" {
 			body = n.sender + ": " + body
 		}
-		for _, l := range strings.Split(ansi.Wrap(body, w-2, ""), "\n") {
+		for _, l := range strings.Split(wrap(body, w-2), "\n") {
 			block = append(block, "  "+m.fit(l, w-2))
 		}
 		after := len(all) - i - 1
@@ -504,7 +504,7 @@ func (m *Model) viewHistory(h int) []string {
 			out = append(out, prefix+body)
 			continue
 		}
-		for j, l := range strings.Split(ansi.Wrap(body, tw, ""), "\n") {
+		for j, l := range strings.Split(wrap(body, tw), "\n") {
 			if len(out) >= h {
 				break
 			}
