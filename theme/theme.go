@@ -72,7 +72,7 @@ func LightPalette() Palette {
 
 		StateReady: c("#008700", "28", "2"), StateBreak: c("#AF8700", "136", "3"),
 		StateAway: c("#8700AF", "91", "5"), StateBusy: c("#D70000", "160", "1"),
-		StateReserved: c("#008787", "30", "6"), StateNoPhone: c("#D75F00", "166", "3"),
+		StateReserved: c("#008787", "30", "6"), StateNoPhone: c("#D75F00", "166", "4"), // 16 colours: 3 is Break
 		StateOffline: c("#6C6C6C", "242", "8"),
 
 		ToastNone: c("#4E4E4E", "239", "8"), ToastControl: c("#005F87", "24", "4"),

@@ -95,3 +95,29 @@ func TestStatesAndToastsHaveDistinctColours(t *testing.T) {
 	assert.Equal(t, lipgloss.Color("#000000"), onColor(0xFFFFFFFF))
 	assert.Equal(t, lipgloss.Color("#FFFFFF"), onColor(0xFF000080))
 }
+
+// State is never told by colour alone, but on a 16-colour terminal two states that share
+// a colour look the same at a glance: no two states may share one, in any palette and
+// profile.
+func TestStatesHaveDistinctColours(t *testing.T) {
+	for name, p := range map[string]Palette{"dark": DarkPalette(), "light": LightPalette()} {
+		states := map[string]lipgloss.TerminalColor{
+			"ready": p.StateReady, "break": p.StateBreak, "away": p.StateAway, "busy": p.StateBusy,
+			"reserved": p.StateReserved, "no phone": p.StateNoPhone, "offline": p.StateOffline,
+		}
+		for _, profile := range []string{"16", "256", "truecolor"} {
+			seen := map[string]string{}
+			for state, col := range states {
+				cc, ok := col.(lipgloss.CompleteColor)
+				if !ok {
+					t.Fatalf("%s %s: not a CompleteColor", name, state)
+				}
+				v := map[string]string{"16": cc.ANSI, "256": cc.ANSI256, "truecolor": cc.TrueColor}[profile]
+				if other, dup := seen[v]; dup {
+					t.Errorf("%s palette, %s colours: %s and %s share %s", name, profile, state, other, v)
+				}
+				seen[v] = state
+			}
+		}
+	}
+}
