@@ -24,6 +24,7 @@ import (
 
 	"github.com/okdash/okdash/oktell"
 	"github.com/okdash/okdash/sshserve"
+	"github.com/okdash/okdash/ui"
 )
 
 // keyOptions are the okdash-* options an authorized_keys line may carry; each sets the
@@ -249,6 +250,9 @@ func sessionDashboard(sf sourceFlags, uf uiFlags, demoOnly bool, clock oktell.Cl
 			s.Source = "demo"
 		}
 		c.Source = s.Source
+		if lang, err := ui.ResolveLang(u.Lang, c.Getenv); err == nil {
+			c.Translate = func(text string) string { return ui.Translate(lang, text) }
+		}
 		if u.NoColor {
 			c.Renderer.SetColorProfile(termenv.Ascii)
 		}

@@ -29,6 +29,7 @@ import (
 
 	"github.com/okdash/okdash/oktell"
 	"github.com/okdash/okdash/oktell/ws/wssim"
+	"github.com/okdash/okdash/sshserve"
 )
 
 // lockedBuffer is a log sink safe for the server's goroutines.
@@ -488,4 +489,35 @@ func TestServeMainSignalShutsDownCleanly(t *testing.T) {
 	require.Contains(t, log, `msg="shutting down" signal=terminated sessions=1`)
 	require.Contains(t, log, `reason="server shutting down"`)
 	require.Contains(t, log, "msg=stopped")
+}
+
+// The line written under a dashboard that the server closed speaks the session's
+// language: the client's LANG, unless --lang (or a key's okdash-lang) says otherwise.
+func TestServeClosingLineInTheSessionsLanguage(t *testing.T) {
+	open := func(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
+		return newNullSession(sf.Source), nil
+	}
+	build := func(sess oktell.Session, r *lipgloss.Renderer, uf uiFlags, env func(string) string, clock oktell.Clock) (tea.Model, error) {
+		return sourceModel{source: sess.Capabilities().Kind, lang: uf.Lang}, nil
+	}
+	const line = "okdash: session closed: server shutting down"
+	for _, tc := range []struct {
+		flagLang string
+		environ  []string
+		want     string
+	}{
+		{"", []string{"LANG=ru_RU.UTF-8"}, "okdash: сеанс закрыт: сервер останавливается"},
+		{"en", []string{"LANG=ru_RU.UTF-8"}, line},
+		{"", []string{"LANG=C.UTF-8"}, line},
+	} {
+		dash := sessionDashboard(sourceFlags{Source: "demo", Speed: 1}, uiFlags{Lang: tc.flagLang}, true, oktell.RealClock{}, open, build)
+		c := &sshserve.Client{Environ: tc.environ, Renderer: lipgloss.NewRenderer(io.Discard)}
+		_, closer, err := dash(context.Background(), c)
+		require.NoError(t, err)
+		if closer != nil {
+			closer.Close()
+		}
+		require.NotNil(t, c.Translate, tc)
+		require.Equal(t, tc.want, c.Translate(line), tc)
+	}
 }

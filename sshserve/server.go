@@ -48,6 +48,9 @@ type Client struct {
 
 	// Source is set by Config.Dashboard to say what the session shows; it goes to the log.
 	Source string
+	// Translate, when Config.Dashboard sets it, renders the line written under a closed
+	// dashboard in the session's language.
+	Translate func(string) string
 }
 
 // Getenv reads the client's environment (the last value sent wins).
@@ -502,7 +505,11 @@ func (s *Server) handle(sess ssh.Session) {
 	case r != "":
 		reason = r
 		// Under the dashboard, now gone: the last thing the trainee reads.
-		fmt.Fprintf(sess, "okdash: session closed: %s\r\n", r)
+		line := "okdash: session closed: " + r
+		if c.Translate != nil {
+			line = c.Translate(line)
+		}
+		fmt.Fprintf(sess, "%s\r\n", line)
 	case sess.Context().Err() != nil:
 		reason = "client disconnected"
 	case runErr != nil && !errors.Is(runErr, tea.ErrProgramKilled):

@@ -157,6 +157,14 @@ func newPrinter(tag language.Tag) *message.Printer {
 	return message.NewPrinter(supported[i], message.Catalog(cat))
 }
 
+// Translate renders a reason or a line that okdash's own code wrote in English in the
+// language lang, phrase by phrase, as the dashboard does ("okdash: session closed:
+// server shutting down"); unknown parts stay as they are. The SSH server uses it for
+// the line it writes under a closed dashboard.
+func Translate(lang language.Tag, text string) string {
+	return translateReason(newPrinter(lang), text)
+}
+
 // ResolveLang picks the dashboard's language: the --lang value when given, else the
 // first of LC_ALL, LC_MESSAGES and LANG that is set (POSIX order), read through env.
 // Anything that is not Russian falls back to English. A --lang value that is not a
@@ -212,6 +220,7 @@ func localeTag(v string) language.Tag {
 // known phrase (a file name, an error from the network) is shown as it came.
 var reasonPhrases = map[string]string{
 	"server shutting down":                  "сервер останавливается",
+	"session closed":                        "сеанс закрыт",
 	"idle timeout":                          "долго не было ввода",
 	"end of input":                          "конец ввода",
 	"connection lost":                       "связь прервана",
