@@ -42,17 +42,8 @@ func expectRead(t *testing.T, clk *clocktest.Clock, ch <-chan string, want strin
 func TestTailFollowsAppendRotationAndTruncation(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "CommonLog.txt")
-	if err := os.WriteFile(path, []byte("AAA"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, _ := f.Stat()
 	clk := clocktest.New(t0)
-	var notes []string
-	tl := newTail(context.Background(), path, f, info, clk, DefaultPoll, func(s string) { notes = append(notes, s) })
+	tl, notesp := startTail(t, context.Background(), path, "AAA", clk)
 	defer tl.Close()
 
 	expectRead(t, clk, readAsync(tl), "AAA")
@@ -112,23 +103,19 @@ func TestTailFollowsAppendRotationAndTruncation(t *testing.T) {
 
 	want := []string{"up to date, waiting for new documents", "rotated; reading the new file", "truncated; reading from the start",
 		"the file is gone; waiting for it to come back", "rotated; reading the new file"}
-	if len(notes) != len(want) {
-		t.Fatalf("notes = %q, want %q", notes, want)
+	if len((*notesp)) != len(want) {
+		t.Fatalf("(*notesp) = %q, want %q", (*notesp), want)
 	}
 	for i := range want {
-		if notes[i] != want[i] {
-			t.Errorf("note %d = %q, want %q", i, notes[i], want[i])
+		if (*notesp)[i] != want[i] {
+			t.Errorf("note %d = %q, want %q", i, (*notesp)[i], want[i])
 		}
 	}
 }
 
 func TestTailStopsWithContext(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "log")
-	os.WriteFile(path, nil, 0o644)
-	f, _ := os.Open(path)
-	info, _ := f.Stat()
 	ctx, cancel := context.WithCancel(context.Background())
-	tl := newTail(ctx, path, f, info, clocktest.New(t0), DefaultPoll, nil)
+	tl, _ := startTail(t, ctx, filepath.Join(t.TempDir(), "log"), "", clocktest.New(t0))
 	defer tl.Close()
 	ch := readAsync(tl)
 	cancel()
@@ -170,17 +157,8 @@ func TestTailNoticesARefilledTruncation(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "CommonLog.txt")
-			if err := os.WriteFile(path, []byte(tc.before), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			f, err := os.Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			info, _ := f.Stat()
 			clk := clocktest.New(t0)
-			var notes []string
-			tl := newTail(context.Background(), path, f, info, clk, DefaultPoll, func(s string) { notes = append(notes, s) })
+			tl, notesp := startTail(t, context.Background(), path, tc.before, clk)
 			defer tl.Close()
 			readAll(t, clk, tl, len(tc.before))
 
@@ -191,8 +169,8 @@ func TestTailNoticesARefilledTruncation(t *testing.T) {
 			if tc.appended != "" {
 				appendFile(t, path, tc.appended)
 				expectRead(t, clk, ch, tc.appended)
-				if len(notes) != 1 {
-					t.Errorf("notes %q: an append was taken for something else", notes)
+				if len((*notesp)) != 1 {
+					t.Errorf("(*notesp) %q: an append was taken for something else", (*notesp))
 				}
 				return
 			}
@@ -204,8 +182,8 @@ func TestTailNoticesARefilledTruncation(t *testing.T) {
 			if got := readAll(t, clk, tl, len(tc.after)); got != tc.after {
 				t.Errorf("read %.40q... after the rewrite, want the whole new file %.40q...", got, tc.after)
 			}
-			if len(notes) != 2 || notes[1] != "rewritten; reading from the start" {
-				t.Errorf("notes %q", notes)
+			if len((*notesp)) != 2 || (*notesp)[1] != "rewritten; reading from the start" {
+				t.Errorf("(*notesp) %q", (*notesp))
 			}
 			if want := path + " (file 2: rewritten at 12:00:00)"; tl.name != want {
 				t.Errorf("the file is now called %q, want %q", tl.name, want)
@@ -234,4 +212,23 @@ func readAll(t *testing.T, clk *clocktest.Clock, tl *tail, n int) string {
 		}
 	}
 	return b.String()
+}
+
+// startTail writes content to path and tails it on clk; the notes the tail makes are
+// collected in the returned slice.
+func startTail(t *testing.T, ctx context.Context, path, content string, clk *clocktest.Clock) (*tail, *[]string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := f.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := new([]string)
+	return newTail(ctx, path, f, info, clk, DefaultPoll, func(s string) { *notes = append(*notes, s) }), notes
 }
