@@ -64,14 +64,7 @@ func BenchmarkServeIdleSecond(b *testing.B) {
 	require.NoError(b, err)
 	client := gossh.NewClient(sc, chans, reqs)
 	defer client.Close()
-	sess, err := client.NewSession()
-	require.NoError(b, err)
-	out, err := sess.StdoutPipe()
-	require.NoError(b, err)
-	_, err = sess.StdinPipe()
-	require.NoError(b, err)
-	require.NoError(b, sess.RequestPty("xterm-256color", 24, 80, gossh.TerminalModes{}))
-	require.NoError(b, sess.Shell())
+	out := openShell(b, client)
 
 	var (
 		mu      sync.Mutex
@@ -168,14 +161,7 @@ func BenchmarkServeSessions(b *testing.B) {
 		c, err := gossh.Dial("tcp", l.Addr().String(), cfg)
 		require.NoError(b, err)
 		clients = append(clients, c)
-		sess, err := c.NewSession()
-		require.NoError(b, err)
-		out, err := sess.StdoutPipe()
-		require.NoError(b, err)
-		_, err = sess.StdinPipe()
-		require.NoError(b, err)
-		require.NoError(b, sess.RequestPty("xterm-256color", 24, 80, gossh.TerminalModes{}))
-		require.NoError(b, sess.Shell())
+		out := openShell(b, c)
 		first := make(chan struct{})
 		go func() {
 			buf := make([]byte, 32*1024)
@@ -211,4 +197,19 @@ func memInUse() int64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return int64(m.HeapInuse + m.StackInuse)
+}
+
+// openShell starts an 80x24 PTY shell session on c, as a trainee's ssh does, and
+// returns what the server sends to it.
+func openShell(b *testing.B, c *gossh.Client) io.Reader {
+	b.Helper()
+	sess, err := c.NewSession()
+	require.NoError(b, err)
+	out, err := sess.StdoutPipe()
+	require.NoError(b, err)
+	_, err = sess.StdinPipe() // an open stdin, as a terminal has
+	require.NoError(b, err)
+	require.NoError(b, sess.RequestPty("xterm-256color", 24, 80, gossh.TerminalModes{}))
+	require.NoError(b, sess.Shell())
+	return out
 }
