@@ -221,6 +221,7 @@ func localeTag(v string) language.Tag {
 var reasonPhrases = map[string]string{
 	"server shutting down":                  "сервер останавливается",
 	"session closed":                        "сеанс закрыт",
+	"not connected to Oktell":               "нет связи с Oktell",
 	"idle timeout":                          "долго не было ввода",
 	"end of input":                          "конец ввода",
 	"connection lost":                       "связь прервана",

@@ -472,3 +472,26 @@ func TestFullHelpMarksUnavailableWithoutColour(t *testing.T) {
 		}
 	}
 }
+
+// While the link is down the reply line still opens: an operator already typing an
+// answer must not fire hotkeys (a 'q' in the text would quit). Sending then fails with
+// the reason and keeps the text.
+func TestReplyOpensWhileTheLinkIsDown(t *testing.T) {
+	m, _, _ := newTest(80, 24)
+	m = step(m, upd(t0, evState(oktell.UserReady, false)))
+	m = step(m, upd(t0, evMessage("24.11.2026 09:00:00", "{11111111-0000-0000-0000-000000000001}", "Петрова Анна", "Перезвони")))
+	m = step(m, status(t0, oktell.LinkReconnecting, "connection lost"))
+	m = step(m, press("enter"))
+	require.True(t, m.replying, "Enter opens the reply line while the link is down")
+	for _, r := range "иду q й" {
+		var cmd tea.Cmd
+		m, cmd = stepCmd(m, press(string(r)))
+		assert.False(t, m.quitting, "%q is text", r)
+		for _, msg := range runCmd(cmd) {
+			_, quit := msg.(tea.QuitMsg)
+			assert.False(t, quit, "%q does not quit", r)
+		}
+	}
+	assert.True(t, m.replying)
+	assert.Equal(t, "иду q й", m.in.Value())
+}

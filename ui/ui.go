@@ -672,7 +672,11 @@ func (m *Model) refreshKeys() {
 		b.SetEnabled(scroll)
 	}
 	k.Newest.SetEnabled(main && has && (!m.msgs.following() || m.msgs.sel >= 0))
-	k.Reply.SetEnabled(main && m.linkUsable() && m.caps.SendMessage && m.msgs.replyTarget() != nil)
+	// A reply may be written while the link is down: sending then fails with the reason
+	// and keeps the text. Were the key disabled, an operator already typing their answer
+	// would fire hotkeys instead, and a 'q' in it would quit.
+	canWrite := m.o.Session != nil && !m.caps.ReadOnly && !m.ended && m.caps.SendMessage
+	k.Reply.SetEnabled(main && canWrite && m.msgs.replyTarget() != nil)
 	k.Dismiss.SetEnabled(main && len(m.toasts) > 0)
 	k.DismissAll.SetEnabled(main && len(m.toasts) > 1)
 	k.VoiceMail.SetEnabled(m.voicemail > 0)
