@@ -77,7 +77,7 @@ var ruStrings = map[string]string{
 	"Oktell restarts":                       "Oktell перезапускается",
 	"Source ended":                          "Источник закончился",
 	"Source ended: %s":                      "Источник закончился: %s",
-	"Terminal too small: %dx%d, need at least %dx%d": "Окно терминала мало: %dx%d, нужно не меньше %dx%d",
+	"Terminal too small: %dx%d, need at least %dx%d": "Окно терминала слишком мало: %dx%d, нужно не меньше %dx%d",
 	"Control":              "Управление",
 	"PBX":                  "АТС",
 	"Information":          "Информация",
