@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/termquery"
 	"github.com/okdash/okdash/theme"
 	"github.com/okdash/okdash/ui"
 )
@@ -125,7 +126,15 @@ func cmdDashboard(args []string, io stdio) int {
 		return 1
 	}
 	defer sess.Close()
-	m, err := newModel(sess, lipgloss.NewRenderer(os.Stdout), uf, os.Getenv, clock)
+	r := lipgloss.NewRenderer(os.Stdout)
+	// Lip Gloss would ask the terminal itself and wait 5 s for an answer that may never
+	// come; okdash asks once, only when the theme depends on it, within a bound.
+	dark := true
+	if uf.Theme == "" || uf.Theme == "auto" {
+		dark = termquery.DarkBackground(os.Stdin, os.Stdout, termquery.Timeout)
+	}
+	r.SetHasDarkBackground(dark)
+	m, err := newModel(sess, r, uf, os.Getenv, clock)
 	if err != nil {
 		fmt.Fprintf(io.err, "okdash: %v\n", err)
 		return 1

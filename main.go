@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	_ "earlyinit.okdash.local" // bounds terminal queries before Bubble Tea's init asks one
 )
 
 const usageText = `okdash: an Oktell operator's status dashboard for the terminal
