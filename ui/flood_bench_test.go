@@ -34,8 +34,8 @@ func (p probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return p, cmd
 }
 
-func probeState(m Model) oktell.UserState { return m.state }
-func probeScreen(m Model) int             { return int(m.view) }
+func probeState(m Model) oktell.UserState { return m.status.state }
+func probeScreen(m Model) int             { return int(m.c.screen) }
 
 // BenchmarkFlood is the running program (its real renderer, 120x40, output discarded)
 // absorbing a burst of updates from the session: how many a second it applies, how long
@@ -105,7 +105,7 @@ func benchFlood(b *testing.B, notes bool) {
 			f.updates <- u
 			if j == len(ups)/2 {
 				sent = time.Now()
-				go prog.Send(press("n")) // open (or close) the history mid-flood, as a key from the terminal
+				go prog.Send(keyPress("n")) // open (or close) the history mid-flood, as a key from the terminal
 			}
 		}
 		waitFor(func() bool { return p.state.Load() == int32(marker) })

@@ -72,7 +72,7 @@ func runGolden(t *testing.T, gc goldenCase) {
 	}
 	tp.wait(until)
 	for _, k := range gc.keys {
-		tp.prog.Send(press(k))
+		tp.prog.Send(keyPress(k))
 	}
 	fm := tp.finish().(Model) // Quit is queued after the keys: the final model has handled them
 	golden.RequireEqualEscape(t, []byte(fm.View()), true)

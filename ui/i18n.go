@@ -18,83 +18,45 @@ var supported = []language.Tag{language.English, language.Russian}
 
 var matcher = language.NewMatcher(supported)
 
-// ruStrings are the Russian translations of the plain strings.
+// ruStrings are the Russian translations of the words every pane uses: the states, the
+// link, the notification types. A pane's own words stand in its file (see russian).
 var ruStrings = map[string]string{
 	"Ready": "Готов", "Break": "Перерыв", "Away": "Отошёл", "Busy": "Занят", "Reserved": "Резерв",
 	"No phone": "Нет телефона", "Disconnected": "Отключён", "Unknown": "Неизвестно",
 	"redirect":   "переадресация",
 	"connecting": "подключение", "connected": "подключено", "reconnecting": "переподключение",
 	"read-only": "только чтение", "closed": "закрыто", "demo": "демо",
-	"stale":                                 "устарело",
-	"Messages":                              "Сообщения",
-	"no messages yet":                       "сообщений пока нет",
-	"Notifications":                         "Уведомления",
-	"no notifications yet":                  "уведомлений пока нет",
-	"saved":                                 "сохр.",
-	"me":                                    "я",
-	"Help":                                  "Справка",
-	"ready":                                 "готов",
-	"break":                                 "перерыв",
-	"away":                                  "отошёл",
-	"redirect on":                           "переадр. вкл",
-	"redirect off":                          "переадр. выкл",
-	"up":                                    "вверх",
-	"down":                                  "вниз",
-	"page up":                               "стр. вверх",
-	"page down":                             "стр. вниз",
-	"newest":                                "к новым",
-	"reply":                                 "ответить",
-	"dismiss":                               "скрыть",
-	"dismiss all":                           "скрыть все",
-	"voicemail seen":                        "почта прочитана",
-	"notifications":                         "уведомления",
-	"help":                                  "справка",
-	"quit":                                  "выход",
-	"back":                                  "назад",
-	"send":                                  "отправить",
-	"cancel":                                "отмена",
-	"State":                                 "Состояние",
-	"Messenger":                             "Сообщения",
-	"Toasts and views":                      "Уведомления и экраны",
-	"(n/a)":                                 "(недоступно)",
-	"Reply to %s: ":                         "Ответ → %s: ",
-	"sending…":                              "отправка…",
-	"Sent to %s":                            "Отправлено: %s",
-	"Could not send to %s: %v":              "Не отправлено (%s): %v",
-	"Asked for %s: %v":                      "Запрос «%s» не выполнен: %v",
-	"refused":                               "отказано",
-	"refused: %s":                           "отказано: %s",
-	"no answer from Oktell within %s":       "нет ответа от Oktell за %s",
-	"no answer from Oktell in time":         "Oktell не ответил вовремя",
-	"okdash warning":                        "предупреждение okdash",
-	"%s was not applied: the server set %s": "Запрос «%s» не выполнен: сервер установил «%s»",
-	"No answer to %s within %s":             "Нет ответа на «%s» за %s",
-	"Request for %s lost with the link":     "Запрос «%s» потерян: связь прервана",
-	"Bad %s event: %v":                      "Событие %s не прочитано: %v",
-	"Link to Oktell lost: %s":               "Связь с Oktell потеряна: %s",
-	"Link to Oktell lost":                   "Связь с Oktell потеряна",
-	"Oktell restarts: %s":                   "Oktell перезапускается: %s",
-	"Oktell restarts":                       "Oktell перезапускается",
-	"Source ended":                          "Источник закончился",
-	"Source ended: %s":                      "Источник закончился: %s",
+	"stale":                   "устарело",
+	"okdash warning":          "предупреждение okdash",
+	"okdash error":            "ошибка okdash",
+	"Bad %s event: %v":        "Событие %s не прочитано: %v",
+	"Link to Oktell lost: %s": "Связь с Oktell потеряна: %s",
+	"Link to Oktell lost":     "Связь с Oktell потеряна",
+	"Oktell restarts: %s":     "Oktell перезапускается: %s",
+	"Oktell restarts":         "Oktell перезапускается",
+	"Source ended":            "Источник закончился",
+	"Source ended: %s":        "Источник закончился: %s",
 	"Terminal too small: %dx%d, need at least %dx%d": "Окно терминала слишком мало: %dx%d, нужно не меньше %dx%d",
-	"Control":              "Управление",
-	"PBX":                  "АТС",
-	"Information":          "Информация",
-	"INCOMING CALL":        "ВХОДЯЩИЙ ЗВОНОК",
-	"Incoming call":        "Входящий звонок",
-	"Timer":                "Таймер",
-	"Callback":             "Обратный звонок",
-	"Application":          "Приложение",
-	"Warning":              "Предупреждение",
-	"App info":             "Сведения",
-	"Error":                "Ошибка",
-	"Notice":               "Оповещение",
-	"okdash error":         "ошибка okdash",
-	"Redirect on":          "Переадресация вкл.",
-	"Redirect off":         "Переадресация выкл.",
-	"press Esc to go back": "Esc: назад",
-	"latin keys shown; the same keys on the Russian layout work too": "показаны латинские клавиши; те же клавиши в русской раскладке тоже работают",
+	"Control":       "Управление",
+	"PBX":           "АТС",
+	"Information":   "Информация",
+	"Incoming call": "Входящий звонок",
+	"Timer":         "Таймер",
+	"Callback":      "Обратный звонок",
+	"Application":   "Приложение",
+	"Warning":       "Предупреждение",
+	"App info":      "Сведения",
+	"Error":         "Ошибка",
+	"Notice":        "Оповещение",
+}
+
+// russian adds a pane's Russian words to the catalog, from the pane's own file, so that
+// a hotkey, its help and its reasons are written in one place. Called from init: every
+// printer is made after it.
+func russian(words map[string]string) {
+	for en, ru := range words {
+		must(cat.SetString(language.Russian, en, ru))
+	}
 }
 
 // plurals are the messages with a count; each language gets its plural forms.
@@ -120,7 +82,7 @@ var plurals = []struct {
 		[]interface{}{"one", "%s: закрытие через %d секунду", "few", "%s: закрытие через %d секунды", "other", "%s: закрытие через %d секунд"}},
 }
 
-var cat = func() catalog.Catalog {
+var cat = func() *catalog.Builder {
 	b := catalog.NewBuilder(catalog.Fallback(language.English))
 	for k, v := range ruStrings {
 		must(b.SetString(language.Russian, k, v))

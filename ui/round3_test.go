@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -25,8 +24,8 @@ import (
 
 func historyTexts(m Model) []string {
 	var out []string
-	for _, n := range m.history.items {
-		out = append(out, n.text)
+	for _, n := range m.history.notes {
+		out = append(out, n.n.text)
 	}
 	return out
 }
@@ -36,26 +35,28 @@ func historyTexts(m Model) []string {
 func TestUpdateErrIsWarningToastAndHistory(t *testing.T) {
 	m, _, _ := newTest(80, 24)
 	m, cmd := stepCmd(m, updateMsg{oktell.Update{At: t0, Err: errors.New("shift.log: skipped at byte 120: unexpected end of document")}})
-	require.Len(t, m.toasts, 1)
-	tt := m.toasts[0]
+	require.Len(t, m.toasts.list, 1)
+	tt := m.toasts.list[0]
 	assert.Equal(t, oktell.NltApplicationWarn, tt.n.typ)
 	assert.True(t, tt.n.local)
 	assert.True(t, tt.n.autohide, "a warning hides itself")
-	assert.NotNil(t, cmd, "its timer is started")
+	_ = cmd
 	assert.Equal(t, []string{"shift.log: skipped at byte 120: unexpected end of document"}, historyTexts(m))
-	assert.Equal(t, "okdash warning", m.noteLabel(m.history.items[0]))
+	assert.Equal(t, "okdash warning", noteLabel(m.c, m.history.notes[0].n))
 
-	m = step(m, expireToastMsg{id: tt.id, gen: tt.gen})
-	assert.Empty(t, m.toasts, "the toast went")
-	assert.Len(t, m.history.items, 1, "the history keeps it")
-	m = step(m, press("n"))
+	m = tickAt(m, t0.Add(7*time.Second))
+	require.Len(t, m.toasts.list, 1, "not yet: 8 s")
+	m = tickAt(m, t0.Add(8*time.Second))
+	assert.Empty(t, m.toasts.list, "the toast went at the tick after its time")
+	assert.Len(t, m.history.notes, 1, "the history keeps it")
+	m = step(m, keyPress("n"))
 	assert.Contains(t, ansi.Strip(m.View()), "okdash warning")
 	assert.Contains(t, ansi.Strip(m.View()), "skipped at byte 120")
 
 	// an event and an error in the same update: both are kept
 	m, _, _ = newTest(80, 24)
 	m = step(m, updateMsg{oktell.Update{At: t0, Event: evState(oktell.UserReady, false), Err: errors.New("garbage")}})
-	assert.Equal(t, oktell.UserReady, m.state)
+	assert.Equal(t, oktell.UserReady, m.status.state)
 	assert.Equal(t, []string{"garbage"}, toastTexts(m))
 }
 
@@ -84,17 +85,17 @@ func TestLocalErrorsStayAndAreInHistory(t *testing.T) {
 			m = step(m, windowSize(80, 24))
 			f.stateErr = tc.err
 			m = step(m, upd(t0, evState(oktell.UserReady, false)))
-			m, cmd := stepCmd(m, press("b"))
+			m, cmd := stepCmd(m, keyPress("b"))
 			m = settle(t, m, cmd)
-			require.Len(t, m.toasts, 1)
-			assert.Equal(t, tc.want, m.toasts[0].n.text)
-			assert.False(t, m.toasts[0].n.autohide, "an error stays until dismissed")
+			require.Len(t, m.toasts.list, 1)
+			assert.Equal(t, tc.want, m.toasts.list[0].n.text)
+			assert.False(t, m.toasts.list[0].n.autohide, "an error stays until dismissed")
 			assert.Equal(t, []string{tc.want}, historyTexts(m))
-			m = step(m, expireToastMsg{id: m.toasts[0].id, gen: m.toasts[0].gen})
-			assert.Len(t, m.toasts, 1, "no timer takes it away")
-			m = step(m, press("x"))
-			assert.Empty(t, m.toasts, "x dismisses it")
-			assert.Len(t, m.history.items, 1)
+			m = tickAt(m, t0.Add(time.Hour))
+			assert.Len(t, m.toasts.list, 1, "no tick takes it away")
+			m = step(m, keyPress("x"))
+			assert.Empty(t, m.toasts.list, "x dismisses it")
+			assert.Len(t, m.history.notes, 1)
 		})
 	}
 }
@@ -108,7 +109,7 @@ func TestLocalErrorsRussian(t *testing.T) {
 	m = step(m, windowSize(80, 24))
 	f.stateErr = context.DeadlineExceeded
 	m = step(m, upd(t0, evState(oktell.UserReady, false)))
-	m, cmd := stepCmd(m, press("b"))
+	m, cmd := stepCmd(m, keyPress("b"))
 	m = settle(t, m, cmd)
 	assert.Equal(t, []string{"Запрос «Перерыв» не выполнен: нет ответа от Oktell за 20s"}, toastTexts(m))
 	assert.NotContains(t, toastTexts(m)[0], "отказ")
@@ -117,22 +118,22 @@ func TestLocalErrorsRussian(t *testing.T) {
 func TestConfirmTimeoutAndSendFailureStay(t *testing.T) {
 	m, f, _ := newTest(80, 24)
 	m = step(m, upd(t0, evState(oktell.UserReady, false)))
-	m, _ = stepCmd(m, press("b"))
-	m = step(m, confirmTimeoutMsg{id: m.req.id})
-	require.Len(t, m.toasts, 1)
-	assert.False(t, m.toasts[0].n.autohide)
-	assert.Len(t, m.history.items, 1)
+	m, _ = stepCmd(m, keyPress("b"))
+	m = step(m, confirmTimeoutMsg{id: m.request.pending.id})
+	require.Len(t, m.toasts.list, 1)
+	assert.False(t, m.toasts.list[0].n.autohide)
+	assert.Len(t, m.history.notes, 1)
 
 	f.sendErr = context.DeadlineExceeded
 	m = step(m, upd(t0, evMessage("24.11.2026 09:00:00", "u1", "Анна", "привет")))
-	m = step(m, press("m"))
+	m = step(m, keyPress("m"))
 	for _, r := range "ok" {
-		m = step(m, press(string(r)))
+		m = step(m, keyPress(string(r)))
 	}
-	m, cmd := stepCmd(m, press("enter"))
+	m, cmd := stepCmd(m, keyPress("enter"))
 	m = settle(t, m, cmd)
 	assert.Contains(t, toastTexts(m), "Could not send to Анна: no answer from Oktell within 10s")
-	assert.Len(t, m.history.items, 2)
+	assert.Len(t, m.history.notes, 2)
 }
 
 type timeoutErr struct{}
@@ -144,14 +145,14 @@ func (timeoutErr) Temporary() bool { return true }
 // The reason a session gave when it closed stays on the banner after the session ends.
 func TestSourceEndedKeepsReason(t *testing.T) {
 	m, _, _ := newTest(80, 24)
-	m = step(m, status(t0, oktell.LinkClosed, "session does not exist; start okdash again to enter the password"))
+	m = step(m, linkStatus(t0, oktell.LinkClosed, "session does not exist; start okdash again to enter the password"))
 	m = step(m, sessionEndedMsg{})
-	assert.Equal(t, "Source ended: session does not exist; start okdash again to enter the password", m.banner)
+	assert.Equal(t, "Source ended: session does not exist; start okdash again to enter the password", m.status.banner)
 	assert.Contains(t, strings.Join(strings.Fields(ansi.Strip(m.View())), " "), "start okdash again to enter the password")
 
 	m, _, _ = newTest(80, 24)
 	m = step(m, sessionEndedMsg{})
-	assert.Equal(t, "Source ended", m.banner, "no reason, nothing invented")
+	assert.Equal(t, "Source ended", m.status.banner, "no reason, nothing invented")
 }
 
 func windowSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
@@ -192,8 +193,8 @@ func TestToastCountSurvivesTruncation(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		m = step(m, upd(t0, evNotify(oktell.NltInformation, false, false, "24.11.2026 09:00:00", "S", long)))
 	}
-	require.Len(t, m.toasts, 1)
-	line := ansi.Strip(m.viewToast(m.toasts[0]))
+	require.Len(t, m.toasts.list, 1)
+	line := ansi.Strip(m.toasts.line(m.toasts.list[0], m.c.width))
 	assert.True(t, strings.HasSuffix(line, "… ×3"), "%q", line)
 	assert.LessOrEqual(t, ansi.StringWidth(line), 80)
 
@@ -201,8 +202,8 @@ func TestToastCountSurvivesTruncation(t *testing.T) {
 	for i := 0; i < 2; i++ {
 		m = step(m, upd(t0, evNotify(oktell.NltIncomingCall, false, false, "24.11.2026 09:00:00", "АТС", long)))
 	}
-	all, _ := m.orderedToasts()
-	line = ansi.Strip(m.viewToast(all[0]))
+	all := m.toasts.ordered()
+	line = ansi.Strip(m.toasts.line(all[0], m.c.width))
 	assert.Contains(t, line, "… ×2")
 	assert.Equal(t, 80, ansi.StringWidth(line))
 }
@@ -214,7 +215,7 @@ func TestFullHelpListsEveryBinding(t *testing.T) {
 		o.Icons = icons
 		m := New(o)                     // nothing known yet: no state, no messages, no toasts
 		m = step(m, windowSize(60, 40)) // one column: each heading directly above its entries
-		m = step(m, press("?"))
+		m = step(m, keyPress("?"))
 		v := ansi.Strip(m.View())
 		up, down := "↑/k", "↓/j"
 		if icons == "ascii" {
@@ -236,19 +237,19 @@ func TestFullHelpListsEveryBinding(t *testing.T) {
 func TestTooSmallKeepsReplyFocus(t *testing.T) {
 	m, _, _ := newTest(80, 24)
 	m = step(m, upd(t0, evMessage("24.11.2026 09:00:00", "u1", "Анна", "привет")))
-	m = step(m, press("m"))
-	require.True(t, m.replying)
+	m = step(m, keyPress("m"))
+	require.True(t, m.reply.open)
 	m = step(m, windowSize(50, 12))
 	for _, k := range []string{"q", "r", "x", "й"} {
 		var cmd tea.Cmd
-		m, cmd = stepCmd(m, press(k))
+		m, cmd = stepCmd(m, keyPress(k))
 		assert.False(t, m.quitting, "%s is text", k)
-		for _, msg := range runCmd(cmd) {
+		for _, msg := range runCmd(m, cmd) {
 			_, quit := msg.(tea.QuitMsg)
 			assert.False(t, quit, "%s does not quit", k)
 		}
 	}
-	assert.Equal(t, "qrxй", m.in.Value())
+	assert.Equal(t, "qrxй", m.reply.input.Value())
 	v := ansi.Strip(m.View())
 	assert.NotContains(t, v, "q quit")
 	assert.Contains(t, v, "esc cancel")
@@ -258,42 +259,42 @@ func TestTooSmallKeepsReplyFocus(t *testing.T) {
 	}
 
 	m = step(m, windowSize(80, 24))
-	assert.True(t, m.replying, "the draft survives the resize")
-	assert.Equal(t, "qrxй", m.in.Value())
+	assert.True(t, m.reply.open, "the draft survives the resize")
+	assert.Equal(t, "qrxй", m.reply.input.Value())
 	m = step(m, windowSize(50, 12))
-	m = step(m, press("esc"))
-	assert.False(t, m.replying, "esc closes the reply")
-	_, cmd := stepCmd(m, press("q"))
+	m = step(m, keyPress("esc"))
+	assert.False(t, m.reply.open, "esc closes the reply")
+	_, cmd := stepCmd(m, keyPress("q"))
 	assert.NotNil(t, cmd, "without the reply line, q quits")
 
-	m = step(m, press("ctrl+c"))
+	m = step(m, keyPress("ctrl+c"))
 	assert.True(t, m.quitting)
 }
 
 // With Caps Lock on the letter keys still work, on both layouts; X and G keep their own
 // meaning.
 func TestCapsLockKeys(t *testing.T) {
-	k := DefaultKeyMap(newPrinter(language.English))
+	m, f, _ := newTest(80, 24)
 	cases := []struct {
-		b    key.Binding
-		keys []string
+		latin string // the key the help shows
+		keys  []string
 	}{
-		{k.Ready, []string{"R", "К"}}, {k.Break, []string{"B", "И"}}, {k.Away, []string{"A", "Ф"}},
-		{k.Redirect, []string{"F", "А"}}, {k.Quit, []string{"Q", "Й"}}, {k.History, []string{"N", "Т"}},
-		{k.VoiceMail, []string{"V", "М"}}, {k.Reply, []string{"M", "Ь"}},
-		{k.DismissAll, []string{"X", "Ч"}}, {k.Newest, []string{"G", "П"}},
+		{"r", []string{"R", "К"}}, {"b", []string{"B", "И"}}, {"a", []string{"A", "Ф"}},
+		{"f", []string{"F", "А"}}, {"q", []string{"Q", "Й"}}, {"n", []string{"N", "Т"}},
+		{"v", []string{"V", "М"}}, {"m", []string{"M", "Ь"}},
+		{"X", []string{"X", "Ч"}}, {"G", []string{"G", "П"}},
 	}
 	for _, tc := range cases {
+		b := liveBinding(t, m, tc.latin)
 		for _, s := range tc.keys {
-			assert.True(t, key.Matches(press(s), tc.b), "%s -> %s", s, tc.b.Help().Desc)
+			assert.True(t, b.presses(keyPress(s)), "%s -> %s", s, b.Help().Desc)
 		}
 	}
-	assert.False(t, key.Matches(press("X"), k.Dismiss), "X stays dismiss all")
-	assert.False(t, key.Matches(press("x"), k.DismissAll))
+	assert.False(t, liveBinding(t, m, "x").presses(keyPress("X")), "X stays dismiss all")
+	assert.False(t, liveBinding(t, m, "X").presses(keyPress("x")))
 
-	m, f, _ := newTest(80, 24)
 	m = step(m, upd(t0, evState(oktell.UserReady, false)))
-	m, cmd := stepCmd(m, press("B"))
+	m, cmd := stepCmd(m, keyPress("B"))
 	settle(t, m, cmd)
 	assert.Equal(t, []stateCall{{oktell.UserLunch, false}}, f.states)
 }
@@ -316,14 +317,14 @@ func TestDuplicateDeliveriesShownOnce(t *testing.T) {
 		m = step(m, upd(t0, withGUID(evNotify(oktell.NltInformation, false, false, "24.11.2026 09:00:00", "S", "обновление"), g)))
 		m = step(m, upd(t0, withGUID(evMessage("24.11.2026 09:00:00", "u1", "Анна", "привет"), g)))
 	}
-	assert.Len(t, m.history.items, 1)
-	require.Len(t, m.toasts, 1)
-	assert.Equal(t, 1, m.toasts[0].count, "not counted as a repeat either")
-	assert.Len(t, m.msgs.items, 1)
+	assert.Len(t, m.history.notes, 1)
+	require.Len(t, m.toasts.list, 1)
+	assert.Equal(t, 1, m.toasts.list[0].count, "not counted as a repeat either")
+	assert.Len(t, m.messages.items, 1)
 
 	// case does not make another delivery
 	m = step(m, upd(t0, withGUID(evNotify(oktell.NltInformation, false, false, "24.11.2026 09:00:00", "S", "обновление"), strings.ToLower(g))))
-	assert.Len(t, m.history.items, 1)
+	assert.Len(t, m.history.notes, 1)
 
 	for _, zero := range []string{"", "00000000-0000-0000-0000-000000000000", "{00000000-0000-0000-0000-000000000000}"} {
 		m, _, _ = newTest(80, 24)
@@ -331,8 +332,8 @@ func TestDuplicateDeliveriesShownOnce(t *testing.T) {
 			m = step(m, upd(t0, withGUID(evNotify(oktell.NltInformation, false, false, "24.11.2026 09:00:00", "S", "x"), zero)))
 			m = step(m, upd(t0, withGUID(evMessage("24.11.2026 09:00:00", "u1", "Анна", "привет"), zero)))
 		}
-		assert.Len(t, m.history.items, 2, "%q", zero)
-		assert.Len(t, m.msgs.items, 2, "%q", zero)
+		assert.Len(t, m.history.notes, 2, "%q", zero)
+		assert.Len(t, m.messages.items, 2, "%q", zero)
 	}
 
 	// once dropped from the kept history, a GUID may come back
@@ -352,7 +353,7 @@ func TestBannerWrapsToTwoLines(t *testing.T) {
 	m, _, _ := newTest(80, 24)
 	m = step(m, upd(t0, evState(oktell.UserReady, false)))
 	reason := "exec:python3 bridge.py exited: exit status 1 (ConnectionRefusedError: [Errno 111] Connection refused); retrying in 4s"
-	m = step(m, status(t0, oktell.LinkReconnecting, reason))
+	m = step(m, linkStatus(t0, oktell.LinkReconnecting, reason))
 	v := m.View()
 	lines := strings.Split(ansi.Strip(v), "\n")
 	require.Len(t, lines, 24, "the screen keeps its height")
@@ -365,14 +366,14 @@ func TestBannerWrapsToTwoLines(t *testing.T) {
 	}
 
 	// a reason longer than two lines is cut at the end of the second
-	m = step(m, status(t0, oktell.LinkReconnecting, strings.Repeat("very long reason ", 20)))
+	m = step(m, linkStatus(t0, oktell.LinkReconnecting, strings.Repeat("very long reason ", 20)))
 	lines = strings.Split(ansi.Strip(m.View()), "\n")
 	require.Len(t, lines, 24)
 	assert.True(t, strings.HasSuffix(strings.TrimRight(lines[2], " "), "…"), "%q", lines[2])
 	assert.Contains(t, lines[3], "Messages")
 
 	// a short one stays on one line
-	m = step(m, status(t0, oktell.LinkReconnecting, "connection lost"))
+	m = step(m, linkStatus(t0, oktell.LinkReconnecting, "connection lost"))
 	lines = strings.Split(ansi.Strip(m.View()), "\n")
 	assert.Contains(t, lines[2], "Messages")
 }
@@ -392,8 +393,8 @@ func TestSelectedMessageHeaderStaysVisible(t *testing.T) {
 		keys := []string{"pgup", "pgup", "pgup", "pgup", "pgup", "pgup", "pgup", "pgup", "pgup", "pgup", "pgup",
 			"pgdown", "pgdown", "pgdown", "up", "up", "down", "pgdown", "pgdown", "pgdown", "pgdown", "pgdown", "pgdown"}
 		for n, k := range keys {
-			m = step(m, press(k))
-			sel := m.msgs.selected()
+			m = step(m, keyPress(k))
+			sel := m.messages.selected()
 			v := ansi.Strip(m.View())
 			found := false
 			for _, l := range strings.Split(v, "\n") {
@@ -421,8 +422,8 @@ func TestGlyphLabelGap(t *testing.T) {
 				m := step(New(o), windowSize(120, 30))
 				m = step(m, upd(t0, evNotify(oktell.NltInformation, false, false, "24.11.2026 09:00:00", "S", "текст")))
 				m = step(m, updateMsg{oktell.Update{At: t0, Err: errors.New("skipped")}})
-				glyphs := []string{m.th.Icons.ToastGlyph(oktell.NltInformation), m.th.Icons.ToastGlyph(oktell.NltApplicationWarn)}
-				labels := []string{m.noteLabel(m.history.items[0]), m.noteLabel(m.history.items[1])}
+				glyphs := []string{m.c.theme.Icons.ToastGlyph(oktell.NltInformation), m.c.theme.Icons.ToastGlyph(oktell.NltApplicationWarn)}
+				labels := []string{noteLabel(m.c, m.history.notes[0].n), noteLabel(m.c, m.history.notes[1].n)}
 				check := func(where, v string) {
 					for i, g := range glyphs {
 						assert.Contains(t, v, " "+g+" "+labels[i], "%s %v %s %v", where, prof, icons, lang)
@@ -432,7 +433,7 @@ func TestGlyphLabelGap(t *testing.T) {
 				check("column", ansi.Strip(m.View()))
 				m = step(m, windowSize(80, 30))
 				check("toasts", ansi.Strip(m.View()))
-				m = step(m, press("n"))
+				m = step(m, keyPress("n"))
 				check("history", ansi.Strip(m.View()))
 			}
 		}
@@ -459,16 +460,20 @@ func TestFullHelpMarksUnavailableWithoutColour(t *testing.T) {
 		}
 		m := New(o) // no state yet: the state keys are not possible, help is
 		m = step(m, windowSize(80, 24))
-		m = step(m, press("?"))
+		m = step(m, keyPress("?"))
 		v := ansi.Strip(m.View())
 		if tc.mark == "" {
 			assert.NotContains(t, v, "(n/a)")
 			continue
 		}
 		assert.Contains(t, v, tc.mark, "%v", tc.lang)
-		assert.Contains(t, v, m.keys.Up.Help().Desc+" "+tc.mark, "impossible binding marked")
-		for _, b := range []key.Binding{m.keys.Help, m.keys.Quit} {
-			assert.NotContains(t, v, b.Help().Desc+" "+tc.mark, "possible binding marked")
+		up, help, quit := "up", "help", "quit"
+		if tc.lang == language.Russian {
+			up, help, quit = "вверх", "справка", "выход"
+		}
+		assert.Contains(t, v, up+" "+tc.mark, "impossible binding marked")
+		for _, desc := range []string{help, quit} {
+			assert.NotContains(t, v, desc+" "+tc.mark, "possible binding marked")
 		}
 	}
 }
@@ -480,18 +485,18 @@ func TestReplyOpensWhileTheLinkIsDown(t *testing.T) {
 	m, _, _ := newTest(80, 24)
 	m = step(m, upd(t0, evState(oktell.UserReady, false)))
 	m = step(m, upd(t0, evMessage("24.11.2026 09:00:00", "{11111111-0000-0000-0000-000000000001}", "Петрова Анна", "Перезвони")))
-	m = step(m, status(t0, oktell.LinkReconnecting, "connection lost"))
-	m = step(m, press("enter"))
-	require.True(t, m.replying, "Enter opens the reply line while the link is down")
+	m = step(m, linkStatus(t0, oktell.LinkReconnecting, "connection lost"))
+	m = step(m, keyPress("enter"))
+	require.True(t, m.reply.open, "Enter opens the reply line while the link is down")
 	for _, r := range "иду q й" {
 		var cmd tea.Cmd
-		m, cmd = stepCmd(m, press(string(r)))
+		m, cmd = stepCmd(m, keyPress(string(r)))
 		assert.False(t, m.quitting, "%q is text", r)
-		for _, msg := range runCmd(cmd) {
+		for _, msg := range runCmd(m, cmd) {
 			_, quit := msg.(tea.QuitMsg)
 			assert.False(t, quit, "%q does not quit", r)
 		}
 	}
-	assert.True(t, m.replying)
-	assert.Equal(t, "иду q й", m.in.Value())
+	assert.True(t, m.reply.open)
+	assert.Equal(t, "иду q й", m.reply.input.Value())
 }
