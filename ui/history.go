@@ -67,7 +67,7 @@ func (h *history) update(msg tea.Msg) tea.Cmd {
 		u := msg.u
 		if u.Err != nil {
 			// The session goes on; the operator should still learn that something was skipped.
-			h.c.post(localWarning(h.c, translateReason(h.c.print, oktell.CleanLine(u.Err.Error()))))
+			h.c.post(localWarning(h.c, sayError(h.c.print, u.Err)))
 		}
 		if u.Event != nil && u.Event.Type == oktell.Notify {
 			if n, fresh := h.arrived(u); fresh {

@@ -232,6 +232,8 @@ func (r *request) segment() string {
 func requestError(c *common, err error) string {
 	var refused *oktell.RefusedError
 	switch {
+	case errors.As(err, &refused) && !refused.Why.IsZero():
+		return c.tr("refused: %s", say(c.print, refused.Why))
 	case errors.As(err, &refused):
 		if refused.Reason == "" {
 			return c.tr("refused")
@@ -243,7 +245,7 @@ func requestError(c *common, err error) string {
 		// a timeout of the source's own, whose length the dashboard does not know
 		return c.tr("no answer from Oktell in time")
 	}
-	return translateReason(c.print, oktell.CleanLine(err.Error()))
+	return sayError(c.print, err)
 }
 
 // isTimeout recognises a timeout reported by the network (net.Error) rather than by the

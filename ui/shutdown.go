@@ -11,7 +11,8 @@ import (
 // ShutdownMsg starts the visible countdown to a clean exit, as ShutdownRequested does.
 // The SSH server sends it to every session on SIGTERM.
 type ShutdownMsg struct {
-	Reason string
+	Why    oktell.Reason // why, as a code the dashboard translates
+	Reason string        // why, in words, when there is no code (a reason of the caller's own)
 	After  time.Duration
 }
 
@@ -33,10 +34,14 @@ type quitMsg struct{}
 func (s *shutdown) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case ShutdownMsg:
-		return s.start(msg.Reason, msg.After)
+		why := say(s.c.print, msg.Why)
+		if msg.Why.IsZero() {
+			why = translateReason(s.c.print, oktell.CleanLine(msg.Reason))
+		}
+		return s.start(why, msg.After)
 	case updateMsg:
 		if e := msg.u.Event; e != nil && e.Type == oktell.ShutdownRequested {
-			return s.start("", s.c.opts.ShutdownAfter)
+			return s.start("", s.c.opts.ShutdownAfter) // Oktell's own: the banner says so
 		}
 	case shutdownNowMsg:
 		if s.active && msg.seq == s.seq {
@@ -46,6 +51,7 @@ func (s *shutdown) update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// start counts down to the exit, reason (in the operator's words) on the banner.
 func (s *shutdown) start(reason string, after time.Duration) tea.Cmd {
 	if after <= 0 {
 		after = s.c.opts.ShutdownAfter
@@ -54,7 +60,7 @@ func (s *shutdown) start(reason string, after time.Duration) tea.Cmd {
 	if s.active && !at.Before(s.at) {
 		return nil // an earlier countdown ends sooner; keep it
 	}
-	s.active, s.at, s.reason = true, at, translateReason(s.c.print, oktell.CleanLine(reason))
+	s.active, s.at, s.reason = true, at, reason
 	s.seq++
 	return shutdownCmd(s.c.clock, s.seq, after)
 }

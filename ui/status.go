@@ -78,7 +78,7 @@ func (s *status) update(msg tea.Msg) tea.Cmd {
 func (s *status) onUpdate(u oktell.Update) {
 	if st := u.Status; st != nil {
 		s.link = st.Link
-		s.linkReason = translateReason(s.c.print, oktell.CleanLine(st.Reason))
+		s.linkReason = sayStatus(s.c.print, st)
 		if st.Operator != "" {
 			s.operator = oktell.CleanLine(st.Operator)
 		}

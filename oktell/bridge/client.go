@@ -92,7 +92,7 @@ var _ oktell.Session = (*Client)(nil)
 func Open(ctx context.Context, d Dialer, opts Options) *Client {
 	opts.defaults()
 	c := &Client{Feed: feed.New(ctx, opts.Clock, 64), dial: d, opts: opts, pending: map[string]chan error{}}
-	c.Feed.Status(oktell.LinkConnecting, d.String())
+	c.Feed.StatusWhy(oktell.LinkConnecting, oktell.Quoted(d.String()))
 	c.Go(c.run)
 	return c
 }
@@ -120,7 +120,7 @@ func (c *Client) run(ctx context.Context) {
 			c.mu.Lock()
 			c.conn, c.oktellDown = conn, false
 			c.mu.Unlock()
-			c.Feed.Status(oktell.LinkConnected, c.dial.String())
+			c.Feed.StatusWhy(oktell.LinkConnected, oktell.Quoted(c.dial.String()))
 			err = c.read(ctx, conn)
 			c.drop()
 			conn.Close()
@@ -132,7 +132,7 @@ func (c *Client) run(ctx context.Context) {
 				backoff = c.opts.MinBackoff // it had been up a good while: retry soon
 			}
 		}
-		c.Feed.Status(oktell.LinkReconnecting, fmt.Sprintf("%s: %s; retrying in %s", c.dial, why, backoff))
+		c.Feed.StatusWhy(oktell.LinkReconnecting, oktell.Because(oktell.ReasonRetrying, c.dial.String(), why, backoff))
 		select {
 		case <-c.opts.Clock.After(backoff):
 		case <-ctx.Done():
@@ -196,13 +196,13 @@ func (c *Client) event(ev oktell.Event, raw []byte) bool {
 		if !c.Feed.Event(ev, raw) {
 			return false
 		}
-		return c.Feed.Status(oktell.LinkReconnecting, reason)
+		return c.Feed.StatusWhy(oktell.LinkReconnecting, reason)
 	}
 	c.mu.Lock()
 	wasDown := c.oktellDown
 	c.oktellDown = false
 	c.mu.Unlock()
-	if wasDown && !c.Feed.Status(oktell.LinkConnected, c.dial.String()) {
+	if wasDown && !c.Feed.StatusWhy(oktell.LinkConnected, oktell.Quoted(c.dial.String())) {
 		return false
 	}
 	return c.Feed.Event(ev, raw)

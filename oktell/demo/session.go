@@ -19,27 +19,27 @@ var _ oktell.Session = (*Session)(nil)
 func Open(ctx context.Context, sc *Scenario, clock oktell.Clock, speed float64) *Session {
 	f := feed.New(ctx, clock, 64)
 	s := &Session{Feed: f, eng: New(sc, clock, speed)}
-	f.Status(oktell.LinkConnected, "demo: "+s.eng.Scenario().Name)
+	f.StatusWhy(oktell.LinkConnected, oktell.Because(oktell.ReasonDemo, s.eng.Scenario().Name))
 	f.Go(func(ctx context.Context) {
 		down := false
 		err := s.eng.Run(ctx, func(o Output) bool {
 			for _, ev := range o.Doc.Events {
 				reason, lost := feed.LinkLost(&ev)
-				if !lost && down && !f.Status(oktell.LinkConnected, "demo: "+s.eng.Scenario().Name) {
+				if !lost && down && !f.StatusWhy(oktell.LinkConnected, oktell.Because(oktell.ReasonDemo, s.eng.Scenario().Name)) {
 					return false
 				}
 				down = lost
 				if !f.Event(ev, nil) {
 					return false
 				}
-				if lost && !f.Status(oktell.LinkReconnecting, reason) {
+				if lost && !f.StatusWhy(oktell.LinkReconnecting, reason) {
 					return false
 				}
 			}
 			return true
 		})
 		if err != nil && ctx.Err() == nil {
-			f.Status(oktell.LinkReadOnly, "demo stopped: "+err.Error())
+			f.StatusWhy(oktell.LinkReadOnly, oktell.Because(oktell.ReasonDemoStopped, err.Error()))
 		}
 	})
 	return s

@@ -3,7 +3,6 @@ package demo
 import (
 	"bytes"
 	"context"
-	"strings"
 	"testing"
 	"time"
 
@@ -66,7 +65,7 @@ func TestBuiltinShift(t *testing.T) {
 			ev := &o.Doc.Events[i]
 			if reason, lost := feed.LinkLost(ev); lost {
 				linkDown = true
-				if reason == "" || strings.HasPrefix(reason, "the Oktell client") {
+				if reason.Code != oktell.ReasonQuoted || reason.String() == "" {
 					t.Errorf("link down without the scenario's reason: %q", reason)
 				}
 			} else if linkDown {

@@ -6,7 +6,6 @@ package replay
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"time"
 
@@ -130,7 +129,7 @@ func Open(ctx context.Context, r io.Reader, name string, closer io.Closer, opts 
 	opts.defaults()
 	f := feed.New(ctx, opts.Clock, 64)
 	s := &Session{Feed: f, kind: "file"}
-	f.Status(oktell.LinkReadOnly, "replaying "+name)
+	f.StatusWhy(oktell.LinkReadOnly, oktell.Because(oktell.ReasonReplaying, name))
 	f.Go(func(ctx context.Context) {
 		items, ended := scan(r, ctx.Done())
 		defer release(r, closer, ended)
@@ -148,11 +147,11 @@ func Open(ctx context.Context, r io.Reader, name string, closer io.Closer, opts 
 				return
 			}
 			if it.err != nil {
-				why := "end of input"
+				why := oktell.Because(oktell.ReasonInputEnded, name, docs, problems)
 				if !errors.Is(it.err, io.EOF) {
-					why = "read error: " + it.err.Error()
+					why = oktell.Because(oktell.ReasonReadError, name, it.err.Error(), docs, problems)
 				}
-				f.Status(oktell.LinkReadOnly, fmt.Sprintf("%s: %s after %s (%s)", name, why, count(docs, "document"), count(problems, "problem")))
+				f.StatusWhy(oktell.LinkReadOnly, why)
 				return
 			}
 			if it.Err != nil {
@@ -185,11 +184,4 @@ func deliver(f *feed.Feed, d *oktell.Document, raw []byte) bool {
 		}
 	}
 	return true
-}
-
-func count(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
 }

@@ -231,6 +231,14 @@ func (s *Session) status(link oktell.Link, reason string) bool {
 	return s.StatusFull(st)
 }
 
+// statusWhy is status with the reason as a code the dashboard translates.
+func (s *Session) statusWhy(link oktell.Link, why oktell.Reason) bool {
+	s.mu.Lock()
+	st := oktell.Status{Link: link, Why: why, Operator: s.operator, Line: s.line}
+	s.mu.Unlock()
+	return s.StatusFull(st)
+}
+
 // stateKeys are the server's state fields kept on the event besides newstate and redirect.
 var stateKeys = []string{"oncallcenter", "onccmanual", "onlunch", "lunchreasonid", "ontask"}
 
@@ -667,7 +675,7 @@ func (s *Session) reconnect(ctx context.Context) *link {
 			wait = min(wait*2, s.cfg.BackoffMax)
 		}
 		timer = s.Clock().After(wait)
-		s.status(oktell.LinkReconnecting, fmt.Sprintf("%v; next try in %s", err, wait))
+		s.statusWhy(oktell.LinkReconnecting, oktell.Because(oktell.ReasonNextTry, err.Error(), wait))
 	}
 }
 
