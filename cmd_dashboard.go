@@ -55,8 +55,8 @@ func uiOptions(sess oktell.Session, r *lipgloss.Renderer, uf uiFlags, env func(s
 	if err != nil {
 		return ui.Options{}, err
 	}
-	term := env("TERM")
-	if _, err := theme.Icons(uf.Icons, term); err != nil {
+	icons, err := theme.Icons(uf.Icons, env("TERM"))
+	if err != nil {
 		return ui.Options{}, err
 	}
 	var light bool
@@ -73,8 +73,8 @@ func uiOptions(sess oktell.Session, r *lipgloss.Renderer, uf uiFlags, env func(s
 		return ui.Options{}, fmt.Errorf("--max-messages and --max-history must be at least 1")
 	}
 	o := ui.Options{
-		Session: sess, Renderer: r, Clock: clock, Lang: lang, Icons: uf.Icons, Term: term, Light: light,
-		NoColor: uf.NoColor || env("NO_COLOR") != "", Bell: uf.Bell,
+		Session: sess, Clock: clock, Lang: lang, Bell: uf.Bell,
+		Theme:       theme.New(r, theme.Options{Light: light, NoColor: uf.NoColor || env("NO_COLOR") != "", Icons: icons}),
 		MaxMessages: uf.MaxMessages, MaxHistory: uf.MaxHistory, ConfirmTimeout: uf.ConfirmTimeout, ToastTTL: uf.ToastTTL,
 	}
 	if r != nil {

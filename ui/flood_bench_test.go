@@ -55,7 +55,7 @@ const floodBurst = 5000
 func benchFlood(b *testing.B, notes bool) {
 	f := newFake()
 	f.updates = make(chan oktell.Update, floodBurst+8)
-	o := Options{Session: f, Renderer: asciiRenderer(), Lang: language.Russian, Icons: "unicode"} // the wall clock, as okdash runs
+	o := Options{Session: f, Theme: look(asciiRenderer(), "unicode", false, false), Lang: language.Russian} // the wall clock, as okdash runs
 	p := probe{Model: New(o), state: new(atomic.Int32), screen: new(atomic.Int32), keyAt: new(atomic.Int64)}
 	prog := tea.NewProgram(p, tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithoutSignals())
 	done := make(chan struct{})

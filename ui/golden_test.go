@@ -58,7 +58,7 @@ func runGolden(t *testing.T, gc goldenCase) {
 	if icons == "" {
 		icons = "unicode"
 	}
-	m := New(Options{Session: f, Renderer: r, Clock: c, Lang: gc.lang, Icons: icons, Light: gc.light})
+	m := New(Options{Session: f, Theme: look(r, icons, gc.light, false), Clock: c, Lang: gc.lang})
 	tp := startProgram(t, m, gc.w, gc.h)
 	ups := append(shift(), gc.extra...)
 	go func() {

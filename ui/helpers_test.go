@@ -16,6 +16,7 @@ import (
 
 	"github.com/okdash/okdash/oktell"
 	"github.com/okdash/okdash/oktell/clocktest"
+	"github.com/okdash/okdash/theme"
 )
 
 // fakeSession is an in-memory oktell.Session driven by the test.
@@ -69,7 +70,17 @@ func asciiRenderer() *lipgloss.Renderer {
 }
 
 func testOptions(s oktell.Session, c oktell.Clock, lang language.Tag) Options {
-	return Options{Session: s, Renderer: asciiRenderer(), Clock: c, Lang: lang, Icons: "unicode"}
+	return Options{Session: s, Theme: look(asciiRenderer(), "unicode", false, false), Clock: c, Lang: lang}
+}
+
+// look is the theme of a test terminal: its renderer (its colour profile), the icon set,
+// a light background, no colour.
+func look(r *lipgloss.Renderer, icons string, light, noColor bool) *theme.Theme {
+	set, err := theme.Icons(icons, "")
+	if err != nil {
+		panic(err)
+	}
+	return theme.New(r, theme.Options{Light: light, NoColor: noColor, Icons: set})
 }
 
 // newTest returns a model of the given size on a fake session and a fake clock.

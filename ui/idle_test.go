@@ -28,7 +28,7 @@ func idleBytes(t *testing.T, p termenv.Profile) {
 	c := clocktest.New(t0)
 	r := lipgloss.NewRenderer(nil)
 	r.SetColorProfile(p)
-	m := New(Options{Session: f, Renderer: r, Clock: c, Lang: language.Russian, Icons: "unicode"})
+	m := New(Options{Session: f, Theme: look(r, "unicode", false, false), Clock: c, Lang: language.Russian})
 	// A plain Program, as okdash and okdash serve run it: no ANSI compressor to shrink
 	// what is counted.
 	out := startProgram(t, m, 80, 24).out

@@ -212,7 +212,7 @@ func TestToastCountSurvivesTruncation(t *testing.T) {
 func TestFullHelpListsEveryBinding(t *testing.T) {
 	for _, icons := range []string{"unicode", "ascii"} {
 		o := testOptions(newFake(), clocktest.New(t0), language.English)
-		o.Icons = icons
+		o.Theme = look(asciiRenderer(), icons, false, false)
 		m := New(o)                     // nothing known yet: no state, no messages, no toasts
 		m = step(m, windowSize(60, 40)) // one column: each heading directly above its entries
 		m = step(m, keyPress("?"))
@@ -418,7 +418,7 @@ func TestGlyphLabelGap(t *testing.T) {
 				r := lipgloss.NewRenderer(nil)
 				r.SetColorProfile(prof)
 				o := testOptions(newFake(), clocktest.New(t0), lang)
-				o.Renderer, o.Icons = r, icons
+				o.Theme = look(r, icons, false, false)
 				m := step(New(o), windowSize(120, 30))
 				m = step(m, upd(t0, evNotify(oktell.NltInformation, false, false, "24.11.2026 09:00:00", "S", "текст")))
 				m = step(m, updateMsg{oktell.Update{At: t0, Err: errors.New("skipped")}})
@@ -453,11 +453,11 @@ func TestFullHelpMarksUnavailableWithoutColour(t *testing.T) {
 		{language.English, false, ""},
 	} {
 		o := testOptions(newFake(), clocktest.New(t0), tc.lang)
-		o.NoColor = tc.noColor
+		r := asciiRenderer()
 		if !tc.noColor {
-			o.Renderer = lipgloss.NewRenderer(nil)
-			o.Renderer.SetColorProfile(termenv.ANSI256)
+			r.SetColorProfile(termenv.ANSI256)
 		}
+		o.Theme = look(r, "unicode", false, tc.noColor)
 		m := New(o) // no state yet: the state keys are not possible, help is
 		m = step(m, windowSize(80, 24))
 		m = step(m, keyPress("?"))

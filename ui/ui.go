@@ -17,7 +17,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"golang.org/x/text/language"
 
 	"github.com/okdash/okdash/oktell"
@@ -43,16 +42,13 @@ const (
 
 // Options configure one dashboard, for one terminal.
 type Options struct {
-	Session  oktell.Session
-	Renderer *lipgloss.Renderer // the terminal's renderer: one per SSH session
-	Clock    oktell.Clock
-	Lang     language.Tag
-	Icons    string // "unicode" or "ascii"
-	Light    bool   // light background
-	Bell     bool
-
-	NoColor bool      // no colour at all (NO_COLOR, --no-color)
-	Term    string    // the terminal's TERM: picks the icon set when Icons is empty
+	Session oktell.Session
+	// Theme is the look, built for the terminal's renderer (one per SSH session):
+	// palette, styles, icon set. Nil: no colour, Unicode icons.
+	Theme   *theme.Theme
+	Clock   oktell.Clock
+	Lang    language.Tag
+	Bell    bool
 	BellOut io.Writer // where the bell rings (the terminal: stdout, or the SSH channel)
 
 	MaxMessages    int           // messages kept (DefaultMaxMessages)
@@ -105,13 +101,12 @@ type Model struct {
 // New returns the dashboard.
 func New(opts Options) Model {
 	opts.defaults()
-	icons, err := theme.Icons(opts.Icons, opts.Term)
-	if err != nil {
-		icons = theme.Unicode()
+	if opts.Theme == nil {
+		opts.Theme = theme.New(nil, theme.Options{})
 	}
 	c := &common{
 		opts:    opts,
-		theme:   theme.New(opts.Renderer, theme.Options{Light: opts.Light, NoColor: opts.NoColor, Icons: icons}),
+		theme:   opts.Theme,
 		print:   newPrinter(opts.Lang),
 		clock:   opts.Clock,
 		session: opts.Session,

@@ -97,7 +97,7 @@ func (f *Feed) StatusFull(s oktell.Status) bool {
 	if s.Reason == "" {
 		s.Reason = s.Why.String() // the English, for logs and recordings
 	}
-	s.Reason, s.Operator, s.Line = Clean(s.Reason), Clean(s.Operator), Clean(s.Line)
+	s.Reason, s.Operator, s.Line = oktell.CleanLine(s.Reason), oktell.CleanLine(s.Operator), oktell.CleanLine(s.Line)
 	f.mu.Lock()
 	if f.last != nil && f.last.Same(s) {
 		f.mu.Unlock()
@@ -166,9 +166,6 @@ func LinkLost(ev *oktell.Event) (reason oktell.Reason, lost bool) {
 	return oktell.Because(oktell.ReasonServerLost, ev.Type.String()), true
 }
 
-// Clean makes wire text safe for one status line (see oktell.CleanLine).
-func Clean(s string) string { return oktell.CleanLine(s) }
-
 // Problem reports a problem with the input that did not stop the session (a document
 // skipped as malformed, garbage between documents) as Update.Err. Unlike a status, it is
 // not replaced by the next one, so the dashboard can keep it for the operator. It
@@ -196,7 +193,7 @@ func Skipped(input string, it oktell.Item) *InputError {
 // Error reads "INPUT: byte N: skipped a malformed document: REASON", or, when the mistake
 // itself is further in, "INPUT: byte N: skipped a malformed document, the mistake at byte
 // M: REASON".
-func (e *InputError) Error() string { return Clean(e.Reason().String()) }
+func (e *InputError) Error() string { return oktell.CleanLine(e.Reason().String()) }
 
 // Reason is the error as a code the dashboard translates (see Error); the scanner's own
 // words about the mistake are quoted.
@@ -214,14 +211,14 @@ func (e *InputError) Reason() oktell.Reason {
 			what = oktell.Because(oktell.ReasonOversizedDoc)
 		}
 	}
-	input, off := Clean(e.Input), strconv.FormatInt(e.Offset, 10)
+	input, off := oktell.CleanLine(e.Input), strconv.FormatInt(e.Offset, 10)
 	switch {
 	case oe == nil && e.Err != nil:
-		return oktell.Because(oktell.ReasonSkippedInput, input, off, Clean(e.Err.Error()))
+		return oktell.Because(oktell.ReasonSkippedInput, input, off, oktell.CleanLine(e.Err.Error()))
 	case at >= 0 && at != e.Offset:
-		return oktell.Because(oktell.ReasonSkippedAt, input, off, what, strconv.FormatInt(at, 10), Clean(detail))
+		return oktell.Because(oktell.ReasonSkippedAt, input, off, what, strconv.FormatInt(at, 10), oktell.CleanLine(detail))
 	case detail != "":
-		return oktell.Because(oktell.ReasonSkipped, input, off, what, Clean(detail))
+		return oktell.Because(oktell.ReasonSkipped, input, off, what, oktell.CleanLine(detail))
 	}
 	return oktell.Because(oktell.ReasonSkippedBare, input, off, what)
 }
