@@ -556,30 +556,22 @@ func (s *Session) afterLogin(ctx context.Context, l *link) error {
 	if _, err := l.call(ctx, "subscribeevent", map[string]any{"eventmethod": []string{"userstatechanged"}}); err != nil {
 		return fmt.Errorf("subscribe to user state: %w", err)
 	}
-	v, err := l.call(ctx, "getversion", map[string]any{"userlogin": s.cfg.Login, "showalloweddbstoredprocs": 1})
-	if err != nil {
+	if _, err := s.ask(ctx, l, "getversion", map[string]any{"userlogin": s.cfg.Login, "showalloweddbstoredprocs": 1}); err != nil {
 		return fmt.Errorf("getversion: %w", err)
 	}
-	info, err := l.call(ctx, "getmyuserinfo", map[string]any{"userlogin": s.cfg.Login})
-	if err != nil {
+	if _, err := s.ask(ctx, l, "getmyuserinfo", map[string]any{"userlogin": s.cfg.Login}); err != nil {
 		return fmt.Errorf("getmyuserinfo: %w", err)
 	}
-	lt, lunchErr := l.call(ctx, "cc_getlunchtypes", map[string]any{"userlogin": s.cfg.Login})
-	if lunchErr != nil {
-		s.cfg.Logf("ws: break reasons: %v", lunchErr)
-	}
-	st, err := l.call(ctx, "getuserstate", map[string]any{"userlogin": s.cfg.Login})
-	if err != nil {
-		return fmt.Errorf("getuserstate: %w", err)
-	}
-	s.replied("getversion", v)
-	s.replied("getmyuserinfo", info)
-	if lunchErr == nil {
-		s.replied("cc_getlunchtypes", lt)
-	} else {
+	if _, err := s.ask(ctx, l, "cc_getlunchtypes", map[string]any{"userlogin": s.cfg.Login}); err != nil {
+		s.cfg.Logf("ws: break reasons: %v", err)
 		s.mu.Lock()
 		s.lunch = nil
 		s.mu.Unlock()
+	}
+	// Not ask: the state is shown after the status that says who is connected.
+	st, err := l.call(ctx, "getuserstate", map[string]any{"userlogin": s.cfg.Login})
+	if err != nil {
+		return fmt.Errorf("getuserstate: %w", err)
 	}
 	s.mu.Lock()
 	s.cur = l
@@ -590,6 +582,16 @@ func (s *Session) afterLogin(ctx context.Context, l *link) error {
 	s.status(oktell.LinkConnected, "")
 	s.replied("getuserstate", st)
 	return nil
+}
+
+// ask is l.call, then replied with the reply when it succeeded: a request whose answer
+// the dashboard shows goes through ask, so that a replayed capture shows it too.
+func (s *Session) ask(ctx context.Context, l *link, method string, body map[string]any) (Frame, error) {
+	f, err := l.call(ctx, method, body)
+	if err == nil {
+		s.replied(method, f)
+	}
+	return f, err
 }
 
 // replied takes what a successful reply to method tells: the live session calls it for
