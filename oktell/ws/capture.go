@@ -131,7 +131,7 @@ func (c *capture) sent(name string, body map[string]any, b []byte) error {
 		return nil
 	}
 	if v, ok := redact(body); ok {
-		if rb, err := EncodeFrame(name, v.(map[string]any)); err == nil {
+		if rb, err := encodeAsIs(name, v); err == nil {
 			b = rb
 		}
 	}
@@ -163,7 +163,7 @@ func (c *capture) received(typ websocket.MessageType, b []byte, r routed, err er
 	default:
 		l.Frame, l.Parts = r.f.Raw, r.parts
 		if v, ok := redact(r.f.Body); ok {
-			if rb, err := EncodeFrame(r.f.Name, v.(map[string]any)); err == nil {
+			if rb, err := encodeAsIs(r.f.Name, v); err == nil {
 				l.Frame = rb
 			}
 		}
@@ -186,6 +186,18 @@ func (c *capture) close() error {
 		c.err = errors.New("closed")
 	}
 	return err
+}
+
+// encodeAsIs writes a frame without HTML escaping, so that a redacted frame stays about
+// as long as it came (json.Marshal writes each < as six bytes) and within maxCaptureLine.
+func encodeAsIs(name string, body any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode([]any{name, body}); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
 }
 
 // secretKey reports a key whose value a capture must not keep.
