@@ -387,9 +387,12 @@ func LineFromEvent(prev LineUpdate, ev *Event, now time.Time) (LineUpdate, bool)
 		if out.State == LineCalling {
 			dir = DirectionOut
 		}
-		ensureCall(dir)
+		c := ensureCall(dir)
 		if !out.State.InCall() {
 			out.State = LineRinging
+			if c.Direction == DirectionOut {
+				out.State = LineCalling // the operator dials: the number is the one called
+			}
 		}
 	case CommutationStarted:
 		dir := DirectionUnknown

@@ -252,6 +252,16 @@ func TestLineFromEvent(t *testing.T) {
 			}},
 			{"a switch between parties changes nothing", lineEvent(FlashHoldAction, SimpleProp("flashtypeid", "5", "")), LineTalking, nil},
 			{"disconnected", lineEvent(LineStateChange, SimpleProp("linestate", "0", "lsDisconnected")), LineDisconnected, nil},
+			{"dialling out", lineEvent(CallDetected, SimpleProp("callerid", "84951112233", ""), SimpleProp("callerdirection", "out", "")), LineCalling, func(t *testing.T, l LineUpdate) {
+				if c := l.Call; c.Direction != DirectionOut || c.Number != "84951112233" {
+					t.Errorf("calling %+v", c)
+				}
+			}},
+			{"the called party answers", lineEvent(CommutationStarted), LineTalking, func(t *testing.T, l LineUpdate) {
+				if c := l.Call; c.Direction != DirectionOut || c.Number != "84951112233" {
+					t.Errorf("talking %+v", c)
+				}
+			}},
 		})
 	})
 	if _, ok := LineFromEvent(LineUpdate{}, lineEvent(Notify), lt0); ok {
