@@ -172,6 +172,10 @@ func vendorPhone(info LineInfo, m PhoneMemory) (PhoneMemory, bool) {
 	return m, false
 }
 
+// MaxTalkSec is the longest talk a server's timer is believed (a week): a larger figure
+// is a broken server, and would overflow a time.Duration.
+const MaxTalkSec = 7 * 24 * 3600
+
 // talkSlack is how far a server's talk timer may drift from the start okdash already
 // shows before the shown start moves: replies round to whole seconds.
 const talkSlack = 2 * time.Second
@@ -216,7 +220,7 @@ func DeriveLine(prev LineUpdate, m PhoneMemory, info LineInfo, now time.Time) (L
 		out.State, out.Call = LineCalling, callOf(a, DirectionCallback)
 	case PhoneTalk:
 		out.State, out.Call = LineTalking, callOf(a, DirectionUnknown)
-		out.Call.TalkStart = now.Add(-time.Duration(max(info.TimerTalkLenSec, 0)) * time.Second)
+		out.Call.TalkStart = now.Add(-time.Duration(min(max(info.TimerTalkLenSec, 0), MaxTalkSec)) * time.Second)
 		if a.IsWaitingInFlash {
 			out.State = LineOnHold
 		}
@@ -407,7 +411,7 @@ func LineFromEvent(prev LineUpdate, ev *Event, now time.Time) (LineUpdate, bool)
 			c.Direction = dir
 		}
 		start := now
-		if n, ok := eventInt(ev, talkKeys); ok && n >= 0 {
+		if n, ok := eventInt(ev, talkKeys); ok && n >= 0 && n <= MaxTalkSec {
 			start = now.Add(-time.Duration(n) * time.Second)
 		}
 		if (prev.State != LineTalking && prev.State != LineOnHold) || c.TalkStart.IsZero() {

@@ -250,6 +250,12 @@ func TestLineFromEvent(t *testing.T) {
 					t.Errorf("talk start %v", l.Call.TalkStart)
 				}
 			}},
+			{"a timer no server can mean is not believed", lineEvent(CommutationStopped), LineFree, nil},
+			{"", lineEvent(CommutationStarted, SimpleProp("callerid", "6", ""), SimpleProp("timertalklensec", "99999999999999", "")), LineTalking, func(t *testing.T, l LineUpdate) {
+				if !l.Call.TalkStart.Equal(lt0.Add(60 * time.Second)) {
+					t.Errorf("talk start %v", l.Call.TalkStart)
+				}
+			}},
 			{"a switch between parties changes nothing", lineEvent(FlashHoldAction, SimpleProp("flashtypeid", "5", "")), LineTalking, nil},
 			{"disconnected", lineEvent(LineStateChange, SimpleProp("linestate", "0", "lsDisconnected")), LineDisconnected, nil},
 			{"dialling out", lineEvent(CallDetected, SimpleProp("callerid", "84951112233", ""), SimpleProp("callerdirection", "out", "")), LineCalling, func(t *testing.T, l LineUpdate) {

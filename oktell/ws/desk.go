@@ -9,6 +9,7 @@ package ws
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -163,7 +164,7 @@ func ParseLineInfo(body map[string]any) oktell.LineInfo {
 		IsFlashing:   fieldBool(body, "isflashing"),
 		Extra:        extra(body, lineInfoKeys),
 	}
-	if n, ok := fieldInt(body, "timertalklensec"); ok && n >= 0 && n < 1<<31 {
+	if n, ok := fieldInt(body, "timertalklensec"); ok && n >= 0 && n <= oktell.MaxTalkSec {
 		info.TimerTalkLenSec = n
 	}
 	if a, ok := body["abonent"].(map[string]any); ok {
@@ -311,7 +312,7 @@ func ParseColleagues(numbers, users map[string]any, selfID string) ([]oktell.Col
 			if len(c.Numbers) == maxNumbers {
 				break
 			}
-			if s := clipName(strings.TrimSpace(scalar(x))); s != "" && s != c.Number {
+			if s := clipName(strings.TrimSpace(scalar(x))); s != "" && !slices.Contains(c.Numbers, s) {
 				c.Numbers = append(c.Numbers, s)
 			}
 		}
@@ -455,7 +456,29 @@ func frameGUID(body map[string]any) string {
 }
 
 func wsEvent(t oktell.EventType, props []oktell.Property) oktell.Event {
+	for i := range props {
+		p := &props[i]
+		p.Key, p.Value, p.Text = xmlSafe(p.Key), xmlSafe(p.Value), xmlSafe(p.Text)
+	}
 	return oktell.Event{Type: t, ID: int(t), RawID: strconv.Itoa(int(t)), Name: t.WireName(), Props: props}
+}
+
+// xmlSafe replaces the characters XML cannot carry (control characters other than tab
+// and line breaks, U+FFFE, U+FFFF) with U+FFFD, so that the event can be recorded as a
+// document; the screen never shows them anyway.
+func xmlSafe(s string) string {
+	bad := func(r rune) bool {
+		return (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0xFFFE || r == 0xFFFF
+	}
+	if strings.IndexFunc(s, bad) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if bad(r) {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
 }
 
 // MessageEvent turns a chat frame (usertextmessagereceived, chatmessage) into the

@@ -76,7 +76,7 @@ func TestParseQueue(t *testing.T) {
 
 // A hostile server's lists and texts are cut to okdash's bounds before they are kept.
 func TestDeskDecodersBounds(t *testing.T) {
-	long := strings.Repeat("я", 10000)
+	long := strings.Repeat("я", oktell.MaxNameLen) // twice the bytes okdash keeps
 	var items []string
 	for i := 0; i < oktell.MaxQueue+50; i++ {
 		items = append(items, fmt.Sprintf(`{"number":"%d","name":"%s"}`, i, long))
@@ -86,8 +86,12 @@ func TestDeskDecodersBounds(t *testing.T) {
 		t.Fatalf("kept %d of %d, name %d bytes", len(q), n, len(q[0].Name))
 	}
 	var users []string
+	nums := `"1"`
+	for k := 2; k < 2*maxNumbers; k++ {
+		nums += fmt.Sprintf(`,"%d"`, k)
+	}
 	for i := 0; i < oktell.MaxColleagues+10; i++ {
-		users = append(users, fmt.Sprintf(`{"id":"u%d","name":"%s","main":"%d","nums":[%s]}`, i, long, i, strings.Repeat(`"7",`, 100)+`"8"`))
+		users = append(users, fmt.Sprintf(`{"id":"u%d","name":"%s","main":"%d","nums":[%s]}`, i, long, i, nums))
 	}
 	cs, n := ParseColleagues(body(t, `{"numbers":[]}`), body(t, `{"users":[`+strings.Join(users, ",")+`]}`), "")
 	if len(cs) != oktell.MaxColleagues || n != oktell.MaxColleagues+10 || len(cs[0].Name) > oktell.MaxNameLen || len(cs[0].Numbers) > maxNumbers {
@@ -97,7 +101,7 @@ func TestDeskDecodersBounds(t *testing.T) {
 	for i := 0; i < 500; i++ {
 		fields[fmt.Sprintf("f%03d", i)] = map[string]any{"deep": map[string]any{"deeper": map[string]any{"deepest": map[string]any{"x": long}}}}
 	}
-	b, _ := json.Marshal(map[string]any{"abonent": fields, "text": long})
+	b, _ := json.Marshal(map[string]any{"abonent": fields, "text": strings.Repeat(long, 20)})
 	info := ParseLineInfo(body(t, string(b)))
 	if len(info.Abonent.Extra) != oktell.MaxFields {
 		t.Fatalf("%d extra fields", len(info.Abonent.Extra))

@@ -76,6 +76,8 @@ type Session struct {
 	lunch    []LunchReason
 
 	last []oktell.Property // the state last shown, to show a repeat once
+
+	desk deskState // the line, the queue and colleagues (deskloop.go)
 }
 
 var _ oktell.Session = (*Session)(nil)
@@ -140,12 +142,13 @@ func Dial(ctx context.Context, cfg Config) (*Session, error) {
 
 // Capabilities implements oktell.Session.
 func (s *Session) Capabilities() oktell.Capabilities {
-	return oktell.Capabilities{Kind: "ws", SetUserState: true}
+	return oktell.Capabilities{Kind: "ws", SetUserState: true, Line: true, Queue: true, Colleagues: true}
 }
 
-// SendMessage implements oktell.Session: the WebSocket protocol has no instant messages.
+// SendMessage implements oktell.Session: ErrNoChatSend (an oktell.ErrUnsupported), since
+// the protocol's send method is not documented.
 func (s *Session) SendMessage(ctx context.Context, userID, text string) error {
-	return oktell.ErrUnsupported
+	return ErrNoChatSend
 }
 
 // LunchReasons are the break reasons the server gave at the last login.
@@ -433,6 +436,7 @@ func (s *Session) login(ctx context.Context, l *link) error {
 		body["sessionid"] = sid
 		f, err := l.call(ctx, "login", body)
 		if err == nil {
+			s.noteLogin(f)
 			s.saveSession(f, sid)
 			return nil
 		}
@@ -464,6 +468,7 @@ func (s *Session) login(ctx context.Context, l *link) error {
 	if err != nil {
 		return err
 	}
+	s.noteLogin(f)
 	s.saveSession(f, "")
 	return nil
 }
@@ -530,6 +535,7 @@ func (s *Session) afterLogin(ctx context.Context, l *link) error {
 	l.tick = s.Clock().After(s.cfg.Keepalive)
 	s.status(oktell.LinkConnected, "")
 	s.emitState(st, true)
+	s.startDesk(l)
 	return nil
 }
 
@@ -609,9 +615,9 @@ func (s *Session) serve(ctx context.Context, l *link) string {
 				<-l.done
 				return reasonText(l.Err())
 			}
-			if isEventName(f.Name) {
+			if strings.EqualFold(f.Name, "userstatechanged") {
 				s.emitState(f, false)
-			} else {
+			} else if !s.deskEvent(l, f) {
 				s.cfg.Logf("ws: ignored event %q", f.Name)
 			}
 		case <-tick:
