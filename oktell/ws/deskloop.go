@@ -170,10 +170,10 @@ func (s *Session) deskEvent(l *link, f Frame) bool {
 	s.desk.mu.Lock()
 	d := s.desk.cur
 	s.desk.mu.Unlock()
-	if d == nil || d.l != l {
-		return true // a frame of a link whose desk has gone
-	}
 	kick := func(after time.Duration) {
+		if d == nil || d.l != l {
+			return // a frame of a link whose desk has gone (or a replay): nothing to re-read
+		}
 		select {
 		case d.kick <- struct{}{}:
 		default: // a re-read is pending already: it will see this change too
@@ -238,7 +238,13 @@ func (s *Session) readLine(ctx context.Context, l *link) {
 		s.deskFailed("getextendedlineinfo", err)
 		return
 	}
-	info := ParseLineInfo(f.Body)
+	s.applyLine(f.Body)
+}
+
+// applyLine takes a getextendedlineinfo reply as the truth about the line (a replay of a
+// capture may call it with a recorded reply).
+func (s *Session) applyLine(body map[string]any) {
+	info := ParseLineInfo(body)
 	now := s.Clock().Now()
 	s.desk.mu.Lock()
 	line, mem := oktell.DeriveLine(s.desk.line, s.desk.mem, info, now)
@@ -277,8 +283,13 @@ func (s *Session) readQueue(ctx context.Context, l *link) {
 		s.deskFailed("getcurrentqueue", err)
 		return
 	}
+	s.applyQueue(f.Body)
+}
+
+// applyQueue takes a getcurrentqueue reply as the queue now.
+func (s *Session) applyQueue(body map[string]any) {
 	now := s.Clock().Now()
-	items, listed := ParseQueue(f.Body, now)
+	items, listed := ParseQueue(body, now)
 	if listed > len(items) && listed > oktell.MaxQueue {
 		s.Problem(tooMany("the queue (getcurrentqueue)", listed, len(items)))
 	}
@@ -308,10 +319,16 @@ func (s *Session) loadColleagues(ctx context.Context, l *link) {
 			return
 		}
 	}
+	s.applyColleagues(nums.Body, users)
+}
+
+// applyColleagues takes a getpbxnumbers reply and a getallusernumbers reply (nil when
+// the server has none) as the whole colleague list.
+func (s *Session) applyColleagues(numbers, users map[string]any) {
 	s.desk.mu.Lock()
 	self := s.desk.userID
 	s.desk.mu.Unlock()
-	list, listed := ParseColleagues(nums.Body, users, self)
+	list, listed := ParseColleagues(numbers, users, self)
 	if listed > oktell.MaxColleagues {
 		s.Problem(tooMany("the colleague list", listed, len(list)))
 	}
