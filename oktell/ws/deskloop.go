@@ -5,8 +5,10 @@ package ws
 // about the line; the queue is polled every 5 s; the colleagues are read at each login
 // and then follow pbxnumberstatechanged. The chat and pop-up frames become the messages
 // and notifications the dashboard already shows. session.go calls in at three points:
-// noteLogin (the login reply), startDesk (after each login) and deskEvent (each pushed
-// frame that is not a user state).
+// deskReplied (the login reply; the desk's loop passes its own replies there too),
+// startDesk (after each login) and deskEvent (each pushed frame that is not a user
+// state). Neither deskReplied nor deskEvent needs a link, so a replayed capture can feed
+// them recorded frames and read the desk the same way.
 
 import (
 	"context"
@@ -78,7 +80,8 @@ type deskState struct {
 	sentQueue  bool
 	colleagues []oktell.Colleague
 	haveList   bool
-	ring       ringNote // the last phoneevent_ringstarted, for the free text it carries
+	numbers    map[string]any // the last getpbxnumbers reply, joined with getallusernumbers'
+	ring       ringNote       // the last phoneevent_ringstarted, for the free text it carries
 }
 
 // ringNote is what a ring event says that getextendedlineinfo does not: the caller's
@@ -94,11 +97,33 @@ type linkDesk struct {
 	delayed chan time.Duration // re-read it once more after this long
 }
 
-// noteLogin keeps what the login reply says about the user.
-func (s *Session) noteLogin(f Frame) {
-	s.desk.mu.Lock()
-	s.desk.userID = sanitize(fieldString(f.Body, "userid"))
-	s.desk.mu.Unlock()
+// deskReplied takes what a successful reply tells about the desk, and false for a
+// method that is not the desk's: login (the user's id, to know the operator's own entry),
+// getextendedlineinfo (the line), getcurrentqueue (the queue), getpbxnumbers and then
+// getallusernumbers (the colleagues).
+func (s *Session) deskReplied(method string, f Frame) bool {
+	switch method {
+	case "login":
+		s.desk.mu.Lock()
+		s.desk.userID = sanitize(fieldString(f.Body, "userid"))
+		s.desk.mu.Unlock()
+	case "getextendedlineinfo":
+		s.applyLine(f.Body)
+	case "getcurrentqueue":
+		s.applyQueue(f.Body)
+	case "getpbxnumbers":
+		s.desk.mu.Lock()
+		s.desk.numbers = f.Body
+		s.desk.mu.Unlock()
+	case "getallusernumbers":
+		s.desk.mu.Lock()
+		nums := s.desk.numbers
+		s.desk.mu.Unlock()
+		s.applyColleagues(nums, f.Body)
+	default:
+		return false
+	}
+	return true
 }
 
 // startDesk runs the desk of link l until l ends: subscriptions, the first reading of
@@ -162,7 +187,7 @@ func (s *Session) runDesk(ctx context.Context, d *linkDesk) {
 }
 
 // deskEvent handles a pushed frame of the desk; false when it is not one.
-func (s *Session) deskEvent(l *link, f Frame) bool {
+func (s *Session) deskEvent(f Frame) bool {
 	name := strings.ToLower(f.Name)
 	if !isDeskEvent(name) {
 		return false
@@ -171,8 +196,8 @@ func (s *Session) deskEvent(l *link, f Frame) bool {
 	d := s.desk.cur
 	s.desk.mu.Unlock()
 	kick := func(after time.Duration) {
-		if d == nil || d.l != l {
-			return // a frame of a link whose desk has gone (or a replay): nothing to re-read
+		if d == nil {
+			return // a replay: nothing to re-read, the capture holds the replies
 		}
 		select {
 		case d.kick <- struct{}{}:
@@ -238,7 +263,7 @@ func (s *Session) readLine(ctx context.Context, l *link) {
 		s.deskFailed("getextendedlineinfo", err)
 		return
 	}
-	s.applyLine(f.Body)
+	s.deskReplied("getextendedlineinfo", f)
 }
 
 // applyLine takes a getextendedlineinfo reply as the truth about the line (a replay of a
@@ -283,7 +308,7 @@ func (s *Session) readQueue(ctx context.Context, l *link) {
 		s.deskFailed("getcurrentqueue", err)
 		return
 	}
-	s.applyQueue(f.Body)
+	s.deskReplied("getcurrentqueue", f)
 }
 
 // applyQueue takes a getcurrentqueue reply as the queue now.
@@ -310,16 +335,16 @@ func (s *Session) loadColleagues(ctx context.Context, l *link) {
 		s.deskFailed("getpbxnumbers", err)
 		return
 	}
-	var users map[string]any
-	if u, err := l.call(ctx, "getallusernumbers", map[string]any{"userlogin": s.cfg.Login, "fillsubordinates": true}); err == nil {
-		users = u.Body
-	} else {
-		s.deskFailed("getallusernumbers", err) // an old server: the numbers are the list
-		if ctx.Err() != nil {
-			return
-		}
+	s.deskReplied("getpbxnumbers", nums)
+	u, err := l.call(ctx, "getallusernumbers", map[string]any{"userlogin": s.cfg.Login, "fillsubordinates": true})
+	if err == nil {
+		s.deskReplied("getallusernumbers", u)
+		return
 	}
-	s.applyColleagues(nums.Body, users)
+	s.deskFailed("getallusernumbers", err)
+	if ctx.Err() == nil {
+		s.applyColleagues(nums.Body, nil) // an old server: the numbers are the list
+	}
 }
 
 // applyColleagues takes a getpbxnumbers reply and a getallusernumbers reply (nil when

@@ -436,7 +436,7 @@ func (s *Session) login(ctx context.Context, l *link) error {
 		body["sessionid"] = sid
 		f, err := l.call(ctx, "login", body)
 		if err == nil {
-			s.noteLogin(f)
+			s.deskReplied("login", f)
 			s.saveSession(f, sid)
 			return nil
 		}
@@ -468,7 +468,7 @@ func (s *Session) login(ctx context.Context, l *link) error {
 	if err != nil {
 		return err
 	}
-	s.noteLogin(f)
+	s.deskReplied("login", f)
 	s.saveSession(f, "")
 	return nil
 }
@@ -617,7 +617,7 @@ func (s *Session) serve(ctx context.Context, l *link) string {
 			}
 			if strings.EqualFold(f.Name, "userstatechanged") {
 				s.emitState(f, false)
-			} else if !s.deskEvent(l, f) {
+			} else if !s.deskEvent(f) {
 				s.cfg.Logf("ws: ignored event %q", f.Name)
 			}
 		case <-tick:
