@@ -164,14 +164,19 @@ func TestDeskAfterReconnect(t *testing.T) {
 	untilLine(t, s, oktell.LineFree)
 	f.srv.RefuseLogins(0, ws.MsgNotAvailable) // the server restarts: okdash keeps trying
 	f.srv.Drop("demo")
-	untilLink(t, s, oktell.LinkReconnecting)
-	until(t, s, "a refused try", func(u oktell.Update) bool {
-		return u.Status != nil && strings.Contains(u.Status.Reason, "next try")
-	})
+	// Until a try is refused: each "next try in" status comes with its timer armed.
+	for refused := false; !refused; {
+		st := until(t, s, "a status that says when the next try is", func(u oktell.Update) bool {
+			return u.Status != nil && u.Status.Link == oktell.LinkReconnecting && strings.Contains(u.Status.Reason, "next try")
+		}).Status
+		if refused = strings.Contains(st.Reason, ws.MsgNotAvailable); !refused {
+			f.clock.Advance(ws.DefaultBackoffMax)
+		}
+	}
 	f.srv.Ring("demo", "101", "", "")
 	f.srv.Answer("demo")
 	f.srv.RefuseLogins(0, "")
-	f.clock.Advance(ws.DefaultBackoffMin)
+	f.clock.Advance(ws.DefaultBackoffMax)
 	u := until(t, s, "the colleagues again", func(u oktell.Update) bool { return u.Colleagues != nil && u.Colleagues.Full })
 	for _, c := range u.Colleagues.Colleagues {
 		if c.Self && c.State != oktell.UserFullbusy {
