@@ -44,7 +44,9 @@ const simCommand = (line) => {
 // --- waiting on the client's events, with a deadline -----------------------------
 const seen = [];
 const waiters = [];
+let finished = false;
 const note = (name, text) => {
+  if (finished) return; // the client's own timers after the disconnect
   seen.push(name);
   out('  oktell.js: ' + name + (text ? ' ' + text : ''));
   for (const w of waiters.slice()) {
@@ -160,6 +162,7 @@ async function main() {
 main().catch((e) => {
   failures.push(String(e && e.stack || e));
 }).finally(() => {
+  finished = true;
   sim.stdin.end();
   sim.kill('SIGTERM');
   out(failures.length ? 'FAILED: ' + failures.join('; ') : 'OK: the vendor client followed the fake server');
