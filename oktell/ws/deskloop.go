@@ -5,10 +5,10 @@ package ws
 // about the line; the queue is polled every 5 s; the colleagues are read at each login
 // and then follow pbxnumberstatechanged. The chat and pop-up frames become the messages
 // and notifications the dashboard already shows. session.go calls in at three points:
-// deskReplied (the login reply; the desk's loop passes its own replies there too),
-// startDesk (after each login) and deskEvent (each pushed frame that is not a user
-// state). Neither deskReplied nor deskEvent needs a link, so a replayed capture can feed
-// them recorded frames and read the desk the same way.
+// replied passes deskReplied every reply it does not read itself (the desk's loop asks
+// through ask, so its replies go there too), startDesk runs after each login, and pushed
+// passes deskEvent every frame that is not a user state. Neither deskReplied nor
+// deskEvent needs a link, so a replayed capture reads the desk the same way.
 
 import (
 	"context"
@@ -148,7 +148,7 @@ func (s *Session) runDesk(ctx context.Context, d *linkDesk) {
 		}
 	}()
 	for _, ev := range deskEvents {
-		if _, err := l.call(ctx, "subscribeevent", map[string]any{"eventmethod": []string{ev}}); err != nil {
+		if _, err := s.ask(ctx, l, "subscribeevent", map[string]any{"eventmethod": []string{ev}}); err != nil {
 			s.cfg.Logf("ws: subscribe to %s: %v", ev, err)
 			if ctx.Err() != nil {
 				return
@@ -258,12 +258,9 @@ func (s *Session) emitFrameEvent(ev oktell.Event) {
 
 // readLine asks getextendedlineinfo and reports the line when it changed.
 func (s *Session) readLine(ctx context.Context, l *link) {
-	f, err := l.call(ctx, "getextendedlineinfo", map[string]any{"userlogin": s.cfg.Login})
-	if err != nil {
+	if _, err := s.ask(ctx, l, "getextendedlineinfo", map[string]any{"userlogin": s.cfg.Login}); err != nil {
 		s.deskFailed("getextendedlineinfo", err)
-		return
 	}
-	s.deskReplied("getextendedlineinfo", f)
 }
 
 // applyLine takes a getextendedlineinfo reply as the truth about the line (a replay of a
@@ -303,12 +300,9 @@ func copyLine(l oktell.LineUpdate) *oktell.LineUpdate {
 
 // readQueue reads getcurrentqueue and reports the queue when it changed.
 func (s *Session) readQueue(ctx context.Context, l *link) {
-	f, err := l.call(ctx, "getcurrentqueue", map[string]any{"userlogin": s.cfg.Login})
-	if err != nil {
+	if _, err := s.ask(ctx, l, "getcurrentqueue", map[string]any{"userlogin": s.cfg.Login}); err != nil {
 		s.deskFailed("getcurrentqueue", err)
-		return
 	}
-	s.deskReplied("getcurrentqueue", f)
 }
 
 // applyQueue takes a getcurrentqueue reply as the queue now.
@@ -330,15 +324,13 @@ func (s *Session) applyQueue(body map[string]any) {
 
 // loadColleagues reads getpbxnumbers and getallusernumbers and reports the whole list.
 func (s *Session) loadColleagues(ctx context.Context, l *link) {
-	nums, err := l.call(ctx, "getpbxnumbers", map[string]any{"userlogin": s.cfg.Login, "mode": "full"})
+	nums, err := s.ask(ctx, l, "getpbxnumbers", map[string]any{"userlogin": s.cfg.Login, "mode": "full"})
 	if err != nil {
 		s.deskFailed("getpbxnumbers", err)
 		return
 	}
-	s.deskReplied("getpbxnumbers", nums)
-	u, err := l.call(ctx, "getallusernumbers", map[string]any{"userlogin": s.cfg.Login, "fillsubordinates": true})
+	_, err = s.ask(ctx, l, "getallusernumbers", map[string]any{"userlogin": s.cfg.Login, "fillsubordinates": true})
 	if err == nil {
-		s.deskReplied("getallusernumbers", u)
 		return
 	}
 	s.deskFailed("getallusernumbers", err)
