@@ -10,6 +10,9 @@ import (
 // the bridge to the Windows client library, or the server's WebSocket protocol.
 // Every implementation delivers what it receives on Updates, in order, and closes the
 // channel when the session ends.
+//
+// Besides events and link statuses, a session reports the operator's desk as typed
+// updates (Update.Line, Update.Queue, Update.Colleagues) when its Capabilities say it can.
 type Session interface {
 	// Updates delivers events and link status changes in the order they happened.
 	Updates() <-chan Update
@@ -31,14 +34,29 @@ type Capabilities struct {
 	SetUserState bool
 	SendMessage  bool
 	ReadOnly     bool // a replay or a followed log: nothing can be sent
+	// Line: the source reports the phone line and the current call (Update.Line). A
+	// source without it never sends one; the dashboard hides the call line.
+	Line bool
+	// Queue: the source reports the queue of callers waiting (Update.Queue).
+	Queue bool
+	// Colleagues: the source reports the colleagues and their states (Update.Colleagues).
+	Colleagues bool
 }
 
-// Update is one thing a session reports: an event, or a change of the link's status.
+// Update is one thing a session reports: an event, a change of the link's status, or a
+// new view of the operator's desk. Any of the pointers may be set together: a line event
+// of the service channel comes with the Line it leads to.
 type Update struct {
 	At     time.Time // arrival time, by the session's clock
 	Event  *Event
 	Status *Status
-	Raw    []byte // the document's bytes as received, when the source had them (for --record)
+	// Line is the phone line and its call as they are now (the whole state: replace).
+	Line *LineUpdate
+	// Queue is the whole queue of callers waiting (replace).
+	Queue *Queue
+	// Colleagues changes the colleague list: see ColleaguesUpdate and ApplyColleagues.
+	Colleagues *ColleaguesUpdate
+	Raw        []byte // the document's bytes as received, when the source had them (for --record)
 	// Err is a problem with the input that did not stop the session: a document that was
 	// skipped as malformed, truncated or too large, garbage between documents. It names
 	// where (input and byte offset). The dashboard keeps it as a warning the operator can

@@ -45,7 +45,8 @@ var _ oktell.Session = (*Session)(nil)
 
 // Capabilities: read-only.
 func (s *Session) Capabilities() oktell.Capabilities {
-	return oktell.Capabilities{Kind: s.kind, ReadOnly: true}
+	// The line, from the log's line events (231-243); a log has no queue or colleagues.
+	return oktell.Capabilities{Kind: s.kind, ReadOnly: true, Line: true}
 }
 
 // SetUserState is not possible on a replay.

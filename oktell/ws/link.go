@@ -8,6 +8,7 @@ import (
 	"maps"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/coder/websocket"
@@ -281,8 +282,10 @@ func (l *link) pump() {
 }
 
 // isEventName reports whether a frame is a pushed event that okdash subscribes to,
-// even if a server adds a qid to it.
-func isEventName(name string) bool { return strings.EqualFold(name, "userstatechanged") }
+// even if a server adds a qid to it (the desk's phone events carry one).
+func isEventName(name string) bool {
+	return strings.EqualFold(name, "userstatechanged") || isDeskEvent(name)
+}
 
 // closeReason says in an operator's words why the connection ended; the library's
 // error stays attached for the diagnostics.
@@ -296,7 +299,9 @@ func closeReason(err error) error {
 			return fmt.Errorf("the server closed the connection (%d %s)", int(ce.Code), sanitize(ce.Reason))
 		}
 		return fmt.Errorf("the server closed the connection (%d)", int(ce.Code))
-	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE):
+		// A reset is a cut too: a server that closes while requests are in flight resets.
 		return errors.New("the connection was cut")
 	}
 	return fmt.Errorf("the connection failed: %w", err)
@@ -378,7 +383,7 @@ func (l *link) request(ctx context.Context, name string, body map[string]any) (F
 	}
 	if err := l.c.Write(l.ctx, websocket.MessageText, b); err != nil {
 		forget()
-		l.fail(err)
+		l.fail(closeReason(err))
 		return Frame{}, fmt.Errorf("%s: %w: %v", name, oktell.ErrNotConnected, err)
 	}
 	select {

@@ -93,6 +93,8 @@ type Session struct {
 
 	last  []oktell.Property // the state last shown, to show a repeat once
 	fresh uint64            // the getuserstate reply of the current link: pushed states before it are stale
+
+	desk deskState // the line, the queue and colleagues (deskloop.go)
 }
 
 var _ oktell.Session = (*Session)(nil)
@@ -164,16 +166,17 @@ func Dial(ctx context.Context, cfg Config) (*Session, error) {
 
 // Capabilities implements oktell.Session.
 func (s *Session) Capabilities() oktell.Capabilities {
-	c := oktell.Capabilities{Kind: "ws", SetUserState: true}
+	c := oktell.Capabilities{Kind: "ws", SetUserState: true, Line: true, Queue: true, Colleagues: true}
 	if s.replay { // what the live session shows, without the requests
 		c.Kind, c.SetUserState, c.SendMessage, c.ReadOnly = "file", false, false, true
 	}
 	return c
 }
 
-// SendMessage implements oktell.Session: the WebSocket protocol has no instant messages.
+// SendMessage implements oktell.Session: ErrNoChatSend (an oktell.ErrUnsupported), since
+// the protocol's send method is not documented.
 func (s *Session) SendMessage(ctx context.Context, userID, text string) error {
-	return oktell.ErrUnsupported
+	return ErrNoChatSend
 }
 
 // LunchReasons are the break reasons the server gave at the last login.
@@ -504,6 +507,7 @@ func (s *Session) login(ctx context.Context, l *link) error {
 		body["sessionid"] = sid
 		f, err := l.call(ctx, "login", body)
 		if err == nil {
+			s.deskReplied("login", f)
 			s.saveSession(f, sid)
 			return nil
 		}
@@ -535,6 +539,7 @@ func (s *Session) login(ctx context.Context, l *link) error {
 	if err != nil {
 		return err
 	}
+	s.deskReplied("login", f)
 	s.saveSession(f, "")
 	return nil
 }
@@ -581,6 +586,7 @@ func (s *Session) afterLogin(ctx context.Context, l *link) error {
 	l.since = s.Clock().Now()
 	s.status(oktell.LinkConnected, "")
 	s.replied("getuserstate", st)
+	s.startDesk(l)
 	return nil
 }
 
@@ -620,6 +626,8 @@ func (s *Session) replied(method string, f Frame) {
 		// Pushed states queued before this reply are older than it: pushed drops them.
 		s.fresh = f.seq
 		s.emitState(f, true)
+	default:
+		s.deskReplied(method, f) // the line, the queue, colleagues, the login's user id
 	}
 }
 
@@ -630,11 +638,12 @@ func (s *Session) pushed(f Frame) {
 	switch {
 	case f.notice != nil:
 		s.Problem(f.notice)
-	case isEventName(f.Name):
+	case strings.EqualFold(f.Name, "userstatechanged"):
 		if f.seq != 0 && f.seq < s.fresh {
 			return
 		}
 		s.emitState(f, false)
+	case s.deskEvent(f):
 	default:
 		s.cfg.Logf("ws: ignored event %q", f.Name)
 	}
