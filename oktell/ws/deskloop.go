@@ -105,7 +105,7 @@ func (s *Session) deskReplied(method string, f Frame) bool {
 	switch method {
 	case "login":
 		s.desk.mu.Lock()
-		s.desk.userID = sanitize(fieldString(f.Body, "userid"))
+		s.desk.userID = fieldText(f.Body, "userid")
 		s.desk.mu.Unlock()
 	case "getextendedlineinfo":
 		s.applyLine(f.Body)

@@ -22,7 +22,7 @@ const (
 func refusal(body map[string]any) *oktell.RefusedError {
 	code64, _ := fieldInt(body, "error")
 	code := int(code64)
-	msg := sanitize(fieldString(body, "errormsg")) // wire text: no escape sequences reach the screen
+	msg := fieldText(body, "errormsg") // wire text: no escape sequences reach the screen
 	said := msg
 	switch {
 	case said == "" && code != 0:

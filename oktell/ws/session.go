@@ -620,8 +620,8 @@ func (s *Session) replied(method string, f Frame) {
 		s.mu.Unlock()
 	case "getmyuserinfo":
 		s.mu.Lock()
-		s.operator = sanitize(fieldString(f.Body, "username"))
-		s.line = sanitize(fieldString(f.Body, "linenumber"))
+		s.operator = fieldText(f.Body, "username")
+		s.line = fieldText(f.Body, "linenumber")
 		if s.operator == "" {
 			s.operator = s.cfg.Login
 		}
@@ -677,13 +677,16 @@ func lunchReasons(body map[string]any) []LunchReason {
 		if id == "" {
 			continue
 		}
-		out = append(out, LunchReason{ID: id, Name: sanitize(fieldString(m, "name"))})
+		out = append(out, LunchReason{ID: id, Name: fieldText(m, "name")})
 	}
 	return out
 }
 
-// sanitize makes text that the server chose safe for the header and for error messages.
-func sanitize(s string) string { return strings.TrimSpace(oktell.CleanLine(s)) }
+// fieldText is a text field of a frame as the screen may show it: escape sequences and
+// control characters removed (oktell.CleanLine), spaces around trimmed.
+func fieldText(body map[string]any, key string) string {
+	return strings.TrimSpace(oktell.CleanLine(fieldString(body, key)))
+}
 
 // run keeps the link: forwards pushed states, pings every Keepalive, and after a drop
 // reports ConnectionLost and reconnects with backoff until ctx (the feed's) ends. When
