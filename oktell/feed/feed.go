@@ -2,8 +2,10 @@
 // channel, stamps each update with the session's clock, runs the session's goroutines
 // and, on Close, stops them and closes the channel exactly once.
 //
-// A source (the demo, a replay, the bridge) embeds a *Feed, starts its loops with Go,
-// and reports what it receives with Event and its link changes with Status.
+// A source (the demo, a replay, the bridge) holds a *Feed in a field of its own (not
+// embedded: Send, Event, Status are the source's business, not its consumers'), starts
+// its loops with Go, and reports what it receives with Event and its link changes with
+// Status.
 package feed
 
 import (

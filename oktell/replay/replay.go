@@ -36,7 +36,7 @@ func (o *Options) defaults() {
 
 // Session is a read-only session playing documents found in a byte stream.
 type Session struct {
-	*feed.Feed
+	feed *feed.Feed // delivers the updates: its methods are the session's own business
 	kind string
 }
 
@@ -129,7 +129,7 @@ func release(r io.Reader, closer io.Closer, ended <-chan struct{}) {
 func Open(ctx context.Context, r io.Reader, name string, closer io.Closer, opts Options) *Session {
 	opts.defaults()
 	f := feed.New(ctx, opts.Clock, 64)
-	s := &Session{Feed: f, kind: "file"}
+	s := &Session{feed: f, kind: "file"}
 	f.StatusWhy(oktell.LinkReadOnly, oktell.Because(oktell.ReasonReplaying, name))
 	f.Go(func(ctx context.Context) {
 		items, ended := scan(r, ctx.Done())
@@ -191,3 +191,9 @@ func deliver(f *feed.Feed, d *oktell.Document, raw []byte) bool {
 	}
 	return true
 }
+
+// Updates implements oktell.Session.
+func (s *Session) Updates() <-chan oktell.Update { return s.feed.Updates() }
+
+// Close implements oktell.Session: it stops reading and closes Updates.
+func (s *Session) Close() error { return s.feed.Close() }

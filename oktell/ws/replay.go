@@ -46,14 +46,14 @@ func Replay(ctx context.Context, r io.Reader, name string, closer io.Closer, opt
 		opts.Speed = 1
 	}
 	s := &Session{
-		Feed:   feed.New(ctx, opts.Clock, 64),
+		feed:   feed.New(ctx, opts.Clock, 64),
 		replay: true,
 		cfg:    Config{Clock: opts.Clock, Timeout: DefaultTimeout, Logf: limitLog(opts.Logf, opts.Clock), Store: &MemStore{}},
 	}
 	p := &player{s: s, name: name, speed: opts.Speed, reason: "replaying " + name, up: true}
 	p.l = p.newLink()
 	s.status(oktell.LinkReadOnly, p.reason)
-	s.Go(func(ctx context.Context) { p.run(ctx, r, closer) })
+	s.feed.Go(func(ctx context.Context) { p.run(ctx, r, closer) })
 	return s
 }
 
@@ -72,12 +72,12 @@ type player struct {
 }
 
 func (p *player) newLink() *link {
-	return newLinkWith(nil, p.s.Clock(), p.s.cfg.Timeout, p.s.cfg.Logf, linkOptions{})
+	return newLinkWith(nil, p.s.feed.Clock(), p.s.cfg.Timeout, p.s.cfg.Logf, linkOptions{})
 }
 
 func (p *player) problem(err error) {
 	p.problems++
-	p.s.Problem(err)
+	p.s.feed.Problem(err)
 }
 
 func (p *player) run(ctx context.Context, r io.Reader, closer io.Closer) {
@@ -109,7 +109,7 @@ func (p *player) run(ctx context.Context, r io.Reader, closer io.Closer) {
 		if t := it.line.T; !t.IsZero() {
 			if d := t.Sub(p.prev); !p.prev.IsZero() && d > 0 {
 				select {
-				case <-p.s.Clock().After(time.Duration(float64(d) / p.speed)):
+				case <-p.s.feed.Clock().After(time.Duration(float64(d) / p.speed)):
 				case <-ctx.Done():
 					return
 				}
@@ -149,7 +149,7 @@ func (p *player) take(l captureLine, n int) {
 			p.outcome(pr.method, qid, fmt.Errorf("%w: %s", oktell.ErrNotConnected, l.Closed).Error())
 		}
 		if p.up && !l.Ended {
-			p.s.Event(oktell.Event{
+			p.s.feed.Event(oktell.Event{
 				Type: oktell.ConnectionLost, ID: int(oktell.ConnectionLost), RawID: strconv.Itoa(int(oktell.ConnectionLost)),
 				Name: oktell.ConnectionLost.WireName(),
 			}, nil)
@@ -175,7 +175,7 @@ func (p *player) out(l captureLine, n int) {
 		p.l.expect(qid, f.Name)
 	}
 	if sent, ok := operatorRequest(f); ok {
-		p.s.Send(oktell.Update{Sent: &sent})
+		p.s.feed.Send(oktell.Update{Sent: &sent})
 	}
 }
 
@@ -239,7 +239,7 @@ func (p *player) reply(method string, f Frame) {
 // outcome shows the answer to an operator's request; other requests are okdash's own.
 func (p *player) outcome(method, qid, refused string) {
 	if kind := operatorKind(method); kind != 0 {
-		p.s.Send(oktell.Update{Sent: &oktell.Sent{Kind: kind, Method: method, ID: qid, Answered: true, Refused: refused}})
+		p.s.feed.Send(oktell.Update{Sent: &oktell.Sent{Kind: kind, Method: method, ID: qid, Answered: true, Refused: refused}})
 	}
 }
 
