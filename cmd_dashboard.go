@@ -121,7 +121,7 @@ func cmdDashboard(args []string, io stdio) int {
 		fmt.Fprintf(io.err, "okdash: %v\n", err)
 		return 2
 	}
-	sess, err := openSession(ctx, sf, clock)
+	sess, err := openSession(ctx, sf, clock, localConsole(io))
 	if err != nil {
 		fmt.Fprintf(io.err, "okdash: %v\n", err)
 		return 1

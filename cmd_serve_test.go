@@ -30,25 +30,12 @@ import (
 	"github.com/okdash/okdash/oktell"
 	"github.com/okdash/okdash/oktell/ws/wssim"
 	"github.com/okdash/okdash/sshserve"
+
+	"github.com/okdash/okdash/internal/syncbuf"
 )
 
 // lockedBuffer is a log sink safe for the server's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
+type lockedBuffer = syncbuf.Buffer
 
 func TestCheckServeFlags(t *testing.T) {
 	for _, tc := range []struct {
@@ -265,7 +252,7 @@ func TestServeWithOpenSSHInTmux(t *testing.T) {
 	keys := filepath.Join(dir, "authorized_keys")
 	require.NoError(t, os.WriteFile(keys, []byte(pubLine(key)+" trainee@tmux\n"), 0o600))
 	addr, logs, srv := startServe(t, serveFlags{AuthorizedKeys: keys, HostKey: filepath.Join(dir, "host"), ShutdownAfter: time.Second},
-		sourceFlags{Source: "demo", Speed: 1, Timeout: 20 * time.Second}, openSession, newModel)
+		sourceFlags{Source: "demo", Speed: 1, Timeout: 20 * time.Second}, serveOpen, newModel)
 	_, port, err := net.SplitHostPort(addr)
 	require.NoError(t, err)
 
@@ -370,7 +357,7 @@ func TestServeKeyOpensItsOwnOktellSession(t *testing.T) {
 	authorized := filepath.Join(dir, "authorized_keys")
 	require.NoError(t, os.WriteFile(authorized, []byte(lines.String()), 0o600))
 	addr, logs, _ := startServe(t, serveFlags{AuthorizedKeys: authorized, HostKey: filepath.Join(dir, "host")},
-		sourceFlags{Source: "demo", Speed: 1, Timeout: 10 * time.Second}, openSession, newModel)
+		sourceFlags{Source: "demo", Speed: 1, Timeout: 10 * time.Second}, serveOpen, newModel)
 
 	ivanova := dialScreen(t, addr, keys["ivanova"])
 	petrov := dialScreen(t, addr, keys["petrov"])

@@ -2,10 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"io"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/okdash/okdash/oktell"
 )
 
 // runCapture runs okdash with args and returns its exit status, stdout and stderr.
@@ -47,4 +51,12 @@ func TestBadFlagIsAUsageError(t *testing.T) {
 	code, _, errOut := runCapture("--no-such-flag")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "no-such-flag")
+}
+
+// noConsole is a console with no terminal behind it: nothing to read, nobody to ask.
+var noConsole = console{err: io.Discard}
+
+// serveOpen opens the sessions of okdash serve, as cmdServe does.
+func serveOpen(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
+	return openSession(ctx, sf, clock, noConsole)
 }

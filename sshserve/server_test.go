@@ -24,6 +24,8 @@ import (
 
 	"github.com/okdash/okdash/oktell/clocktest"
 	"github.com/okdash/okdash/ui"
+
+	"github.com/okdash/okdash/internal/syncbuf"
 )
 
 // waitFor is how long a test waits for something that should happen at once.
@@ -83,22 +85,8 @@ type harness struct {
 	events  chan tea.Msg
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
+// syncBuffer is the server's log, written from its goroutines.
+type syncBuffer = syncbuf.Buffer
 
 func newKey(t testing.TB) gossh.Signer {
 	t.Helper()

@@ -52,7 +52,7 @@ func idleBytes(t *testing.T, p termenv.Profile) {
 			if time.Now().After(deadline) {
 				t.Fatalf("the screen never showed %q; last output %q", what, last)
 			}
-			last = append(last, out.take()...)
+			last = append(last, out.Take()...)
 			time.Sleep(2 * time.Millisecond) // polling the output, not guessing a duration
 		}
 		if n != nil {

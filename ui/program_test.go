@@ -2,11 +2,12 @@ package ui
 
 import (
 	"bytes"
-	"sync"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/okdash/okdash/internal/syncbuf"
 )
 
 // testProgram runs a model in a real Bubble Tea program, as okdash and okdash serve run
@@ -45,7 +46,7 @@ func (tp *testProgram) wait(s string) {
 		if time.Now().After(deadline) {
 			tp.t.Fatalf("the screen never showed %q", s)
 		}
-		tp.seen = append(tp.seen, tp.out.take()...)
+		tp.seen = append(tp.seen, tp.out.Take()...)
 		time.Sleep(2 * time.Millisecond) // polling the output, not guessing a duration
 	}
 }
@@ -67,22 +68,4 @@ func (tp *testProgram) finish() tea.Model {
 
 // lockedBuffer is a terminal for a test program: Bubble Tea writes frames and window
 // titles from two goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-// take returns what was written since the last take.
-func (l *lockedBuffer) take() []byte {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	out := bytes.Clone(l.b.Bytes())
-	l.b.Reset()
-	return out
-}
+type lockedBuffer = syncbuf.Buffer
