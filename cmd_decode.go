@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/okdash/okdash/oktell"
 )
@@ -145,8 +147,36 @@ func (d *decoder) print(v any) error {
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	_, err := d.out.Write(buf.Bytes())
+	_, err := d.out.Write(escapeTerminal(buf.Bytes()))
 	return err
+}
+
+// escapeTerminal rewrites, in the JSON text b, what encoding/json leaves raw but a
+// terminal acts on when the output is read there: DEL, the C1 controls (U+009B is CSI,
+// the start of an escape sequence) and the bidirectional controls that reorder what is
+// read, each as \uXXXX. They occur only inside strings, where that escape means the
+// same character to any JSON reader.
+func escapeTerminal(b []byte) []byte {
+	if !bytes.ContainsFunc(b, terminalRune) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if terminalRune(r) {
+			out = append(out, `\u`...)
+			out = append(out, fmt.Sprintf("%04x", r)...)
+		} else {
+			out = append(out, b[:n]...)
+		}
+		b = b[n:]
+	}
+	return out
+}
+
+// terminalRune reports whether r is DEL, a C1 control or a bidirectional control.
+func terminalRune(r rune) bool {
+	return r == 0x7F || (r >= 0x80 && r <= 0x9F) || unicode.Is(unicode.Bidi_Control, r)
 }
 
 // jsonLine is one line of output: an event, or the content of a document that is not
@@ -226,22 +256,12 @@ type props []oktell.Property
 func (ps props) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteByte('{')
-	seen := map[string]int{}
+	names := newKeyNamer()
 	for i, p := range ps {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		key := p.Key
-		seen[key]++
-		if n := seen[key]; n > 1 {
-			key += "#" + strconv.Itoa(n)
-			for seen[key] > 0 { // a real key "a#2" already used
-				n++
-				key = p.Key + "#" + strconv.Itoa(n)
-			}
-			seen[key]++
-		}
-		k, err := marshal(key)
+		k, err := marshal(names.name(p.Key))
 		if err != nil {
 			return nil, err
 		}
@@ -266,6 +286,38 @@ func (ps props) MarshalJSON() ([]byte, error) {
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
+}
+
+// keyNamer names the keys of one props object: a key's first occurrence keeps it, the
+// n-th is "key#n", or the next number free when a real key took that name ("a#2" before
+// the second "a"). Each key remembers where its numbering stopped, so that a document of
+// hostile keys ("a#2" ... "a#34001", then 34,000 "a") costs time linear in its keys.
+type keyNamer struct {
+	seen   map[string]int // how often each name was met or given
+	next   map[string]int // per key, the number its next repeat starts from
+	probes int            // names tried, for the test that counts work
+}
+
+func newKeyNamer() *keyNamer {
+	return &keyNamer{seen: map[string]int{}, next: map[string]int{}}
+}
+
+func (k *keyNamer) name(key string) string {
+	k.seen[key]++
+	n := k.seen[key]
+	if n == 1 {
+		return key
+	}
+	// Every name from the count up to where the numbering stopped is taken already.
+	n = max(n, k.next[key])
+	name := key + "#" + strconv.Itoa(n)
+	for k.probes++; k.seen[name] > 0; k.probes++ {
+		n++
+		name = key + "#" + strconv.Itoa(n)
+	}
+	k.next[key] = n + 1
+	k.seen[name]++
+	return name
 }
 
 // attrs is the attributes the protocol does not know, as a JSON object in document
