@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/encoding"
 )
@@ -62,9 +63,26 @@ func (p *parser) decode(b []byte, base int64) (*Document, error) {
 			return nil, &Error{Kind: Malformed, Offset: p.off(bad), Msg: "invalid UTF-8, or not a text character (NUL, U+FFFE or U+FFFF)"}
 		}
 	}
-	// One copy: every string of the document is a substring of this one.
-	p.s = string(text)
+	// One copy: every string of the document is a substring of this one. A reused
+	// parser's document lives only until the next one (see Scanner.ReuseDocuments): its
+	// strings are the transcoding buffer itself, or the scanner's bytes, not a copy.
+	if p.reuse {
+		p.s = unsafe.String(unsafe.SliceData(text), len(text))
+	} else {
+		p.s = string(text)
+	}
 	return p.document()
+}
+
+// reusingParser is a parser that keeps its buffers and its document's memory from one
+// document to the next; what it returns is valid until it decodes again.
+func reusingParser() *parser { return &parser{reuse: true} }
+
+// decodeReusing decodes b like decodeAt, into the memory of the previous document.
+func (p *parser) decodeReusing(b []byte, base int64) (*Document, error) {
+	scratch, blk := p.scratch[:0], p.kept0
+	*p = parser{scratch: scratch, reuse: true, kept0: blk}
+	return p.decode(b, base)
 }
 
 // docBlock holds what nearly every document needs, allocated at once.
@@ -144,6 +162,10 @@ type parser struct {
 	scratch  []byte    // the UTF-8 of a UTF-16 document, reused
 	blk      *docBlock // the document being read
 	blkProps bool      // blk.props is taken
+	// reuse: the document lives until the next one (see reusingParser); kept0 is the
+	// block it reuses
+	reuse bool
+	kept0 *docBlock
 	// backing arrays, so that the common case needs no growing
 	attrBuf [8]attr
 	segBuf  [4]seg
@@ -785,7 +807,15 @@ func (p *parser) document() (*Document, error) {
 	}
 	// The document, its first event and that event's first eight properties (a Notify
 	// has eight) come in one allocation.
-	p.blk = &docBlock{d: Document{Root: name}}
+	if p.reuse && p.kept0 != nil {
+		*p.kept0 = docBlock{d: Document{Root: name}}
+		p.blk = p.kept0
+	} else {
+		p.blk = &docBlock{d: Document{Root: name}}
+		if p.reuse {
+			p.kept0 = p.blk
+		}
+	}
 	d := &p.blk.d
 	attrs := p.attrList()
 	for k := range attrs {

@@ -152,6 +152,23 @@ type Scanner struct {
 	docRoot  bool
 
 	probes int // patterns tested at a '<' (findAt calls), for the tests that count work
+
+	reuser *parser // set by ReuseDocuments
+}
+
+// ReuseDocuments makes each Item's Doc, and every string in it, valid only until the next
+// call to Next, as Raw is: the scanner then decodes each document into the memory of the
+// one before, an allocation and a copy of its text less per document. For a reader that
+// is done with a document before it asks for the next (okdash decode writes it out);
+// one that keeps events must not call it.
+func (s *Scanner) ReuseDocuments() { s.reuser = reusingParser() }
+
+// decode is decodeAt for the document the scanner hands out.
+func (s *Scanner) decode(b []byte, off int64) (*Document, error) {
+	if s.reuser != nil {
+		return s.reuser.decodeReusing(b, off)
+	}
+	return decodeAt(b, off)
 }
 
 // sectionKind is the kind of markup, inside a document, whose content is not markup.
@@ -461,6 +478,17 @@ func indexLT(b []byte) int {
 	return -1
 }
 
+// closeMayFollow reports whether the "</" at buf[i] may be a root close tag: an 'o'
+// follows the '/' in UTF-8 (buf[i+2]) or UTF-16 of either order (buf[i+4]), or the
+// buffer ends too early to tell.
+func (s *Scanner) closeMayFollow(i int) bool {
+	k := i + 2
+	if s.buf[i+1] == 0 {
+		k = i + 4
+	}
+	return k >= s.end || s.buf[k] == 'o'
+}
+
 // mayStartOrClose reports whether the character after a '<' may begin a document start
 // ("<?xml", "<oktell…") or a root close tag ("</oktell…").
 func mayStartOrClose(c byte) bool { return c == '?' || c == 'o' || c == '/' }
@@ -747,6 +775,10 @@ func (s *Scanner) inDoc() (Item, bool, error) {
 			s.scan = i + 1
 			continue
 		}
+		if c == '/' && !s.closeMayFollow(i) {
+			s.scan = i + 1 // "</data>", "</event>": not the root's close
+			continue
+		}
 		var f found
 		ok := false
 		if c == '/' {
@@ -966,7 +998,7 @@ func (s *Scanner) docDone(end int) (Item, bool) {
 			return Item{}, false
 		}
 		it.Raw, it.Err = nil, s.tooLarge(off)
-	} else if d, err := decodeAt(raw, off); err != nil || (s.docAlt && controlUnits(raw, s.docEnc)) {
+	} else if d, err := s.decode(raw, off); err != nil || (s.docAlt && controlUnits(raw, s.docEnc)) {
 		it.Doc, it.Err = d, err
 		if s.docAlt {
 			// Both byte orders matched at the start; the chosen one does not decode, or
