@@ -6,10 +6,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"math/rand"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -358,54 +356,4 @@ func TestDecodeUnicodeLog(t *testing.T) {
 	code, beOut, problems := decodeString(t, be)
 	assert.Equal(t, 0, code, problems)
 	assert.Equal(t, out.String(), beOut)
-}
-
-// The names of repeated keys ("key#2", "key#3", the next free number when a real key
-// took one) are what they always were, and cost work linear in the keys, whatever they
-// are (issue 10 item 8: "a#2" … "a#34001", then 34,000 "a", took 130 s).
-func TestDecodeRepeatedKeyNames(t *testing.T) {
-	// the names as okdash always gave them, one search from the count up per key
-	reference := func(keys []string) []string {
-		seen := map[string]int{}
-		var out []string
-		for _, key := range keys {
-			k := key
-			seen[k]++
-			if n := seen[k]; n > 1 {
-				k += "#" + strconv.Itoa(n)
-				for seen[k] > 0 {
-					n++
-					k = key + "#" + strconv.Itoa(n)
-				}
-				seen[k]++
-			}
-			out = append(out, k)
-		}
-		return out
-	}
-	rng := rand.New(rand.NewSource(3))
-	alphabet := []string{"a", "a#2", "a#3", "a#2#2", "b", "a#4", "b#2", "a#10", "a#1"}
-	for range 2000 {
-		keys := make([]string, rng.Intn(30))
-		for i := range keys {
-			keys[i] = alphabet[rng.Intn(len(alphabet))]
-		}
-		names := newKeyNamer()
-		var got []string
-		for _, k := range keys {
-			got = append(got, names.name(k))
-		}
-		require.Equal(t, reference(keys), got, "keys %q", keys)
-	}
-
-	for _, n := range []int{1000, 10000} {
-		names := newKeyNamer()
-		for i := 2; i <= n+1; i++ {
-			names.name("a#" + strconv.Itoa(i))
-		}
-		for range n {
-			names.name("a")
-		}
-		assert.LessOrEqual(t, names.probes, 2*n+1, "%d keys a#N, then %d keys a", n, n)
-	}
 }
