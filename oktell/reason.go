@@ -31,6 +31,20 @@ const (
 	ReasonServerLost      ReasonCode = "server-lost"       // the Oktell client library lost its server (an event: ConnectionLost, RestartRequested)
 	ReasonRetrying        ReasonCode = "retrying"          // a link failed; the next try is after a while
 	ReasonNextTry         ReasonCode = "next-try"          // the WebSocket link failed; the next try is after a while
+	ReasonReplayingAs     ReasonCode = "replaying-as"      // a replay of a WebSocket capture plays who was logged in where
+	ReasonFramesEnded     ReasonCode = "frames-ended"      // a capture's input ended
+	ReasonFramesError     ReasonCode = "frames-error"      // a capture's input could not be read further
+	ReasonRefused         ReasonCode = "refused"           // the server refused: its words, and what they mean
+	ReasonRefusedByServer ReasonCode = "refused-by-server" // a request or a login the server refused
+	ReasonServerError     ReasonCode = "server-error"      // the server's words with its error number
+	ReasonServerErrorCode ReasonCode = "server-error-code" // only an error number
+	ReasonNoReasonGiven   ReasonCode = "no-reason-given"   // a refusal without words or number
+	ReasonDesktopClient   ReasonCode = "desktop-client"    // the user is logged in with the desktop client
+	ReasonLicenceLimit    ReasonCode = "licence-limit"     // the licence's limit of users is reached
+	ReasonWrongLogin      ReasonCode = "wrong-login"       // the login or the password is wrong
+	ReasonServerStarting  ReasonCode = "server-starting"   // the server is still starting
+	ReasonSessionEnded    ReasonCode = "session-ended"     // the saved session ended on the server
+	ReasonStartAgain      ReasonCode = "start-again"       // the password is needed: start okdash again
 	ReasonDemo            ReasonCode = "demo"              // the built-in demo plays a scenario
 	ReasonDemoStopped     ReasonCode = "demo-stopped"      // the demo's scenario failed
 	ReasonReplaying       ReasonCode = "replaying"         // a replay plays an input
@@ -73,6 +87,7 @@ const (
 	ArgText      ArgKind = iota // a string shown as it is: a file, an address, a name, someone's words
 	ArgDocuments                // an int: a number of documents
 	ArgProblems                 // an int: a number of problems
+	ArgFrames                   // an int: a number of WebSocket frames
 	ArgDuration                 // a time.Duration
 	ArgReason                   // a Reason
 )
@@ -91,6 +106,20 @@ var reasons = map[ReasonCode]ReasonDecl{
 	ReasonServerLost:      {"the Oktell client lost its server (%s)", []ArgKind{ArgText}},
 	ReasonRetrying:        {"%s: %s; retrying in %s", []ArgKind{ArgText, ArgText, ArgDuration}},
 	ReasonNextTry:         {"%s; next try in %s", []ArgKind{ArgText, ArgDuration}},
+	ReasonReplayingAs:     {"replaying %s (%s at %s)", []ArgKind{ArgText, ArgText, ArgText}},
+	ReasonFramesEnded:     {"%s: end of input after %s (%s)", []ArgKind{ArgText, ArgFrames, ArgProblems}},
+	ReasonFramesError:     {"%s: read error: %s after %s (%s)", []ArgKind{ArgText, ArgText, ArgFrames, ArgProblems}},
+	ReasonRefused:         {"%s: %s", []ArgKind{ArgReason, ArgReason}},
+	ReasonRefusedByServer: {"refused by the server: %s", []ArgKind{ArgReason}},
+	ReasonServerError:     {"%s (error %s)", []ArgKind{ArgText, ArgText}},
+	ReasonServerErrorCode: {"error %s", []ArgKind{ArgText}},
+	ReasonNoReasonGiven:   {"request failed without a reason", nil},
+	ReasonDesktopClient:   {"this user is already logged in with the Oktell desktop client; close it there, or log in as another user", nil},
+	ReasonLicenceLimit:    {"the server's licence limit of connected users is reached; ask the administrator, or try again when someone logs out", nil},
+	ReasonWrongLogin:      {"the login or the password is wrong", nil},
+	ReasonServerStarting:  {"the Oktell server is still starting; okdash will try again", nil},
+	ReasonSessionEnded:    {"the saved session has ended on the server (it restarted or logged the user out); the password is needed again", nil},
+	ReasonStartAgain:      {"%s; start okdash again to enter it", []ArgKind{ArgReason}},
 	ReasonDemo:            {"demo: %s", []ArgKind{ArgText}},
 	ReasonDemoStopped:     {"demo stopped: %s", []ArgKind{ArgText}},
 	ReasonReplaying:       {"replaying %s", []ArgKind{ArgText}},
@@ -165,7 +194,7 @@ func (k ArgKind) fits(v any) bool {
 	case ArgText:
 		_, ok := v.(string)
 		return ok
-	case ArgDocuments, ArgProblems:
+	case ArgDocuments, ArgProblems, ArgFrames:
 		_, ok := v.(int)
 		return ok
 	case ArgDuration:
@@ -203,6 +232,8 @@ func englishArg(k ArgKind, v any) string {
 		return count(v, "document")
 	case ArgProblems:
 		return count(v, "problem")
+	case ArgFrames:
+		return count(v, "frame")
 	case ArgDuration:
 		if d, ok := v.(time.Duration); ok {
 			return d.String()

@@ -21,6 +21,20 @@ var ruReasons = map[oktell.ReasonCode]string{
 	oktell.ReasonServerLost:      "клиент Oktell потерял сервер (%s)",
 	oktell.ReasonRetrying:        "%s: %s; повтор через %s",
 	oktell.ReasonNextTry:         "%s; повтор через %s",
+	oktell.ReasonReplayingAs:     "воспроизведение: %s (%s на %s)",
+	oktell.ReasonFramesEnded:     "%s: конец ввода после %s (%s)",
+	oktell.ReasonFramesError:     "%s: ошибка чтения: %s после %s (%s)",
+	oktell.ReasonRefused:         "%s: %s",
+	oktell.ReasonRefusedByServer: "сервер отказал: %s",
+	oktell.ReasonServerError:     "%s (ошибка %s)",
+	oktell.ReasonServerErrorCode: "ошибка %s",
+	oktell.ReasonNoReasonGiven:   "запрос не выполнен, причина не названа",
+	oktell.ReasonDesktopClient:   "этот пользователь уже вошёл в настольный клиент Oktell; выйдите там или войдите под другим пользователем",
+	oktell.ReasonLicenceLimit:    "достигнут предел лицензии сервера на число пользователей; обратитесь к администратору или попробуйте, когда кто-нибудь выйдет",
+	oktell.ReasonWrongLogin:      "неверный логин или пароль",
+	oktell.ReasonServerStarting:  "сервер Oktell ещё запускается; okdash попробует снова",
+	oktell.ReasonSessionEnded:    "сохранённый сеанс на сервере закончился (сервер перезапущен или пользователь вышел); нужен пароль",
+	oktell.ReasonStartAgain:      "%s; запустите okdash снова, чтобы ввести его",
 	oktell.ReasonDemo:            "демо: %s",
 	oktell.ReasonDemoStopped:     "демо остановлено: %s",
 	oktell.ReasonReplaying:       "воспроизведение: %s",
@@ -79,6 +93,9 @@ func sayArg(p *message.Printer, k oktell.ArgKind, v any) string {
 	case oktell.ArgProblems:
 		n, _ := v.(int)
 		return p.Sprintf("%d problems", n)
+	case oktell.ArgFrames:
+		n, _ := v.(int)
+		return p.Sprintf("%d frames", n)
 	case oktell.ArgDuration:
 		d, _ := v.(time.Duration)
 		return ruDuration(d)

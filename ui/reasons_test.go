@@ -25,7 +25,7 @@ func sampleArgs(t *testing.T, code oktell.ReasonCode) []any {
 		switch k {
 		case oktell.ArgText:
 			args = append(args, "Журнал")
-		case oktell.ArgDocuments, oktell.ArgProblems:
+		case oktell.ArgDocuments, oktell.ArgProblems, oktell.ArgFrames:
 			args = append(args, 3)
 		case oktell.ArgDuration:
 			args = append(args, 4*time.Second)

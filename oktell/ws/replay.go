@@ -50,9 +50,9 @@ func Replay(ctx context.Context, r io.Reader, name string, closer io.Closer, opt
 		replay: true,
 		cfg:    Config{Clock: opts.Clock, Timeout: DefaultTimeout, Logf: limitLog(opts.Logf, opts.Clock), Store: &MemStore{}},
 	}
-	p := &player{s: s, name: name, speed: opts.Speed, reason: "replaying " + name, up: true}
+	p := &player{s: s, name: name, speed: opts.Speed, reason: oktell.Because(oktell.ReasonReplaying, name), up: true}
 	p.l = p.newLink()
-	s.status(oktell.LinkReadOnly, p.reason)
+	s.statusWhy(oktell.LinkReadOnly, p.reason)
 	s.feed.Go(func(ctx context.Context) { p.run(ctx, r, closer) })
 	return s
 }
@@ -66,7 +66,7 @@ type player struct {
 	l      *link // the connection being replayed
 	up     bool  // its login completed: pushed frames go to the session
 	prev   time.Time
-	reason string
+	reason oktell.Reason
 
 	frames, problems int
 }
@@ -95,11 +95,11 @@ func (p *player) run(ctx context.Context, r io.Reader, closer io.Closer) {
 			return
 		}
 		if it.end != nil {
-			why := "end of input"
+			why := oktell.Because(oktell.ReasonFramesEnded, p.name, p.frames, p.problems)
 			if !errors.Is(it.end, io.EOF) {
-				why = "read error: " + it.end.Error()
+				why = oktell.Because(oktell.ReasonFramesError, p.name, it.end.Error(), p.frames, p.problems)
 			}
-			p.s.status(oktell.LinkReadOnly, fmt.Sprintf("%s: %s after %s (%s)", p.name, why, count(p.frames, "frame"), count(p.problems, "problem")))
+			p.s.statusWhy(oktell.LinkReadOnly, why)
 			return
 		}
 		if it.err != nil {
@@ -118,7 +118,7 @@ func (p *player) run(ctx context.Context, r io.Reader, closer io.Closer) {
 		}
 		p.take(it.line, it.n)
 		p.drain()
-		p.s.status(oktell.LinkReadOnly, p.reason)
+		p.s.statusWhy(oktell.LinkReadOnly, p.reason)
 	}
 }
 
@@ -133,7 +133,7 @@ func (p *player) take(l captureLine, n int) {
 			p.problem(fmt.Errorf("%s:%d: capture version %d is newer than this okdash (%d): reading what it knows", p.name, n, l.Version, captureVersion))
 		}
 		p.s.cfg.URL, p.s.cfg.Login = l.URL, l.Login
-		p.reason = fmt.Sprintf("replaying %s (%s at %s)", p.name, l.Login, l.URL)
+		p.reason = oktell.Because(oktell.ReasonReplayingAs, p.name, l.Login, l.URL)
 	case l.Dir == "out":
 		p.out(l, n)
 	case l.Dir == "in":
@@ -230,7 +230,7 @@ func (p *player) reply(method string, f Frame) {
 		return
 	}
 	if method == "getuserstate" {
-		p.s.status(oktell.LinkReadOnly, p.reason) // as live: who is logged in, then the state
+		p.s.statusWhy(oktell.LinkReadOnly, p.reason) // as live: who is logged in, then the state
 		p.up = true
 	}
 	p.s.replied(method, f)

@@ -349,7 +349,9 @@ func (s *Session) connect(ctx context.Context, first bool) (*link, error) {
 		if first {
 			return nil, errors.New("a password is needed and none was given")
 		}
-		return nil, &oktell.RefusedError{Reason: MsgSessionNotExist + ": " + explain(0, MsgSessionNotExist) + "; start okdash again to enter it"}
+		ended, _ := explain(0, MsgSessionNotExist)
+		return nil, oktell.Refused(0, oktell.Because(oktell.ReasonStartAgain,
+			oktell.Because(oktell.ReasonRefused, oktell.Quoted(MsgSessionNotExist), ended)))
 	}
 	return l, err
 }
@@ -783,7 +785,7 @@ func (s *Session) reconnect(ctx context.Context, wait time.Duration, why string)
 	switch {
 	case wait > 0:
 		timer = s.feed.Clock().After(wait)
-		s.status(oktell.LinkReconnecting, fmt.Sprintf("%s; next try in %s", why, wait))
+		s.statusWhy(oktell.LinkReconnecting, oktell.Because(oktell.ReasonNextTry, why, wait))
 	case why != "":
 		s.status(oktell.LinkReconnecting, why)
 	}
@@ -804,7 +806,11 @@ func (s *Session) reconnect(ctx context.Context, wait time.Duration, why string)
 		}
 		var re *oktell.RefusedError
 		if errors.As(err, &re) && !isTransient(re) {
-			s.status(oktell.LinkClosed, err.Error())
+			why := re.Why
+			if why.IsZero() {
+				why = oktell.Quoted(re.Reason)
+			}
+			s.statusWhy(oktell.LinkClosed, oktell.Because(oktell.ReasonRefusedByServer, why))
 			return nil, wait
 		}
 		wait = s.nextWait(wait)
