@@ -226,7 +226,7 @@ func newServe(svf serveFlags, sf sourceFlags, uf uiFlags, clock oktell.Clock, lo
 	}
 	mode := "open: anyone can connect, to the demo only"
 	if !svf.DemoOpen {
-		if cfg.Keys, err = sshserve.OpenKeyFile(svf.AuthorizedKeys, keyOptions); err != nil {
+		if cfg.Keys, err = sshserve.OpenKeyFile(svf.AuthorizedKeys, keyOptions, nil); err != nil {
 			return nil, err
 		}
 		mode = fmt.Sprintf("%d authorized keys from %s", cfg.Keys.Len(), svf.AuthorizedKeys)
