@@ -764,7 +764,7 @@ func (s *Server) keepAlive(ctx context.Context, ls *liveSession, conn gossh.Conn
 		if n := int(unanswered.Load()); n >= s.cfg.KeepAliveMissed {
 			ls.mu.Lock()
 			if ls.reason == "" {
-				ls.reason = fmt.Sprintf("client unreachable (no answer to %d keepalives)", n)
+				ls.reason = "client unreachable (no answer to " + plural(n, "keepalive", "keepalives") + ")"
 			}
 			ls.mu.Unlock()
 			conn.Close() //nolint:errcheck

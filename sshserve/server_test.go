@@ -766,3 +766,9 @@ func TestDashboardErrorReachesClientSanitized(t *testing.T) {
 	require.ErrorAs(t, s.sess.Wait(), &exit)
 	require.Equal(t, 1, exit.ExitStatus())
 }
+
+func TestPlural(t *testing.T) {
+	for n, want := range map[int]string{0: "0 keepalives", 1: "1 keepalive", 2: "2 keepalives", 11: "11 keepalives"} {
+		require.Equal(t, want, plural(n, "keepalive", "keepalives"))
+	}
+}
