@@ -28,6 +28,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/ttyinput"
 	"github.com/okdash/okdash/ui"
 )
 
@@ -663,7 +664,7 @@ func (s *Server) handle(sess ssh.Session) {
 	// overtake the program's last frame still queued in the PTY.
 	out := &gate{w: sess}
 	p := tea.NewProgram(model,
-		tea.WithInput(tty), tea.WithOutput(out),
+		tea.WithInput(ttyinput.New(tty)), tea.WithOutput(out), // whole letters, however the reads cut them
 		tea.WithAltScreen(),
 		tea.WithoutSignalHandler(), // the server handles SIGTERM for all sessions
 		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
