@@ -243,8 +243,19 @@ func runClient(t *testing.T, addr string, key gossh.Signer) string {
 	}
 	_, err = in.Write([]byte("q"))
 	require.NoError(t, err)
-	io.Copy(&got, out) //nolint:errcheck
-	require.NoError(t, sess.Wait())
+	ended := make(chan error, 1)
+	go func() {
+		io.Copy(&got, out) //nolint:errcheck
+		ended <- sess.Wait()
+	}()
+	select {
+	case err := <-ended:
+		require.NoError(t, err)
+	case <-time.After(20 * time.Second):
+		c.Close()
+		<-ended
+		t.Fatalf("the session did not end after q; got %q", got.String())
+	}
 	return got.String()
 }
 
@@ -548,10 +559,15 @@ func runServeMain(t *testing.T, args ...string) *serveRun {
 	t.Cleanup(func() {
 		select {
 		case <-r.done:
+			return
 		default:
-			r.sigs <- syscall.SIGTERM
-			r.sigs <- syscall.SIGTERM
-			<-r.done
+		}
+		r.sigs <- syscall.SIGTERM
+		r.sigs <- syscall.SIGTERM
+		select {
+		case <-r.done:
+		case <-time.After(30 * time.Second):
+			t.Errorf("serve did not stop after two signals; log:\n%s", r.logs.String())
 		}
 	})
 	return r
