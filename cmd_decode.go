@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 
+	"github.com/okdash/okdash/internal/textfile"
 	"github.com/okdash/okdash/oktell"
 )
 
@@ -68,7 +69,7 @@ func cmdDecode(args []string, io stdio) int {
 			d.input(io.in, "stdin")
 			continue
 		}
-		file, err := os.Open(f)
+		file, err := openInput(f)
 		if err != nil {
 			fmt.Fprintf(io.err, "okdash: decode: %v\n", err)
 			d.failed = true
@@ -81,6 +82,19 @@ func cmdDecode(args []string, io stdio) int {
 		return 1
 	}
 	return 0
+}
+
+// openInput opens a file to decode; a directory is refused here, not as a read error.
+func openInput(path string) (*os.File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, textfile.PathError(path, err)
+	}
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		f.Close()
+		return nil, &textfile.Error{Path: path, Msg: "is a directory, not a file"}
+	}
+	return f, nil
 }
 
 type decoder struct {
@@ -106,7 +120,7 @@ func (d *decoder) input(r io.Reader, name string) {
 		}
 		if err != nil {
 			d.failed = true
-			fmt.Fprintf(d.errw, "okdash: decode: %s: read: %v\n", name, err)
+			fmt.Fprintf(d.errw, "okdash: decode: %v\n", textfile.PathError(name, err))
 			return
 		}
 		if it.Err != nil {

@@ -152,7 +152,12 @@ func TestDecodeMissingFileAndBadFlag(t *testing.T) {
 	var out, errb bytes.Buffer
 	code := run([]string{"decode", filepath.Join("testdata", "no-such-file")}, stdio{in: strings.NewReader(""), out: &out, err: &errb})
 	assert.Equal(t, 1, code)
-	assert.Contains(t, errb.String(), "okdash: decode: open testdata/no-such-file")
+	assert.Equal(t, "okdash: decode: testdata/no-such-file: no such file\n", errb.String())
+
+	errb.Reset()
+	code = run([]string{"decode", "testdata"}, stdio{in: strings.NewReader(""), out: &out, err: &errb})
+	assert.Equal(t, 1, code)
+	assert.Equal(t, "okdash: decode: testdata: is a directory, not a file\n", errb.String())
 
 	errb.Reset()
 	code = run([]string{"decode", "--bogus"}, stdio{in: strings.NewReader(""), out: &out, err: &errb})
@@ -179,7 +184,7 @@ func TestDecodeArgs(t *testing.T) {
 	errb.Reset()
 	code = run([]string{"decode", "--", "--pretty"}, stdio{in: strings.NewReader(""), out: &out, err: &errb})
 	assert.Equal(t, 1, code)
-	assert.Contains(t, errb.String(), "open --pretty")
+	assert.Equal(t, "okdash: decode: --pretty: no such file\n", errb.String())
 
 	// several inputs, each with its own offsets and name
 	seed := filepath.Join("testdata", "seed", "113_voicemail.xml")

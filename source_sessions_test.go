@@ -102,7 +102,7 @@ func TestOpenSessionErrors(t *testing.T) {
 		{sourceFlags{Source: "file:x", Speed: 1, Scenario: bad}, "--scenario plays only on the demo"},
 		{sourceFlags{Source: "bridge:exec:okdash-no-such-bridge --x"}, "executable file not found"},
 		{sourceFlags{Source: "demo", Speed: 1, Scenario: bad}, bad + ":2: state \"usNowhere\""},
-		{sourceFlags{Source: "demo", Speed: 1, Scenario: filepath.Join(dir, "none.txt")}, "scenario: open"},
+		{sourceFlags{Source: "demo", Speed: 1, Scenario: filepath.Join(dir, "none.txt")}, "none.txt: no such file"},
 		{sourceFlags{Source: "demo", Speed: 1, Record: filepath.Join(dir, "no", "such", "dir")}, "--record"},
 	} {
 		s, err := openSession(context.Background(), tc.sf, clocktest.New(testStart))
