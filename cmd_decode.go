@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,48 +13,29 @@ import (
 	"github.com/okdash/okdash/oktell"
 )
 
-const decodeUsage = `Usage: okdash decode [--pretty] [FILE ...]
+var decodeCmd = &command{
+	name: "okdash decode",
+	usage: `Usage: okdash decode [--pretty] [FILE ...]
 
 Reads Oktell service-event documents from each FILE (standard input when there is none,
 or for "-"): a bridge stream, a CommonLog with xmlevent headings, concatenated documents
 in UTF-16 or UTF-8. Prints one JSON object per event, one per line; with more than one
 input, each object starts with "input": the FILE it came from ("stdin" for "-"), as
-problems name it. Problems go to
-standard error as "okdash: decode: INPUT:OFFSET: REASON"; the exit status is 1 when
-anything could not be read.
-
-Flags:
-`
+problems name it. Problems go to standard error as "okdash: decode: INPUT:OFFSET:
+REASON"; the exit status is 1 when anything could not be read. Flags may follow the
+files.
+`,
+	groups: []group{groupDecode},
+	mixed:  true,
+}
 
 // cmdDecode is "okdash decode".
 func cmdDecode(args []string, io stdio) int {
-	fs := flag.NewFlagSet("decode", flag.ContinueOnError)
-	fs.SetOutput(io.err)
-	pretty := fs.Bool("pretty", false, "indent the JSON, one object over several lines")
-	fs.Usage = func() {
-		fmt.Fprint(io.err, decodeUsage)
-		fs.PrintDefaults()
+	p, err := decodeCmd.parse(args, os.Getenv)
+	if err != nil {
+		return parseFail(io, decodeCmd, err)
 	}
-	// Flags may follow the files too: "okdash decode log.txt --pretty".
-	var files []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return 0
-			}
-			return 2
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			break
-		}
-		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
-			files = append(files, rest...) // after "--" everything is a file
-			break
-		}
-		files = append(files, rest[0])
-		args = rest[1:]
-	}
+	files, pretty := p.args, &p.opts.Pretty
 	if len(files) == 0 {
 		files = []string{"-"}
 	}

@@ -162,7 +162,7 @@ func TestDecodeMissingFileAndBadFlag(t *testing.T) {
 	errb.Reset()
 	code = run([]string{"decode", "--bogus"}, stdio{in: strings.NewReader(""), out: &out, err: &errb})
 	assert.Equal(t, 2, code)
-	assert.Contains(t, errb.String(), "Usage: okdash decode")
+	assert.Equal(t, "okdash decode: unknown flag --bogus\nsee \"okdash decode -h\" for the flags\n", errb.String())
 }
 
 func TestDecodeQueryDocuments(t *testing.T) {
@@ -177,8 +177,8 @@ func TestDecodeArgs(t *testing.T) {
 	var out, errb bytes.Buffer
 	code := run([]string{"decode", "-h"}, stdio{in: strings.NewReader(""), out: &out, err: &errb})
 	assert.Equal(t, 0, code)
-	assert.Contains(t, errb.String(), "Usage: okdash decode")
-	assert.Contains(t, errb.String(), "-pretty")
+	assert.Contains(t, out.String(), "Usage: okdash decode")
+	assert.Contains(t, out.String(), "--pretty")
 
 	// after "--", a name that looks like a flag is a file
 	errb.Reset()

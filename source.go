@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/okdash/okdash/internal/textfile"
 	"github.com/okdash/okdash/oktell"
 )
 
@@ -27,13 +29,26 @@ func openSession(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktel
 	case strings.HasPrefix(src, "ws://") || strings.HasPrefix(src, "wss://"):
 		s, err = openWS(ctx, sf, clock)
 	default:
-		return nil, fmt.Errorf("--source %q: unknown kind; want demo, file:PATH, -, follow:PATH, bridge:tcp://HOST:PORT, bridge:exec:COMMAND, ws://HOST:PORT or wss://HOST:PORT", src)
+		return nil, fmt.Errorf("--source %q: unknown kind; want %s", src, sourceKinds)
 	}
 	if err != nil {
+		if src == "" || src == "demo" { // the demo's errors name their flag or file
+			return nil, err
+		}
 		return nil, fmt.Errorf("--source %s: %w", src, err)
 	}
 	if sf.Record != "" {
 		return recordSession(s, sf.Record, clock)
 	}
 	return s, nil
+}
+
+// flagFile names the flag of a file that could not be read at all ("--scenario
+// shift.txt: no such file"); a mistake on a line already names the file and line.
+func flagFile(flag string, err error) error {
+	var te *textfile.Error
+	if errors.As(err, &te) && te.Line == 0 {
+		return fmt.Errorf("%s %w", flag, err)
+	}
+	return err
 }

@@ -42,7 +42,7 @@ func openDemo(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.S
 	}
 	sc, err := demo.Load(sf.Scenario)
 	if err != nil {
-		return nil, err
+		return nil, flagFile("--scenario", err)
 	}
 	return demo.Open(ctx, sc, clock, sf.Speed), nil
 }
@@ -145,7 +145,7 @@ func simBridge(ctx context.Context, addr, scenario string, speed float64, io std
 	}
 	sc, err := demo.Load(scenario)
 	if err != nil {
-		return err
+		return flagFile("--scenario", err)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

@@ -119,7 +119,7 @@ func simWS(ctx context.Context, addr, usersFile string, io stdio) error {
 	if usersFile != "" {
 		var err error
 		if users, err = wssim.LoadUsers(usersFile); err != nil {
-			return fmt.Errorf("--users: %w", err)
+			return flagFile("--users", err)
 		}
 	}
 	srv := wssim.New(users)
