@@ -107,6 +107,10 @@ func cmdDashboard(args []string, io stdio) int {
 		fmt.Fprintf(io.err, "okdash: %v\n", err)
 		return 2
 	}
+	if err := checkSourceFlags(sf); err != nil {
+		fmt.Fprintf(io.err, "okdash: %v\n", err)
+		return 2
+	}
 	if err := needTerminal(io, sf.Source); err != nil {
 		fmt.Fprintf(io.err, "okdash: %v\n", err)
 		return 2

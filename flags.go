@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -136,7 +137,7 @@ var settings = []*setting{
 		help:  "notifications kept in the history; older ones are dropped",
 		field: field(func(o *options) *int { return &o.UI.MaxHistory })},
 
-	{name: "listen", group: groupServe, arg: "ADDR", def: "127.0.0.1:2222",
+	{name: "listen", group: groupServe, arg: "ADDR", def: "127.0.0.1:2222", check: checkAddr,
 		help:  "listen on ADDR (use 0.0.0.0:2222 to let other machines in)",
 		field: field(func(o *options) *string { return &o.Serve.Listen })},
 	{name: "host-key", group: groupServe, arg: "FILE", def: "", example: `"/var/lib/okdash/ssh_host_ed25519_key"`,
@@ -170,10 +171,10 @@ var settings = []*setting{
 		help:  "how long to wait for a terminal to tell its background colour; 0: assume dark",
 		field: field(func(o *options) *time.Duration { return &o.Serve.BackgroundQuery })},
 
-	{name: "listen", group: groupSim, arg: "ADDR", def: "",
+	{name: "listen", group: groupSim, arg: "ADDR", def: "", check: checkAddr,
 		help:  "serve the demo shift over the bridge protocol on ADDR (e.g. 127.0.0.1:7766), one independent shift per connection",
 		field: field(func(o *options) *string { return &o.Sim.Listen })},
-	{name: "ws", group: groupSim, arg: "ADDR", def: "",
+	{name: "ws", group: groupSim, arg: "ADDR", def: "", check: checkAddr,
 		help:  "run a fake Oktell WebSocket server on ADDR (e.g. 127.0.0.1:4066)",
 		field: field(func(o *options) *string { return &o.Sim.WS })},
 	{name: "scenario", group: groupSim, arg: "FILE", def: "",
@@ -390,6 +391,18 @@ func checkLang(v any) error {
 func checkIcons(v any) error {
 	if _, err := theme.Icons(v.(string), ""); err != nil {
 		return errors.New("want unicode or ascii")
+	}
+	return nil
+}
+
+// checkAddr wants HOST:PORT, as net.Listen takes it (an empty HOST listens everywhere).
+func checkAddr(v any) error {
+	_, port, err := net.SplitHostPort(v.(string))
+	if err != nil {
+		return errors.New("want HOST:PORT, such as 127.0.0.1:7766 (or 0.0.0.0:7766 for every address)")
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("port %q: want a number from 1 to 65535 (0: any free port)", port)
 	}
 	return nil
 }

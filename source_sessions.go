@@ -78,7 +78,7 @@ func openReplay(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell
 	if path == "" {
 		return nil, errors.New("give a file: file:PATH")
 	}
-	f, err := os.Open(path)
+	f, err := openInput(path) // a directory is refused now, not as a read error later
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +112,7 @@ func bridgeDialer(target string) (bridge.Dialer, error) {
 	case strings.HasPrefix(target, "tcp://"):
 		addr := strings.TrimPrefix(target, "tcp://")
 		if _, _, err := net.SplitHostPort(addr); err != nil {
-			return nil, fmt.Errorf("want bridge:tcp://HOST:PORT: %w", err)
+			return nil, fmt.Errorf("want bridge:tcp://HOST:PORT, such as bridge:tcp://10.0.0.15:7766")
 		}
 		return bridge.TCP{Addr: addr}, nil
 	case strings.HasPrefix(target, "exec:"):
@@ -122,7 +122,7 @@ func bridgeDialer(target string) (bridge.Dialer, error) {
 		}
 		// A typo in the command is told at once, not as an endless "reconnecting".
 		if _, err := exec.LookPath(e.Args[0]); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("command %q not found (is it installed, and on PATH?)", e.Args[0])
 		}
 		return e, nil
 	}
