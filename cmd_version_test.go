@@ -28,6 +28,7 @@ func TestVersionLine(t *testing.T) {
 }
 
 func TestVersionCommands(t *testing.T) {
+	t.Setenv(envConfig, writeConfig(t, "sorce = 1\n")) // a broken configuration does not hide the version
 	for _, args := range [][]string{{"--version"}, {"version"}, {"-version"}} {
 		code, out, errOut := runCapture(args...)
 		assert.Equal(t, 0, code, args)

@@ -555,6 +555,9 @@ func (c *command) parse(args []string, env func(string) string) (*parsed, error)
 		p.args = append(p.args, rest[0])
 		args = rest[1:]
 	}
+	if p.extra.version {
+		return p, nil // --version answers whatever the configuration holds
+	}
 	if c.config {
 		var err error
 		if p.cfg, err = loadConfig(p.extra.config, env); err != nil {
