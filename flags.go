@@ -716,5 +716,14 @@ func printFlag(w io.Writer, name, arg, help, note string) {
 	if arg != "" {
 		name += " " + arg
 	}
-	fmt.Fprintf(w, "  %s\n        %s%s\n", name, help, note)
+	fmt.Fprintf(w, "  %s\n", name)
+	line := "       "
+	for _, word := range strings.Fields(help + note) {
+		if len([]rune(line))+1+len([]rune(word)) > 88 && line != "       " {
+			fmt.Fprintln(w, line)
+			line = "       "
+		}
+		line += " " + word
+	}
+	fmt.Fprintln(w, line)
 }
