@@ -191,3 +191,41 @@ func TestConfigShowsWhereEachSettingComesFrom(t *testing.T) {
 	assert.Equal(t, "demo", f.serve["source"].value)
 	assert.Equal(t, len(dashboardCmd.takes()), len(f.top))
 }
+
+// FuzzParseConfig: any file gives settings of the right types or an error naming a
+// line, never a panic.
+func FuzzParseConfig(f *testing.F) {
+	f.Add(exampleConfig())
+	f.Add("source = \"demo\"\n[serve]\nlisten = \"0.0.0.0:2222\"\nsource = \"demo\"\n")
+	f.Add("serve.listen = \"x\"\nserve = { max-sessions = 3 }\n")
+	f.Add("bell = 1\nsorce = \"x\"\n[colors]\n")
+	f.Add("a.b.c = 1\n[[serve]]\nx = [1, {y = 2}]\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		cf, err := parseConfig("f.toml", text)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "f.toml") {
+				t.Fatalf("error %q does not name the file", err)
+			}
+			return
+		}
+		for _, m := range []map[string]fileValue{cf.top, cf.serve} {
+			for key, fv := range m {
+				var s *setting
+				for _, c := range settings {
+					if c.name == key && c.group.inFile() {
+						s = c
+					}
+				}
+				if s == nil {
+					t.Fatalf("key %q accepted but no setting has it", key)
+				}
+				var o options
+				for _, c := range settings {
+					if c.name == key && c.group.inFile() {
+						mustSet(c, &o, fv.value) // panics on a value of the wrong type
+					}
+				}
+			}
+		}
+	})
+}
