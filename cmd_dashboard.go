@@ -15,6 +15,7 @@ import (
 
 	"github.com/okdash/okdash/oktell"
 	"github.com/okdash/okdash/theme"
+	"github.com/okdash/okdash/ttyinput"
 	"github.com/okdash/okdash/ui"
 )
 
@@ -126,7 +127,13 @@ func cmdDashboard(args []string, io stdio) int {
 		fmt.Fprintf(io.err, "okdash: %v\n", err)
 		return 1
 	}
-	if _, err := tea.NewProgram(m, tea.WithAltScreen()).Run(); err != nil {
+	in, releaseIn, err := ttyinput.Open() // whole letters: Bubble Tea drops one cut between reads
+	if err != nil {
+		fmt.Fprintf(io.err, "okdash: %v\n", err)
+		return 1
+	}
+	defer releaseIn() //nolint:errcheck
+	if _, err := tea.NewProgram(m, tea.WithAltScreen(), tea.WithInput(in)).Run(); err != nil {
 		fmt.Fprintf(io.err, "okdash: %v\n", err)
 		return 1
 	}

@@ -41,7 +41,7 @@ func openSession(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktel
 		}
 		return nil, fmt.Errorf("--source %s: %w", src, err)
 	}
-	if sf.Record != "" {
+	if sf.Record != "" && !capturesItself(src) {
 		return recordSession(s, sf.Record, clock)
 	}
 	return s, nil

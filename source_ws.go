@@ -18,6 +18,7 @@ import (
 
 	"github.com/okdash/okdash/internal/textfile"
 	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/record"
 	"github.com/okdash/okdash/oktell/ws"
 	"github.com/okdash/okdash/oktell/ws/wssim"
 )
@@ -45,14 +46,42 @@ func openWS(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Ses
 		Store: store, Clock: clock, Timeout: sf.Timeout, InsecureTLS: sf.InsecureTLS,
 		BreakReason: sf.BreakReason,
 	}
-	if p := os.Getenv(envWSLog); p != "" {
-		f, err := os.OpenFile(p, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", envWSLog, err)
-		}
-		cfg.Logf = log.New(f, "", log.LstdFlags|log.Lmicroseconds).Printf
+	var err error
+	if cfg.Logf, err = wsLog(); err != nil {
+		return nil, err
 	}
-	return ws.Dial(ctx, cfg)
+	var capture *os.File
+	if sf.Record != "" {
+		// A capture of every frame both ways, which --source file: replays.
+		if capture, err = record.Create(sf.Record); err != nil {
+			return nil, fmt.Errorf("--record: %w", err)
+		}
+		cfg.Capture = capture // closed with the session
+	}
+	s, err := ws.Dial(ctx, cfg)
+	if err != nil && capture != nil {
+		capture.Close() // a second close of a file is harmless
+	}
+	return s, err
+}
+
+// capturesItself says the source writes --record itself: a ws session captures frames.
+func capturesItself(source string) bool {
+	return strings.HasPrefix(source, "ws://") || strings.HasPrefix(source, "wss://")
+}
+
+// wsLog opens the diagnostics log OKDASH_WS_LOG names, of a live ws session or a replayed
+// capture; nil when it names none.
+func wsLog() (func(string, ...any), error) {
+	p := os.Getenv(envWSLog)
+	if p == "" {
+		return nil, nil
+	}
+	f, err := os.OpenFile(p, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", envWSLog, err)
+	}
+	return log.New(f, "", log.LstdFlags|log.Lmicroseconds).Printf, nil
 }
 
 // passwordSource picks where the password comes from: --password-file, then

@@ -44,6 +44,56 @@ type Update struct {
 	// where (input and byte offset). The dashboard keeps it as a warning the operator can
 	// read later; the session goes on with the next document.
 	Err error
+	// Sent is a request the operator made, or its outcome, as a recording kept it. Only
+	// replays of recordings deliver it, at the time it was made: a live session does not
+	// echo the operator's requests (the dashboard knows what it asked for). It is never an
+	// event: Event is nil beside it.
+	Sent *Sent
+}
+
+// SentKind says what the operator asked for.
+type SentKind int
+
+// Kinds of requests a recording keeps.
+const (
+	SentState   SentKind = iota + 1 // a state change: SetUserState
+	SentMessage                     // an instant message: SendMessage
+	SentOther                       // another request of the source (a WebSocket method), named by Method
+)
+
+func (k SentKind) String() string {
+	switch k {
+	case SentState:
+		return "state"
+	case SentMessage:
+		return "message"
+	case SentOther:
+		return "other"
+	}
+	return "unknown"
+}
+
+// Sent is one request the operator made, or its outcome, in a recording. A request and
+// its outcome share ID; the outcome has Answered set and repeats Kind and Method.
+type Sent struct {
+	Kind   SentKind
+	Method string // the request as the source names it: SetUserState, Messaging_SendMessage, setuserstate
+	ID     string // the request id: pairs the request with its outcome
+
+	// SentState: the state asked for, the redirect flag, and the break reason when one
+	// was chosen (the WebSocket protocol's lunchreasonid; "" otherwise).
+	State       UserState
+	Redirect    bool
+	BreakReason string
+
+	// SentMessage: the recipient's user id and the text.
+	To   string
+	Text string
+
+	// Answered says this is the outcome of request ID, not the request itself. Refused
+	// is why the request failed or was refused, as okdash reported it; "" means accepted.
+	Answered bool
+	Refused  string
 }
 
 // Link is the state of the link to Oktell.

@@ -30,6 +30,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/ttyinput"
 	"github.com/okdash/okdash/ui"
 )
 
@@ -472,7 +473,7 @@ func (s *Server) handle(sess ssh.Session) {
 	// to the channel, so that what the server writes after the program ends cannot
 	// overtake the program's last frame still queued in the PTY.
 	p := tea.NewProgram(model,
-		tea.WithInput(tty), tea.WithOutput(sess),
+		tea.WithInput(ttyinput.New(tty)), tea.WithOutput(sess), // whole letters, however the reads cut them
 		tea.WithAltScreen(),
 		tea.WithoutSignalHandler(), // the server handles SIGTERM for all sessions
 		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {

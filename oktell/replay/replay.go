@@ -178,7 +178,12 @@ func Open(ctx context.Context, r io.Reader, name string, closer io.Closer, opts 
 	return s
 }
 
+// deliver hands on the events of d, or, for a request the operator made that a recording
+// kept (see oktell.SentDocument), the request or its outcome as Update.Sent.
 func deliver(f *feed.Feed, d *oktell.Document, raw []byte) bool {
+	if s, ok := oktell.AsSent(d); ok {
+		return f.Send(oktell.Update{Sent: &s})
+	}
 	for _, ev := range d.Events {
 		if !f.Event(ev, raw) {
 			return false
