@@ -6,7 +6,6 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/pem"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -161,8 +160,7 @@ func pubLine(s gossh.Signer) string {
 func startServe(t *testing.T, svf serveFlags, sf sourceFlags, open openFunc, build modelFunc) (string, *lockedBuffer, *serveServer) {
 	t.Helper()
 	logs := &lockedBuffer{}
-	var uf uiFlags // with the defaults of its flags
-	uf.register(flag.NewFlagSet("test", flag.ContinueOnError))
+	uf := defaultOptions().UI // with the defaults of its flags
 	srv, err := newServe(svf, sf, uf, oktell.RealClock{}, slog.New(slog.NewTextHandler(logs, nil)), open, build)
 	require.NoError(t, err)
 	l, err := net.Listen("tcp", "127.0.0.1:0")

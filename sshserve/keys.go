@@ -15,6 +15,8 @@ import (
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/okdash/okdash/internal/textfile"
 )
 
 // OptionPrefix starts the authorized_keys options that okdash reads, as in
@@ -145,11 +147,11 @@ func (kf *KeyFile) reload() error {
 	if err != nil {
 		return fmt.Errorf("authorized keys: %w", err)
 	}
-	data, err := os.ReadFile(kf.path)
+	text, err := textfile.Read(kf.path, 16<<20) // PowerShell's "echo >" writes UTF-16
 	if err != nil {
 		return fmt.Errorf("authorized keys: %w", err)
 	}
-	keys, err := ParseAuthorizedKeys(data, kf.allowed)
+	keys, err := ParseAuthorizedKeys([]byte(text), kf.allowed)
 	if err != nil {
 		return fmt.Errorf("authorized keys %s: %w", kf.path, err)
 	}
