@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -37,7 +36,8 @@ import (
 // flag of the same name for the sessions of that key.
 var keyOptions = []string{"source", "login", "password-file", "scenario", "speed", "lang", "icons", "theme", "no-color", "bell"}
 
-// serveFlags are the flags of okdash serve besides the source and ui flags.
+// serveFlags are the flags of okdash serve besides the source and ui flags (declared
+// in flags.go).
 type serveFlags struct {
 	Listen          string
 	HostKey         string
@@ -50,20 +50,6 @@ type serveFlags struct {
 	KeepAlive       time.Duration
 	ShutdownAfter   time.Duration
 	BackgroundQuery time.Duration
-}
-
-func (f *serveFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.Listen, "listen", "127.0.0.1:2222", "listen on `ADDR` (use 0.0.0.0:2222 to let other machines in)")
-	fs.StringVar(&f.HostKey, "host-key", "", "the server's ed25519 host key `FILE`, generated (mode 0600) on first start and reused (default: okdash/ssh_host_ed25519_key in the user's config directory)")
-	fs.StringVar(&f.AuthorizedKeys, "authorized-keys", "", "OpenSSH authorized_keys `FILE` of the keys let in; okdash-* options on a line choose that key's source (required unless --demo-open)")
-	fs.BoolVar(&f.DemoOpen, "demo-open", false, "let anyone in, with or without a key, but only to the built-in demo (training rooms)")
-	fs.IntVar(&f.MaxSessions, "max-sessions", 100, "most dashboards open at once; 0: no limit")
-	fs.Float64Var(&f.ConnRate, "conn-rate", 1, "new connections per second allowed from one address, after the burst; 0: no limit")
-	fs.IntVar(&f.ConnBurst, "conn-burst", 40, "new connections one address may open at once (a room behind one NAT address connects together)")
-	fs.DurationVar(&f.IdleTimeout, "idle-timeout", 0, "close a dashboard after this long without a key press (e.g. 8h); 0: never, since wall dashboards are left open on purpose")
-	fs.DurationVar(&f.KeepAlive, "keepalive", 30*time.Second, "SSH keepalive interval; a client with 3 keepalives unanswered is dropped at the next one; 0: off")
-	fs.DurationVar(&f.ShutdownAfter, "shutdown-after", 5*time.Second, "countdown shown on every dashboard when the server stops")
-	fs.DurationVar(&f.BackgroundQuery, "background-query", time.Second, "how long to wait for a terminal to tell its background colour; 0: assume dark")
 }
 
 // defaultHostKeyPath is okdash/ssh_host_ed25519_key in the user's config directory.
@@ -95,27 +81,15 @@ func cmdServe(args []string, io stdio) int {
 // serveMain is okdash serve until a signal on sigs (SIGINT, SIGTERM) and the clean
 // shutdown that follows; a second signal cuts the shutdown short.
 func serveMain(args []string, io stdio, sigs <-chan os.Signal) int {
-	fs := flag.NewFlagSet("okdash serve", flag.ContinueOnError)
-	fs.SetOutput(io.err)
-	var (
-		sf  sourceFlags
-		uf  uiFlags
-		svf serveFlags
-	)
-	svf.register(fs)
-	sf.register(fs)
-	uf.register(fs)
-	fs.Usage = func() {
-		fmt.Fprintln(io.err, "Usage: okdash serve --authorized-keys FILE [flags]\n       okdash serve --demo-open [flags]\n\nServes the dashboard over SSH: every client gets its own dashboard.\nThe source and look flags are the defaults of every session.\n\nFlags:")
-		fs.PrintDefaults()
+	p, err := serveCmd.parse(args, os.Getenv)
+	if err != nil {
+		return parseFail(io, serveCmd, err)
 	}
-	if err := fs.Parse(args); err != nil {
+	if len(p.args) > 0 {
+		fmt.Fprintf(io.err, "okdash serve: unexpected argument %q\n", p.args[0])
 		return 2
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(io.err, "okdash serve: unexpected argument %q\n", fs.Arg(0))
-		return 2
-	}
+	sf, uf, svf := p.opts.Source, p.opts.UI, p.opts.Serve
 	if err := checkServeFlags(svf, sf); err != nil {
 		fmt.Fprintf(io.err, "okdash serve: %v\n", err)
 		return 2
@@ -339,7 +313,9 @@ func checkSession(sf sourceFlags, uf uiFlags) error {
 		}
 		if sf.PasswordFile != "" {
 			if _, err := readPasswordFile(sf.PasswordFile); err != nil {
-				return bad("password-file", sf.PasswordFile, errors.New(strings.TrimPrefix(err.Error(), "--password-file: ")))
+				// The flag's name and value go in front: only the reason stays.
+				why := strings.TrimPrefix(strings.TrimPrefix(err.Error(), "--password-file "), sf.PasswordFile+": ")
+				return bad("password-file", sf.PasswordFile, errors.New(why))
 			}
 		}
 	default:
@@ -375,6 +351,9 @@ func checkKeyOptions(sf sourceFlags, uf uiFlags, opts map[string]string) error {
 	var fe *flagError
 	if !errors.As(err, &fe) {
 		return err
+	}
+	if v, ok := opts[fe.flag]; ok && fe.flag == "scenario" && strings.HasPrefix(fe.err.Error(), v) {
+		return fmt.Errorf("okdash-scenario: %v", fe.err) // names its file (and line)
 	}
 	if v, ok := opts[fe.flag]; ok {
 		return fmt.Errorf("okdash-%s=%q: %v", fe.flag, v, fe.err)

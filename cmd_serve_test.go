@@ -6,7 +6,6 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/pem"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -164,8 +163,7 @@ func pubLine(s gossh.Signer) string {
 func startServe(t *testing.T, svf serveFlags, sf sourceFlags, open openFunc, build modelFunc) (string, *lockedBuffer, *serveServer) {
 	t.Helper()
 	logs := &lockedBuffer{}
-	var uf uiFlags // with the defaults of its flags
-	uf.register(flag.NewFlagSet("test", flag.ContinueOnError))
+	uf := defaultOptions().UI // with the defaults of its flags
 	srv, err := newServe(svf, sf, uf, oktell.RealClock{}, slog.New(slog.NewTextHandler(logs, nil)), open, build)
 	require.NoError(t, err)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -619,7 +617,7 @@ func TestServeChecksScenarioAtStart(t *testing.T) {
 
 	r = runServeMain(t, "--authorized-keys", filepath.Join(dir, "none"), "--listen", "127.0.0.1:0", "--host-key", filepath.Join(dir, "host"), "--source", "bogus:x")
 	require.Equal(t, 2, r.exit())
-	require.Contains(t, r.logs.String(), "okdash serve: --source bogus:x: unknown kind")
+	require.Contains(t, r.logs.String(), `okdash serve: --source "bogus:x": unknown kind`)
 }
 
 // Bad okdash-* values used to start the server and lock their operator out at login:
@@ -634,8 +632,8 @@ func TestServeChecksKeyOptionsAtStart(t *testing.T) {
 		{`okdash-source="bogus:x"`, `okdash-source="bogus:x": unknown kind`},
 		{`okdash-source="bridge:tcp://nohost"`, `okdash-source="bridge:tcp://nohost": want bridge:tcp://HOST:PORT`},
 		{`okdash-source="ws://10.0.0.5:4066"`, `okdash-login is missing: ws:// and wss:// sources need one`},
-		{`okdash-source="ws://10.0.0.5:4066",okdash-login=ivanov,okdash-password-file=/nonexistent/pw`, `okdash-password-file="/nonexistent/pw": open /nonexistent/pw`},
-		{`okdash-scenario=/nonexistent/shift.txt`, `okdash-scenario="/nonexistent/shift.txt": scenario: open /nonexistent/shift.txt`},
+		{`okdash-source="ws://10.0.0.5:4066",okdash-login=ivanov,okdash-password-file=/nonexistent/pw`, `okdash-password-file="/nonexistent/pw": no such file`},
+		{`okdash-scenario=/nonexistent/shift.txt`, `okdash-scenario: /nonexistent/shift.txt: no such file`},
 		{`okdash-source="bridge:tcp://h:1",okdash-scenario=x.txt`, `okdash-scenario="x.txt": plays only on the demo`},
 		{`okdash-icons=emoji`, `okdash-icons=emoji: want unicode or ascii`},
 		{`okdash-theme=purple`, `okdash-theme=purple: want auto, dark or light`},

@@ -3,6 +3,7 @@ package main
 // The demo, replay, follow, record and bridge sources, and `okdash sim --listen`.
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -23,6 +24,7 @@ import (
 	"github.com/okdash/okdash/oktell/demo"
 	"github.com/okdash/okdash/oktell/record"
 	"github.com/okdash/okdash/oktell/replay"
+	"github.com/okdash/okdash/oktell/ws"
 )
 
 // stdin is what `--source -` reads; tests replace it.
@@ -42,7 +44,7 @@ func openDemo(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.S
 	}
 	sc, err := demo.Load(sf.Scenario)
 	if err != nil {
-		return nil, err
+		return nil, flagFile("--scenario", err)
 	}
 	return demo.Open(ctx, sc, clock, sf.Speed), nil
 }
@@ -72,17 +74,37 @@ func openReplay(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell
 			}
 			r, closer = stdinSource(f)
 		}
+		// Not looked into before it plays: the dashboard must not wait for the first byte.
 		return replay.Open(ctx, r, "standard input", closer, replayOptions(sf, clock)), nil
 	}
 	path := strings.TrimPrefix(sf.Source, "file:")
 	if path == "" {
 		return nil, errors.New("give a file: file:PATH")
 	}
-	f, err := os.Open(path)
+	f, err := openInput(path) // a directory is refused now, not as a read error later
 	if err != nil {
 		return nil, err
 	}
-	return replay.Open(ctx, f, path, f, replayOptions(sf, clock)), nil
+	return playFile(ctx, f, path, f, sf, clock)
+}
+
+// playFile replays the file f: a capture of a ws session (--record on ws://) through the
+// ws session's own reading, anything else as a stream of documents.
+func playFile(ctx context.Context, f *os.File, name string, closer io.Closer, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
+	br := bufio.NewReaderSize(f, 64<<10)
+	head, _ := br.Peek(4096) // what there is of it; a read error shows again on the first read
+	var in io.Reader = br
+	if ws.IsCapture(head) {
+		logf, err := wsLog()
+		if err != nil {
+			if closer != nil {
+				closer.Close()
+			}
+			return nil, err
+		}
+		return ws.Replay(ctx, in, name, closer, ws.ReplayOptions{Clock: clock, Speed: sf.Speed, Logf: logf}), nil
+	}
+	return replay.Open(ctx, in, name, closer, replayOptions(sf, clock)), nil
 }
 
 func openFollow(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
@@ -112,7 +134,7 @@ func bridgeDialer(target string) (bridge.Dialer, error) {
 	case strings.HasPrefix(target, "tcp://"):
 		addr := strings.TrimPrefix(target, "tcp://")
 		if _, _, err := net.SplitHostPort(addr); err != nil {
-			return nil, fmt.Errorf("want bridge:tcp://HOST:PORT: %w", err)
+			return nil, fmt.Errorf("want bridge:tcp://HOST:PORT, such as bridge:tcp://10.0.0.15:7766")
 		}
 		return bridge.TCP{Addr: addr}, nil
 	case strings.HasPrefix(target, "exec:"):
@@ -122,7 +144,7 @@ func bridgeDialer(target string) (bridge.Dialer, error) {
 		}
 		// A typo in the command is told at once, not as an endless "reconnecting".
 		if _, err := exec.LookPath(e.Args[0]); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("command %q not found (is it installed, and on PATH?)", e.Args[0])
 		}
 		return e, nil
 	}
@@ -130,7 +152,7 @@ func bridgeDialer(target string) (bridge.Dialer, error) {
 }
 
 func recordSession(s oktell.Session, path string, clock oktell.Clock) (oktell.Session, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := record.Create(path)
 	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("--record: %w", err)
@@ -145,7 +167,7 @@ func simBridge(ctx context.Context, addr, scenario string, speed float64, io std
 	}
 	sc, err := demo.Load(scenario)
 	if err != nil {
-		return err
+		return flagFile("--scenario", err)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

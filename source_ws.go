@@ -16,7 +16,9 @@ import (
 
 	"github.com/charmbracelet/x/term"
 
+	"github.com/okdash/okdash/internal/textfile"
 	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/record"
 	"github.com/okdash/okdash/oktell/ws"
 	"github.com/okdash/okdash/oktell/ws/wssim"
 )
@@ -44,14 +46,42 @@ func openWS(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Ses
 		Store: store, Clock: clock, Timeout: sf.Timeout, InsecureTLS: sf.InsecureTLS,
 		BreakReason: sf.BreakReason,
 	}
-	if p := os.Getenv(envWSLog); p != "" {
-		f, err := os.OpenFile(p, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", envWSLog, err)
-		}
-		cfg.Logf = log.New(f, "", log.LstdFlags|log.Lmicroseconds).Printf
+	var err error
+	if cfg.Logf, err = wsLog(); err != nil {
+		return nil, err
 	}
-	return ws.Dial(ctx, cfg)
+	var capture *os.File
+	if sf.Record != "" {
+		// A capture of every frame both ways, which --source file: replays.
+		if capture, err = record.Create(sf.Record); err != nil {
+			return nil, fmt.Errorf("--record: %w", err)
+		}
+		cfg.Capture = capture // closed with the session
+	}
+	s, err := ws.Dial(ctx, cfg)
+	if err != nil && capture != nil {
+		capture.Close() // a second close of a file is harmless
+	}
+	return s, err
+}
+
+// capturesItself says the source writes --record itself: a ws session captures frames.
+func capturesItself(source string) bool {
+	return strings.HasPrefix(source, "ws://") || strings.HasPrefix(source, "wss://")
+}
+
+// wsLog opens the diagnostics log OKDASH_WS_LOG names, of a live ws session or a replayed
+// capture; nil when it names none.
+func wsLog() (func(string, ...any), error) {
+	p := os.Getenv(envWSLog)
+	if p == "" {
+		return nil, nil
+	}
+	f, err := os.OpenFile(p, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", envWSLog, err)
+	}
+	return log.New(f, "", log.LstdFlags|log.Lmicroseconds).Printf, nil
 }
 
 // passwordSource picks where the password comes from: --password-file, then
@@ -76,11 +106,12 @@ func passwordSource(sf sourceFlags) (func() (string, error), bool) {
 // readPasswordFile reads the first line of path: a trailing newline (LF or CRLF) is
 // not part of the password, spaces are.
 func readPasswordFile(path string) (string, error) {
-	b, err := os.ReadFile(path)
+	// Notepad's BOM (UTF-8 or UTF-16) is not part of the password.
+	text, err := textfile.Read(path, 64<<10)
 	if err != nil {
-		return "", fmt.Errorf("--password-file: %w", err)
+		return "", fmt.Errorf("--password-file %w", err)
 	}
-	line, _, _ := strings.Cut(string(b), "\n")
+	line, _, _ := strings.Cut(text, "\n")
 	line = strings.TrimSuffix(line, "\r")
 	if line == "" {
 		return "", fmt.Errorf("--password-file %s: the first line is empty", path)
@@ -117,7 +148,7 @@ func simWS(ctx context.Context, addr, usersFile string, io stdio) error {
 	if usersFile != "" {
 		var err error
 		if users, err = wssim.LoadUsers(usersFile); err != nil {
-			return fmt.Errorf("--users: %w", err)
+			return flagFile("--users", err)
 		}
 	}
 	srv := wssim.New(users)

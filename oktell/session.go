@@ -10,6 +10,9 @@ import (
 // the bridge to the Windows client library, or the server's WebSocket protocol.
 // Every implementation delivers what it receives on Updates, in order, and closes the
 // channel when the session ends.
+//
+// Besides events and link statuses, a session reports the operator's desk as typed
+// updates (Update.Line, Update.Queue, Update.Colleagues) when its Capabilities say it can.
 type Session interface {
 	// Updates delivers events and link status changes in the order they happened.
 	Updates() <-chan Update
@@ -31,19 +34,84 @@ type Capabilities struct {
 	SetUserState bool
 	SendMessage  bool
 	ReadOnly     bool // a replay or a followed log: nothing can be sent
+	// Line: the source reports the phone line and the current call (Update.Line). A
+	// source without it never sends one; the dashboard hides the call line.
+	Line bool
+	// Queue: the source reports the queue of callers waiting (Update.Queue).
+	Queue bool
+	// Colleagues: the source reports the colleagues and their states (Update.Colleagues).
+	Colleagues bool
 }
 
-// Update is one thing a session reports: an event, or a change of the link's status.
+// Update is one thing a session reports: an event, a change of the link's status, or a
+// new view of the operator's desk. Any of the pointers may be set together: a line event
+// of the service channel comes with the Line it leads to.
 type Update struct {
 	At     time.Time // arrival time, by the session's clock
 	Event  *Event
 	Status *Status
-	Raw    []byte // the document's bytes as received, when the source had them (for --record)
+	// Line is the phone line and its call as they are now (the whole state: replace).
+	Line *LineUpdate
+	// Queue is the whole queue of callers waiting (replace).
+	Queue *Queue
+	// Colleagues changes the colleague list: see ColleaguesUpdate and ApplyColleagues.
+	Colleagues *ColleaguesUpdate
+	Raw        []byte // the document's bytes as received, when the source had them (for --record)
 	// Err is a problem with the input that did not stop the session: a document that was
 	// skipped as malformed, truncated or too large, garbage between documents. It names
 	// where (input and byte offset). The dashboard keeps it as a warning the operator can
 	// read later; the session goes on with the next document.
 	Err error
+	// Sent is a request the operator made, or its outcome, as a recording kept it. Only
+	// replays of recordings deliver it, at the time it was made: a live session does not
+	// echo the operator's requests (the dashboard knows what it asked for). It is never an
+	// event: Event is nil beside it.
+	Sent *Sent
+}
+
+// SentKind says what the operator asked for.
+type SentKind int
+
+// Kinds of requests a recording keeps.
+const (
+	SentState   SentKind = iota + 1 // a state change: SetUserState
+	SentMessage                     // an instant message: SendMessage
+	SentOther                       // another request of the source (a WebSocket method), named by Method
+)
+
+func (k SentKind) String() string {
+	switch k {
+	case SentState:
+		return "state"
+	case SentMessage:
+		return "message"
+	case SentOther:
+		return "other"
+	}
+	return "unknown"
+}
+
+// Sent is one request the operator made, or its outcome, in a recording. A request and
+// its outcome share ID; the outcome has Answered set and repeats Kind and Method.
+type Sent struct {
+	Kind   SentKind
+	Method string // the request as the source names it: SetUserState, Messaging_SendMessage, setuserstate
+	ID     string // the request id: pairs the request with its outcome
+
+	// SentState: the state asked for, the redirect flag, and the break reason when one
+	// was chosen (the WebSocket protocol's lunchreasonid; "" otherwise).
+	State       UserState
+	Redirect    bool
+	BreakReason string
+
+	// SentMessage: the recipient's user id and the text.
+	To   string
+	Text string
+
+	// Answered says this is the outcome of request ID, not the request itself. Refused
+	// is why the request failed or was refused, as okdash reported it; "" means accepted.
+	Answered bool
+	Refused  string
 }
 
 // Link is the state of the link to Oktell.

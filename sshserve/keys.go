@@ -16,6 +16,8 @@ import (
 	"sync"
 
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/okdash/okdash/internal/textfile"
 )
 
 // OptionPrefix starts the authorized_keys options that okdash reads, as in
@@ -135,7 +137,7 @@ func OpenKeyFile(path string, allowed []string, check KeyCheck) (*KeyFile, error
 	for _, a := range allowed {
 		kf.allowed[a] = true
 	}
-	data, err := os.ReadFile(path)
+	data, err := readKeys(path)
 	if err != nil {
 		return nil, fmt.Errorf("authorized keys: %w", err)
 	}
@@ -178,8 +180,14 @@ func (kf *KeyFile) find(key gossh.PublicKey) *AuthorizedKey {
 	return kf.keys[string(key.Marshal())]
 }
 
+// readKeys reads the file as text: PowerShell's "echo >" writes UTF-16.
+func readKeys(path string) ([]byte, error) {
+	text, err := textfile.Read(path, 16<<20)
+	return []byte(text), err
+}
+
 func (kf *KeyFile) refresh() {
-	data, err := os.ReadFile(kf.path)
+	data, err := readKeys(kf.path)
 	kf.mu.Lock()
 	defer kf.mu.Unlock()
 	if err == nil && bytes.Equal(data, kf.content) {

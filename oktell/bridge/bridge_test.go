@@ -24,7 +24,9 @@ var t0 = time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 // (the way a PowerShell bridge would), for the exec tests.
 func TestMain(m *testing.M) {
 	if os.Getenv("OKDASH_TEST_BRIDGE") == "stdio" {
-		eng := demo.New(nil, oktell.RealClock{}, 1000)
+		// A clock nothing advances: the shift stays at its first step (no line yet), so
+		// what the parent asks is judged the same however slowly the machine runs.
+		eng := demo.New(nil, clocktest.New(t0), 1)
 		err := ServeConn(context.Background(), stdio{}, eng)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "bridge:", err)
@@ -69,13 +71,22 @@ func step(u oktell.Update) string {
 		}
 		return "status " + u.Status.Link.String()
 	}
+	if u.Event == nil {
+		return "" // the demo's queue and colleagues: the service channel has no documents for them
+	}
 	var b strings.Builder
 	b.WriteString(u.Event.Type.String())
 	for _, p := range u.Event.Props {
-		if p.Key == "guid" || p.Key == "datetime" {
+		if p.Key == "guid" || p.Key == "datetime" || p.Key == "chainid" {
 			continue
 		}
 		fmt.Fprintf(&b, " %s=%s%s", p.Key, p.Value, p.Text)
+	}
+	if u.Line != nil {
+		fmt.Fprintf(&b, " line=%s", u.Line.State)
+		if c := u.Line.Call; c != nil {
+			fmt.Fprintf(&b, " call=%s/%s/%s", c.Number, c.Name, c.Direction)
+		}
 	}
 	return b.String()
 }
@@ -495,4 +506,47 @@ func TestBridgeBrokenDocumentKeepsTheLinkState(t *testing.T) {
 		}
 	}
 	waitFor(t, c, "the good document", isState(oktell.UserReady))
+}
+
+func isLine(want oktell.LineState) func(oktell.Update) bool {
+	return func(u oktell.Update) bool { return u.Line != nil && u.Line.State == want }
+}
+
+// The simulator's calls cross the bridge as line events, and the client turns them into
+// the line and the call, keeping every property of the event.
+func TestBridgeLineEvents(t *testing.T) {
+	sc, err := demo.Parse("t", strings.NewReader("line on\nstate usReady\nring +74951234567 Иванов Иван | Заказ 42\nwait 1s\nanswer\nwait 5s\nhold\nwait 1s\nresume\nhangup\nwait 1h\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sclk := clocktest.New(t0)
+	addr := simulator(t, sc, sclk)
+	cclk := clocktest.New(t0)
+	c := Open(context.Background(), TCP{Addr: addr}, Options{Clock: cclk})
+	defer c.Close()
+	if !c.Capabilities().Line {
+		t.Error("a bridge reports the line")
+	}
+	u := waitFor(t, c, "ringing", isLine(oktell.LineRinging))
+	if call := u.Line.Call; call.Number != "+74951234567" || call.Name != "Иванов Иван" || call.Info != "Заказ 42" || call.Direction != oktell.DirectionIn {
+		t.Fatalf("ringing %+v", call)
+	}
+	if u.Event == nil || u.Event.Type != oktell.RingStarted {
+		t.Fatalf("the line comes with its event: %+v", u.Event)
+	}
+	sclk.Advance(time.Second)
+	u = waitFor(t, c, "talking", isLine(oktell.LineTalking))
+	if call := u.Line.Call; call.Number != "+74951234567" || call.TalkStart.IsZero() || call.Direction != oktell.DirectionIn {
+		t.Fatalf("talking %+v", call)
+	}
+	sclk.Advance(5 * time.Second)
+	u = waitFor(t, c, "on hold", isLine(oktell.LineOnHold))
+	if !u.Line.Call.OnHold {
+		t.Fatalf("held %+v", u.Line.Call)
+	}
+	sclk.Advance(time.Second)
+	waitFor(t, c, "back", isLine(oktell.LineTalking))
+	if u := waitFor(t, c, "free", isLine(oktell.LineFree)); u.Line.Call != nil {
+		t.Fatalf("free with a call %+v", u.Line.Call)
+	}
 }

@@ -99,7 +99,9 @@ func Open(ctx context.Context, d Dialer, opts Options) *Client {
 
 // Capabilities of a bridge: everything.
 func (c *Client) Capabilities() oktell.Capabilities {
-	return oktell.Capabilities{Kind: "bridge", SetUserState: true, SendMessage: true}
+	// The line comes from the library's line events (231-243); the service channel has no
+	// queue or colleague events.
+	return oktell.Capabilities{Kind: "bridge", SetUserState: true, SendMessage: true, Line: true}
 }
 
 func (c *Client) run(ctx context.Context) {

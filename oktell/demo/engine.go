@@ -18,11 +18,15 @@ import (
 	"github.com/okdash/okdash/oktell/feed"
 )
 
-// Output is one thing the engine produces: a document to deliver. The link to the
-// server is told in-band, as the client library tells it: a ConnectionLost (with a
-// cdata reason) when it drops, and any other event once it is back (see feed.LinkLost).
+// Output is one thing the engine produces: a document to deliver, or a view of the
+// queue or the colleagues (which the service channel has no documents for: the bridge
+// simulator leaves them out). The link to the server is told in-band, as the client
+// library tells it: a ConnectionLost (with a cdata reason) when it drops, and any other
+// event once it is back (see feed.LinkLost).
 type Output struct {
-	Doc *oktell.Document
+	Doc        *oktell.Document
+	Queue      *oktell.Queue
+	Colleagues *oktell.ColleaguesUpdate
 }
 
 // ServerState is what the demo server believes about the operator.
@@ -53,6 +57,11 @@ type Engine struct {
 	ctx     context.Context // Run's, so answers stop with it
 	sent    map[string]int  // messages sent per colleague, to answer every other one
 	replyNo int
+
+	chosen oktell.UserState // the operator's own last choice: ready until they press a key
+	call   *demoCall        // the scenario's call on the line; nil when it is free
+	queue  []oktell.QueuedCaller
+	roster []oktell.Colleague
 }
 
 // New returns an engine for sc (nil: the built-in shift) at the given speed (<= 0 means 1).
@@ -72,6 +81,8 @@ func New(sc *Scenario, clock oktell.Clock, speed float64) *Engine {
 		st:     ServerState{State: oktell.UserWOphone, LinkUp: true},
 		sent:   map[string]int{},
 		ctx:    context.Background(),
+		chosen: oktell.UserReady,
+		roster: append([]oktell.Colleague(nil), sc.Roster...),
 	}
 }
 
@@ -102,6 +113,11 @@ func (e *Engine) Run(ctx context.Context, emit func(Output) bool) error {
 	// Waits add up from the start, so time spent delivering does not make a shift drift
 	// against another one started at the same moment (the demo and the simulator).
 	due := e.clock.Now()
+	for _, o := range e.deskStart() {
+		if !e.emit(o, emit) {
+			return ctx.Err()
+		}
+	}
 	for {
 		// Run the steps that need no waiting.
 		for timer == nil && i < len(steps) {
@@ -180,10 +196,17 @@ func (e *Engine) step(st Step) ([]Output, error) {
 		}
 		return []Output{{Doc: d}}, nil
 	case OpState:
+		// The scenario's server respects what the operator chose (see ServerSets).
 		e.mu.Lock()
-		redirect := e.st.Redirect
-		e.mu.Unlock()
-		return []Output{{Doc: StateDocument(st.State, redirect)}}, nil
+		defer e.mu.Unlock()
+		s, ok := ServerSets(e.st.State, e.chosen, st.State)
+		if !ok {
+			return nil, nil
+		}
+		if s == oktell.UserLunch || s == oktell.UserOff {
+			e.chosen = s // set by the server (an unanswered call): the operator ends it
+		}
+		return []Output{{Doc: StateDocument(s, e.st.Redirect)}}, nil
 	case OpRedirect:
 		e.mu.Lock()
 		state := e.st.State
@@ -191,8 +214,17 @@ func (e *Engine) step(st Step) ([]Output, error) {
 		return []Output{{Doc: StateDocument(state, st.On)}}, nil
 	case OpLine:
 		e.mu.Lock()
+		defer e.mu.Unlock()
 		e.st.Line = st.On
-		e.mu.Unlock()
+		if c := e.call; c != nil && !st.On {
+			// The line went away in the middle of the call: the call ends with it.
+			e.call = nil
+			t := oktell.CommutationStopped
+			if !c.talking {
+				t = oktell.RingFinished
+			}
+			return docs(oktell.EventDocument(event(t, simple("chainid", c.chain, "")))), nil
+		}
 		return nil, nil
 	case OpLinkDown:
 		return []Output{{Doc: ConnectionLostDocument(st.Reason)}}, nil
@@ -200,7 +232,10 @@ func (e *Engine) step(st Step) ([]Output, error) {
 		e.mu.Lock()
 		state, redirect := e.st.State, e.st.Redirect
 		e.mu.Unlock()
-		return []Output{{Doc: StateDocument(state, redirect)}}, nil // the state, reported again
+		// The state, reported again; then the colleagues and the queue, read afresh.
+		return append([]Output{{Doc: StateDocument(state, redirect)}}, e.deskStart()...), nil
+	case OpRing, OpCall, OpAnswer, OpHold, OpResume, OpHangup, OpQueueAdd, OpQueueRemove, OpQueueClear, OpColleague:
+		return e.deskStep(st), nil
 	}
 	return nil, fmt.Errorf("demo: step %d of %s: unknown op %d", st.Line, e.sc.Name, st.Op)
 }
@@ -245,6 +280,11 @@ func (e *Engine) SetUserState(ctx context.Context, state oktell.UserState, redir
 		return &oktell.RefusedError{Code: 1, Reason: fmt.Sprintf("the state %s is set by the server only", state)}
 	case !st.Line:
 		return &oktell.RefusedError{Code: 2, Reason: "no phone line is registered"}
+	}
+	if state.Requestable() {
+		e.mu.Lock()
+		e.chosen = state // what the scenario's server respects from now on
+		e.mu.Unlock()
 	}
 	e.later(ConfirmDelay, Output{Doc: StateDocument(state, redirect)})
 	return nil

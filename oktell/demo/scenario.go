@@ -8,13 +8,15 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/google/uuid"
+
+	"github.com/okdash/okdash/internal/textfile"
 	"github.com/okdash/okdash/oktell"
 )
 
@@ -39,6 +41,17 @@ const (
 	OpLinkDown           // the link to the server drops, with Reason
 	OpLinkUp             // the link comes back
 	OpLoop               // start again from the first step
+
+	OpRing        // an incoming call from Number (Name, Info) rings
+	OpCall        // the operator dials Number (Name)
+	OpAnswer      // the ringing or dialled call is answered: the talk starts
+	OpHold        // the call goes on hold
+	OpResume      // the call comes back from hold
+	OpHangup      // the call ends
+	OpQueueAdd    // a caller (Number, Name) joins the queue
+	OpQueueRemove // the callers with Number leave the queue
+	OpQueueClear  // the queue empties
+	OpColleague   // colleague Login's state becomes State
 )
 
 // Step is one line (or one document) of a scenario.
@@ -50,6 +63,11 @@ type Step struct {
 	State  oktell.UserState
 	On     bool
 	Reason string
+	// The call, the queue and colleagues: a number, a name, free text, a login.
+	Number string
+	Name   string
+	Info   string
+	Login  string
 }
 
 // Scenario is a parsed scenario file.
@@ -60,6 +78,27 @@ type Scenario struct {
 	// the demo knows who may be written to and who answers.
 	Colleagues map[string]string
 	Replies    []string
+	// Roster are the colleagues the scenario declares (colleague LOGIN NUMBER NAME), in
+	// order, with their departments and starting states; their ids are those of the
+	// usermessage senders of the same name, so the one who writes is the one listed.
+	Roster []oktell.Colleague
+}
+
+// HasCalls reports whether the scenario rings or dials: the demo then reports the line.
+func (s *Scenario) HasCalls() bool { return s.has(OpRing, OpCall) }
+
+// HasQueue reports whether the scenario has a queue.
+func (s *Scenario) HasQueue() bool { return s.has(OpQueueAdd, OpQueueRemove, OpQueueClear) }
+
+func (s *Scenario) has(ops ...Op) bool {
+	for _, st := range s.Steps {
+		for _, op := range ops {
+			if st.Op == op {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Length is the scenario's duration at speed 1 up to its loop (or its end).
@@ -91,13 +130,19 @@ func Load(path string) (*Scenario, error) {
 	if path == "" {
 		return Builtin(), nil
 	}
-	f, err := os.Open(path)
+	// Notepad saves UTF-16 or adds a BOM; other encodings are refused with the line.
+	text, err := textfile.Read(path, MaxFileSize)
 	if err != nil {
-		return nil, fmt.Errorf("scenario: %w", err)
+		return nil, err
 	}
-	defer f.Close()
-	return Parse(path, f)
+	if strings.TrimSpace(text) == "" {
+		return nil, &textfile.Error{Path: path, Msg: "the file is empty; okdash sim --print-scenario writes the built-in shift to start from"}
+	}
+	return Parse(path, strings.NewReader(text))
 }
+
+// MaxFileSize is the largest scenario file Load reads.
+const MaxFileSize = 16 << 20
 
 // ParseError names the file and line of a scenario problem, and the column (in
 // characters, from 1) when the mistake is inside a line, as in a broken document.
@@ -125,6 +170,15 @@ func (e *ParseError) Error() string {
 //	link down REASON             the link to the server drops: a ConnectionLost, requests fail
 //	link up                      the link is back: the state is reported again
 //	reply TEXT                   a colleague's answer to the operator's messages
+//	ring NUMBER [NAME] [| INFO]  an incoming call rings (only a ready operator with a line gets it)
+//	call NUMBER [NAME]           the operator dials out (only when ready)
+//	answer                       the ringing or dialled call is answered: busy, the talk timer starts
+//	hold, resume                 the call goes on hold, and comes back
+//	hangup                       the call ends; the operator is back in their own state
+//	queue add NUMBER [NAME]      a caller joins the queue; queue remove NUMBER, queue clear
+//	department NAME              the colleagues declared after it work there (department: none)
+//	colleague LOGIN NUMBER NAME  a colleague, ready at the start
+//	colleague LOGIN is STATE     a colleague's state changes (usReady, usLunch, ...)
 //	loop                         start again from the top
 //	<?xml ... </oktellcommapper> a whole document, delivered as it is written; ${now} becomes
 //	                             the current time (dd.MM.yyyy HH:mm:ss) and ${guid} a fresh GUID
@@ -138,6 +192,8 @@ func Parse(name string, r io.Reader) (*Scenario, error) {
 	}
 	var doc *strings.Builder
 	docLine := 0
+	department := ""
+	declared := map[string]int{} // colleague login -> line
 	for in.Scan() {
 		lineNo++
 		raw := in.Text()
@@ -217,6 +273,78 @@ func Parse(name string, r io.Reader) (*Scenario, error) {
 			}
 			sc.Replies = append(sc.Replies, rest)
 			continue
+		case "ring":
+			f := strings.Fields(rest)
+			if len(f) == 0 || strings.HasPrefix(f[0], "|") {
+				return nil, fail(lineNo, "ring: want ring NUMBER [NAME] [| INFO]")
+			}
+			name, info, _ := strings.Cut(afterFields(rest, 1), "|")
+			st.Op, st.Number, st.Name, st.Info = OpRing, f[0], strings.TrimSpace(name), strings.TrimSpace(info)
+		case "call":
+			f := strings.Fields(rest)
+			if len(f) == 0 {
+				return nil, fail(lineNo, "call: want call NUMBER [NAME]")
+			}
+			st.Op, st.Number, st.Name = OpCall, f[0], afterFields(rest, 1)
+		case "answer", "hold", "resume", "hangup":
+			if rest != "" {
+				return nil, fail(lineNo, "%s takes no argument, got %q", word, rest)
+			}
+			st.Op = map[string]Op{"answer": OpAnswer, "hold": OpHold, "resume": OpResume, "hangup": OpHangup}[strings.ToLower(word)]
+		case "queue":
+			what, arg, _ := strings.Cut(rest, " ")
+			arg = strings.TrimSpace(arg)
+			switch strings.ToLower(what) {
+			case "add":
+				f := strings.Fields(arg)
+				if len(f) == 0 {
+					return nil, fail(lineNo, "queue add: want queue add NUMBER [NAME]")
+				}
+				st.Op, st.Number, st.Name = OpQueueAdd, f[0], afterFields(arg, 1)
+			case "remove":
+				if arg == "" || strings.ContainsAny(arg, " \t") {
+					return nil, fail(lineNo, "queue remove: want queue remove NUMBER")
+				}
+				st.Op, st.Number = OpQueueRemove, arg
+			case "clear":
+				if arg != "" {
+					return nil, fail(lineNo, "queue clear takes no argument, got %q", arg)
+				}
+				st.Op = OpQueueClear
+			default:
+				return nil, fail(lineNo, "queue %q: want queue add NUMBER [NAME], queue remove NUMBER or queue clear", what)
+			}
+		case "department":
+			department = rest
+			continue
+		case "colleague":
+			f := strings.Fields(rest)
+			if len(f) == 3 && strings.EqualFold(f[1], "is") {
+				s, ok := oktell.UserStateByName(f[2])
+				if !ok {
+					return nil, fail(lineNo, "colleague %s is %q: want usReady, usLunch, usOff, usFullbusy, usReserved, usWOphone or usDisconnected", f[0], f[2])
+				}
+				if _, ok := declared[f[0]]; !ok {
+					return nil, fail(lineNo, "colleague %q is not declared above: write colleague %s NUMBER NAME first", f[0], f[0])
+				}
+				st.Op, st.Login, st.State = OpColleague, f[0], s
+				break
+			}
+			if len(f) < 3 {
+				return nil, fail(lineNo, "colleague: want colleague LOGIN NUMBER NAME, or colleague LOGIN is STATE")
+			}
+			if prev, dup := declared[f[0]]; dup {
+				return nil, fail(lineNo, "colleague %q already declared on line %d", f[0], prev)
+			}
+			if len(sc.Roster) == oktell.MaxColleagues {
+				return nil, fail(lineNo, "colleague %q: a scenario lists at most %d colleagues", f[0], oktell.MaxColleagues)
+			}
+			declared[f[0]] = lineNo
+			sc.Roster = append(sc.Roster, oktell.Colleague{
+				Login: f[0], Number: f[1], Numbers: []string{f[1]}, Name: afterFields(rest, 2),
+				Department: department, State: oktell.UserReady, StateKnown: true,
+			})
+			continue
 		case "loop":
 			if rest != "" {
 				return nil, fail(lineNo, "loop takes no argument, got %q", rest)
@@ -226,7 +354,7 @@ func Parse(name string, r io.Reader) (*Scenario, error) {
 			}
 			st.Op = OpLoop
 		default:
-			return nil, fail(lineNo, "unknown directive %q: want wait, state, redirect, line, link, reply, loop or an XML document", word)
+			return nil, fail(lineNo, "unknown directive %q: want wait, state, redirect, line, link, reply, ring, call, answer, hold, resume, hangup, queue, department, colleague, loop or an XML document", word)
 		}
 		sc.Steps = append(sc.Steps, st)
 	}
@@ -242,13 +370,46 @@ func Parse(name string, r io.Reader) (*Scenario, error) {
 	if len(sc.Replies) == 0 {
 		sc.Replies = defaultReplies
 	}
+	sc.identifyRoster()
 	return sc, nil
+}
+
+// identifyRoster gives each declared colleague an id: the id of a usermessage sender of
+// the same name, else one made from the login; and makes every one of them someone the
+// operator can write to.
+func (sc *Scenario) identifyRoster() {
+	byName := map[string]string{}
+	for id, name := range sc.Colleagues {
+		byName[strings.ToLower(strings.TrimSpace(name))] = id
+	}
+	for i := range sc.Roster {
+		c := &sc.Roster[i]
+		if id, ok := byName[strings.ToLower(c.Name)]; ok {
+			c.ID = id
+		} else {
+			c.ID = uuid.NewSHA1(uuid.NameSpaceOID, []byte("okdash-demo-colleague/"+c.Login)).String()
+		}
+		sc.Colleagues[strings.ToLower(c.ID)] = c.Name
+	}
 }
 
 var defaultReplies = []string{
 	"Принято, спасибо!",
 	"Хорошо, сейчас посмотрю.",
 	"Ок, договорились.",
+}
+
+// afterFields is s without its first n fields (separated by white space), the rest as written.
+func afterFields(s string, n int) string {
+	for i := 0; i < n; i++ {
+		s = strings.TrimLeft(s, " \t")
+		j := strings.IndexAny(s, " \t")
+		if j < 0 {
+			return ""
+		}
+		s = s[j:]
+	}
+	return strings.TrimSpace(s)
 }
 
 // parseWait reads a Go duration, or a plain number of seconds.

@@ -23,6 +23,15 @@ func Open(ctx context.Context, sc *Scenario, clock oktell.Clock, speed float64) 
 	f.Go(func(ctx context.Context) {
 		down := false
 		err := s.eng.Run(ctx, func(o Output) bool {
+			if o.Queue != nil && !f.Send(oktell.Update{Queue: o.Queue}) {
+				return false
+			}
+			if o.Colleagues != nil && !f.Send(oktell.Update{Colleagues: o.Colleagues}) {
+				return false
+			}
+			if o.Doc == nil {
+				return true
+			}
 			for _, ev := range o.Doc.Events {
 				reason, lost := feed.LinkLost(&ev)
 				if !lost && down && !f.Status(oktell.LinkConnected, "demo: "+s.eng.Scenario().Name) {
@@ -48,9 +57,12 @@ func Open(ctx context.Context, sc *Scenario, clock oktell.Clock, speed float64) 
 // Engine is the engine behind the session (tests look at its server state).
 func (s *Session) Engine() *Engine { return s.eng }
 
-// Capabilities of the demo: everything a real server allows.
+// Capabilities of the demo: everything a real server allows; the line, the queue and
+// colleagues when the scenario has calls, a queue and colleagues (the built-in shift has).
 func (s *Session) Capabilities() oktell.Capabilities {
-	return oktell.Capabilities{Kind: "demo", SetUserState: true, SendMessage: true}
+	sc := s.eng.Scenario()
+	return oktell.Capabilities{Kind: "demo", SetUserState: true, SendMessage: true,
+		Line: sc.HasCalls(), Queue: sc.HasQueue(), Colleagues: len(sc.Roster) > 0}
 }
 
 // SetUserState asks the demo server for a state.

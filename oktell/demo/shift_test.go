@@ -62,6 +62,9 @@ func TestBuiltinShift(t *testing.T) {
 		pbxinfo   []string
 	)
 	for o := range outs {
+		if o.Doc == nil {
+			continue // the queue and the colleagues: TestBuiltinShiftDesk
+		}
 		for i := range o.Doc.Events {
 			ev := &o.Doc.Events[i]
 			if reason, lost := feed.LinkLost(ev); lost {
@@ -165,5 +168,112 @@ func TestBuiltinTextIsTheShift(t *testing.T) {
 	text[0] = 'X' // a copy: the caller may change it
 	if BuiltinText()[0] != '#' {
 		t.Error("BuiltinText hands out the embedded bytes themselves")
+	}
+}
+
+// TestBuiltinShiftDesk plays the whole shift through the demo session, as the dashboard
+// sees it, on a fake clock: a call rings with its number, name and note, is answered
+// (the talk timer starts), held, resumed and ended; a second call; the queue grows and
+// shrinks; twelve colleagues in two departments change state.
+func TestBuiltinShiftDesk(t *testing.T) {
+	clk := clocktest.New(t0)
+	s := Open(context.Background(), nil, clk, 1)
+	defer s.Close()
+	if c := s.Capabilities(); !c.Line || !c.Queue || !c.Colleagues {
+		t.Fatalf("capabilities %+v: the built-in shift has calls, a queue and colleagues", c)
+	}
+	var (
+		lines      []string
+		firstCall  *oktell.Call
+		talkStart  time.Time
+		talked     time.Duration
+		queueLens  []int
+		longest    time.Duration
+		colleagues []oktell.Colleague
+		deltas     int
+		states     = map[string]map[oktell.UserState]bool{}
+	)
+	end := t0.Add(Builtin().Length())
+	err := clocktest.Drive(clk, s.Updates(), 10*time.Second, func(u oktell.Update) bool {
+		if l := u.Line; l != nil {
+			if len(lines) == 0 || lines[len(lines)-1] != l.State.String() {
+				lines = append(lines, l.State.String())
+			}
+			switch l.State {
+			case oktell.LineRinging:
+				if firstCall == nil {
+					c := *l.Call
+					firstCall = &c
+				}
+			case oktell.LineTalking:
+				if talkStart.IsZero() {
+					talkStart = l.Call.TalkStart
+				}
+			case oktell.LineFree:
+				if talked == 0 && !talkStart.IsZero() {
+					talked = u.At.Sub(talkStart)
+				}
+			}
+		}
+		if q := u.Queue; q != nil {
+			queueLens = append(queueLens, len(q.Callers))
+			longest = max(longest, q.Longest(u.At))
+		}
+		if c := u.Colleagues; c != nil {
+			if !c.Full {
+				deltas++
+			}
+			colleagues = oktell.ApplyColleagues(colleagues, *c)
+			for _, x := range c.Colleagues {
+				if states[x.Login] == nil {
+					states[x.Login] = map[oktell.UserState]bool{}
+				}
+				states[x.Login][x.State] = true
+			}
+		}
+		return !u.At.Before(end)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "ringing talking on hold talking free ringing talking free"
+	if got := strings.Join(lines, " "); got != want {
+		t.Errorf("the line went %q, want %q", got, want)
+	}
+	if c := firstCall; c == nil || c.Number != "+74951234567" || c.Name != "Петров Иван Сергеевич" || !strings.Contains(c.Info, "№ 4512") || c.Direction != oktell.DirectionIn {
+		t.Errorf("the first call rang as %+v", firstCall)
+	}
+	if talked != 14*time.Second {
+		t.Errorf("the first talk lasted %v by its timer, want 14s (answer, 5s, hold 4s, 5s, hang up)", talked)
+	}
+	grew, shrank := false, false
+	for i := 1; i < len(queueLens); i++ {
+		grew = grew || queueLens[i] > queueLens[i-1]
+		shrank = shrank || queueLens[i] < queueLens[i-1]
+	}
+	if !grew || !shrank || queueLens[0] != 0 || queueLens[len(queueLens)-1] != 0 || longest < 10*time.Second {
+		t.Errorf("queue lengths %v (longest wait %v): want it to start empty, grow, shrink and end empty", queueLens, longest)
+	}
+	depts := map[string]int{}
+	for _, c := range colleagues {
+		depts[c.Department]++
+		if c.ID == "" || !c.StateKnown {
+			t.Errorf("colleague %+v: no id or state", c)
+		}
+	}
+	if len(colleagues) != 12 || len(depts) != 2 || depts["Поддержка"] != 6 || depts["Продажи"] != 6 {
+		t.Errorf("colleagues by department %v (%d)", depts, len(colleagues))
+	}
+	if deltas < 10 || len(states["kuznetsov"]) < 2 || len(states["orlova"]) < 2 {
+		t.Errorf("%d state changes; kuznetsov %v, orlova %v", deltas, states["kuznetsov"], states["orlova"])
+	}
+	// The one who writes is the one listed: a message to a listed colleague is answered.
+	for _, c := range colleagues {
+		if c.Name == "Бочкарев Евгений" && c.ID != "d03a522f-b399-aa37-cb2a-943cf24d113e" {
+			t.Errorf("Бочкарев in the list has id %s, not the one his messages carry", c.ID)
+		}
+	}
+	if err := s.SendMessage(context.Background(), colleagues[len(colleagues)-1].ID, "Привет"); err != nil {
+		t.Errorf("a message to a listed colleague: %v", err)
 	}
 }

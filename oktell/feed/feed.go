@@ -25,7 +25,8 @@ type Feed struct {
 	once   sync.Once
 
 	mu   sync.Mutex
-	last *oktell.Status // the last status sent, so repeats are dropped
+	last *oktell.Status     // the last status sent, so repeats are dropped
+	line oktell.LineTracker // the line, as the service channel's line events tell it
 }
 
 // New returns a Feed whose goroutines end when parent ends or Close is called.
@@ -75,10 +76,19 @@ func (f *Feed) Send(u oktell.Update) bool {
 	}
 }
 
-// Event delivers one event with the document's bytes as received (raw may be nil).
+// Event delivers one event with the document's bytes as received (raw may be nil). A
+// line event of the service channel (oktell.IsLineEvent) comes with the line it leads to
+// in the same update, so every source that reads documents reports the line alike.
 func (f *Feed) Event(ev oktell.Event, raw []byte) bool {
 	e := ev
-	return f.Send(oktell.Update{Event: &e, Raw: raw})
+	u := oktell.Update{Event: &e, Raw: raw}
+	if oktell.IsLineEvent(e.Type) {
+		u.At = f.clock.Now()
+		f.mu.Lock()
+		u.Line, _ = f.line.Track(&e, u.At)
+		f.mu.Unlock()
+	}
+	return f.Send(u)
 }
 
 // Status reports a link change. A status equal to the last one sent is not repeated.

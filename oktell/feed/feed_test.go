@@ -239,3 +239,35 @@ func TestInputErrorText(t *testing.T) {
 		}
 	}
 }
+
+// A line event of the service channel arrives with the line it leads to, in the same
+// update; other events carry no line.
+func TestLineEventsCarryTheLine(t *testing.T) {
+	clk := clocktest.New(t0)
+	f := New(context.Background(), clk, 8)
+	f.Event(oktell.Event{Type: oktell.RingStarted, Props: []oktell.Property{oktell.SimpleProp("callerid", "+74951234567", "")}}, nil)
+	clk.Advance(3 * time.Second)
+	f.Event(oktell.Event{Type: oktell.CommutationStarted}, nil)
+	f.Event(oktell.Event{Type: oktell.VoiceMail}, nil)
+	f.Event(oktell.Event{Type: oktell.CommutationStopped}, nil)
+	f.Close()
+	var got []oktell.Update
+	for u := range f.Updates() {
+		got = append(got, u)
+	}
+	if len(got) < 4 {
+		t.Fatalf("%d updates", len(got))
+	}
+	if l := got[0].Line; l == nil || l.State != oktell.LineRinging || l.Call.Number != "+74951234567" || got[0].Event == nil {
+		t.Fatalf("ring: %+v", got[0])
+	}
+	if l := got[1].Line; l == nil || l.State != oktell.LineTalking || l.Call.Number != "+74951234567" || !l.Call.TalkStart.Equal(t0.Add(3*time.Second)) {
+		t.Fatalf("talk: %+v", got[1].Line)
+	}
+	if got[2].Line != nil {
+		t.Fatalf("a voicemail with a line: %+v", got[2].Line)
+	}
+	if l := got[3].Line; l == nil || l.State != oktell.LineFree || l.Call != nil {
+		t.Fatalf("hang-up: %+v", got[3].Line)
+	}
+}

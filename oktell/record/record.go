@@ -1,9 +1,15 @@
-// Package record writes every document a session receives, with its arrival time, to a
-// file that `okdash --source file:FILE` replays with the same pacing.
+// Package record writes every document a session receives, and every request the operator
+// makes through it, with its time, to a file that `okdash --source file:FILE` replays
+// with the same pacing.
 //
 // The file is UTF-8 text: for each document, a heading line with the arrival time in
 // the session's clock ("2026-11-24 12:00:00.123 xmlevent", like a CommonLog heading),
-// then the document as it arrived (UTF-16 re-encoded as UTF-8), then a blank line.
+// then the document as it arrived (UTF-16 re-encoded as UTF-8), then a blank line. A
+// request the operator made (a state change, a message) is written the same way under a
+// heading that ends in "sent", as the document oktell.SentDocument makes: a bridge query
+// marked okdash-sent="request", and later its outcome, a query result marked
+// okdash-sent="outcome". Neither holds an event, so a reader that predates them skips
+// them; the replay delivers them as Update.Sent.
 package record
 
 import (
@@ -12,10 +18,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
+	"time"
 	"unsafe"
 
+	"github.com/google/uuid"
 	"golang.org/x/text/encoding/unicode"
 
 	"github.com/okdash/okdash/oktell"
@@ -25,15 +34,47 @@ import (
 // HeadingLayout is the time layout of a heading.
 const HeadingLayout = "2006-01-02 15:04:05.000"
 
+// Create opens path for a recording, which holds customers' phone numbers and colleagues'
+// messages: a new file is created with mode 0600, like the session files; an existing
+// regular file is made 0600 before it is emptied, and one okdash cannot make private (it
+// belongs to someone else) is refused and left as it was. Anything else (a pipe, a
+// terminal, /dev/null) is written to as it is.
+func Create(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return f, nil
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		if err := f.Chmod(0o600); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("%s can be read by others (mode %04o) and okdash cannot make it private: %w; remove it or record to another file", path, perm, err)
+		}
+	}
+	if err := f.Truncate(0); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
 // Session passes another session through, writing what it receives.
 type Session struct {
 	*feed.Feed
 	inner oktell.Session
 
-	mu  sync.Mutex
-	w   *bufio.Writer
-	c   io.Closer
-	err error // the first write error; reported once as a status
+	mu   sync.Mutex
+	w    *bufio.Writer
+	c    io.Closer
+	err  error // the first write error; reported once as a status
+	told bool  // err was reported
 
 	lastPtr *byte // the last document written, so the events of one document are written once
 	lastLen int
@@ -85,7 +126,11 @@ func (r *Session) write(u oktell.Update) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.err != nil {
-		return nil // reported already
+		if r.told {
+			return nil
+		}
+		r.told = true // a request's write failed: told with the next document
+		return r.err
 	}
 	var doc []byte
 	if len(u.Raw) > 0 {
@@ -103,12 +148,21 @@ func (r *Session) write(u oktell.Update) error {
 		var err error
 		doc, err = oktell.Encode(oktell.EventDocument(*u.Event), oktell.UTF8)
 		if err != nil {
-			r.err = fmt.Errorf("encoding %s: %w", u.Event.Type, err)
+			r.err, r.told = fmt.Errorf("encoding %s: %w", u.Event.Type, err), true
 			return r.err
 		}
 	}
+	if err := r.entry(u.At, "xmlevent", doc); err != nil {
+		r.told = true
+		return err
+	}
+	return nil
+}
+
+// entry writes one heading and document. The caller holds r.mu.
+func (r *Session) entry(at time.Time, heading string, doc []byte) error {
 	doc = bytes.TrimRight(doc, "\r\n\x00")
-	fmt.Fprintf(r.w, "%s xmlevent\n", u.At.Format(HeadingLayout))
+	fmt.Fprintf(r.w, "%s %s\n", at.Format(HeadingLayout), heading)
 	r.w.Write(doc)
 	r.w.WriteString("\n\n")
 	if err := r.w.Flush(); err != nil { // flushed per document: a crash loses nothing received
@@ -116,6 +170,36 @@ func (r *Session) write(u oktell.Update) error {
 		return err
 	}
 	return nil
+}
+
+// sent writes a request the operator made, or its outcome. A write error stops the
+// recording as for a received document; it is told with the next one.
+func (r *Session) sent(s oktell.Sent) {
+	doc, err := oktell.Encode(oktell.SentDocument(s), oktell.UTF8)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.err != nil {
+		return
+	}
+	if err != nil {
+		r.err = fmt.Errorf("encoding a %s request: %w", s.Kind, err)
+		return
+	}
+	r.lastPtr, r.lastLen = nil, 0
+	r.entry(r.Clock().Now(), "sent", doc)
+}
+
+// request records a request, makes it, and records its outcome.
+func (r *Session) request(s oktell.Sent, do func() error) error {
+	s.ID = uuid.NewString()
+	r.sent(s)
+	err := do()
+	out := oktell.Sent{Kind: s.Kind, Method: s.Method, ID: s.ID, Answered: true}
+	if err != nil {
+		out.Refused = err.Error()
+	}
+	r.sent(out)
+	return err
 }
 
 // ToUTF8 re-encodes a document's bytes as UTF-8 without a byte-order mark, deciding
@@ -135,14 +219,18 @@ func ToUTF8(b []byte) ([]byte, error) {
 // Capabilities are those of the recorded session.
 func (r *Session) Capabilities() oktell.Capabilities { return r.inner.Capabilities() }
 
-// SetUserState passes the request on.
+// SetUserState passes the request on, recording it and its outcome.
 func (r *Session) SetUserState(ctx context.Context, state oktell.UserState, redirect bool) error {
-	return r.inner.SetUserState(ctx, state, redirect)
+	return r.request(oktell.Sent{Kind: oktell.SentState, State: state, Redirect: redirect}, func() error {
+		return r.inner.SetUserState(ctx, state, redirect)
+	})
 }
 
-// SendMessage passes the request on.
+// SendMessage passes the request on, recording it and its outcome.
 func (r *Session) SendMessage(ctx context.Context, userID, text string) error {
-	return r.inner.SendMessage(ctx, userID, text)
+	return r.request(oktell.Sent{Kind: oktell.SentMessage, To: userID, Text: text}, func() error {
+		return r.inner.SendMessage(ctx, userID, text)
+	})
 }
 
 // Close closes the recorded session, then the file.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -160,5 +161,143 @@ func TestRecordWriteErrorKeepsTheLink(t *testing.T) {
 		case <-deadline:
 			t.Fatalf("no recording error; statuses %+v", statuses)
 		}
+	}
+}
+
+// fake is a session whose updates the test sends and whose requests it answers.
+type fake struct {
+	ch     chan oktell.Update
+	refuse error
+}
+
+func (f *fake) Updates() <-chan oktell.Update { return f.ch }
+func (f *fake) Capabilities() oktell.Capabilities {
+	return oktell.Capabilities{Kind: "bridge", SetUserState: true, SendMessage: true}
+}
+func (f *fake) SetUserState(context.Context, oktell.UserState, bool) error { return f.refuse }
+func (f *fake) SendMessage(context.Context, string, string) error          { return f.refuse }
+func (f *fake) Close() error                                               { return nil }
+
+// The operator's own requests go into the recording, marked, with their outcome, and a
+// replay delivers them at their time; a reader that knows nothing of them sees only the
+// events (before: requests were not recorded at all).
+func TestRecordKeepsTheOperatorsRequests(t *testing.T) {
+	clk := clocktest.New(t0)
+	in := &fake{ch: make(chan oktell.Update)}
+	var out closeBuffer
+	rec := Wrap(in, &out, clk)
+	ctx := context.Background()
+	event := func(at time.Duration, st oktell.UserState) {
+		ev := oktell.Event{Type: oktell.UserStateChanged, Props: []oktell.Property{oktell.SimpleProp("newstate", strconv.Itoa(int(st)), st.String()), oktell.SimpleProp("redirect", "0", "")}}
+		in.ch <- oktell.Update{At: t0.Add(at), Event: &ev}
+		if u := <-rec.Updates(); u.Event == nil {
+			t.Fatalf("passed on %+v", u)
+		}
+	}
+	event(0, oktell.UserOff)
+	clk.Set(t0.Add(2 * time.Second))
+	if err := rec.SetUserState(ctx, oktell.UserReady, true); err != nil {
+		t.Fatal(err)
+	}
+	event(2500*time.Millisecond, oktell.UserReady)
+	clk.Set(t0.Add(5 * time.Second))
+	in.refuse = &oktell.RefusedError{Reason: "no user with id \"x\""}
+	if err := rec.SendMessage(ctx, "x", "Перезвоню через 5 минут, <спасибо> & до связи"); err == nil {
+		t.Fatal("the refusal was not passed on")
+	}
+	close(in.ch)
+	rec.Close()
+
+	text := out.String()
+	if n := strings.Count(text, " sent\n"); n != 4 {
+		t.Fatalf("%d sent headings, want 2 requests and 2 outcomes:\n%s", n, text)
+	}
+	if !strings.Contains(text, "2026-11-24 12:00:02.000 sent\n") {
+		t.Errorf("the request is not stamped with its time:\n%s", text)
+	}
+
+	// A reader that predates Sent: only the two events.
+	sc := oktell.NewScanner(strings.NewReader(text))
+	events := 0
+	for {
+		it, err := sc.Next()
+		if err != nil {
+			break
+		}
+		if it.Err != nil {
+			t.Fatalf("the recording has a broken document: %v", it.Err)
+		}
+		events += len(it.Doc.Events)
+	}
+	if events != 2 {
+		t.Fatalf("an old reader sees %d events, want the 2 received", events)
+	}
+
+	clk2 := clocktest.New(t0.Add(time.Hour))
+	again := replay.Open(context.Background(), strings.NewReader(text), "recording", nil, replay.Options{Clock: clk2})
+	defer again.Close()
+	var got []string
+	err := clocktest.Drive(clk2, again.Updates(), 10*time.Second, func(u oktell.Update) bool {
+		at := u.At.Sub(t0.Add(time.Hour)).String()
+		switch {
+		case u.Event != nil && u.Sent != nil:
+			t.Fatal("an event and a request in one update")
+		case u.Event != nil:
+			sc, _ := u.Event.StateChange()
+			got = append(got, at+" event "+sc.State.String())
+		case u.Sent != nil && u.Sent.Answered:
+			got = append(got, at+" outcome "+u.Sent.Kind.String()+" refused="+u.Sent.Refused)
+		case u.Sent != nil && u.Sent.Kind == oktell.SentState:
+			got = append(got, at+" asked "+u.Sent.State.String()+" redirect="+strconv.FormatBool(u.Sent.Redirect))
+		case u.Sent != nil:
+			got = append(got, at+" message to "+u.Sent.To+": "+u.Sent.Text)
+		}
+		return u.Status != nil && strings.Contains(u.Status.Reason, "end of input")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"0s event usOff",
+		"2s asked usReady redirect=true",
+		"2s outcome state refused=",
+		"2.5s event usReady",
+		"5s message to x: Перезвоню через 5 минут, <спасибо> & до связи",
+		`5s outcome message refused=refused by the server: no user with id "x"`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("replayed:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// A recording holds phone numbers and colleagues' messages: readable by its owner only,
+// also when it replaces a file that others could read (before: created 0644).
+func TestCreateIsPrivate(t *testing.T) {
+	dir := t.TempDir()
+	fresh := filepath.Join(dir, "new.log")
+	f, err := Create(fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if fi, _ := os.Stat(fresh); fi.Mode().Perm() != 0o600 {
+		t.Errorf("a new recording has mode %04o", fi.Mode().Perm())
+	}
+	old := filepath.Join(dir, "old.log")
+	if err := os.WriteFile(old, []byte("yesterday's shift"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(old, 0o644) // whatever the umask
+	f, err = Create(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	fi, _ := os.Stat(old)
+	if fi.Mode().Perm() != 0o600 || fi.Size() != 0 {
+		t.Errorf("a replaced recording has mode %04o and %d bytes; want 0600 and empty", fi.Mode().Perm(), fi.Size())
+	}
+	if _, err := Create(filepath.Join(dir, "no", "such", "dir.log")); err == nil {
+		t.Error("a recording in a missing directory was created")
 	}
 }

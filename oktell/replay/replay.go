@@ -45,7 +45,8 @@ var _ oktell.Session = (*Session)(nil)
 
 // Capabilities: read-only.
 func (s *Session) Capabilities() oktell.Capabilities {
-	return oktell.Capabilities{Kind: s.kind, ReadOnly: true}
+	// The line, from the log's line events (231-243); a log has no queue or colleagues.
+	return oktell.Capabilities{Kind: s.kind, ReadOnly: true, Line: true}
 }
 
 // SetUserState is not possible on a replay.
@@ -178,7 +179,12 @@ func Open(ctx context.Context, r io.Reader, name string, closer io.Closer, opts 
 	return s
 }
 
+// deliver hands on the events of d, or, for a request the operator made that a recording
+// kept (see oktell.SentDocument), the request or its outcome as Update.Sent.
 func deliver(f *feed.Feed, d *oktell.Document, raw []byte) bool {
+	if s, ok := oktell.AsSent(d); ok {
+		return f.Send(oktell.Update{Sent: &s})
+	}
 	for _, ev := range d.Events {
 		if !f.Event(ev, raw) {
 			return false

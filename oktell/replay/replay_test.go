@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -152,5 +153,55 @@ func TestReplayStopsOnClose(t *testing.T) {
 	}
 	s.Close()
 	for range s.Updates() {
+	}
+}
+
+// A recorded stream's line events (their payloads undocumented) drive the line and the
+// call, and every property of them is kept.
+func TestReplayLineEvents(t *testing.T) {
+	doc := func(ts string, typ oktell.EventType, props ...oktell.Property) string {
+		ev := oktell.Event{Type: typ, ID: int(typ), RawID: strconv.Itoa(int(typ)), Name: typ.WireName(), Props: props}
+		b, err := oktell.Encode(oktell.EventDocument(ev), oktell.UTF8)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ts + " xmlevent\n" + string(b) + "\n\n"
+	}
+	stream := doc("2026-11-24 12:00:00.000", oktell.RingStarted, oktell.SimpleProp("callerid", "+74951234567", ""),
+		oktell.CDataProp("callername", "Петров"), oktell.SimpleProp("connectionindex", "2", "")) +
+		doc("2026-11-24 12:00:04.000", oktell.CommutationStarted) +
+		doc("2026-11-24 12:00:10.000", oktell.FlashHoldAction, oktell.SimpleProp("flashtypeid", "1", "")) +
+		doc("2026-11-24 12:00:12.000", oktell.FlashHoldAction, oktell.SimpleProp("flashtypeid", "2", "")) +
+		doc("2026-11-24 12:01:00.000", oktell.CommutationStopped)
+	clk := clocktest.New(t0)
+	s := Open(context.Background(), strings.NewReader(stream), "calls.log", nil, Options{Clock: clk})
+	defer s.Close()
+	if !s.Capabilities().Line {
+		t.Error("a replay reports the line")
+	}
+	var lines []string
+	var talk time.Time
+	for _, u := range playAll(t, clk, s) {
+		if u.Line == nil {
+			continue
+		}
+		lines = append(lines, u.Line.State.String())
+		switch u.Line.State {
+		case oktell.LineRinging:
+			if c := u.Line.Call; c.Number != "+74951234567" || c.Name != "Петров" || len(u.Line.Extra) != 1 || u.Line.Extra[0].Key != "connectionindex" {
+				t.Errorf("ringing %+v, extra %+v", c, u.Line.Extra)
+			}
+		case oktell.LineTalking:
+			if talk.IsZero() {
+				talk = u.Line.Call.TalkStart
+			}
+		case oktell.LineFree:
+			if d := u.At.Sub(talk); d != 56*time.Second {
+				t.Errorf("the talk lasted %v by the replay's clock, want 56s", d)
+			}
+		}
+	}
+	if got := strings.Join(lines, ","); got != "ringing,talking,on hold,talking,free" {
+		t.Errorf("the line went %s", got)
 	}
 }

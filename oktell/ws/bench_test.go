@@ -1,6 +1,9 @@
 package ws
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // BenchmarkPushedState is the per-event hot path: one pushed userstatechanged frame
 // decoded and turned into an oktell event.
@@ -42,7 +45,7 @@ func BenchmarkMultipart(b *testing.B) {
 		var ra reassembler
 		var whole *Frame
 		for _, f := range frames {
-			w, err := ra.add(f)
+			w, _, err := ra.add(f)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -52,6 +55,19 @@ func BenchmarkMultipart(b *testing.B) {
 		}
 		if whole == nil {
 			b.Fatal("not joined")
+		}
+	}
+}
+
+// BenchmarkDecodeLargeFrame is what every byte a server sends costs: a 256 KiB frame
+// decoded (the reader decodes each message once to route it).
+func BenchmarkDecodeLargeFrame(b *testing.B) {
+	frame, _ := EncodeFrame("getallusernumbers", map[string]any{"qid": "q", "users": strings.Repeat("Иванова Мария, 305; ", 256<<10/30)})
+	b.ReportAllocs()
+	b.SetBytes(int64(len(frame)))
+	for b.Loop() {
+		if _, err := DecodeFrame(frame); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

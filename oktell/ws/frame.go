@@ -28,6 +28,9 @@ type Frame struct {
 	Body map[string]any
 	// Raw is the frame's bytes as they arrived (after multipart reassembly).
 	Raw []byte
+
+	seq    uint64 // the order in which the link routed it; 0 for a frame made by hand
+	notice error  // not a frame: a warning from the link for the dashboard (see link.skipped)
 }
 
 // FrameError says why a message from the wire is not a frame, and where.
@@ -49,6 +52,22 @@ func DecodeFrame(b []byte) (Frame, error) {
 	if !utf8.Valid(b) {
 		return Frame{}, &FrameError{Offset: int64(firstInvalidUTF8(b)), Msg: "not UTF-8"}
 	}
+	// One decoding for a good frame; a bad one is read again to say where it is wrong.
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var parts []any
+	if dec.Decode(&parts) == nil && !dec.More() && len(parts) == 2 {
+		name, ok := parts[0].(string)
+		body, isObject := parts[1].(map[string]any)
+		if _, err := dec.Token(); ok && isObject && err == io.EOF {
+			return Frame{Name: name, Body: body, Raw: b}, nil
+		}
+	}
+	return decodeFrameSlowly(b)
+}
+
+// decodeFrameSlowly is DecodeFrame step by step, for the error of a frame that failed.
+func decodeFrameSlowly(b []byte) (Frame, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	var parts []json.RawMessage
@@ -231,19 +250,61 @@ func md5cp1251(s string) (string, error) {
 	return hex.EncodeToString(sum[:]), nil
 }
 
-// Limits of multipart reassembly: a hostile or broken server must not make the
-// client hold unbounded memory.
+// Limits of multipart reassembly besides the link's budget: a hostile or broken server
+// must not make the client hold unbounded memory or bookkeeping.
 const (
-	maxPackets       = 100000
-	maxMultipartSize = 64 << 20
-	maxOpenMessages  = 64
+	maxPackets      = 100000
+	maxOpenMessages = 64
 )
 
+// maxMultipartSize is the most base64 text one message may gather: a frame of MaxFrame.
+var maxMultipartSize = base64.StdEncoding.EncodedLen(MaxFrame)
+
+// errNoRoom is a multipart piece dropped because the link's budget was spent.
+var errNoRoom = errors.New("no room")
+
+// roomError is a piece that did not fit: the link counts it with the frames it dropped.
+type roomError struct {
+	id  string
+	n   int // the piece's bytes
+	max int // the budget
+}
+
+func (e *roomError) Error() string {
+	return fmt.Sprintf("multipart %s: dropped: more than %s waiting", e.id, size(e.max))
+}
+
+// size writes a byte count for an operator.
+func size(n int) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+func (e *roomError) Unwrap() error { return errNoRoom }
+
 // reassembler joins multipart frames: message-id, packetcount, packetnumber (from 0)
-// and content (a piece of the base64 text of the whole frame).
+// and content (a piece of the base64 text of the whole frame). The pieces it keeps
+// count against budget, shared with the link's queue.
 type reassembler struct {
-	open map[string]*partial
-	seq  int
+	budget *budget // nil: a budget of its own, MaxBuffered
+	open   map[string]*partial
+	seq    int
+
+	// Unfinished messages dropped to make room, not yet told: how many, their bytes.
+	evicted, evictedBytes int
+}
+
+// takeEvicted says how many unfinished messages were dropped to make room since the last
+// call, and their bytes.
+func (r *reassembler) takeEvicted() (n, bytes int) {
+	n, bytes = r.evicted, r.evictedBytes
+	r.evicted, r.evictedBytes = 0, 0
+	return n, bytes
 }
 
 type partial struct {
@@ -253,57 +314,78 @@ type partial struct {
 	seq   int
 }
 
-// add takes one multipart frame. It returns the whole frame once the last piece is
-// in, (nil, nil) while pieces are missing, and an error for a malformed piece (which
-// drops that message, and only that message).
-func (r *reassembler) add(f Frame) (*Frame, error) {
+// forget drops an unfinished message and gives its bytes back.
+func (r *reassembler) forget(id string) {
+	if p := r.open[id]; p != nil {
+		r.budget.give(p.size)
+		delete(r.open, id)
+	}
+}
+
+// add takes one multipart frame. It returns the whole frame and how many pieces it came
+// in once the last piece is in, (nil, 0, nil) while pieces are missing, and an error for
+// a malformed piece or one that does not fit (which drops that message, and only that
+// message).
+func (r *reassembler) add(f Frame) (*Frame, int, error) {
 	if r.open == nil {
 		r.open = map[string]*partial{}
 	}
+	if r.budget == nil {
+		r.budget = &budget{max: MaxBuffered}
+	}
 	id := f.String("message-id")
 	if id == "" {
-		return nil, errors.New("multipart: missing message-id")
+		return nil, 0, errors.New("multipart: missing message-id")
 	}
 	count, ok := fieldInt(f.Body, "packetcount")
 	if !ok || count < 1 || count > maxPackets {
-		delete(r.open, id)
-		return nil, fmt.Errorf("multipart %s: packetcount %q out of range", id, f.String("packetcount"))
+		r.forget(id)
+		return nil, 0, fmt.Errorf("multipart %s: packetcount %q out of range", id, f.String("packetcount"))
 	}
 	num, ok := fieldInt(f.Body, "packetnumber")
 	if !ok || num < 0 || num >= count {
-		delete(r.open, id)
-		return nil, fmt.Errorf("multipart %s: packetnumber %q outside 0..%d", id, f.String("packetnumber"), count-1)
+		r.forget(id)
+		return nil, 0, fmt.Errorf("multipart %s: packetnumber %q outside 0..%d", id, f.String("packetnumber"), count-1)
 	}
 	content, ok := f.Body["content"].(string)
 	if !ok {
-		delete(r.open, id)
-		return nil, fmt.Errorf("multipart %s: packet %d: content is not a string", id, num)
+		r.forget(id)
+		return nil, 0, fmt.Errorf("multipart %s: packet %d: content is not a string", id, num)
 	}
 	p := r.open[id]
 	if p == nil {
 		if len(r.open) >= maxOpenMessages {
-			r.evictOldest()
+			r.evictOldest("")
 		}
 		r.seq++
 		p = &partial{count: int(count), parts: map[int]string{}, seq: r.seq}
 		r.open[id] = p
 	}
 	if p.count != int(count) {
-		delete(r.open, id)
-		return nil, fmt.Errorf("multipart %s: packetcount changed from %d to %d", id, p.count, count)
+		r.forget(id)
+		return nil, 0, fmt.Errorf("multipart %s: packetcount changed from %d to %d", id, p.count, count)
 	}
-	if _, dup := p.parts[int(num)]; !dup {
-		p.size += len(content)
+	grow := len(content)
+	if old, dup := p.parts[int(num)]; dup {
+		grow -= len(old)
 	}
-	if p.size > maxMultipartSize {
-		delete(r.open, id)
-		return nil, fmt.Errorf("multipart %s: larger than %d bytes", id, maxMultipartSize)
+	if p.size+grow > maxMultipartSize {
+		r.forget(id)
+		return nil, 0, fmt.Errorf("multipart %s: larger than %d bytes", id, maxMultipartSize)
 	}
+	// Checked before the piece is kept: older unfinished messages make room first.
+	for !r.budget.take(grow) {
+		if !r.evictOldest(id) {
+			r.forget(id)
+			return nil, 0, &roomError{id: id, n: len(content), max: r.budget.max}
+		}
+	}
+	p.size += grow
 	p.parts[int(num)] = content
 	if len(p.parts) < p.count {
-		return nil, nil
+		return nil, 0, nil
 	}
-	delete(r.open, id)
+	r.forget(id)
 	var sb strings.Builder
 	sb.Grow(p.size)
 	for i := 0; i < p.count; i++ {
@@ -311,26 +393,34 @@ func (r *reassembler) add(f Frame) (*Frame, error) {
 	}
 	raw, err := base64.StdEncoding.DecodeString(sb.String())
 	if err != nil {
-		return nil, fmt.Errorf("multipart %s: content: %w", id, err)
+		return nil, 0, fmt.Errorf("multipart %s: content: %w", id, err)
 	}
 	whole, err := DecodeFrame(raw)
 	if err != nil {
-		return nil, fmt.Errorf("multipart %s: joined frame: %w", id, err)
+		return nil, 0, fmt.Errorf("multipart %s: joined frame: %w", id, err)
 	}
 	if whole.Name == "multipart" {
-		return nil, fmt.Errorf("multipart %s: joined frame is itself multipart", id)
+		return nil, 0, fmt.Errorf("multipart %s: joined frame is itself multipart", id)
 	}
-	return &whole, nil
+	return &whole, p.count, nil
 }
 
-func (r *reassembler) evictOldest() {
+// evictOldest drops the oldest unfinished message other than keep, and reports whether
+// there was one.
+func (r *reassembler) evictOldest(keep string) bool {
 	oldest, seq := "", -1
 	for id, p := range r.open {
-		if seq < 0 || p.seq < seq {
+		if id != keep && (seq < 0 || p.seq < seq) {
 			oldest, seq = id, p.seq
 		}
 	}
-	delete(r.open, oldest)
+	if seq < 0 {
+		return false
+	}
+	r.evicted++
+	r.evictedBytes += r.open[oldest].size
+	r.forget(oldest)
+	return true
 }
 
 // SplitMultipart cuts an encoded frame into multipart frames whose content holds at

@@ -156,7 +156,7 @@ func TestMultipartReassembly(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		w, err := ra.add(f)
+		w, _, err := ra.add(f)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -184,7 +184,7 @@ func TestMultipartReassembly(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ra.add(f); err == nil || !strings.Contains(err.Error(), c.want) {
+		if _, _, err := ra.add(f); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want %q", c.body, err, c.want)
 		}
 	}
@@ -236,7 +236,7 @@ func TestLateReplyDropped(t *testing.T) {
 	logs := make(chan string, 16)
 	l := newLink(c, clock, 20*time.Second, func(format string, args ...any) {
 		logs <- format
-	}, nil)
+	})
 	defer l.close(errors.New("test over"))
 
 	errc := make(chan error, 1)
@@ -352,7 +352,7 @@ func TestReplyStateKeepsWireOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := newLink(c, clocktest.New(time.Unix(0, 0)), time.Minute, func(string, ...any) {}, nil)
+	l := newLink(c, clocktest.New(time.Unix(0, 0)), time.Minute, func(string, ...any) {})
 	defer l.close(errors.New("test over"))
 	if _, err := l.call(context.Background(), "setuserstate", map[string]any{"userstateid": 1}); err != nil {
 		t.Fatal(err)
@@ -391,29 +391,37 @@ func TestUnreadableMessageIsAProblemNotALoss(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	problems := make(chan error, 4)
-	l := newLink(c, clocktest.New(time.Unix(0, 0)), time.Minute, func(string, ...any) {}, func(err error) { problems <- err })
+	l := newLink(c, clocktest.New(time.Unix(0, 0)), time.Minute, func(string, ...any) {})
 	defer l.close(errors.New("test over"))
-	select {
-	case f := <-l.events:
+	// The warnings come first, in order, then the good frame.
+	var problems []error
+	for {
+		var f Frame
+		select {
+		case f = <-l.events:
+		case <-time.After(10 * time.Second):
+			t.Fatal("the good frame after the broken ones never arrived")
+		}
+		if f.notice != nil {
+			problems = append(problems, f.notice)
+			continue
+		}
 		if n, _ := f.Int("userstateid"); n != 2 {
 			t.Fatalf("event %s %v, want state 2", f.Name, f.Body)
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the good frame after the broken ones never arrived")
+		break
 	}
 	var fe *FrameError
+	if len(problems) != 2 {
+		t.Fatalf("problems %v, want 2", problems)
+	}
 	for i, want := range []string{"truncated JSON", "binary message of 3 bytes"} {
-		select {
-		case err := <-problems:
-			if !strings.Contains(err.Error(), want) || !strings.HasPrefix(err.Error(), "WebSocket: ") {
-				t.Fatalf("problem %d: %v, want %q", i, err, want)
-			}
-			if i == 0 && !errors.As(err, &fe) {
-				t.Fatalf("problem %v is not a *FrameError", err)
-			}
-		default:
-			t.Fatalf("problem %d (%s) not reported", i, want)
+		err := problems[i]
+		if !strings.Contains(err.Error(), want) || !strings.HasPrefix(err.Error(), "WebSocket: ") {
+			t.Fatalf("problem %d: %v, want %q", i, err, want)
+		}
+		if i == 0 && !errors.As(err, &fe) {
+			t.Fatalf("problem %v is not a *FrameError", err)
 		}
 	}
 }

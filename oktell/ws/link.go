@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/coder/websocket"
@@ -31,14 +33,29 @@ func (e *TimeoutError) Error() string {
 // Unwrap makes a TimeoutError an oktell.ErrTimeout for errors.Is.
 func (e *TimeoutError) Unwrap() error { return oktell.ErrTimeout }
 
+// Limits of what a server can make the client hold. A hostile or broken server must
+// not take the host's memory: every byte kept for later counts against MaxBuffered,
+// checked before it is kept, and what does not fit is dropped with a warning.
+const (
+	// MaxFrame is the largest message read from the server, and the largest frame that
+	// multipart pieces may join into.
+	MaxFrame = 4 << 20
+	// MaxBuffered bounds what waits in memory in all, per connection: pushed frames the
+	// session has not taken yet and the pieces of unfinished multipart messages.
+	MaxBuffered = 8 << 20
+	// queuedOverhead is what one waiting frame costs besides its bytes.
+	queuedOverhead = 64
+)
+
 // link is one WebSocket connection: a reader that matches replies to requests by qid
-// and passes every other frame on as an event.
+// and queues every other frame for the session, within MaxBuffered. A replayed capture
+// uses a link without a connection (c nil): its messages come through route.
 type link struct {
 	c       *websocket.Conn
 	clock   oktell.Clock
 	timeout time.Duration
 	logf    func(string, ...any)
-	problem func(error) // a message skipped as unreadable: the dashboard keeps it as a warning
+	cap     *capture // nil when not capturing
 
 	ctx    context.Context // lives as long as the connection
 	cancel context.CancelFunc
@@ -47,37 +64,83 @@ type link struct {
 	pending map[string]pendingReq
 	err     error // why the link ended; set once
 
-	tick   <-chan time.Time // the next keepalive
-	events chan Frame       // pushed frames, in arrival order
-	done   chan struct{}    // closed when the reader has stopped
+	ra  reassembler // used by the reader only
+	seq uint64      // frames routed so far, the reader's own
+	in  *inbox      // pushed frames waiting for the session
+
+	tick     <-chan time.Time // the next keepalive
+	since    time.Time        // when the login on this link completed, by the session clock
+	events   chan Frame       // pushed frames, in arrival order, handed over one at a time
+	stop     chan struct{}    // closed when okdash ends the link: the queue is not delivered
+	stopOnce sync.Once
+	readDone chan struct{} // closed when the reader has stopped
+	done     chan struct{} // closed when the reader and the queue have stopped
 }
 
-func newLink(c *websocket.Conn, clock oktell.Clock, timeout time.Duration, logf func(string, ...any), problem func(error)) *link {
+func newLink(c *websocket.Conn, clock oktell.Clock, timeout time.Duration, logf func(string, ...any)) *link {
+	return newLinkWith(c, clock, timeout, logf, linkOptions{})
+}
+
+// linkOptions are what a session adds to a link.
+type linkOptions struct {
+	capture     *capture // every frame is written there; nil: none
+	maxBuffered int      // the budget; 0: MaxBuffered
+}
+
+// newLinkWith is newLink with options. c nil makes the link of a replay: nothing is
+// read or sent, messages are handed to route.
+func newLinkWith(c *websocket.Conn, clock oktell.Clock, timeout time.Duration, logf func(string, ...any), o linkOptions) *link {
 	ctx, cancel := context.WithCancel(context.Background())
-	if problem == nil {
-		problem = func(error) {}
+	if o.maxBuffered <= 0 {
+		o.maxBuffered = MaxBuffered
 	}
+	b := &budget{max: o.maxBuffered}
 	l := &link{
-		c: c, clock: clock, timeout: timeout, logf: logf, problem: problem, ctx: ctx, cancel: cancel,
-		pending: map[string]pendingReq{},
-		events:  make(chan Frame, 256),
-		done:    make(chan struct{}),
+		c: c, clock: clock, timeout: timeout, logf: logf, cap: o.capture, ctx: ctx, cancel: cancel,
+		pending:  map[string]pendingReq{},
+		ra:       reassembler{budget: b},
+		in:       newInbox(b),
+		events:   make(chan Frame),
+		stop:     make(chan struct{}),
+		readDone: make(chan struct{}),
+		done:     make(chan struct{}),
+	}
+	if c == nil {
+		close(l.readDone)
+		close(l.done)
+		close(l.events)
+		return l
 	}
 	// Frames can be large (the user list of a big call centre); multipart covers the rest.
-	c.SetReadLimit(16 << 20)
+	c.SetReadLimit(MaxFrame)
 	go l.read()
+	go l.pump()
 	return l
 }
 
 // skipped reports a message from the server that could not be read: to the diagnostics
-// log, and to the dashboard as an Update.Err, since an event may have been in it.
+// log, and to the dashboard as an Update.Err, since an event may have been in it. The
+// warning waits in the queue and reaches the session as a frame (Frame.notice), so that
+// a dashboard that is behind never stops the reader, and only the session's own
+// goroutines deliver updates.
 func (l *link) skipped(err error) {
 	l.logf("ws: %v", err)
-	l.problem(fmt.Errorf("WebSocket: %w", err))
+	l.in.notice(fmt.Errorf("WebSocket: %w", err))
+}
+
+// reject reports a message route refused: a piece that did not fit the budget is
+// counted with the dropped frames, anything else is a skipped message.
+func (l *link) reject(err error) {
+	var re *roomError
+	if errors.As(err, &re) {
+		l.in.drop("multipart", 1, re.n)
+		return
+	}
+	l.skipped(err)
 }
 
 type pendingReq struct {
-	ch     chan Frame
+	ch     chan Frame // nil on a replay: nobody waits
 	method string
 }
 
@@ -87,71 +150,142 @@ func statesInReplies(method string) bool { return method == "setuserstate" }
 // read runs until the connection ends. A frame that cannot be read is reported and
 // skipped: the frames around it still count.
 func (l *link) read() {
-	defer close(l.done)
-	defer close(l.events)
-	var ra reassembler
+	defer close(l.readDone)
+	defer l.in.close()
 	for {
 		typ, b, err := l.c.Read(l.ctx)
 		if err != nil {
 			l.fail(closeReason(err))
 			return
 		}
-		if typ != websocket.MessageText {
-			l.skipped(fmt.Errorf("skipped a binary message of %d bytes", len(b)))
-			continue
+		r, err := l.route(typ, b)
+		if cerr := l.cap.received(typ, b, r, err); cerr != nil {
+			l.in.notice(cerr)
 		}
-		f, err := DecodeFrame(b)
 		if err != nil {
-			l.skipped(fmt.Errorf("skipped a message: %w", err))
+			l.reject(err)
 			continue
 		}
-		if strings.EqualFold(f.Name, "multipart") {
-			whole, err := ra.add(f)
-			if err != nil {
-				l.skipped(err)
-				continue
-			}
-			if whole == nil {
-				continue
-			}
-			f = *whole
-		}
-		if strings.EqualFold(f.Name, "websocketredirect") {
+		switch {
+		case r.incomplete:
+		case r.redirect:
 			l.fail(errRedirect)
 			return
-		}
-		if qid := f.QID(); qid != "" {
-			l.mu.Lock()
-			p, ok := l.pending[qid]
-			delete(l.pending, qid)
-			l.mu.Unlock()
-			if ok {
-				p.ch <- f
-				if statesInReplies(p.method) && f.OK() && f.Body["userstateid"] != nil {
-					// The new state goes on with the pushed events, in wire order, so
-					// that a push of a later change is never overtaken by this reply.
-					f.Name = "userstatechanged"
-				} else {
-					continue
-				}
+		case r.late:
+			// A reply after its request gave up: the caller was told it timed out.
+			l.logf("ws: dropped a late or unknown reply %q (qid %s)", r.f.Name, r.f.QID())
+		default:
+			if r.reply != nil && r.reply.ch != nil {
+				r.reply.ch <- r.f
 			}
-			if !ok && !isEventName(f.Name) {
-				// A reply after its request gave up: the caller was told it timed out.
-				l.logf("ws: dropped a late or unknown reply %q (qid %s)", f.Name, qid)
+			if r.push {
+				l.in.push(r.queued())
+			}
+		}
+	}
+}
+
+// routed is what one message from the server is for.
+type routed struct {
+	f          Frame       // the frame, joined when it came in pieces
+	parts      int         // the multipart pieces it came in; 0 for a plain frame
+	incomplete bool        // a multipart piece: the rest of its message is still to come
+	redirect   bool        // websocketredirect: reconnect with TLS
+	reply      *pendingReq // the request f answers, if any
+	late       bool        // a reply nobody waits for (any more)
+	push       bool        // f goes on to the session, named name, as a pushed event
+	name       string
+}
+
+func (r routed) queued() queued { return queued{raw: r.f.Raw, name: r.name, seq: r.f.seq} }
+
+// route decodes one message and says where it goes: the only reading of the wire, for
+// the live link and a replayed capture alike.
+func (l *link) route(typ websocket.MessageType, b []byte) (routed, error) {
+	if typ != websocket.MessageText {
+		return routed{}, fmt.Errorf("skipped a binary message of %d bytes", len(b))
+	}
+	f, err := DecodeFrame(b)
+	if err != nil {
+		return routed{}, fmt.Errorf("skipped a message: %w", err)
+	}
+	var r routed
+	if strings.EqualFold(f.Name, "multipart") {
+		whole, n, err := l.ra.add(f)
+		if ev, b := l.ra.takeEvicted(); ev > 0 {
+			l.in.drop("unfinished multipart", ev, b)
+		}
+		if err != nil {
+			return routed{}, err
+		}
+		if whole == nil {
+			return routed{incomplete: true}, nil
+		}
+		f, r.parts = *whole, n
+	}
+	l.seq++
+	f.seq = l.seq
+	r.f = f
+	if strings.EqualFold(f.Name, "websocketredirect") {
+		r.redirect = true
+		return r, nil
+	}
+	if qid := f.QID(); qid != "" {
+		l.mu.Lock()
+		p, ok := l.pending[qid]
+		delete(l.pending, qid)
+		l.mu.Unlock()
+		if ok {
+			r.reply = &p
+			if statesInReplies(p.method) && f.OK() && f.Body["userstateid"] != nil {
+				// The new state goes on with the pushed events, in wire order, so
+				// that a push of a later change is never overtaken by this reply.
+				r.push, r.name = true, "userstatechanged"
+			}
+			return r, nil
+		}
+		if !isEventName(f.Name) {
+			r.late = true
+			return r, nil
+		}
+	}
+	r.push, r.name = true, f.Name
+	return r, nil
+}
+
+// pump hands the queued frames to the session one at a time, decoding each only then:
+// what waits is the bytes that arrived, counted against the budget until taken.
+func (l *link) pump() {
+	defer close(l.done)
+	defer func() { <-l.readDone }()
+	defer close(l.events)
+	for {
+		it, notice, ok := l.in.wait(l.stop)
+		if !ok {
+			return
+		}
+		f, ok := Frame{notice: notice}, true
+		if notice == nil {
+			if f, ok = it.frame(); !ok {
+				l.in.release(it)
 				continue
 			}
 		}
 		select {
 		case l.events <- f:
-		case <-l.ctx.Done():
+			l.in.release(it)
+		case <-l.stop:
+			l.in.release(it)
 			return
 		}
 	}
 }
 
 // isEventName reports whether a frame is a pushed event that okdash subscribes to,
-// even if a server adds a qid to it.
-func isEventName(name string) bool { return strings.EqualFold(name, "userstatechanged") }
+// even if a server adds a qid to it (the desk's phone events carry one).
+func isEventName(name string) bool {
+	return strings.EqualFold(name, "userstatechanged") || isDeskEvent(name)
+}
 
 // closeReason says in an operator's words why the connection ended; the library's
 // error stays attached for the diagnostics.
@@ -165,7 +299,9 @@ func closeReason(err error) error {
 			return fmt.Errorf("the server closed the connection (%d %s)", int(ce.Code), sanitize(ce.Reason))
 		}
 		return fmt.Errorf("the server closed the connection (%d)", int(ce.Code))
-	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE):
+		// A reset is a cut too: a server that closes while requests are in flight resets.
 		return errors.New("the connection was cut")
 	}
 	return fmt.Errorf("the connection failed: %w", err)
@@ -174,22 +310,33 @@ func closeReason(err error) error {
 // fail ends the link with err (the first reason wins) and fails every pending request.
 func (l *link) fail(err error) {
 	l.mu.Lock()
-	if l.err == nil {
+	first := l.err == nil
+	if first {
 		l.err = err
 	}
 	pend := l.pending
 	l.pending = map[string]pendingReq{}
 	l.mu.Unlock()
 	for _, p := range pend {
-		close(p.ch)
+		if p.ch != nil {
+			close(p.ch)
+		}
+	}
+	if first && l.c != nil {
+		if cerr := l.cap.closed(err); cerr != nil {
+			l.in.notice(cerr)
+		}
 	}
 	l.cancel()
 }
 
-// close ends the link from our side.
+// close ends the link from our side: what waits in the queue is not delivered.
 func (l *link) close(err error) {
 	l.fail(err)
-	l.c.Close(websocket.StatusNormalClosure, "")
+	l.stopOnce.Do(func() { close(l.stop) })
+	if l.c != nil {
+		l.c.Close(websocket.StatusNormalClosure, "")
+	}
 }
 
 // Err is why the link ended.
@@ -227,10 +374,16 @@ func (l *link) request(ctx context.Context, name string, body map[string]any) (F
 		l.mu.Lock()
 		delete(l.pending, qid)
 		l.mu.Unlock()
+		if err := l.cap.forgot(name, qid); err != nil {
+			l.in.notice(err)
+		}
+	}
+	if err := l.cap.sent(name, body, b); err != nil {
+		l.in.notice(err)
 	}
 	if err := l.c.Write(l.ctx, websocket.MessageText, b); err != nil {
 		forget()
-		l.fail(err)
+		l.fail(closeReason(err))
 		return Frame{}, fmt.Errorf("%s: %w: %v", name, oktell.ErrNotConnected, err)
 	}
 	select {
@@ -246,6 +399,29 @@ func (l *link) request(ctx context.Context, name string, body map[string]any) (F
 		forget()
 		return Frame{}, ctx.Err()
 	}
+}
+
+// expect registers a request that a replayed capture shows okdash sent, so that route
+// takes its reply for a reply; forget drops it, as a request that gave up does.
+func (l *link) expect(qid, method string) {
+	l.mu.Lock()
+	l.pending[qid] = pendingReq{method: method}
+	l.mu.Unlock()
+}
+
+// pendingNow is a copy of the requests waiting for a reply.
+func (l *link) pendingNow() map[string]pendingReq {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return maps.Clone(l.pending)
+}
+
+func (l *link) forget(qid string) (method string, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	p, ok := l.pending[qid]
+	delete(l.pending, qid)
+	return p.method, ok
 }
 
 // call is request plus the result check: a refusal becomes a *oktell.RefusedError.

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -27,6 +28,10 @@ const (
 	DefaultKeepalive  = 15 * time.Second
 	DefaultBackoffMin = 1 * time.Second
 	DefaultBackoffMax = 30 * time.Second
+	// DefaultStableAfter is how long a link must stay up for its drop to count as news
+	// rather than a failure: only then does the next try go at once, with the backoff
+	// starting again from BackoffMin.
+	DefaultStableAfter = time.Minute
 )
 
 // Config says how to reach one Oktell server as one user.
@@ -45,13 +50,21 @@ type Config struct {
 	Keepalive        time.Duration
 	BackoffMin       time.Duration
 	BackoffMax       time.Duration
+	StableAfter      time.Duration  // 0: DefaultStableAfter
+	MaxBuffered      int            // bytes that may wait per connection; 0: MaxBuffered
 	InsecureTLS      bool           // wss without certificate checks (test servers only)
 	RootCAs          *x509.CertPool // nil: the system roots
 	RedirectPort     int            // where websocketredirect sends us; 0 means 443
 	// BreakReason is the break reason a break asks for: an id or a name (any case) from
 	// the server's cc_getlunchtypes list; "" takes the first one listed.
 	BreakReason string
-	Logf        func(format string, args ...any)
+	// Logf receives the diagnostics. Each line is cleaned of control characters, cut to
+	// logLineMax bytes, and their rate is capped (see limitLog): wire text is in them.
+	Logf func(format string, args ...any)
+	// Capture, when set, receives every frame in both directions with its time, as JSON
+	// lines that Replay plays back (--record FILE on a ws source). Password hashes and
+	// session ids are redacted. It is closed with the session when it is an io.Closer.
+	Capture io.Writer
 }
 
 // LunchReason is one break reason of cc_getlunchtypes.
@@ -66,16 +79,22 @@ type Session struct {
 	*feed.Feed
 	cfg Config
 
+	capture *capture // nil when not capturing
+	replay  bool     // a replayed capture: read-only, no link
+
 	mu       sync.Mutex
-	cur      *link // nil while reconnecting
-	url      string
+	cur      *link  // nil while reconnecting
+	target   string // where the last websocketredirect sent us; "" to use cfg.URL
 	hashes   *Hashes
 	operator string
 	line     string
 	version  string
 	lunch    []LunchReason
 
-	last []oktell.Property // the state last shown, to show a repeat once
+	last  []oktell.Property // the state last shown, to show a repeat once
+	fresh uint64            // the getuserstate reply of the current link: pushed states before it are stale
+
+	desk deskState // the line, the queue and colleagues (deskloop.go)
 }
 
 var _ oktell.Session = (*Session)(nil)
@@ -110,16 +129,23 @@ func Dial(ctx context.Context, cfg Config) (*Session, error) {
 	if cfg.BackoffMax < cfg.BackoffMin {
 		cfg.BackoffMax = max(DefaultBackoffMax, cfg.BackoffMin)
 	}
+	if cfg.StableAfter <= 0 {
+		cfg.StableAfter = DefaultStableAfter
+	}
 	if cfg.RedirectPort == 0 {
 		cfg.RedirectPort = 443
 	}
-	if cfg.Logf == nil {
-		cfg.Logf = func(string, ...any) {}
-	}
+	cfg.Logf = limitLog(cfg.Logf, cfg.Clock)
 	s := &Session{
 		// The session outlives ctx, which bounds only this first attempt.
 		Feed: feed.New(context.WithoutCancel(ctx), cfg.Clock, 256),
-		cfg:  cfg, url: cfg.URL,
+		cfg:  cfg,
+	}
+	if cfg.Capture != nil {
+		s.capture = newCapture(cfg.Capture, cfg.Clock)
+		if err := s.capture.header(cfg.URL, cfg.Login); err != nil {
+			s.Problem(err)
+		}
 	}
 	s.status(oktell.LinkConnecting, "")
 	l, err := s.connect(ctx, true)
@@ -131,7 +157,7 @@ func Dial(ctx context.Context, cfg Config) (*Session, error) {
 		return s, nil
 	}
 	if err != nil {
-		s.Feed.Close()
+		s.Close()
 		return nil, err
 	}
 	s.Go(func(ctx context.Context) { s.run(ctx, l) })
@@ -140,12 +166,17 @@ func Dial(ctx context.Context, cfg Config) (*Session, error) {
 
 // Capabilities implements oktell.Session.
 func (s *Session) Capabilities() oktell.Capabilities {
-	return oktell.Capabilities{Kind: "ws", SetUserState: true}
+	c := oktell.Capabilities{Kind: "ws", SetUserState: true, Line: true, Queue: true, Colleagues: true}
+	if s.replay { // what the live session shows, without the requests
+		c.Kind, c.SetUserState, c.SendMessage, c.ReadOnly = "file", false, false, true
+	}
+	return c
 }
 
-// SendMessage implements oktell.Session: the WebSocket protocol has no instant messages.
+// SendMessage implements oktell.Session: ErrNoChatSend (an oktell.ErrUnsupported), since
+// the protocol's send method is not documented.
 func (s *Session) SendMessage(ctx context.Context, userID, text string) error {
-	return oktell.ErrUnsupported
+	return ErrNoChatSend
 }
 
 // LunchReasons are the break reasons the server gave at the last login.
@@ -170,6 +201,9 @@ func (s *Session) SetUserState(ctx context.Context, state oktell.UserState, redi
 // SetUserStateReason is SetUserState with a chosen break reason (an id from
 // LunchReasons); "" takes the first one the server listed.
 func (s *Session) SetUserStateReason(ctx context.Context, state oktell.UserState, redirect bool, reasonID string) error {
+	if s.replay {
+		return oktell.ErrUnsupported
+	}
 	if !state.Requestable() {
 		return fmt.Errorf("state %s cannot be asked for; only ready, break and away", state)
 	}
@@ -218,9 +252,12 @@ func chooseReason(listed []LunchReason, want string) (string, error) {
 }
 
 // Close implements oktell.Session: it ends the link and closes Updates (feed.Feed's
-// Close). The server session stays, so that the next start logs in with the stored
-// session id.
-func (s *Session) Close() error { return s.Feed.Close() }
+// Close), then the capture. The server session stays, so that the next start logs in
+// with the stored session id.
+func (s *Session) Close() error {
+	s.Feed.Close()
+	return s.capture.close()
+}
 
 // status reports the link with the operator and line of the last login, so that
 // every status, a reconnect's too, names who is logged in.
@@ -312,12 +349,7 @@ func (s *Session) connect(ctx context.Context, first bool) (*link, error) {
 // dialLogin opens a link (following a websocketredirect), logs in and runs the
 // post-login sequence.
 func (s *Session) dialLogin(ctx context.Context) (*link, error) {
-	l, err := s.open(ctx, s.url)
-	if errors.Is(err, errRedirect) {
-		s.url = redirectURL(s.url, s.cfg.RedirectPort)
-		s.cfg.Logf("ws: redirected to %s", s.url)
-		l, err = s.open(ctx, s.url)
-	}
+	l, err := s.openFollowing(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -331,6 +363,9 @@ func (s *Session) dialLogin(ctx context.Context) (*link, error) {
 	}
 	return l, nil
 }
+
+// errSessionClosed ends the link when the session closes: no drop, so no ConnectionLost.
+var errSessionClosed = errors.New("closed by okdash")
 
 // errNeedPassword: the saved session did not work and no password is at hand.
 var errNeedPassword = errors.New("the password is needed")
@@ -362,6 +397,42 @@ func (s *Session) askPassword() error {
 	return nil
 }
 
+// openFollowing opens a link where the server last sent us, else at the address given.
+// A redirect is followed once per attempt. When the redirect's target fails, the target
+// is forgotten and the address given is tried again, in the same attempt if the target
+// was remembered from before: the server may have stopped redirecting.
+func (s *Session) openFollowing(ctx context.Context) (*link, error) {
+	s.mu.Lock()
+	target := s.target
+	s.mu.Unlock()
+	if target != "" {
+		l, err := s.open(ctx, target)
+		if err == nil || ctx.Err() != nil {
+			return l, err
+		}
+		s.cfg.Logf("ws: %s failed (%v); back to %s", target, err, s.cfg.URL)
+		s.setTarget("")
+	}
+	l, err := s.open(ctx, s.cfg.URL)
+	if !errors.Is(err, errRedirect) {
+		return l, err
+	}
+	target = redirectURL(s.cfg.URL, s.cfg.RedirectPort)
+	s.cfg.Logf("ws: redirected to %s", target)
+	if l, err = s.open(ctx, target); err != nil {
+		s.setTarget("") // the next attempt asks the address given again
+		return nil, err
+	}
+	s.setTarget(target)
+	return l, nil
+}
+
+func (s *Session) setTarget(t string) {
+	s.mu.Lock()
+	s.target = t
+	s.mu.Unlock()
+}
+
 func redirectURL(raw string, port int) string {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -391,7 +462,10 @@ func (s *Session) open(ctx context.Context, target string) (*link, error) {
 		c.Close(websocket.StatusProtocolError, "want subprotocol json")
 		return nil, fmt.Errorf("connect to %s: the server did not accept subprotocol json: is this an Oktell WebSocket port?", target)
 	}
-	l := newLink(c, s.Clock(), s.cfg.Timeout, s.cfg.Logf, func(err error) { s.Problem(err) })
+	if err := s.capture.opened(target); err != nil {
+		s.Problem(err)
+	}
+	l := newLinkWith(c, s.Clock(), s.cfg.Timeout, s.cfg.Logf, linkOptions{capture: s.capture, maxBuffered: s.cfg.MaxBuffered})
 	if _, err := l.request(ctx, "ping", nil); err != nil {
 		if errors.Is(l.Err(), errRedirect) {
 			l.close(errRedirect)
@@ -433,6 +507,7 @@ func (s *Session) login(ctx context.Context, l *link) error {
 		body["sessionid"] = sid
 		f, err := l.call(ctx, "login", body)
 		if err == nil {
+			s.deskReplied("login", f)
 			s.saveSession(f, sid)
 			return nil
 		}
@@ -464,6 +539,7 @@ func (s *Session) login(ctx context.Context, l *link) error {
 	if err != nil {
 		return err
 	}
+	s.deskReplied("login", f)
 	s.saveSession(f, "")
 	return nil
 }
@@ -480,57 +556,97 @@ func (s *Session) saveSession(f Frame, old string) {
 
 // afterLogin does what the vendor's client does after login, as far as okdash needs
 // it: getversion, getmyuserinfo and getuserstate must succeed; the break reasons may not.
+// What each reply means is replied's, so that a replayed capture reads it the same way.
 func (s *Session) afterLogin(ctx context.Context, l *link) error {
 	if _, err := l.call(ctx, "subscribeevent", map[string]any{"eventmethod": []string{"userstatechanged"}}); err != nil {
 		return fmt.Errorf("subscribe to user state: %w", err)
 	}
-	v, err := l.call(ctx, "getversion", map[string]any{"userlogin": s.cfg.Login, "showalloweddbstoredprocs": 1})
-	if err != nil {
+	if _, err := s.ask(ctx, l, "getversion", map[string]any{"userlogin": s.cfg.Login, "showalloweddbstoredprocs": 1}); err != nil {
 		return fmt.Errorf("getversion: %w", err)
 	}
-	info, err := l.call(ctx, "getmyuserinfo", map[string]any{"userlogin": s.cfg.Login})
-	if err != nil {
+	if _, err := s.ask(ctx, l, "getmyuserinfo", map[string]any{"userlogin": s.cfg.Login}); err != nil {
 		return fmt.Errorf("getmyuserinfo: %w", err)
 	}
-	var lunch []LunchReason
-	if lt, err := l.call(ctx, "cc_getlunchtypes", map[string]any{"userlogin": s.cfg.Login}); err != nil {
+	if _, err := s.ask(ctx, l, "cc_getlunchtypes", map[string]any{"userlogin": s.cfg.Login}); err != nil {
 		s.cfg.Logf("ws: break reasons: %v", err)
-	} else {
-		lunch = lunchReasons(lt.Body)
+		s.mu.Lock()
+		s.lunch = nil
+		s.mu.Unlock()
 	}
+	// Not ask: the state is shown after the status that says who is connected.
 	st, err := l.call(ctx, "getuserstate", map[string]any{"userlogin": s.cfg.Login})
 	if err != nil {
 		return fmt.Errorf("getuserstate: %w", err)
 	}
-	// Pushed states that arrived before this reply are older than it: drop them.
-	for drained := false; !drained; {
-		select {
-		case f, ok := <-l.events:
-			if !ok {
-				return fmt.Errorf("%w: %v", oktell.ErrNotConnected, l.Err())
-			}
-			if !isEventName(f.Name) {
-				s.cfg.Logf("ws: ignored event %q", f.Name)
-			}
-		default:
-			drained = true
-		}
-	}
 	s.mu.Lock()
-	s.version = versionString(v.Body)
-	s.operator = sanitize(fieldString(info.Body, "username"))
-	s.line = sanitize(fieldString(info.Body, "linenumber"))
-	if s.operator == "" {
-		s.operator = s.cfg.Login
-	}
-	s.lunch = lunch
 	s.cur = l
 	s.mu.Unlock()
 	// Armed before the status goes out, so that a test seeing "connected" may move the clock.
 	l.tick = s.Clock().After(s.cfg.Keepalive)
+	l.since = s.Clock().Now()
 	s.status(oktell.LinkConnected, "")
-	s.emitState(st, true)
+	s.replied("getuserstate", st)
+	s.startDesk(l)
 	return nil
+}
+
+// ask is l.call, then replied with the reply when it succeeded: a request whose answer
+// the dashboard shows goes through ask, so that a replayed capture shows it too.
+func (s *Session) ask(ctx context.Context, l *link, method string, body map[string]any) (Frame, error) {
+	f, err := l.call(ctx, method, body)
+	if err == nil {
+		s.replied(method, f)
+	}
+	return f, err
+}
+
+// replied takes what a successful reply to method tells: the live session calls it for
+// the replies it waited for, and a replayed capture for every reply in the file. Like
+// pushed, it must not need a link (a replay has none): what a reply means goes here, and
+// asking the server for more stays with the caller.
+func (s *Session) replied(method string, f Frame) {
+	switch method {
+	case "getversion":
+		s.mu.Lock()
+		s.version = versionString(f.Body)
+		s.mu.Unlock()
+	case "getmyuserinfo":
+		s.mu.Lock()
+		s.operator = sanitize(fieldString(f.Body, "username"))
+		s.line = sanitize(fieldString(f.Body, "linenumber"))
+		if s.operator == "" {
+			s.operator = s.cfg.Login
+		}
+		s.mu.Unlock()
+	case "cc_getlunchtypes":
+		s.mu.Lock()
+		s.lunch = lunchReasons(f.Body)
+		s.mu.Unlock()
+	case "getuserstate":
+		// Pushed states queued before this reply are older than it: pushed drops them.
+		s.fresh = f.seq
+		s.emitState(f, true)
+	default:
+		s.deskReplied(method, f) // the line, the queue, colleagues, the login's user id
+	}
+}
+
+// pushed takes a frame the server pushed (or a reply that carries news, such as the new
+// state in a setuserstate reply), in wire order, for the live link and a replayed capture
+// alike. New kinds of events go here; it must not need a link (a replay has none).
+func (s *Session) pushed(f Frame) {
+	switch {
+	case f.notice != nil:
+		s.Problem(f.notice)
+	case strings.EqualFold(f.Name, "userstatechanged"):
+		if f.seq != 0 && f.seq < s.fresh {
+			return
+		}
+		s.emitState(f, false)
+	case s.deskEvent(f):
+	default:
+		s.cfg.Logf("ws: ignored event %q", f.Name)
+	}
 }
 
 func versionString(body map[string]any) string {
@@ -563,10 +679,13 @@ func sanitize(s string) string { return strings.TrimSpace(oktell.CleanLine(s)) }
 
 // run keeps the link: forwards pushed states, pings every Keepalive, and after a drop
 // reports ConnectionLost and reconnects with backoff until ctx (the feed's) ends. When
-// the server refuses for good it ends the session, which closes Updates.
+// the server refuses for good it ends the session, which closes Updates. A link that did
+// not stay up for StableAfter counts as a failed try: a server that drops every link
+// right after the login is tried less and less often, as one that refuses it.
 func (s *Session) run(ctx context.Context, l *link) {
-	if l == nil { // Dial found the server starting
-		if l = s.reconnect(ctx); l == nil {
+	var wait time.Duration // the last wait between tries, kept while links fail
+	if l == nil {          // Dial found the server starting
+		if l, wait = s.reconnect(ctx, 0, ""); l == nil {
 			s.endUnlessClosed(ctx)
 			return
 		}
@@ -579,16 +698,29 @@ func (s *Session) run(ctx context.Context, l *link) {
 		if ctx.Err() != nil {
 			return
 		}
+		if s.Clock().Now().Sub(l.since) >= s.cfg.StableAfter {
+			wait = 0 // the first try at once: a restart is often quick
+		} else {
+			wait = s.nextWait(wait)
+		}
 		s.Event(oktell.Event{
 			Type: oktell.ConnectionLost, ID: int(oktell.ConnectionLost), RawID: strconv.Itoa(int(oktell.ConnectionLost)),
 			Name: oktell.ConnectionLost.WireName(),
 		}, nil)
-		s.status(oktell.LinkReconnecting, reason)
-		if l = s.reconnect(ctx); l == nil {
+		if l, wait = s.reconnect(ctx, wait, reason); l == nil {
 			s.endUnlessClosed(ctx)
 			return
 		}
 	}
+}
+
+// nextWait is the wait after one more failed try: BackoffMin, then twice as long each
+// time up to BackoffMax.
+func (s *Session) nextWait(wait time.Duration) time.Duration {
+	if wait == 0 {
+		return s.cfg.BackoffMin
+	}
+	return min(wait*2, s.cfg.BackoffMax)
 }
 
 // endUnlessClosed ends the session after reconnect gave up, so that Updates closes
@@ -609,11 +741,7 @@ func (s *Session) serve(ctx context.Context, l *link) string {
 				<-l.done
 				return reasonText(l.Err())
 			}
-			if isEventName(f.Name) {
-				s.emitState(f, false)
-			} else {
-				s.cfg.Logf("ws: ignored event %q", f.Name)
-			}
+			s.pushed(f)
 		case <-tick:
 			tick = s.Clock().After(s.cfg.Keepalive)
 			s.Go(func(ctx context.Context) { // a goroutine of the feed: Close waits for it
@@ -622,7 +750,7 @@ func (s *Session) serve(ctx context.Context, l *link) string {
 				}
 			})
 		case <-ctx.Done():
-			l.close(errors.New("closed by okdash"))
+			l.close(errSessionClosed)
 			return "closed"
 		}
 	}
@@ -635,37 +763,40 @@ func reasonText(err error) string {
 	return err.Error()
 }
 
-// reconnect tries again and again, waiting BackoffMin, then twice as long each time
-// up to BackoffMax, until a login succeeds (the link), the server refuses for good
-// (status closed, nil), or ctx ends (nil).
-func (s *Session) reconnect(ctx context.Context) *link {
-	var wait time.Duration     // the first attempt at once: a restart is often quick
+// reconnect tries again and again: after wait (0: at once), then as nextWait says,
+// until a login succeeds (the link, and the last wait), the server refuses for good
+// (status closed, nil), or ctx ends (nil). why is the reason the link went down, for the
+// status; "" when the status says it already.
+func (s *Session) reconnect(ctx context.Context, wait time.Duration, why string) (*link, time.Duration) {
 	var timer <-chan time.Time // armed before the status says when, so tests can act on it
+	switch {
+	case wait > 0:
+		timer = s.Clock().After(wait)
+		s.status(oktell.LinkReconnecting, fmt.Sprintf("%s; next try in %s", why, wait))
+	case why != "":
+		s.status(oktell.LinkReconnecting, why)
+	}
 	for {
 		if timer != nil {
 			select {
 			case <-timer:
 			case <-ctx.Done():
-				return nil
+				return nil, wait
 			}
 		}
 		l, err := s.connect(ctx, false)
 		if err == nil {
-			return l
+			return l, wait
 		}
 		if ctx.Err() != nil {
-			return nil
+			return nil, wait
 		}
 		var re *oktell.RefusedError
 		if errors.As(err, &re) && !isTransient(re) {
 			s.status(oktell.LinkClosed, err.Error())
-			return nil
+			return nil, wait
 		}
-		if wait == 0 {
-			wait = s.cfg.BackoffMin
-		} else {
-			wait = min(wait*2, s.cfg.BackoffMax)
-		}
+		wait = s.nextWait(wait)
 		timer = s.Clock().After(wait)
 		s.status(oktell.LinkReconnecting, fmt.Sprintf("%v; next try in %s", err, wait))
 	}
@@ -674,6 +805,9 @@ func (s *Session) reconnect(ctx context.Context) *link {
 // Logout ends the session on the server (logout) and forgets the stored session id,
 // so that the next start asks for the password. Close it afterwards.
 func (s *Session) Logout(ctx context.Context) error {
+	if s.replay {
+		return oktell.ErrUnsupported
+	}
 	s.mu.Lock()
 	l := s.cur
 	s.mu.Unlock()

@@ -81,6 +81,15 @@ func (f *fixture) dial(cfg ws.Config) *ws.Session {
 	return s
 }
 
+// upAWhile moves the clock past StableAfter, so that the link counts as one that stayed
+// up and its drop is retried at once. The keepalive ping this fires is answered.
+func (f *fixture) upAWhile() {
+	f.t.Helper()
+	drainRequests(f.srv)
+	f.clock.Advance(ws.DefaultStableAfter)
+	f.request("ping")
+}
+
 // next returns the next update, failing the test after the deadline.
 func next(t *testing.T, s *ws.Session) oktell.Update {
 	t.Helper()
@@ -417,6 +426,7 @@ func TestDropThenReconnectWithSessionID(t *testing.T) {
 	untilState(t, s, oktell.UserOff, false)
 	f.srv.SetState("demo", oktell.UserReady, false)
 	untilState(t, s, oktell.UserReady, false)
+	f.upAWhile()
 	drainRequests(f.srv)
 
 	if n := f.srv.Drop("demo"); n != 1 {
@@ -448,6 +458,7 @@ func TestServerRestartNeedsNoNewPrompt(t *testing.T) {
 	f := newFixture(t)
 	s := f.dial(f.config("demo", "demo"))
 	untilLink(t, s, oktell.LinkConnected)
+	f.upAWhile()
 	f.srv.Restart()
 	untilLink(t, s, oktell.LinkReconnecting)
 	untilLink(t, s, oktell.LinkConnected)
@@ -467,6 +478,7 @@ func TestRestartWithoutPasswordEndsSession(t *testing.T) {
 	cfg.Password = nil
 	s := f.dial(cfg)
 	untilLink(t, s, oktell.LinkConnected)
+	f.upAWhile()
 	f.srv.Restart()
 	st := untilLink(t, s, oktell.LinkClosed)
 	if !strings.Contains(st.Reason, "Session does not exist") {
@@ -491,6 +503,7 @@ func TestReconnectBacksOffOnTheClock(t *testing.T) {
 	f := newFixture(t)
 	s := f.dial(f.config("demo", "demo"))
 	untilLink(t, s, oktell.LinkConnected)
+	f.upAWhile()
 	f.srv.RefuseLogins(0, ws.MsgNotAvailable)
 	f.srv.Drop("")
 	untilLink(t, s, oktell.LinkReconnecting)
@@ -588,9 +601,10 @@ func TestKeepalivePingsAndDetectsADeadServer(t *testing.T) {
 	f.srv.Stall(false) // the ping already went unanswered; the next connection is fine
 	f.clock.Advance(ws.DefaultTimeout)
 	st := untilLink(t, s, oktell.LinkReconnecting)
-	if !strings.Contains(st.Reason, "keepalive") {
-		t.Fatalf("reason %q, want the keepalive", st.Reason)
+	if !strings.Contains(st.Reason, "keepalive") || !strings.HasSuffix(st.Reason, "next try in 1s") {
+		t.Fatalf("reason %q, want the keepalive, and a wait: the link was up for less than a minute", st.Reason)
 	}
+	f.clock.Advance(time.Second)
 	untilLink(t, s, oktell.LinkConnected)
 }
 
@@ -692,6 +706,7 @@ func TestReconnectRefreshesOperatorAndState(t *testing.T) {
 		t.Fatalf("connected as %q on %q", st.Operator, st.Line)
 	}
 	untilState(t, s, oktell.UserOff, false)
+	f.upAWhile()
 
 	// Down for a while: the first attempt is refused, the next waits on the clock.
 	f.srv.RefuseLogins(0, ws.MsgNotAvailable)

@@ -23,6 +23,17 @@ const CommandHelp = `commands:
   refuse off                  accept logins again
   multipart N|off             split replies longer than N bytes into multipart frames
   redirect on|off             answer new connections with websocketredirect (TLS on 443)
+  ring LOGIN NUMBER [NAME] [| INFO]
+                              an incoming call from NUMBER rings LOGIN's line; INFO is free text
+                              about the caller (after a |)
+  answer LOGIN                the ringing call is answered: the talk starts, LOGIN is busy
+  hold LOGIN                  put LOGIN's call on hold, or take it off hold
+  hangup LOGIN                end LOGIN's call (ringing or talking); LOGIN's state comes back
+  queue add NUMBER [NAME]     a caller joins the end of the queue every user sees
+  queue remove NUMBER         the callers with that number leave the queue
+  queue clear                 empty the queue
+  chat FROM TO TEXT           user FROM writes TEXT to user TO (usertextmessagereceived)
+  notify LOGIN TEXT           a pop-up notification for LOGIN (shownotifymessage)
   help                        this text`
 
 var stateWords = map[string]oktell.UserState{
@@ -53,7 +64,7 @@ func (s *Server) Command(line string) (string, error) {
 			if i > 0 {
 				b.WriteByte('\n')
 			}
-			fmt.Fprintf(&b, "%-16s %-14s redirect=%v connections=%d", l, st, red, s.Conns(l))
+			fmt.Fprintf(&b, "%-16s %-14s redirect=%v connections=%d line: %s", l, st, red, s.Conns(l), s.Line(l))
 		}
 		return b.String(), nil
 	case "state":
@@ -135,6 +146,106 @@ func (s *Server) Command(line string) (string, error) {
 		msg := strings.Join(f[2:], " ")
 		s.RefuseLogins(code, msg)
 		return fmt.Sprintf("logins refused with error %d %s", code, msg), nil
+	case "ring", "answer", "hold", "hangup", "queue", "chat", "notify":
+		return s.deskCommand(line, f)
+	}
+	return "", fmt.Errorf("unknown command %q; type help", f[0])
+}
+
+// deskCommand runs the commands about calls, the queue and chat. line is the whole
+// command, so that names and texts keep their spacing.
+func (s *Server) deskCommand(line string, f []string) (string, error) {
+	word := strings.ToLower(f[0])
+	// rest is line after its first n words, as typed.
+	rest := func(n int) string {
+		r := strings.TrimSpace(line)
+		for i := 0; i < n; i++ {
+			r = strings.TrimLeft(r, " \t")
+			if j := strings.IndexAny(r, " \t"); j >= 0 {
+				r = r[j:]
+			} else {
+				r = ""
+			}
+		}
+		return strings.TrimSpace(r)
+	}
+	switch word {
+	case "ring":
+		if len(f) < 3 {
+			return "", fmt.Errorf("ring: want ring LOGIN NUMBER [NAME] [| INFO]")
+		}
+		name, info, _ := strings.Cut(rest(3), "|")
+		name, info = strings.TrimSpace(name), strings.TrimSpace(info)
+		if err := s.Ring(f[1], f[2], name, info); err != nil {
+			return "", fmt.Errorf("ring: %w", err)
+		}
+		return fmt.Sprintf("%s's line rings: %s", f[1], strings.TrimSpace(f[2]+" "+name)), nil
+	case "answer", "hangup", "hold":
+		if len(f) != 2 {
+			return "", fmt.Errorf("%s: want %s LOGIN", word, word)
+		}
+		switch word {
+		case "answer":
+			if err := s.Answer(f[1]); err != nil {
+				return "", fmt.Errorf("answer: %w", err)
+			}
+			return f[1] + " talks", nil
+		case "hangup":
+			if err := s.Hangup(f[1]); err != nil {
+				return "", fmt.Errorf("hangup: %w", err)
+			}
+			return f[1] + "'s line is free", nil
+		}
+		held, err := s.Hold(f[1])
+		if err != nil {
+			return "", fmt.Errorf("hold: %w", err)
+		}
+		if held {
+			return f[1] + "'s call is on hold", nil
+		}
+		return f[1] + "'s call is back from hold", nil
+	case "queue":
+		if len(f) < 2 {
+			return "", fmt.Errorf("queue: want queue add NUMBER [NAME], queue remove NUMBER or queue clear")
+		}
+		switch strings.ToLower(f[1]) {
+		case "add":
+			if len(f) < 3 {
+				return "", fmt.Errorf("queue add: want queue add NUMBER [NAME]")
+			}
+			if err := s.QueueAdd(f[2], rest(3)); err != nil {
+				return "", err
+			}
+			return fmt.Sprintf("%d waiting", s.QueueLen()), nil
+		case "remove":
+			if len(f) != 3 {
+				return "", fmt.Errorf("queue remove: want queue remove NUMBER")
+			}
+			n := s.QueueRemove(f[2])
+			return fmt.Sprintf("%d left the queue, %d waiting", n, s.QueueLen()), nil
+		case "clear":
+			if len(f) != 2 {
+				return "", fmt.Errorf("queue clear takes no argument")
+			}
+			return fmt.Sprintf("queue cleared (%d callers)", s.QueueClear()), nil
+		}
+		return "", fmt.Errorf("queue %q: want add, remove or clear", f[1])
+	case "chat":
+		if len(f) < 4 {
+			return "", fmt.Errorf("chat: want chat FROM-LOGIN TO-LOGIN TEXT")
+		}
+		if err := s.Chat(f[1], f[2], rest(3)); err != nil {
+			return "", fmt.Errorf("chat: %w", err)
+		}
+		return fmt.Sprintf("%s wrote to %s", f[1], f[2]), nil
+	case "notify":
+		if len(f) < 3 {
+			return "", fmt.Errorf("notify: want notify LOGIN TEXT")
+		}
+		if err := s.Notify(f[1], rest(2)); err != nil {
+			return "", fmt.Errorf("notify: %w", err)
+		}
+		return "notified " + f[1], nil
 	}
 	return "", fmt.Errorf("unknown command %q; type help", f[0])
 }

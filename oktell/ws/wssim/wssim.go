@@ -14,7 +14,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -23,6 +22,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/google/uuid"
 
+	"github.com/okdash/okdash/internal/textfile"
 	"github.com/okdash/okdash/oktell"
 	"github.com/okdash/okdash/oktell/ws"
 )
@@ -34,6 +34,8 @@ type User struct {
 	Name     string // shown as the operator's name
 	Line     string // phone line number; "" means no line (ready is refused)
 	ID       string // a GUID; made up when empty
+	// Department is the user's department as colleagues see it ("" for none).
+	Department string
 }
 
 // DemoUser is the user the server has when no users are given.
@@ -44,24 +46,36 @@ var DemoUser = User{Login: "demo", Password: "demo", Name: "Demo Operator", Line
 //	LOGIN PASSWORD LINE NAME...
 //
 // LINE is the phone line number, or "-" for a user without a line. NAME is the rest
-// of the line (it may hold spaces). Blank lines and lines starting with # are
-// skipped. An error names the line.
+// of the line (it may hold spaces). A line [DEPARTMENT] puts the users after it in that
+// department, until the next one ([] for none). Blank lines and lines starting with #
+// are skipped. An error names the line.
 func ParseUsers(r io.Reader) ([]User, error) {
 	var out []User
 	seen := map[string]int{}
 	sc := bufio.NewScanner(r)
 	n := 0
+	dept := ""
 	for sc.Scan() {
 		n++
 		line := strings.TrimSpace(sc.Text())
+		if n == 1 {
+			line = strings.TrimPrefix(line, "\uFEFF")
+		}
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
+		}
+		if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") && strings.Count(line, "]") == 1 {
+			dept = strings.TrimSpace(line[1 : len(line)-1])
+			continue
+		}
+		if strings.HasPrefix(line, "[") && len(strings.Fields(line)) == 1 {
+			return nil, fmt.Errorf("line %d: a department is written [NAME], got %q", n, line)
 		}
 		f := strings.Fields(line)
 		if len(f) < 3 {
 			return nil, fmt.Errorf("line %d: want LOGIN PASSWORD LINE [NAME], got %d fields", n, len(f))
 		}
-		u := User{Login: f[0], Password: f[1], Line: f[2], Name: strings.Join(f[3:], " ")}
+		u := User{Login: f[0], Password: f[1], Line: f[2], Name: strings.Join(f[3:], " "), Department: dept}
 		if u.Line == "-" {
 			u.Line = ""
 		}
@@ -88,12 +102,11 @@ func ParseUsers(r io.Reader) ([]User, error) {
 
 // LoadUsers reads a users file by name.
 func LoadUsers(path string) ([]User, error) {
-	f, err := os.Open(path)
+	text, err := textfile.Read(path, 16<<20) // UTF-16 or a BOM from Notepad; other encodings refused
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	us, err := ParseUsers(f)
+	us, err := ParseUsers(strings.NewReader(text))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -127,6 +140,9 @@ type state struct {
 type Server struct {
 	// Logf reports connections and bad frames; set it before the server serves.
 	Logf func(format string, args ...any)
+	// Clock times calls and the queue (talk timers, waiting); set it before the server
+	// serves. New sets the wall clock.
+	Clock oktell.Clock
 
 	// stateMu orders state changes with what goes on the wire: a reply or a push
 	// carrying a state is written before the next change is made, as a real server's
@@ -143,6 +159,8 @@ type Server struct {
 	multipart int // split replies longer than this many bytes; 0: never
 	refuse    *refusal
 	requests  chan Request
+	lines     map[string]*simLine // by login
+	queue     []queued
 }
 
 type refusal struct {
@@ -157,6 +175,8 @@ func New(users []User) *Server {
 	}
 	s := &Server{
 		Logf:     func(string, ...any) {},
+		Clock:    oktell.RealClock{},
+		lines:    map[string]*simLine{},
 		users:    map[string]User{},
 		states:   map[string]*state{},
 		sessions: map[string]string{},
@@ -286,9 +306,8 @@ func (s *Server) SetState(login string, st oktell.UserState, redirect bool) erro
 	if st == oktell.UserLunch && cur.lunch == "" {
 		cur.lunch = LunchTypes[0]["id"].(string)
 	}
-	body := stateBody(cur)
 	s.mu.Unlock()
-	s.push(login, body)
+	s.stateChanged(login)
 	return nil
 }
 
@@ -534,7 +553,11 @@ func (c *conn) handle(f ws.Frame) {
 		c.mu.Lock()
 		for _, e := range evs {
 			if n, isStr := e.(string); isStr {
-				c.subs[strings.ToLower(n)] = true
+				n = strings.ToLower(n)
+				c.subs[n] = true
+				for _, member := range eventGroups[n] {
+					c.subs[member] = true
+				}
 			}
 		}
 		c.mu.Unlock()
@@ -572,23 +595,22 @@ func (c *conn) handle(f ws.Frame) {
 		reply(m)
 		if changed != nil {
 			s.push(login, changed)
+			s.numberStateChanged(login)
 		}
 	case "getcurrentqueue":
-		reply(ok(qid, map[string]any{"queue": []any{}}))
+		reply(ok(qid, map[string]any{"queue": s.queueItems()}))
 	case "getredirectrules":
 		reply(ok(qid, map[string]any{"redirectrules": []any{}}))
 	case "getpbxnumbers":
-		reply(ok(qid, map[string]any{"numbers": c.numbers()}))
+		reply(ok(qid, map[string]any{"numbers": s.numbers()}))
 	case "getallusernumbers":
-		reply(ok(qid, map[string]any{"users": c.userNumbers()}))
+		reply(ok(qid, map[string]any{"users": s.userNumbers()}))
 	case "getalluserphotolink":
 		reply(ok(qid, map[string]any{"links": []any{}}))
 	case "getextendedlineinfo":
-		ls := "lsHookUp"
-		if u.Line == "" {
-			ls = "lsDisconnected"
-		}
-		reply(ok(qid, map[string]any{"linestatestr": ls, "abonent": map[string]any{}, "timertalklensec": 0, "isflashing": false}))
+		reply(s.lineInfo(qid, u))
+	case "getflashedabonentinfo":
+		reply(s.flashedInfo(qid, u))
 	default:
 		reply(fail(qid, 0, "Bad request. Unknown method "+f.Name))
 	}
@@ -680,30 +702,4 @@ func knownLunch(id string) bool {
 		}
 	}
 	return false
-}
-
-func (c *conn) numbers() []any {
-	c.s.mu.Lock()
-	defer c.s.mu.Unlock()
-	var out []any
-	for _, u := range c.s.users {
-		if u.Line != "" {
-			out = append(out, map[string]any{"number": u.Line, "id": lineID(u), "state": 1, "caption": u.Name, "departmentid": "", "department": ""})
-		}
-	}
-	return out
-}
-
-func (c *conn) userNumbers() []any {
-	c.s.mu.Lock()
-	defer c.s.mu.Unlock()
-	var out []any
-	for _, u := range c.s.users {
-		nums := []any{}
-		if u.Line != "" {
-			nums = append(nums, u.Line)
-		}
-		out = append(out, map[string]any{"id": u.ID, "name": u.Name, "main": u.Line, "nums": nums, "sub": false})
-	}
-	return out
 }

@@ -77,3 +77,76 @@ func TestCommands(t *testing.T) {
 		t.Errorf("blank line: %q %v", out, err)
 	}
 }
+
+func TestParseUsersDepartments(t *testing.T) {
+	us, err := ParseUsers(strings.NewReader("\uFEFFboss pw 100 Начальник\n[Поддержка]\nivanova pw 305 Иванова\n# a comment\n[ Продажи ]\npetrov pw 306 Петров [старший]\n[]\nnobody pw -\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ""
+	for _, u := range us {
+		got += u.Login + "=" + u.Department + "/" + u.Name + ";"
+	}
+	if want := "boss=/Начальник;ivanova=Поддержка/Иванова;petrov=Продажи/Петров [старший];nobody=/nobody;"; got != want {
+		t.Fatalf("%s\nwant %s", got, want)
+	}
+	if _, err := ParseUsers(strings.NewReader("a b 1\n[Поддержка\n")); err == nil || !strings.Contains(err.Error(), "line 2: a department is written [NAME]") {
+		t.Fatalf("unclosed department: %v", err)
+	}
+	// A login that starts with a bracket is still a user (old files stay valid).
+	if us, err := ParseUsers(strings.NewReader("[x] pw 1 name\n")); err != nil || us[0].Login != "[x]" {
+		t.Fatalf("%+v %v", us, err)
+	}
+}
+
+func TestDeskCommands(t *testing.T) {
+	us, _ := ParseUsers(strings.NewReader("demo demo 201 Demo\nivanova pw 305 Иванова\nnoline pw -\n"))
+	s := New(us)
+	for _, c := range []struct{ in, want string }{
+		{"ring demo +74951234567 Иванов  Иван | Заказ 42", "demo's line rings: +74951234567 Иванов  Иван"},
+		{"users", "ringing +74951234567 Иванов  Иван"},
+		{"answer demo", "demo talks"},
+		{"hold demo", "on hold"},
+		{"users", "on hold +74951234567"},
+		{"hold demo", "back from hold"},
+		{"hangup demo", "demo's line is free"},
+		{"queue add +79161112233 Кузьмина Анна", "1 waiting"},
+		{"queue add 84950000000", "2 waiting"},
+		{"queue remove 84950000000", "1 left the queue, 1 waiting"},
+		{"queue clear", "queue cleared (1 callers)"},
+		{"chat ivanova demo Зайди, пожалуйста", "ivanova wrote to demo"},
+		{"notify demo Плановый перерыв", "notified demo"},
+	} {
+		out, err := s.Command(c.in)
+		if err != nil || !strings.Contains(out, c.want) {
+			t.Errorf("%q: %q %v, want %q", c.in, out, err, c.want)
+		}
+	}
+	if st, _ := s.State("demo"); st != oktell.UserOff {
+		t.Errorf("after the talk demo is %v, want away again", st)
+	}
+	for _, c := range []struct{ in, want string }{
+		{"ring demo", "want ring LOGIN NUMBER"},
+		{"ring nobody 1", `no user "nobody"`},
+		{"ring noline 1", "noline has no phone line"},
+		{"answer demo", "nothing rings"},
+		{"hold demo", "no talk to hold"},
+		{"hangup demo", "no call to hang up"},
+		{"answer", "want answer LOGIN"},
+		{"queue", "want queue add"},
+		{"queue add", "want queue add NUMBER"},
+		{"queue drop 1", `queue "drop"`},
+		{"queue clear now", "takes no argument"},
+		{"chat demo ivanova", "want chat FROM-LOGIN TO-LOGIN TEXT"},
+		{"chat demo nobody hi", `no user "nobody"`},
+		{"notify demo", "want notify LOGIN TEXT"},
+	} {
+		if _, err := s.Command(c.in); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: %v, want %q", c.in, err, c.want)
+		}
+	}
+	s.Command("ring demo 1")
+	if _, err := s.Command("ring demo 2"); err == nil || !strings.Contains(err.Error(), "line is ringing: hang up first") {
+		t.Errorf("a second ring: %v", err)
+	}
+}
