@@ -11,6 +11,7 @@ import (
 )
 
 // TestMain keeps the tests away from the developer's own configuration and environment.
+// OKDASH_TEST_* stay: they are how a test starts this binary as a helper process.
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "okdash-test-config")
 	if err != nil {
@@ -18,7 +19,7 @@ func TestMain(m *testing.M) {
 	}
 	os.Setenv("XDG_CONFIG_HOME", dir)
 	for _, kv := range os.Environ() {
-		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "OKDASH_") && name != envPassword {
+		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "OKDASH_") && !strings.HasPrefix(name, "OKDASH_TEST_") && name != envPassword {
 			os.Unsetenv(name)
 		}
 	}
