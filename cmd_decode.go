@@ -2,58 +2,39 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"syscall"
 
+	"github.com/okdash/okdash/internal/textfile"
 	"github.com/okdash/okdash/oktell"
 	"github.com/okdash/okdash/oktell/eventjson"
 )
 
-const decodeUsage = `Usage: okdash decode [--pretty] [FILE ...]
+var decodeCmd = &command{
+	name: "okdash decode",
+	usage: `Usage: okdash decode [--pretty] [FILE ...]
 
 Reads Oktell service-event documents from each FILE (standard input when there is none,
 or for "-"): a bridge stream, a CommonLog with xmlevent headings, concatenated documents
 in UTF-16 or UTF-8. Prints one JSON object per event, one per line; with more than one
 input, each object starts with "input": the FILE it came from ("stdin" for "-"), as
-problems name it. Problems go to
-standard error as "okdash: decode: INPUT:OFFSET: REASON"; the exit status is 1 when
-anything could not be read.
-
-Flags:
-`
+problems name it. Problems go to standard error as "okdash: decode: INPUT:OFFSET:
+REASON"; the exit status is 1 when anything could not be read. Flags may follow the
+files.
+`,
+	groups: []group{groupDecode},
+	mixed:  true,
+}
 
 // cmdDecode is "okdash decode".
 func cmdDecode(args []string, io stdio) int {
-	fs := flag.NewFlagSet("decode", flag.ContinueOnError)
-	fs.SetOutput(io.err)
-	pretty := fs.Bool("pretty", false, "indent the JSON, one object over several lines")
-	fs.Usage = func() {
-		fmt.Fprint(io.err, decodeUsage)
-		fs.PrintDefaults()
+	p, err := decodeCmd.parse(args, os.Getenv)
+	if err != nil {
+		return parseFail(io, decodeCmd, err)
 	}
-	// Flags may follow the files too: "okdash decode log.txt --pretty".
-	var files []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return 0
-			}
-			return 2
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			break
-		}
-		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
-			files = append(files, rest...) // after "--" everything is a file
-			break
-		}
-		files = append(files, rest[0])
-		args = rest[1:]
-	}
+	files, pretty := p.args, &p.opts.Pretty
 	if len(files) == 0 {
 		files = []string{"-"}
 	}
@@ -68,7 +49,7 @@ func cmdDecode(args []string, io stdio) int {
 			d.input(io.in, "stdin")
 			continue
 		}
-		file, err := os.Open(f)
+		file, err := openInput(f)
 		if err != nil {
 			fmt.Fprintf(io.err, "okdash: decode: %v\n", err)
 			d.failed = true
@@ -81,6 +62,19 @@ func cmdDecode(args []string, io stdio) int {
 		return 1
 	}
 	return 0
+}
+
+// openInput opens a file to decode; a directory is refused here, not as a read error.
+func openInput(path string) (*os.File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, textfile.PathError(path, err)
+	}
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		f.Close()
+		return nil, &textfile.Error{Path: path, Msg: "is a directory, not a file"}
+	}
+	return f, nil
 }
 
 type decoder struct {
@@ -161,7 +155,7 @@ func (d *decoder) input(r io.Reader, name string) {
 		if err != nil {
 			d.failed = true
 			d.flush()
-			fmt.Fprintf(d.errw, "okdash: decode: %s: read: %v\n", name, err)
+			fmt.Fprintf(d.errw, "okdash: decode: %v\n", textfile.PathError(name, err))
 			return
 		}
 		if it.Err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -62,6 +63,7 @@ const (
 	ReasonRewritten       ReasonCode = "rewritten"         // a followed log was written anew
 	ReasonServerStopping  ReasonCode = "server-stopping"   // okdash serve is stopping
 	ReasonIdle            ReasonCode = "idle"              // okdash serve closes a session that had no input
+	ReasonSessionClosed   ReasonCode = "session-closed"    // the line okdash serve writes under a closed dashboard
 	ReasonNoPhoneLine     ReasonCode = "no-phone-line"     // a state needs a registered phone line
 	ReasonEmptyMessage    ReasonCode = "empty-message"     // a message without text
 	ReasonNoSuchUser      ReasonCode = "no-such-user"      // a message to a user that does not exist
@@ -137,6 +139,7 @@ var reasons = map[ReasonCode]ReasonDecl{
 	ReasonRewritten:       {"rewritten; reading from the start", nil},
 	ReasonServerStopping:  {"server shutting down", nil},
 	ReasonIdle:            {"no input for %s", []ArgKind{ArgDuration}},
+	ReasonSessionClosed:   {"okdash: session closed: %s", []ArgKind{ArgReason}},
 	ReasonNoPhoneLine:     {"no phone line is registered", nil},
 	ReasonEmptyMessage:    {"the message is empty", nil},
 	ReasonNoSuchUser:      {"no user with id %s", []ArgKind{ArgText}},
@@ -236,7 +239,7 @@ func englishArg(k ArgKind, v any) string {
 		return count(v, "frame")
 	case ArgDuration:
 		if d, ok := v.(time.Duration); ok {
-			return d.String()
+			return shortDuration(d)
 		}
 	case ArgReason:
 		if r, ok := v.(Reason); ok {
@@ -247,6 +250,18 @@ func englishArg(k ArgKind, v any) string {
 		return s
 	}
 	return fmt.Sprint(v)
+}
+
+// shortDuration is a duration as a person writes it: "15m", "1h", "4s", "1m30s".
+func shortDuration(d time.Duration) string {
+	t := d.String()
+	if strings.HasSuffix(t, "m0s") {
+		t = strings.TrimSuffix(t, "0s")
+	}
+	if strings.HasSuffix(t, "h0m") {
+		t = strings.TrimSuffix(t, "0m")
+	}
+	return t
 }
 
 func count(v any, noun string) string {

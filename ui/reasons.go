@@ -52,6 +52,7 @@ var ruReasons = map[oktell.ReasonCode]string{
 	oktell.ReasonRewritten:       "файл перезаписан; читаем с начала",
 	oktell.ReasonServerStopping:  "сервер останавливается",
 	oktell.ReasonIdle:            "нет ввода в течение %s",
+	oktell.ReasonSessionClosed:   "okdash: сеанс закрыт: %s",
 	oktell.ReasonNoPhoneLine:     "телефонная линия не зарегистрирована",
 	oktell.ReasonEmptyMessage:    "сообщение пустое",
 	oktell.ReasonNoSuchUser:      "нет пользователя с кодом %s",

@@ -12,7 +12,7 @@ import (
 // The SSH server sends it to every session on SIGTERM.
 type ShutdownMsg struct {
 	Why    oktell.Reason // why, as a code the dashboard translates
-	Reason string        // why, in words, when there is no code (a reason of the caller's own)
+	Reason string        // why in English (Why.String()), or in the caller's words when it has no code
 	After  time.Duration
 }
 
