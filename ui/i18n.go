@@ -119,14 +119,6 @@ func newPrinter(tag language.Tag) *message.Printer {
 	return message.NewPrinter(supported[i], message.Catalog(cat))
 }
 
-// Translate renders a reason or a line that okdash's own code wrote in English in the
-// language lang, phrase by phrase, as the dashboard does ("okdash: session closed:
-// server shutting down"); unknown parts stay as they are. The SSH server uses it for
-// the line it writes under a closed dashboard.
-func Translate(lang language.Tag, text string) string {
-	return translateReason(newPrinter(lang), text)
-}
-
 // ResolveLang picks the dashboard's language: the --lang value when given, else the
 // first of LC_ALL, LC_MESSAGES and LANG that is set (POSIX order), read through env.
 // Anything that is not Russian falls back to English. A --lang value that is not a
@@ -175,8 +167,10 @@ func localeTag(v string) language.Tag {
 	return t
 }
 
-// reasonPhrases are the English reasons okdash's own code writes (the SSH server, the
-// sessions, the replay): known phrases, translated when the dashboard speaks Russian.
+// reasonPhrases are English phrases that still reach the dashboard as text rather than
+// as an oktell.Reason: a refusal that crossed the bridge's wire, a link error's words, a
+// caller's own ShutdownMsg.Reason. Known phrases are translated; okdash's own sources
+// give codes (ui/reasons.go), and new reasons must be codes, not phrases here.
 // A reason is read in segments split at ": " and "; ", because the code composes them
 // ("demo.log: end of input after 3 documents (0 problems)"); a segment that is not a
 // known phrase (a file name, an error from the network) is shown as it came.
