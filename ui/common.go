@@ -35,15 +35,6 @@ type common struct {
 	posted []tea.Msg // what panes posted during this Update, delivered before it returns (see post)
 }
 
-// screen is what fills the body of the dashboard.
-type screen int
-
-const (
-	screenMain    screen = iota // messages and toasts
-	screenHistory               // the notification history
-	screenHelp                  // every hotkey
-)
-
 // tr is the text in the operator's language (the catalog's key is the English text).
 func (c *common) tr(format string, args ...any) string { return c.print.Sprintf(format, args...) }
 

@@ -8,9 +8,20 @@ import (
 )
 
 // This file is where the panes meet: the order in which they hear messages and offer
-// their keys, and where each is drawn. A new pane is a file of its own (its state, its
-// update, its keys, its view), a field of panes, and a line in each of route, bindings
-// and the layout below.
+// their keys, the screens, and where each pane is drawn. A new pane is a file of its
+// own (its state, its update, its keys, its view), a field of panes, and a line in each
+// of route, keysOn and view below (a segment of the header, a row, or a screen); one
+// that holds the focus while open (a picker, a filter line) is a line in modal too.
+
+// screen is what fills the body of the dashboard; a pane with a screen of its own (the
+// history, the help) adds it here and draws it in view.
+type screen int
+
+const (
+	screenMain    screen = iota // messages and toasts
+	screenHistory               // the notification history
+	screenHelp                  // every hotkey
+)
 
 // panes are the dashboard's parts, each a value with its own state.
 type panes struct {
