@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/termquery"
 	"github.com/okdash/okdash/theme"
 	"github.com/okdash/okdash/ttyinput"
 	"github.com/okdash/okdash/ui"
@@ -41,8 +42,8 @@ func uiOptions(sess oktell.Session, r *lipgloss.Renderer, uf uiFlags, env func(s
 	if err != nil {
 		return ui.Options{}, err
 	}
-	term := env("TERM")
-	if _, err := theme.Icons(uf.Icons, term); err != nil {
+	icons, err := theme.Icons(uf.Icons, env("TERM"))
+	if err != nil {
 		return ui.Options{}, err
 	}
 	var light bool
@@ -59,8 +60,8 @@ func uiOptions(sess oktell.Session, r *lipgloss.Renderer, uf uiFlags, env func(s
 		return ui.Options{}, fmt.Errorf("--max-messages and --max-history must be at least 1")
 	}
 	o := ui.Options{
-		Session: sess, Renderer: r, Clock: clock, Lang: lang, Icons: uf.Icons, Term: term, Light: light,
-		NoColor: uf.NoColor || env("NO_COLOR") != "", Bell: uf.Bell,
+		Session: sess, Clock: clock, Lang: lang, Bell: uf.Bell,
+		Theme:       theme.New(r, theme.Options{Light: light, NoColor: uf.NoColor || env("NO_COLOR") != "", Icons: icons}),
 		MaxMessages: uf.MaxMessages, MaxHistory: uf.MaxHistory, ConfirmTimeout: uf.ConfirmTimeout, ToastTTL: uf.ToastTTL,
 	}
 	if r != nil {
@@ -116,13 +117,21 @@ func cmdDashboard(args []string, io stdio) int {
 		fmt.Fprintf(io.err, "okdash: %v\n", err)
 		return 2
 	}
-	sess, err := openSession(ctx, sf, clock)
+	sess, err := openSession(ctx, sf, clock, localConsole(io))
 	if err != nil {
 		fmt.Fprintf(io.err, "okdash: %v\n", err)
 		return 1
 	}
 	defer sess.Close()
-	m, err := newModel(sess, lipgloss.NewRenderer(os.Stdout), uf, os.Getenv, clock)
+	r := lipgloss.NewRenderer(os.Stdout)
+	// Lip Gloss would ask the terminal itself and wait 5 s for an answer that may never
+	// come; okdash asks once, only when the theme depends on it, within a bound.
+	dark := true
+	if uf.Theme == "" || uf.Theme == "auto" {
+		dark = termquery.DarkBackground(os.Stdin, os.Stdout, termquery.Timeout)
+	}
+	r.SetHasDarkBackground(dark)
+	m, err := newModel(sess, r, uf, os.Getenv, clock)
 	if err != nil {
 		fmt.Fprintf(io.err, "okdash: %v\n", err)
 		return 1

@@ -69,12 +69,6 @@ func cmdServe(args []string, io stdio) int {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(sigs)
-	// A ws:// source without a password file or a stored session would prompt on the
-	// server's own terminal, where no SSH client can answer and the session would hang.
-	// With no terminal there, it fails at once with a reason the client is shown.
-	if devnull, err := os.Open(os.DevNull); err == nil {
-		os.Stdin = devnull
-	}
 	return serveMain(args, io, sigs)
 }
 
@@ -95,7 +89,13 @@ func serveMain(args []string, io stdio, sigs <-chan os.Signal) int {
 		return 2
 	}
 	logger := slog.New(slog.NewTextHandler(io.err, nil))
-	srv, err := newServe(svf, sf, uf, oktell.RealClock{}, logger, openSession, newModel)
+	// A ws:// source without a password file or a stored session would prompt on the
+	// server's own terminal, where no SSH client can answer and the session would hang:
+	// its sessions have no console, so it fails at once with a reason the client is shown.
+	open := func(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
+		return openSession(ctx, sf, clock, console{err: io.err})
+	}
+	srv, err := newServe(svf, sf, uf, oktell.RealClock{}, logger, open, newModel)
 	if err != nil {
 		fmt.Fprintf(io.err, "okdash serve: %v\n", err)
 		if errors.As(err, new(badConfig)) {
@@ -387,7 +387,7 @@ func sessionDashboard(sf sourceFlags, uf uiFlags, demoOnly bool, clock oktell.Cl
 		}
 		c.Source = s.Source
 		if lang, err := ui.ResolveLang(u.Lang, c.Getenv); err == nil {
-			c.Translate = func(text string) string { return ui.Translate(lang, text) }
+			c.Say = func(r oktell.Reason) string { return ui.Say(lang, r) }
 		}
 		if u.NoColor {
 			c.Renderer.SetColorProfile(termenv.Ascii)

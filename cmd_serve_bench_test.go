@@ -46,7 +46,7 @@ func BenchmarkServeIdleSecond(b *testing.B) {
 	uf := defaultOptions().UI // with the defaults of its flags
 	srv, err := newServe(serveFlags{DemoOpen: true, HostKey: filepath.Join(dir, "host"), KeepAlive: 30 * time.Second, ShutdownAfter: time.Second},
 		sourceFlags{Source: "demo", Scenario: scenario, Speed: 1, Timeout: 20 * time.Second}, uf, clock,
-		slog.New(slog.DiscardHandler), openSession, newModel)
+		slog.New(slog.DiscardHandler), serveOpen, newModel)
 	require.NoError(b, err)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(b, err)
@@ -136,7 +136,7 @@ func BenchmarkServeSessions(b *testing.B) {
 	uf := defaultOptions().UI // with the defaults of its flags
 	srv, err := newServe(serveFlags{DemoOpen: true, HostKey: filepath.Join(dir, "host"), KeepAlive: 30 * time.Second, ShutdownAfter: time.Second},
 		sourceFlags{Source: "demo", Speed: 1, Timeout: 20 * time.Second}, uf, oktell.RealClock{},
-		slog.New(slog.DiscardHandler), openSession, newModel)
+		slog.New(slog.DiscardHandler), serveOpen, newModel)
 	require.NoError(b, err)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(b, err)

@@ -32,25 +32,12 @@ import (
 	"github.com/okdash/okdash/oktell"
 	"github.com/okdash/okdash/oktell/ws/wssim"
 	"github.com/okdash/okdash/sshserve"
+
+	"github.com/okdash/okdash/internal/syncbuf"
 )
 
 // lockedBuffer is a log sink safe for the server's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
+type lockedBuffer = syncbuf.Buffer
 
 func TestCheckServeFlags(t *testing.T) {
 	for _, tc := range []struct {
@@ -280,7 +267,7 @@ func TestServeWithOpenSSHInTmux(t *testing.T) {
 	keys := filepath.Join(dir, "authorized_keys")
 	require.NoError(t, os.WriteFile(keys, []byte(pubLine(key)+" trainee@tmux\n"), 0o600))
 	addr, logs, srv := startServe(t, serveFlags{AuthorizedKeys: keys, HostKey: filepath.Join(dir, "host"), ShutdownAfter: time.Second},
-		sourceFlags{Source: "demo", Speed: 1, Timeout: 20 * time.Second}, openSession, newModel)
+		sourceFlags{Source: "demo", Speed: 1, Timeout: 20 * time.Second}, serveOpen, newModel)
 	_, port, err := net.SplitHostPort(addr)
 	require.NoError(t, err)
 
@@ -385,7 +372,7 @@ func TestServeKeyOpensItsOwnOktellSession(t *testing.T) {
 	authorized := filepath.Join(dir, "authorized_keys")
 	require.NoError(t, os.WriteFile(authorized, []byte(lines.String()), 0o600))
 	addr, logs, _ := startServe(t, serveFlags{AuthorizedKeys: authorized, HostKey: filepath.Join(dir, "host")},
-		sourceFlags{Source: "demo", Speed: 1, Timeout: 10 * time.Second}, openSession, newModel)
+		sourceFlags{Source: "demo", Speed: 1, Timeout: 10 * time.Second}, serveOpen, newModel)
 
 	ivanova := dialScreen(t, addr, keys["ivanova"])
 	petrov := dialScreen(t, addr, keys["petrov"])
@@ -516,6 +503,7 @@ func TestServeClosingLineInTheSessionsLanguage(t *testing.T) {
 		return sourceModel{source: sess.Capabilities().Kind, lang: uf.Lang}, nil
 	}
 	const line = "okdash: session closed: server shutting down"
+	closed := oktell.Because(oktell.ReasonSessionClosed, oktell.Because(oktell.ReasonServerStopping))
 	for _, tc := range []struct {
 		flagLang string
 		environ  []string
@@ -532,8 +520,8 @@ func TestServeClosingLineInTheSessionsLanguage(t *testing.T) {
 		if closer != nil {
 			closer.Close()
 		}
-		require.NotNil(t, c.Translate, tc)
-		require.Equal(t, tc.want, c.Translate(line), tc)
+		require.NotNil(t, c.Say, tc)
+		require.Equal(t, tc.want, c.Say(closed), tc)
 	}
 }
 
@@ -708,7 +696,7 @@ func TestServeHugeWindowMemoryBounded(t *testing.T) {
 	idle := filepath.Join(dir, "idle.txt")
 	require.NoError(t, os.WriteFile(idle, []byte("line on\nstate usReady\nwait 24h\n"), 0o600))
 	addr, _, _ := startServe(t, serveFlags{DemoOpen: true, HostKey: filepath.Join(dir, "host"), ShutdownAfter: time.Second},
-		sourceFlags{Source: "demo", Scenario: idle, Speed: 1, Timeout: 20 * time.Second}, openSession, newModel)
+		sourceFlags{Source: "demo", Scenario: idle, Speed: 1, Timeout: 20 * time.Second}, serveOpen, newModel)
 	c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "trainee", HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second,
 		Auth: []gossh.AuthMethod{gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return nil, nil })}})
 	require.NoError(t, err)
@@ -788,7 +776,7 @@ func TestServeRefusesSftpAndScpFromOpenSSH(t *testing.T) {
 	keys := filepath.Join(dir, "authorized_keys")
 	require.NoError(t, os.WriteFile(keys, []byte(pubLine(key)+" trainee@sftp\n"), 0o600))
 	addr, logs, _ := startServe(t, serveFlags{AuthorizedKeys: keys, HostKey: filepath.Join(dir, "host")},
-		sourceFlags{Source: "demo", Speed: 1}, openSession, newModel)
+		sourceFlags{Source: "demo", Speed: 1}, serveOpen, newModel)
 	_, port, err := net.SplitHostPort(addr)
 	require.NoError(t, err)
 	local := filepath.Join(dir, "local.txt")

@@ -2,12 +2,16 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"io"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/okdash/okdash/oktell"
 )
 
 // TestMain keeps the tests away from the developer's own configuration and environment.
@@ -157,4 +161,12 @@ func TestDashboardNeedsATerminal(t *testing.T) {
 	// decode, sim and serve do not need one
 	code, _, _ = runCapture("sim", "--print-scenario")
 	assert.Equal(t, 0, code)
+}
+
+// noConsole is a console with no terminal behind it: nothing to read, nobody to ask.
+var noConsole = console{err: io.Discard}
+
+// serveOpen opens the sessions of okdash serve, as cmdServe does.
+func serveOpen(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
+	return openSession(ctx, sf, clock, noConsole)
 }

@@ -152,7 +152,7 @@ func TestServeReplyArrivesLetterForLetter(t *testing.T) {
 	ssh := needTool(t, "ssh")
 	sent := &sentTexts{}
 	open := func(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
-		sess, err := openSession(ctx, sf, clock)
+		sess, err := openSession(ctx, sf, clock, noConsole)
 		if err != nil {
 			return nil, err
 		}

@@ -26,7 +26,7 @@ func TestRecordFileIsPrivate(t *testing.T) {
 			os.WriteFile(path, []byte("an older shift"), 0o644)
 			os.Chmod(path, 0o644)
 		}
-		sess, err := openSession(context.Background(), sourceFlags{Source: "demo", Speed: 1, Record: path}, clocktest.New(time.Unix(0, 0)))
+		sess, err := openSession(context.Background(), sourceFlags{Source: "demo", Speed: 1, Record: path}, clocktest.New(time.Unix(0, 0)), noConsole)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -55,7 +55,7 @@ func TestWSRecordIsACaptureThatReplays(t *testing.T) {
 	sf := sourceFlags{Source: "ws://" + ts.Listener.Addr().String(), Login: "demo", Timeout: 5 * time.Second, Record: path, Speed: 1}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	sess, err := openSession(ctx, sf, oktell.RealClock{})
+	sess, err := openSession(ctx, sf, oktell.RealClock{}, noConsole)
 	if err != nil {
 		t.Fatalf("openSession: %v", err)
 	}
@@ -95,7 +95,7 @@ func TestWSRecordIsACaptureThatReplays(t *testing.T) {
 		t.Fatalf("not a capture without the hashes:\n%s", raw)
 	}
 
-	play, err := openSession(context.Background(), sourceFlags{Source: "file:" + path, Speed: 1000}, oktell.RealClock{})
+	play, err := openSession(context.Background(), sourceFlags{Source: "file:" + path, Speed: 1000}, oktell.RealClock{}, noConsole)
 	if err != nil {
 		t.Fatal(err)
 	}

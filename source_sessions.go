@@ -27,9 +27,6 @@ import (
 	"github.com/okdash/okdash/oktell/ws"
 )
 
-// stdin is what `--source -` reads; tests replace it.
-var stdin io.Reader = os.Stdin
-
 // checkSpeed rejects a speed factor that would stop or reverse time.
 func checkSpeed(speed float64) error {
 	if !(speed > 0) || math.IsInf(speed, 0) {
@@ -61,13 +58,16 @@ func replayOptions(sf sourceFlags, clock oktell.Clock) replay.Options {
 	return replay.Options{Clock: clock, Speed: sf.Speed}
 }
 
-func openReplay(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
+func openReplay(ctx context.Context, sf sourceFlags, clock oktell.Clock, con console) (oktell.Session, error) {
 	if err := errors.Join(checkSpeed(sf.Speed), noScenario(sf)); err != nil {
 		return nil, err
 	}
 	if sf.Source == "-" {
-		r, closer := stdin, io.Closer(nil)
-		if f, ok := stdin.(*os.File); ok {
+		r, closer := con.in, io.Closer(nil)
+		if r == nil {
+			return nil, errors.New("there is no standard input to read")
+		}
+		if f, ok := con.in.(*os.File); ok {
 			if term.IsTerminal(f.Fd()) {
 				// The dashboard reads its keys from the terminal: a replay cannot share it.
 				return nil, errors.New("standard input is a terminal: pipe a stream in (okdash --source - < capture.log) or use file:PATH")

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -46,7 +47,7 @@ func TestOpenSessionKinds(t *testing.T) {
 		{"follow:" + stream, "follow"},
 	} {
 		t.Run(tc.source, func(t *testing.T) {
-			s, err := openSession(context.Background(), sourceFlags{Source: tc.source, Speed: 1}, clocktest.New(testStart))
+			s, err := openSession(context.Background(), sourceFlags{Source: tc.source, Speed: 1}, clocktest.New(testStart), noConsole)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -67,10 +68,7 @@ func TestOpenSessionStdin(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	old := stdin
-	stdin = f
-	defer func() { stdin = old }()
-	s, err := openSession(context.Background(), sourceFlags{Source: "-", Speed: 1}, clocktest.New(testStart))
+	s, err := openSession(context.Background(), sourceFlags{Source: "-", Speed: 1}, clocktest.New(testStart), console{in: f, err: io.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +104,7 @@ func TestOpenSessionErrors(t *testing.T) {
 		{sourceFlags{Source: "demo", Speed: 1, Scenario: filepath.Join(dir, "none.txt")}, "none.txt: no such file"},
 		{sourceFlags{Source: "demo", Speed: 1, Record: filepath.Join(dir, "no", "such", "dir")}, "--record"},
 	} {
-		s, err := openSession(context.Background(), tc.sf, clocktest.New(testStart))
+		s, err := openSession(context.Background(), tc.sf, clocktest.New(testStart), noConsole)
 		if err == nil {
 			s.Close()
 			t.Errorf("%+v: no error", tc.sf)
@@ -121,7 +119,7 @@ func TestOpenSessionErrors(t *testing.T) {
 func TestRecordFlag(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "rec.log")
 	clk := clocktest.New(testStart)
-	s, err := openSession(context.Background(), sourceFlags{Source: "demo", Speed: 1, Record: out}, clk)
+	s, err := openSession(context.Background(), sourceFlags{Source: "demo", Speed: 1, Record: out}, clk, noConsole)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +132,7 @@ func TestRecordFlag(t *testing.T) {
 	if !strings.HasPrefix(string(b), "2026-11-24 09:00:00.000 xmlevent\n") || !strings.Contains(string(b), `name="usWOphone"`) {
 		t.Errorf("recording:\n%s", b)
 	}
-	r, err := openSession(context.Background(), sourceFlags{Source: "file:" + out, Speed: 1}, clocktest.New(testStart))
+	r, err := openSession(context.Background(), sourceFlags{Source: "file:" + out, Speed: 1}, clocktest.New(testStart), noConsole)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +176,7 @@ func TestSimListenServesTheBridge(t *testing.T) {
 	// The log says how long the shift lasts at the speed it is played.
 	m := waitLine(t, log, regexp.MustCompile(`^okdash sim: serving built-in shift \(\d+m\d+s at speed 1, \d+(?:\.\d+)?s at speed 50\) over the bridge protocol on (127\.0\.0\.1:\d+)$`))
 
-	s, err := openSession(context.Background(), sourceFlags{Source: "bridge:tcp://" + m[1], Timeout: 5 * time.Second}, oktell.RealClock{})
+	s, err := openSession(context.Background(), sourceFlags{Source: "bridge:tcp://" + m[1], Timeout: 5 * time.Second}, oktell.RealClock{}, noConsole)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +222,7 @@ func TestSimPrintScenario(t *testing.T) {
 	if err := os.WriteFile(mine, []byte(edited), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s, err := openSession(context.Background(), sourceFlags{Source: "demo", Speed: 1, Scenario: mine}, clocktest.New(testStart))
+	s, err := openSession(context.Background(), sourceFlags{Source: "demo", Speed: 1, Scenario: mine}, clocktest.New(testStart), noConsole)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"os"
 	"runtime"
 	"strings"
@@ -19,12 +20,8 @@ const readyDoc = `<oktellcommapper version="80710"><data><event id="111" name="u
 <property_simple key="newstate" value="1" name="usReady" /><property_simple key="redirect" value="0" /></event></data></oktellcommapper>
 `
 
-// withStdin makes f what `--source -` reads for the rest of the test.
-func withStdin(t *testing.T, f *os.File) {
-	old := stdin
-	stdin = f
-	t.Cleanup(func() { stdin = old })
-}
+// stdinConsole is a console whose standard input is f, what `--source -` reads.
+func stdinConsole(f *os.File) console { return console{in: f, err: io.Discard} }
 
 // settled waits until no more goroutines run than before and none of them reads for
 // a replay, and fails the test with their stacks when that does not happen.
@@ -56,13 +53,12 @@ func TestStdinPipeReleasedOnClose(t *testing.T) {
 	r, w := os.NewFile(uintptr(fds[0]), "stdin"), os.NewFile(uintptr(fds[1]), "writer")
 	defer r.Close()
 	defer w.Close()
-	withStdin(t, r)
 	if _, err := w.WriteString(readyDoc); err != nil {
 		t.Fatal(err)
 	}
 
 	before := runtime.NumGoroutine()
-	s, err := openSession(context.Background(), sourceFlags{Source: "-", Speed: 1}, clocktest.New(testStart))
+	s, err := openSession(context.Background(), sourceFlags{Source: "-", Speed: 1}, clocktest.New(testStart), stdinConsole(r))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,9 +85,8 @@ func TestStdinDevNull(t *testing.T) {
 		t.Skip(err)
 	}
 	defer f.Close()
-	withStdin(t, f)
 	before := runtime.NumGoroutine()
-	s, err := openSession(context.Background(), sourceFlags{Source: "-", Speed: 1}, clocktest.New(testStart))
+	s, err := openSession(context.Background(), sourceFlags{Source: "-", Speed: 1}, clocktest.New(testStart), stdinConsole(f))
 	if err != nil {
 		t.Fatal(err)
 	}

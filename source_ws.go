@@ -30,7 +30,7 @@ const envPassword = "OKDASH_PASSWORD"
 // replies): the dashboard owns the terminal, so they cannot go to stderr.
 const envWSLog = "OKDASH_WS_LOG"
 
-func openWS(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
+func openWS(ctx context.Context, sf sourceFlags, clock oktell.Clock, con console) (oktell.Session, error) {
 	if sf.Login == "" {
 		return nil, errors.New("--login is required for ws:// and wss:// sources")
 	}
@@ -38,9 +38,9 @@ func openWS(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Ses
 	if dir, err := ws.StateDir(); err == nil {
 		store = ws.FileStore{Dir: dir}
 	} else {
-		fmt.Fprintf(os.Stderr, "okdash: %v; the session id is kept in memory only\n", err)
+		fmt.Fprintf(con.err, "okdash: %v; the session id is kept in memory only\n", err)
 	}
-	pw, reusable := passwordSource(sf)
+	pw, reusable := passwordSource(sf, con)
 	cfg := ws.Config{
 		URL: sf.Source, Login: sf.Login, Password: pw, PasswordReusable: reusable,
 		Store: store, Clock: clock, Timeout: sf.Timeout, InsecureTLS: sf.InsecureTLS,
@@ -88,7 +88,7 @@ func wsLog() (func(string, ...any), error) {
 // OKDASH_PASSWORD, then a prompt without echo. It never comes from the command line,
 // where other users could read it in the process list. The file and the environment
 // may be read again on reconnect; the prompt only before the dashboard starts.
-func passwordSource(sf sourceFlags) (func() (string, error), bool) {
+func passwordSource(sf sourceFlags, con console) (func() (string, error), bool) {
 	if sf.PasswordFile != "" {
 		return func() (string, error) { return readPasswordFile(sf.PasswordFile) }, true
 	}
@@ -100,7 +100,7 @@ func passwordSource(sf sourceFlags) (func() (string, error), bool) {
 			return pw, nil
 		}, true
 	}
-	return func() (string, error) { return promptPassword(sf.Login, sf.Source) }, false
+	return func() (string, error) { return promptPassword(con, sf.Login, sf.Source) }, false
 }
 
 // readPasswordFile reads the first line of path: a trailing newline (LF or CRLF) is
@@ -119,18 +119,19 @@ func readPasswordFile(path string) (string, error) {
 	return line, nil
 }
 
-func promptPassword(login, source string) (string, error) {
-	fd := os.Stdin.Fd()
-	if !term.IsTerminal(fd) {
+func promptPassword(con console, login, source string) (string, error) {
+	f, ok := con.in.(*os.File)
+	if !con.interactive || !ok {
 		return "", fmt.Errorf("no password: standard input is not a terminal; set %s or give --password-file", envPassword)
 	}
+	fd := f.Fd()
 	host := source
 	if u, err := url.Parse(source); err == nil {
 		host = u.Host
 	}
-	fmt.Fprintf(os.Stderr, "Oktell password for %s at %s: ", login, host)
+	fmt.Fprintf(con.err, "Oktell password for %s at %s: ", login, host)
 	b, err := term.ReadPassword(fd)
-	fmt.Fprintln(os.Stderr)
+	fmt.Fprintln(con.err)
 	if err != nil {
 		return "", fmt.Errorf("password prompt: %w", err)
 	}

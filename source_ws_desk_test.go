@@ -23,7 +23,7 @@ func TestSimWSDeskCommandsReachTheSession(t *testing.T) {
 	defer cancel()
 	inR, inW := io.Pipe()
 	defer inW.Close()
-	var out, errb wsTestBuffer
+	var out, errb lockedBuffer
 	done := make(chan error, 1)
 	go func() { done <- simWS(ctx, "127.0.0.1:0", users, stdio{in: inR, out: &out, err: &errb}) }()
 	defer func() { cancel(); inW.Close(); <-done }()

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -29,7 +27,7 @@ func TestOpenWSStoresTheSessionUnderTheStateDir(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	sess, err := openSession(ctx, sf, oktell.RealClock{})
+	sess, err := openSession(ctx, sf, oktell.RealClock{}, noConsole)
 	if err != nil {
 		t.Fatalf("openSession: %v", err)
 	}
@@ -55,7 +53,7 @@ func TestOpenWSStoresTheSessionUnderTheStateDir(t *testing.T) {
 	t.Setenv(envPassword, "")
 	os.Unsetenv(envPassword)
 	sf.PasswordFile = filepath.Join(t.TempDir(), "missing")
-	sess, err = openSession(ctx, sf, oktell.RealClock{})
+	sess, err = openSession(ctx, sf, oktell.RealClock{}, noConsole)
 	if err != nil {
 		t.Fatalf("second start with the stored session: %v", err)
 	}
@@ -63,7 +61,7 @@ func TestOpenWSStoresTheSessionUnderTheStateDir(t *testing.T) {
 }
 
 func TestOpenWSNeedsLogin(t *testing.T) {
-	_, err := openSession(context.Background(), sourceFlags{Source: "ws://127.0.0.1:1"}, oktell.RealClock{})
+	_, err := openSession(context.Background(), sourceFlags{Source: "ws://127.0.0.1:1"}, oktell.RealClock{}, noConsole)
 	if err == nil || !strings.Contains(err.Error(), "--login") {
 		t.Fatalf("error %v, want one naming --login", err)
 	}
@@ -75,11 +73,11 @@ func TestPasswordSources(t *testing.T) {
 	os.WriteFile(file, []byte("s3cret with space\r\nsecond line\n"), 0o600)
 	t.Setenv(envPassword, "from-env")
 
-	pw, reusable := passwordSource(sourceFlags{PasswordFile: file})
+	pw, reusable := passwordSource(sourceFlags{PasswordFile: file}, noConsole)
 	if got, err := pw(); got != "s3cret with space" || err != nil || !reusable {
 		t.Fatalf("file: %q %v %v", got, err, reusable)
 	}
-	pw, reusable = passwordSource(sourceFlags{})
+	pw, reusable = passwordSource(sourceFlags{}, noConsole)
 	if got, err := pw(); got != "from-env" || err != nil || !reusable {
 		t.Fatalf("env: %q %v %v", got, err, reusable)
 	}
@@ -89,27 +87,21 @@ func TestPasswordSources(t *testing.T) {
 		t.Fatal("an empty password file was accepted")
 	}
 	os.Unsetenv(envPassword)
-	pw, reusable = passwordSource(sourceFlags{Login: "demo", Source: "ws://h:1"})
+	pw, reusable = passwordSource(sourceFlags{Login: "demo", Source: "ws://h:1"}, noConsole)
 	if reusable {
 		t.Fatal("the prompt must not be reused while the dashboard runs")
 	}
-	if !isTerminal(os.Stdin) {
-		if _, err := pw(); err == nil || !strings.Contains(err.Error(), envPassword) {
-			t.Fatalf("prompt without a terminal: %v, want advice naming %s", err, envPassword)
-		}
+	// no terminal behind the console (okdash serve's sessions, a pipe): no prompt, advice
+	if _, err := pw(); err == nil || !strings.Contains(err.Error(), envPassword) {
+		t.Fatalf("prompt without a terminal: %v, want advice naming %s", err, envPassword)
 	}
-}
-
-func isTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 func TestSimWSCommandsAndUsersFile(t *testing.T) {
 	users := filepath.Join(t.TempDir(), "users")
 	os.WriteFile(users, []byte("# trainees\nivanova secret 305 Иванова Мария\npetrov pw - Петров\n"), 0o600)
 	ctx, cancel := context.WithCancel(context.Background())
-	var out, errb wsTestBuffer
+	var out, errb lockedBuffer
 	in := strings.NewReader("users\n")
 	done := make(chan error, 1)
 	go func() { done <- simWS(ctx, "127.0.0.1:0", users, stdio{in: in, out: &out, err: &errb}) }()
@@ -127,22 +119,4 @@ func TestSimWSCommandsAndUsersFile(t *testing.T) {
 	if err := simWS(context.Background(), "127.0.0.1:0", filepath.Join(t.TempDir(), "none"), stdio{}); err == nil {
 		t.Fatal("a missing users file was accepted")
 	}
-}
-
-// wsTestBuffer is a bytes.Buffer safe for the server's goroutines and the test.
-type wsTestBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (w *wsTestBuffer) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-func (w *wsTestBuffer) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
 }

@@ -145,7 +145,8 @@ func (l Link) String() string {
 // Status is a change of the link's status.
 type Status struct {
 	Link   Link
-	Reason string // why: the error that dropped the link, "end of file", ...
+	Reason string // why, in English: Why.String() when Why is set
+	Why    Reason // why, as a code the dashboard translates
 	// Operator and Line identify the logged-in user when the source knows them (ws).
 	Operator string
 	Line     string
@@ -161,13 +162,24 @@ var ErrNotConnected = errors.New("not connected to Oktell")
 // source wraps it (errors.Is), so the dashboard can say "no answer" rather than "refused".
 var ErrTimeout = errors.New("no answer from Oktell in time")
 
-// RefusedError is a request the server refused, with its reason as the server said it.
+// RefusedError is a request the server refused, with its reason as the server said it
+// (Reason), or, when okdash's own source refused it (the demo), as a code (Why).
 type RefusedError struct {
 	Code   int
 	Reason string
+	Why    Reason
+}
+
+// Refused is a refusal of okdash's own source (the demo's server), with its reason as a
+// code and, for the bridge's wire and the logs, in English.
+func Refused(code int, why Reason) *RefusedError {
+	return &RefusedError{Code: code, Reason: why.String(), Why: why}
 }
 
 func (e *RefusedError) Error() string {
+	if e.Reason == "" && !e.Why.IsZero() {
+		return "refused by the server: " + e.Why.String()
+	}
 	if e.Reason == "" {
 		return "refused by the server"
 	}
@@ -188,3 +200,8 @@ func (RealClock) Now() time.Time { return time.Now() }
 
 // After returns time.After(d).
 func (RealClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// Same says whether two statuses say the same: a repeat a source need not send again.
+func (s Status) Same(o Status) bool {
+	return s.Link == o.Link && s.Reason == o.Reason && s.Operator == o.Operator && s.Line == o.Line && s.Why.String() == o.Why.String()
+}

@@ -47,9 +47,9 @@ type Client struct {
 
 	// Source is set by Config.Dashboard to say what the session shows; it goes to the log.
 	Source string
-	// Translate, when Config.Dashboard sets it, renders the line written under a closed
+	// Say, when Config.Dashboard sets it, renders the line written under a closed
 	// dashboard in the session's language.
-	Translate func(string) string
+	Say func(oktell.Reason) string
 }
 
 // Getenv reads the client's environment (the last value sent wins).
@@ -243,7 +243,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		close(stopped)
 	}()
 	for _, ls := range s.sessions() {
-		ls.end("server shutting down")
+		ls.end(oktell.Because(oktell.ReasonServerStopping))
 	}
 	all := make(chan struct{})
 	go func() { s.done.Wait(); close(all) }()
@@ -402,12 +402,13 @@ type liveSession struct {
 	handled chan struct{}                 // closed when the session's handler returns
 	rec     atomic.Pointer[sessionRecord] // set when the handler starts
 
-	mu        sync.Mutex
-	p         *tea.Program
-	pending   []tea.Msg // sent before the program existed
-	reason    string    // why the server ends it; "" while nobody has
-	out       *gate     // to the client's terminal, once the program runs
-	translate func(string) string
+	mu      sync.Mutex
+	p       *tea.Program
+	pending []tea.Msg     // sent before the program existed
+	reason  string        // why the server ends it, in English for the log; "" while nobody has
+	why     oktell.Reason // the same, as a code for the dashboard and the closing line
+	out     *gate         // to the client's terminal, once the program runs
+	say     func(oktell.Reason) string
 
 	lastInput atomic.Int64 // unix nanoseconds of the last key or mouse event
 }
@@ -422,10 +423,10 @@ func (ls *liveSession) send(msg tea.Msg) {
 	go ls.p.Send(msg) // Send blocks until the event loop takes it
 }
 
-func (ls *liveSession) setProgram(p *tea.Program, out *gate, translate func(string) string) {
+func (ls *liveSession) setProgram(p *tea.Program, out *gate, say func(oktell.Reason) string) {
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
-	ls.p, ls.out, ls.translate = p, out, translate
+	ls.p, ls.out, ls.say = p, out, say
 	for _, m := range ls.pending {
 		go p.Send(m)
 	}
@@ -438,14 +439,25 @@ func (ls *liveSession) endReason() string {
 	return ls.reason
 }
 
-// closedLine is what the client reads under its closed dashboard, in its language.
-func (ls *liveSession) closedLine(reason string) string {
+// endWhy is why the server ended the session, as a code; zero while nobody has.
+func (ls *liveSession) endWhy() oktell.Reason {
 	ls.mu.Lock()
-	translate := ls.translate
+	defer ls.mu.Unlock()
+	if ls.why.IsZero() && ls.reason != "" {
+		return oktell.Quoted(ls.reason)
+	}
+	return ls.why
+}
+
+// closedLine is what the client reads under its closed dashboard, in its language.
+func (ls *liveSession) closedLine(why oktell.Reason) string {
+	ls.mu.Lock()
+	say := ls.say
 	ls.mu.Unlock()
-	line := "okdash: session closed: " + reason
-	if translate != nil {
-		line = translate(line)
+	r := oktell.Because(oktell.ReasonSessionClosed, why)
+	line := r.String()
+	if say != nil {
+		line = say(r)
 	}
 	return line + "\r\n"
 }
@@ -456,32 +468,32 @@ func (ls *liveSession) lastWords() {
 	ls.mu.Lock()
 	out := ls.out
 	ls.mu.Unlock()
-	reason := ls.endReason()
-	if reason == "" {
-		reason = "server shutting down"
+	why := ls.endWhy()
+	if why.IsZero() {
+		why = oktell.Because(oktell.ReasonServerStopping)
 	}
 	if out != nil {
-		out.last(restoreTerminal + ls.closedLine(reason))
+		out.last(restoreTerminal + ls.closedLine(why))
 	}
 }
 
 // end shows the dashboard why it is closing and lets it count down; a program still
 // running after the countdown and a grace period is quit. A session that has not
 // asked for its shell has nothing to show: its connection is closed.
-func (ls *liveSession) end(reason string) {
+func (ls *liveSession) end(why oktell.Reason) {
 	ls.mu.Lock()
 	if ls.reason != "" {
 		ls.mu.Unlock()
 		return
 	}
-	ls.reason = reason
+	ls.reason, ls.why = why.String(), why
 	ls.mu.Unlock()
 	if !ls.cs.started.Load() {
 		ls.cs.Close()
 		return
 	}
 	after := ls.srv.cfg.ShutdownAfter
-	ls.send(ui.ShutdownMsg{Reason: reason, After: after})
+	ls.send(ui.ShutdownMsg{Why: why, Reason: why.String(), After: after})
 	go func() {
 		<-ls.srv.cfg.Clock.After(after + grace)
 		ls.mu.Lock()
@@ -675,7 +687,7 @@ func (s *Server) handle(sess ssh.Session) {
 			return msg
 		}),
 	)
-	ls.setProgram(p, out, c.Translate)
+	ls.setProgram(p, out, c.Say)
 	go func() {
 		// Not tea.WithContext: a killed program leaves its input reader running
 		// against a closed terminal; Quit waits for it.
@@ -697,7 +709,7 @@ func (s *Server) handle(sess ssh.Session) {
 	case r != "":
 		reason = r
 		// Under the dashboard, now gone: the last thing the trainee reads.
-		out.last(ls.closedLine(r))
+		out.last(ls.closedLine(ls.endWhy()))
 	case sess.Context().Err() != nil:
 		reason = "client disconnected"
 	case runErr != nil && !errors.Is(runErr, tea.ErrProgramKilled):
@@ -789,7 +801,7 @@ func (s *Server) idleWatch(ctx context.Context, ls *liveSession) {
 		due := time.Unix(0, ls.lastInput.Load()).Add(s.cfg.IdleTimeout)
 		wait := due.Sub(s.cfg.Clock.Now())
 		if wait <= 0 {
-			ls.end("no input for " + shortDuration(s.cfg.IdleTimeout))
+			ls.end(oktell.Because(oktell.ReasonIdle, s.cfg.IdleTimeout))
 			return
 		}
 		select {

@@ -22,8 +22,11 @@ import (
 	"github.com/stretchr/testify/require"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/okdash/okdash/oktell"
 	"github.com/okdash/okdash/oktell/clocktest"
 	"github.com/okdash/okdash/ui"
+
+	"github.com/okdash/okdash/internal/syncbuf"
 )
 
 // waitFor is how long a test waits for something that should happen at once.
@@ -83,22 +86,8 @@ type harness struct {
 	events  chan tea.Msg
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
+// syncBuffer is the server's log, written from its goroutines.
+type syncBuffer = syncbuf.Buffer
 
 func newKey(t testing.TB) gossh.Signer {
 	t.Helper()
@@ -393,7 +382,8 @@ func TestShutdownShowsReasonAndClosesSessions(t *testing.T) {
 			got = append(got, m)
 		}
 	}
-	require.Equal(t, []ui.ShutdownMsg{{Reason: "server shutting down", After: 5 * time.Second}, {Reason: "server shutting down", After: 5 * time.Second}}, got)
+	stopping := oktell.Because(oktell.ReasonServerStopping)
+	require.Equal(t, []ui.ShutdownMsg{{Why: stopping, Reason: "server shutting down", After: 5 * time.Second}, {Why: stopping, Reason: "server shutting down", After: 5 * time.Second}}, got)
 	require.Equal(t, 2, strings.Count(h.logs.String(), `reason="server shutting down"`))
 	// New connections are turned away.
 	_, err := h.dial(a)

@@ -92,6 +92,7 @@ type Theme struct {
 	P       Palette
 	Icons   IconSet
 	NoColor bool
+	Light   bool // the palette is the light background's
 
 	Base, Muted, Bold, Accent, Rule, Banner, BannerError lipgloss.Style
 	Sender, Time, Warning, Input, Cursor                 lipgloss.Style
@@ -116,7 +117,7 @@ func New(r *lipgloss.Renderer, o Options) *Theme {
 	if o.Light {
 		p = LightPalette()
 	}
-	t := &Theme{R: r, P: p, Icons: o.Icons, NoColor: o.NoColor || r.ColorProfile() == termenv.Ascii}
+	t := &Theme{R: r, P: p, Icons: o.Icons, NoColor: o.NoColor || r.ColorProfile() == termenv.Ascii, Light: o.Light}
 	s := r.NewStyle
 	t.Base = s().Foreground(p.Text)
 	t.Muted = s().Foreground(p.Muted)

@@ -30,8 +30,8 @@ func busyModel(b *testing.B) Model {
 	for i := 0; i < 1000; i++ {
 		m = step(m, upd(t0, evNotify(nts[i%len(nts)], false, i%3 == 0, "24.11.2026 09:00:00", "АТС", fmt.Sprintf("уведомление %d", i))))
 	}
-	if len(m.msgs.items) != 10000 || m.history.len() != 1000 {
-		b.Fatalf("setup: %d messages, %d notifications", len(m.msgs.items), m.history.len())
+	if len(m.messages.items) != 10000 || len(m.history.notes) != 1000 {
+		b.Fatalf("setup: %d messages, %d notifications", len(m.messages.items), len(m.history.notes))
 	}
 	return m
 }
@@ -41,9 +41,9 @@ func BenchmarkView(b *testing.B) {
 	m := busyModel(b)
 	for _, v := range []struct {
 		name string
-		view view
-	}{{"messages", viewMain}, {"history", viewHistory}} {
-		m.view = v.view
+		view screen
+	}{{"messages", screenMain}, {"history", screenHistory}} {
+		m.c.screen = v.view
 		b.Run(v.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {

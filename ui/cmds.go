@@ -11,9 +11,18 @@ import (
 )
 
 type (
-	updateMsg       struct{ u oktell.Update }
+	// updateMsg is one update from the session, as the panes hear it (At set).
+	updateMsg struct{ u oktell.Update }
+	// updatesMsg is every update that was waiting on the session, applied at once so
+	// that one frame shows them all; ended says the session closed its channel after them.
+	updatesMsg struct {
+		updates []oktell.Update
+		ended   bool
+	}
 	sessionEndedMsg struct{}
-	tickMsg         struct {
+	// screenMsg asks for a screen; the root shows it, the panes hear it.
+	screenMsg struct{ to screen }
+	tickMsg   struct {
 		id int
 		t  time.Time
 	}
@@ -30,14 +39,32 @@ type (
 	shutdownNowMsg struct{ seq int }
 )
 
-// waitUpdate reads the session's next update.
-func waitUpdate(ch <-chan oktell.Update) tea.Cmd {
+// maxBatch bounds the updates applied before a frame: a key typed during a flood waits
+// for at most one batch (well under a millisecond each at this size).
+const maxBatch = 256
+
+// waitUpdates waits for the session's next update, then takes every one that is
+// already waiting, up to maxBatch, without waiting for more.
+func waitUpdates(ch <-chan oktell.Update) tea.Cmd {
 	return func() tea.Msg {
 		u, ok := <-ch
 		if !ok {
-			return sessionEndedMsg{}
+			return updatesMsg{ended: true}
 		}
-		return updateMsg{u}
+		batch := make([]oktell.Update, 1, min(len(ch)+1, maxBatch))
+		batch[0] = u
+		for len(batch) < maxBatch {
+			select {
+			case u, ok := <-ch:
+				if !ok {
+					return updatesMsg{updates: batch, ended: true}
+				}
+				batch = append(batch, u)
+			default:
+				return updatesMsg{updates: batch}
+			}
+		}
+		return updatesMsg{updates: batch}
 	}
 }
 
@@ -78,13 +105,6 @@ func sendCmd(s oktell.Session, to *msgEntry, text string, timeout time.Duration)
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
 		return sentMsg{to: to, text: text, err: s.SendMessage(ctx, to.senderID, text)}
-	}
-}
-
-func expireCmd(c oktell.Clock, id, gen int, d time.Duration) tea.Cmd {
-	return func() tea.Msg {
-		<-c.After(d)
-		return expireToastMsg{id: id, gen: gen}
 	}
 }
 

@@ -43,7 +43,7 @@ func (s *fuzzScript) msg(m Model) tea.Msg {
 	case 0:
 		return tea.WindowSizeMsg{Width: int(s.next()) % 200, Height: int(s.next()) % 70}
 	case 1, 2:
-		return press(fuzzKeys[int(s.next())%len(fuzzKeys)])
+		return keyPress(fuzzKeys[int(s.next())%len(fuzzKeys)])
 	case 3:
 		return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s.str())}
 	case 4:
@@ -83,17 +83,17 @@ func (s *fuzzScript) msg(m Model) tea.Msg {
 	case 0:
 		return tickMsg{id: m.tickID, t: at.Add(time.Duration(s.next()) * time.Minute)}
 	case 1:
-		return expireToastMsg{id: int(s.next() % 8), gen: int(s.next() % 3)}
+		return tickMsg{id: m.tickID + int(s.next()%2), t: at.Add(time.Duration(s.next()) * time.Second)}
 	case 2:
-		return confirmTimeoutMsg{id: m.req.id}
+		return confirmTimeoutMsg{id: m.request.pending.id}
 	case 3:
-		return setStateDoneMsg{id: m.req.id, err: &oktell.RefusedError{Reason: s.str()}}
+		return setStateDoneMsg{id: m.request.pending.id, err: &oktell.RefusedError{Reason: s.str()}}
 	case 4:
 		var err error
 		if s.next()%2 == 0 {
 			err = oktell.ErrNotConnected
 		}
-		return sentMsg{to: m.replyTo, text: s.str(), err: err}
+		return sentMsg{to: m.reply.to, text: s.str(), err: err}
 	case 5:
 		return ShutdownMsg{Reason: s.str(), After: time.Duration(s.next()) * time.Second}
 	}
@@ -104,16 +104,16 @@ func (s *fuzzScript) msg(m Model) tea.Msg {
 func checkFits(t *testing.T, m Model) {
 	t.Helper()
 	v := m.View()
-	if m.width <= 0 || m.height <= 0 {
+	if m.c.width <= 0 || m.c.height <= 0 {
 		return
 	}
 	lines := strings.Split(v, "\n")
-	if len(lines) > m.height {
-		t.Fatalf("%d lines for a height of %d", len(lines), m.height)
+	if len(lines) > m.c.height {
+		t.Fatalf("%d lines for a height of %d", len(lines), m.c.height)
 	}
 	for i, l := range lines {
-		if w := ansi.StringWidth(l); w > m.width {
-			t.Fatalf("line %d is %d wide, terminal %d: %q", i, w, m.width, l)
+		if w := ansi.StringWidth(l); w > m.c.width {
+			t.Fatalf("line %d is %d wide, terminal %d: %q", i, w, m.c.width, l)
 		}
 	}
 }
@@ -144,8 +144,8 @@ func TestEverySizeFits(t *testing.T) {
 		m = step(m, updateMsg{u})
 	}
 	m = step(m, upd(t0, evBare(oktell.ConnectionLost)))
-	for _, v := range []view{viewMain, viewHistory, viewHelp} {
-		m.view = v
+	for _, v := range []screen{screenMain, screenHistory, screenHelp} {
+		m.c.screen = v
 		for w := 0; w <= 130; w += 7 {
 			for h := 0; h <= 45; h += 3 {
 				m = step(m, tea.WindowSizeMsg{Width: w, Height: h})

@@ -1,13 +1,11 @@
 package ui
 
 import (
-	"bytes"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/exp/golden"
-	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 	"golang.org/x/text/language"
 
@@ -60,28 +58,23 @@ func runGolden(t *testing.T, gc goldenCase) {
 	if icons == "" {
 		icons = "unicode"
 	}
-	m := New(Options{Session: f, Renderer: r, Clock: c, Lang: gc.lang, Icons: icons, Light: gc.light})
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(gc.w, gc.h))
+	m := New(Options{Session: f, Theme: look(r, icons, gc.light, false), Clock: c, Lang: gc.lang})
+	tp := startProgram(t, m, gc.w, gc.h)
 	ups := append(shift(), gc.extra...)
 	go func() {
 		for _, u := range ups {
 			f.updates <- u
 		}
 	}()
-	wait := func(s string) {
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(s)) },
-			teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
-	}
 	until := gc.until
 	if until == "" {
 		until = "Жду ответа." // the last update of the shift
 	}
-	wait(until)
+	tp.wait(until)
 	for _, k := range gc.keys {
-		tm.Send(press(k))
+		tp.prog.Send(keyPress(k))
 	}
-	_ = tm.Quit() // queued after the keys, so the final model has handled them
-	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
+	fm := tp.finish().(Model) // Quit is queued after the keys: the final model has handled them
 	golden.RequireEqualEscape(t, []byte(fm.View()), true)
 }
 

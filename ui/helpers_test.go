@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/okdash/okdash/oktell"
 	"github.com/okdash/okdash/oktell/clocktest"
+	"github.com/okdash/okdash/theme"
 )
 
 // fakeSession is an in-memory oktell.Session driven by the test.
@@ -68,7 +70,17 @@ func asciiRenderer() *lipgloss.Renderer {
 }
 
 func testOptions(s oktell.Session, c oktell.Clock, lang language.Tag) Options {
-	return Options{Session: s, Renderer: asciiRenderer(), Clock: c, Lang: lang, Icons: "unicode"}
+	return Options{Session: s, Theme: look(asciiRenderer(), "unicode", false, false), Clock: c, Lang: lang}
+}
+
+// look is the theme of a test terminal: its renderer (its colour profile), the icon set,
+// a light background, no colour.
+func look(r *lipgloss.Renderer, icons string, light, noColor bool) *theme.Theme {
+	set, err := theme.Icons(icons, "")
+	if err != nil {
+		panic(err)
+	}
+	return theme.New(r, theme.Options{Light: light, NoColor: noColor, Icons: set})
 }
 
 // newTest returns a model of the given size on a fake session and a fake clock.
@@ -148,38 +160,50 @@ func evBare(t oktell.EventType) *oktell.Event {
 
 func upd(at time.Time, e *oktell.Event) updateMsg { return updateMsg{oktell.Update{At: at, Event: e}} }
 
-func status(at time.Time, l oktell.Link, reason string) updateMsg {
+func linkStatus(at time.Time, l oktell.Link, reason string) updateMsg {
 	return updateMsg{oktell.Update{At: at, Status: &oktell.Status{Link: l, Reason: reason}}}
 }
 
-// runCmd runs a command and every command it batches, returning the messages they
-// produced, but only those that return at once (timers on the fake clock would block).
-func runCmd(cmd tea.Cmd) []tea.Msg {
+// runCmd runs a command of m and every command it batches, returning the messages they
+// produced, but only those that return at once: a command that parks on m's fake clock
+// (a timer) is left there, seen by the clock's count of waiters, not by a guessed delay.
+func runCmd(m Model, cmd tea.Cmd) []tea.Msg {
 	if cmd == nil {
 		return nil
 	}
+	clk, _ := m.c.clock.(*clocktest.Clock)
+	parked := 0
+	if clk != nil {
+		parked = clk.Pending()
+	}
 	done := make(chan tea.Msg, 1)
 	go func() { done <- cmd() }()
-	select {
-	case msg := <-done:
-		if b, ok := msg.(tea.BatchMsg); ok {
-			var out []tea.Msg
-			for _, c := range b {
-				out = append(out, runCmd(c)...)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		select {
+		case msg := <-done:
+			if b, ok := msg.(tea.BatchMsg); ok {
+				var out []tea.Msg
+				for _, c := range b {
+					out = append(out, runCmd(m, c)...)
+				}
+				return out
 			}
-			return out
+			if msg == nil {
+				return nil
+			}
+			return []tea.Msg{msg}
+		default:
 		}
-		if msg == nil {
-			return nil
+		if (clk != nil && clk.Pending() > parked) || time.Now().After(deadline) {
+			return nil // a timer waiting on the fake clock (or a command that waits on the session)
 		}
-		return []tea.Msg{msg}
-	case <-time.After(50 * time.Millisecond):
-		return nil // a timer waiting on the fake clock
+		time.Sleep(100 * time.Microsecond) // polling a condition, not guessing a duration
 	}
 }
 
-// press builds the key message a terminal sends for s ("r", "к", "enter", "esc").
-func press(s string) tea.KeyMsg {
+// keyPress builds the key message a terminal sends for s ("r", "к", "enter", "esc").
+func keyPress(s string) tea.KeyMsg {
 	switch s {
 	case "enter":
 		return tea.KeyMsg{Type: tea.KeyEnter}
@@ -204,3 +228,34 @@ func press(s string) tea.KeyMsg {
 	}
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
 }
+
+// keyEnabled says whether the binding named (by the first letter of its Latin key, or
+// its name) is possible now on the screen shown: "Ready", "Break", "Reply", "r", "esc".
+func keyEnabled(m Model, name string) bool {
+	k := map[string]string{"Ready": "r", "Break": "b", "Away": "a", "Redirect": "f", "Reply": "m", "VoiceMail": "v",
+		"Up": "k", "Newest": "G", "Dismiss": "x", "DismissAll": "X", "History": "n", "Help": "?", "Quit": "q"}[name]
+	if k == "" {
+		k = name
+	}
+	for _, b := range m.liveKeys(m.c) {
+		if b.presses(keyPress(k)) {
+			return b.Enabled()
+		}
+	}
+	return false
+}
+
+// binding returns the live binding that key k presses.
+func liveBinding(t *testing.T, m Model, k string) binding {
+	t.Helper()
+	for _, b := range m.liveKeys(m.c) {
+		if b.presses(keyPress(k)) {
+			return b
+		}
+	}
+	t.Fatalf("no live binding for %q", k)
+	return binding{}
+}
+
+// tickAt delivers the clock's tick at t, as the running program would.
+func tickAt(m Model, t time.Time) Model { return step(m, tickMsg{id: m.tickID, t: t}) }

@@ -18,83 +18,45 @@ var supported = []language.Tag{language.English, language.Russian}
 
 var matcher = language.NewMatcher(supported)
 
-// ruStrings are the Russian translations of the plain strings.
+// ruStrings are the Russian translations of the words every pane uses: the states, the
+// link, the notification types. A pane's own words stand in its file (see russian).
 var ruStrings = map[string]string{
 	"Ready": "Готов", "Break": "Перерыв", "Away": "Отошёл", "Busy": "Занят", "Reserved": "Резерв",
 	"No phone": "Нет телефона", "Disconnected": "Отключён", "Unknown": "Неизвестно",
 	"redirect":   "переадресация",
 	"connecting": "подключение", "connected": "подключено", "reconnecting": "переподключение",
 	"read-only": "только чтение", "closed": "закрыто", "demo": "демо",
-	"stale":                                 "устарело",
-	"Messages":                              "Сообщения",
-	"no messages yet":                       "сообщений пока нет",
-	"Notifications":                         "Уведомления",
-	"no notifications yet":                  "уведомлений пока нет",
-	"saved":                                 "сохр.",
-	"me":                                    "я",
-	"Help":                                  "Справка",
-	"ready":                                 "готов",
-	"break":                                 "перерыв",
-	"away":                                  "отошёл",
-	"redirect on":                           "переадр. вкл",
-	"redirect off":                          "переадр. выкл",
-	"up":                                    "вверх",
-	"down":                                  "вниз",
-	"page up":                               "стр. вверх",
-	"page down":                             "стр. вниз",
-	"newest":                                "к новым",
-	"reply":                                 "ответить",
-	"dismiss":                               "скрыть",
-	"dismiss all":                           "скрыть все",
-	"voicemail seen":                        "почта прочитана",
-	"notifications":                         "уведомления",
-	"help":                                  "справка",
-	"quit":                                  "выход",
-	"back":                                  "назад",
-	"send":                                  "отправить",
-	"cancel":                                "отмена",
-	"State":                                 "Состояние",
-	"Messenger":                             "Сообщения",
-	"Toasts and views":                      "Уведомления и экраны",
-	"(n/a)":                                 "(недоступно)",
-	"Reply to %s: ":                         "Ответ → %s: ",
-	"sending…":                              "отправка…",
-	"Sent to %s":                            "Отправлено: %s",
-	"Could not send to %s: %v":              "Не отправлено (%s): %v",
-	"Asked for %s: %v":                      "Запрос «%s» не выполнен: %v",
-	"refused":                               "отказано",
-	"refused: %s":                           "отказано: %s",
-	"no answer from Oktell within %s":       "нет ответа от Oktell за %s",
-	"no answer from Oktell in time":         "Oktell не ответил вовремя",
-	"okdash warning":                        "предупреждение okdash",
-	"%s was not applied: the server set %s": "Запрос «%s» не выполнен: сервер установил «%s»",
-	"No answer to %s within %s":             "Нет ответа на «%s» за %s",
-	"Request for %s lost with the link":     "Запрос «%s» потерян: связь прервана",
-	"Bad %s event: %v":                      "Событие %s не прочитано: %v",
-	"Link to Oktell lost: %s":               "Связь с Oktell потеряна: %s",
-	"Link to Oktell lost":                   "Связь с Oktell потеряна",
-	"Oktell restarts: %s":                   "Oktell перезапускается: %s",
-	"Oktell restarts":                       "Oktell перезапускается",
-	"Source ended":                          "Источник закончился",
-	"Source ended: %s":                      "Источник закончился: %s",
+	"stale":                   "устарело",
+	"okdash warning":          "предупреждение okdash",
+	"okdash error":            "ошибка okdash",
+	"Bad %s event: %v":        "Событие %s не прочитано: %v",
+	"Link to Oktell lost: %s": "Связь с Oktell потеряна: %s",
+	"Link to Oktell lost":     "Связь с Oktell потеряна",
+	"Oktell restarts: %s":     "Oktell перезапускается: %s",
+	"Oktell restarts":         "Oktell перезапускается",
+	"Source ended":            "Источник закончился",
+	"Source ended: %s":        "Источник закончился: %s",
 	"Terminal too small: %dx%d, need at least %dx%d": "Окно терминала слишком мало: %dx%d, нужно не меньше %dx%d",
-	"Control":              "Управление",
-	"PBX":                  "АТС",
-	"Information":          "Информация",
-	"INCOMING CALL":        "ВХОДЯЩИЙ ЗВОНОК",
-	"Incoming call":        "Входящий звонок",
-	"Timer":                "Таймер",
-	"Callback":             "Обратный звонок",
-	"Application":          "Приложение",
-	"Warning":              "Предупреждение",
-	"App info":             "Сведения",
-	"Error":                "Ошибка",
-	"Notice":               "Оповещение",
-	"okdash error":         "ошибка okdash",
-	"Redirect on":          "Переадресация вкл.",
-	"Redirect off":         "Переадресация выкл.",
-	"press Esc to go back": "Esc: назад",
-	"latin keys shown; the same keys on the Russian layout work too": "показаны латинские клавиши; те же клавиши в русской раскладке тоже работают",
+	"Control":       "Управление",
+	"PBX":           "АТС",
+	"Information":   "Информация",
+	"Incoming call": "Входящий звонок",
+	"Timer":         "Таймер",
+	"Callback":      "Обратный звонок",
+	"Application":   "Приложение",
+	"Warning":       "Предупреждение",
+	"App info":      "Сведения",
+	"Error":         "Ошибка",
+	"Notice":        "Оповещение",
+}
+
+// russian adds a pane's Russian words to the catalog, from the pane's own file, so that
+// a hotkey, its help and its reasons are written in one place. Called from init: every
+// printer is made after it.
+func russian(words map[string]string) {
+	for en, ru := range words {
+		must(cat.SetString(language.Russian, en, ru))
+	}
 }
 
 // plurals are the messages with a count; each language gets its plural forms.
@@ -120,7 +82,7 @@ var plurals = []struct {
 		[]interface{}{"one", "%s: закрытие через %d секунду", "few", "%s: закрытие через %d секунды", "other", "%s: закрытие через %d секунд"}},
 }
 
-var cat = func() catalog.Catalog {
+var cat = func() *catalog.Builder {
 	b := catalog.NewBuilder(catalog.Fallback(language.English))
 	for k, v := range ruStrings {
 		must(b.SetString(language.Russian, k, v))
@@ -155,14 +117,6 @@ func must(err error) {
 func newPrinter(tag language.Tag) *message.Printer {
 	_, i, _ := matcher.Match(tag)
 	return message.NewPrinter(supported[i], message.Catalog(cat))
-}
-
-// Translate renders a reason or a line that okdash's own code wrote in English in the
-// language lang, phrase by phrase, as the dashboard does ("okdash: session closed:
-// server shutting down"); unknown parts stay as they are. The SSH server uses it for
-// the line it writes under a closed dashboard.
-func Translate(lang language.Tag, text string) string {
-	return translateReason(newPrinter(lang), text)
 }
 
 // ResolveLang picks the dashboard's language: the --lang value when given, else the
@@ -213,8 +167,10 @@ func localeTag(v string) language.Tag {
 	return t
 }
 
-// reasonPhrases are the English reasons okdash's own code writes (the SSH server, the
-// sessions, the replay): known phrases, translated when the dashboard speaks Russian.
+// reasonPhrases are English phrases that still reach the dashboard as text rather than
+// as an oktell.Reason: a refusal that crossed the bridge's wire, a link error's words, a
+// caller's own ShutdownMsg.Reason. Known phrases are translated; okdash's own sources
+// give codes (ui/reasons.go), and new reasons must be codes, not phrases here.
 // A reason is read in segments split at ": " and "; ", because the code composes them
 // ("demo.log: end of input after 3 documents (0 problems)"); a segment that is not a
 // known phrase (a file name, an error from the network) is shown as it came.
@@ -275,6 +231,9 @@ var countWords = []struct {
 	{regexp.MustCompile(`^(\d+) documents?$`), "%d documents",
 		[]interface{}{"one", "%d document", "other", "%d documents"},
 		[]interface{}{"one", "%d документа", "other", "%d документов"}},
+	{regexp.MustCompile(`^(\d+) frames?$`), "%d frames",
+		[]interface{}{"one", "%d frame", "other", "%d frames"},
+		[]interface{}{"one", "%d кадра", "other", "%d кадров"}},
 	{regexp.MustCompile(`^(\d+) problems?$`), "%d problems",
 		[]interface{}{"one", "%d problem", "other", "%d problems"},
 		[]interface{}{"other", "ошибок: %d"}},

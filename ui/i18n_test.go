@@ -102,12 +102,3 @@ func TestTranslateReason(t *testing.T) {
 		assert.NotEqual(t, en, ru.Sprintf(en), "no Russian for reason %q", en)
 	}
 }
-
-func TestTranslateForOtherPackages(t *testing.T) {
-	assert.Equal(t, "okdash: сеанс закрыт: сервер останавливается",
-		Translate(language.Russian, "okdash: session closed: server shutting down"))
-	assert.Equal(t, "okdash: session closed: server shutting down",
-		Translate(language.English, "okdash: session closed: server shutting down"))
-	assert.Equal(t, "okdash: сеанс закрыт: dial tcp: refused",
-		Translate(language.Russian, "okdash: session closed: dial tcp: refused"), "unknown parts stay as they came")
-}

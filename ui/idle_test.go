@@ -2,11 +2,9 @@ package ui
 
 import (
 	"bytes"
-	"sync"
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 	"golang.org/x/text/language"
@@ -30,16 +28,10 @@ func idleBytes(t *testing.T, p termenv.Profile) {
 	c := clocktest.New(t0)
 	r := lipgloss.NewRenderer(nil)
 	r.SetColorProfile(p)
-	m := New(Options{Session: f, Renderer: r, Clock: c, Lang: language.Russian, Icons: "unicode"})
-	// A plain Program, as okdash and okdash serve run it: teatest would add its ANSI
-	// compressor, which shrinks what is counted and races with Bubble Tea's unlocked
-	// window-title write.
-	out := &lockedBuffer{}
-	prog := tea.NewProgram(m, tea.WithInput(nil), tea.WithOutput(out), tea.WithoutSignals())
-	done := make(chan struct{})
-	go func() { defer close(done); _, _ = prog.Run() }()
-	t.Cleanup(func() { prog.Quit(); <-done })
-	prog.Send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m := New(Options{Session: f, Theme: look(r, "unicode", false, false), Clock: c, Lang: language.Russian})
+	// A plain Program, as okdash and okdash serve run it: no ANSI compressor to shrink
+	// what is counted.
+	out := startProgram(t, m, 80, 24).out
 	for _, u := range shift() {
 		if u.Event != nil && u.Event.Type == oktell.Notify {
 			continue // autohide toasts would expire on the clock and redraw; this is about idling
@@ -48,6 +40,9 @@ func idleBytes(t *testing.T, p termenv.Profile) {
 	}
 	f.updates <- oktell.Update{At: t0, Event: evNotify(oktell.NltIncomingCall, false, false, "24.11.2026 09:00:00", "АТС", "звонок")}
 	f.updates <- oktell.Update{At: t0, Event: evState(oktell.UserReady, false)}
+	// The last update is a marker: once it is on screen, so is everything before it, and
+	// no frame of the input is left to be counted against the first idle second.
+	f.updates <- oktell.Update{At: t0, Event: evMessage("24.11.2026 09:12:34", "u-petrova", "Петрова Анна", "Конец смены.")}
 	var last []byte
 	// wait collects what the program writes until it shows what; n is how many bytes that took.
 	wait := func(what string, n *int) {
@@ -57,7 +52,7 @@ func idleBytes(t *testing.T, p termenv.Profile) {
 			if time.Now().After(deadline) {
 				t.Fatalf("the screen never showed %q; last output %q", what, last)
 			}
-			last = append(last, out.take()...)
+			last = append(last, out.Take()...)
 			time.Sleep(2 * time.Millisecond) // polling the output, not guessing a duration
 		}
 		if n != nil {
@@ -65,7 +60,7 @@ func idleBytes(t *testing.T, p termenv.Profile) {
 		}
 	}
 	// Ready since t0; the last update arrived at t0+12:34, so the screen shows 12:34.
-	wait("звонок", nil)
+	wait("Конец смены.", nil)
 	base := t0.Add(12*time.Minute + 34*time.Second)
 	c.Set(base) // fires the first tick, overdue: it changes nothing on screen
 	for i := 1; i <= 5; i++ {
@@ -83,26 +78,4 @@ func idleBytes(t *testing.T, p termenv.Profile) {
 		}
 		t.Logf("tick %d: %d bytes", i, n)
 	}
-}
-
-// lockedBuffer is the terminal of the idle test: Bubble Tea writes frames and window
-// titles from two goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-// take returns what was written since the last take.
-func (l *lockedBuffer) take() []byte {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	out := bytes.Clone(l.b.Bytes())
-	l.b.Reset()
-	return out
 }

@@ -23,7 +23,7 @@ func settle(t *testing.T, m Model, cmd tea.Cmd) Model {
 	t.Helper()
 	for i := 0; i < 10 && cmd != nil; i++ {
 		var next []tea.Cmd
-		for _, msg := range runCmd(cmd) {
+		for _, msg := range runCmd(m, cmd) {
 			if _, ok := msg.(updateMsg); ok {
 				continue
 			}
@@ -38,7 +38,7 @@ func settle(t *testing.T, m Model, cmd tea.Cmd) Model {
 
 func toastTexts(m Model) []string {
 	var out []string
-	for _, t := range m.toasts {
+	for _, t := range m.toasts.list {
 		out = append(out, t.n.text)
 	}
 	return out
@@ -68,19 +68,19 @@ func TestStateHotkeysSendRequestAndConfirm(t *testing.T) {
 		t.Run(tc.key+"_"+tc.from.String(), func(t *testing.T) {
 			m, f, _ := newTest(80, 24)
 			m = step(m, upd(t0, evState(tc.from, false)))
-			m, cmd := stepCmd(m, press(tc.key))
-			require.True(t, m.req.active, "request pending after %q", tc.key)
+			m, cmd := stepCmd(m, keyPress(tc.key))
+			require.True(t, m.request.pending.active, "request pending after %q", tc.key)
 			assert.Contains(t, m.View(), "…", "pending shows in the header")
 			m = settle(t, m, cmd)
 			require.Equal(t, []stateCall{{tc.want, tc.redirect}}, f.states)
-			require.True(t, m.req.active, "still pending until the server confirms")
-			assert.False(t, m.keys.Ready.Enabled(), "no second request while one is pending")
+			require.True(t, m.request.pending.active, "still pending until the server confirms")
+			assert.False(t, keyEnabled(m, "Ready"), "no second request while one is pending")
 
 			m = step(m, upd(t0.Add(time.Second), evState(tc.want, tc.redirect)))
-			assert.False(t, m.req.active, "confirmed")
-			assert.Equal(t, tc.want, m.state)
-			assert.Equal(t, tc.redirect, m.redirect)
-			assert.Empty(t, m.toasts)
+			assert.False(t, m.request.pending.active, "confirmed")
+			assert.Equal(t, tc.want, m.status.state)
+			assert.Equal(t, tc.redirect, m.status.redirect)
+			assert.Empty(t, m.toasts.list)
 		})
 	}
 }
@@ -89,25 +89,25 @@ func TestStateRequestRefused(t *testing.T) {
 	m, f, _ := newTest(80, 24)
 	f.stateErr = &oktell.RefusedError{Code: 3, Reason: "нельзя\x1b[31m сейчас"}
 	m = step(m, upd(t0, evState(oktell.UserReady, false)))
-	m, cmd := stepCmd(m, press("b"))
+	m, cmd := stepCmd(m, keyPress("b"))
 	m = settle(t, m, cmd)
-	assert.False(t, m.req.active)
-	assert.Equal(t, oktell.UserReady, m.state, "the state stays what the server said")
-	require.Len(t, m.toasts, 1)
-	assert.Equal(t, "Asked for Break: refused: нельзя сейчас", m.toasts[0].n.text, "escape stripped")
-	assert.True(t, m.keys.Break.Enabled(), "the operator may try again")
+	assert.False(t, m.request.pending.active)
+	assert.Equal(t, oktell.UserReady, m.status.state, "the state stays what the server said")
+	require.Len(t, m.toasts.list, 1)
+	assert.Equal(t, "Asked for Break: refused: нельзя сейчас", m.toasts.list[0].n.text, "escape stripped")
+	assert.True(t, keyEnabled(m, "Break"), "the operator may try again")
 }
 
 func TestStateRequestTimesOut(t *testing.T) {
 	m, f, c := newTest(80, 24)
-	m.o.ConfirmTimeout = 5 * time.Second
+	m.c.opts.ConfirmTimeout = 5 * time.Second
 	m = step(m, upd(t0, evState(oktell.UserReady, false)))
-	m, cmd := stepCmd(m, press("3"))
+	m, cmd := stepCmd(m, keyPress("3"))
 	m = settle(t, m, cmd)
 	require.Len(t, f.states, 1)
 
 	// the confirm timer is a Cmd on the fake clock: run it and move the clock past it
-	timer := confirmTimeoutCmd(c, m.req.id, m.o.ConfirmTimeout)
+	timer := confirmTimeoutCmd(c, m.request.pending.id, m.c.opts.ConfirmTimeout)
 	got := make(chan tea.Msg, 1)
 	p0 := c.Pending()
 	go func() { got <- timer() }()
@@ -115,14 +115,14 @@ func TestStateRequestTimesOut(t *testing.T) {
 	c.Advance(5 * time.Second)
 	msg := <-got
 	m = step(m, msg)
-	assert.False(t, m.req.active)
-	assert.Equal(t, oktell.UserReady, m.state)
-	require.Len(t, m.toasts, 1)
-	assert.Equal(t, "No answer to Away within 5s", m.toasts[0].n.text)
+	assert.False(t, m.request.pending.active)
+	assert.Equal(t, oktell.UserReady, m.status.state)
+	require.Len(t, m.toasts.list, 1)
+	assert.Equal(t, "No answer to Away within 5s", m.toasts.list[0].n.text)
 
 	// a late confirmation of an earlier request's timer does nothing
 	m = step(m, confirmTimeoutMsg{id: 99})
-	assert.Len(t, m.toasts, 1)
+	assert.Len(t, m.toasts.list, 1)
 }
 
 // A state the server sets by itself while a request waits (a call came in during a
@@ -156,20 +156,20 @@ func TestStateRequestSuperseded(t *testing.T) {
 			m := New(testOptions(f, c, tc.lang))
 			m = step(m, tea.WindowSizeMsg{Width: 80, Height: 24})
 			m = step(m, upd(t0, evState(tc.from, false)))
-			m, cmd := stepCmd(m, press(tc.key))
+			m, cmd := stepCmd(m, keyPress(tc.key))
 			m = settle(t, m, cmd)
-			require.True(t, m.req.active)
+			require.True(t, m.request.pending.active)
 
 			m, cmd = stepCmd(m, upd(t0.Add(time.Second), evState(tc.server, tc.redirect)))
-			assert.False(t, m.req.active, "the request ends with the server's answer, not the timeout")
-			assert.Equal(t, tc.server, m.state, "the state is what the server said")
+			assert.False(t, m.request.pending.active, "the request ends with the server's answer, not the timeout")
+			assert.Equal(t, tc.server, m.status.state, "the state is what the server said")
 			if tc.want == "" {
-				assert.Empty(t, m.toasts)
+				assert.Empty(t, m.toasts.list)
 				return
 			}
 			assert.NotNil(t, cmd, "the note hides itself on its timer")
-			require.Len(t, m.toasts, 1)
-			n := m.toasts[0].n
+			require.Len(t, m.toasts.list, 1)
+			n := m.toasts.list[0].n
 			assert.Equal(t, tc.want, n.text)
 			assert.Equal(t, oktell.NltApplicationInfo, n.typ, "a note, not an error")
 			assert.True(t, n.autohide)
@@ -177,11 +177,11 @@ func TestStateRequestSuperseded(t *testing.T) {
 			assert.Contains(t, v, "okdash ")
 			assert.NotContains(t, v, "okdash error")
 			assert.NotContains(t, v, "ошибка okdash")
-			assert.True(t, m.keys.Ready.Enabled(), "the operator may ask again at once")
+			assert.True(t, keyEnabled(m, "Ready"), "the operator may ask again at once")
 
 			// the request's own confirm timer, when it fires later, says nothing more
-			m = step(m, confirmTimeoutMsg{id: m.req.id})
-			assert.Len(t, m.toasts, 1)
+			m = step(m, confirmTimeoutMsg{id: m.request.pending.id})
+			assert.Len(t, m.toasts.list, 1)
 		})
 	}
 }
@@ -190,24 +190,24 @@ func TestStateRequestSuperseded(t *testing.T) {
 func TestStateRequestWaitsThroughARepeat(t *testing.T) {
 	m, f, _ := newTest(80, 24)
 	m = step(m, upd(t0, evState(oktell.UserReady, false)))
-	m, cmd := stepCmd(m, press("2"))
+	m, cmd := stepCmd(m, keyPress("2"))
 	m = settle(t, m, cmd)
 	require.Len(t, f.states, 1)
 	m = step(m, upd(t0.Add(time.Second), evState(oktell.UserReady, false)))
-	assert.True(t, m.req.active, "the old state repeated: still pending")
-	assert.Empty(t, m.toasts)
+	assert.True(t, m.request.pending.active, "the old state repeated: still pending")
+	assert.Empty(t, m.toasts.list)
 	m = step(m, upd(t0.Add(2*time.Second), evState(oktell.UserLunch, false)))
-	assert.False(t, m.req.active)
-	assert.Empty(t, m.toasts)
+	assert.False(t, m.request.pending.active)
+	assert.Empty(t, m.toasts.list)
 
 	// a redirect request waits through its state repeated with the old flag
-	m, cmd = stepCmd(m, press("4"))
+	m, cmd = stepCmd(m, keyPress("4"))
 	m = settle(t, m, cmd)
 	m = step(m, upd(t0.Add(3*time.Second), evState(oktell.UserLunch, false)))
-	assert.True(t, m.req.active)
+	assert.True(t, m.request.pending.active)
 	m = step(m, upd(t0.Add(4*time.Second), evState(oktell.UserLunch, true)))
-	assert.False(t, m.req.active)
-	assert.Empty(t, m.toasts)
+	assert.False(t, m.request.pending.active)
+	assert.Empty(t, m.toasts.list)
 }
 
 // waitFor polls a condition with a deadline: no sleep that guesses.
@@ -231,7 +231,7 @@ func TestDisabledKeys(t *testing.T) {
 	}{
 		{"read-only source", func(m Model, f *fakeSession) Model {
 			f.caps = oktell.Capabilities{Kind: "file", ReadOnly: true}
-			m = New(testOptions(f, m.o.Clock, m.o.Lang))
+			m = New(testOptions(f, m.c.opts.Clock, m.c.opts.Lang))
 			m = step(m, tea.WindowSizeMsg{Width: 80, Height: 24})
 			return step(m, upd(t0, evState(oktell.UserLunch, false)))
 		}, nil},
@@ -246,7 +246,7 @@ func TestDisabledKeys(t *testing.T) {
 		}, []string{"1", "r", "к", "2", "b", "и", "3", "a", "ф"}},
 		{"link reconnecting", func(m Model, f *fakeSession) Model {
 			m = step(m, upd(t0, evState(oktell.UserLunch, false)))
-			return step(m, status(t0, oktell.LinkReconnecting, "EOF"))
+			return step(m, linkStatus(t0, oktell.LinkReconnecting, "EOF"))
 		}, nil},
 		{"connection lost", func(m Model, f *fakeSession) Model {
 			m = step(m, upd(t0, evState(oktell.UserLunch, false)))
@@ -262,7 +262,7 @@ func TestDisabledKeys(t *testing.T) {
 		}, nil},
 		{"session cannot set state", func(m Model, f *fakeSession) Model {
 			f.caps.SetUserState = false
-			m = New(testOptions(f, m.o.Clock, m.o.Lang))
+			m = New(testOptions(f, m.c.opts.Clock, m.c.opts.Lang))
 			m = step(m, tea.WindowSizeMsg{Width: 80, Height: 24})
 			return step(m, upd(t0, evState(oktell.UserLunch, false)))
 		}, nil},
@@ -276,7 +276,7 @@ func TestDisabledKeys(t *testing.T) {
 				for _, a := range tc.allowed {
 					want = want || a == k
 				}
-				m2, cmd := stepCmd(m, press(k))
+				m2, cmd := stepCmd(m, keyPress(k))
 				settle(t, m2, cmd)
 				assert.Equal(t, want, len(f.states) == 1, "key %q", k)
 			}
@@ -292,18 +292,18 @@ func TestDisabledKeys(t *testing.T) {
 }
 
 func TestLinkBackEnablesStateKeys(t *testing.T) {
-	for _, back := range []tea.Msg{status(t0, oktell.LinkConnected, ""), upd(t0, evState(oktell.UserLunch, false))} {
+	for _, back := range []tea.Msg{linkStatus(t0, oktell.LinkConnected, ""), upd(t0, evState(oktell.UserLunch, false))} {
 		m, _, _ := newTest(80, 24)
 		m = step(m, upd(t0, evState(oktell.UserLunch, false)))
 		m = step(m, upd(t0, evBare(oktell.ConnectionLost)))
-		require.True(t, m.stale)
+		require.True(t, m.status.stale)
 		v := m.View()
 		assert.Contains(t, v, "Link to Oktell lost")
 		assert.Contains(t, v, "(stale)")
-		assert.False(t, m.keys.Ready.Enabled())
+		assert.False(t, keyEnabled(m, "Ready"))
 		m = step(m, back)
-		assert.False(t, m.stale)
-		assert.True(t, m.keys.Ready.Enabled())
+		assert.False(t, m.status.stale)
+		assert.True(t, keyEnabled(m, "Ready"))
 		assert.NotContains(t, m.View(), "Link to Oktell lost")
 	}
 }
@@ -311,10 +311,10 @@ func TestLinkBackEnablesStateKeys(t *testing.T) {
 func TestPendingRequestFailsWhenLinkDrops(t *testing.T) {
 	m, _, _ := newTest(80, 24)
 	m = step(m, upd(t0, evState(oktell.UserReady, false)))
-	m = step(m, press("2"))
-	require.True(t, m.req.active)
-	m = step(m, status(t0, oktell.LinkReconnecting, "read: connection reset"))
-	assert.False(t, m.req.active)
+	m = step(m, keyPress("2"))
+	require.True(t, m.request.pending.active)
+	m = step(m, linkStatus(t0, oktell.LinkReconnecting, "read: connection reset"))
+	assert.False(t, m.request.pending.active)
 	assert.Equal(t, []string{"Request for Break lost with the link"}, toastTexts(m))
 	assert.Contains(t, m.View(), "Link to Oktell lost: read: connection reset")
 }
@@ -330,23 +330,23 @@ func TestReplyLineSwallowsHotkeys(t *testing.T) {
 	m, f, _ := newTest(80, 24)
 	m = step(m, upd(t0, evState(oktell.UserLunch, false)))
 	m = addMessages(m, 1)
-	m = step(m, press("enter"))
-	require.True(t, m.replying)
+	m = step(m, keyPress("enter"))
+	require.True(t, m.reply.open)
 	for _, k := range []string{"r", "1", "к", "q", "x", "n", "?", "й", " ", "2"} {
 		var cmd tea.Cmd
-		m, cmd = stepCmd(m, press(k))
+		m, cmd = stepCmd(m, keyPress(k))
 		m = settle(t, m, cmd)
 	}
 	assert.Empty(t, f.states, "no hotkey fires while typing")
-	assert.True(t, m.replying)
-	assert.Equal(t, "r1кqxn?й 2", m.in.Value())
+	assert.True(t, m.reply.open)
+	assert.Equal(t, "r1кqxn?й 2", m.reply.input.Value())
 	assert.Contains(t, m.View(), "Reply to Петрова: r1кqxn?й 2")
 
-	m, cmd := stepCmd(m, press("enter"))
+	m, cmd := stepCmd(m, keyPress("enter"))
 	m = settle(t, m, cmd)
 	assert.Equal(t, []sentCall{{"u-petrova", "r1кqxn?й 2"}}, f.sent)
-	assert.False(t, m.replying)
-	last := m.msgs.items[len(m.msgs.items)-1]
+	assert.False(t, m.reply.open)
+	last := m.messages.items[len(m.messages.items)-1]
 	assert.True(t, last.outgoing)
 	assert.Contains(t, m.View(), "me → Петрова")
 }
@@ -354,69 +354,68 @@ func TestReplyLineSwallowsHotkeys(t *testing.T) {
 func TestReplyEscAndFailure(t *testing.T) {
 	m, f, _ := newTest(80, 24)
 	m = addMessages(m, 1)
-	m = step(m, press("m"))
-	require.True(t, m.replying)
-	m = step(m, press("esc"))
-	assert.False(t, m.replying)
+	m = step(m, keyPress("m"))
+	require.True(t, m.reply.open)
+	m = step(m, keyPress("esc"))
+	assert.False(t, m.reply.open)
 	assert.Empty(t, f.sent)
 
 	f.sendErr = errors.New("user offline")
-	m = step(m, press("ь"))
-	require.True(t, m.replying)
-	m = step(m, press("hi"))
-	m, cmd := stepCmd(m, press("enter"))
+	m = step(m, keyPress("ь"))
+	require.True(t, m.reply.open)
+	m = step(m, keyPress("hi"))
+	m, cmd := stepCmd(m, keyPress("enter"))
 	m = settle(t, m, cmd)
-	assert.True(t, m.replying, "the text stays for another try")
-	assert.Equal(t, "hi", m.in.Value())
+	assert.True(t, m.reply.open, "the text stays for another try")
+	assert.Equal(t, "hi", m.reply.input.Value())
 	assert.Equal(t, []string{"Could not send to Петрова: user offline"}, toastTexts(m))
 }
 
 func TestReplyDisabledWithoutSendOrSender(t *testing.T) {
 	m, _, _ := newTest(80, 24)
-	assert.False(t, m.keys.Reply.Enabled(), "no message to answer")
+	assert.False(t, keyEnabled(m, "Reply"), "no message to answer")
 	m = step(m, upd(t0, evMessage("24.11.2026 09:00:00", "", "", "anonymous")))
-	assert.False(t, m.keys.Reply.Enabled(), "no sender id to answer")
+	assert.False(t, keyEnabled(m, "Reply"), "no sender id to answer")
 
 	f := newFake()
 	f.caps = oktell.Capabilities{Kind: "follow", ReadOnly: true}
-	m = New(testOptions(f, m.o.Clock, m.o.Lang))
+	m = New(testOptions(f, m.c.opts.Clock, m.c.opts.Lang))
 	m = step(m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	m = addMessages(m, 1)
-	assert.False(t, m.keys.Reply.Enabled(), "read-only source")
-	m = step(m, press("enter"))
-	assert.False(t, m.replying)
+	assert.False(t, keyEnabled(m, "Reply"), "read-only source")
+	m = step(m, keyPress("enter"))
+	assert.False(t, m.reply.open)
 }
 
 func TestMessengerScrollAndUnread(t *testing.T) {
 	m, _, _ := newTest(80, 24)
 	m = addMessages(m, 30)
-	assert.Equal(t, 0, m.msgs.unread)
+	assert.Equal(t, 0, m.messages.unread)
 	for i := 0; i < 12; i++ {
-		m = step(m, press("up"))
+		m = step(m, keyPress("up"))
 	}
-	assert.Equal(t, 30-1-11, m.msgs.sel)
+	assert.Equal(t, 30-1-11, m.messages.sel)
 	assert.Contains(t, m.View(), "▌")
 	m = addMessages(m, 2)
-	assert.Equal(t, 2, m.msgs.unread)
+	assert.Equal(t, 2, m.messages.unread)
 	assert.Contains(t, m.View(), "2 unread")
-	m = step(m, press("end"))
-	assert.Equal(t, 0, m.msgs.unread)
-	assert.Equal(t, -1, m.msgs.sel)
+	m = step(m, keyPress("end"))
+	assert.Equal(t, 0, m.messages.unread)
+	assert.Equal(t, -1, m.messages.sel)
 
 	// with the history open, new messages count as unread too
-	m = step(m, press("n"))
+	m = step(m, keyPress("n"))
 	m = addMessages(m, 1)
-	assert.Equal(t, 1, m.msgs.unread)
-	m = step(m, press("esc"))
-	assert.Equal(t, 0, m.msgs.unread)
+	assert.Equal(t, 1, m.messages.unread)
+	m = step(m, keyPress("esc"))
+	assert.Equal(t, 0, m.messages.unread)
 }
 
 func TestMessageLimit(t *testing.T) {
 	m, _, _ := newTest(80, 24)
-	m.o.MaxMessages = 5
-	m.msgs.max = 5
+	m.c.opts.MaxMessages = 5
 	m = addMessages(m, 12)
-	assert.Len(t, m.msgs.items, 5)
+	assert.Len(t, m.messages.items, 5)
 }
 
 func TestCyrillicWrapByDisplayWidth(t *testing.T) {
@@ -437,19 +436,18 @@ func TestCyrillicWrapByDisplayWidth(t *testing.T) {
 func TestToasts(t *testing.T) {
 	m, _, _ := newTest(80, 24)
 	at := "24.11.2026 09:00:00"
-	m, cmd := stepCmd(m, upd(t0, evNotify(oktell.NltPBXinfo, true, false, at, "АТС", "очередь 3")))
-	require.NotNil(t, cmd, "autohide toast has a timer")
-	id := m.toasts[0].id
-
-	// a repeat coalesces and restarts the timer: the first timer's expiry is stale
 	m = step(m, upd(t0, evNotify(oktell.NltPBXinfo, true, false, at, "АТС", "очередь 3")))
-	require.Len(t, m.toasts, 1)
-	assert.Equal(t, 2, m.toasts[0].count)
+	require.Len(t, m.toasts.list, 1)
+
+	// a repeat coalesces and restarts its time: it goes 8 s after the repeat, at a tick
+	m = step(m, upd(t0.Add(5*time.Second), evNotify(oktell.NltPBXinfo, true, false, at, "АТС", "очередь 3")))
+	require.Len(t, m.toasts.list, 1)
+	assert.Equal(t, 2, m.toasts.list[0].count)
 	assert.Contains(t, m.View(), "×2")
-	m = step(m, expireToastMsg{id: id, gen: 0})
-	require.Len(t, m.toasts, 1, "stale timer ignored")
-	m = step(m, expireToastMsg{id: id, gen: 1})
-	assert.Empty(t, m.toasts, "expired on its own timer")
+	m = tickAt(m, t0.Add(9*time.Second))
+	require.Len(t, m.toasts.list, 1, "the first delivery's time no longer counts")
+	m = tickAt(m, t0.Add(13*time.Second))
+	assert.Empty(t, m.toasts.list, "gone at the first tick after its time")
 
 	// autohide=0 stays until dismissed
 	m = step(m, upd(t0, evNotify(oktell.NltApplicationErr, false, true, at, "CRM", "ошибка")))
@@ -457,22 +455,22 @@ func TestToasts(t *testing.T) {
 	m = step(m, upd(t0, evNotify(oktell.NltApplicationWarn, false, false, at, "CRM", "внимание")))
 	m = step(m, upd(t0, evNotify(oktell.NltIncomingCall, false, false, at, "АТС", "+7 900 000-00-00")))
 	m = step(m, upd(t0, evNotify(oktell.NltTimer, false, false, at, "", "таймер")))
-	shown, more := m.visibleToasts()
+	shown, more := m.toasts.visible()
 	require.Len(t, shown, 3)
 	assert.Equal(t, oktell.NltIncomingCall, shown[0].n.typ, "an incoming call is on top")
 	assert.Equal(t, 2, more)
 	v := m.View()
 	assert.Contains(t, v, "+2 more")
 	assert.Contains(t, v, "INCOMING CALL")
-	m = step(m, press("x"))
-	assert.Len(t, m.toasts, 4)
+	m = step(m, keyPress("x"))
+	assert.Len(t, m.toasts.list, 4)
 	assert.NotContains(t, m.View(), "INCOMING CALL")
-	m = step(m, press("X"))
-	assert.Empty(t, m.toasts)
+	m = step(m, keyPress("X"))
+	assert.Empty(t, m.toasts.list)
 
 	// the history keeps every Notify, dbsaved marked
-	assert.Equal(t, 7, m.history.len())
-	m = step(m, press("т"))
+	assert.Equal(t, 7, len(m.history.notes))
+	m = step(m, keyPress("т"))
 	v = m.View()
 	assert.Contains(t, v, "Notifications")
 	assert.Contains(t, v, "⛁")
@@ -482,18 +480,18 @@ func TestToasts(t *testing.T) {
 func TestNltColorUsesARGB(t *testing.T) {
 	m, _, _ := newTest(80, 24)
 	m = step(m, upd(t0, evColor(0xFF00FF00, "зелёный")))
-	require.Len(t, m.toasts, 1)
-	assert.Equal(t, uint32(0xFF00FF00), m.toasts[0].n.argb)
+	require.Len(t, m.toasts.list, 1)
+	assert.Equal(t, uint32(0xFF00FF00), m.toasts.list[0].n.argb)
 }
 
 func TestVoiceMail(t *testing.T) {
 	m, _, _ := newTest(80, 24)
-	assert.False(t, m.keys.VoiceMail.Enabled())
+	assert.False(t, keyEnabled(m, "VoiceMail"))
 	m = step(m, upd(t0, evBare(oktell.VoiceMail)))
 	m = step(m, upd(t0, evBare(oktell.VoiceMail)))
 	assert.Contains(t, m.View(), "✉ 2 new voicemails")
-	m = step(m, press("м"))
-	assert.Equal(t, 0, m.voicemail)
+	m = step(m, keyPress("м"))
+	assert.Equal(t, 0, m.status.voicemail)
 	assert.NotContains(t, m.View(), "voicemail")
 }
 
@@ -505,7 +503,7 @@ func TestShutdownCountdown(t *testing.T) {
 	c.Advance(3 * time.Second)
 	m = step(m, tickMsg{id: m.tickID, t: c.Now()})
 	assert.Contains(t, m.View(), "closing in 7 seconds")
-	_, cmd = stepCmd(m, shutdownNowMsg{seq: m.shutSeq})
+	_, cmd = stepCmd(m, shutdownNowMsg{seq: m.shutdown.seq})
 	require.NotNil(t, cmd)
 	assert.Equal(t, tea.Quit(), cmd())
 
@@ -528,7 +526,7 @@ func TestReasonsTranslated(t *testing.T) {
 	assert.Contains(t, m.View(), "планово: закрытие через 5 секунд")
 
 	m = step(ru(), upd(t0, evState(oktell.UserReady, false)))
-	m = step(m, status(t0, oktell.LinkReconnecting, "ws://pbx:4067: connection lost; retrying in 2s"))
+	m = step(m, linkStatus(t0, oktell.LinkReconnecting, "ws://pbx:4067: connection lost; retrying in 2s"))
 	assert.Contains(t, m.View(), "Связь с Oktell потеряна: ws://pbx:4067: связь прервана; повтор через 2s")
 
 	// the demo's refusal, in the operator's language
@@ -536,26 +534,26 @@ func TestReasonsTranslated(t *testing.T) {
 	f.stateErr = &oktell.RefusedError{Code: 2, Reason: "no phone line is registered"}
 	m = step(New(testOptions(f, clocktest.New(t0), language.Russian)), tea.WindowSizeMsg{Width: 80, Height: 24})
 	m = step(m, upd(t0, evState(oktell.UserWOphone, false)))
-	m, cmd := stepCmd(m, press("b"))
+	m, cmd := stepCmd(m, keyPress("b"))
 	m = settle(t, m, cmd)
 	assert.Equal(t, []string{"Запрос «Перерыв» не выполнен: отказано: телефонная линия не зарегистрирована"}, toastTexts(m))
 
 	// a replay's status sits at the right of the messages' rule, translated and cut to fit
-	m = step(ru(), status(t0, oktell.LinkReadOnly, "shift.log: end of input after 12 documents (0 problems)"))
+	m = step(ru(), linkStatus(t0, oktell.LinkReadOnly, "shift.log: end of input after 12 documents (0 problems)"))
 	v := m.View()
 	assert.Contains(t, v, "только чтение: shift.log: конец ввода после 12 документов")
 	for _, l := range strings.Split(v, "\n") {
 		assert.LessOrEqual(t, ansi.StringWidth(l), 80)
 	}
 	m, _, _ = newTest(80, 24)
-	m = step(m, status(t0, oktell.LinkReadOnly, "shift.log: end of input after 12 documents (0 problems)"))
+	m = step(m, linkStatus(t0, oktell.LinkReadOnly, "shift.log: end of input after 12 documents (0 problems)"))
 	assert.Contains(t, m.View(), "── Messages ── ▷ read-only: shift.log: end of input after 12 documents (0 pr… ──")
 }
 
 func TestQuitKeys(t *testing.T) {
 	for _, k := range []string{"q", "й", "ctrl+c"} {
 		m, _, _ := newTest(80, 24)
-		_, cmd := stepCmd(m, press(k))
+		_, cmd := stepCmd(m, keyPress(k))
 		require.NotNil(t, cmd, k)
 		assert.Equal(t, tea.Quit(), cmd(), k)
 	}
@@ -594,9 +592,9 @@ func TestBadEventsRaiseAToast(t *testing.T) {
 	m = step(m, upd(t0, evState(oktell.UserReady, false)))
 	bad := &oktell.Event{Type: oktell.UserStateChanged, Props: []oktell.Property{prop("newstate", "x1")}}
 	m = step(m, upd(t0, bad))
-	assert.Equal(t, oktell.UserReady, m.state)
-	require.Len(t, m.toasts, 1)
-	assert.Contains(t, m.toasts[0].n.text, "Bad UserStateChanged event")
+	assert.Equal(t, oktell.UserReady, m.status.state)
+	require.Len(t, m.toasts.list, 1)
+	assert.Contains(t, m.toasts.list[0].n.text, "Bad UserStateChanged event")
 
 	// a Notify with a broken field is still shown with what could be read
 	n := evNotify(oktell.NltPBXinfo, false, false, "not a date", "АТС", "текст")
@@ -621,9 +619,9 @@ func TestBellOnMessagesAndCallsOnly(t *testing.T) {
 	}
 	assert.Equal(t, "", buf.String(), "never on redraw")
 	_, cmd := stepCmd(m, upd(t0, evNotify(oktell.NltIncomingCall, false, false, "", "", "call")))
-	runCmd(cmd)
+	runCmd(m, cmd)
 	_, cmd = stepCmd(m, upd(t0, evMessage("", "u", "u", "hi")))
-	runCmd(cmd)
+	runCmd(m, cmd)
 	assert.Equal(t, "\a\a", buf.String())
 }
 
@@ -633,7 +631,7 @@ func TestWindowTitleFollowsState(t *testing.T) {
 	assert.Equal(t, "okdash: Break ↪", m.title)
 	require.NotNil(t, cmd)
 	_, cmd = stepCmd(m, tickMsg{id: m.tickID, t: t0.Add(time.Second)})
-	for _, msg := range runCmd(cmd) {
+	for _, msg := range runCmd(m, cmd) {
 		_, isTitle := msg.(interface{ String() string })
 		assert.False(t, isTitle)
 	}
@@ -644,7 +642,7 @@ func TestTooSmall(t *testing.T) {
 	v := m.View()
 	assert.Contains(t, v, "Terminal too small: 59x16")
 	m = step(m, upd(t0, evState(oktell.UserLunch, false)))
-	m = step(m, press("r"))
+	m = step(m, keyPress("r"))
 	assert.Empty(t, f.states, "hotkeys wait for a usable screen")
 	m = step(m, tea.WindowSizeMsg{Width: 60, Height: 16})
 	assert.NotContains(t, m.View(), "too small")
@@ -678,35 +676,35 @@ func TestHistoryScrollsAndWraps(t *testing.T) {
 		m = step(m, upd(t0, evNotify(oktell.NltInformation, false, i%2 == 0, "24.11.2026 09:00:00", "Oktell",
 			strings.Repeat("длинный текст уведомления ", 1+i%4)+strconv.Itoa(i))))
 	}
-	m = step(m, press("n"))
+	m = step(m, keyPress("n"))
 	v := m.View()
 	assert.Contains(t, v, "текст уведомления 39", "newest first, whole text wrapped")
 	assert.NotContains(t, v, "уведомления 0\n")
 	for i := 0; i < 100; i++ {
-		m = step(m, press("down"))
+		m = step(m, keyPress("down"))
 	}
 	v = m.View()
 	assert.Contains(t, v, "уведомления 0", "scrolled to the oldest")
 	assert.NotContains(t, v, "уведомления 39")
-	m = step(m, press("pgup"))
-	assert.Less(t, m.histOff, 40)
-	m = step(m, press("esc"))
-	assert.Equal(t, viewMain, m.view)
+	m = step(m, keyPress("pgup"))
+	assert.Less(t, m.history.off, 40)
+	m = step(m, keyPress("esc"))
+	assert.Equal(t, screenMain, m.c.screen)
 }
 
 func TestPageKeysMoveTheSelection(t *testing.T) {
 	m, _, _ := newTest(80, 24)
 	m = addMessages(m, 50)
-	m = step(m, press("pgup"))
-	first := m.msgs.sel
+	m = step(m, keyPress("pgup"))
+	first := m.messages.sel
 	assert.Less(t, first, 49)
-	m = step(m, press("pgup"))
-	assert.Less(t, m.msgs.sel, first)
+	m = step(m, keyPress("pgup"))
+	assert.Less(t, m.messages.sel, first)
 	assert.Contains(t, m.View(), "▌", "the selection stays in view")
-	m = step(m, press("pgdown"))
-	assert.Equal(t, first, m.msgs.sel)
-	m = step(m, press("esc"))
-	assert.Equal(t, -1, m.msgs.sel)
+	m = step(m, keyPress("pgdown"))
+	assert.Equal(t, first, m.messages.sel)
+	m = step(m, keyPress("esc"))
+	assert.Equal(t, -1, m.messages.sel)
 }
 
 func TestStickyToastsAreBounded(t *testing.T) {
@@ -714,9 +712,9 @@ func TestStickyToastsAreBounded(t *testing.T) {
 	for i := 0; i < 3*maxToastsKept; i++ {
 		m = step(m, upd(t0, evNotify(oktell.NltInformation, false, false, "", "", strconv.Itoa(i))))
 	}
-	assert.Len(t, m.toasts, maxToastsKept)
-	assert.Equal(t, strconv.Itoa(3*maxToastsKept-1), m.toasts[len(m.toasts)-1].n.text, "the newest are kept")
-	assert.Equal(t, 3*maxToastsKept, m.history.len())
+	assert.Len(t, m.toasts.list, maxToastsKept)
+	assert.Equal(t, strconv.Itoa(3*maxToastsKept-1), m.toasts.list[len(m.toasts.list)-1].n.text, "the newest are kept")
+	assert.Equal(t, 3*maxToastsKept, len(m.history.notes))
 }
 
 // The judgement of a state report against a pending request, case by case.
@@ -726,12 +724,12 @@ func TestRequestOutcome(t *testing.T) {
 		brk   = oktell.UserLunch
 		busy  = oktell.UserFullbusy
 	)
-	breakFromReady := request{state: brk, fromKnown: true, from: ready}
-	redirectOn := request{state: ready, redirect: true, fromKnown: true, from: ready}
-	fromUnknown := request{state: brk}
+	breakFromReady := stateRequest{state: brk, fromKnown: true, from: ready}
+	redirectOn := stateRequest{state: ready, redirect: true, fromKnown: true, from: ready}
+	fromUnknown := stateRequest{state: brk}
 	cases := []struct {
 		name     string
-		r        request
+		r        stateRequest
 		s        oktell.UserState
 		redirect bool
 		want     requestOutcome

@@ -73,7 +73,7 @@ func (o *Options) defaults() {
 
 // Client is a session over a bridge.
 type Client struct {
-	*feed.Feed
+	feed *feed.Feed // delivers the updates: its methods are the session's own business
 	dial Dialer
 	opts Options
 
@@ -91,9 +91,9 @@ var _ oktell.Session = (*Client)(nil)
 // the link drops, until the session is closed.
 func Open(ctx context.Context, d Dialer, opts Options) *Client {
 	opts.defaults()
-	c := &Client{Feed: feed.New(ctx, opts.Clock, 64), dial: d, opts: opts, pending: map[string]chan error{}}
-	c.Feed.Status(oktell.LinkConnecting, d.String())
-	c.Go(c.run)
+	c := &Client{feed: feed.New(ctx, opts.Clock, 64), dial: d, opts: opts, pending: map[string]chan error{}}
+	c.feed.StatusWhy(oktell.LinkConnecting, oktell.Quoted(d.String()))
+	c.feed.Go(c.run)
 	return c
 }
 
@@ -122,7 +122,7 @@ func (c *Client) run(ctx context.Context) {
 			c.mu.Lock()
 			c.conn, c.oktellDown = conn, false
 			c.mu.Unlock()
-			c.Feed.Status(oktell.LinkConnected, c.dial.String())
+			c.feed.StatusWhy(oktell.LinkConnected, oktell.Quoted(c.dial.String()))
 			err = c.read(ctx, conn)
 			c.drop()
 			conn.Close()
@@ -134,7 +134,7 @@ func (c *Client) run(ctx context.Context) {
 				backoff = c.opts.MinBackoff // it had been up a good while: retry soon
 			}
 		}
-		c.Feed.Status(oktell.LinkReconnecting, fmt.Sprintf("%s: %s; retrying in %s", c.dial, why, backoff))
+		c.feed.StatusWhy(oktell.LinkReconnecting, oktell.Because(oktell.ReasonRetrying, c.dial.String(), why, backoff))
 		select {
 		case <-c.opts.Clock.After(backoff):
 		case <-ctx.Done():
@@ -184,7 +184,7 @@ func (c *Client) read(ctx context.Context, conn Conn) error {
 // skipped reports a broken document as Update.Err: the link status (and a server that
 // is lost) stays as it is, and the problem is not replaced by the next status.
 func (c *Client) skipped(it oktell.Item) {
-	c.Feed.Problem(feed.Skipped(c.dial.String(), it))
+	c.feed.Problem(feed.Skipped(c.dial.String(), it))
 }
 
 // event delivers one event, tracking whether the bridge's client library is connected
@@ -195,19 +195,19 @@ func (c *Client) event(ev oktell.Event, raw []byte) bool {
 		c.oktellDown = true
 		c.failPending(oktell.ErrNotConnected)
 		c.mu.Unlock()
-		if !c.Feed.Event(ev, raw) {
+		if !c.feed.Event(ev, raw) {
 			return false
 		}
-		return c.Feed.Status(oktell.LinkReconnecting, reason)
+		return c.feed.StatusWhy(oktell.LinkReconnecting, reason)
 	}
 	c.mu.Lock()
 	wasDown := c.oktellDown
 	c.oktellDown = false
 	c.mu.Unlock()
-	if wasDown && !c.Feed.Status(oktell.LinkConnected, c.dial.String()) {
+	if wasDown && !c.feed.StatusWhy(oktell.LinkConnected, oktell.Quoted(c.dial.String())) {
 		return false
 	}
-	return c.Feed.Event(ev, raw)
+	return c.feed.Event(ev, raw)
 }
 
 // drop forgets the link; requests still waiting fail with ErrNotConnected.
@@ -342,3 +342,9 @@ func resultCode(err error) (int, string) {
 	}
 	return 10108, err.Error() // the library's "exception inside a method"
 }
+
+// Updates implements oktell.Session.
+func (c *Client) Updates() <-chan oktell.Update { return c.feed.Updates() }
+
+// Close implements oktell.Session: it drops the link, stops reconnecting and closes Updates.
+func (c *Client) Close() error { return c.feed.Close() }

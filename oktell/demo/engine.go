@@ -8,6 +8,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -275,11 +276,11 @@ func (e *Engine) SetUserState(ctx context.Context, state oktell.UserState, redir
 	case state == st.State:
 		// a redirect toggle
 	case !state.Known():
-		return &oktell.RefusedError{Code: 1, Reason: fmt.Sprintf("there is no user state %d", int(state))}
+		return oktell.Refused(1, oktell.Because(oktell.ReasonNoSuchState, strconv.Itoa(int(state))))
 	case !state.Requestable():
-		return &oktell.RefusedError{Code: 1, Reason: fmt.Sprintf("the state %s is set by the server only", state)}
+		return oktell.Refused(1, oktell.Because(oktell.ReasonServerOnlyState, state.String()))
 	case !st.Line:
-		return &oktell.RefusedError{Code: 2, Reason: "no phone line is registered"}
+		return oktell.Refused(2, oktell.Because(oktell.ReasonNoPhoneLine))
 	}
 	if state.Requestable() {
 		e.mu.Lock()
@@ -297,7 +298,7 @@ func (e *Engine) SendMessage(ctx context.Context, userID, text string) error {
 		return err
 	}
 	if strings.TrimSpace(text) == "" {
-		return &oktell.RefusedError{Code: 3, Reason: "the message is empty"}
+		return oktell.Refused(3, oktell.Because(oktell.ReasonEmptyMessage))
 	}
 	e.mu.Lock()
 	if !e.st.LinkUp {
@@ -308,7 +309,7 @@ func (e *Engine) SendMessage(ctx context.Context, userID, text string) error {
 	name, ok := e.sc.Colleagues[id]
 	if !ok {
 		e.mu.Unlock()
-		return &oktell.RefusedError{Code: 4, Reason: fmt.Sprintf("no user with id %q", userID)}
+		return oktell.Refused(4, oktell.Because(oktell.ReasonNoSuchUser, strconv.Quote(userID)))
 	}
 	e.sent[id]++
 	var reply *oktell.Document

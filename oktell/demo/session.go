@@ -9,8 +9,8 @@ import (
 
 // Session is the in-process demo: an engine whose outputs become updates.
 type Session struct {
-	*feed.Feed
-	eng *Engine
+	feed *feed.Feed // delivers the updates: its methods are the session's own business
+	eng  *Engine
 }
 
 var _ oktell.Session = (*Session)(nil)
@@ -18,8 +18,8 @@ var _ oktell.Session = (*Session)(nil)
 // Open starts the demo: sc (nil for the built-in shift) played on clock at speed.
 func Open(ctx context.Context, sc *Scenario, clock oktell.Clock, speed float64) *Session {
 	f := feed.New(ctx, clock, 64)
-	s := &Session{Feed: f, eng: New(sc, clock, speed)}
-	f.Status(oktell.LinkConnected, "demo: "+s.eng.Scenario().Name)
+	s := &Session{feed: f, eng: New(sc, clock, speed)}
+	f.StatusWhy(oktell.LinkConnected, oktell.Because(oktell.ReasonDemo, s.eng.Scenario().Name))
 	f.Go(func(ctx context.Context) {
 		down := false
 		err := s.eng.Run(ctx, func(o Output) bool {
@@ -34,21 +34,21 @@ func Open(ctx context.Context, sc *Scenario, clock oktell.Clock, speed float64) 
 			}
 			for _, ev := range o.Doc.Events {
 				reason, lost := feed.LinkLost(&ev)
-				if !lost && down && !f.Status(oktell.LinkConnected, "demo: "+s.eng.Scenario().Name) {
+				if !lost && down && !f.StatusWhy(oktell.LinkConnected, oktell.Because(oktell.ReasonDemo, s.eng.Scenario().Name)) {
 					return false
 				}
 				down = lost
 				if !f.Event(ev, nil) {
 					return false
 				}
-				if lost && !f.Status(oktell.LinkReconnecting, reason) {
+				if lost && !f.StatusWhy(oktell.LinkReconnecting, reason) {
 					return false
 				}
 			}
 			return true
 		})
 		if err != nil && ctx.Err() == nil {
-			f.Status(oktell.LinkReadOnly, "demo stopped: "+err.Error())
+			f.StatusWhy(oktell.LinkReadOnly, oktell.Because(oktell.ReasonDemoStopped, err.Error()))
 		}
 	})
 	return s
@@ -74,3 +74,9 @@ func (s *Session) SetUserState(ctx context.Context, state oktell.UserState, redi
 func (s *Session) SendMessage(ctx context.Context, userID, text string) error {
 	return s.eng.SendMessage(ctx, userID, text)
 }
+
+// Updates implements oktell.Session.
+func (s *Session) Updates() <-chan oktell.Update { return s.feed.Updates() }
+
+// Close implements oktell.Session: it stops the demo and closes Updates.
+func (s *Session) Close() error { return s.feed.Close() }

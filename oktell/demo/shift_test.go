@@ -69,7 +69,7 @@ func TestBuiltinShift(t *testing.T) {
 			ev := &o.Doc.Events[i]
 			if reason, lost := feed.LinkLost(ev); lost {
 				linkDown = true
-				if reason == "" || strings.HasPrefix(reason, "the Oktell client") {
+				if reason.Code != oktell.ReasonQuoted || reason.String() == "" {
 					t.Errorf("link down without the scenario's reason: %q", reason)
 				}
 			} else if linkDown {

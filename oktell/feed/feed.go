@@ -2,14 +2,16 @@
 // channel, stamps each update with the session's clock, runs the session's goroutines
 // and, on Close, stops them and closes the channel exactly once.
 //
-// A source (the demo, a replay, the bridge) embeds a *Feed, starts its loops with Go,
-// and reports what it receives with Event and its link changes with Status.
+// A source (the demo, a replay, the bridge) holds a *Feed in a field of its own (not
+// embedded: Send, Event, Status are the source's business, not its consumers'), starts
+// its loops with Go, and reports what it receives with Event and its link changes with
+// Status.
 package feed
 
 import (
 	"context"
 	"errors"
-	"fmt"
+	"strconv"
 	"sync"
 
 	"github.com/okdash/okdash/oktell"
@@ -96,12 +98,20 @@ func (f *Feed) Status(link oktell.Link, reason string) bool {
 	return f.StatusFull(oktell.Status{Link: link, Reason: reason})
 }
 
+// StatusWhy reports a link change and why, as a code the dashboard translates.
+func (f *Feed) StatusWhy(link oktell.Link, why oktell.Reason) bool {
+	return f.StatusFull(oktell.Status{Link: link, Why: why})
+}
+
 // StatusFull is Status with every field of oktell.Status. The texts are cleaned of escape
 // sequences and control characters: reasons quote the wire (a bridge's stderr, a cdata).
 func (f *Feed) StatusFull(s oktell.Status) bool {
-	s.Reason, s.Operator, s.Line = Clean(s.Reason), Clean(s.Operator), Clean(s.Line)
+	if s.Reason == "" {
+		s.Reason = s.Why.String() // the English, for logs and recordings
+	}
+	s.Reason, s.Operator, s.Line = oktell.CleanLine(s.Reason), oktell.CleanLine(s.Operator), oktell.CleanLine(s.Line)
 	f.mu.Lock()
-	if f.last != nil && *f.last == s {
+	if f.last != nil && f.last.Same(s) {
 		f.mu.Unlock()
 		return true
 	}
@@ -133,7 +143,7 @@ func (f *Feed) Close() error {
 		// Nobody may be reading any more, so it is offered without blocking.
 		if last, ok := f.LastStatus(); !ok || last.Link != oktell.LinkClosed {
 			select {
-			case f.ch <- oktell.Update{At: f.clock.Now(), Status: &oktell.Status{Link: oktell.LinkClosed, Reason: "closed"}}:
+			case f.ch <- oktell.Update{At: f.clock.Now(), Status: &oktell.Status{Link: oktell.LinkClosed, Reason: "closed", Why: oktell.Because(oktell.ReasonClosed)}}:
 			default:
 			}
 		}
@@ -158,18 +168,15 @@ func (f *Feed) Done() <-chan struct{} { return f.ctx.Done() }
 // "reason" when it carries one (ours; the vendor's events have no payload). Sources that
 // learn about the server link in-band (the demo, the bridge) report Reconnecting on such
 // an event and Connected again on the next event of any other kind.
-func LinkLost(ev *oktell.Event) (reason string, lost bool) {
+func LinkLost(ev *oktell.Event) (reason oktell.Reason, lost bool) {
 	if ev.Type != oktell.ConnectionLost && ev.Type != oktell.RestartRequested {
-		return "", false
+		return oktell.Reason{}, false
 	}
 	if p, ok := ev.Prop("reason"); ok && p.Text != "" {
-		return p.Text, true
+		return oktell.Quoted(p.Text), true
 	}
-	return "the Oktell client lost its server (" + ev.Type.String() + ")", true
+	return oktell.Because(oktell.ReasonServerLost, ev.Type.String()), true
 }
-
-// Clean makes wire text safe for one status line (see oktell.CleanLine).
-func Clean(s string) string { return oktell.CleanLine(s) }
 
 // Problem reports a problem with the input that did not stop the session (a document
 // skipped as malformed, garbage between documents) as Update.Err. Unlike a status, it is
@@ -198,32 +205,34 @@ func Skipped(input string, it oktell.Item) *InputError {
 // Error reads "INPUT: byte N: skipped a malformed document: REASON", or, when the mistake
 // itself is further in, "INPUT: byte N: skipped a malformed document, the mistake at byte
 // M: REASON".
-func (e *InputError) Error() string {
-	what, reason, at := "skipped", "", int64(-1)
+func (e *InputError) Error() string { return oktell.CleanLine(e.Reason().String()) }
+
+// Reason is the error as a code the dashboard translates (see Error); the scanner's own
+// words about the mistake are quoted.
+func (e *InputError) Reason() oktell.Reason {
+	what, detail, at := oktell.Because(oktell.ReasonMalformedDoc), "", int64(-1)
 	var oe *oktell.Error
 	if errors.As(e.Err, &oe) {
-		reason, at = oe.Msg, oe.Offset
+		detail, at = oe.Msg, oe.Offset
 		switch oe.Kind {
 		case oktell.Garbage:
-			what += " garbage"
+			what = oktell.Because(oktell.ReasonGarbage)
 		case oktell.Truncated:
-			what += " an incomplete document"
+			what = oktell.Because(oktell.ReasonIncompleteDoc)
 		case oktell.TooLarge:
-			what += " an oversized document"
-		default:
-			what += " a malformed document"
+			what = oktell.Because(oktell.ReasonOversizedDoc)
 		}
-	} else if e.Err != nil {
-		reason = e.Err.Error()
 	}
-	s := fmt.Sprintf("%s: byte %d: %s", e.Input, e.Offset, what)
-	if at >= 0 && at != e.Offset {
-		s += fmt.Sprintf(", the mistake at byte %d", at)
+	input, off := oktell.CleanLine(e.Input), strconv.FormatInt(e.Offset, 10)
+	switch {
+	case oe == nil && e.Err != nil:
+		return oktell.Because(oktell.ReasonSkippedInput, input, off, oktell.CleanLine(e.Err.Error()))
+	case at >= 0 && at != e.Offset:
+		return oktell.Because(oktell.ReasonSkippedAt, input, off, what, strconv.FormatInt(at, 10), oktell.CleanLine(detail))
+	case detail != "":
+		return oktell.Because(oktell.ReasonSkipped, input, off, what, oktell.CleanLine(detail))
 	}
-	if reason != "" {
-		s += ": " + reason
-	}
-	return Clean(s)
+	return oktell.Because(oktell.ReasonSkippedBare, input, off, what)
 }
 
 // Unwrap returns the reason.

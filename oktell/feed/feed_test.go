@@ -96,7 +96,7 @@ func TestLinkLost(t *testing.T) {
 		{oktell.Event{Type: oktell.ShutdownRequested}, "", false},
 	} {
 		reason, lost := LinkLost(&tc.ev)
-		if reason != tc.reason || lost != tc.lost {
+		if reason.String() != tc.reason || lost != tc.lost {
 			t.Errorf("LinkLost(%s) = %q, %v; want %q, %v", tc.ev.Type, reason, lost, tc.reason, tc.lost)
 		}
 	}

@@ -67,7 +67,7 @@ func Create(path string) (*os.File, error) {
 
 // Session passes another session through, writing what it receives.
 type Session struct {
-	*feed.Feed
+	feed  *feed.Feed // delivers the updates: its methods are the session's own business
 	inner oktell.Session
 
 	mu   sync.Mutex
@@ -85,7 +85,7 @@ var _ oktell.Session = (*Session)(nil)
 // Wrap records s to w (closed with the session when it is an io.Closer).
 func Wrap(s oktell.Session, w io.Writer, clock oktell.Clock) *Session {
 	f := feed.New(context.Background(), clock, 64)
-	r := &Session{Feed: f, inner: s, w: bufio.NewWriter(w)}
+	r := &Session{feed: f, inner: s, w: bufio.NewWriter(w)}
 	if c, ok := w.(io.Closer); ok {
 		r.c = c
 	}
@@ -186,7 +186,7 @@ func (r *Session) sent(s oktell.Sent) {
 		return
 	}
 	r.lastPtr, r.lastLen = nil, 0
-	r.entry(r.Clock().Now(), "sent", doc)
+	r.entry(r.feed.Clock().Now(), "sent", doc)
 }
 
 // request records a request, makes it, and records its outcome.
@@ -236,7 +236,7 @@ func (r *Session) SendMessage(ctx context.Context, userID, text string) error {
 // Close closes the recorded session, then the file.
 func (r *Session) Close() error {
 	err := r.inner.Close()
-	r.Feed.Close()
+	r.feed.Close()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.c != nil {
@@ -247,3 +247,6 @@ func (r *Session) Close() error {
 	}
 	return err
 }
+
+// Updates implements oktell.Session.
+func (r *Session) Updates() <-chan oktell.Update { return r.feed.Updates() }

@@ -48,10 +48,10 @@ type tail struct {
 	files  int         // segments begun so far, the first included
 	name   string      // the current segment's file, for messages
 
-	status func(string) // rotations, truncations and catching up, for the status line
+	status func(oktell.Reason) // rotations, truncations and catching up, for the status line
 }
 
-func newTail(ctx context.Context, path string, f *os.File, info os.FileInfo, clock oktell.Clock, poll time.Duration, status func(string)) *tail {
+func newTail(ctx context.Context, path string, f *os.File, info os.FileInfo, clock oktell.Clock, poll time.Duration, status func(oktell.Reason)) *tail {
 	t := &tail{path: path, clock: clock, poll: poll, ctx: ctx, f: f, info: info, files: 1, name: path, status: status}
 	if f == nil {
 		t.files = 0 // waiting for the file to appear: it will be the first
@@ -76,7 +76,7 @@ func (t *tail) Read(p []byte) (int, error) {
 			}
 			t.atEnd = true
 			if !t.caught.Swap(true) {
-				t.note("up to date, waiting for new documents")
+				t.note(oktell.Because(oktell.ReasonUpToDate))
 			}
 		}
 		if t.look() {
@@ -132,18 +132,18 @@ func (t *tail) look() bool {
 	info, err := os.Stat(t.path)
 	if err != nil {
 		if t.f != nil {
-			t.note("the file is gone; waiting for it to come back") // rotated away, not yet recreated
+			t.note(oktell.Because(oktell.ReasonFileGone)) // rotated away, not yet recreated
 		}
 		return false
 	}
 	if t.f != nil && os.SameFile(info, t.info) {
 		switch {
 		case info.Size() < t.pos:
-			return t.restart("truncated; reading from the start", "truncated")
+			return t.restart(oktell.Because(oktell.ReasonTruncated), "truncated")
 		case !t.same():
 			// Truncated and written again past the old size between two looks, or
 			// rewritten in place: what lies beyond pos is not the continuation.
-			return t.restart("rewritten; reading from the start", "rewritten")
+			return t.restart(oktell.Because(oktell.ReasonRewritten), "rewritten")
 		}
 		return info.Size() > t.pos
 	}
@@ -163,18 +163,18 @@ func (t *tail) look() bool {
 		t.f.Close()
 		t.f, t.info = f, info
 		t.begin("rotated")
-		t.note("rotated; reading the new file")
+		t.note(oktell.Because(oktell.ReasonRotated))
 	} else {
 		// The file did not exist when following began: it is the first file, read from
 		// its start like any file found at the start.
 		t.f, t.info, t.files = f, info, 1
-		t.note("the file appeared; reading it")
+		t.note(oktell.Because(oktell.ReasonFileAppeared))
 	}
 	return true
 }
 
 // restart reads the current file again from its start, as a new segment.
-func (t *tail) restart(note, why string) bool {
+func (t *tail) restart(note oktell.Reason, why string) bool {
 	if _, err := t.f.Seek(0, io.SeekStart); err != nil {
 		return false
 	}
@@ -191,7 +191,7 @@ func (t *tail) begin(why string) {
 	t.next = true
 }
 
-func (t *tail) note(s string) {
+func (t *tail) note(s oktell.Reason) {
 	if t.status != nil {
 		t.status(s)
 	}
@@ -237,12 +237,14 @@ func Follow(ctx context.Context, path string, poll time.Duration, opts Options) 
 		}
 	}
 	fd := feed.New(ctx, opts.Clock, 64)
-	s := &FollowSession{Session{Feed: fd, kind: "follow"}}
-	t := newTail(fd.Context(), path, f, info, opts.Clock, poll, func(n string) { fd.Status(oktell.LinkReadOnly, "following "+path+": "+n) })
+	s := &FollowSession{Session{feed: fd, kind: "follow"}}
+	t := newTail(fd.Context(), path, f, info, opts.Clock, poll, func(n oktell.Reason) {
+		fd.StatusWhy(oktell.LinkReadOnly, oktell.Because(oktell.ReasonFollowNote, path, n))
+	})
 	if f == nil {
-		fd.Status(oktell.LinkReadOnly, "waiting for "+path+" to appear")
+		fd.StatusWhy(oktell.LinkReadOnly, oktell.Because(oktell.ReasonWaitingFile, path))
 	} else {
-		fd.Status(oktell.LinkReadOnly, "following "+path)
+		fd.StatusWhy(oktell.LinkReadOnly, oktell.Because(oktell.ReasonFollowing, path))
 	}
 	fd.Go(func(ctx context.Context) {
 		defer t.Close()
@@ -259,7 +261,7 @@ func Follow(ctx context.Context, path string, poll time.Duration, opts Options) 
 				}
 				if err != nil {
 					if ctx.Err() == nil {
-						fd.Status(oktell.LinkReadOnly, fmt.Sprintf("stopped following %s: %v", path, err))
+						fd.StatusWhy(oktell.LinkReadOnly, oktell.Because(oktell.ReasonStoppedFollow, path, err.Error()))
 					}
 					return
 				}

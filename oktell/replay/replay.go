@@ -6,7 +6,6 @@ package replay
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"time"
 
@@ -37,7 +36,7 @@ func (o *Options) defaults() {
 
 // Session is a read-only session playing documents found in a byte stream.
 type Session struct {
-	*feed.Feed
+	feed *feed.Feed // delivers the updates: its methods are the session's own business
 	kind string
 }
 
@@ -130,8 +129,8 @@ func release(r io.Reader, closer io.Closer, ended <-chan struct{}) {
 func Open(ctx context.Context, r io.Reader, name string, closer io.Closer, opts Options) *Session {
 	opts.defaults()
 	f := feed.New(ctx, opts.Clock, 64)
-	s := &Session{Feed: f, kind: "file"}
-	f.Status(oktell.LinkReadOnly, "replaying "+name)
+	s := &Session{feed: f, kind: "file"}
+	f.StatusWhy(oktell.LinkReadOnly, oktell.Because(oktell.ReasonReplaying, name))
 	f.Go(func(ctx context.Context) {
 		items, ended := scan(r, ctx.Done())
 		defer release(r, closer, ended)
@@ -149,11 +148,11 @@ func Open(ctx context.Context, r io.Reader, name string, closer io.Closer, opts 
 				return
 			}
 			if it.err != nil {
-				why := "end of input"
+				why := oktell.Because(oktell.ReasonInputEnded, name, docs, problems)
 				if !errors.Is(it.err, io.EOF) {
-					why = "read error: " + it.err.Error()
+					why = oktell.Because(oktell.ReasonReadError, name, it.err.Error(), docs, problems)
 				}
-				f.Status(oktell.LinkReadOnly, fmt.Sprintf("%s: %s after %s (%s)", name, why, count(docs, "document"), count(problems, "problem")))
+				f.StatusWhy(oktell.LinkReadOnly, why)
 				return
 			}
 			if it.Err != nil {
@@ -193,9 +192,8 @@ func deliver(f *feed.Feed, d *oktell.Document, raw []byte) bool {
 	return true
 }
 
-func count(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
-}
+// Updates implements oktell.Session.
+func (s *Session) Updates() <-chan oktell.Update { return s.feed.Updates() }
+
+// Close implements oktell.Session: it stops reading and closes Updates.
+func (s *Session) Close() error { return s.feed.Close() }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/okdash/okdash/oktell"
 	"github.com/okdash/okdash/oktell/clocktest"
 )
 
@@ -230,5 +231,5 @@ func startTail(t *testing.T, ctx context.Context, path, content string, clk *clo
 		t.Fatal(err)
 	}
 	notes := new([]string)
-	return newTail(ctx, path, f, info, clk, DefaultPoll, func(s string) { *notes = append(*notes, s) }), notes
+	return newTail(ctx, path, f, info, clk, DefaultPoll, func(s oktell.Reason) { *notes = append(*notes, s.String()) }), notes
 }

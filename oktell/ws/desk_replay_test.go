@@ -15,7 +15,7 @@ import (
 // replies it would have asked for, and the pushed events.
 func TestDeskReadsFramesWithoutALink(t *testing.T) {
 	clk := clocktest.New(dt0)
-	s := &Session{Feed: feed.New(context.Background(), clk, 64), cfg: Config{Clock: clk, Logf: func(string, ...any) {}}}
+	s := &Session{feed: feed.New(context.Background(), clk, 64), cfg: Config{Clock: clk, Logf: func(string, ...any) {}}}
 	defer s.Close()
 	frame := func(name, b string) Frame {
 		f, err := DecodeFrame([]byte(`["` + name + `",` + b + `]`))

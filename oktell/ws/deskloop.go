@@ -105,7 +105,7 @@ func (s *Session) deskReplied(method string, f Frame) bool {
 	switch method {
 	case "login":
 		s.desk.mu.Lock()
-		s.desk.userID = sanitize(fieldString(f.Body, "userid"))
+		s.desk.userID = fieldText(f.Body, "userid")
 		s.desk.mu.Unlock()
 	case "getextendedlineinfo":
 		s.applyLine(f.Body)
@@ -133,7 +133,7 @@ func (s *Session) startDesk(l *link) {
 	s.desk.mu.Lock()
 	s.desk.cur = d
 	s.desk.mu.Unlock()
-	s.Go(func(ctx context.Context) { s.runDesk(ctx, d) })
+	s.feed.Go(func(ctx context.Context) { s.runDesk(ctx, d) })
 }
 
 func (s *Session) runDesk(ctx context.Context, d *linkDesk) {
@@ -158,7 +158,7 @@ func (s *Session) runDesk(ctx context.Context, d *linkDesk) {
 	s.loadColleagues(ctx, l)
 	s.readLine(ctx, l)
 	s.readQueue(ctx, l)
-	poll := s.Clock().After(QueueInterval)
+	poll := s.feed.Clock().After(QueueInterval)
 	var later <-chan time.Time
 	again := false
 	for {
@@ -169,7 +169,7 @@ func (s *Session) runDesk(ctx context.Context, d *linkDesk) {
 			s.readLine(ctx, l)
 		case wait := <-d.delayed:
 			if later == nil {
-				later = s.Clock().After(wait)
+				later = s.feed.Clock().After(wait)
 			} else {
 				again = true // one timer at a time, whatever the server sends
 			}
@@ -177,10 +177,10 @@ func (s *Session) runDesk(ctx context.Context, d *linkDesk) {
 			later = nil
 			s.readLine(ctx, l)
 			if again {
-				again, later = false, s.Clock().After(commDelay)
+				again, later = false, s.feed.Clock().After(commDelay)
 			}
 		case <-poll:
-			poll = s.Clock().After(QueueInterval)
+			poll = s.feed.Clock().After(QueueInterval)
 			s.readQueue(ctx, l)
 		}
 	}
@@ -237,9 +237,9 @@ func (s *Session) deskEvent(f Frame) bool {
 	case "pbxnumberstatechanged":
 		s.numberStates(f)
 	case "usertextmessagereceived", "chatmessage":
-		s.emitFrameEvent(MessageEvent(f, s.Clock().Now()))
+		s.emitFrameEvent(MessageEvent(f, s.feed.Clock().Now()))
 	case "shownotifymessage", "chatcreated", "chatmemberadded", "chatmemberremoved", "chatnamechanged":
-		s.emitFrameEvent(NotifyEvent(f, s.Clock().Now()))
+		s.emitFrameEvent(NotifyEvent(f, s.feed.Clock().Now()))
 	case "chatmessageviewed":
 		s.cfg.Logf("ws: %s: %s", f.Name, summary(f.Body)) // a read receipt: nothing to show
 	}
@@ -253,7 +253,7 @@ func (s *Session) emitFrameEvent(ev oktell.Event) {
 	if b, err := oktell.Encode(oktell.EventDocument(ev), oktell.UTF16LE); err == nil {
 		raw = b
 	}
-	s.Event(ev, raw)
+	s.feed.Event(ev, raw)
 }
 
 // readLine asks getextendedlineinfo and reports the line when it changed.
@@ -267,7 +267,7 @@ func (s *Session) readLine(ctx context.Context, l *link) {
 // capture may call it with a recorded reply).
 func (s *Session) applyLine(body map[string]any) {
 	info := ParseLineInfo(body)
-	now := s.Clock().Now()
+	now := s.feed.Clock().Now()
 	s.desk.mu.Lock()
 	line, mem := oktell.DeriveLine(s.desk.line, s.desk.mem, info, now)
 	if c := line.Call; c != nil && (c.Info == "" || c.Name == "") {
@@ -285,7 +285,7 @@ func (s *Session) applyLine(body map[string]any) {
 	s.desk.line, s.desk.mem, s.desk.sentLine = line, mem, true
 	s.desk.mu.Unlock()
 	if changed {
-		s.Send(oktell.Update{At: now, Line: copyLine(line)})
+		s.feed.Send(oktell.Update{At: now, Line: copyLine(line)})
 	}
 }
 
@@ -307,10 +307,10 @@ func (s *Session) readQueue(ctx context.Context, l *link) {
 
 // applyQueue takes a getcurrentqueue reply as the queue now.
 func (s *Session) applyQueue(body map[string]any) {
-	now := s.Clock().Now()
+	now := s.feed.Clock().Now()
 	items, listed := ParseQueue(body, now)
 	if listed > len(items) && listed > oktell.MaxQueue {
-		s.Problem(tooMany("the queue (getcurrentqueue)", listed, len(items)))
+		s.feed.Problem(tooMany("the queue (getcurrentqueue)", listed, len(items)))
 	}
 	s.desk.mu.Lock()
 	q := oktell.MergeQueue(s.desk.queue, items, now)
@@ -318,7 +318,7 @@ func (s *Session) applyQueue(body map[string]any) {
 	s.desk.queue, s.desk.sentQueue = q, true
 	s.desk.mu.Unlock()
 	if changed {
-		s.Send(oktell.Update{At: now, Queue: &oktell.Queue{Callers: append([]oktell.QueuedCaller{}, q...)}})
+		s.feed.Send(oktell.Update{At: now, Queue: &oktell.Queue{Callers: append([]oktell.QueuedCaller{}, q...)}})
 	}
 }
 
@@ -347,12 +347,12 @@ func (s *Session) applyColleagues(numbers, users map[string]any) {
 	s.desk.mu.Unlock()
 	list, listed := ParseColleagues(numbers, users, self)
 	if listed > oktell.MaxColleagues {
-		s.Problem(tooMany("the colleague list", listed, len(list)))
+		s.feed.Problem(tooMany("the colleague list", listed, len(list)))
 	}
 	s.desk.mu.Lock()
 	s.desk.colleagues, s.desk.haveList = list, true
 	// Sent under the lock, so that a state change read meanwhile comes after the list.
-	s.Send(oktell.Update{Colleagues: &oktell.ColleaguesUpdate{Full: true, Colleagues: append([]oktell.Colleague{}, list...)}})
+	s.feed.Send(oktell.Update{Colleagues: &oktell.ColleaguesUpdate{Full: true, Colleagues: append([]oktell.Colleague{}, list...)}})
 	s.desk.mu.Unlock()
 }
 
@@ -366,7 +366,7 @@ func (s *Session) numberStates(f Frame) {
 		return // the list, read after the subscription, holds the new state already
 	}
 	if changed := ApplyNumberStates(s.desk.colleagues, changes); len(changed) > 0 {
-		s.Send(oktell.Update{Colleagues: &oktell.ColleaguesUpdate{Colleagues: changed}})
+		s.feed.Send(oktell.Update{Colleagues: &oktell.ColleaguesUpdate{Colleagues: changed}})
 	}
 }
 

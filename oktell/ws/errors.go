@@ -22,37 +22,40 @@ const (
 func refusal(body map[string]any) *oktell.RefusedError {
 	code64, _ := fieldInt(body, "error")
 	code := int(code64)
-	msg := sanitize(fieldString(body, "errormsg")) // wire text: no escape sequences reach the screen
-	said := msg
+	msg := fieldText(body, "errormsg") // wire text: no escape sequences reach the screen
+	var said oktell.Reason
 	switch {
-	case said == "" && code != 0:
-		said = "error " + strconv.Itoa(code)
-	case said != "" && code != 0:
-		said = said + " (error " + strconv.Itoa(code) + ")"
-	case said == "":
-		said = "request failed without a reason"
+	case msg == "" && code != 0:
+		said = oktell.Because(oktell.ReasonServerErrorCode, strconv.Itoa(code))
+	case msg != "" && code != 0:
+		said = oktell.Because(oktell.ReasonServerError, msg, strconv.Itoa(code))
+	case msg == "":
+		said = oktell.Because(oktell.ReasonNoReasonGiven)
+	default:
+		said = oktell.Quoted(msg)
 	}
-	if why := explain(code, msg); why != "" {
-		said += ": " + why
+	if why, ok := explain(code, msg); ok {
+		said = oktell.Because(oktell.ReasonRefused, said, why)
 	}
-	return &oktell.RefusedError{Code: code, Reason: said}
+	return oktell.Refused(code, said)
 }
 
-func explain(code int, msg string) string {
+// explain says what a refusal means for the operator, when it is known.
+func explain(code int, msg string) (oktell.Reason, bool) {
 	low := strings.ToLower(msg)
 	switch {
 	case code == CodeDesktopClient:
-		return "this user is already logged in with the Oktell desktop client; close it there, or log in as another user"
+		return oktell.Because(oktell.ReasonDesktopClient), true
 	case code == CodeLicenceLimit:
-		return "the server's licence limit of connected users is reached; ask the administrator, or try again when someone logs out"
+		return oktell.Because(oktell.ReasonLicenceLimit), true
 	case strings.Contains(low, "wrong login"):
-		return "the login or the password is wrong"
+		return oktell.Because(oktell.ReasonWrongLogin), true
 	case strings.Contains(low, "not available"):
-		return "the Oktell server is still starting; okdash will try again"
+		return oktell.Because(oktell.ReasonServerStarting), true
 	case strings.Contains(low, "session does not exist"):
-		return "the saved session has ended on the server (it restarted or logged the user out); the password is needed again"
+		return oktell.Because(oktell.ReasonSessionEnded), true
 	}
-	return ""
+	return oktell.Reason{}, false
 }
 
 // isSessionGone reports whether a login refusal means the stored session id is no

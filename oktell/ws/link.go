@@ -296,7 +296,7 @@ func closeReason(err error) error {
 		return errors.New("the server closed the connection")
 	case errors.As(err, &ce):
 		if ce.Reason != "" {
-			return fmt.Errorf("the server closed the connection (%d %s)", int(ce.Code), sanitize(ce.Reason))
+			return fmt.Errorf("the server closed the connection (%d %s)", int(ce.Code), oktell.CleanLine(ce.Reason))
 		}
 		return fmt.Errorf("the server closed the connection (%d)", int(ce.Code))
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||

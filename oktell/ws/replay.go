@@ -46,14 +46,14 @@ func Replay(ctx context.Context, r io.Reader, name string, closer io.Closer, opt
 		opts.Speed = 1
 	}
 	s := &Session{
-		Feed:   feed.New(ctx, opts.Clock, 64),
+		feed:   feed.New(ctx, opts.Clock, 64),
 		replay: true,
 		cfg:    Config{Clock: opts.Clock, Timeout: DefaultTimeout, Logf: limitLog(opts.Logf, opts.Clock), Store: &MemStore{}},
 	}
-	p := &player{s: s, name: name, speed: opts.Speed, reason: "replaying " + name, up: true}
+	p := &player{s: s, name: name, speed: opts.Speed, reason: oktell.Because(oktell.ReasonReplaying, name), up: true}
 	p.l = p.newLink()
-	s.status(oktell.LinkReadOnly, p.reason)
-	s.Go(func(ctx context.Context) { p.run(ctx, r, closer) })
+	s.statusWhy(oktell.LinkReadOnly, p.reason)
+	s.feed.Go(func(ctx context.Context) { p.run(ctx, r, closer) })
 	return s
 }
 
@@ -66,18 +66,18 @@ type player struct {
 	l      *link // the connection being replayed
 	up     bool  // its login completed: pushed frames go to the session
 	prev   time.Time
-	reason string
+	reason oktell.Reason
 
 	frames, problems int
 }
 
 func (p *player) newLink() *link {
-	return newLinkWith(nil, p.s.Clock(), p.s.cfg.Timeout, p.s.cfg.Logf, linkOptions{})
+	return newLinkWith(nil, p.s.feed.Clock(), p.s.cfg.Timeout, p.s.cfg.Logf, linkOptions{})
 }
 
 func (p *player) problem(err error) {
 	p.problems++
-	p.s.Problem(err)
+	p.s.feed.Problem(err)
 }
 
 func (p *player) run(ctx context.Context, r io.Reader, closer io.Closer) {
@@ -95,11 +95,11 @@ func (p *player) run(ctx context.Context, r io.Reader, closer io.Closer) {
 			return
 		}
 		if it.end != nil {
-			why := "end of input"
+			why := oktell.Because(oktell.ReasonFramesEnded, p.name, p.frames, p.problems)
 			if !errors.Is(it.end, io.EOF) {
-				why = "read error: " + it.end.Error()
+				why = oktell.Because(oktell.ReasonFramesError, p.name, it.end.Error(), p.frames, p.problems)
 			}
-			p.s.status(oktell.LinkReadOnly, fmt.Sprintf("%s: %s after %s (%s)", p.name, why, count(p.frames, "frame"), count(p.problems, "problem")))
+			p.s.statusWhy(oktell.LinkReadOnly, why)
 			return
 		}
 		if it.err != nil {
@@ -109,7 +109,7 @@ func (p *player) run(ctx context.Context, r io.Reader, closer io.Closer) {
 		if t := it.line.T; !t.IsZero() {
 			if d := t.Sub(p.prev); !p.prev.IsZero() && d > 0 {
 				select {
-				case <-p.s.Clock().After(time.Duration(float64(d) / p.speed)):
+				case <-p.s.feed.Clock().After(time.Duration(float64(d) / p.speed)):
 				case <-ctx.Done():
 					return
 				}
@@ -118,7 +118,7 @@ func (p *player) run(ctx context.Context, r io.Reader, closer io.Closer) {
 		}
 		p.take(it.line, it.n)
 		p.drain()
-		p.s.status(oktell.LinkReadOnly, p.reason)
+		p.s.statusWhy(oktell.LinkReadOnly, p.reason)
 	}
 }
 
@@ -133,7 +133,7 @@ func (p *player) take(l captureLine, n int) {
 			p.problem(fmt.Errorf("%s:%d: capture version %d is newer than this okdash (%d): reading what it knows", p.name, n, l.Version, captureVersion))
 		}
 		p.s.cfg.URL, p.s.cfg.Login = l.URL, l.Login
-		p.reason = fmt.Sprintf("replaying %s (%s at %s)", p.name, l.Login, l.URL)
+		p.reason = oktell.Because(oktell.ReasonReplayingAs, p.name, l.Login, l.URL)
 	case l.Dir == "out":
 		p.out(l, n)
 	case l.Dir == "in":
@@ -149,7 +149,7 @@ func (p *player) take(l captureLine, n int) {
 			p.outcome(pr.method, qid, fmt.Errorf("%w: %s", oktell.ErrNotConnected, l.Closed).Error())
 		}
 		if p.up && !l.Ended {
-			p.s.Event(oktell.Event{
+			p.s.feed.Event(oktell.Event{
 				Type: oktell.ConnectionLost, ID: int(oktell.ConnectionLost), RawID: strconv.Itoa(int(oktell.ConnectionLost)),
 				Name: oktell.ConnectionLost.WireName(),
 			}, nil)
@@ -175,7 +175,7 @@ func (p *player) out(l captureLine, n int) {
 		p.l.expect(qid, f.Name)
 	}
 	if sent, ok := operatorRequest(f); ok {
-		p.s.Send(oktell.Update{Sent: &sent})
+		p.s.feed.Send(oktell.Update{Sent: &sent})
 	}
 }
 
@@ -230,7 +230,7 @@ func (p *player) reply(method string, f Frame) {
 		return
 	}
 	if method == "getuserstate" {
-		p.s.status(oktell.LinkReadOnly, p.reason) // as live: who is logged in, then the state
+		p.s.statusWhy(oktell.LinkReadOnly, p.reason) // as live: who is logged in, then the state
 		p.up = true
 	}
 	p.s.replied(method, f)
@@ -239,7 +239,7 @@ func (p *player) reply(method string, f Frame) {
 // outcome shows the answer to an operator's request; other requests are okdash's own.
 func (p *player) outcome(method, qid, refused string) {
 	if kind := operatorKind(method); kind != 0 {
-		p.s.Send(oktell.Update{Sent: &oktell.Sent{Kind: kind, Method: method, ID: qid, Answered: true, Refused: refused}})
+		p.s.feed.Send(oktell.Update{Sent: &oktell.Sent{Kind: kind, Method: method, ID: qid, Answered: true, Refused: refused}})
 	}
 }
 

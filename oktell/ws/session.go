@@ -76,8 +76,8 @@ type LunchReason struct {
 // Session is an oktell.Session on the server's WebSocket protocol. Its Updates,
 // clock stamps, status repeats and Close are those of the shared feed.Feed.
 type Session struct {
-	*feed.Feed
-	cfg Config
+	feed *feed.Feed // delivers the updates: its methods are the session's own business
+	cfg  Config
 
 	capture *capture // nil when not capturing
 	replay  bool     // a replayed capture: read-only, no link
@@ -138,13 +138,13 @@ func Dial(ctx context.Context, cfg Config) (*Session, error) {
 	cfg.Logf = limitLog(cfg.Logf, cfg.Clock)
 	s := &Session{
 		// The session outlives ctx, which bounds only this first attempt.
-		Feed: feed.New(context.WithoutCancel(ctx), cfg.Clock, 256),
+		feed: feed.New(context.WithoutCancel(ctx), cfg.Clock, 256),
 		cfg:  cfg,
 	}
 	if cfg.Capture != nil {
 		s.capture = newCapture(cfg.Capture, cfg.Clock)
 		if err := s.capture.header(cfg.URL, cfg.Login); err != nil {
-			s.Problem(err)
+			s.feed.Problem(err)
 		}
 	}
 	s.status(oktell.LinkConnecting, "")
@@ -153,14 +153,14 @@ func Dial(ctx context.Context, cfg Config) (*Session, error) {
 	if errors.As(err, &re) && isTransient(re) {
 		// The server is starting: show the dashboard and keep trying, as after a drop.
 		s.status(oktell.LinkReconnecting, err.Error())
-		s.Go(func(ctx context.Context) { s.run(ctx, nil) })
+		s.feed.Go(func(ctx context.Context) { s.run(ctx, nil) })
 		return s, nil
 	}
 	if err != nil {
 		s.Close()
 		return nil, err
 	}
-	s.Go(func(ctx context.Context) { s.run(ctx, l) })
+	s.feed.Go(func(ctx context.Context) { s.run(ctx, l) })
 	return s, nil
 }
 
@@ -255,7 +255,7 @@ func chooseReason(listed []LunchReason, want string) (string, error) {
 // Close), then the capture. The server session stays, so that the next start logs in
 // with the stored session id.
 func (s *Session) Close() error {
-	s.Feed.Close()
+	s.feed.Close()
 	return s.capture.close()
 }
 
@@ -265,7 +265,15 @@ func (s *Session) status(link oktell.Link, reason string) bool {
 	s.mu.Lock()
 	st := oktell.Status{Link: link, Reason: reason, Operator: s.operator, Line: s.line}
 	s.mu.Unlock()
-	return s.StatusFull(st)
+	return s.feed.StatusFull(st)
+}
+
+// statusWhy is status with the reason as a code the dashboard translates.
+func (s *Session) statusWhy(link oktell.Link, why oktell.Reason) bool {
+	s.mu.Lock()
+	st := oktell.Status{Link: link, Why: why, Operator: s.operator, Line: s.line}
+	s.mu.Unlock()
+	return s.feed.StatusFull(st)
 }
 
 // stateKeys are the server's state fields kept on the event besides newstate and redirect.
@@ -317,7 +325,7 @@ func (s *Session) emitState(f Frame, fresh bool) {
 	if b, err := oktell.Encode(oktell.EventDocument(*ev), oktell.UTF16LE); err == nil {
 		raw = b // the XML form, so that --record writes a replayable stream
 	}
-	s.Event(*ev, raw)
+	s.feed.Event(*ev, raw)
 }
 
 // connect dials, opens, logs in and runs the post-login sequence. first says this is
@@ -341,7 +349,9 @@ func (s *Session) connect(ctx context.Context, first bool) (*link, error) {
 		if first {
 			return nil, errors.New("a password is needed and none was given")
 		}
-		return nil, &oktell.RefusedError{Reason: MsgSessionNotExist + ": " + explain(0, MsgSessionNotExist) + "; start okdash again to enter it"}
+		ended, _ := explain(0, MsgSessionNotExist)
+		return nil, oktell.Refused(0, oktell.Because(oktell.ReasonStartAgain,
+			oktell.Because(oktell.ReasonRefused, oktell.Quoted(MsgSessionNotExist), ended)))
 	}
 	return l, err
 }
@@ -445,7 +455,7 @@ func redirectURL(raw string, port int) string {
 
 // open dials and makes the ping/qid opening.
 func (s *Session) open(ctx context.Context, target string) (*link, error) {
-	dctx, cancel := clockTimeout(ctx, s.Clock(), s.cfg.Timeout)
+	dctx, cancel := clockTimeout(ctx, s.feed.Clock(), s.cfg.Timeout)
 	defer cancel()
 	opts := &websocket.DialOptions{Subprotocols: []string{"json"}}
 	if strings.HasPrefix(target, "wss:") && (s.cfg.InsecureTLS || s.cfg.RootCAs != nil) {
@@ -463,9 +473,9 @@ func (s *Session) open(ctx context.Context, target string) (*link, error) {
 		return nil, fmt.Errorf("connect to %s: the server did not accept subprotocol json: is this an Oktell WebSocket port?", target)
 	}
 	if err := s.capture.opened(target); err != nil {
-		s.Problem(err)
+		s.feed.Problem(err)
 	}
-	l := newLinkWith(c, s.Clock(), s.cfg.Timeout, s.cfg.Logf, linkOptions{capture: s.capture, maxBuffered: s.cfg.MaxBuffered})
+	l := newLinkWith(c, s.feed.Clock(), s.cfg.Timeout, s.cfg.Logf, linkOptions{capture: s.capture, maxBuffered: s.cfg.MaxBuffered})
 	if _, err := l.request(ctx, "ping", nil); err != nil {
 		if errors.Is(l.Err(), errRedirect) {
 			l.close(errRedirect)
@@ -582,8 +592,8 @@ func (s *Session) afterLogin(ctx context.Context, l *link) error {
 	s.cur = l
 	s.mu.Unlock()
 	// Armed before the status goes out, so that a test seeing "connected" may move the clock.
-	l.tick = s.Clock().After(s.cfg.Keepalive)
-	l.since = s.Clock().Now()
+	l.tick = s.feed.Clock().After(s.cfg.Keepalive)
+	l.since = s.feed.Clock().Now()
 	s.status(oktell.LinkConnected, "")
 	s.replied("getuserstate", st)
 	s.startDesk(l)
@@ -612,8 +622,8 @@ func (s *Session) replied(method string, f Frame) {
 		s.mu.Unlock()
 	case "getmyuserinfo":
 		s.mu.Lock()
-		s.operator = sanitize(fieldString(f.Body, "username"))
-		s.line = sanitize(fieldString(f.Body, "linenumber"))
+		s.operator = fieldText(f.Body, "username")
+		s.line = fieldText(f.Body, "linenumber")
 		if s.operator == "" {
 			s.operator = s.cfg.Login
 		}
@@ -637,7 +647,7 @@ func (s *Session) replied(method string, f Frame) {
 func (s *Session) pushed(f Frame) {
 	switch {
 	case f.notice != nil:
-		s.Problem(f.notice)
+		s.feed.Problem(f.notice)
 	case strings.EqualFold(f.Name, "userstatechanged"):
 		if f.seq != 0 && f.seq < s.fresh {
 			return
@@ -669,13 +679,16 @@ func lunchReasons(body map[string]any) []LunchReason {
 		if id == "" {
 			continue
 		}
-		out = append(out, LunchReason{ID: id, Name: sanitize(fieldString(m, "name"))})
+		out = append(out, LunchReason{ID: id, Name: fieldText(m, "name")})
 	}
 	return out
 }
 
-// sanitize makes text that the server chose safe for the header and for error messages.
-func sanitize(s string) string { return strings.TrimSpace(oktell.CleanLine(s)) }
+// fieldText is a text field of a frame as the screen may show it: escape sequences and
+// control characters removed (oktell.CleanLine), spaces around trimmed.
+func fieldText(body map[string]any, key string) string {
+	return strings.TrimSpace(oktell.CleanLine(fieldString(body, key)))
+}
 
 // run keeps the link: forwards pushed states, pings every Keepalive, and after a drop
 // reports ConnectionLost and reconnects with backoff until ctx (the feed's) ends. When
@@ -698,12 +711,12 @@ func (s *Session) run(ctx context.Context, l *link) {
 		if ctx.Err() != nil {
 			return
 		}
-		if s.Clock().Now().Sub(l.since) >= s.cfg.StableAfter {
+		if s.feed.Clock().Now().Sub(l.since) >= s.cfg.StableAfter {
 			wait = 0 // the first try at once: a restart is often quick
 		} else {
 			wait = s.nextWait(wait)
 		}
-		s.Event(oktell.Event{
+		s.feed.Event(oktell.Event{
 			Type: oktell.ConnectionLost, ID: int(oktell.ConnectionLost), RawID: strconv.Itoa(int(oktell.ConnectionLost)),
 			Name: oktell.ConnectionLost.WireName(),
 		}, nil)
@@ -727,7 +740,7 @@ func (s *Session) nextWait(wait time.Duration) time.Duration {
 // as the Session contract says; after Close there is nothing left to end.
 func (s *Session) endUnlessClosed(ctx context.Context) {
 	if ctx.Err() == nil {
-		s.End()
+		s.feed.End()
 	}
 }
 
@@ -743,8 +756,8 @@ func (s *Session) serve(ctx context.Context, l *link) string {
 			}
 			s.pushed(f)
 		case <-tick:
-			tick = s.Clock().After(s.cfg.Keepalive)
-			s.Go(func(ctx context.Context) { // a goroutine of the feed: Close waits for it
+			tick = s.feed.Clock().After(s.cfg.Keepalive)
+			s.feed.Go(func(ctx context.Context) { // a goroutine of the feed: Close waits for it
 				if _, err := l.request(ctx, "ping", nil); err != nil && l.Err() == nil && ctx.Err() == nil {
 					l.close(fmt.Errorf("keepalive: %w", err))
 				}
@@ -771,8 +784,8 @@ func (s *Session) reconnect(ctx context.Context, wait time.Duration, why string)
 	var timer <-chan time.Time // armed before the status says when, so tests can act on it
 	switch {
 	case wait > 0:
-		timer = s.Clock().After(wait)
-		s.status(oktell.LinkReconnecting, fmt.Sprintf("%s; next try in %s", why, wait))
+		timer = s.feed.Clock().After(wait)
+		s.statusWhy(oktell.LinkReconnecting, oktell.Because(oktell.ReasonNextTry, why, wait))
 	case why != "":
 		s.status(oktell.LinkReconnecting, why)
 	}
@@ -793,12 +806,16 @@ func (s *Session) reconnect(ctx context.Context, wait time.Duration, why string)
 		}
 		var re *oktell.RefusedError
 		if errors.As(err, &re) && !isTransient(re) {
-			s.status(oktell.LinkClosed, err.Error())
+			why := re.Why
+			if why.IsZero() {
+				why = oktell.Quoted(re.Reason)
+			}
+			s.statusWhy(oktell.LinkClosed, oktell.Because(oktell.ReasonRefusedByServer, why))
 			return nil, wait
 		}
 		wait = s.nextWait(wait)
-		timer = s.Clock().After(wait)
-		s.status(oktell.LinkReconnecting, fmt.Sprintf("%v; next try in %s", err, wait))
+		timer = s.feed.Clock().After(wait)
+		s.statusWhy(oktell.LinkReconnecting, oktell.Because(oktell.ReasonNextTry, err.Error(), wait))
 	}
 }
 
@@ -820,3 +837,6 @@ func (s *Session) Logout(ctx context.Context) error {
 	_, err := l.call(ctx, "logout", map[string]any{"userlogin": s.cfg.Login})
 	return err
 }
+
+// Updates implements oktell.Session.
+func (s *Session) Updates() <-chan oktell.Update { return s.feed.Updates() }

@@ -1,0 +1,70 @@
+//go:build unix
+
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+)
+
+// startupQuestions runs the built okdash in a pseudo-terminal that answers nothing and
+// returns what it wrote up to its first frame.
+func startupQuestions(t *testing.T, bin string, args ...string) []byte {
+	t.Helper()
+	c := exec.Command(bin, args...)
+	c.Env = append(os.Environ(), "TERM=xterm-256color", "CI=", "LANG=C")
+	tty, err := pty.StartWithSize(c, &pty.Winsize{Cols: 80, Rows: 24})
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	t.Cleanup(func() { c.Process.Kill(); c.Wait(); tty.Close() })
+	got := make(chan []byte, 1)
+	go func() {
+		var seen []byte
+		buf := make([]byte, 4096)
+		for {
+			n, err := tty.Read(buf)
+			seen = append(seen, buf[:n]...)
+			if bytes.Contains(seen, []byte("Messages")) || err != nil {
+				got <- seen
+				return
+			}
+		}
+	}()
+	select {
+	case seen := <-got:
+		return seen
+	case <-time.After(30 * time.Second):
+		t.Fatal("no first frame within 30 s")
+		return nil
+	}
+}
+
+// On a terminal that answers nothing, okdash asks for the background colour at most
+// once, and only when the theme depends on it: each question used to cost 5 s there
+// (one in Bubble Tea's init, one more for --theme auto), a blank screen meanwhile. How
+// long the first frame takes is measured by scripts/bench-start.sh.
+func TestStartupAsksTheTerminalOnlyWhatTheThemeNeeds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "okdash")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	for _, tc := range []struct {
+		theme     string
+		questions int
+	}{{"dark", 0}, {"light", 0}, {"auto", 1}} {
+		seen := startupQuestions(t, bin, "--theme", tc.theme)
+		if n := bytes.Count(seen, []byte("\x1b]11;?")); n != tc.questions {
+			t.Errorf("--theme %s: asked for the background %d times before the first frame, want %d", tc.theme, n, tc.questions)
+		}
+	}
+}

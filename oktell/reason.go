@@ -1,0 +1,286 @@
+package oktell
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// A Reason says why something happened to a session (the link went down, the input
+// ended, a request was refused, okdash is closing) as a code and its arguments, so that
+// each reader puts it in its own words: the dashboard translates it from the code, logs
+// and `okdash decode` print String, the English. The codes and their arguments are
+// declared once, here (reasons); a source never writes a reason as prose.
+type Reason struct {
+	Code ReasonCode
+	// Args are the code's arguments, of the kinds its declaration lists: a string for
+	// ArgText (a name, an address, or words quoted as someone else said them), an int
+	// for ArgDocuments and ArgProblems, a time.Duration for ArgDuration, a Reason for
+	// ArgReason.
+	Args []any
+}
+
+// ReasonCode names one kind of reason. It reads in a log as it is.
+type ReasonCode string
+
+// The reasons okdash's sources and servers give.
+const (
+	ReasonQuoted          ReasonCode = "quoted"            // words someone else said (a server, a bridge, a scenario), shown as they came
+	ReasonClosed          ReasonCode = "closed"            // the session was closed
+	ReasonServerLost      ReasonCode = "server-lost"       // the Oktell client library lost its server (an event: ConnectionLost, RestartRequested)
+	ReasonRetrying        ReasonCode = "retrying"          // a link failed; the next try is after a while
+	ReasonNextTry         ReasonCode = "next-try"          // the WebSocket link failed; the next try is after a while
+	ReasonReplayingAs     ReasonCode = "replaying-as"      // a replay of a WebSocket capture plays who was logged in where
+	ReasonFramesEnded     ReasonCode = "frames-ended"      // a capture's input ended
+	ReasonFramesError     ReasonCode = "frames-error"      // a capture's input could not be read further
+	ReasonRefused         ReasonCode = "refused"           // the server refused: its words, and what they mean
+	ReasonRefusedByServer ReasonCode = "refused-by-server" // a request or a login the server refused
+	ReasonServerError     ReasonCode = "server-error"      // the server's words with its error number
+	ReasonServerErrorCode ReasonCode = "server-error-code" // only an error number
+	ReasonNoReasonGiven   ReasonCode = "no-reason-given"   // a refusal without words or number
+	ReasonDesktopClient   ReasonCode = "desktop-client"    // the user is logged in with the desktop client
+	ReasonLicenceLimit    ReasonCode = "licence-limit"     // the licence's limit of users is reached
+	ReasonWrongLogin      ReasonCode = "wrong-login"       // the login or the password is wrong
+	ReasonServerStarting  ReasonCode = "server-starting"   // the server is still starting
+	ReasonSessionEnded    ReasonCode = "session-ended"     // the saved session ended on the server
+	ReasonStartAgain      ReasonCode = "start-again"       // the password is needed: start okdash again
+	ReasonDemo            ReasonCode = "demo"              // the built-in demo plays a scenario
+	ReasonDemoStopped     ReasonCode = "demo-stopped"      // the demo's scenario failed
+	ReasonReplaying       ReasonCode = "replaying"         // a replay plays an input
+	ReasonInputEnded      ReasonCode = "input-ended"       // a replay's input ended
+	ReasonReadError       ReasonCode = "read-error"        // a replay's input could not be read further
+	ReasonFollowing       ReasonCode = "following"         // a followed log is read
+	ReasonFollowNote      ReasonCode = "follow-note"       // what a followed log is doing (a Reason inside)
+	ReasonWaitingFile     ReasonCode = "waiting-file"      // a followed log does not exist yet
+	ReasonStoppedFollow   ReasonCode = "stopped-follow"    // a followed log cannot be read further
+	ReasonUpToDate        ReasonCode = "up-to-date"        // a followed log is read to its end
+	ReasonFileGone        ReasonCode = "file-gone"         // a followed log was removed
+	ReasonRotated         ReasonCode = "rotated"           // a followed log was replaced by a new file
+	ReasonFileAppeared    ReasonCode = "file-appeared"     // a followed log appeared
+	ReasonTruncated       ReasonCode = "truncated"         // a followed log got shorter
+	ReasonRewritten       ReasonCode = "rewritten"         // a followed log was written anew
+	ReasonServerStopping  ReasonCode = "server-stopping"   // okdash serve is stopping
+	ReasonIdle            ReasonCode = "idle"              // okdash serve closes a session that had no input
+	ReasonSessionClosed   ReasonCode = "session-closed"    // the line okdash serve writes under a closed dashboard
+	ReasonNoPhoneLine     ReasonCode = "no-phone-line"     // a state needs a registered phone line
+	ReasonEmptyMessage    ReasonCode = "empty-message"     // a message without text
+	ReasonNoSuchUser      ReasonCode = "no-such-user"      // a message to a user that does not exist
+	ReasonNoSuchState     ReasonCode = "no-such-state"     // a state number Oktell does not have
+	ReasonServerOnlyState ReasonCode = "server-only-state" // a state only the server sets
+
+	// Skipped input (feed.InputError): where, what was skipped, and the scanner's words.
+	ReasonSkipped       ReasonCode = "skipped"        // INPUT: byte N: skipped WHAT: DETAIL
+	ReasonSkippedAt     ReasonCode = "skipped-at"     // ... with the mistake further in, at byte M
+	ReasonSkippedBare   ReasonCode = "skipped-bare"   // ... without a detail
+	ReasonSkippedInput  ReasonCode = "skipped-input"  // INPUT: byte N: skipped: DETAIL (not a document's fault)
+	ReasonGarbage       ReasonCode = "garbage"        // bytes between documents that are neither
+	ReasonMalformedDoc  ReasonCode = "malformed-doc"  // a document that is not well-formed
+	ReasonIncompleteDoc ReasonCode = "incomplete-doc" // a document cut before its close tag
+	ReasonOversizedDoc  ReasonCode = "oversized-doc"  // a document over the size limit
+)
+
+// ArgKind is the kind of one argument of a reason.
+type ArgKind int
+
+// Kinds of arguments.
+const (
+	ArgText      ArgKind = iota // a string shown as it is: a file, an address, a name, someone's words
+	ArgDocuments                // an int: a number of documents
+	ArgProblems                 // an int: a number of problems
+	ArgFrames                   // an int: a number of WebSocket frames
+	ArgDuration                 // a time.Duration
+	ArgReason                   // a Reason
+)
+
+// ReasonDecl declares one reason: its English, with %s for each argument, and the kinds
+// of its arguments.
+type ReasonDecl struct {
+	English string
+	Args    []ArgKind
+}
+
+// reasons declares every ReasonCode. The English is the text okdash always wrote for it.
+var reasons = map[ReasonCode]ReasonDecl{
+	ReasonQuoted:          {"%s", []ArgKind{ArgText}},
+	ReasonClosed:          {"closed", nil},
+	ReasonServerLost:      {"the Oktell client lost its server (%s)", []ArgKind{ArgText}},
+	ReasonRetrying:        {"%s: %s; retrying in %s", []ArgKind{ArgText, ArgText, ArgDuration}},
+	ReasonNextTry:         {"%s; next try in %s", []ArgKind{ArgText, ArgDuration}},
+	ReasonReplayingAs:     {"replaying %s (%s at %s)", []ArgKind{ArgText, ArgText, ArgText}},
+	ReasonFramesEnded:     {"%s: end of input after %s (%s)", []ArgKind{ArgText, ArgFrames, ArgProblems}},
+	ReasonFramesError:     {"%s: read error: %s after %s (%s)", []ArgKind{ArgText, ArgText, ArgFrames, ArgProblems}},
+	ReasonRefused:         {"%s: %s", []ArgKind{ArgReason, ArgReason}},
+	ReasonRefusedByServer: {"refused by the server: %s", []ArgKind{ArgReason}},
+	ReasonServerError:     {"%s (error %s)", []ArgKind{ArgText, ArgText}},
+	ReasonServerErrorCode: {"error %s", []ArgKind{ArgText}},
+	ReasonNoReasonGiven:   {"request failed without a reason", nil},
+	ReasonDesktopClient:   {"this user is already logged in with the Oktell desktop client; close it there, or log in as another user", nil},
+	ReasonLicenceLimit:    {"the server's licence limit of connected users is reached; ask the administrator, or try again when someone logs out", nil},
+	ReasonWrongLogin:      {"the login or the password is wrong", nil},
+	ReasonServerStarting:  {"the Oktell server is still starting; okdash will try again", nil},
+	ReasonSessionEnded:    {"the saved session has ended on the server (it restarted or logged the user out); the password is needed again", nil},
+	ReasonStartAgain:      {"%s; start okdash again to enter it", []ArgKind{ArgReason}},
+	ReasonDemo:            {"demo: %s", []ArgKind{ArgText}},
+	ReasonDemoStopped:     {"demo stopped: %s", []ArgKind{ArgText}},
+	ReasonReplaying:       {"replaying %s", []ArgKind{ArgText}},
+	ReasonInputEnded:      {"%s: end of input after %s (%s)", []ArgKind{ArgText, ArgDocuments, ArgProblems}},
+	ReasonReadError:       {"%s: read error: %s after %s (%s)", []ArgKind{ArgText, ArgText, ArgDocuments, ArgProblems}},
+	ReasonFollowing:       {"following %s", []ArgKind{ArgText}},
+	ReasonFollowNote:      {"following %s: %s", []ArgKind{ArgText, ArgReason}},
+	ReasonWaitingFile:     {"waiting for %s to appear", []ArgKind{ArgText}},
+	ReasonStoppedFollow:   {"stopped following %s: %s", []ArgKind{ArgText, ArgText}},
+	ReasonUpToDate:        {"up to date, waiting for new documents", nil},
+	ReasonFileGone:        {"the file is gone; waiting for it to come back", nil},
+	ReasonRotated:         {"rotated; reading the new file", nil},
+	ReasonFileAppeared:    {"the file appeared; reading it", nil},
+	ReasonTruncated:       {"truncated; reading from the start", nil},
+	ReasonRewritten:       {"rewritten; reading from the start", nil},
+	ReasonServerStopping:  {"server shutting down", nil},
+	ReasonIdle:            {"no input for %s", []ArgKind{ArgDuration}},
+	ReasonSessionClosed:   {"okdash: session closed: %s", []ArgKind{ArgReason}},
+	ReasonNoPhoneLine:     {"no phone line is registered", nil},
+	ReasonEmptyMessage:    {"the message is empty", nil},
+	ReasonNoSuchUser:      {"no user with id %s", []ArgKind{ArgText}},
+	ReasonNoSuchState:     {"there is no user state %s", []ArgKind{ArgText}},
+	ReasonServerOnlyState: {"the state %s is set by the server only", []ArgKind{ArgText}},
+	ReasonSkipped:         {"%s: byte %s: skipped %s: %s", []ArgKind{ArgText, ArgText, ArgReason, ArgText}},
+	ReasonSkippedAt:       {"%s: byte %s: skipped %s, the mistake at byte %s: %s", []ArgKind{ArgText, ArgText, ArgReason, ArgText, ArgText}},
+	ReasonSkippedBare:     {"%s: byte %s: skipped %s", []ArgKind{ArgText, ArgText, ArgReason}},
+	ReasonSkippedInput:    {"%s: byte %s: skipped: %s", []ArgKind{ArgText, ArgText, ArgText}},
+	ReasonGarbage:         {"garbage", nil},
+	ReasonMalformedDoc:    {"a malformed document", nil},
+	ReasonIncompleteDoc:   {"an incomplete document", nil},
+	ReasonOversizedDoc:    {"an oversized document", nil},
+}
+
+// ReasonCodes are every code declared, sorted: what a translation must cover.
+func ReasonCodes() []ReasonCode {
+	out := make([]ReasonCode, 0, len(reasons))
+	for c := range reasons {
+		out = append(out, c)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Declaration returns the declaration of code, and false for a code not declared.
+func Declaration(code ReasonCode) (ReasonDecl, bool) {
+	d, ok := reasons[code]
+	return d, ok
+}
+
+// Because builds a reason. It panics when the arguments do not match the code's
+// declaration: a programming error, caught by the source's tests.
+func Because(code ReasonCode, args ...any) Reason {
+	d, ok := reasons[code]
+	if !ok {
+		panic(fmt.Sprintf("oktell: reason %q is not declared", code))
+	}
+	if len(args) != len(d.Args) {
+		panic(fmt.Sprintf("oktell: reason %q takes %d arguments, got %d", code, len(d.Args), len(args)))
+	}
+	for i, k := range d.Args {
+		if !k.fits(args[i]) {
+			panic(fmt.Sprintf("oktell: reason %q: argument %d is %T", code, i+1, args[i]))
+		}
+	}
+	return Reason{Code: code, Args: args}
+}
+
+// Quoted is the reason that someone else gave, in their words.
+func Quoted(text string) Reason { return Reason{Code: ReasonQuoted, Args: []any{text}} }
+
+func (k ArgKind) fits(v any) bool {
+	switch k {
+	case ArgText:
+		_, ok := v.(string)
+		return ok
+	case ArgDocuments, ArgProblems, ArgFrames:
+		_, ok := v.(int)
+		return ok
+	case ArgDuration:
+		_, ok := v.(time.Duration)
+		return ok
+	case ArgReason:
+		_, ok := v.(Reason)
+		return ok
+	}
+	return false
+}
+
+// IsZero says whether the reason is empty: no code.
+func (r Reason) IsZero() bool { return r.Code == "" }
+
+// String is the reason in English.
+func (r Reason) String() string {
+	if r.Code == "" {
+		return ""
+	}
+	d, ok := reasons[r.Code]
+	if !ok || len(r.Args) != len(d.Args) {
+		return string(r.Code)
+	}
+	args := make([]any, len(r.Args))
+	for i, k := range d.Args {
+		args[i] = englishArg(k, r.Args[i])
+	}
+	return fmt.Sprintf(d.English, args...)
+}
+
+func englishArg(k ArgKind, v any) string {
+	switch k {
+	case ArgDocuments:
+		return count(v, "document")
+	case ArgProblems:
+		return count(v, "problem")
+	case ArgFrames:
+		return count(v, "frame")
+	case ArgDuration:
+		if d, ok := v.(time.Duration); ok {
+			return shortDuration(d)
+		}
+	case ArgReason:
+		if r, ok := v.(Reason); ok {
+			return r.String()
+		}
+	}
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return fmt.Sprint(v)
+}
+
+// shortDuration is a duration as a person writes it: "15m", "1h", "4s", "1m30s".
+func shortDuration(d time.Duration) string {
+	t := d.String()
+	if strings.HasSuffix(t, "m0s") {
+		t = strings.TrimSuffix(t, "0s")
+	}
+	if strings.HasSuffix(t, "h0m") {
+		t = strings.TrimSuffix(t, "0m")
+	}
+	return t
+}
+
+func count(v any, noun string) string {
+	n, _ := v.(int)
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// Reasoner is an error that can say its reason as a code: the dashboard translates it
+// rather than showing its English.
+type Reasoner interface {
+	error
+	Reason() Reason
+}
+
+// ReasonError is an error whose text is its reason.
+type ReasonError struct{ Why Reason }
+
+func (e *ReasonError) Error() string  { return e.Why.String() }
+func (e *ReasonError) Reason() Reason { return e.Why }

@@ -1,0 +1,158 @@
+package ui
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+)
+
+// A binding is one hotkey as the operator meets it, everything about it in one value
+// (lazygit's rule): the keys that press it and its help, where the help lists it, what
+// it does, and, when that is not possible now, why not. A pane builds its bindings from
+// its state each time they are asked for (its keys method), so what the help shows,
+// what a key does and why it does nothing cannot disagree.
+//
+// Adding a hotkey is one edit in the file of the pane it acts on: declare its keys in
+// the pane's constructor with c.hotkey, return it from the pane's keys method with its
+// action and, when the action is not possible, the reason, and add the Russian of its
+// help and of its reasons to the pane's russian table. The help bar, the full help,
+// the Russian-layout twins of its letters and the report of a refused key follow.
+// TestEveryBindingSpeaksRussian and TestEveryBindingIsListed check the rest.
+type binding struct {
+	key.Binding           // the keys and their help; Enabled() says whether the action is possible now
+	why         string    // why the action is not possible now: a catalog key (English); "" when it is
+	bar         int       // on the help bar: 0 not; otherwise higher stays longer when the bar is too narrow
+	group       helpGroup // the heading of the full help that lists it; notListed: none
+	do          func() tea.Cmd
+}
+
+// barKeep is the bar rank of the bindings that never leave the help bar, whatever its
+// width: help and quit are the way to everything else and the way out.
+const barKeep = 100
+
+// helpGroup is a heading of the full help.
+type helpGroup int
+
+const (
+	notListed helpGroup = iota
+	groupState
+	groupMessenger
+	groupViews
+)
+
+// helpGroups are the headings of the full help, in their order, as catalog keys.
+var helpGroups = []struct {
+	group helpGroup
+	title string
+}{{groupState, "State"}, {groupMessenger, "Messenger"}, {groupViews, "Toasts and views"}}
+
+// act is a binding of k doing do, possible unless why says why not.
+func act(k key.Binding, why string, do func() tea.Cmd) binding {
+	k.SetEnabled(why == "")
+	return binding{Binding: k, why: why, do: do}
+}
+
+// onBar puts the binding on the help bar with rank keep (see binding.bar).
+func (b binding) onBar(keep int) binding { b.bar = keep; return b }
+
+// listed puts the binding under a heading of the full help.
+func (b binding) listed(g helpGroup) binding { b.group = g; return b }
+
+// presses says whether k is one of the binding's keys, possible or not.
+func (b binding) presses(k tea.KeyMsg) bool {
+	s := k.String()
+	for _, bk := range b.Keys() {
+		if bk == s {
+			return true
+		}
+	}
+	return false
+}
+
+// keyRefusedMsg is a key pressed whose action is not possible now, with why, in the
+// operator's language: the pane that shows it is yet to come (see binding).
+type keyRefusedMsg struct {
+	help key.Help
+	why  string
+}
+
+// press runs the action of the first possible binding that k presses; when only
+// impossible ones match, it posts why the first of them is not possible. It reports
+// whether any binding matched.
+func press(c *common, bs []binding, k tea.KeyMsg) (tea.Cmd, bool) {
+	var refused *binding
+	for i := range bs {
+		b := &bs[i]
+		if !b.presses(k) {
+			continue
+		}
+		if b.Enabled() {
+			return b.do(), true
+		}
+		if refused == nil {
+			refused = b
+		}
+	}
+	if refused != nil {
+		c.post(keyRefusedMsg{help: refused.Help(), why: c.tr(refused.why)})
+		return nil, true
+	}
+	return nil, false
+}
+
+// cyr maps each Latin letter to the letter on the same key of the Russian ЙЦУКЕН
+// layout, so that an operator who forgot to switch layouts still reaches every hotkey.
+var cyr = map[string]string{
+	"q": "й", "w": "ц", "e": "у", "r": "к", "t": "е", "y": "н", "u": "г", "i": "ш", "o": "щ", "p": "з",
+	"a": "ф", "s": "ы", "d": "в", "f": "а", "g": "п", "h": "р", "j": "о", "k": "л", "l": "д",
+	"z": "я", "x": "ч", "c": "с", "v": "м", "b": "и", "n": "т", "m": "ь",
+	"Q": "Й", "W": "Ц", "E": "У", "R": "К", "T": "Е", "Y": "Н", "U": "Г", "I": "Ш", "O": "Щ", "P": "З",
+	"A": "Ф", "S": "Ы", "D": "В", "F": "А", "G": "П", "H": "Р", "J": "О", "K": "Л", "L": "Д",
+	"Z": "Я", "X": "Ч", "C": "С", "V": "М", "B": "И", "N": "Т", "M": "Ь",
+}
+
+// withCyrillic adds the Russian-layout twin of every Latin letter key.
+func withCyrillic(keys ...string) []string {
+	out := append([]string(nil), keys...)
+	for _, k := range keys {
+		if c, ok := cyr[k]; ok {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// hotkey declares the keys of a binding: the keys that press it (the letters' Russian
+// twins are added), the key the help shows (the Latin one), and what it does, a catalog
+// key put into the operator's language here. A letter hotkey should name its capital
+// too, so that it works with Caps Lock on.
+func (c *common) hotkey(help, desc string, keys ...string) key.Binding {
+	return key.NewBinding(key.WithKeys(withCyrillic(keys...)...), key.WithHelp(help, c.tr(desc)))
+}
+
+// helpBar is the help bar: the bindings on the bar that are possible now, in their
+// order, fitted to the width by leaving out the lowest ranks first.
+func (c *common) helpBar(bs []binding, h helpView) string {
+	var on []binding
+	for _, b := range bs {
+		if b.bar > 0 && b.Enabled() {
+			on = append(on, b)
+		}
+	}
+	for {
+		s := h.short(on, 0) // measured whole: the bubble's own cut would drop the end
+		if lipgloss.Width(s) <= c.width {
+			return s
+		}
+		low := -1
+		for i, b := range on {
+			if b.bar < barKeep && (low < 0 || b.bar < on[low].bar) {
+				low = i
+			}
+		}
+		if low < 0 {
+			return h.short(on, c.width)
+		}
+		on = append(on[:low:low], on[low+1:]...)
+	}
+}

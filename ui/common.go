@@ -1,0 +1,137 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"golang.org/x/text/message"
+
+	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/theme"
+)
+
+// common is what every pane of one dashboard shares, as glow's commonModel and
+// soft-serve's Common: the look, the language, the clock, the terminal's size, the
+// session and what it can do, and the screen that is up. The root writes it; panes
+// read it and post to each other through it. State that belongs to a pane stays in
+// the pane: what another pane needs of it, the root hands over as an argument.
+type common struct {
+	opts    Options // limits and timeouts, the bell
+	theme   *theme.Theme
+	print   *message.Printer
+	clock   oktell.Clock
+	session oktell.Session // nil: no session (a test, a preview)
+	caps    oktell.Capabilities
+
+	width, height int
+	now           time.Time // the latest of the clock's ticks and the updates' times
+	screen        screen
+	lay           layout // where the panes were placed on the last frame
+
+	posted []tea.Msg // what panes posted during this Update, delivered before it returns (see post)
+}
+
+// tr is the text in the operator's language (the catalog's key is the English text).
+func (c *common) tr(format string, args ...any) string { return c.print.Sprintf(format, args...) }
+
+// post hands msg to every pane, within the Update that is running, after the message it
+// is handling: how one pane tells the others (a note to show, the link gone) without
+// knowing them, and without the extra frame a tea.Cmd would cost.
+func (c *common) post(msg tea.Msg) { c.posted = append(c.posted, msg) }
+
+// tooSmall says whether the terminal is below the minimum size.
+func (c *common) tooSmall() bool { return c.width < MinWidth || c.height < MinHeight }
+
+// canSend says whether requests may go to the session at all: a session that writes
+// and has not ended. Whether the link is up is the status pane's to say.
+func (c *common) canSend(ended bool) bool {
+	return c.session != nil && !c.caps.ReadOnly && !ended
+}
+
+// bell rings the terminal's bell, when the operator asked for it.
+func (c *common) bell() tea.Cmd {
+	if !c.opts.Bell || c.opts.BellOut == nil {
+		return nil
+	}
+	return bellCmd(c.opts.BellOut)
+}
+
+// fit cuts a line to w cells, with an ellipsis when something was cut.
+func (c *common) fit(s string, w int) string {
+	if ansi.StringWidth(s) <= w {
+		return s
+	}
+	return ansi.Truncate(s, w, c.theme.Icons.Ellipsis)
+}
+
+// fill cuts a line to w cells and pads it with spaces to exactly w, for bars drawn on a
+// background colour and for columns set side by side.
+func (c *common) fill(s string, w int) string {
+	s = c.fit(s, w)
+	return s + strings.Repeat(" ", max(w-ansi.StringWidth(s), 0))
+}
+
+// rule is a pane's title line across width: its title, an extra word (a count), and at
+// its right end what the layout puts there (who is logged in, the link).
+func (c *common) rule(title, extra string, width int, right string) string {
+	th := c.theme
+	r := th.Icons.Rule
+	s := th.Rule.Render(r+r) + " " + th.Bold.Render(title) + " "
+	if extra != "" {
+		s += th.Warning.Render(extra) + " "
+	}
+	if right != "" {
+		end := " " + th.Rule.Render(r+r)
+		// at least two cells of rule between; a long right end (a replay's status) is cut
+		// while some of it still reads, else left out
+		room := width - lipgloss.Width(s) - 2 - 1 - lipgloss.Width(end)
+		if lipgloss.Width(right) > room {
+			if room >= 16 {
+				right = c.fit(right, room)
+			} else {
+				right = ""
+			}
+		}
+		if right != "" {
+			right = " " + right + end
+		}
+	}
+	if fill := width - lipgloss.Width(s) - lipgloss.Width(right); fill > 0 {
+		s += th.Rule.Render(strings.Repeat(r, fill))
+	}
+	return s + right
+}
+
+// wrapped is a text wrapped to a width, kept until it is asked for at another width:
+// a frame draws only what is visible, and each of those only once per width.
+type wrapped struct {
+	w     int
+	lines []string
+}
+
+// at returns text's lines at width w, wrapping it with wrapText when w changed.
+func (c *wrapped) at(w int, text string, wrapText func(string, int) []string) []string {
+	if c.w != w || c.lines == nil {
+		c.w, c.lines = w, wrapText(text, w)
+	}
+	return c.lines
+}
+
+// wrapLines wraps a one-line text to w cells.
+func wrapLines(s string, w int) []string { return strings.Split(wrap(s, w), "\n") }
+
+// FormatDuration prints time in a state: mm:ss below an hour, then h:mm:ss.
+func FormatDuration(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	s := int64(d / time.Second)
+	if s < 3600 {
+		return fmt.Sprintf("%02d:%02d", s/60, s%60)
+	}
+	return fmt.Sprintf("%d:%02d:%02d", s/3600, (s/60)%60, s%60)
+}

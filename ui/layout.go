@@ -1,0 +1,261 @@
+package ui
+
+import (
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// This file is where the panes meet: the order in which they hear messages and offer
+// their keys, the screens, and where each pane is drawn. A new pane is a file of its
+// own (its state, its update, its keys, its view), a field of panes, and a line in each
+// of route, keysOn and view below (a segment of the header, a row, or a screen); one
+// that holds the focus while open (a picker, a filter line) is a line in modal too.
+
+// screen is what fills the body of the dashboard; a pane with a screen of its own (the
+// history, the help) adds it here and draws it in view.
+type screen int
+
+const (
+	screenMain    screen = iota // messages and toasts
+	screenHistory               // the notification history
+	screenHelp                  // every hotkey
+)
+
+// panes are the dashboard's parts, each a value with its own state.
+type panes struct {
+	status   status
+	request  request
+	messages messages
+	reply    reply
+	toasts   toasts
+	history  history
+	help     helpScreen
+	shutdown shutdown
+}
+
+func newPanes(c *common) panes {
+	return panes{
+		status: newStatus(c), request: newRequest(c), messages: newMessages(c), reply: newReply(c),
+		toasts: newToasts(c), history: newHistory(c), help: newHelpScreen(c), shutdown: newShutdown(c),
+	}
+}
+
+// route hands msg to every pane. The order matters only where one pane reads another's
+// state as it was before the message: none does.
+func (p *panes) route(msg tea.Msg) []tea.Cmd {
+	return []tea.Cmd{
+		p.status.update(msg),
+		p.request.update(msg),
+		p.messages.update(msg),
+		p.reply.update(msg),
+		p.history.update(msg), // before the toasts: it decides which notifications are new
+		p.toasts.update(msg),
+		p.help.update(msg),
+		p.shutdown.update(msg),
+	}
+}
+
+// bindings are every pane's bindings as they stand on screen on, in the order of the
+// help bar and the full help; a key goes to the first that it presses.
+func (p *panes) bindings(c *common, on screen) []binding { return p.keysOn(c, on, on) }
+
+// keysOn is bindings, with the help screen's own as they stand on screen helpOn.
+func (p *panes) keysOn(c *common, on, helpOn screen) []binding {
+	var bs []binding
+	bs = append(bs, p.request.keys(on, &p.status, p.shutdown.active)...)
+	bs = append(bs, p.messages.keys(on)...)
+	bs = append(bs, p.reply.keys(on, p.messages.replyTarget(), p.status.ended)...)
+	bs = append(bs, p.toasts.keys(on)...)
+	bs = append(bs, p.status.keys(on)...)
+	bs = append(bs, p.history.keys(on)...)
+	bs = append(bs, p.help.keys(helpOn)...)
+	return append(bs, quitKey(c))
+}
+
+// quitKey quits, from every screen.
+func quitKey(c *common) binding {
+	return act(c.hotkey("q", "quit", "q", "Q", "ctrl+c"), "", func() tea.Cmd { c.post(quitMsg{}); return nil }).onBar(barKeep).listed(groupViews)
+}
+
+// modal is the pane that holds the focus, if one does: it gets every key.
+func (p *panes) modal(c *common) (keys []binding, take func(tea.KeyMsg) tea.Cmd) {
+	if p.reply.modal() {
+		return p.reply.keys(c.screen, nil, false), func(k tea.KeyMsg) tea.Cmd { return p.reply.update(k) }
+	}
+	return nil, nil
+}
+
+// liveKeys are the bindings that answer keys now: those of a pane holding the focus,
+// else every pane's on the screen shown; below the minimum size, only quit.
+func (p *panes) liveKeys(c *common) []binding {
+	if keys, _ := p.modal(c); keys != nil {
+		return keys
+	}
+	if c.tooSmall() {
+		return []binding{quitKey(c)}
+	}
+	return p.bindings(c, c.screen)
+}
+
+// fullHelp is what the help screen lists: the keys of the main screen, as they stand
+// when the operator returns to it, and the help screen's own, by heading.
+func (p *panes) fullHelp(c *common) [][]binding {
+	groups := make([][]binding, len(helpGroups))
+	for _, b := range p.keysOn(c, screenMain, screenHelp) {
+		if b.group != notListed {
+			groups[b.group-1] = append(groups[b.group-1], b)
+		}
+	}
+	return groups
+}
+
+// layout is where the last frame put the lists, for the keys that move through them.
+type layout struct {
+	listWidth int // the width of a message's text
+	listRows  int // the rows of the message list (or the history)
+}
+
+// maxBannerLines bounds the banner: a long reason wraps (its useful end, "retrying in
+// 4s", must be read) but does not push the dashboard off the screen.
+const maxBannerLines = 2
+
+// place works out the layout for the terminal's size and what the panes show now.
+func (p *panes) place(c *common) {
+	mainW := c.width
+	if p.toasts.wide() && c.screen == screenMain {
+		mainW = c.width - sideWidth - 1
+	}
+	rows := max(c.height-2-len(p.bannerLines(c))-p.reply.rows(), 0) // header and help bar
+	toastRows := 0
+	if c.screen == screenMain {
+		toastRows = p.toasts.rows()
+	}
+	c.lay = layout{listWidth: max(mainW-3, 1), listRows: max(rows-1-toastRows, 1)} // gutter and indent; the rule
+}
+
+// view draws the dashboard: the header, the banner (when any), the body of the screen
+// shown, the reply line (when open) and the help bar, exactly the terminal's height,
+// every line within its width.
+func (p *panes) view(c *common) string {
+	if c.tooSmall() {
+		return p.viewTooSmall(c)
+	}
+	p.place(c)
+	lines := make([]string, 0, c.height)
+	lines = append(lines, p.header(c))
+	lines = append(lines, p.banner(c)...)
+	switch c.screen {
+	case screenHelp:
+		lines = append(lines, c.rule(c.tr("Help"), "", c.width, p.status.identity()))
+		lines = append(lines, p.help.view(p.fullHelp(c), c.width, c.lay.listRows)...)
+	case screenHistory:
+		title, count := p.history.title()
+		lines = append(lines, c.rule(title, count, c.width, p.status.identity()))
+		lines = append(lines, p.history.view(c.width, c.lay.listRows)...)
+	default:
+		title, unread := p.messages.title()
+		mainW := c.lay.listWidth + 3
+		left := append([]string{c.rule(title, unread, mainW, p.status.identity())}, p.messages.view(c.lay.listWidth, c.lay.listRows)...)
+		if !p.toasts.wide() {
+			lines = append(lines, left...)
+			lines = append(lines, p.toasts.view(c.width)...)
+			break
+		}
+		right := p.toasts.column(len(left))
+		sep := c.theme.Rule.Render(c.theme.Icons.Sep)
+		for i, l := range left {
+			r := ""
+			if i < len(right) {
+				r = right[i]
+			}
+			lines = append(lines, c.fill(l, mainW)+sep+r)
+		}
+	}
+	if p.reply.open {
+		lines = append(lines, p.reply.view())
+	}
+	for len(lines) < c.height-1 {
+		lines = append(lines, "")
+	}
+	lines = append(lines[:c.height-1], c.helpBar(p.liveKeys(c), p.help.bar))
+	for i, l := range lines {
+		lines[i] = c.fit(l, c.width)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// header is the status line: the state, a pending request, redirect, voicemail.
+func (p *panes) header(c *common) string {
+	segs := []string{p.status.badge()}
+	if s := p.request.segment(); s != "" {
+		segs = append(segs, s)
+	}
+	segs = append(segs, p.status.flags()...)
+	return strings.Join(segs, "  ")
+}
+
+// bannerText is the banner: the countdown to exit, else why the link is down.
+func (p *panes) bannerText() string {
+	if t := p.shutdown.banner(); t != "" {
+		return t
+	}
+	return p.status.banner
+}
+
+// bannerLines is the banner's text wrapped to the width, at most maxBannerLines lines;
+// what still does not fit is cut at the end of the last line.
+func (p *panes) bannerLines(c *common) []string {
+	t := p.bannerText()
+	if t == "" {
+		return nil
+	}
+	w := max(c.width-1, 1) // a cell of margin on the right, on the banner's colour
+	t = c.theme.Icons.Stale + " " + t
+	if ansi.StringWidth(t) <= w {
+		return []string{t}
+	}
+	// wrapped 2 cells narrower, so the next line can stand under the text, not the glyph
+	lines := wrapLines(t, max(w-2, 1))
+	if len(lines) > maxBannerLines {
+		rest := strings.Join(lines[maxBannerLines-1:], " ")
+		lines = append(lines[:maxBannerLines-1], c.fit(rest, max(w-2, 1)))
+	}
+	for i := 1; i < len(lines); i++ {
+		lines[i] = "  " + strings.TrimLeft(lines[i], " ")
+	}
+	return lines
+}
+
+func (p *panes) banner(c *common) []string {
+	lines := p.bannerLines(c)
+	st := c.theme.Banner
+	if p.shutdown.active {
+		st = c.theme.BannerError
+	}
+	for i, l := range lines {
+		lines[i] = st.Render(c.fill(l, c.width))
+	}
+	return lines
+}
+
+// viewTooSmall is the screen below the minimum size: what is needed, and the way out;
+// a reply line being written keeps the focus and shows its draft.
+func (p *panes) viewTooSmall(c *common) string {
+	msg := c.tr("Terminal too small: %dx%d, need at least %dx%d", c.width, c.height, MinWidth, MinHeight)
+	var lines []string
+	for _, l := range wrapLines(msg, c.width) {
+		lines = append(lines, c.fit(l, c.width))
+	}
+	if p.reply.open {
+		lines = append(lines, "", c.fit(p.reply.view(), c.width), c.fit(p.help.bar.short(p.liveKeys(c), c.width), c.width))
+	} else {
+		lines = append(lines, c.fit(c.theme.HelpKey.Render("q")+" "+c.theme.HelpDesc.Render(c.tr("quit")), c.width))
+	}
+	if len(lines) > c.height {
+		lines = lines[:c.height]
+	}
+	out := make([]string, (c.height-len(lines))/2, c.height)
+	return strings.Join(append(out, lines...), "\n")
+}

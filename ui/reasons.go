@@ -1,0 +1,155 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
+	"github.com/okdash/okdash/oktell"
+)
+
+// ruReasons put every oktell.Reason in Russian, from its code: %s stands for each
+// argument, in the order the code declares them (oktell.Declaration). English is the
+// declaration's own text. TestEveryReasonSpeaksRussian checks that each code has one.
+var ruReasons = map[oktell.ReasonCode]string{
+	oktell.ReasonQuoted:          "%s",
+	oktell.ReasonClosed:          "закрыто",
+	oktell.ReasonServerLost:      "клиент Oktell потерял сервер (%s)",
+	oktell.ReasonRetrying:        "%s: %s; повтор через %s",
+	oktell.ReasonNextTry:         "%s; повтор через %s",
+	oktell.ReasonReplayingAs:     "воспроизведение: %s (%s на %s)",
+	oktell.ReasonFramesEnded:     "%s: конец ввода после %s (%s)",
+	oktell.ReasonFramesError:     "%s: ошибка чтения: %s после %s (%s)",
+	oktell.ReasonRefused:         "%s: %s",
+	oktell.ReasonRefusedByServer: "сервер отказал: %s",
+	oktell.ReasonServerError:     "%s (ошибка %s)",
+	oktell.ReasonServerErrorCode: "ошибка %s",
+	oktell.ReasonNoReasonGiven:   "запрос не выполнен, причина не названа",
+	oktell.ReasonDesktopClient:   "этот пользователь уже вошёл в настольный клиент Oktell; выйдите там или войдите под другим пользователем",
+	oktell.ReasonLicenceLimit:    "достигнут предел лицензии сервера на число пользователей; обратитесь к администратору или попробуйте, когда кто-нибудь выйдет",
+	oktell.ReasonWrongLogin:      "неверный логин или пароль",
+	oktell.ReasonServerStarting:  "сервер Oktell ещё запускается; okdash попробует снова",
+	oktell.ReasonSessionEnded:    "сохранённый сеанс на сервере закончился (сервер перезапущен или пользователь вышел); нужен пароль",
+	oktell.ReasonStartAgain:      "%s; запустите okdash снова, чтобы ввести его",
+	oktell.ReasonDemo:            "демо: %s",
+	oktell.ReasonDemoStopped:     "демо остановлено: %s",
+	oktell.ReasonReplaying:       "воспроизведение: %s",
+	oktell.ReasonInputEnded:      "%s: конец ввода после %s (%s)",
+	oktell.ReasonReadError:       "%s: ошибка чтения: %s после %s (%s)",
+	oktell.ReasonFollowing:       "слежение: %s",
+	oktell.ReasonFollowNote:      "слежение: %s: %s",
+	oktell.ReasonWaitingFile:     "ждём, когда появится %s",
+	oktell.ReasonStoppedFollow:   "слежение остановлено: %s: %s",
+	oktell.ReasonUpToDate:        "всё прочитано, ждём новых документов",
+	oktell.ReasonFileGone:        "файл исчез; ждём, когда он появится",
+	oktell.ReasonRotated:         "файл сменился (ротация); читаем новый файл",
+	oktell.ReasonFileAppeared:    "файл появился; читаем его",
+	oktell.ReasonTruncated:       "файл укорочен; читаем с начала",
+	oktell.ReasonRewritten:       "файл перезаписан; читаем с начала",
+	oktell.ReasonServerStopping:  "сервер останавливается",
+	oktell.ReasonIdle:            "нет ввода в течение %s",
+	oktell.ReasonSessionClosed:   "okdash: сеанс закрыт: %s",
+	oktell.ReasonNoPhoneLine:     "телефонная линия не зарегистрирована",
+	oktell.ReasonEmptyMessage:    "сообщение пустое",
+	oktell.ReasonNoSuchUser:      "нет пользователя с кодом %s",
+	oktell.ReasonNoSuchState:     "нет состояния с номером %s",
+	oktell.ReasonServerOnlyState: "состояние %s ставит только сервер",
+	oktell.ReasonSkipped:         "%s: байт %s: пропущен %s: %s",
+	oktell.ReasonSkippedAt:       "%s: байт %s: пропущен %s, ошибка на байте %s: %s",
+	oktell.ReasonSkippedBare:     "%s: байт %s: пропущен %s",
+	oktell.ReasonSkippedInput:    "%s: байт %s: пропущено: %s",
+	oktell.ReasonGarbage:         "мусор",
+	oktell.ReasonMalformedDoc:    "испорченный документ",
+	oktell.ReasonIncompleteDoc:   "неполный документ",
+	oktell.ReasonOversizedDoc:    "слишком большой документ",
+}
+
+// say is a reason in the printer's language: from its code, never by reading its
+// English back. Text arguments (names, someone else's words) stay as they came.
+func say(p *message.Printer, r oktell.Reason) string {
+	if r.IsZero() {
+		return ""
+	}
+	d, ok := oktell.Declaration(r.Code)
+	format, ru := ruReasons[r.Code]
+	if !ok || len(r.Args) != len(d.Args) || !ru || !isRussian(p) {
+		return r.String()
+	}
+	args := make([]any, len(r.Args))
+	for i, k := range d.Args {
+		args[i] = sayArg(p, k, r.Args[i])
+	}
+	return fmt.Sprintf(format, args...)
+}
+
+func sayArg(p *message.Printer, k oktell.ArgKind, v any) string {
+	switch k {
+	case oktell.ArgDocuments:
+		n, _ := v.(int)
+		return p.Sprintf("%d documents", n)
+	case oktell.ArgProblems:
+		n, _ := v.(int)
+		return p.Sprintf("%d problems", n)
+	case oktell.ArgFrames:
+		n, _ := v.(int)
+		return p.Sprintf("%d frames", n)
+	case oktell.ArgDuration:
+		d, _ := v.(time.Duration)
+		return ruDuration(d)
+	case oktell.ArgReason:
+		r, _ := v.(oktell.Reason)
+		return say(p, r)
+	}
+	s, _ := v.(string)
+	return oktell.CleanLine(s)
+}
+
+func isRussian(p *message.Printer) bool { return p.Sprintf("Ready") != "Ready" }
+
+// ruDuration writes a duration as Russian does: "4 с", "15 мин", "1 ч 30 мин".
+func ruDuration(d time.Duration) string {
+	if d < time.Second {
+		return fmt.Sprintf("%d мс", d.Milliseconds())
+	}
+	d = d.Round(time.Second)
+	h, m, s := int(d/time.Hour), int(d/time.Minute)%60, int(d/time.Second)%60
+	var parts []string
+	if h > 0 {
+		parts = append(parts, fmt.Sprintf("%d ч", h))
+	}
+	if m > 0 {
+		parts = append(parts, fmt.Sprintf("%d мин", m))
+	}
+	if s > 0 || len(parts) == 0 {
+		parts = append(parts, fmt.Sprintf("%d с", s))
+	}
+	return strings.Join(parts, " ")
+}
+
+// sayStatus is a status's reason in the printer's language: its code when the source
+// gave one, else its text, read by the phrase table of the sources that still write
+// prose (translateReason).
+func sayStatus(p *message.Printer, st *oktell.Status) string {
+	if !st.Why.IsZero() {
+		return say(p, st.Why)
+	}
+	return translateReason(p, oktell.CleanLine(st.Reason))
+}
+
+// sayError is an error in the printer's language: its reason when it carries one
+// (oktell.Reasoner), else its text as sayStatus reads text.
+func sayError(p *message.Printer, err error) string {
+	var r oktell.Reasoner
+	if errors.As(err, &r) {
+		return say(p, r.Reason())
+	}
+	return translateReason(p, oktell.CleanLine(err.Error()))
+}
+
+// Say renders a reason in lang, as the dashboard does: the SSH server writes its line
+// under a closed dashboard with it.
+func Say(lang language.Tag, r oktell.Reason) string { return say(newPrinter(lang), r) }

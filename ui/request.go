@@ -1,0 +1,256 @@
+package ui
+
+import (
+	"context"
+	"errors"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/okdash/okdash/oktell"
+)
+
+// request is asking Oktell for a state: the state hotkeys, the request on its way
+// (shown as pending in the header until the server confirms it), and what became of it.
+type request struct {
+	c       *common
+	pending stateRequest
+	seq     int
+
+	ready, brk, away, redirect key.Binding
+}
+
+func init() {
+	russian(map[string]string{
+		"ready": "готов", "break": "перерыв", "away": "отошёл",
+		"redirect on": "переадр. вкл", "redirect off": "переадр. выкл",
+		"Redirect on": "Переадресация вкл.", "Redirect off": "Переадресация выкл.",
+		"Asked for %s: %v":                      "Запрос «%s» не выполнен: %v",
+		"%s was not applied: the server set %s": "Запрос «%s» не выполнен: сервер установил «%s»",
+		"No answer to %s within %s":             "Нет ответа на «%s» за %s",
+		"Request for %s lost with the link":     "Запрос «%s» потерян: связь прервана",
+		"refused":                               "отказано",
+		"refused: %s":                           "отказано: %s",
+		"no answer from Oktell within %s":       "нет ответа от Oktell за %s",
+		"no answer from Oktell in time":         "Oktell не ответил вовремя",
+		// why a state key is not possible
+		"this source only shows what happened":         "этот источник только показывает события",
+		"this source cannot change the state":          "этот источник не меняет состояние",
+		"the source has ended":                         "источник закончился",
+		"no link to Oktell":                            "нет связи с Oktell",
+		"a request is waiting for Oktell's answer":     "запрос ждёт ответа Oktell",
+		"okdash is closing":                            "okdash закрывается",
+		"already ready":                                "уже «Готов»",
+		"already on a break":                           "уже «Перерыв»",
+		"already away":                                 "уже «Отошёл»",
+		"the state is not known yet":                   "состояние ещё неизвестно",
+		"redirect goes with Ready, Break or Away only": "переадресация — только с «Готов», «Перерыв» или «Отошёл»",
+	})
+}
+
+func newRequest(c *common) request {
+	return request{c: c,
+		ready:    c.hotkey("1/r", "ready", "1", "r", "R"),
+		brk:      c.hotkey("2/b", "break", "2", "b", "B"),
+		away:     c.hotkey("3/a", "away", "3", "a", "A"),
+		redirect: c.hotkey("4/f", "redirect on", "4", "f", "F"),
+	}
+}
+
+// stateRequest is a SetUserState on its way. It remembers the state it was asked from,
+// to tell a repeat of that state (keep waiting) from a different state the server chose
+// itself (the request was superseded).
+type stateRequest struct {
+	id       int
+	active   bool
+	state    oktell.UserState
+	redirect bool
+	label    string // what was asked, in the operator's words
+
+	fromKnown    bool
+	from         oktell.UserState
+	fromRedirect bool
+}
+
+// redirectOnly says whether the request only flips the redirect flag, keeping the state.
+func (r stateRequest) redirectOnly() bool {
+	return r.fromKnown && r.state == r.from && r.redirect != r.fromRedirect
+}
+
+// requestOutcome is what a UserStateChanged means to a pending request.
+type requestOutcome int
+
+const (
+	requestWaiting    requestOutcome = iota // nothing new yet: the old state, repeated
+	requestConfirmed                        // the server applied what was asked
+	requestSuperseded                       // the server set something else: a call came in, a supervisor acted
+)
+
+// outcome judges a state the server reports against the request. A state request is
+// confirmed by its state (the server may set redirect on its own), a redirect request by
+// its flag (a call may move the state at the same moment). Before any state was known
+// there is nothing to tell a repeat from, so an unexpected state keeps the request waiting.
+func (r stateRequest) outcome(s oktell.UserState, redirect bool) requestOutcome {
+	switch {
+	case r.redirectOnly() && redirect == r.redirect:
+		return requestConfirmed
+	case r.redirectOnly() && s == r.from:
+		return requestWaiting
+	case r.redirectOnly():
+		return requestSuperseded
+	case s == r.state:
+		return requestConfirmed
+	case !r.fromKnown || s == r.from:
+		return requestWaiting
+	}
+	return requestSuperseded
+}
+
+func (r *request) update(msg tea.Msg) tea.Cmd {
+	p := &r.pending
+	switch msg := msg.(type) {
+	case updateMsg:
+		e := msg.u.Event
+		if e == nil || e.Type != oktell.UserStateChanged || !p.active {
+			return nil
+		}
+		sc, err := e.StateChange()
+		if err != nil {
+			return nil // the status pane reports it
+		}
+		switch p.outcome(sc.State, sc.Redirect) {
+		case requestConfirmed:
+			p.active = false
+		case requestSuperseded:
+			// Not a failure of okdash or of the link: say what happened, calmly, at once.
+			p.active = false
+			word := stateWord(r.c, true, sc.State, oktell.CleanLine(sc.StateName))
+			r.c.post(localNote(r.c, r.c.tr("%s was not applied: the server set %s", p.label, word)))
+		}
+	case linkDownMsg:
+		if p.active {
+			p.active = false
+			r.c.post(localError(r.c, r.c.tr("Request for %s lost with the link", p.label)))
+		}
+	case setStateDoneMsg:
+		if msg.err != nil && p.active && p.id == msg.id {
+			p.active = false
+			r.c.post(localError(r.c, r.c.tr("Asked for %s: %v", p.label, requestError(r.c, msg.err))))
+		}
+	case confirmTimeoutMsg:
+		if p.active && p.id == msg.id {
+			p.active = false
+			r.c.post(localError(r.c, r.c.tr("No answer to %s within %s", p.label, r.c.opts.ConfirmTimeout)))
+		}
+	}
+	return nil
+}
+
+// keys are the state hotkeys, on every screen. Each asks for a state from the one the
+// status pane shows; closing says that okdash is counting down to its exit.
+func (r *request) keys(on screen, st *status, closing bool) []binding {
+	why := r.whyNot(st, closing)
+	sameAs := func(s oktell.UserState, already string) string {
+		if why == "" && st.known && st.state == s {
+			return already
+		}
+		return why
+	}
+	redirectWhy := why
+	switch {
+	case redirectWhy != "":
+	case !st.known:
+		redirectWhy = "the state is not known yet"
+	case !st.state.Requestable(): // redirect is re-sent with the state: only one the operator may ask for
+		redirectWhy = "redirect goes with Ready, Break or Away only"
+	}
+	redirect, label := r.redirect, "Redirect on"
+	if st.redirect {
+		redirect.SetHelp(redirect.Help().Key, r.c.tr("redirect off"))
+		label = "Redirect off"
+	}
+	ask := func(s oktell.UserState, redirect bool, label string) func() tea.Cmd {
+		return func() tea.Cmd { return r.ask(st, s, redirect, label) }
+	}
+	bs := []binding{
+		act(r.ready, sameAs(oktell.UserReady, "already ready"), ask(oktell.UserReady, st.redirect, "Ready")).onBar(6),
+		act(r.brk, sameAs(oktell.UserLunch, "already on a break"), ask(oktell.UserLunch, st.redirect, "Break")).onBar(5),
+		act(r.away, sameAs(oktell.UserOff, "already away"), ask(oktell.UserOff, st.redirect, "Away")).onBar(4),
+		act(redirect, redirectWhy, ask(st.state, !st.redirect, label)).onBar(3),
+	}
+	for i := range bs {
+		bs[i] = bs[i].listed(groupState)
+		if on != screenMain {
+			bs[i].bar = 0
+		}
+	}
+	return bs
+}
+
+// whyNot says why no state may be asked for now, or "".
+func (r *request) whyNot(st *status, closing bool) string {
+	switch {
+	case r.c.caps.ReadOnly:
+		return "this source only shows what happened"
+	case r.c.session == nil || !r.c.caps.SetUserState:
+		return "this source cannot change the state"
+	case st.ended:
+		return "the source has ended"
+	case !st.linkUsable():
+		return "no link to Oktell"
+	case r.pending.active:
+		return "a request is waiting for Oktell's answer"
+	case closing:
+		return "okdash is closing"
+	}
+	return ""
+}
+
+// ask sends SetUserState and marks it pending until the server confirms it.
+func (r *request) ask(st *status, s oktell.UserState, redirect bool, label string) tea.Cmd {
+	r.seq++
+	r.pending = stateRequest{
+		id: r.seq, active: true, state: s, redirect: redirect, label: r.c.tr(label),
+		fromKnown: st.known, from: st.state, fromRedirect: st.redirect,
+	}
+	return tea.Batch(
+		setStateCmd(r.c.session, r.seq, s, redirect, r.c.opts.RequestTimeout),
+		confirmTimeoutCmd(r.c.clock, r.seq, r.c.opts.ConfirmTimeout),
+	)
+}
+
+// segment is the header's segment of a pending request: what was asked, waiting.
+func (r *request) segment() string {
+	if !r.pending.active {
+		return ""
+	}
+	return r.c.theme.Warning.Render(r.c.theme.Icons.Pending + " " + r.pending.label)
+}
+
+// requestError says why a request failed, in the operator's words: "refused" only when
+// the server refused it, a plain "no answer" when it did not answer in time.
+func requestError(c *common, err error) string {
+	var refused *oktell.RefusedError
+	switch {
+	case errors.As(err, &refused) && !refused.Why.IsZero():
+		return c.tr("refused: %s", say(c.print, refused.Why))
+	case errors.As(err, &refused):
+		if refused.Reason == "" {
+			return c.tr("refused")
+		}
+		return c.tr("refused: %s", translateReason(c.print, oktell.CleanLine(refused.Reason)))
+	case errors.Is(err, context.DeadlineExceeded):
+		return c.tr("no answer from Oktell within %s", c.opts.RequestTimeout)
+	case errors.Is(err, oktell.ErrTimeout), isTimeout(err):
+		// a timeout of the source's own, whose length the dashboard does not know
+		return c.tr("no answer from Oktell in time")
+	}
+	return sayError(c.print, err)
+}
+
+// isTimeout recognises a timeout reported by the network (net.Error) rather than by the
+// request's context.
+func isTimeout(err error) bool {
+	var t interface{ Timeout() bool }
+	return errors.As(err, &t) && t.Timeout()
+}

@@ -1,0 +1,275 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/okdash/okdash/oktell"
+)
+
+// status is the operator's state as Oktell last reported it, the link to Oktell, and
+// the voicemail count: the header line, the banner of a lost link, the identity at the
+// right of the pane rules, and the window title.
+type status struct {
+	c *common
+
+	known     bool
+	state     oktell.UserState
+	stateName string // the server's name of the state, for states okdash has no word for
+	redirect  bool
+	since     time.Time
+	stale     bool // the state is the last the server said before the link went down
+
+	link       oktell.Link
+	linkReason string // translated
+	operator   string
+	line       string
+	ended      bool   // the session closed its updates
+	banner     string // why the link is down, or that the source ended
+
+	voicemail int
+
+	seen key.Binding
+}
+
+func init() {
+	russian(map[string]string{
+		"voicemail seen":    "почта прочитана",
+		"no new voicemails": "новых голосовых нет",
+	})
+}
+
+func newStatus(c *common) status {
+	s := status{c: c, link: oktell.LinkConnected, seen: c.hotkey("v", "voicemail seen", "v", "V")}
+	if c.caps.ReadOnly {
+		s.link = oktell.LinkReadOnly
+	}
+	return s
+}
+
+// linkDownMsg is the link that would confirm a request gone: the status pane posts it
+// when the link drops, Oktell loses its server, or the session ends.
+type linkDownMsg struct{}
+
+func (s *status) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case updateMsg:
+		s.onUpdate(msg.u)
+	case sessionEndedMsg:
+		s.ended = true
+		if !s.c.caps.ReadOnly {
+			s.stale = true
+		}
+		// A session that said why it closed (the ws session's "start okdash again") keeps
+		// that reason on screen: it is what the operator must do next.
+		if s.link == oktell.LinkClosed && s.linkReason != "" {
+			s.banner = s.c.tr("Source ended: %s", s.linkReason)
+		} else {
+			s.banner = s.c.tr("Source ended")
+		}
+		s.c.post(linkDownMsg{})
+	}
+	return nil
+}
+
+func (s *status) onUpdate(u oktell.Update) {
+	if st := u.Status; st != nil {
+		s.link = st.Link
+		s.linkReason = sayStatus(s.c.print, st)
+		if st.Operator != "" {
+			s.operator = oktell.CleanLine(st.Operator)
+		}
+		if st.Line != "" {
+			s.line = oktell.CleanLine(st.Line)
+		}
+		switch st.Link {
+		case oktell.LinkConnected:
+			s.stale, s.banner = false, ""
+		case oktell.LinkReconnecting, oktell.LinkClosed:
+			s.linkDown(s.lost("Link to Oktell lost", s.linkReason))
+		case oktell.LinkConnecting:
+			s.linkDown("")
+		}
+	}
+	e := u.Event
+	if e == nil {
+		return
+	}
+	switch e.Type {
+	case oktell.UserStateChanged:
+		sc, err := e.StateChange()
+		if err != nil {
+			s.c.post(localError(s.c, s.c.tr("Bad %s event: %v", e.Type, oktell.CleanLine(err.Error()))))
+			return
+		}
+		if !s.known || sc.State != s.state {
+			s.since = u.At
+		}
+		s.known, s.state, s.stateName, s.redirect = true, sc.State, oktell.CleanLine(sc.StateName), sc.Redirect
+		s.stale = false // a fresh state from the server: the link works
+		if s.link != oktell.LinkReadOnly {
+			s.link = oktell.LinkConnected
+		}
+		s.banner = ""
+	case oktell.VoiceMail:
+		s.voicemail++
+	case oktell.ConnectionLost:
+		s.linkDown(s.lost("Link to Oktell lost", ""))
+	case oktell.RestartRequested:
+		s.linkDown(s.lost("Oktell restarts", ""))
+	}
+}
+
+func (s *status) lost(what, reason string) string {
+	if reason == "" {
+		return s.c.tr(what)
+	}
+	return s.c.tr(what+": %s", reason)
+}
+
+// linkDown marks the state stale (it is the last thing the server said), shows banner
+// when there is one, and tells the panes that nothing can confirm a request now.
+func (s *status) linkDown(banner string) {
+	s.stale = s.stale || s.known
+	if banner != "" {
+		s.banner = banner
+	}
+	s.c.post(linkDownMsg{})
+}
+
+// linkUsable says whether a request to the server can go out now: a session that
+// writes, on a link that is up and not stale.
+func (s *status) linkUsable() bool {
+	return s.c.canSend(s.ended) && !s.stale && s.link == oktell.LinkConnected
+}
+
+func (s *status) keys(on screen) []binding {
+	why := ""
+	if s.voicemail == 0 {
+		why = "no new voicemails"
+	}
+	b := act(s.seen, why, func() tea.Cmd { s.voicemail = 0; return nil }).listed(groupViews)
+	if on == screenMain {
+		b = b.onBar(1)
+	}
+	return []binding{b}
+}
+
+// word is the state in the operator's words.
+func (s *status) word() string { return stateWord(s.c, s.known, s.state, s.stateName) }
+
+// stateWord names a user state in the operator's words; a state okdash has no word for
+// goes by the server's name for it.
+func stateWord(c *common, known bool, st oktell.UserState, name string) string {
+	if !known {
+		return c.tr("Unknown")
+	}
+	switch st {
+	case oktell.UserDisconnected:
+		return c.tr("Disconnected")
+	case oktell.UserReady:
+		return c.tr("Ready")
+	case oktell.UserLunch:
+		return c.tr("Break")
+	case oktell.UserOff:
+		return c.tr("Away")
+	case oktell.UserFullbusy:
+		return c.tr("Busy")
+	case oktell.UserReserved:
+		return c.tr("Reserved")
+	case oktell.UserWOphone:
+		return c.tr("No phone")
+	}
+	if name != "" {
+		return name
+	}
+	return st.String()
+}
+
+// badge is the header's first segment: the state, its glyph and how long it has lasted,
+// marked when stale.
+func (s *status) badge() string {
+	th, ic := s.c.theme, s.c.theme.Icons
+	glyph := ic.Unknown
+	if s.known {
+		glyph = ic.StateGlyph(s.state)
+	}
+	badge := " " + glyph + " " + s.word()
+	if s.known {
+		badge += " " + FormatDuration(s.c.now.Sub(s.since))
+	}
+	badge += " "
+	switch {
+	case s.stale:
+		return th.Warning.Render(ic.Stale) + " " + th.StateBadge(s.state, true).Render(strings.TrimSpace(badge)+" ("+s.c.tr("stale")+")")
+	case s.known:
+		return th.StateBadge(s.state, false).Render(badge)
+	}
+	return th.Muted.Render(badge)
+}
+
+// flags are the header's segments after the pending request: redirect and voicemail.
+func (s *status) flags() []string {
+	th, ic := s.c.theme, s.c.theme.Icons
+	var out []string
+	if s.redirect {
+		out = append(out, th.Accent.Render(ic.Redirect+" "+s.c.tr("redirect")))
+	}
+	if s.voicemail > 0 {
+		out = append(out, th.Warning.Render(ic.VoiceMail+" "+s.c.tr("%d new voicemails", s.voicemail)))
+	}
+	return out
+}
+
+// identity is who is logged in on which line, and the link's status, for the right end
+// of a pane's rule. It lives there rather than in the header because the header changes
+// every second, and an idle frame should resend as few bytes as possible (SSH budget).
+func (s *status) identity() string {
+	th := s.c.theme
+	var parts []string
+	if s.operator != "" || s.line != "" {
+		who := s.operator
+		if s.line != "" {
+			if who != "" {
+				who += " · "
+			}
+			who += s.line
+		}
+		parts = append(parts, th.Base.Render(who))
+	}
+	link := th.Icons.Link[s.link] + " " + s.linkWord()
+	if s.link == oktell.LinkReadOnly && !s.ended && s.linkReason != "" {
+		link += ": " + s.linkReason // a replay says here what it plays and when its input ended
+	}
+	parts = append(parts, th.Muted.Render(link))
+	return strings.Join(parts, "  ")
+}
+
+func (s *status) linkWord() string {
+	switch {
+	case s.ended:
+		return s.c.tr("closed")
+	case s.c.caps.Kind == "demo" && s.link == oktell.LinkConnected:
+		return s.c.tr("demo")
+	}
+	return s.c.tr(s.link.String())
+}
+
+// title is the terminal's window title: the state, so that a minimised window still
+// tells it.
+func (s *status) title() string {
+	t := "okdash"
+	if s.known {
+		t += ": " + s.word()
+		if s.redirect {
+			t += " " + s.c.theme.Icons.Redirect
+		}
+		if s.stale {
+			t += " (" + s.c.tr("stale") + ")"
+		}
+	}
+	return t
+}
