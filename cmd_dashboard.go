@@ -14,7 +14,6 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/okdash/okdash/oktell"
-	"github.com/okdash/okdash/termquery"
 	"github.com/okdash/okdash/theme"
 	"github.com/okdash/okdash/ttyinput"
 	"github.com/okdash/okdash/ui"
@@ -124,11 +123,11 @@ func cmdDashboard(args []string, io stdio) int {
 	}
 	defer sess.Close()
 	r := lipgloss.NewRenderer(os.Stdout)
-	// Lip Gloss would ask the terminal itself and wait 5 s for an answer that may never
-	// come; okdash asks once, only when the theme depends on it, within a bound.
+	// Bubble Tea's init has already asked the terminal for its background (through the
+	// default renderer); --theme auto takes that answer rather than asking a second time.
 	dark := true
 	if uf.Theme == "" || uf.Theme == "auto" {
-		dark = termquery.DarkBackground(os.Stdin, os.Stdout, termquery.Timeout)
+		dark = lipgloss.HasDarkBackground()
 	}
 	r.SetHasDarkBackground(dark)
 	m, err := newModel(sess, r, uf, os.Getenv, clock)

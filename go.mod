@@ -3,7 +3,6 @@ module github.com/okdash/okdash
 go 1.26.0
 
 require (
-	earlyinit.okdash.local v0.0.0
 	github.com/anmitsu/go-shlex v0.0.0-20200514113438-38f4b401e2be
 	github.com/charmbracelet/bubbles v1.0.0
 	github.com/charmbracelet/bubbletea v1.3.10
@@ -52,6 +51,3 @@ require (
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/exp v0.0.0-20240719175910-8a7402abbf56 // indirect
 )
-
-// earlyinit must be initialized before Bubble Tea: see earlyinit/earlyinit.go.
-replace earlyinit.okdash.local => ./earlyinit

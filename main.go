@@ -10,8 +10,6 @@ import (
 	"io"
 	"os"
 	"strings"
-
-	_ "earlyinit.okdash.local" // keeps Bubble Tea's init from asking the terminal a question
 )
 
 const usageText = `okdash: an Oktell operator's status dashboard for the terminal
