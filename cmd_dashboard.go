@@ -125,6 +125,8 @@ func cmdDashboard(args []string, io stdio) int {
 		fmt.Fprintf(io.err, "okdash: %v\n", err)
 		return 1
 	}
+	shifted := watchShift(sess, sf, clock) // the operator's day, printed when okdash quits
+	sess = shifted
 	defer sess.Close()
 	m, err := newModel(sess, lipgloss.NewRenderer(os.Stdout), uf, os.Getenv, clock)
 	if err != nil {
@@ -141,5 +143,7 @@ func cmdDashboard(args []string, io stdio) int {
 		fmt.Fprintf(io.err, "okdash: %v\n", err)
 		return 1
 	}
+	lang, _ := ui.ResolveLang(uf.Lang, os.Getenv) // checked by uiOptions above
+	shiftFarewell(shifted, lang, io.out, io.err)
 	return 0
 }

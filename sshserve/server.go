@@ -52,6 +52,9 @@ type Client struct {
 	// Translate, when Config.Dashboard sets it, renders the line written under a closed
 	// dashboard in the session's language.
 	Translate func(string) string
+	// Farewell, when Config.Dashboard sets it, is called once the dashboard has closed;
+	// a line it returns (the operator's shift) is written under it.
+	Farewell func() string
 }
 
 // Getenv reads the client's environment (the last value sent wins).
@@ -517,6 +520,11 @@ func (s *Server) handle(sess ssh.Session) {
 		reason = "error: " + runErr.Error()
 	default:
 		reason = "dashboard quit" // q, or the dashboard ended itself
+	}
+	if c.Farewell != nil {
+		if line := c.Farewell(); line != "" {
+			fmt.Fprintf(sess, "%s\r\n", printable(line))
+		}
 	}
 	sess.Exit(0) //nolint:errcheck
 }

@@ -189,20 +189,24 @@ type Summary struct {
 	HasCalls bool
 }
 
-// States lists the buckets of the operator's states that have time, ready first, then
-// the others biggest first, Unknown among them; NotWatched is left out (it is shown apart).
+// States lists the buckets of the operator's states that have time: ready, then break
+// (the two an operator is judged by), then the others biggest first, Unknown among
+// them; NotWatched is left out (it is shown apart).
 func (s *Summary) States() []Bucket {
 	out := make([]Bucket, 0, NumBuckets)
-	if s.Time[Ready] > 0 {
-		out = append(out, Ready)
+	for _, b := range []Bucket{Ready, Break} {
+		if s.Time[b] > 0 {
+			out = append(out, b)
+		}
 	}
-	for b := Break; b < NotWatched; b++ {
+	fixed := len(out)
+	for b := Away; b < NotWatched; b++ {
 		if s.Time[b] <= 0 {
 			continue
 		}
 		i := len(out)
 		out = append(out, b)
-		for i > 0 && out[i-1] != Ready && s.Time[out[i-1]] < s.Time[b] {
+		for i > fixed && s.Time[out[i-1]] < s.Time[b] {
 			out[i] = out[i-1]
 			i--
 		}

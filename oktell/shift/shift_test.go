@@ -548,9 +548,10 @@ func TestStatesOrder(t *testing.T) {
 	s.Time[Unknown] = m(2)
 	s.Time[NotWatched] = m(300)
 	s.Time[Away] = m(48)
-	assert.Equal(t, []Bucket{Ready, Busy, Break, Away, Unknown}, s.States(), "ready first, then biggest first; equal ones in view order")
-	s.Time[Ready] = 0
-	assert.Equal(t, []Bucket{Busy, Break, Away, Unknown}, s.States())
+	s.Time[Reserved] = m(48)
+	assert.Equal(t, []Bucket{Ready, Break, Busy, Away, Reserved, Unknown}, s.States(), "ready, break, then biggest first; equal ones in view order")
+	s.Time[Ready], s.Time[Break] = 0, 0
+	assert.Equal(t, []Bucket{Busy, Away, Reserved, Unknown}, s.States())
 }
 
 func TestDateString(t *testing.T) {

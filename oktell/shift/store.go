@@ -118,7 +118,7 @@ type file struct {
 	Source     string    `json:"source"`
 	Login      string    `json:"login"`
 	Date       string    `json:"date"`
-	Zone       string    `json:"zone"`
+	Zone       string    `json:"zone"` // for a person reading the file: the day's midnight is the zone's
 	Saved      time.Time `json:"saved"`
 	Start      time.Time `json:"start"`
 	Watched    time.Time `json:"watched"`
@@ -152,7 +152,7 @@ func (s Store) Save(k Key, sv Saved, now time.Time) error {
 	f := file{
 		Okdash: "shift", Version: fileVersion,
 		Source: oktell.Clip(k.Source, maxKeyText), Login: oktell.Clip(k.Login, maxKeyText),
-		Date: sv.Date.String(), Zone: sv.Start.Location().String(), Saved: now,
+		Date: sv.Date.String(), Zone: sv.Start.Format("MST -07:00"), Saved: now,
 		Start: sv.Start, Watched: sv.Watched,
 		State: int(sv.State), StateKnown: sv.Known,
 		BreakOpen: sv.BreakOpen, BreakLenMS: ms(sv.BreakLen),

@@ -30,6 +30,8 @@ type WatchConfig struct {
 	// four ticks means okdash was not running. SaveEvery: see DefaultSaveEvery.
 	TickEvery time.Duration
 	SaveEvery time.Duration
+	// Warnings are told to the dashboard first, as Update.Err (why no file is kept, say).
+	Warnings []error
 }
 
 // Watched is a session whose updates a Shift counts on their way to the dashboard,
@@ -87,9 +89,9 @@ func Watch(s oktell.Session, cfg WatchConfig) *Watched {
 		inner: s, cfg: cfg, caps: caps, ch: make(chan oktell.Update, 64), warn: make(chan error, 1),
 		ctx: ctx, cancel: cancel, kick: make(chan struct{}, 1), sh: New(sc),
 	}
-	var warnings []error
+	warnings := append([]error(nil), cfg.Warnings...)
 	if cfg.Store != nil && !caps.ReadOnly {
-		warnings = w.open(*cfg.Store)
+		warnings = append(warnings, w.open(*cfg.Store)...)
 	}
 	w.wg.Add(1)
 	go w.relay(warnings)
