@@ -111,3 +111,23 @@ func BenchmarkRelay(b *testing.B) {
 		})
 	}
 }
+
+// TestApplyAllocatesNothing: in the steady state a flood costs the shift no memory.
+func TestApplyAllocatesNothing(t *testing.T) {
+	ups := flood(4000)
+	s := New(Config{Zone: msk, Calls: true, MaxGap: 2 * time.Minute})
+	for _, u := range ups {
+		s.Apply(u)
+	}
+	span := ups[len(ups)-1].At.Sub(ups[0].At) + time.Millisecond
+	i := 0
+	allocs := testing.AllocsPerRun(len(ups), func() {
+		u := ups[i%len(ups)]
+		u.At = u.At.Add(span * time.Duration(1+i/len(ups)))
+		s.Apply(u)
+		i++
+	})
+	if allocs != 0 {
+		t.Fatalf("Apply allocates %.2f times an update", allocs)
+	}
+}

@@ -251,6 +251,19 @@ func TestShiftArithmetic(t *testing.T) {
 				breaks: 0},
 		},
 		{
+			name: "the clock going backwards opens no gap and reopens no day",
+			cfg:  Config{MaxGap: 10 * time.Minute},
+			updates: []oktell.Update{
+				state(at("23:50"), ready),
+				tick(at("23:55")),
+				tick(at("11 00:05")),
+				message(at("23:00"), "{late}"), // set back by an hour: counts at 00:05, today
+				tick(at("11 00:10")),
+			},
+			now:  at("11 00:10"),
+			want: want{time: map[Bucket]time.Duration{Ready: m(10)}, received: 1, date: "2026-03-11"},
+		},
+		{
 			name: "a call that spans a state change is one call, talked whole",
 			cfg:  Config{Calls: true},
 			updates: []oktell.Update{

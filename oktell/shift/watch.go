@@ -43,11 +43,12 @@ type Watched struct {
 	ch    chan oktell.Update
 	warn  chan error
 
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	once   sync.Once
-	kick   chan struct{}
+	ctx      context.Context
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	once     sync.Once
+	closeErr error
+	kick     chan struct{}
 
 	mu    sync.Mutex
 	sh    *Shift
@@ -311,13 +312,14 @@ func (w *Watched) SendMessage(ctx context.Context, userID, text string) error {
 
 // Close counts the shift up to now, closes the inner session, writes the file a last
 // time and releases its lock. The shift stays readable (Summary), frozen at the close.
+// Calls after the first return its result.
 func (w *Watched) Close() error {
-	w.mu.Lock()
-	w.sh.Tick(w.cfg.Clock.Now())
-	w.mu.Unlock()
-	w.cancel() // first: the relay must not take the inner session's end for its own
-	err := w.inner.Close()
 	w.once.Do(func() {
+		w.mu.Lock()
+		w.sh.Tick(w.cfg.Clock.Now())
+		w.mu.Unlock()
+		w.cancel() // first: the relay must not take the inner session's end for its own
+		w.closeErr = w.inner.Close()
 		w.wg.Wait()
 		w.mu.Lock()
 		w.sh.Stop()
@@ -327,5 +329,5 @@ func (w *Watched) Close() error {
 			w.release()
 		}
 	})
-	return err
+	return w.closeErr
 }
