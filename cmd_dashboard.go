@@ -5,7 +5,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -31,18 +30,6 @@ type uiFlags struct {
 	MaxHistory     int
 	ConfirmTimeout time.Duration
 	ToastTTL       time.Duration
-}
-
-func (f *uiFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.Lang, "lang", "", "language of the dashboard: en or ru (default: from LC_ALL, LC_MESSAGES, LANG)")
-	fs.StringVar(&f.Icons, "icons", "", "icon set: unicode or ascii (default: ascii on TERM=linux and TERM=dumb)")
-	fs.BoolVar(&f.NoColor, "no-color", false, "no colour (also when NO_COLOR is set)")
-	fs.BoolVar(&f.Bell, "bell", false, "ring the terminal bell on new messages and incoming-call notifications")
-	fs.StringVar(&f.Theme, "theme", "auto", "colours for a dark or light terminal background: auto, dark or light")
-	fs.IntVar(&f.MaxMessages, "max-messages", ui.DefaultMaxMessages, "messages kept in the messenger; older ones are dropped")
-	fs.IntVar(&f.MaxHistory, "max-history", ui.DefaultMaxHistory, "notifications kept in the history; older ones are dropped")
-	fs.DurationVar(&f.ConfirmTimeout, "confirm-timeout", ui.DefaultConfirmTimeout, "how long a state change may wait for the server to confirm it")
-	fs.DurationVar(&f.ToastTTL, "toast-time", ui.DefaultToastTTL, "how long a self-hiding notification stays on screen")
 }
 
 // uiOptions turns the flags and the terminal's environment into the dashboard's options.
@@ -92,31 +79,40 @@ func newModel(sess oktell.Session, r *lipgloss.Renderer, uf uiFlags, env func(st
 	return ui.New(o), nil
 }
 
+var dashboardCmd = &command{
+	name:   "okdash",
+	usage:  usageText,
+	groups: []group{groupSource, groupLook},
+	config: true,
+	extra: func(fs *flag.FlagSet, x *extraFlags) {
+		fs.BoolVar(&x.version, "version", false, "")
+	},
+}
+
 func cmdDashboard(args []string, io stdio) int {
-	fs := flag.NewFlagSet("okdash", flag.ContinueOnError)
-	fs.SetOutput(io.err)
-	var sf sourceFlags
-	var uf uiFlags
-	sf.register(fs)
-	uf.register(fs)
-	fs.Usage = func() {
-		fmt.Fprint(io.err, usageText)
-		fmt.Fprintln(io.err, "\nFlags of the dashboard:")
-		fs.PrintDefaults()
+	p, err := dashboardCmd.parse(args, os.Getenv)
+	if err != nil {
+		return parseFail(io, dashboardCmd, err)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
+	if p.extra.version {
+		return cmdVersion(nil, io)
+	}
+	if len(p.args) > 0 { // a mistyped subcommand must not open the dashboard
+		fmt.Fprintf(io.err, "okdash: unknown subcommand or argument %q; see \"okdash help\"\n", p.args[0])
 		return 2
 	}
-	if fs.NArg() > 0 { // a mistyped subcommand must not open the dashboard
-		fmt.Fprintf(io.err, "okdash: unknown subcommand or argument %q; see \"okdash help\"\n", fs.Arg(0))
-		return 2
-	}
+	sf, uf := p.opts.Source, p.opts.UI
 	ctx := context.Background()
 	clock := oktell.RealClock{}
 	if _, err := uiOptions(nil, nil, uf, os.Getenv, clock); err != nil { // bad look flags: say so before connecting
+		fmt.Fprintf(io.err, "okdash: %v\n", err)
+		return 2
+	}
+	if err := checkSourceFlags(sf); err != nil {
+		fmt.Fprintf(io.err, "okdash: %v\n", err)
+		return 2
+	}
+	if err := needTerminal(io, sf.Source); err != nil {
 		fmt.Fprintf(io.err, "okdash: %v\n", err)
 		return 2
 	}

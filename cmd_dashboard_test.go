@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"io"
 	"strings"
 	"testing"
@@ -21,12 +20,9 @@ var t0Main = time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 
 func parseUIFlags(t *testing.T, args ...string) uiFlags {
 	t.Helper()
-	fs := flag.NewFlagSet("t", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	var uf uiFlags
-	uf.register(fs)
-	require.NoError(t, fs.Parse(args))
-	return uf
+	p, err := dashboardCmd.parse(args, envOf(nil))
+	require.NoError(t, err)
+	return p.opts.UI
 }
 
 func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -56,9 +52,15 @@ func TestUIOptionsFromFlagsAndEnv(t *testing.T) {
 	assert.Equal(t, 50, o.MaxMessages)
 	assert.Equal(t, 7, o.MaxHistory)
 
-	for _, bad := range [][]string{{"--lang", "!!"}, {"--icons", "emoji"}, {"--theme", "pink"}, {"--max-messages", "0"}} {
-		_, err := uiOptions(nil, nil, parseUIFlags(t, bad...), envOf(nil), clock)
-		assert.Error(t, err, "%v", bad)
+	// serve's okdash-* key options reach uiOptions without the flags' checks
+	for _, bad := range []func(*uiFlags){
+		func(u *uiFlags) { u.Lang = "!!" }, func(u *uiFlags) { u.Icons = "emoji" },
+		func(u *uiFlags) { u.Theme = "pink" }, func(u *uiFlags) { u.MaxMessages = 0 },
+	} {
+		uf := defaultOptions().UI
+		bad(&uf)
+		_, err := uiOptions(nil, nil, uf, envOf(nil), clock)
+		assert.Error(t, err, "%+v", uf)
 	}
 }
 
@@ -67,7 +69,9 @@ func TestNewModelKeepsContract(t *testing.T) {
 	require.NoError(t, err)
 	_, ok := m.(ui.Model)
 	assert.True(t, ok)
-	_, err = newModel(nil, lipgloss.NewRenderer(io.Discard), parseUIFlags(t, "--icons", "x"), envOf(nil), clocktest.New(t0Main))
+	uf := defaultOptions().UI
+	uf.Icons = "x"
+	_, err = newModel(nil, lipgloss.NewRenderer(io.Discard), uf, envOf(nil), clocktest.New(t0Main))
 	assert.ErrorContains(t, err, "--icons")
 }
 

@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf16"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -152,12 +155,17 @@ func TestDecodeMissingFileAndBadFlag(t *testing.T) {
 	var out, errb bytes.Buffer
 	code := run([]string{"decode", filepath.Join("testdata", "no-such-file")}, stdio{in: strings.NewReader(""), out: &out, err: &errb})
 	assert.Equal(t, 1, code)
-	assert.Contains(t, errb.String(), "okdash: decode: open testdata/no-such-file")
+	assert.Equal(t, "okdash: decode: testdata/no-such-file: no such file\n", errb.String())
+
+	errb.Reset()
+	code = run([]string{"decode", "testdata"}, stdio{in: strings.NewReader(""), out: &out, err: &errb})
+	assert.Equal(t, 1, code)
+	assert.Equal(t, "okdash: decode: testdata: is a directory, not a file\n", errb.String())
 
 	errb.Reset()
 	code = run([]string{"decode", "--bogus"}, stdio{in: strings.NewReader(""), out: &out, err: &errb})
 	assert.Equal(t, 2, code)
-	assert.Contains(t, errb.String(), "Usage: okdash decode")
+	assert.Equal(t, "okdash decode: unknown flag --bogus\nsee \"okdash decode -h\" for the flags\n", errb.String())
 }
 
 func TestDecodeQueryDocuments(t *testing.T) {
@@ -172,14 +180,14 @@ func TestDecodeArgs(t *testing.T) {
 	var out, errb bytes.Buffer
 	code := run([]string{"decode", "-h"}, stdio{in: strings.NewReader(""), out: &out, err: &errb})
 	assert.Equal(t, 0, code)
-	assert.Contains(t, errb.String(), "Usage: okdash decode")
-	assert.Contains(t, errb.String(), "-pretty")
+	assert.Contains(t, out.String(), "Usage: okdash decode")
+	assert.Contains(t, out.String(), "--pretty")
 
 	// after "--", a name that looks like a flag is a file
 	errb.Reset()
 	code = run([]string{"decode", "--", "--pretty"}, stdio{in: strings.NewReader(""), out: &out, err: &errb})
 	assert.Equal(t, 1, code)
-	assert.Contains(t, errb.String(), "open --pretty")
+	assert.Equal(t, "okdash: decode: --pretty: no such file\n", errb.String())
 
 	// several inputs, each with its own offsets and name
 	seed := filepath.Join("testdata", "seed", "113_voicemail.xml")
@@ -236,4 +244,121 @@ func TestDecodeUnknownAttrs(t *testing.T) {
 	code = run([]string{"decode"}, stdio{in: strings.NewReader(in), out: &out, err: &errb})
 	assert.Equal(t, 0, code, errb.String())
 	assert.Equal(t, `{"offset":0,"root":"oktellcommapper","data":"queryresult","count":"1","root_attrs":{"seq":"9"},"data_attrs":{"from":"bridge"},"sets":[{"name":"SetUserState","id":"q1","attrs":{"took":"3ms"}}]}`+"\n", out.String())
+}
+
+// decodeString runs okdash decode on in and returns the exit status, the output and the
+// problems.
+func decodeString(t *testing.T, in []byte, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(append([]string{"decode"}, args...), stdio{in: bytes.NewReader(in), out: &out, err: &errb})
+	return code, out.String(), errb.String()
+}
+
+// A control character in CDATA or in an attribute (a vertical tab pasted from Word, BEL,
+// ESC) keeps the document (issue 10 item 9); JSON carries it escaped.
+func TestDecodeKeepsControlCharacters(t *testing.T) {
+	in := "<oktellcommapper><data><event id=\"114\" name=\"usermessage\"><property_simple key=\"guid\" value=\"g\x07\" />" +
+		"<property_cdata key=\"text\"><![CDATA[Word\vpaste \x1b[2Jgone]]></property_cdata></event></data></oktellcommapper>"
+	code, out, problems := decodeString(t, []byte(in))
+	assert.Equal(t, 0, code, problems)
+	assert.Empty(t, problems)
+	assert.Equal(t, `{"offset":0,"id":114,"type":"UserMessage","name":"usermessage","props":{"guid":{"value":"g\u0007"},"text":{"text":"Word\u000bpaste \u001b[2Jgone"}},"guid":"g\u0007","sender_id":"","sender_name":"","text":"Word\u000bpaste \u001b[2Jgone"}`+"\n", out)
+	var l struct{ Text string }
+	require.NoError(t, json.Unmarshal([]byte(out), &l))
+	assert.Equal(t, "Word\vpaste \x1b[2Jgone", l.Text)
+}
+
+// DEL, C1 controls (U+009B is CSI) and bidirectional controls are escaped in the JSON
+// (issue 10 item 10): a terminal that shows the output acts on none of them, and the
+// text parses back unchanged.
+func TestDecodeEscapesTerminalControls(t *testing.T) {
+	text := "csi\u009b[31m del\x7f nel\u0085 rlo\u202eevil\u202c lri\u2066x\u2069 alm\u061c lrm\u200e ls\u2028 ok: Привет €"
+	in := `<oktellcommapper><data><event id="114" name="usermessage" note="` + "\u202e" + `"><property_cdata key="text"><![CDATA[` + text + `]]></property_cdata></event></data></oktellcommapper>`
+	for _, args := range [][]string{nil, {"--pretty"}} {
+		code, out, problems := decodeString(t, []byte(in), args...)
+		assert.Equal(t, 0, code, problems)
+		var raw []string
+		for _, r := range out {
+			if r == 0x7F || (r >= 0x80 && r <= 0x9F) || unicode.Is(unicode.Bidi_Control, r) || r == 0x2028 {
+				raw = append(raw, fmt.Sprintf("%U", r))
+			}
+		}
+		assert.Empty(t, raw, "raw in the output %q", out)
+		assert.Contains(t, out, `csi\u009b[31m del\u007f nel\u0085 rlo\u202eevil\u202c lri\u2066x\u2069 alm\u061c lrm\u200e ls\u2028 ok: Привет €`)
+		assert.Regexp(t, `"note": ?"\\u202e"`, out)
+		var l struct{ Text string }
+		require.NoError(t, json.Unmarshal([]byte(out), &l))
+		assert.Equal(t, text, l.Text)
+	}
+}
+
+// A message quoting a whole document, and a CDATA holding "<?xml …?>" and a root close
+// tag, are read whole (issue 10 item 9), in a log beside other documents.
+func TestDecodeMessageQuotingADocument(t *testing.T) {
+	quoted := `<?xml version="1.0" encoding="utf-16"?><oktellcommapper version="80710"><data><event id="113" name="voicemail" /></data></oktellcommapper>`
+	msg := `<oktellcommapper version="80710"><data><event id="114" name="usermessage"><property_cdata key="text"><![CDATA[` +
+		`see: ` + quoted + `]]></property_cdata></event></data></oktellcommapper>`
+	lone := `<oktellcommapper version="80710"><data><event id="114" name="usermessage"><!-- </oktellcommapper> --><property_cdata key="text"><![CDATA[` +
+		`<?xml version="1.0"?> and </oktellcommapper>]]></property_cdata></event></data></oktellcommapper>`
+	in := "09:00 xmlevent\r\n" + msg + "\r\n09:01 xmlevent\r\n" + lone + "\r\n"
+	for name, b := range map[string][]byte{"utf-8": []byte(in), "utf-16le": append([]byte{0xFF, 0xFE}, utf16le(in)...)} {
+		code, out, problems := decodeString(t, b)
+		assert.Equal(t, 0, code, "%s: %s", name, problems)
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		require.Len(t, lines, 2, name)
+		var l struct{ Lead, Text string }
+		require.NoError(t, json.Unmarshal([]byte(lines[0]), &l))
+		assert.Equal(t, "see: "+quoted, l.Text, name)
+		assert.Equal(t, "09:00 xmlevent", l.Lead, name)
+		require.NoError(t, json.Unmarshal([]byte(lines[1]), &l))
+		assert.Equal(t, `<?xml version="1.0"?> and </oktellcommapper>`, l.Text, name)
+	}
+}
+
+func utf16le(s string) []byte {
+	var b []byte
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	return b
+}
+
+// TestDecodeUnicodeLog: the CommonLog as Windows writes a "Unicode" text file, a BOM and
+// then headings and documents in UTF-16LE (testdata/oktell/unicode-log.txt; BE the
+// same), reads with no problem, and its first heading is the first event's lead (issue
+// 10 item 9).
+func TestDecodeUnicodeLog(t *testing.T) {
+	seed := func(n string) string {
+		b := readFile(t, filepath.Join("testdata", "seed", n))
+		var u []uint16
+		for i := 2; i+1 < len(b); i += 2 { // the seed files are UTF-16LE with a BOM
+			u = append(u, uint16(b[i])|uint16(b[i+1])<<8)
+		}
+		return string(utf16.Decode(u))
+	}
+	text := "01.12.2026 09:00:00.123 [INFO] xmlevent\r\n" + seed("111_userstatechanged.xml") +
+		"\r\n01.12.2026 09:00:05.120 [INFO] xmlevent\r\n" + seed("112_notify.xml") +
+		"\r\n01.12.2026 09:01:00.000 [INFO] xmlevent\r\n" + seed("114_usermessage.xml") + "\r\n"
+	log := append([]byte{0xFF, 0xFE}, utf16le(text)...)
+	path := filepath.Join("testdata", "oktell", "unicode-log.txt")
+	if updating() {
+		require.NoError(t, os.WriteFile(path, log, 0o644))
+	}
+	require.Equal(t, log, readFile(t, path), "testdata/oktell/unicode-log.txt is stale: run go test -run Decode -update")
+	var out, errb bytes.Buffer
+	code := run([]string{"decode", path}, stdio{in: strings.NewReader(""), out: &out, err: &errb})
+	assert.Equal(t, 0, code, errb.String())
+	assert.Empty(t, errb.String())
+	golden(t, "unicode-log.jsonl.golden", out.Bytes())
+	assert.True(t, strings.HasPrefix(out.String(), `{"offset":84,"lead":"01.12.2026 09:00:00.123 [INFO] xmlevent","id":111,`), out.String())
+
+	// big-endian, as a "Unicode big endian" file
+	be := []byte{0xFE, 0xFF}
+	for i := 2; i+1 < len(log); i += 2 {
+		be = append(be, log[i+1], log[i])
+	}
+	code, beOut, problems := decodeString(t, be)
+	assert.Equal(t, 0, code, problems)
+	assert.Equal(t, out.String(), beOut)
 }

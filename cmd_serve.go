@@ -5,15 +5,17 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -21,9 +23,12 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
+	"golang.org/x/text/language"
 
 	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/demo"
 	"github.com/okdash/okdash/sshserve"
+	"github.com/okdash/okdash/theme"
 	"github.com/okdash/okdash/ui"
 )
 
@@ -31,7 +36,8 @@ import (
 // flag of the same name for the sessions of that key.
 var keyOptions = []string{"source", "login", "password-file", "scenario", "speed", "lang", "icons", "theme", "no-color", "bell"}
 
-// serveFlags are the flags of okdash serve besides the source and ui flags.
+// serveFlags are the flags of okdash serve besides the source and ui flags (declared
+// in flags.go).
 type serveFlags struct {
 	Listen          string
 	HostKey         string
@@ -44,20 +50,6 @@ type serveFlags struct {
 	KeepAlive       time.Duration
 	ShutdownAfter   time.Duration
 	BackgroundQuery time.Duration
-}
-
-func (f *serveFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.Listen, "listen", "127.0.0.1:2222", "listen on `ADDR` (use 0.0.0.0:2222 to let other machines in)")
-	fs.StringVar(&f.HostKey, "host-key", "", "the server's ed25519 host key `FILE`, generated (mode 0600) on first start and reused (default: okdash/ssh_host_ed25519_key in the user's config directory)")
-	fs.StringVar(&f.AuthorizedKeys, "authorized-keys", "", "OpenSSH authorized_keys `FILE` of the keys let in; okdash-* options on a line choose that key's source (required unless --demo-open)")
-	fs.BoolVar(&f.DemoOpen, "demo-open", false, "let anyone in, with or without a key, but only to the built-in demo (training rooms)")
-	fs.IntVar(&f.MaxSessions, "max-sessions", 100, "most dashboards open at once; 0: no limit")
-	fs.Float64Var(&f.ConnRate, "conn-rate", 1, "new connections per second allowed from one address, after the burst; 0: no limit")
-	fs.IntVar(&f.ConnBurst, "conn-burst", 40, "new connections one address may open at once (a room behind one NAT address connects together)")
-	fs.DurationVar(&f.IdleTimeout, "idle-timeout", 0, "close a dashboard after this long without a key press (e.g. 8h); 0: never, since wall dashboards are left open on purpose")
-	fs.DurationVar(&f.KeepAlive, "keepalive", 30*time.Second, "SSH keepalive interval; a client with 3 keepalives unanswered is dropped at the next one; 0: off")
-	fs.DurationVar(&f.ShutdownAfter, "shutdown-after", 5*time.Second, "countdown shown on every dashboard when the server stops")
-	fs.DurationVar(&f.BackgroundQuery, "background-query", time.Second, "how long to wait for a terminal to tell its background colour; 0: assume dark")
 }
 
 // defaultHostKeyPath is okdash/ssh_host_ed25519_key in the user's config directory.
@@ -89,27 +81,15 @@ func cmdServe(args []string, io stdio) int {
 // serveMain is okdash serve until a signal on sigs (SIGINT, SIGTERM) and the clean
 // shutdown that follows; a second signal cuts the shutdown short.
 func serveMain(args []string, io stdio, sigs <-chan os.Signal) int {
-	fs := flag.NewFlagSet("okdash serve", flag.ContinueOnError)
-	fs.SetOutput(io.err)
-	var (
-		sf  sourceFlags
-		uf  uiFlags
-		svf serveFlags
-	)
-	svf.register(fs)
-	sf.register(fs)
-	uf.register(fs)
-	fs.Usage = func() {
-		fmt.Fprintln(io.err, "Usage: okdash serve --authorized-keys FILE [flags]\n       okdash serve --demo-open [flags]\n\nServes the dashboard over SSH: every client gets its own dashboard.\nThe source and look flags are the defaults of every session.\n\nFlags:")
-		fs.PrintDefaults()
+	p, err := serveCmd.parse(args, os.Getenv)
+	if err != nil {
+		return parseFail(io, serveCmd, err)
 	}
-	if err := fs.Parse(args); err != nil {
+	if len(p.args) > 0 {
+		fmt.Fprintf(io.err, "okdash serve: unexpected argument %q\n", p.args[0])
 		return 2
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(io.err, "okdash serve: unexpected argument %q\n", fs.Arg(0))
-		return 2
-	}
+	sf, uf, svf := p.opts.Source, p.opts.UI, p.opts.Serve
 	if err := checkServeFlags(svf, sf); err != nil {
 		fmt.Fprintf(io.err, "okdash serve: %v\n", err)
 		return 2
@@ -118,6 +98,9 @@ func serveMain(args []string, io stdio, sigs <-chan os.Signal) int {
 	srv, err := newServe(svf, sf, uf, oktell.RealClock{}, logger, openSession, newModel)
 	if err != nil {
 		fmt.Fprintf(io.err, "okdash serve: %v\n", err)
+		if errors.As(err, new(badConfig)) {
+			return 2 // as a bad flag: nothing was started
+		}
 		return 1
 	}
 	l, err := net.Listen("tcp", svf.Listen)
@@ -192,9 +175,19 @@ type serveServer struct {
 	mode    string
 }
 
+// badConfig is a flag, a scenario or an authorized_keys line that would stop sessions
+// from opening: found at start rather than at every trainee's login.
+type badConfig struct{ error }
+
+func (e badConfig) Unwrap() error { return e.error }
+
 // newServe builds the server from the flags; open and build make each session's
-// Oktell session and dashboard (openSession and newModel, or fakes in tests).
+// Oktell session and dashboard (openSession and newModel, or fakes in tests). What
+// every session would open (source, scenario, look) is checked first.
 func newServe(svf serveFlags, sf sourceFlags, uf uiFlags, clock oktell.Clock, logger *slog.Logger, open openFunc, build modelFunc) (*serveServer, error) {
+	if err := checkSession(sessionSource(sf, svf.DemoOpen), uf); err != nil {
+		return nil, badConfig{err}
+	}
 	path := svf.HostKey
 	if path == "" {
 		var err error
@@ -226,16 +219,159 @@ func newServe(svf serveFlags, sf sourceFlags, uf uiFlags, clock oktell.Clock, lo
 	}
 	mode := "open: anyone can connect, to the demo only"
 	if !svf.DemoOpen {
-		if cfg.Keys, err = sshserve.OpenKeyFile(svf.AuthorizedKeys, keyOptions); err != nil {
-			return nil, err
+		check := func(ak *sshserve.AuthorizedKey) error { return checkKeyOptions(sf, uf, ak.Options) }
+		if cfg.Keys, err = sshserve.OpenKeyFile(svf.AuthorizedKeys, keyOptions, check); err != nil {
+			return nil, badConfig{err}
 		}
-		mode = fmt.Sprintf("%d authorized keys from %s", cfg.Keys.Len(), svf.AuthorizedKeys)
+		n := cfg.Keys.Len()
+		mode = plural(n, "authorized key", "authorized keys") + " from " + svf.AuthorizedKeys
+		if n == 0 {
+			logger.Warn("the authorized keys file holds no key: nobody can log in until one is added", "file", svf.AuthorizedKeys)
+		}
 	}
 	s, err := sshserve.New(cfg)
 	if err != nil {
 		return nil, err
 	}
 	return &serveServer{Server: s, hostKey: hostKey, mode: mode}, nil
+}
+
+// plural writes "1 authorized key", "2 authorized keys".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// sessionSource is the source a session of these flags opens: the demo unless a
+// source is given, and only the demo under --demo-open.
+func sessionSource(sf sourceFlags, demoOnly bool) sourceFlags {
+	if demoOnly || sf.Source == "" {
+		sf.Source = "demo"
+	}
+	return sf
+}
+
+// flagError is a value that a session could not open with: the flag (or the okdash-*
+// option that sets it) and why.
+type flagError struct {
+	flag, value string
+	err         error
+}
+
+func (e *flagError) Error() string {
+	switch {
+	case e.flag == "scenario":
+		return e.err.Error() // names its file, and the line
+	case e.value == "":
+		return fmt.Sprintf("--%s is missing: %v", e.flag, e.err)
+	}
+	return fmt.Sprintf("--%s %s: %v", e.flag, e.value, e.err)
+}
+
+// checkSession checks what a session of these flags would open, without opening it
+// (no connection is made): what would otherwise refuse every trainee at login.
+func checkSession(sf sourceFlags, uf uiFlags) error {
+	bad := func(flag, value string, err error) error { return &flagError{flag: flag, value: value, err: err} }
+	if checkSpeed(sf.Speed) != nil {
+		return bad("speed", strconv.FormatFloat(sf.Speed, 'g', -1, 64), errors.New("want a number above 0, such as 0.5, 1 or 10"))
+	}
+	src := sf.Source
+	if src == "demo" {
+		if _, err := demo.Load(sf.Scenario); err != nil {
+			return bad("scenario", sf.Scenario, err)
+		}
+	} else if sf.Scenario != "" {
+		return bad("scenario", sf.Scenario, fmt.Errorf("plays only on the demo, not on --source %s", src))
+	}
+	switch kind, rest, _ := strings.Cut(src, ":"); {
+	case src == "demo":
+	case src == "-":
+		return bad("source", src, errors.New("standard input cannot be shared by SSH sessions; use file:PATH"))
+	case kind == "file" || kind == "follow":
+		if rest == "" {
+			return bad("source", src, fmt.Errorf("give a file: %s:PATH", kind))
+		}
+		if kind == "file" { // a log to follow may not exist yet
+			f, err := os.Open(rest)
+			if err != nil {
+				return bad("source", src, err)
+			}
+			f.Close()
+		}
+	case kind == "bridge":
+		if _, err := bridgeDialer(rest); err != nil {
+			return bad("source", src, err)
+		}
+	case kind == "ws" || kind == "wss":
+		if u, err := url.Parse(src); err != nil || u.Host == "" {
+			return bad("source", src, fmt.Errorf("want %s://HOST:PORT", kind))
+		}
+		if sf.Login == "" {
+			return bad("login", "", errors.New("ws:// and wss:// sources need one"))
+		}
+		if sf.PasswordFile != "" {
+			if _, err := readPasswordFile(sf.PasswordFile); err != nil {
+				// The flag's name and value go in front: only the reason stays.
+				why := strings.TrimPrefix(strings.TrimPrefix(err.Error(), "--password-file "), sf.PasswordFile+": ")
+				return bad("password-file", sf.PasswordFile, errors.New(why))
+			}
+		}
+	default:
+		return bad("source", src, errors.New("unknown kind; want demo, file:PATH, follow:PATH, bridge:tcp://HOST:PORT, bridge:exec:COMMAND, ws://HOST:PORT or wss://HOST:PORT"))
+	}
+	if _, err := uiOptions(nil, nil, uf, func(string) string { return "" }, oktell.RealClock{}); err != nil {
+		return err // names its flag
+	}
+	return nil
+}
+
+// checkKeyOptions checks an authorized_keys line's okdash-* options on top of the
+// server's flags, as sessionDashboard will apply them; the error names the option.
+func checkKeyOptions(sf sourceFlags, uf uiFlags, opts map[string]string) error {
+	s, u, err := applyKeyOptions(sf, uf, opts)
+	if err != nil {
+		return err
+	}
+	if v, ok := opts["lang"]; ok {
+		if t, err := language.Parse(v); err != nil || !slices.Contains([]string{"en", "ru"}, baseLang(t)) {
+			return fmt.Errorf("okdash-lang=%s: want en or ru", v)
+		}
+	}
+	if v, ok := opts["icons"]; ok {
+		if _, err := theme.Icons(v, ""); err != nil || v == "" {
+			return fmt.Errorf("okdash-icons=%s: want unicode or ascii", v)
+		}
+	}
+	if v, ok := opts["theme"]; ok && !slices.Contains([]string{"auto", "dark", "light"}, v) {
+		return fmt.Errorf("okdash-theme=%s: want auto, dark or light", v)
+	}
+	err = checkSession(sessionSource(s, false), u)
+	var fe *flagError
+	if !errors.As(err, &fe) {
+		return err
+	}
+	if v, ok := opts[fe.flag]; ok && fe.flag == "scenario" && strings.HasPrefix(fe.err.Error(), v) {
+		return fmt.Errorf("okdash-scenario: %v", fe.err) // names its file (and line)
+	}
+	if v, ok := opts[fe.flag]; ok {
+		return fmt.Errorf("okdash-%s=%q: %v", fe.flag, v, fe.err)
+	}
+	if fe.value == "" {
+		return fmt.Errorf("okdash-%s is missing: %v", fe.flag, fe.err)
+	}
+	for _, name := range []string{"source", "scenario"} { // what brought the server's flag in
+		if v, ok := opts[name]; ok {
+			return fmt.Errorf("okdash-%s=%q: with the server's %v", name, v, fe)
+		}
+	}
+	return fmt.Errorf("the server's %v", fe)
+}
+
+func baseLang(t language.Tag) string {
+	b, _ := t.Base()
+	return b.String()
 }
 
 // sessionDashboard builds one session's dashboard: the server's flags, then the

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"io"
 	"log/slog"
 	"net"
@@ -44,8 +43,7 @@ func BenchmarkServeIdleSecond(b *testing.B) {
 	scenario := filepath.Join(dir, "idle.txt")
 	require.NoError(b, os.WriteFile(scenario, []byte("line on\nstate usReady\nwait 24h\n"), 0o600))
 	clock := clocktest.New(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
-	var uf uiFlags
-	uf.register(flag.NewFlagSet("bench", flag.ContinueOnError))
+	uf := defaultOptions().UI // with the defaults of its flags
 	srv, err := newServe(serveFlags{DemoOpen: true, HostKey: filepath.Join(dir, "host"), KeepAlive: 30 * time.Second, ShutdownAfter: time.Second},
 		sourceFlags{Source: "demo", Scenario: scenario, Speed: 1, Timeout: 20 * time.Second}, uf, clock,
 		slog.New(slog.DiscardHandler), openSession, newModel)
@@ -135,8 +133,7 @@ func BenchmarkServeIdleSecond(b *testing.B) {
 // Targets: at most 4 MiB per session.
 func BenchmarkServeSessions(b *testing.B) {
 	dir := b.TempDir()
-	var uf uiFlags
-	uf.register(flag.NewFlagSet("bench", flag.ContinueOnError))
+	uf := defaultOptions().UI // with the defaults of its flags
 	srv, err := newServe(serveFlags{DemoOpen: true, HostKey: filepath.Join(dir, "host"), KeepAlive: 30 * time.Second, ShutdownAfter: time.Second},
 		sourceFlags{Source: "demo", Speed: 1, Timeout: 20 * time.Second}, uf, oktell.RealClock{},
 		slog.New(slog.DiscardHandler), openSession, newModel)

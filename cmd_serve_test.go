@@ -6,7 +6,6 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/pem"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,6 +14,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -161,8 +163,7 @@ func pubLine(s gossh.Signer) string {
 func startServe(t *testing.T, svf serveFlags, sf sourceFlags, open openFunc, build modelFunc) (string, *lockedBuffer, *serveServer) {
 	t.Helper()
 	logs := &lockedBuffer{}
-	var uf uiFlags // with the defaults of its flags
-	uf.register(flag.NewFlagSet("test", flag.ContinueOnError))
+	uf := defaultOptions().UI // with the defaults of its flags
 	srv, err := newServe(svf, sf, uf, oktell.RealClock{}, slog.New(slog.NewTextHandler(logs, nil)), open, build)
 	require.NoError(t, err)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -172,6 +173,9 @@ func startServe(t *testing.T, svf serveFlags, sf sourceFlags, open openFunc, bui
 	t.Cleanup(func() {
 		srv.Close()
 		require.NoError(t, <-served)
+		// The sessions' own goroutines (an Oktell session writing its state file) end
+		// before the test's directories go.
+		require.Eventually(t, func() bool { return srv.Sessions() == 0 }, 10*time.Second, 10*time.Millisecond)
 	})
 	return l.Addr().String(), logs, srv
 }
@@ -237,8 +241,19 @@ func runClient(t *testing.T, addr string, key gossh.Signer) string {
 	}
 	_, err = in.Write([]byte("q"))
 	require.NoError(t, err)
-	io.Copy(&got, out) //nolint:errcheck
-	require.NoError(t, sess.Wait())
+	ended := make(chan error, 1)
+	go func() {
+		io.Copy(&got, out) //nolint:errcheck
+		ended <- sess.Wait()
+	}()
+	select {
+	case err := <-ended:
+		require.NoError(t, err)
+	case <-time.After(20 * time.Second):
+		c.Close()
+		<-ended
+		t.Fatalf("the session did not end after q; got %q", got.String())
+	}
 	return got.String()
 }
 
@@ -519,5 +534,355 @@ func TestServeClosingLineInTheSessionsLanguage(t *testing.T) {
 		}
 		require.NotNil(t, c.Translate, tc)
 		require.Equal(t, tc.want, c.Translate(line), tc)
+	}
+}
+
+// serveRun is okdash serve run by serveMain in the test's process.
+type serveRun struct {
+	t      *testing.T
+	logs   *lockedBuffer
+	sigs   chan os.Signal
+	status chan int
+	done   chan struct{} // closed when serveMain has returned
+}
+
+// runServeMain starts serveMain with args; it does not wait for anything.
+func runServeMain(t *testing.T, args ...string) *serveRun {
+	t.Helper()
+	r := &serveRun{t: t, logs: &lockedBuffer{}, sigs: make(chan os.Signal, 2), status: make(chan int, 1), done: make(chan struct{})}
+	go func() {
+		r.status <- serveMain(args, stdio{in: strings.NewReader(""), out: io.Discard, err: r.logs}, r.sigs)
+		close(r.done)
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-r.done:
+			return
+		default:
+		}
+		r.sigs <- syscall.SIGTERM
+		r.sigs <- syscall.SIGTERM
+		select {
+		case <-r.done:
+		case <-time.After(30 * time.Second):
+			t.Errorf("serve did not stop after two signals; log:\n%s", r.logs.String())
+		}
+	})
+	return r
+}
+
+// exit waits for serveMain's status: it must not be listening, since it must refuse to start.
+func (r *serveRun) exit() int {
+	r.t.Helper()
+	deadline := time.After(20 * time.Second)
+	for {
+		select {
+		case st := <-r.status:
+			return st
+		case <-deadline:
+			r.t.Fatalf("serve did not exit; log:\n%s", r.logs.String())
+		case <-time.After(10 * time.Millisecond):
+			if strings.Contains(r.logs.String(), "msg=listening") {
+				r.t.Fatalf("serve started instead of refusing; log:\n%s", r.logs.String())
+			}
+		}
+	}
+}
+
+// addr waits for the listening line and returns its address.
+func (r *serveRun) addr() string {
+	r.t.Helper()
+	var addr string
+	require.Eventually(r.t, func() bool {
+		for _, line := range strings.Split(r.logs.String(), "\n") {
+			if _, rest, ok := strings.Cut(line, "msg=listening addr="); ok {
+				addr, _, _ = strings.Cut(rest, " ")
+				return true
+			}
+		}
+		return false
+	}, 20*time.Second, 10*time.Millisecond, "log:\n%s", r.logs.String())
+	return addr
+}
+
+// A broken --scenario used to start the server, log "listening", and disconnect every
+// trainee with the scenario's error: it is checked at start, FILE:LINE and exit 2.
+func TestServeChecksScenarioAtStart(t *testing.T) {
+	dir := t.TempDir()
+	broken := filepath.Join(dir, "broken.txt")
+	require.NoError(t, os.WriteFile(broken, []byte("line on\nbogus 1\n"), 0o600))
+	r := runServeMain(t, "--demo-open", "--listen", "127.0.0.1:0", "--host-key", filepath.Join(dir, "host"), "--scenario", broken)
+	require.Equal(t, 2, r.exit())
+	require.Contains(t, r.logs.String(), "okdash serve: "+broken+":2: unknown directive \"bogus\"")
+
+	r = runServeMain(t, "--authorized-keys", filepath.Join(dir, "none"), "--listen", "127.0.0.1:0", "--host-key", filepath.Join(dir, "host"), "--source", "bogus:x")
+	require.Equal(t, 2, r.exit())
+	require.Contains(t, r.logs.String(), `okdash serve: --source "bogus:x": unknown kind`)
+}
+
+// Bad okdash-* values used to start the server and lock their operator out at login:
+// each refuses the start, naming the file, the line and the option.
+func TestServeChecksKeyOptionsAtStart(t *testing.T) {
+	dir := t.TempDir()
+	good, _ := writeClientKey(t, dir, "good")
+	bad, _ := writeClientKey(t, dir, "bad")
+	for _, tc := range []struct{ options, want string }{
+		{`okdash-speed=abc`, `okdash-speed="abc": want a positive number`},
+		{`okdash-source="-"`, `okdash-source=- (standard input) cannot be served`},
+		{`okdash-source="bogus:x"`, `okdash-source="bogus:x": unknown kind`},
+		{`okdash-source="bridge:tcp://nohost"`, `okdash-source="bridge:tcp://nohost": want bridge:tcp://HOST:PORT`},
+		{`okdash-source="ws://10.0.0.5:4066"`, `okdash-login is missing: ws:// and wss:// sources need one`},
+		{`okdash-source="ws://10.0.0.5:4066",okdash-login=ivanov,okdash-password-file=/nonexistent/pw`, `okdash-password-file="/nonexistent/pw": no such file`},
+		{`okdash-scenario=/nonexistent/shift.txt`, `okdash-scenario: /nonexistent/shift.txt: no such file`},
+		{`okdash-source="bridge:tcp://h:1",okdash-scenario=x.txt`, `okdash-scenario="x.txt": plays only on the demo`},
+		{`okdash-icons=emoji`, `okdash-icons=emoji: want unicode or ascii`},
+		{`okdash-theme=purple`, `okdash-theme=purple: want auto, dark or light`},
+		{`okdash-lang=fr`, `okdash-lang=fr: want en or ru`},
+		{`okdash-no-color=perhaps`, `okdash-no-color="perhaps": want true or false`},
+		{`okdash-lang=ru,`, `empty option (a stray comma in okdash-lang=ru,)`},
+		{`okdash-lang=ru,,okdash-icons=ascii`, `empty option`},
+	} {
+		t.Run(tc.options, func(t *testing.T) {
+			keys := filepath.Join(t.TempDir(), "authorized_keys")
+			require.NoError(t, os.WriteFile(keys, []byte("# room 1\n"+pubLine(good)+" good@room\n"+tc.options+" "+pubLine(bad)+" bad@room\n"), 0o600))
+			r := runServeMain(t, "--authorized-keys", keys, "--listen", "127.0.0.1:0", "--host-key", filepath.Join(dir, "host"))
+			require.Equal(t, 2, r.exit())
+			require.Contains(t, r.logs.String(), "okdash serve: "+keys+":3: "+tc.want)
+		})
+	}
+}
+
+// At reload, a file with a bad option is not used: the previous keys and options stay,
+// and the log names the file, the line and the option, once.
+func TestServeKeyFileReloadKeepsPreviousGoodFile(t *testing.T) {
+	dir := t.TempDir()
+	op, _ := writeClientKey(t, dir, "op")
+	keys := filepath.Join(dir, "authorized_keys")
+	require.NoError(t, os.WriteFile(keys, []byte("okdash-lang=ru "+pubLine(op)+" op@desk\n"), 0o600))
+	build := func(sess oktell.Session, r *lipgloss.Renderer, uf uiFlags, env func(string) string, clock oktell.Clock) (tea.Model, error) {
+		return sourceModel{source: sess.Capabilities().Kind, lang: uf.Lang}, nil
+	}
+	open := func(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
+		return newNullSession(sf.Source), nil
+	}
+	addr, logs, _ := startServe(t, serveFlags{AuthorizedKeys: keys, HostKey: filepath.Join(dir, "host")}, sourceFlags{Source: "demo", Speed: 1}, open, build)
+	require.Contains(t, runClient(t, addr, op), "lang=ru")
+
+	require.NoError(t, os.WriteFile(keys, []byte("okdash-lang=ru,okdash-speed=abc "+pubLine(op)+" op@desk\n"), 0o600))
+	require.Contains(t, runClient(t, addr, op), "source=demo lang=ru", "the operator still gets in, with the last good options")
+	require.Contains(t, runClient(t, addr, op), "source=demo lang=ru")
+	log := logs.String()
+	require.Contains(t, log, keys+`:1: okdash-speed=\"abc\": want a positive number`)
+	require.Equal(t, 1, strings.Count(log, "authorized keys not reloaded"), "logged once, not at every login; log:\n%s", log)
+
+	// Fixed: taken at the next login.
+	require.NoError(t, os.WriteFile(keys, []byte("okdash-lang=en "+pubLine(op)+" op@desk\n"), 0o600))
+	require.Contains(t, runClient(t, addr, op), "lang=en")
+	require.Contains(t, logs.String(), `msg="authorized keys reloaded" file=`+keys+" keys=1")
+}
+
+// An empty key file lets nobody in: allowed (keys may be added while it runs), with a
+// warning. The count in the start line is singular for one.
+func TestServeKeyFileCountsAndWarnsWhenEmpty(t *testing.T) {
+	dir := t.TempDir()
+	keys := filepath.Join(dir, "authorized_keys")
+	require.NoError(t, os.WriteFile(keys, []byte("# nobody yet\n"), 0o600))
+	r := runServeMain(t, "--authorized-keys", keys, "--listen", "127.0.0.1:0", "--host-key", filepath.Join(dir, "host"))
+	r.addr()
+	log := r.logs.String()
+	require.Contains(t, log, `level=WARN msg="the authorized keys file holds no key: nobody can log in until one is added" file=`+keys)
+	require.Contains(t, log, `mode="0 authorized keys from `+keys+`"`)
+
+	one, _ := writeClientKey(t, dir, "one")
+	require.NoError(t, os.WriteFile(keys, []byte(pubLine(one)+" one@room\n"), 0o600))
+	r2 := runServeMain(t, "--authorized-keys", keys, "--listen", "127.0.0.1:0", "--host-key", filepath.Join(dir, "host"))
+	r2.addr()
+	require.Contains(t, r2.logs.String(), `mode="1 authorized key from `+keys+`"`)
+}
+
+// A window change of 10000x10000 took the server from 18 MB to 912 MB (and
+// 4294967295x4294967295 to "out of memory"): the real dashboard, drawn at the clamped
+// size, stays within a budget of allocations for the frames that follow the change.
+func TestServeHugeWindowMemoryBounded(t *testing.T) {
+	dir := t.TempDir()
+	idle := filepath.Join(dir, "idle.txt")
+	require.NoError(t, os.WriteFile(idle, []byte("line on\nstate usReady\nwait 24h\n"), 0o600))
+	addr, _, _ := startServe(t, serveFlags{DemoOpen: true, HostKey: filepath.Join(dir, "host"), ShutdownAfter: time.Second},
+		sourceFlags{Source: "demo", Scenario: idle, Speed: 1, Timeout: 20 * time.Second}, openSession, newModel)
+	c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "trainee", HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second,
+		Auth: []gossh.AuthMethod{gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return nil, nil })}})
+	require.NoError(t, err)
+	defer c.Close()
+	sess, err := c.NewSession()
+	require.NoError(t, err)
+	out, err := sess.StdoutPipe()
+	require.NoError(t, err)
+	_, err = sess.StdinPipe()
+	require.NoError(t, err)
+	require.NoError(t, sess.RequestPty("xterm-256color", 24, 80, gossh.TerminalModes{}))
+	require.NoError(t, sess.Shell())
+	var (
+		mu   sync.Mutex
+		seen bytes.Buffer
+	)
+	go func() {
+		buf := make([]byte, 64*1024)
+		for {
+			n, err := out.Read(buf)
+			mu.Lock()
+			seen.Write(buf[:n])
+			mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	// waitFrame waits for a frame at least rows high after offset from (Bubble Tea ends
+	// each frame on its last row) and returns the offset after it.
+	lastRow := regexp.MustCompile(`\x1b\[(\d+);H`)
+	waitFrame := func(from, rows int) int {
+		t.Helper()
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			mu.Lock()
+			text := seen.String()
+			mu.Unlock()
+			for _, m := range lastRow.FindAllStringSubmatch(text[from:], -1) {
+				if n, _ := strconv.Atoi(m[1]); n >= rows {
+					return len(text)
+				}
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("no frame of %d rows after 60s; got %q", rows, text[max(from, len(text)-300):])
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	mark := waitFrame(0, 24)
+
+	runtime.GC()
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	require.NoError(t, sess.WindowChange(10000, 10000))
+	waitFrame(mark, sshserve.MaxHeight)
+	runtime.ReadMemStats(&m1)
+	allocated := m1.TotalAlloc - m0.TotalAlloc
+	t.Logf("allocated %.1f MiB from the window change to the first frame at %dx%d", float64(allocated)/(1<<20), sshserve.MaxWidth, sshserve.MaxHeight)
+	const budget = 32 << 20 // 8 MiB measured: four times that
+	require.Less(t, allocated, uint64(budget))
+}
+
+// openSSHArgs are the options of a non-interactive OpenSSH client with key.
+func openSSHArgs(key string) []string {
+	return []string{"-F", "/dev/null", "-i", key, "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
+		"-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR"}
+}
+
+// The real sftp and scp (both protocols) used to get "subsystem request failed" with
+// nothing logged: they are told the server runs no commands, and the log says so.
+func TestServeRefusesSftpAndScpFromOpenSSH(t *testing.T) {
+	sftp := needTool(t, "sftp")
+	scp := needTool(t, "scp")
+	dir := t.TempDir()
+	key, keyPath := writeClientKey(t, dir, "id_ed25519")
+	keys := filepath.Join(dir, "authorized_keys")
+	require.NoError(t, os.WriteFile(keys, []byte(pubLine(key)+" trainee@sftp\n"), 0o600))
+	addr, logs, _ := startServe(t, serveFlags{AuthorizedKeys: keys, HostKey: filepath.Join(dir, "host")},
+		sourceFlags{Source: "demo", Speed: 1}, openSession, newModel)
+	_, port, err := net.SplitHostPort(addr)
+	require.NoError(t, err)
+	local := filepath.Join(dir, "local.txt")
+	require.NoError(t, os.WriteFile(local, []byte("x\n"), 0o600))
+	const line = "okdash: this server shows the okdash dashboard and runs no commands; connect with plain ssh, no command"
+	// The server's exit status is 1; sftp, and scp over SFTP, exit 255 on their own
+	// when the subsystem ends before its handshake ("Connection closed").
+	for _, tc := range []struct {
+		name string
+		cmd  *exec.Cmd
+		log  string
+		exit int
+	}{
+		{"sftp", exec.Command(sftp, append(append(openSSHArgs(keyPath), "-P", port, "-b", "-"), "trainee@127.0.0.1")...), "subsystem=sftp", 255},
+		{"scp", exec.Command(scp, append(append(openSSHArgs(keyPath), "-P", port), local, "trainee@127.0.0.1:copy.txt")...), "subsystem=sftp", 255},
+		{"scp -O", exec.Command(scp, append(append(openSSHArgs(keyPath), "-O", "-P", port), local, "trainee@127.0.0.1:copy.txt")...), `command="scp -t copy.txt"`, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := strings.Count(logs.String(), `reason="command refused"`)
+			tc.cmd.Stdin = strings.NewReader("")
+			out, err := tc.cmd.CombinedOutput()
+			var exit *exec.ExitError
+			require.ErrorAs(t, err, &exit, "output: %s", out)
+			require.Contains(t, string(out), line)
+			require.NotContains(t, string(out), "subsystem request failed")
+			require.Equal(t, tc.exit, exit.ExitCode(), "output: %s", out)
+			require.Eventually(t, func() bool { return strings.Count(logs.String(), `reason="command refused"`) == before+1 }, 10*time.Second, 10*time.Millisecond,
+				"log:\n%s", logs.String())
+			require.Contains(t, logs.String(), tc.log)
+		})
+	}
+	// ssh -s, which shows the subsystem's exit status as it came.
+	cmd := exec.Command(needTool(t, "ssh"), append(openSSHArgs(keyPath), "-p", port, "-s", "trainee@127.0.0.1", "sftp")...)
+	cmd.Stdin = strings.NewReader("")
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit)
+	require.Equal(t, 1, exit.ExitCode(), "output: %s", out)
+	require.Equal(t, line+"\n", string(out))
+}
+
+// A second SIGTERM used to leave every client in the alternate screen with the cursor
+// hidden, and to log no "session end": with the real OpenSSH client in tmux, both
+// terminals are given back, with the reason under them, and both ends are logged.
+func TestServeSecondSignalRestoresOpenSSHTerminals(t *testing.T) {
+	tmux := needTool(t, "tmux")
+	ssh := needTool(t, "ssh")
+	dir := t.TempDir()
+	key, keyPath := writeClientKey(t, dir, "id_ed25519")
+	keys := filepath.Join(dir, "authorized_keys")
+	require.NoError(t, os.WriteFile(keys, []byte(pubLine(key)+" trainee@tmux\n"), 0o600))
+	r := runServeMain(t, "--authorized-keys", keys, "--listen", "127.0.0.1:0", "--host-key", filepath.Join(dir, "host"),
+		"--shutdown-after", "30s", "--background-query", "0", "--lang", "en")
+	_, port, err := net.SplitHostPort(r.addr())
+	require.NoError(t, err)
+
+	sock := filepath.Join(dir, "tmux.sock")
+	tm := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command(tmux, append([]string{"-S", sock, "-f", "/dev/null"}, args...)...).CombinedOutput()
+		require.NoError(t, err, "tmux %v: %s", args, out)
+		return string(out)
+	}
+	sshCmd := shellJoin(append([]string{ssh, "-p", port}, append(openSSHArgs(keyPath), "-o", "SetEnv=LANG=en_US.UTF-8", "trainee@127.0.0.1")...)) + "; sleep 60"
+	panes := []string{"first", "second"}
+	for _, name := range panes {
+		tm("new-session", "-d", "-x", "80", "-y", "24", "-s", name, sshCmd)
+	}
+	t.Cleanup(func() { exec.Command(tmux, "-S", sock, "kill-server").Run() }) //nolint:errcheck
+	state := func(name string) string {
+		return strings.TrimSpace(tm("display-message", "-p", "-t", name, "#{alternate_on} #{cursor_flag}"))
+	}
+	for _, name := range panes {
+		require.Eventually(t, func() bool { return strings.Contains(tm("capture-pane", "-p", "-t", name), "q quit") }, 20*time.Second, 50*time.Millisecond,
+			"screen:\n%s\nlog:\n%s", tm("capture-pane", "-p", "-t", name), r.logs.String())
+		require.Equal(t, "1 0", state(name), "the dashboard is in the alternate screen, cursor hidden")
+	}
+
+	r.sigs <- syscall.SIGTERM
+	require.Eventually(t, func() bool { return strings.Contains(tm("capture-pane", "-p", "-t", "second"), "server shutting down") }, 20*time.Second, 50*time.Millisecond)
+	r.sigs <- syscall.SIGTERM // no more waiting for the 30 s countdown
+	select {
+	case st := <-r.status:
+		require.Equal(t, 0, st)
+	case <-time.After(20 * time.Second):
+		t.Fatalf("serve did not stop after the second signal; log:\n%s", r.logs.String())
+	}
+	log := r.logs.String()
+	require.Contains(t, log, "second signal: closing every connection now")
+	require.Equal(t, 2, strings.Count(log, `msg="session end"`), "log:\n%s", log)
+	require.Equal(t, 2, strings.Count(log, `reason="server shutting down"`), "log:\n%s", log)
+	for _, name := range panes {
+		require.Eventually(t, func() bool { return state(name) == "0 1" }, 20*time.Second, 50*time.Millisecond,
+			"%s: alternate screen and cursor %q, want the main screen and a cursor; screen:\n%s", name, state(name), tm("capture-pane", "-p", "-t", name))
+		require.Contains(t, tm("capture-pane", "-p", "-t", name), "okdash: session closed: server shutting down")
 	}
 }

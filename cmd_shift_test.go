@@ -23,19 +23,6 @@ import (
 	"github.com/okdash/okdash/sshserve"
 )
 
-// TestMain keeps every test's shift files (and ws session ids) out of the state
-// directory of the machine running the tests, children and tmux panes included.
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "okdash-test-state-")
-	if err != nil {
-		panic(err)
-	}
-	os.Setenv("XDG_STATE_HOME", dir)
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
 // stateSession reports one state and stays open until closed.
 type stateSession struct {
 	*nullSession

@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
+	"os"
 	"os/signal"
 	"syscall"
 
@@ -13,20 +13,30 @@ import (
 // cmdSim runs the simulators: the demo over the bridge protocol (--listen) and a fake
 // Oktell WebSocket server (--ws). Both may run at once. --print-scenario writes the
 // built-in shift out, so a trainer with only the binary has an example to start from.
+var simCmd = &command{
+	name: "okdash sim",
+	usage: `Usage: okdash sim --listen ADDR [--scenario FILE] [--speed X]
+       okdash sim --ws ADDR [--users FILE]
+       okdash sim --print-scenario
+
+Runs the simulators: the demo shift over the bridge protocol (--listen), a fake Oktell
+WebSocket server (--ws), or both at once. --print-scenario writes the built-in shift,
+the example to start a scenario of your own from. Stop with Ctrl-C.
+`,
+	groups: []group{groupSim},
+}
+
 func cmdSim(args []string, io stdio) int {
-	fs := flag.NewFlagSet("okdash sim", flag.ContinueOnError)
-	fs.SetOutput(io.err)
-	listen := fs.String("listen", "", "serve the demo shift over the bridge protocol on `ADDR` (e.g. 127.0.0.1:7766), one independent shift per connection")
-	ws := fs.String("ws", "", "run a fake Oktell WebSocket server on `ADDR` (e.g. 127.0.0.1:4066)")
-	scenario := fs.String("scenario", "", "demo scenario `FILE` for --listen instead of the built-in shift")
-	speed := fs.Float64("speed", 1, "speed factor of the demo shift for --listen")
-	users := fs.String("users", "", "users `FILE` for --ws (default: one user, login demo, password demo)")
-	printScenario := fs.Bool("print-scenario", false, "write the built-in demo shift to standard output and exit: the example to copy for --scenario")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	p, err := simCmd.parse(args, os.Getenv)
+	if err != nil {
+		return parseFail(io, simCmd, err)
 	}
-	if *printScenario {
-		if fs.NFlag() > 1 || fs.NArg() > 0 {
+	if len(p.args) > 0 {
+		return usageFail(io, simCmd, usagef("unexpected argument %q", p.args[0]))
+	}
+	f := p.opts.Sim
+	if f.PrintScenario {
+		if len(p.given) > 1 {
 			fmt.Fprintln(io.err, "okdash sim: --print-scenario takes no other flag or argument")
 			return 2
 		}
@@ -36,27 +46,21 @@ func cmdSim(args []string, io stdio) int {
 		}
 		return 0
 	}
-	if *listen == "" && *ws == "" {
+	if f.Listen == "" && f.WS == "" {
 		fmt.Fprintln(io.err, "okdash sim: give --listen ADDR, --ws ADDR, or both (or --print-scenario to get the demo shift to edit)")
-		return 2
-	}
-	// A speed that stops or reverses time is a mistake in the command line: usage (2),
-	// not a failure of the simulator (1).
-	if err := checkSpeed(*speed); err != nil {
-		fmt.Fprintf(io.err, "okdash sim: %v\n", err)
 		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 2)
 	n := 0
-	if *listen != "" {
+	if f.Listen != "" {
 		n++
-		go func() { errc <- simBridge(ctx, *listen, *scenario, *speed, io) }()
+		go func() { errc <- simBridge(ctx, f.Listen, f.Scenario, f.Speed, io) }()
 	}
-	if *ws != "" {
+	if f.WS != "" {
 		n++
-		go func() { errc <- simWS(ctx, *ws, *users, io) }()
+		go func() { errc <- simWS(ctx, f.WS, f.Users, io) }()
 	}
 	status := 0
 	for i := 0; i < n; i++ {

@@ -5,9 +5,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 const usageText = `okdash: an Oktell operator's status dashboard for the terminal
@@ -20,9 +22,13 @@ Usage:
   okdash sim --ws ADDR           run a fake Oktell WebSocket server
   okdash sim --print-scenario    print the built-in demo shift, to start a scenario of your own
   okdash serve [flags]           serve the dashboard over SSH
-  okdash help                    this text
+  okdash config [--example]      print the settings in force and where each came from
+  okdash version, okdash --version
+                                 print the version and the revision it was built from
+  okdash help [SUBCOMMAND]       this text, or a subcommand's usage and flags
 
-Run "okdash -h" or "okdash SUBCOMMAND -h" for the flags.
+The dashboard's flags may also be set in ` + "$XDG_CONFIG_HOME/okdash/config.toml" + ` (see
+"okdash config --example"). Run "okdash -h" or "okdash help SUBCOMMAND" for the flags.
 `
 
 // stdio is what a subcommand reads and writes; tests hand in buffers.
@@ -35,6 +41,15 @@ func main() {
 	os.Exit(run(os.Args[1:], stdio{os.Stdin, os.Stdout, os.Stderr}))
 }
 
+// subcommands by name, with the usage `okdash help NAME` prints.
+var subcommands = map[string]*command{
+	"decode":  decodeCmd,
+	"sim":     simCmd,
+	"serve":   serveCmd,
+	"config":  configCmd,
+	"version": versionCmd,
+}
+
 // run dispatches to a subcommand and returns the exit status.
 func run(args []string, io stdio) int {
 	if len(args) > 0 {
@@ -45,10 +60,59 @@ func run(args []string, io stdio) int {
 			return cmdSim(args[1:], io)
 		case "serve":
 			return cmdServe(args[1:], io)
+		case "config":
+			return cmdConfig(args[1:], io, os.Getenv)
+		case "version":
+			return cmdVersion(args[1:], io)
 		case "help", "--help", "-help":
-			fmt.Fprint(io.out, usageText)
-			return 0
+			return cmdHelp(args[1:], io)
 		}
 	}
 	return cmdDashboard(args, io)
+}
+
+// cmdHelp is `okdash help [SUBCOMMAND]`.
+func cmdHelp(args []string, io stdio) int {
+	switch {
+	case len(args) == 0:
+		fmt.Fprint(io.out, usageText)
+		return 0
+	case len(args) > 1:
+		fmt.Fprintln(io.err, `okdash: help takes one subcommand; see "okdash help"`)
+		return 2
+	case args[0] == "dashboard":
+		dashboardCmd.printUsage(io.out)
+		return 0
+	}
+	c, ok := subcommands[args[0]]
+	if !ok {
+		fmt.Fprintf(io.err, "okdash: help: unknown subcommand %q; the subcommands are %s\n", args[0], subcommandList())
+		return 2
+	}
+	c.printUsage(io.out)
+	return 0
+}
+
+func subcommandList() string {
+	return "decode, sim, serve, config, version and help"
+}
+
+// parseFail reports a failed parse: the usage on standard output for -h (status 0),
+// else the mistake in one line and where to look (status 2).
+func parseFail(io stdio, c *command, err error) int {
+	if errors.Is(err, errHelp) {
+		c.printUsage(io.out)
+		return 0
+	}
+	return usageFail(io, c, err)
+}
+
+// usageFail says what is wrong with the command line or the settings, and exits 2.
+func usageFail(io stdio, c *command, err error) int {
+	fmt.Fprintf(io.err, "%s: %v\n", c.name, err)
+	var ue *usageError
+	if errors.As(err, &ue) && strings.HasPrefix(ue.msg, "unknown flag") {
+		fmt.Fprintf(io.err, "see \"%s -h\" for the flags\n", c.name)
+	}
+	return 2
 }

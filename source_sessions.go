@@ -44,7 +44,7 @@ func openDemo(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.S
 	}
 	sc, err := demo.Load(sf.Scenario)
 	if err != nil {
-		return nil, err
+		return nil, flagFile("--scenario", err)
 	}
 	return demo.Open(ctx, sc, clock, sf.Speed), nil
 }
@@ -81,7 +81,7 @@ func openReplay(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell
 	if path == "" {
 		return nil, errors.New("give a file: file:PATH")
 	}
-	f, err := os.Open(path)
+	f, err := openInput(path) // a directory is refused now, not as a read error later
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +134,7 @@ func bridgeDialer(target string) (bridge.Dialer, error) {
 	case strings.HasPrefix(target, "tcp://"):
 		addr := strings.TrimPrefix(target, "tcp://")
 		if _, _, err := net.SplitHostPort(addr); err != nil {
-			return nil, fmt.Errorf("want bridge:tcp://HOST:PORT: %w", err)
+			return nil, fmt.Errorf("want bridge:tcp://HOST:PORT, such as bridge:tcp://10.0.0.15:7766")
 		}
 		return bridge.TCP{Addr: addr}, nil
 	case strings.HasPrefix(target, "exec:"):
@@ -144,7 +144,7 @@ func bridgeDialer(target string) (bridge.Dialer, error) {
 		}
 		// A typo in the command is told at once, not as an endless "reconnecting".
 		if _, err := exec.LookPath(e.Args[0]); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("command %q not found (is it installed, and on PATH?)", e.Args[0])
 		}
 		return e, nil
 	}
@@ -167,7 +167,7 @@ func simBridge(ctx context.Context, addr, scenario string, speed float64, io std
 	}
 	sc, err := demo.Load(scenario)
 	if err != nil {
-		return err
+		return flagFile("--scenario", err)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

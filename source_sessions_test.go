@@ -89,7 +89,7 @@ func TestOpenSessionErrors(t *testing.T) {
 		sf   sourceFlags
 		want string
 	}{
-		{sourceFlags{Source: "file:" + filepath.Join(dir, "missing"), Speed: 1}, "no such file"},
+		{sourceFlags{Source: "file:" + filepath.Join(dir, "missing"), Speed: 1}, "--source file:" + filepath.Join(dir, "missing") + ": no such file"},
 		{sourceFlags{Source: "file:", Speed: 1}, "give a file"},
 		{sourceFlags{Source: "demo", Speed: 0}, "--speed 0: want a number above 0"},
 		{sourceFlags{Source: "file:x", Speed: -2}, "--speed -2"},
@@ -100,9 +100,10 @@ func TestOpenSessionErrors(t *testing.T) {
 		{sourceFlags{Source: "bridge:exec:"}, "command is empty"},
 		{sourceFlags{Source: "bridge:tcp://h:1", Scenario: bad}, "--scenario plays only on the demo"},
 		{sourceFlags{Source: "file:x", Speed: 1, Scenario: bad}, "--scenario plays only on the demo"},
-		{sourceFlags{Source: "bridge:exec:okdash-no-such-bridge --x"}, "executable file not found"},
+		{sourceFlags{Source: "bridge:exec:okdash-no-such-bridge --x"}, `command "okdash-no-such-bridge" not found (is it installed, and on PATH?)`},
+		{sourceFlags{Source: "file:" + dir, Speed: 1}, dir + ": is a directory, not a file"},
 		{sourceFlags{Source: "demo", Speed: 1, Scenario: bad}, bad + ":2: state \"usNowhere\""},
-		{sourceFlags{Source: "demo", Speed: 1, Scenario: filepath.Join(dir, "none.txt")}, "scenario: open"},
+		{sourceFlags{Source: "demo", Speed: 1, Scenario: filepath.Join(dir, "none.txt")}, "none.txt: no such file"},
 		{sourceFlags{Source: "demo", Speed: 1, Record: filepath.Join(dir, "no", "such", "dir")}, "--record"},
 	} {
 		s, err := openSession(context.Background(), tc.sf, clocktest.New(testStart))

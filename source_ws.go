@@ -16,6 +16,7 @@ import (
 
 	"github.com/charmbracelet/x/term"
 
+	"github.com/okdash/okdash/internal/textfile"
 	"github.com/okdash/okdash/oktell"
 	"github.com/okdash/okdash/oktell/record"
 	"github.com/okdash/okdash/oktell/ws"
@@ -105,11 +106,12 @@ func passwordSource(sf sourceFlags) (func() (string, error), bool) {
 // readPasswordFile reads the first line of path: a trailing newline (LF or CRLF) is
 // not part of the password, spaces are.
 func readPasswordFile(path string) (string, error) {
-	b, err := os.ReadFile(path)
+	// Notepad's BOM (UTF-8 or UTF-16) is not part of the password.
+	text, err := textfile.Read(path, 64<<10)
 	if err != nil {
-		return "", fmt.Errorf("--password-file: %w", err)
+		return "", fmt.Errorf("--password-file %w", err)
 	}
-	line, _, _ := strings.Cut(string(b), "\n")
+	line, _, _ := strings.Cut(text, "\n")
 	line = strings.TrimSuffix(line, "\r")
 	if line == "" {
 		return "", fmt.Errorf("--password-file %s: the first line is empty", path)
@@ -146,7 +148,7 @@ func simWS(ctx context.Context, addr, usersFile string, io stdio) error {
 	if usersFile != "" {
 		var err error
 		if users, err = wssim.LoadUsers(usersFile); err != nil {
-			return fmt.Errorf("--users: %w", err)
+			return flagFile("--users", err)
 		}
 	}
 	srv := wssim.New(users)

@@ -44,12 +44,14 @@ func DetectEncoding(b []byte) (enc Encoding, bomLen int) {
 	return UTF8, 0
 }
 
-// xmlChar reports whether r may appear in an XML 1.0 document.
-func xmlChar(r rune) bool {
+// textChar reports whether r is a character a document may carry. That is XML 1.0's
+// set plus the C0 controls but NUL (XML 1.1 allows them as references): a vertical tab
+// pasted from Word, a BEL or an ESC in a message is kept as it came, and only the screen
+// decides what it shows. NUL, a lone surrogate, U+FFFE and U+FFFF are no text: in UTF-16
+// they mean the bytes are read in the wrong order or are not text at all.
+func textChar(r rune) bool {
 	switch {
-	case r == 0x9 || r == 0xA || r == 0xD:
-		return true
-	case r < 0x20:
+	case r == 0:
 		return false
 	case r >= 0xD800 && r <= 0xDFFF:
 		return false
@@ -62,8 +64,8 @@ func xmlChar(r rune) bool {
 }
 
 // utf16ToUTF8 appends the UTF-8 form of the UTF-16 bytes b to dst. bad is the index in b
-// of the first code unit that is not a valid XML character (a lone surrogate, a control
-// character), or -1.
+// of the first code unit that is no text character (NUL, a lone surrogate, U+FFFE,
+// U+FFFF; see textChar), or -1.
 func utf16ToUTF8(dst, b []byte, le bool) (out []byte, bad int) {
 	n := len(b) &^ 1
 	// Room for the worst case (3 bytes per unit) up front, so the loop writes by index.
@@ -85,7 +87,7 @@ func utf16ToUTF8(dst, b []byte, le bool) (out []byte, bad int) {
 				w = w>>8&0x00FF00FF00FF00FF | w<<8&0xFF00FF00FF00FF00 // swap the bytes of each unit
 				x = x>>8&0x00FF00FF00FF00FF | x<<8&0xFF00FF00FF00FF00
 			}
-			if (w|x)&0xFF80FF80FF80FF80 != 0 || !printable4(w) || !printable4(x) {
+			if (w|x)&0xFF80FF80FF80FF80 != 0 || !noNUL4(w) || !noNUL4(x) {
 				break
 			}
 			binary.LittleEndian.PutUint64(buf[j:], pack4(w)|pack4(x)<<32)
@@ -97,7 +99,7 @@ func utf16ToUTF8(dst, b []byte, le bool) (out []byte, bad int) {
 			if !le {
 				w = w>>8&0x00FF00FF00FF00FF | w<<8&0xFF00FF00FF00FF00
 			}
-			if w&0xFF80FF80FF80FF80 != 0 || !printable4(w) { // not ASCII, or a control
+			if w&0xFF80FF80FF80FF80 != 0 || !noNUL4(w) { // not ASCII, or a NUL
 				break
 			}
 			binary.LittleEndian.PutUint32(buf[j:], uint32(pack4(w)))
@@ -118,7 +120,7 @@ func utf16ToUTF8(dst, b []byte, le bool) (out []byte, bad int) {
 				buf[j] = byte(u)
 				j++
 			case u < 0x20:
-				if u != 0x9 && u != 0xA && u != 0xD {
+				if u == 0 {
 					return buf[:j], i
 				}
 				buf[j] = byte(u)
@@ -167,21 +169,10 @@ func pack4(w uint64) uint64 {
 	return x&0xFFFF | x>>16&0xFFFF0000
 }
 
-// printable4 reports whether four ASCII code units are all printable or tab, LF, CR.
-func printable4(w uint64) bool {
-	// adding 0x60 sets bit 7 of a unit >= 0x20: all set means no control at all
-	return (w+0x0060006000600060)&0x0080008000800080 == 0x0080008000800080 || asciiUnitsOK(w)
-}
-
-// asciiUnitsOK reports whether four ASCII code units hold no control character other
-// than tab, LF and CR.
-func asciiUnitsOK(w uint64) bool {
-	for k := 0; k < 64; k += 16 {
-		if c := byte(w >> k); c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
-			return false
-		}
-	}
-	return true
+// noNUL4 reports whether none of four ASCII code units is NUL.
+func noNUL4(w uint64) bool {
+	// adding 0x7F sets bit 7 of a unit above zero: all set means no NUL
+	return (w+0x007F007F007F007F)&0x0080008000800080 == 0x0080008000800080
 }
 
 // utf8ToUTF16 appends the UTF-16 form of the valid UTF-8 string s to dst.
@@ -214,13 +205,13 @@ func utf8ToUTF16(dst []byte, s []byte, le bool) []byte {
 }
 
 // checkUTF8 returns the index of the first byte of b that is not valid UTF-8 or not a
-// valid XML character, or -1.
+// text character (see textChar), or -1.
 func checkUTF8(b []byte) int {
 	for i := 0; i < len(b); {
-		// Fast path: eight printable ASCII bytes at once.
+		// Fast path: eight ASCII bytes but NUL at once.
 		for i+8 <= len(b) {
 			w := binary.LittleEndian.Uint64(b[i:])
-			if w&0x8080808080808080 != 0 || (w+0x6060606060606060)&0x8080808080808080 != 0x8080808080808080 {
+			if w&0x8080808080808080 != 0 || (w+0x7F7F7F7F7F7F7F7F)&0x8080808080808080 != 0x8080808080808080 {
 				break
 			}
 			i += 8
@@ -230,14 +221,14 @@ func checkUTF8(b []byte) int {
 		}
 		c := b[i]
 		if c < utf8.RuneSelf {
-			if c < 0x20 && c != 0x9 && c != 0xA && c != 0xD {
+			if c == 0 {
 				return i
 			}
 			i++
 			continue
 		}
 		r, size := utf8.DecodeRune(b[i:])
-		if (r == utf8.RuneError && size == 1) || !xmlChar(r) {
+		if (r == utf8.RuneError && size == 1) || !textChar(r) {
 			return i
 		}
 		i += size

@@ -34,7 +34,10 @@ func TestUTF16Rejects(t *testing.T) {
 		units []uint16
 		bad   int
 	}{
-		{[]uint16{'a', 'b', 0x01, 'c'}, 4},
+		{[]uint16{'a', 'b', 0x01, 'c'}, -1}, // a control but NUL is text
+		{[]uint16{'a', 'b', 0x0B, 0x07, 0x1B, 'c', 'd', 'e', 'f', 'g', 'h', 'i'}, -1},
+		{[]uint16{'a', 'b', 0x00, 'c'}, 4},
+		{[]uint16{'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 0x00}, 30},
 		{[]uint16{'a', 0xD800, 'b'}, 2},
 		{[]uint16{'a', 0xDC00}, 2},
 		{[]uint16{'a', 'b', 'c', 'd', 'e', 'f', 'g', 0x00, 'h'}, 14},
@@ -53,17 +56,19 @@ func TestUTF16Rejects(t *testing.T) {
 
 func TestCheckUTF8(t *testing.T) {
 	assert.Equal(t, -1, checkUTF8([]byte("plain ascii text long enough for words\r\n\tСистемная")))
-	assert.Equal(t, 9, checkUTF8([]byte("012345678\x01")))
+	assert.Equal(t, -1, checkUTF8([]byte("012345678\x01\x0b\x1b\x07")), "controls but NUL are text")
+	assert.Equal(t, 9, checkUTF8([]byte("012345678\x00")))
+	assert.Equal(t, 9, checkUTF8([]byte("012345678\x00abcdefghijkl")))
 	assert.Equal(t, 3, checkUTF8([]byte("abc\xff")))
 	assert.Equal(t, 3, checkUTF8([]byte("abc\xef\xbf\xbe"))) // U+FFFE
 }
 
-// TestASCIIUnitsOK checks the four-at-once test against a unit-by-unit one: every ASCII
-// value in every position, beside printable, allowed-control and forbidden neighbours.
-func TestASCIIUnitsOK(t *testing.T) {
+// TestNoNUL4 checks the four-at-once test against a unit-by-unit one: every ASCII value
+// in every position, beside printable, control and NUL neighbours.
+func TestNoNUL4(t *testing.T) {
 	ref := func(w uint64) bool {
 		for k := 0; k < 64; k += 16 {
-			if c := byte(w >> k); c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			if byte(w>>k) == 0 {
 				return false
 			}
 		}
@@ -78,8 +83,8 @@ func TestASCIIUnitsOK(t *testing.T) {
 						lanes := []uint64{a, b, d}
 						lanes = append(lanes[:pos], append([]uint64{c}, lanes[pos:]...)...)
 						w := lanes[0] | lanes[1]<<16 | lanes[2]<<32 | lanes[3]<<48
-						if asciiUnitsOK(w) != ref(w) {
-							t.Fatalf("asciiUnitsOK(%#016x) = %v, want %v", w, !ref(w), ref(w))
+						if noNUL4(w) != ref(w) {
+							t.Fatalf("noNUL4(%#016x) = %v, want %v", w, !ref(w), ref(w))
 						}
 					}
 				}

@@ -21,8 +21,10 @@ const (
 // in the vendor's layout: declaration, one element per line, CRLF line ends.
 // Decode(Encode(d)) equals d for every document Decode returns. For an event built by
 // hand with only Type set (RawID and Name empty), Encode writes id and name from Type.
-// A string that is not valid UTF-8 or holds a character XML cannot carry (a control
-// character other than tab, CR, LF) is an error, since no reader could get it back.
+// A string that is not valid UTF-8 or holds no text character (NUL, U+FFFE, U+FFFF) is
+// an error, since no reader could get it back. Other control characters go as they
+// came: in CDATA raw, in an attribute as a reference (&#11;), both of which Decode reads
+// though XML 1.0 does not allow them.
 func Encode(d *Document, enc Encoding) ([]byte, error) {
 	if d == nil {
 		return nil, fmt.Errorf("oktell: encode: nil document")
@@ -104,6 +106,9 @@ type writer struct {
 	// unknown attribute cannot repeat a known one (no reader would take that back)
 	elem  string
 	names []string
+	// seen holds the names of a start tag with more than dupScan attributes: checking
+	// repeats stays linear in the attributes, however many a document has
+	seen map[string]struct{}
 }
 
 func (w *writer) raw(s string) { w.b = append(w.b, s...) }
@@ -142,8 +147,8 @@ func (w *writer) check(what, s string) bool {
 			w.err = fmt.Errorf("oktell: encode: %s: invalid UTF-8 at byte %d", what, i)
 			return false
 		}
-		if !xmlChar(r) {
-			w.err = fmt.Errorf("oktell: encode: %s: character %U at byte %d cannot be carried by XML", what, r, i)
+		if !textChar(r) {
+			w.err = fmt.Errorf("oktell: encode: %s: character %U at byte %d is no text character", what, r, i)
 			return false
 		}
 	}
@@ -158,11 +163,9 @@ func (w *writer) attr(name, value string) {
 		w.err = fmt.Errorf("oktell: encode: <%s>: attribute name %q is not an ASCII XML name", w.elem, name)
 		return
 	}
-	for _, n := range w.names {
-		if n == name {
-			w.err = fmt.Errorf("oktell: encode: <%s>: attribute %s written twice (an unknown attribute repeats a known one, or itself)", w.elem, name)
-			return
-		}
+	if w.repeated(name) {
+		w.err = fmt.Errorf("oktell: encode: <%s>: attribute %s written twice (an unknown attribute repeats a known one, or itself)", w.elem, name)
+		return
 	}
 	w.names = append(w.names, name)
 	if !w.check("attribute "+name, value) {
@@ -188,10 +191,39 @@ func (w *writer) attr(name, value string) {
 		case '\r':
 			w.raw("&#13;")
 		default:
+			if c < 0x20 { // another control: a reference, as .NET writes it
+				w.raw("&#")
+				w.b = strconv.AppendInt(w.b, int64(c), 10)
+				w.b = append(w.b, ';')
+				continue
+			}
 			w.b = append(w.b, c)
 		}
 	}
 	w.b = append(w.b, '"')
+}
+
+// repeated reports whether the start tag being written has an attribute called name.
+func (w *writer) repeated(name string) bool {
+	if len(w.names) < dupScan {
+		for _, n := range w.names {
+			if n == name {
+				return true
+			}
+		}
+		return false
+	}
+	if len(w.names) == dupScan {
+		w.seen = make(map[string]struct{}, 4*dupScan)
+		for _, n := range w.names {
+			w.seen[n] = struct{}{}
+		}
+	}
+	if _, ok := w.seen[name]; ok {
+		return true
+	}
+	w.seen[name] = struct{}{}
+	return false
 }
 
 // attrs writes the unknown attributes of an element, in order, after the known ones.

@@ -115,3 +115,28 @@ func FuzzDifferential(f *testing.F) {
 		}
 	})
 }
+
+// FuzzScannerReuse: with ReuseDocuments each document reads the same as without, at the
+// time it is handed out (it is valid until the next call to Next, like Raw).
+func FuzzScannerReuse(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		checkReuse(t, b)
+	})
+}
+
+func checkReuse(t *testing.T, b []byte) {
+	plain, reusing := NewScanner(bytes.NewReader(b)), NewScanner(iotest.HalfReader(bytes.NewReader(b)))
+	reusing.ReuseDocuments()
+	for {
+		a, aerr := plain.Next()
+		r, rerr := reusing.Next()
+		require.Equal(t, aerr, rerr)
+		if aerr != nil {
+			return
+		}
+		require.Equal(t, a.Offset, r.Offset)
+		require.Equal(t, a.Err, r.Err)
+		require.Equal(t, a.Doc, r.Doc, "document at %d", a.Offset)
+	}
+}

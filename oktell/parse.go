@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/encoding"
 )
@@ -25,6 +26,10 @@ func Decode(b []byte) (*Document, error) { return decodeAt(b, 0) }
 func decodeAt(b []byte, base int64) (*Document, error) {
 	p := parserPool.Get().(*parser)
 	defer p.release()
+	return p.decode(b, base)
+}
+
+func (p *parser) decode(b []byte, base int64) (*Document, error) {
 	enc, bom := DetectEncoding(b)
 	body := b[bom:]
 	p.base, p.bom, p.enc, p.cs = base, bom, enc, nil
@@ -40,7 +45,7 @@ func decodeAt(b []byte, base int64) (*Document, error) {
 			if bad == len(body)&^1 {
 				return nil, &Error{Kind: Truncated, Offset: base + int64(bom+bad), Msg: fmt.Sprintf("%s document ends in the middle of a code unit (odd length)", enc)}
 			}
-			return nil, &Error{Kind: Malformed, Offset: base + int64(bom+bad), Msg: fmt.Sprintf("invalid %s: not an XML character (a control character or a lone surrogate)", enc)}
+			return nil, &Error{Kind: Malformed, Offset: base + int64(bom+bad), Msg: fmt.Sprintf("invalid %s: not a text character (NUL, a lone surrogate, U+FFFE or U+FFFF)", enc)}
 		}
 	default:
 		text = body
@@ -55,12 +60,29 @@ func decodeAt(b []byte, base int64) (*Document, error) {
 		}
 		if bad := checkUTF8(text); bad >= 0 {
 			p.s = string(text[:bad])
-			return nil, &Error{Kind: Malformed, Offset: p.off(bad), Msg: "invalid UTF-8 or a character XML does not allow (a control character)"}
+			return nil, &Error{Kind: Malformed, Offset: p.off(bad), Msg: "invalid UTF-8, or not a text character (NUL, U+FFFE or U+FFFF)"}
 		}
 	}
-	// One copy: every string of the document is a substring of this one.
-	p.s = string(text)
+	// One copy: every string of the document is a substring of this one. A reused
+	// parser's document lives only until the next one (see Scanner.ReuseDocuments): its
+	// strings are the transcoding buffer itself, or the scanner's bytes, not a copy.
+	if p.reuse {
+		p.s = unsafe.String(unsafe.SliceData(text), len(text))
+	} else {
+		p.s = string(text)
+	}
 	return p.document()
+}
+
+// reusingParser is a parser that keeps its buffers and its document's memory from one
+// document to the next; what it returns is valid until it decodes again.
+func reusingParser() *parser { return &parser{reuse: true} }
+
+// decodeReusing decodes b like decodeAt, into the memory of the previous document.
+func (p *parser) decodeReusing(b []byte, base int64) (*Document, error) {
+	scratch, blk := p.scratch[:0], p.kept0
+	*p = parser{scratch: scratch, reuse: true, kept0: blk}
+	return p.decode(b, base)
 }
 
 // docBlock holds what nearly every document needs, allocated at once.
@@ -123,8 +145,12 @@ type parser struct {
 	s         string
 	i         int
 	depth     int
-	nattr     int    // attributes in attrBuf
-	moreAttrs []attr // past the first len(attrBuf)
+	nattr     int    // attributes of the start tag just read
+	moreAttrs []attr // all of them, once there are more than len(attrBuf)
+	// attrNames holds the names of a start tag with more than dupScan attributes, so
+	// that a repeated one is found in constant time, not by a scan of all before it
+	attrNames map[string]struct{}
+	work      int // attribute names compared or looked up, for the tests that count work
 	escaped   []string
 	kept      []byte // unknown attributes of the start tag just read (see keep)
 	segs      []seg
@@ -136,6 +162,10 @@ type parser struct {
 	scratch  []byte    // the UTF-8 of a UTF-16 document, reused
 	blk      *docBlock // the document being read
 	blkProps bool      // blk.props is taken
+	// reuse: the document lives until the next one (see reusingParser); kept0 is the
+	// block it reuses
+	reuse bool
+	kept0 *docBlock
 	// backing arrays, so that the common case needs no growing
 	attrBuf [8]attr
 	segBuf  [4]seg
@@ -210,10 +240,42 @@ func classifyAttr(s string) attrKind {
 
 // attrList is the attributes of the start tag just read.
 func (p *parser) attrList() []attr {
-	if len(p.moreAttrs) == 0 {
+	if p.nattr <= len(p.attrBuf) {
 		return p.attrBuf[:p.nattr]
 	}
-	return append(p.attrBuf[:p.nattr:p.nattr], p.moreAttrs...)
+	return p.moreAttrs
+}
+
+// dupScan is how many attributes a start tag may have before repeats are looked up in a
+// map: below it, comparing with each is cheaper.
+const dupScan = 16
+
+// repeated reports whether the start tag just read already has an attribute named an;
+// over the whole tag it costs time linear in its attributes, however many there are.
+func (p *parser) repeated(an string) bool {
+	attrs := p.attrList()
+	if len(attrs) < dupScan {
+		for k := range attrs {
+			p.work++
+			if a := &attrs[k]; p.s[a.ns:a.ne] == an {
+				return true
+			}
+		}
+		return false
+	}
+	if len(attrs) == dupScan {
+		p.attrNames = make(map[string]struct{}, 4*dupScan)
+		for k := range attrs {
+			p.work++
+			p.attrNames[p.aName(&attrs[k])] = struct{}{}
+		}
+	}
+	p.work++
+	if _, ok := p.attrNames[an]; ok {
+		return true
+	}
+	p.attrNames[an] = struct{}{}
+	return false
 }
 
 func (p *parser) aName(a *attr) string { return p.s[a.ns:a.ne] }
@@ -496,14 +558,10 @@ func (p *parser) startTag() (name string, at int, empty bool, err error) {
 			esc = int32(len(p.escaped))
 			p.escaped = append(p.escaped, av)
 		}
-		attrs := p.attrList()
-		for k := range attrs {
-			a := &attrs[k]
-			if s[a.ns:a.ne] == an {
-				p.i = i
-				err = p.errAt(aAt, "attribute %s repeated in <%s>", an, name)
-				return
-			}
+		if p.repeated(an) {
+			p.i = i
+			err = p.errAt(aAt, "attribute %s repeated in <%s>", an, name)
+			return
 		}
 		// Stored by index into a fixed array: assigning a slice header on the heap
 		// would cost a write barrier per attribute.
@@ -512,11 +570,14 @@ func (p *parser) startTag() (name string, at int, empty bool, err error) {
 		var a *attr
 		if p.nattr < len(p.attrBuf) {
 			a = &p.attrBuf[p.nattr]
-			p.nattr++
 		} else {
+			if p.nattr == len(p.attrBuf) { // from now on all of them are in moreAttrs
+				p.moreAttrs = append(p.moreAttrs[:0], p.attrBuf[:]...)
+			}
 			p.moreAttrs = append(p.moreAttrs, attr{})
 			a = &p.moreAttrs[len(p.moreAttrs)-1]
 		}
+		p.nattr++
 		a.ns, a.ne, a.vs, a.ve, a.esc, a.kind = int32(aAt), int32(aAt+len(an)), int32(vs), int32(j), esc, classifyAttr(an)
 	}
 }
@@ -558,8 +619,8 @@ func (p *parser) unescape(raw string, at int) (string, error) {
 			} else {
 				n, err = strconv.ParseUint(ent[1:], 10, 32)
 			}
-			if err != nil || !xmlChar(rune(n)) {
-				return "", p.errAt(at+amp, "character reference &%s; is not an XML character", ent)
+			if err != nil || !textChar(rune(n)) {
+				return "", p.errAt(at+amp, "character reference &%s; is not a text character", ent)
 			}
 			b.WriteRune(rune(n))
 		}
@@ -746,7 +807,15 @@ func (p *parser) document() (*Document, error) {
 	}
 	// The document, its first event and that event's first eight properties (a Notify
 	// has eight) come in one allocation.
-	p.blk = &docBlock{d: Document{Root: name}}
+	if p.reuse && p.kept0 != nil {
+		*p.kept0 = docBlock{d: Document{Root: name}}
+		p.blk = p.kept0
+	} else {
+		p.blk = &docBlock{d: Document{Root: name}}
+		if p.reuse {
+			p.kept0 = p.blk
+		}
+	}
 	d := &p.blk.d
 	attrs := p.attrList()
 	for k := range attrs {

@@ -2,6 +2,7 @@ package oktell
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -48,6 +49,7 @@ type pattern struct {
 	enc   Encoding
 	root  bool // the root's open tag, as opposed to the declaration
 	close bool
+	name  string // the root element's name, for a close tag
 	b     []byte
 }
 
@@ -58,7 +60,7 @@ var startPatterns, closePatterns = func() (s, c [3][]pattern) {
 		}
 		// without the '>': XML allows spaces before it, which closeTail reads
 		for _, t := range []string{"</oktellcommapper", "</oktellxmlmapper"} {
-			c[enc] = append(c[enc], pattern{enc: enc, close: true, b: encodeASCII(t, enc)})
+			c[enc] = append(c[enc], pattern{enc: enc, close: true, name: t[2:], b: encodeASCII(t, enc)})
 		}
 	}
 	return
@@ -86,7 +88,14 @@ func encodeASCII(s string, enc Encoding) []byte {
 // ends in the BE document's zero byte); the alignment of the previous UTF-16 document,
 // else of the start of the input. It keeps the other reading in play until the document
 // ends, and moves to it when only that one's close tag is there, or when only that one
-// decodes.
+// decodes (or decodes without control characters, which Cyrillic read a byte off gives).
+//
+// Inside a document, CDATA sections and comments are text: a message that quotes
+// "<?xml …?>", a root start or a root close tag does not split the document. When a
+// document so read hides a document start and does not decode, or the last hidden start
+// is a whole document of its own (a message cut inside its CDATA, then the next one),
+// the scanner reads those bytes again as if it knew no sections, so that no document
+// beside a broken one is lost. The cost stays linear: a byte is read a few times at most.
 type Scanner struct {
 	r     io.Reader
 	buf   []byte
@@ -123,7 +132,64 @@ type Scanner struct {
 	prevEnd     int64  // input offset just past the previous document
 	carryLead   string // the heading found at the end of a cut document, for the next one
 	queue       []Item
+
+	// section: the open document's CDATA section or comment being crossed, where a
+	// start or close tag is text, not markup; sectionAt is the input offset of the
+	// document's first one (-1: none), where a document that does not decode is cut
+	// instead (see hiddenStart); rootAt is that of the root's start tag after the
+	// declaration, which is no hidden start; tagScan is where the search for the end of
+	// the root's start tag resumes.
+	section   sectionKind
+	sectionAt int64
+	rootAt    int64
+	tagScan   int
+	// blindEnd: before this input offset the scanner reads as it did before it knew
+	// sections, cutting a document at every start (see rescanBlind); docScan and
+	// docRoot are where the open document's first pattern ended and whether it was the
+	// root, to read it again from there.
+	blindEnd int64
+	docScan  int64
+	docRoot  bool
+
+	probes int // patterns tested at a '<' (findAt calls), for the tests that count work
+
+	reuser *parser // set by ReuseDocuments
 }
+
+// ReuseDocuments makes each Item's Doc, and every string in it, valid only until the next
+// call to Next, as Raw is: the scanner then decodes each document into the memory of the
+// one before, an allocation and a copy of its text less per document. For a reader that
+// is done with a document before it asks for the next (okdash decode writes it out);
+// one that keeps events must not call it.
+func (s *Scanner) ReuseDocuments() { s.reuser = reusingParser() }
+
+// decode is decodeAt for the document the scanner hands out.
+func (s *Scanner) decode(b []byte, off int64) (*Document, error) {
+	if s.reuser != nil {
+		return s.reuser.decodeReusing(b, off)
+	}
+	return decodeAt(b, off)
+}
+
+// sectionKind is the kind of markup, inside a document, whose content is not markup.
+type sectionKind uint8
+
+const (
+	noSection sectionKind = iota
+	cdataSection
+	commentSection
+)
+
+// sectionOpen and sectionClose are "<![CDATA[" and "<!--", "]]>" and "-->", per
+// encoding; index by sectionKind-1, then by Encoding.
+var sectionOpen, sectionClose = func() (o, c [2][3][]byte) {
+	for k, t := range [2][2]string{{"<![CDATA[", "]]>"}, {"<!--", "-->"}} {
+		for _, enc := range []Encoding{UTF16LE, UTF16BE, UTF8} {
+			o[k][enc], c[k][enc] = encodeASCII(t[0], enc), encodeASCII(t[1], enc)
+		}
+	}
+	return
+}()
 
 // NewScanner returns a Scanner reading r.
 func NewScanner(r io.Reader) *Scanner {
@@ -242,15 +308,25 @@ func (s *Scanner) match(at int, p []byte) (ok, more bool) {
 type found struct {
 	at  int // first byte of the pattern (for UTF-16BE, the zero byte before '<')
 	end int // just past it
-	p   pattern
+	p   *pattern
 }
 
 // findAt checks the '<' at i against the patterns of every encoding (or, for closes, of
 // one). more means the buffer ends too early to tell.
 func (s *Scanner) findAt(i int, sets [3][]pattern, only int) (f found, ok, more bool) {
-	var cands []found
+	s.probes++
+	var room [4]found // at most one start and one close per encoding match at one '<'
+	cands := room[:0]
+	// Every UTF-16 pattern has a zero byte right after its '<', no UTF-8 one has.
+	skip8, skip16 := false, false
+	if i+1 < s.end {
+		skip8, skip16 = s.buf[i+1] == 0, s.buf[i+1] != 0
+	}
 	for e := range 3 {
 		if only >= 0 && e != only {
+			continue
+		}
+		if (Encoding(e) == UTF8 && skip8) || (Encoding(e) != UTF8 && skip16) {
 			continue
 		}
 		at := i
@@ -264,7 +340,8 @@ func (s *Scanner) findAt(i int, sets [3][]pattern, only int) (f found, ok, more 
 				continue
 			}
 		}
-		for _, p := range sets[e] {
+		for k := range sets[e] {
+			p := &sets[e][k]
 			m, mm := s.match(at, p.b)
 			if mm {
 				more = true
@@ -299,13 +376,15 @@ func (s *Scanner) findAt(i int, sets [3][]pattern, only int) (f found, ok, more 
 }
 
 // closeTail reads what may follow a close tag's name, in enc, from buf[k]: XML spaces,
-// then '>'. ok is false for anything else (a longer name); more when the buffer ends first.
+// then '>'. ok is false for anything else (a longer name, or more than maxBOMSpace
+// spaces: a writer puts none, and a peer sending endless spaces one at a time must not
+// have them read again at every byte); more when the buffer ends first.
 func (s *Scanner) closeTail(k int, enc Encoding) (end int, ok, more bool) {
 	unit := 1
 	if enc != UTF8 {
 		unit = 2
 	}
-	for ; ; k += unit {
+	for n := 0; n <= maxBOMSpace; n, k = n+1, k+unit {
 		if k+unit > s.end {
 			return 0, false, !s.eof
 		}
@@ -332,7 +411,87 @@ func (s *Scanner) closeTail(k int, enc Encoding) (end int, ok, more bool) {
 			return 0, false, false
 		}
 	}
+	return 0, false, false
 }
+
+// markAfter is the ASCII character after the '<' at buf[i] in any of the three
+// encodings: buf[i+1] in UTF-8, the byte after the zero in UTF-16 (LE "3C 00 2F 00" and
+// BE "00 3C 00 2F" alike). more means the buffer ends first. It lets the scanner pass a
+// '<' that starts no pattern it looks for ("<data", "<<<<") without testing each one.
+func (s *Scanner) markAfter(i int) (c byte, more bool) {
+	if i+1 >= s.end {
+		return 0, !s.eof
+	}
+	if c = s.buf[i+1]; c != 0 {
+		return c, false
+	}
+	if i+2 >= s.end {
+		return 0, !s.eof
+	}
+	return s.buf[i+2], false
+}
+
+// nextMark is the index of the first '<' in b, from i on, that may begin a pattern the
+// scanner looks for (see markAfter: "<?", "<o", "</", "<!", in any encoding) or that sits
+// too near the end of b to tell; len(b) when there is none. A gap of "<<<<" or a run of
+// elements is crossed here, a few instructions a '<'.
+func nextMark(b []byte, i int) int {
+	for {
+		j := indexLT(b[i:])
+		if j < 0 {
+			return len(b)
+		}
+		i += j
+		if i+2 >= len(b) {
+			return i
+		}
+		c := b[i+1]
+		switch c {
+		case 0:
+			c = b[i+2]
+		case '<': // a run of them, eight at a time
+			for i++; i+9 <= len(b) && binary.LittleEndian.Uint64(b[i+1:]) == '<'*lanes8; i += 8 {
+			}
+			continue
+		}
+		if c == '?' || c == 'o' || c == '/' || c == '!' {
+			return i
+		}
+		i++
+	}
+}
+
+// indexLT is bytes.IndexByte(b, '<'), quicker when the '<' is near (a gap of "<<<<",
+// markup): a call costs more than looking at a few bytes first.
+func indexLT(b []byte) int {
+	for k := range min(len(b), 8) {
+		if b[k] == '<' {
+			return k
+		}
+	}
+	if len(b) <= 8 {
+		return -1
+	}
+	if j := bytes.IndexByte(b[8:], '<'); j >= 0 {
+		return j + 8
+	}
+	return -1
+}
+
+// closeMayFollow reports whether the "</" at buf[i] may be a root close tag: an 'o'
+// follows the '/' in UTF-8 (buf[i+2]) or UTF-16 of either order (buf[i+4]), or the
+// buffer ends too early to tell.
+func (s *Scanner) closeMayFollow(i int) bool {
+	k := i + 2
+	if s.buf[i+1] == 0 {
+		k = i + 4
+	}
+	return k >= s.end || s.buf[k] == 'o'
+}
+
+// mayStartOrClose reports whether the character after a '<' may begin a document start
+// ("<?xml", "<oktell…") or a root close tag ("</oktell…").
+func mayStartOrClose(c byte) bool { return c == '?' || c == 'o' || c == '/' }
 
 // pick chooses between a UTF-16LE reading at '<' and a UTF-16BE one a byte earlier.
 func (s *Scanner) pick(c []found) found {
@@ -468,8 +627,8 @@ func isSpaceUnit(u []byte, enc Encoding) bool {
 // outside looks for the next document start, consuming the gap before it.
 func (s *Scanner) outside() (Item, bool, error) {
 	for {
-		i := bytes.IndexByte(s.buf[s.scan:s.end], '<')
-		if i < 0 {
+		i := nextMark(s.buf[:s.end], s.scan) - s.scan
+		if i == s.end-s.scan {
 			s.scan = s.end
 			if s.eof {
 				s.gap.feed(s.buf[s.pos:s.end], s.base+int64(s.pos))
@@ -484,8 +643,23 @@ func (s *Scanner) outside() (Item, bool, error) {
 			continue
 		}
 		i += s.scan
+		c, more := s.markAfter(i)
+		if more {
+			s.scan = i
+			s.consumeGapTo(i - lookaround)
+			s.fill()
+			continue
+		}
+		if !mayStartOrClose(c) {
+			s.scan = i + 1
+			continue
+		}
 		s.ambiguous = false
-		f, ok, more := s.findAt(i, startPatterns, -1)
+		var f found
+		ok := false
+		if c != '/' { // a start; a close tag is "</"
+			f, ok, more = s.findAt(i, startPatterns, -1)
+		}
 		if more {
 			s.scan = i
 			s.consumeGapTo(i - lookaround)
@@ -495,6 +669,10 @@ func (s *Scanner) outside() (Item, bool, error) {
 			continue
 		}
 		if !ok {
+			if c != '/' {
+				s.scan = i + 1
+				continue
+			}
 			// A close tag here belongs to a document whose start was lost.
 			if cf, cok, cmore := s.findAt(i, closePatterns, -1); cmore {
 				s.scan = i
@@ -502,7 +680,9 @@ func (s *Scanner) outside() (Item, bool, error) {
 				s.fill()
 				continue
 			} else if cok {
-				s.gap.strayClose(s.base+int64(cf.at), s.base+int64(cf.end), strings.Trim(string(bytes.ReplaceAll(cf.p.b, []byte{0}, nil)), "<>/"))
+				s.gap.strayClose(s.base+int64(cf.at), s.base+int64(cf.end), cf.p.name)
+				s.scan = cf.end
+				continue
 			}
 			s.scan = i + 1
 			continue
@@ -517,7 +697,9 @@ func (s *Scanner) outside() (Item, bool, error) {
 		s.docStart, s.docEnc, s.rootSeen = start, f.p.enc, f.p.root
 		s.docAlt = s.ambiguous && s.bomBefore(f) == 0
 		s.selfCheck = f.p.root
-		s.scan = f.end
+		s.scan, s.tagScan = f.end, f.end
+		s.section, s.sectionAt, s.rootAt = noSection, -1, -1
+		s.docScan, s.docRoot = s.base+int64(f.end), f.p.root
 		s.state = inDoc
 		s.pendingGap, s.pendingLead = gapItem.Gap, gapItem.Lead
 		if gapItem.Gap == 0 && s.carryLead != "" {
@@ -549,11 +731,22 @@ func (s *Scanner) inDoc() (Item, bool, error) {
 			}
 			s.selfCheck = false
 			if self {
-				return s.docDone(end), true, nil
+				if it, ok := s.docDone(end); ok {
+					return it, true, nil
+				}
+				continue
 			}
 		}
-		i := bytes.IndexByte(s.buf[s.scan:s.end], '<')
-		if i < 0 {
+		if s.section != noSection {
+			if !s.crossSection() {
+				if it, stop := s.docNotDone(); stop {
+					return it, true, nil
+				}
+			}
+			continue
+		}
+		i := nextMark(s.buf[:s.end], s.scan) - s.scan
+		if i == s.end-s.scan {
 			s.scan = s.end
 			if it, stop := s.docNotDone(); stop {
 				return it, true, nil
@@ -561,8 +754,37 @@ func (s *Scanner) inDoc() (Item, bool, error) {
 			continue
 		}
 		i += s.scan
-		f, ok, more := s.findAt(i, closePatterns, int(s.docEnc))
-		if !ok && !more && s.docAlt {
+		c, more := s.markAfter(i)
+		if more {
+			s.scan = i
+			if it, stop := s.docNotDone(); stop {
+				return it, true, nil
+			}
+			continue
+		}
+		if c == '!' && s.base+int64(i) >= s.blindEnd {
+			if more := s.openSection(i); more {
+				s.scan = i
+				if it, stop := s.docNotDone(); stop {
+					return it, true, nil
+				}
+			}
+			continue
+		}
+		if !mayStartOrClose(c) {
+			s.scan = i + 1
+			continue
+		}
+		if c == '/' && !s.closeMayFollow(i) {
+			s.scan = i + 1 // "</data>", "</event>": not the root's close
+			continue
+		}
+		var f found
+		ok := false
+		if c == '/' {
+			f, ok, more = s.findAt(i, closePatterns, int(s.docEnc))
+		}
+		if c == '/' && !ok && !more && s.docAlt {
 			// Not a close in the chosen byte order, but maybe in the other: then the
 			// document was read a byte off (a BE document is not followed by the zero
 			// byte that an LE reading of its close tag needs).
@@ -577,12 +799,13 @@ func (s *Scanner) inDoc() (Item, bool, error) {
 				more = amore
 			}
 		}
-		if !ok && !more {
+		if c != '/' {
 			f, ok, more = s.findAt(i, startPatterns, -1)
 			if ok && f.p.root && !s.rootSeen && f.p.enc == s.docEnc {
 				// the root element after the declaration
 				s.rootSeen, s.selfCheck = true, true
-				s.scan = f.end
+				s.rootAt = s.base + int64(f.at)
+				s.scan, s.tagScan = f.end, f.end
 				continue
 			}
 		}
@@ -600,7 +823,7 @@ func (s *Scanner) inDoc() (Item, bool, error) {
 		off := s.base + int64(s.docStart)
 		if f.p.close {
 			if s.docAlt && s.docEnc == UTF16BE && f.end == s.end && !s.eof {
-				if _, err := decodeAt(s.buf[s.docStart:f.end], off); err != nil {
+				if _, err := decodeAt(s.buf[s.docStart:f.end], off); err != nil || controlUnits(s.buf[s.docStart:f.end], s.docEnc) {
 					// The BE reading fails; the LE one, a byte on, needs the byte after
 					// the close tag: wait for it, so that how the input is cut into
 					// reads does not change what is read.
@@ -611,52 +834,184 @@ func (s *Scanner) inDoc() (Item, bool, error) {
 					continue
 				}
 			}
-			return s.docDone(f.end), true, nil
+			if it, ok := s.docDone(f.end); ok {
+				return it, true, nil
+			}
+			continue
 		}
 		// A new document starts before this one closed.
-		start := f.at - s.bomBefore(f)
-		it := Item{Offset: off, Raw: s.buf[s.docStart:start], Encoding: s.docEnc, Gap: s.pendingGap, Lead: s.pendingLead,
-			Err: &Error{Kind: Truncated, Offset: off, Msg: fmt.Sprintf("%s document cut short after %d bytes: a new document starts at byte %d before its close tag",
-				s.docEnc, start-s.docStart, s.base+int64(start))}}
-		s.pos, s.scan, s.state = start, start, outside
-		s.prevEnd = s.base + int64(start)
-		s.gap.reset(s.prevEnd)
-		// A log heading written after the cut belongs to the next document.
-		s.carryLead = tailLead(s.buf[max(s.docStart, start-2*leadMax):start], s.docEnc, (start-s.docStart)%2)
-		return it, true, nil
+		return s.cutAt(f.at - s.bomBefore(f)), true, nil
 	}
+}
+
+// openSection reads the "<!" at buf[i]: at a CDATA section or a comment in the
+// document's encoding, the scanner crosses it as text (a message may quote a whole
+// document); anything else is passed. more means the buffer ends too early to tell.
+func (s *Scanner) openSection(i int) (more bool) {
+	at := i
+	if s.docEnc == UTF16BE {
+		at = i - 1
+	}
+	if at < s.docStart || (s.docEnc != UTF8 && (at-s.docStart)%2 != 0) {
+		s.scan = i + 1 // not on a character of this document
+		return false
+	}
+	for k, open := range sectionOpen {
+		ok, mm := s.match(at, open[s.docEnc])
+		if mm {
+			return true
+		}
+		if ok {
+			s.section = sectionKind(k + 1)
+			if s.sectionAt < 0 {
+				s.sectionAt = s.base + int64(at)
+			}
+			s.scan = at + len(open[s.docEnc])
+			return false
+		}
+	}
+	s.scan = i + 1
+	return false
+}
+
+// crossSection moves past the end of the open CDATA section or comment ("]]>", "-->"),
+// on a character boundary of the document; false means it is not in the buffer yet.
+func (s *Scanner) crossSection() bool {
+	end := sectionClose[s.section-1][s.docEnc]
+	for {
+		k := bytes.Index(s.buf[s.scan:s.end], end)
+		if k < 0 {
+			// what is searched is not searched again, however the input is cut
+			s.scan = max(s.scan, s.end-len(end)+1)
+			return false
+		}
+		k += s.scan
+		if s.docEnc != UTF8 && (k-s.docStart)%2 != 0 {
+			s.scan = k + 1
+			continue
+		}
+		s.scan, s.section = k+len(end), noSection
+		return true
+	}
+}
+
+// hiddenStarts finds the document starts in the open document's CDATA sections and
+// comments, in buf[:to]: the first and the last (BOM included). Starts outside them cut
+// the document already, so every start past the first section is a hidden one.
+func (s *Scanner) hiddenStarts(to int) (first, last int, ok bool) {
+	if s.sectionAt < 0 {
+		return 0, 0, false
+	}
+	for i := int(s.sectionAt-s.base) + 1; i < to; i++ {
+		k := bytes.IndexByte(s.buf[i:to], '<')
+		if k < 0 {
+			break
+		}
+		i += k
+		if c, _ := s.markAfter(i); c != '?' && c != 'o' {
+			continue
+		}
+		f, fok, _ := s.findAt(i, startPatterns, -1)
+		if !fok || (f.p.root && s.base+int64(f.at) == s.rootAt) {
+			continue
+		}
+		if start := f.at - s.bomBefore(f); start > s.docStart {
+			if !ok {
+				first = start
+			}
+			last, ok = start, true
+		}
+	}
+	return first, last, ok
+}
+
+// readsAlone reports whether buf[start:end] is a whole document by itself: no root close
+// tag before the one that ends at end, and it decodes. Then a document read whole across
+// a CDATA section is two: one cut short inside the section, and this one, whose own
+// CDATA closed the section (a cut message followed by the next message).
+func (s *Scanner) readsAlone(start, end int) bool {
+	for i := start + 1; i < end; i++ {
+		k := bytes.IndexByte(s.buf[i:end], '<')
+		if k < 0 {
+			break
+		}
+		i += k
+		if c, _ := s.markAfter(i); c != '/' {
+			continue
+		}
+		if f, ok, _ := s.findAt(i, closePatterns, int(s.docEnc)); ok && f.end < end {
+			return false
+		}
+	}
+	_, err := decodeAt(s.buf[start:end], s.base+int64(start))
+	return err == nil
+}
+
+// rescanBlind reads the open document again from its start, as the scanner did before it
+// knew sections, up to buf[to]: every start cuts the document before it, and the pieces
+// are reported one by one. It is what happens to a document whose sections hide starts
+// when reading it whole loses a document (see docDone). Each region is read again once.
+func (s *Scanner) rescanBlind(to int) {
+	s.blindEnd = s.base + int64(to)
+	s.scan = int(s.docScan - s.base)
+	s.tagScan = s.scan
+	s.rootSeen, s.selfCheck = s.docRoot, s.docRoot
+	s.section, s.sectionAt, s.rootAt = noSection, -1, -1
+}
+
+// cutAt ends the open document at buf[start], where a new one starts before its close
+// tag, and reports it cut short.
+func (s *Scanner) cutAt(start int) Item {
+	off := s.base + int64(s.docStart)
+	it := Item{Offset: off, Raw: s.buf[s.docStart:start], Encoding: s.docEnc, Gap: s.pendingGap, Lead: s.pendingLead,
+		Err: &Error{Kind: Truncated, Offset: off, Msg: fmt.Sprintf("%s document cut short after %d bytes: a new document starts at byte %d before its close tag",
+			s.docEnc, start-s.docStart, s.base+int64(start))}}
+	s.pos, s.scan, s.state = start, start, outside
+	s.section = noSection
+	s.prevEnd = s.base + int64(start)
+	s.gap.reset(s.prevEnd)
+	// A log heading written after the cut belongs to the next document.
+	s.carryLead = tailLead(s.buf[max(s.docStart, start-2*leadMax):start], s.docEnc, (start-s.docStart)%2)
+	return it
 }
 
 // switchReading moves the open document to the other UTF-16 byte order: an LE reading
 // at '<' becomes a BE one a byte before it, and the other way round.
 func (s *Scanner) switchReading() {
 	if s.docEnc == UTF16LE {
-		s.docEnc, s.docStart, s.pendingGap = UTF16BE, s.docStart-1, max(s.pendingGap-1, 0)
+		s.docEnc, s.docStart, s.pendingGap, s.docScan = UTF16BE, s.docStart-1, max(s.pendingGap-1, 0), s.docScan-1
 	} else {
-		s.docEnc, s.docStart, s.pendingGap = UTF16LE, s.docStart+1, s.pendingGap+1
+		s.docEnc, s.docStart, s.pendingGap, s.docScan = UTF16LE, s.docStart+1, s.pendingGap+1, s.docScan+1
 	}
 	s.docAlt = false
 }
 
-// docDone decodes the document that ends at buf[end] and moves past it.
-func (s *Scanner) docDone(end int) Item {
+// docDone decodes the document that ends at buf[end] and moves past it; false means it
+// is read again instead (see rescanBlind).
+func (s *Scanner) docDone(end int) (Item, bool) {
 	off := s.base + int64(s.docStart)
 	raw := s.buf[s.docStart:end]
 	it := Item{Offset: off, Raw: raw, Encoding: s.docEnc, Gap: s.pendingGap, Lead: s.pendingLead}
 	if end-s.docStart > s.max {
+		if _, _, ok := s.hiddenStarts(s.largeLimit()); ok {
+			s.rescanBlind(s.largeLimit())
+			return Item{}, false
+		}
 		it.Raw, it.Err = nil, s.tooLarge(off)
-	} else if d, err := decodeAt(raw, off); err != nil {
-		it.Err = err
+	} else if d, err := s.decode(raw, off); err != nil || (s.docAlt && controlUnits(raw, s.docEnc)) {
+		it.Doc, it.Err = d, err
 		if s.docAlt {
-			// Both byte orders matched at the start; the chosen one does not decode.
-			// The other reading sits one byte before (BE) or after (LE): keep it if it does.
+			// Both byte orders matched at the start; the chosen one does not decode, or
+			// decodes to control characters, as Cyrillic read a byte off does. The other
+			// reading sits one byte before (BE) or after (LE): keep it if it decodes
+			// (without them, when the chosen one decoded).
 			altEnc, altStart, altEnd := UTF16BE, s.docStart-1, end-1
 			if s.docEnc == UTF16BE {
 				altEnc, altStart, altEnd = UTF16LE, s.docStart+1, end+1
 			}
 			if altStart >= 0 && altEnd <= s.end && (altEnc == UTF16BE || s.buf[end] == 0) {
 				altOff := s.base + int64(altStart)
-				if d, err := decodeAt(s.buf[altStart:altEnd], altOff); err == nil {
+				if d, aerr := decodeAt(s.buf[altStart:altEnd], altOff); aerr == nil && (err != nil || !controlUnits(s.buf[altStart:altEnd], altEnc)) {
 					s.switchReading()
 					end = altEnd
 					it = Item{Offset: altOff, Raw: s.buf[altStart:altEnd], Encoding: altEnc, Doc: d, Gap: s.pendingGap, Lead: s.pendingLead}
@@ -666,6 +1021,15 @@ func (s *Scanner) docDone(end int) Item {
 	} else {
 		it.Doc = d
 	}
+	if s.sectionAt >= 0 && end-s.docStart <= s.max {
+		// Read whole, the document hides starts in its sections: read it as before
+		// sections were known when that reading fails, or when its last hidden start
+		// is a document of its own.
+		if _, last, ok := s.hiddenStarts(end); ok && (it.Err != nil || s.readsAlone(last, end)) {
+			s.rescanBlind(end)
+			return Item{}, false
+		}
+	}
 	s.docAlt = false
 	if s.docEnc != UTF8 {
 		s.have16, s.last16, s.last16End = true, s.docEnc, s.base+int64(end)
@@ -673,20 +1037,39 @@ func (s *Scanner) docDone(end int) Item {
 	s.pos, s.scan, s.state = end, end, outside
 	s.prevEnd = s.base + int64(end)
 	s.gap.reset(s.prevEnd)
-	return it
+	return it, true
 }
 
-// rootTagEnd finds the '>' that ends the root's start tag (from s.scan, in the document's
-// encoding): end is just past it, self tells whether a '/' came right before it, more
-// that the buffer ends first.
+// controlUnits reports whether the UTF-16 document b holds a C0 control other than tab,
+// LF and CR (always false for UTF-8).
+func controlUnits(b []byte, enc Encoding) bool {
+	if enc == UTF8 {
+		return false
+	}
+	hi, lo := 0, 1
+	if enc == UTF16LE {
+		hi, lo = 1, 0
+	}
+	for k := 0; k+1 < len(b); k += 2 {
+		if c := b[k+lo]; b[k+hi] == 0 && c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			return true
+		}
+	}
+	return false
+}
+
+// rootTagEnd finds the '>' that ends the root's start tag (from s.tagScan, in the
+// document's encoding): end is just past it, self tells whether a '/' came right before
+// it, more that the buffer ends first. What it has searched it does not search again.
 func (s *Scanner) rootTagEnd() (end int, self, more bool) {
 	unit := 1
 	if s.docEnc != UTF8 {
 		unit = 2
 	}
-	for k := s.scan; ; k++ {
+	for k := s.tagScan; ; k++ {
 		j := bytes.IndexByte(s.buf[k:s.end], '>')
 		if j < 0 {
+			s.tagScan = s.end
 			return 0, false, !s.eof
 		}
 		k += j
@@ -694,6 +1077,7 @@ func (s *Scanner) rootTagEnd() (end int, self, more bool) {
 		switch s.docEnc {
 		case UTF16LE:
 			if k+1 >= s.end {
+				s.tagScan = k
 				return 0, false, !s.eof
 			}
 			if s.buf[k+1] != 0 || (k-s.docStart)%2 != 0 {
@@ -723,6 +1107,10 @@ func (s *Scanner) rootTagEnd() (end int, self, more bool) {
 func (s *Scanner) docNotDone() (Item, bool) {
 	off := s.base + int64(s.docStart)
 	if s.end-s.docStart > s.max {
+		if _, _, ok := s.hiddenStarts(s.largeLimit()); ok {
+			s.rescanBlind(s.largeLimit())
+			return Item{}, false
+		}
 		s.state = skipping
 		s.skipAt = off
 		s.pos = s.end - lookaround
@@ -734,11 +1122,22 @@ func (s *Scanner) docNotDone() (Item, bool) {
 	if wasEOF := s.eof; s.fill() || !wasEOF {
 		return Item{}, false
 	}
+	if _, _, ok := s.hiddenStarts(s.end); ok {
+		s.rescanBlind(s.end)
+		return Item{}, false
+	}
 	it := Item{Offset: off, Raw: s.buf[s.docStart:s.end], Encoding: s.docEnc, Gap: s.pendingGap, Lead: s.pendingLead,
 		Err: &Error{Kind: Truncated, Offset: off, Msg: fmt.Sprintf("%s document cut short after %d bytes: the input ends before its close tag", s.docEnc, s.end-s.docStart)}}
 	s.pos, s.scan, s.state = s.end, s.end, outside
 	s.gap.reset(s.base + int64(s.end))
 	return it, true
+}
+
+// largeLimit bounds the search for a hidden start in a document found too large: the
+// size limit less the longest start pattern, so that the search sees the same bytes
+// however the input was cut into reads.
+func (s *Scanner) largeLimit() int {
+	return s.docStart + s.max + 1 - len(startPatterns[UTF16LE][1].b)
 }
 
 func (s *Scanner) tooLarge(off int64) error {
@@ -805,20 +1204,23 @@ type gapReader struct {
 	evenZero int64 // zero bytes at even and odd distances from the gap's start:
 	oddZero  int64 // ASCII text in UTF-16BE has them even, in UTF-16LE odd
 	tail     []byte
-	stray    []string
-	strayAt  int64
-	strayEnd int64 // just after the last stray close tag: the lead starts after it
+	// the stray close tags of the gap: only the first is named in the report, so only
+	// its name is kept, whatever number of them arrives
+	strays    int64
+	strayName string
+	strayAt   int64
+	strayEnd  int64 // just after the last stray close tag: the lead starts after it
 }
 
 func (g *gapReader) reset(at int64) {
-	*g = gapReader{start: at, tail: g.tail[:0], pend: g.pend[:0], stray: g.stray[:0]}
+	*g = gapReader{start: at, tail: g.tail[:0], pend: g.pend[:0]}
 }
 
 func (g *gapReader) strayClose(at, end int64, name string) {
-	if len(g.stray) == 0 {
-		g.strayAt = at
+	if g.strays == 0 {
+		g.strayAt, g.strayName = at, name
 	}
-	g.stray = append(g.stray, name)
+	g.strays++
 	g.strayEnd = end
 }
 
@@ -827,10 +1229,14 @@ func textByte(c byte) bool {
 }
 
 // textUnit reports whether a UTF-16 code unit is likely log text: ASCII, Latin and
-// Cyrillic letters, general punctuation. Binary data read as UTF-16 nearly always hits
-// something else (controls, CJK, surrogates), which is how it is told from text.
+// Cyrillic letters, general punctuation, and the byte-order mark that starts a "Unicode"
+// text file written on Windows (FF FE, then the first heading). Binary data read as
+// UTF-16 nearly always hits something else (controls, CJK, surrogates), which is how it
+// is told from text.
 func textUnit(u uint16) bool {
 	switch {
+	case u == 0xFEFF:
+		return true
 	case u >= 0x20 && u < 0x7F:
 		return true
 	case u == '\t' || u == '\n' || u == '\r' || u == '\f' || u == '\v':
@@ -866,6 +1272,17 @@ func (g *gapReader) feed(p []byte, at int64) {
 		}
 		i := 0
 		for i < len(q) {
+			// eight printable ASCII bytes at once, the bulk of any heading
+			for i+8 <= len(q) {
+				w := binary.LittleEndian.Uint64(q[i:])
+				if w&0x8080808080808080 != 0 || (w+0x6060606060606060)&0x8080808080808080 != 0x8080808080808080 {
+					break
+				}
+				i += 8
+			}
+			if i >= len(q) {
+				break
+			}
 			c := q[i]
 			if c < utf8.RuneSelf {
 				if !textByte(c) {
@@ -940,7 +1357,7 @@ func (g *gapReader) finish() (Item, bool) {
 	// follows it: the orphan fragment before it is reported already, and a heading there
 	// belonged to the lost document.
 	t, tStart := g.tail, g.start+g.n-int64(len(g.tail))
-	if len(g.stray) > 0 && g.strayEnd > tStart {
+	if g.strays > 0 && g.strayEnd > tStart {
 		cut := min(g.strayEnd-tStart, int64(len(t)))
 		t, tStart = t[cut:], tStart+cut
 	}
@@ -974,8 +1391,12 @@ func (g *gapReader) finish() (Item, bool) {
 		// heading) is still that document's lead.
 		it.Lead = textTailLine(t)
 	}
-	if len(g.stray) > 0 {
-		msgs = append(msgs, fmt.Sprintf("closing </%s> with no document open: the start of a document was lost", g.stray[0]))
+	if g.strays > 0 {
+		msg := fmt.Sprintf("closing </%s> with no document open: the start of a document was lost", g.strayName)
+		if g.strays > 1 {
+			msg += fmt.Sprintf(" (%d such close tags)", g.strays)
+		}
+		msgs = append(msgs, msg)
 		if at < 0 {
 			at = g.strayAt
 		}

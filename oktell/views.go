@@ -1,6 +1,7 @@
 package oktell
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -81,13 +82,23 @@ func (e *Event) intProp(key string) (int64, string, bool, error) {
 	v := strings.TrimSpace(p.Value)
 	n, err := strconv.ParseInt(v, 0, 64)
 	if err != nil {
-		return 0, p.Name, true, &FieldError{Event: e.Type, Field: key, Value: p.Value, Err: err}
+		return 0, p.Name, true, &FieldError{Event: e.Type, Field: key, Value: p.Value, Err: errWantNumber}
 	}
 	return n, p.Name, true, nil
 }
 
+// The reasons a field cannot be read, in the words of the protocol, not of strconv.
+var (
+	errWantNumber = errors.New("want a whole number")
+	errWantBool   = errors.New("want 0 or 1")
+	errWantTime   = errors.New("want a date and time as dd.mm.yyyy hh:mm:ss")
+)
+
 func (e *Event) boolProp(key string) (bool, error) {
 	n, _, ok, err := e.intProp(key)
+	if fe, isField := err.(*FieldError); isField {
+		fe.Err = errWantBool
+	}
 	if !ok || err != nil {
 		return false, err
 	}
@@ -138,7 +149,7 @@ func (e *Event) Notification() (Notification, error) {
 	n.RawTime = e.text("datetime")
 	if n.RawTime != "" {
 		if n.Time, err = ParseTime(n.RawTime); err != nil {
-			keep(&FieldError{Event: e.Type, Field: "datetime", Value: n.RawTime, Err: err})
+			keep(&FieldError{Event: e.Type, Field: "datetime", Value: n.RawTime, Err: errWantTime})
 		}
 	}
 	if n.DBSaved, err = e.boolProp("dbsaved"); err != nil {
@@ -161,7 +172,7 @@ func (e *Event) Message() (Message, error) {
 	if m.RawTime != "" {
 		t, err := ParseTime(m.RawTime)
 		if err != nil {
-			return m, &FieldError{Event: e.Type, Field: "datetime", Value: m.RawTime, Err: err}
+			return m, &FieldError{Event: e.Type, Field: "datetime", Value: m.RawTime, Err: errWantTime}
 		}
 		m.Time = t
 	}

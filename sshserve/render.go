@@ -31,14 +31,15 @@ func (e environ) Getenv(k string) string {
 	return ""
 }
 
-// clientEnviron is what the client sent with "env" requests, plus TERM from its pty
-// request (OpenSSH sends TERM only there).
-func clientEnviron(s ssh.Session, pty ssh.Pty) environ {
-	env := append(environ(nil), s.Environ()...)
+// clientEnviron is what the client sent with "env" requests (the variables okdash
+// reads, bounded: see connState.setenv), plus TERM from its pty request (OpenSSH sends
+// TERM only there), and how many env requests were refused.
+func clientEnviron(cs *connState, pty ssh.Pty) (environ, int) {
+	env, refused := cs.environ()
 	if pty.Term != "" {
 		env = append(env, "TERM="+pty.Term)
 	}
-	return env
+	return env, refused
 }
 
 // newRenderer builds the Lip Gloss renderer of one session, like wish's
@@ -111,18 +112,4 @@ func queryBackground(tty *os.File, timeout time.Duration) (bg color.Color) {
 			}
 		}
 	}
-}
-
-// ptySize reads the PTY's window size without (*os.File).Fd, which would switch the
-// file to blocking mode under Bubble Tea's reader.
-func ptySize(tty *os.File) (w, h int, err error) {
-	rc, err := tty.SyscallConn()
-	if err != nil {
-		return 0, 0, err
-	}
-	cerr := rc.Control(func(fd uintptr) { w, h, err = term.GetSize(fd) })
-	if cerr != nil {
-		return 0, 0, cerr
-	}
-	return w, h, err
 }

@@ -16,7 +16,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -26,7 +25,6 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish"
-	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/okdash/okdash/oktell"
@@ -86,9 +84,9 @@ type Config struct {
 	// ShutdownAfter is the countdown each dashboard shows before it closes on shutdown
 	// or idle timeout (ui.ShutdownMsg.After).
 	ShutdownAfter time.Duration
-	// LoginGrace is how long a connection may take to log in before it is closed, as
-	// sshd's LoginGraceTime: a half-open handshake must not hold a descriptor forever.
-	// Default 30s.
+	// LoginGrace is how long a connection may take to log in and ask for its session
+	// before it is closed, as sshd's LoginGraceTime: a half-open handshake, or a login
+	// that opens nothing, must not hold a descriptor (or a PTY) forever. Default 30s.
 	LoginGrace time.Duration
 	// BackgroundQuery is how long to wait for the terminal to tell its background
 	// colour; 0: do not ask, assume dark.
@@ -106,7 +104,7 @@ type Server struct {
 	limiter *rateLimiter
 
 	mu      sync.Mutex
-	live    map[*liveSession]struct{}
+	live    map[*liveSession]struct{} // admitted at their PTY request
 	closing bool
 	done    sync.WaitGroup // one per admitted session
 
@@ -115,11 +113,20 @@ type Server struct {
 
 type ctxKey int
 
-const connStatsKey ctxKey = iota
+const connStateKey ctxKey = iota
 
-// grace is how long a dashboard may take to close after its countdown before the
-// server quits its program itself.
-const grace = 2 * time.Second
+const (
+	// grace is how long a dashboard may take to close after its countdown before the
+	// server quits its program itself.
+	grace = 2 * time.Second
+	// lingerAfterEnd is how long a connection whose session has ended may stay open,
+	// for its client to close it.
+	lingerAfterEnd = 5 * time.Second
+	// When a shutdown is cut short: how long the last words to every client may take
+	// (a client that reads nothing cannot hold the server), then its handlers.
+	restoreWait = time.Second
+	endWait     = 2 * time.Second
+)
 
 // New checks cfg and builds the server.
 func New(cfg Config) (*Server, error) {
@@ -147,6 +154,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Version == "" {
 		cfg.Version = "okdash"
 	}
+	if cfg.Keys != nil {
+		cfg.Keys.setLog(cfg.Log)
+	}
 	s := &Server{cfg: cfg, live: map[*liveSession]struct{}{}}
 	if cfg.ConnRate > 0 {
 		s.limiter = newRateLimiter(cfg.ConnRate, cfg.ConnBurst, cfg.Clock)
@@ -156,19 +166,22 @@ func New(cfg Config) (*Server, error) {
 		wish.WithPublicKeyAuth(s.checkKey),
 		// The dashboard is the whole application: the last (and only) middleware.
 		wish.WithMiddleware(func(next ssh.Handler) ssh.Handler {
-			return func(sess ssh.Session) { s.handle(sess); next(sess) }
+			return func(sess ssh.Session) { s.run(sess); next(sess) }
 		}),
 		func(srv *ssh.Server) error { // our key, so wish generates none in the working directory
 			srv.AddHostKey(cfg.HostKey)
 			srv.ConnCallback = s.acceptConn
 			srv.ConnectionFailedCallback = func(c net.Conn, err error) {
 				if !errors.Is(err, io.EOF) {
-					cfg.Log.Info("connection failed", "addr", c.RemoteAddr().String(), "err", err)
+					cfg.Log.Info("connection failed", "addr", c.RemoteAddr().String(), "err", cleanField(err.Error(), 200))
 				}
 			}
+			srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": s.sessionChannel}
+			// sftp and scp ask for a subsystem: refused as a command is, with a reason.
+			srv.SubsystemHandlers = map[string]ssh.SubsystemHandler{"default": s.run}
+			srv.PtyHandler = s.admitPty(allocatePty())
 			return nil
 		},
-		ssh.AllocatePty(),
 	}
 	if cfg.Open {
 		// Trainees without a key get in too; the handshake still offers publickey first,
@@ -183,6 +196,13 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// allocatePty is the ssh package's handler that makes a real PTY.
+func allocatePty() ssh.PtyHandler {
+	var srv ssh.Server
+	ssh.AllocatePty()(&srv) //nolint:errcheck // sets a field
+	return srv.PtyHandler
+}
+
 // Serve accepts connections on l until Shutdown or Close; it then returns nil.
 func (s *Server) Serve(l net.Listener) error {
 	err := s.srv.Serve(l)
@@ -192,24 +212,31 @@ func (s *Server) Serve(l net.Listener) error {
 	return err
 }
 
-// Sessions is the number of dashboards open now.
+// Sessions is the number of sessions open now (each holds a PTY: its dashboard's).
 func (s *Server) Sessions() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.live)
 }
 
+func (s *Server) sessions() []*liveSession {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]*liveSession, 0, len(s.live))
+	for ls := range s.live {
+		out = append(out, ls)
+	}
+	return out
+}
+
 // Shutdown stops accepting connections, tells every dashboard "server shutting down"
 // (ui.ShutdownMsg, with the ShutdownAfter countdown), waits for them to close, and then
-// closes every connection. If ctx ends first, it closes everything at once and
-// returns ctx's error.
+// closes every connection. If ctx ends first, it gives every client its terminal back
+// with the reason under it, closes everything, and returns ctx's error once every
+// session's end is logged.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.closing = true
-	sessions := make([]*liveSession, 0, len(s.live))
-	for ls := range s.live {
-		sessions = append(sessions, ls)
-	}
 	s.mu.Unlock()
 
 	stopped := make(chan struct{})
@@ -218,7 +245,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		s.srv.Shutdown(ctx) //nolint:errcheck
 		close(stopped)
 	}()
-	for _, ls := range sessions {
+	for _, ls := range s.sessions() {
 		ls.end("server shutting down")
 	}
 	all := make(chan struct{})
@@ -228,10 +255,43 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	case <-all:
 	case <-ctx.Done():
 		err = ctx.Err()
+		s.cutShort(all)
 	}
 	s.srv.Close() //nolint:errcheck
 	<-stopped
 	return err
+}
+
+// cutShort ends every session at once, as well as it can: the client's terminal is
+// restored by the server (the program may be in the middle of a frame), every
+// connection is closed, and every end is logged.
+func (s *Server) cutShort(all <-chan struct{}) {
+	sessions := s.sessions()
+	restored := make(chan struct{})
+	go func() {
+		var wg sync.WaitGroup
+		for _, ls := range sessions {
+			wg.Add(1)
+			go func() { defer wg.Done(); ls.lastWords() }()
+		}
+		wg.Wait()
+		close(restored)
+	}()
+	// Real time, not Clock: network guards.
+	select {
+	case <-restored:
+	case <-time.After(restoreWait):
+	}
+	s.srv.Close() //nolint:errcheck
+	select {
+	case <-all:
+	case <-time.After(endWait):
+	}
+	for _, ls := range sessions {
+		if rec := ls.rec.Load(); rec != nil {
+			rec.end(ls.endReason()) // a no-op for those whose handler logged it
+		}
+	}
 }
 
 // Close closes the listeners and every connection at once.
@@ -258,54 +318,99 @@ func (s *Server) acceptConn(ctx ssh.Context, c net.Conn) net.Conn {
 		s.cfg.Log.Warn("connection refused", "addr", c.RemoteAddr().String(), "reason", "rate limit: too many new connections from this address")
 		return nil
 	}
-	cc := &countingConn{Conn: c}
-	ctx.SetValue(connStatsKey, cc)
-	// Real time, not Clock: a network guard, like a read deadline.
+	cs := newConnState(c)
+	ctx.SetValue(connStateKey, cs)
+	// Real time, not Clock: a network guard, like a read deadline. A connection must
+	// log in and ask for its session in time: a login that opens nothing (or a PTY
+	// and no shell) would otherwise hold a descriptor, or a PTY, forever.
 	time.AfterFunc(s.cfg.LoginGrace, func() {
-		if ctx.Err() == nil && ctx.Value(ssh.ContextKeyConn) == nil { // still no login
-			s.cfg.Log.Info("connection closed", "addr", c.RemoteAddr().String(), "reason", "no login within "+shortDuration(s.cfg.LoginGrace))
-			c.Close()
+		if ctx.Err() != nil || cs.started.Load() {
+			return
 		}
+		reason := "no login within " + shortDuration(s.cfg.LoginGrace)
+		if ctx.Value(ssh.ContextKeyConn) != nil {
+			reason = "no session started within " + shortDuration(s.cfg.LoginGrace)
+		}
+		s.cfg.Log.Info("connection closed", "addr", c.RemoteAddr().String(), "reason", reason)
+		c.Close()
 	})
-	return cc
+	return cs
 }
 
 func (s *Server) checkKey(ctx ssh.Context, key ssh.PublicKey) bool {
 	if s.cfg.Keys == nil {
 		return s.cfg.Open
 	}
-	ak, err := s.cfg.Keys.Lookup(key)
-	if err != nil {
-		s.cfg.Log.Error("authorized keys file unreadable; using its last good content", "err", err)
-	}
-	if ak == nil {
-		s.cfg.Log.Info("key refused", "user", ctx.User(), "addr", ctx.RemoteAddr().String(), "key", gossh.FingerprintSHA256(key))
+	if s.cfg.Keys.Lookup(key) == nil {
+		s.cfg.Log.Info("key refused", "user", cleanField(ctx.User(), maxUser), "addr", ctx.RemoteAddr().String(), "key", gossh.FingerprintSHA256(key))
 		return false
 	}
 	return true
 }
 
-// countingConn counts the bytes sent to the client, SSH framing included: what the
-// link really carries.
-type countingConn struct {
-	net.Conn
-	written atomic.Int64
+// sessionChannel admits the one session channel of a connection, its requests checked
+// by guardRequests; any other is refused before anything is spent on it.
+func (s *Server) sessionChannel(srv *ssh.Server, conn *gossh.ServerConn, nc gossh.NewChannel, ctx ssh.Context) {
+	cs := connOf(ctx)
+	if n := cs.channels.Add(1); n > 1 {
+		nc.Reject(gossh.Prohibited, "okdash serve: one session per connection") //nolint:errcheck
+		if n == 2 {
+			s.cfg.Log.Info("channel refused", "user", cleanField(ctx.User(), maxUser), "addr", ctx.RemoteAddr().String(), "reason", "one session per connection")
+		}
+		return
+	}
+	ssh.DefaultSessionHandler(srv, conn, guardedChannel{NewChannel: nc, s: s, ctx: ctx, cs: cs}, ctx)
 }
 
-func (c *countingConn) Write(p []byte) (int, error) {
-	n, err := c.Conn.Write(p)
-	c.written.Add(int64(n))
-	return n, err
+// admitPty takes a place under MaxSessions before alloc makes the PTY; a refused PTY
+// request leaves the reason for the session's handler to tell the client.
+func (s *Server) admitPty(alloc ssh.PtyHandler) ssh.PtyHandler {
+	return func(ctx ssh.Context, sess ssh.Session, pty ssh.Pty) (func() error, error) {
+		cs := connOf(ctx)
+		ls := &liveSession{srv: s, cs: cs, handled: make(chan struct{})}
+		refuse := func(why string) {
+			cs.mu.Lock()
+			cs.refusal = why
+			cs.mu.Unlock()
+		}
+		if err := s.admit(ls); err != nil {
+			refuse(err.Error())
+			return nil, err
+		}
+		closePty, err := alloc(ctx, sess, pty)
+		if err != nil {
+			s.release(ls)
+			refuse("cannot open a terminal: " + err.Error())
+			return nil, err
+		}
+		cs.mu.Lock()
+		cs.live = ls
+		cs.mu.Unlock()
+		// Called when the channel's requests end, after the handler (if any) started.
+		return func() error {
+			err := closePty()
+			if cs.started.Load() {
+				<-ls.handled // its "session end" is logged before the place is given back
+			}
+			s.release(ls)
+			return err
+		}, nil
+	}
 }
 
 // liveSession is one admitted session, reachable from Shutdown and the idle timer.
 type liveSession struct {
-	srv *Server
+	srv     *Server
+	cs      *connState
+	handled chan struct{}                 // closed when the session's handler returns
+	rec     atomic.Pointer[sessionRecord] // set when the handler starts
 
-	mu      sync.Mutex
-	p       *tea.Program
-	pending []tea.Msg // sent before the program existed
-	reason  string    // why the server ends it; "" while nobody has
+	mu        sync.Mutex
+	p         *tea.Program
+	pending   []tea.Msg // sent before the program existed
+	reason    string    // why the server ends it; "" while nobody has
+	out       *gate     // to the client's terminal, once the program runs
+	translate func(string) string
 
 	lastInput atomic.Int64 // unix nanoseconds of the last key or mouse event
 }
@@ -320,10 +425,10 @@ func (ls *liveSession) send(msg tea.Msg) {
 	go ls.p.Send(msg) // Send blocks until the event loop takes it
 }
 
-func (ls *liveSession) setProgram(p *tea.Program) {
+func (ls *liveSession) setProgram(p *tea.Program, out *gate, translate func(string) string) {
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
-	ls.p = p
+	ls.p, ls.out, ls.translate = p, out, translate
 	for _, m := range ls.pending {
 		go p.Send(m)
 	}
@@ -336,8 +441,36 @@ func (ls *liveSession) endReason() string {
 	return ls.reason
 }
 
+// closedLine is what the client reads under its closed dashboard, in its language.
+func (ls *liveSession) closedLine(reason string) string {
+	ls.mu.Lock()
+	translate := ls.translate
+	ls.mu.Unlock()
+	line := "okdash: session closed: " + reason
+	if translate != nil {
+		line = translate(line)
+	}
+	return line + "\r\n"
+}
+
+// lastWords gives the client its terminal back, with the reason under it, while the
+// program may still be running; the program's own goodbye is dropped.
+func (ls *liveSession) lastWords() {
+	ls.mu.Lock()
+	out := ls.out
+	ls.mu.Unlock()
+	reason := ls.endReason()
+	if reason == "" {
+		reason = "server shutting down"
+	}
+	if out != nil {
+		out.last(restoreTerminal + ls.closedLine(reason))
+	}
+}
+
 // end shows the dashboard why it is closing and lets it count down; a program still
-// running after the countdown and a grace period is quit.
+// running after the countdown and a grace period is quit. A session that has not
+// asked for its shell has nothing to show: its connection is closed.
 func (ls *liveSession) end(reason string) {
 	ls.mu.Lock()
 	if ls.reason != "" {
@@ -346,6 +479,10 @@ func (ls *liveSession) end(reason string) {
 	}
 	ls.reason = reason
 	ls.mu.Unlock()
+	if !ls.cs.started.Load() {
+		ls.cs.Close()
+		return
+	}
 	after := ls.srv.cfg.ShutdownAfter
 	ls.send(ui.ShutdownMsg{Reason: reason, After: after})
 	go func() {
@@ -367,7 +504,7 @@ func (s *Server) admit(ls *liveSession) error {
 	case s.closing:
 		return errors.New("the server is shutting down")
 	case s.cfg.MaxSessions > 0 && len(s.live) >= s.cfg.MaxSessions:
-		return fmt.Errorf("the server is full (%d dashboards open); try again later", len(s.live))
+		return fmt.Errorf("the server is full (%s open); try again later", plural(len(s.live), "dashboard", "dashboards"))
 	}
 	s.live[ls] = struct{}{}
 	s.done.Add(1)
@@ -381,44 +518,85 @@ func (s *Server) release(ls *liveSession) {
 	s.done.Done()
 }
 
+// sessionRecord is what the "session end" line says. It is written once: by the
+// session's handler, or by a shutdown that could not wait for it.
+type sessionRecord struct {
+	s     *Server
+	cs    *connState
+	start time.Time
+	attrs []any // user, addr, key, ...
+
+	mu     sync.Mutex
+	source string
+	extra  []any // what was refused
+	once   sync.Once
+}
+
+func (r *sessionRecord) set(source string, extra ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if source != "" {
+		r.source = source
+	}
+	r.extra = append(r.extra, extra...)
+}
+
+func (r *sessionRecord) end(reason string) {
+	r.once.Do(func() {
+		r.mu.Lock()
+		a := append(r.attrs[:len(r.attrs):len(r.attrs)], r.extra...)
+		a = append(a, "source", r.source, "duration", r.s.cfg.Clock.Now().Sub(r.start).Round(time.Second).String(), "reason", oktell.CleanLine(reason))
+		r.mu.Unlock()
+		if r.cs != nil {
+			a = append(a, "bytes_sent", r.cs.written.Load())
+		}
+		r.s.cfg.Log.Info("session end", a...)
+	})
+}
+
+// run is one session, and the end of its connection after it.
+func (s *Server) run(sess ssh.Session) {
+	s.handle(sess)
+	// A client closes its connection when its session ends; one that does not is
+	// closed for it (one session per connection).
+	cs := connOf(sess.Context())
+	time.AfterFunc(lingerAfterEnd, func() { cs.Close() })
+}
+
 // handle runs one SSH session: checks, then one Bubble Tea program on the session's PTY.
 func (s *Server) handle(sess ssh.Session) {
 	start := s.cfg.Clock.Now()
-	fp, comment := "", ""
+	cs := connOf(sess.Context())
+	ls, refusal := cs.session()
+	if ls != nil {
+		defer close(ls.handled)
+	}
+	fp, comment, keyGone := "", "", false
 	var opts map[string]string
 	if key := sess.PublicKey(); key != nil {
 		fp = gossh.FingerprintSHA256(key)
 		if s.cfg.Keys != nil {
-			if ak, _ := s.cfg.Keys.Lookup(key); ak != nil {
+			if ak := s.cfg.Keys.find(key); ak != nil {
 				comment, opts = ak.Comment, ak.Options
+			} else {
+				keyGone = !s.cfg.Open // removed from the file since the login
 			}
 		}
 	}
-	attrs := []any{"user", sess.User(), "addr", sess.RemoteAddr().String(), "key", fp}
+	user := cleanField(sess.User(), maxUser)
+	attrs := []any{"user", user, "addr", sess.RemoteAddr().String(), "key", fp}
 	if comment != "" {
 		attrs = append(attrs, "key_comment", comment)
 	}
-	var (
-		reason   string
-		source   string
-		admitted *liveSession
-	)
-	defer func() {
-		// Logged before the slot is released, so that Shutdown returns after the line.
-		defer func() {
-			if admitted != nil {
-				s.release(admitted)
-			}
-		}()
-		a := append(attrs[:len(attrs):len(attrs)], "source", source, "duration", s.cfg.Clock.Now().Sub(start).Round(time.Second).String(), "reason", reason)
-		if cc, ok := sess.Context().Value(connStatsKey).(*countingConn); ok {
-			a = append(a, "bytes_sent", cc.written.Load())
-		}
-		s.cfg.Log.Info("session end", a...)
-	}()
+	rec := &sessionRecord{s: s, cs: cs, start: start, attrs: attrs}
+	if ls != nil {
+		ls.rec.Store(rec)
+	}
+	var reason string
+	defer func() { rec.end(reason) }() // before the place is given back: Shutdown returns after the line
 	refuse := func(why, msg string) {
 		reason = why
-		msg = printable(msg) // errors may carry a server's words
+		msg = oktell.CleanLine(msg) // errors may carry a server's words
 		if _, _, isPty := sess.Pty(); isPty {
 			fmt.Fprintf(sess, "okdash: %s\r\n", msg)
 		} else {
@@ -427,21 +605,29 @@ func (s *Server) handle(sess ssh.Session) {
 		sess.Exit(1) //nolint:errcheck
 	}
 
-	if len(sess.Command()) > 0 || sess.Subsystem() != "" {
-		refuse("command refused", "this server shows the okdash dashboard and runs no commands; connect with plain ssh, no command")
+	const noCommands = "this server shows the okdash dashboard and runs no commands; connect with plain ssh, no command"
+	switch {
+	case sess.Subsystem() != "":
+		rec.set("", "subsystem", cleanField(sess.Subsystem(), maxCommand))
+		refuse("command refused", noCommands)
+		return
+	case sess.RawCommand() != "":
+		rec.set("", "command", cleanField(sess.RawCommand(), maxCommand))
+		refuse("command refused", noCommands)
+		return
+	case keyGone:
+		refuse("key no longer authorized", "your key is no longer authorized on this server")
 		return
 	}
-	pty, winCh, ok := sess.Pty()
-	if !ok || sess.EmulatedPty() {
+	pty, _, ok := sess.Pty()
+	switch {
+	case refusal != "":
+		refuse("refused: "+refusal, refusal)
+		return
+	case !ok || sess.EmulatedPty() || ls == nil:
 		refuse("no terminal", "the dashboard needs a terminal; connect with ssh -t (and without -T or a command)")
 		return
 	}
-	ls := &liveSession{srv: s}
-	if err := s.admit(ls); err != nil {
-		refuse("refused: "+err.Error(), err.Error())
-		return
-	}
-	admitted = ls
 	ls.lastInput.Store(start.UnixNano())
 
 	tty, err := openTTY(pty)
@@ -450,21 +636,25 @@ func (s *Server) handle(sess ssh.Session) {
 		return
 	}
 	defer tty.Close()
-	env := clientEnviron(sess, pty)
+	env, envRefused := clientEnviron(cs, pty)
 	c := &Client{
-		User: sess.User(), RemoteAddr: sess.RemoteAddr().String(), Fingerprint: fp, KeyComment: comment,
+		User: user, RemoteAddr: sess.RemoteAddr().String(), Fingerprint: fp, KeyComment: comment,
 		Options: opts, Term: pty.Term, Environ: env, Width: pty.Window.Width, Height: pty.Window.Height,
 		Renderer: newRenderer(tty, pty, env, s.cfg.NoColor, s.cfg.BackgroundQuery),
 	}
 	if c.Options == nil {
 		c.Options = map[string]string{}
 	}
-	s.cfg.Log.Info("session start", append(attrs[:len(attrs):len(attrs)], "term", pty.Term, "size", fmt.Sprintf("%dx%d", pty.Window.Width, pty.Window.Height))...)
+	startAttrs := append(attrs[:len(attrs):len(attrs)], "term", pty.Term, "size", sizeText(int64(pty.Window.Width), int64(pty.Window.Height)))
+	if envRefused > 0 {
+		startAttrs = append(startAttrs, "env_refused", envRefused)
+	}
+	s.cfg.Log.Info("session start", startAttrs...)
 
 	ctx, cancel := context.WithCancel(sess.Context())
 	defer cancel()
 	model, closer, err := s.cfg.Dashboard(ctx, c)
-	source = c.Source
+	rec.set(c.Source)
 	if err != nil {
 		refuse("cannot open the dashboard: "+err.Error(), "cannot open the dashboard: "+err.Error())
 		return
@@ -475,8 +665,9 @@ func (s *Server) handle(sess ssh.Session) {
 	// Input comes through the PTY (raw mode, the client's modes); output goes straight
 	// to the channel, so that what the server writes after the program ends cannot
 	// overtake the program's last frame still queued in the PTY.
+	out := &gate{w: sess}
 	p := tea.NewProgram(model,
-		tea.WithInput(ttyinput.New(tty)), tea.WithOutput(sess), // whole letters, however the reads cut them
+		tea.WithInput(ttyinput.New(tty)), tea.WithOutput(out), // whole letters, however the reads cut them
 		tea.WithAltScreen(),
 		tea.WithoutSignalHandler(), // the server handles SIGTERM for all sessions
 		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
@@ -487,14 +678,14 @@ func (s *Server) handle(sess ssh.Session) {
 			return msg
 		}),
 	)
-	ls.setProgram(p)
+	ls.setProgram(p, out, c.Translate)
 	go func() {
 		// Not tea.WithContext: a killed program leaves its input reader running
 		// against a closed terminal; Quit waits for it.
 		<-ctx.Done()
 		p.Quit()
 	}()
-	go watchWindow(ctx, p, tty, pty, winCh)
+	go watchWindow(ctx, p, pty, cs)
 	if s.cfg.KeepAlive > 0 {
 		if conn, ok := sess.Context().Value(ssh.ContextKeyConn).(gossh.Conn); ok {
 			go s.keepAlive(ctx, ls, conn)
@@ -509,11 +700,7 @@ func (s *Server) handle(sess ssh.Session) {
 	case r != "":
 		reason = r
 		// Under the dashboard, now gone: the last thing the trainee reads.
-		line := "okdash: session closed: " + r
-		if c.Translate != nil {
-			line = c.Translate(line)
-		}
-		fmt.Fprintf(sess, "%s\r\n", line)
+		out.last(ls.closedLine(r))
 	case sess.Context().Err() != nil:
 		reason = "client disconnected"
 	case runErr != nil && !errors.Is(runErr, tea.ErrProgramKilled):
@@ -523,43 +710,49 @@ func (s *Server) handle(sess ssh.Session) {
 	}
 	if c.Farewell != nil {
 		if line := c.Farewell(); line != "" {
-			fmt.Fprintf(sess, "%s\r\n", printable(line))
+			fmt.Fprintf(sess, "%s\r\n", oktell.CleanLine(line))
 		}
 	}
 	sess.Exit(0) //nolint:errcheck
 }
 
-// watchWindow passes the client's window changes to the PTY and the program. The ssh
-// package's own resizer reads the same channel, so a change it takes first is caught
-// by polling the PTY's size: no SIGWINCH reaches a server for a PTY it merely holds.
-func watchWindow(ctx context.Context, p *tea.Program, tty *os.File, pty ssh.Pty, winCh <-chan ssh.Window) {
-	w, h := pty.Window.Width, pty.Window.Height
+// resizeEvery is the most often a program is told that its window changed: each
+// change costs a whole frame, and a client may send thousands of changes a second.
+const resizeEvery = 100 * time.Millisecond
+
+// watchWindow tells the program its window size: the first, then each change the
+// client asks for (clamped by guardRequests), at most one every resizeEvery, the latest
+// winning. The ssh package resizes the PTY itself, in order.
+func watchWindow(ctx context.Context, p *tea.Program, pty ssh.Pty, cs *connState) {
+	type size struct{ w, h int }
+	var sent size
+	sent.w, sent.h = clampWindow(pty.Window.Width, pty.Window.Height)
+	want := sent
 	// Output is not a terminal, so the program does not ask its size: tell it, from
 	// this goroutine, so that no later change can overtake it.
-	p.Send(tea.WindowSizeMsg{Width: w, Height: h})
-	poll := time.NewTicker(250 * time.Millisecond)
-	defer poll.Stop()
-	resized := func(nw, nh int) {
-		if nw > 0 && nh > 0 && (nw != w || nh != h) {
-			w, h = nw, nh
-			p.Send(tea.WindowSizeMsg{Width: w, Height: h})
+	p.Send(tea.WindowSizeMsg{Width: sent.w, Height: sent.h})
+	var cooling <-chan time.Time // nil: a change goes at once
+	send := func() {
+		if want != sent {
+			sent = want
+			p.Send(tea.WindowSizeMsg{Width: sent.w, Height: sent.h})
+			cooling = time.After(resizeEvery) // real time: a guard, not the dashboard's clock
 		}
 	}
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case win, ok := <-winCh:
-			if !ok {
-				winCh = nil // closed: polling still works
-				continue
+		case <-cs.resized:
+			if w, h := cs.window(); w > 0 && h > 0 {
+				want = size{w, h}
+				if cooling == nil {
+					send()
+				}
 			}
-			pty.Resize(win.Width, win.Height) //nolint:errcheck
-			resized(win.Width, win.Height)
-		case <-poll.C:
-			if nw, nh, err := ptySize(tty); err == nil {
-				resized(nw, nh)
-			}
+		case <-cooling:
+			cooling = nil
+			send()
 		}
 	}
 }
@@ -580,7 +773,7 @@ func (s *Server) keepAlive(ctx context.Context, ls *liveSession, conn gossh.Conn
 		if n := int(unanswered.Load()); n >= s.cfg.KeepAliveMissed {
 			ls.mu.Lock()
 			if ls.reason == "" {
-				ls.reason = fmt.Sprintf("client unreachable (no answer to %d keepalives)", n)
+				ls.reason = "client unreachable (no answer to " + plural(n, "keepalive", "keepalives") + ")"
 			}
 			ls.mu.Unlock()
 			conn.Close() //nolint:errcheck
@@ -622,13 +815,10 @@ func shortDuration(d time.Duration) string {
 	return strings.Replace(t, "h0m", "h", 1)
 }
 
-// printable drops escape sequences and control characters from text bound for the
-// client's terminal.
-func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return -1
-		}
-		return r
-	}, ansi.Strip(s))
+// plural writes "1 dashboard", "2 dashboards".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

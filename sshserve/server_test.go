@@ -140,7 +140,7 @@ func start(t *testing.T, keysText string, tune func(*Config)) *harness {
 		Log: slog.New(slog.NewTextHandler(h.logs, nil)),
 	}
 	if keysText != "" {
-		cfg.Keys, err = OpenKeyFile(h.keyFile, []string{"source", "login"})
+		cfg.Keys, err = OpenKeyFile(h.keyFile, []string{"source", "login"}, nil)
 		require.NoError(t, err)
 	}
 	if tune != nil {
@@ -297,7 +297,10 @@ func TestNoPTYRefusedWithExplanation(t *testing.T) {
 	require.Equal(t, "okdash: the dashboard needs a terminal; connect with ssh -t (and without -T or a command)\n", stderr.String())
 	require.Zero(t, h.models.Load(), "no dashboard is built for a session without a terminal")
 
-	// A command is refused the same way.
+	// A command is refused the same way (on a connection of its own: one session each).
+	c, err = h.dial(key)
+	require.NoError(t, err)
+	defer c.Close()
 	sess, err = c.NewSession()
 	require.NoError(t, err)
 	out, err := sess.CombinedOutput("cat /etc/passwd")
@@ -365,7 +368,8 @@ func TestKeyFileReloadedWhenChanged(t *testing.T) {
 	c, err = h.dial(second)
 	require.NoError(t, err)
 	c.Close()
-	require.Contains(t, h.logs.String(), "line 1: not a public key line")
+	require.Contains(t, h.logs.String(), "authorized_keys:1: not a public key line")
+	require.Equal(t, 1, strings.Count(h.logs.String(), "not a public key line"), "a broken file is reported once, not at every login")
 }
 
 func TestShutdownShowsReasonAndClosesSessions(t *testing.T) {
@@ -434,9 +438,16 @@ func TestMaxSessions(t *testing.T) {
 	h := start(t, authorizedLine(a, "")+authorizedLine(b, ""), func(c *Config) { c.MaxSessions = 1 })
 	sa := h.open(a, 80, 24, nil)
 	sa.waitText("fake#1")
-	sb := h.open(b, 80, 24, nil)
-	sb.waitText("okdash: the server is full (1 dashboards open); try again later")
-	require.Error(t, sb.sess.Wait())
+	// The second is refused its PTY (no place, no PTY), then told why.
+	c, err := h.dial(b)
+	require.NoError(t, err)
+	defer c.Close()
+	sb, err := openRaw(t, c)
+	require.NoError(t, err)
+	require.False(t, sb.pty("xterm", 80, 24))
+	require.True(t, sb.shell())
+	sb.waitText("okdash: the server is full (1 dashboard open); try again later\n")
+	require.Equal(t, 1, sb.exitStatus())
 	require.Eventually(t, func() bool { return strings.Contains(h.logs.String(), "server is full") }, waitFor, 10*time.Millisecond)
 }
 
@@ -568,6 +579,11 @@ func TestParseAuthorizedKeysErrors(t *testing.T) {
 		{"sshd option okdash cannot keep", `from="10.0.0.0/8" ` + line, "line 1: option from is not supported"},
 		{"command option", `command="/bin/sh" ` + line, "option command is not supported"},
 		{"duplicate", line + "\n" + line + "\n", "line 2: key SHA256:"},
+		{"trailing comma", `okdash-source=x, ` + line, "line 1: empty option (a stray comma in okdash-source=x,)"},
+		{"doubled comma", `okdash-source=x,,restrict ` + line, "line 1: empty option"},
+		{"leading comma", `,okdash-source=x ` + line, "line 1: empty option"},
+		{"comma inside quotes", `okdash-source="bridge:exec:a,,b" ` + line, ""},
+		{"option twice", `okdash-source=x,okdash-source=y ` + line, "line 1: option okdash-source is given twice"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			keys, err := ParseAuthorizedKeys([]byte(tc.in), allowed)
@@ -592,6 +608,8 @@ func FuzzParseAuthorizedKeys(f *testing.F) {
 	f.Add([]byte(`okdash-source="bridge:tcp://10.1.2.3:7766" ` + line + " a@b\n# c\n"))
 	f.Add([]byte(`okdash-source="unterminated ` + line))
 	f.Add([]byte("\x00\xff\n\n"))
+	f.Add([]byte(`okdash-source="a,b",okdash-login=x, ` + line + " c\u202e@d"))
+	f.Add([]byte(`,,okdash-source=x ` + line))
 	allowed := map[string]bool{"source": true, "login": true}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		keys, err := ParseAuthorizedKeys(data, allowed)
@@ -726,14 +744,13 @@ func TestLoginGraceClosesSilentConnection(t *testing.T) {
 	require.NoError(t, err, "the server closed the connection (EOF), not our deadline")
 	require.Eventually(t, func() bool { return strings.Contains(h.logs.String(), "no login within 200ms") }, waitFor, 10*time.Millisecond)
 
-	// A client that logs in in time stays past the grace.
-	c, err := h.dial(key)
-	require.NoError(t, err)
-	defer c.Close()
+	// A client that logs in and starts its dashboard in time stays past the grace.
+	s := h.open(key, 80, 24, nil)
+	s.waitText("fake#1")
 	<-time.After(400 * time.Millisecond) // twice the grace: proving an absence takes time
-	s, err := c.NewSession()
-	require.NoError(t, err, "the connection outlives its login grace")
-	s.Close()
+	_, err = s.in.Write([]byte("k"))
+	require.NoError(t, err)
+	s.waitText("keys=[k]")
 }
 
 func TestDashboardErrorReachesClientSanitized(t *testing.T) {
@@ -744,10 +761,16 @@ func TestDashboardErrorReachesClientSanitized(t *testing.T) {
 		}
 	})
 	s := h.open(key, 80, 24, nil)
-	s.waitText("okdash: cannot open the dashboard: bridge refused: red textsecond\r\n")
+	s.waitText("okdash: cannot open the dashboard: bridge refused: red text second\r\n")
 	var exit *gossh.ExitError
 	require.ErrorAs(t, s.sess.Wait(), &exit)
 	require.Equal(t, 1, exit.ExitStatus())
+}
+
+func TestPlural(t *testing.T) {
+	for n, want := range map[int]string{0: "0 keepalives", 1: "1 keepalive", 2: "2 keepalives", 11: "11 keepalives"} {
+		require.Equal(t, want, plural(n, "keepalive", "keepalives"))
+	}
 }
 
 // The line a dashboard leaves (the operator's shift) is written under it when it quits,

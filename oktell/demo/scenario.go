@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/okdash/okdash/internal/textfile"
 	"github.com/okdash/okdash/oktell"
 )
 
@@ -130,13 +130,19 @@ func Load(path string) (*Scenario, error) {
 	if path == "" {
 		return Builtin(), nil
 	}
-	f, err := os.Open(path)
+	// Notepad saves UTF-16 or adds a BOM; other encodings are refused with the line.
+	text, err := textfile.Read(path, MaxFileSize)
 	if err != nil {
-		return nil, fmt.Errorf("scenario: %w", err)
+		return nil, err
 	}
-	defer f.Close()
-	return Parse(path, f)
+	if strings.TrimSpace(text) == "" {
+		return nil, &textfile.Error{Path: path, Msg: "the file is empty; okdash sim --print-scenario writes the built-in shift to start from"}
+	}
+	return Parse(path, strings.NewReader(text))
 }
+
+// MaxFileSize is the largest scenario file Load reads.
+const MaxFileSize = 16 << 20
 
 // ParseError names the file and line of a scenario problem, and the column (in
 // characters, from 1) when the mistake is inside a line, as in a broken document.

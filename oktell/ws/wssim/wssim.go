@@ -14,7 +14,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -23,6 +22,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/google/uuid"
 
+	"github.com/okdash/okdash/internal/textfile"
 	"github.com/okdash/okdash/oktell"
 	"github.com/okdash/okdash/oktell/ws"
 )
@@ -102,12 +102,11 @@ func ParseUsers(r io.Reader) ([]User, error) {
 
 // LoadUsers reads a users file by name.
 func LoadUsers(path string) ([]User, error) {
-	f, err := os.Open(path)
+	text, err := textfile.Read(path, 16<<20) // UTF-16 or a BOM from Notepad; other encodings refused
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	us, err := ParseUsers(f)
+	us, err := ParseUsers(strings.NewReader(text))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

@@ -1,0 +1,52 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// `okdash > out.txt` and `okdash < /dev/null` in a real terminal: one line and exit
+// status 2, not a blank alternate screen forever.
+func TestTmuxDashboardWithoutATerminal(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("tmux is required in CI and is missing")
+		}
+		t.Skip("tmux not installed")
+	}
+	if testing.Short() {
+		t.Skip("builds the binary and runs it in tmux")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "okdash")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out := filepath.Join(dir, "out.txt")
+	s := &tmuxSession{t: t, sock: fmt.Sprintf("okdash-noterm-%d-%d", os.Getpid(), time.Now().UnixNano())}
+	b, o := shellJoin([]string{bin}), shellJoin([]string{out})
+	script := b + " > " + o + "; echo stdout-exit=$?; " + b + " < /dev/null; echo stdin-exit=$?; sleep 600"
+	if msg, err := s.tmux("-f", "/dev/null", "new-session", "-d", "-s", "dash", "-x", "200", "-y", "24", "sh", "-c", script); err != nil {
+		t.Fatalf("tmux new-session: %v: %s", err, msg)
+	}
+	t.Cleanup(func() { _, _ = s.tmux("kill-server") })
+	screen := s.waitText("stdin-exit=")
+	for _, want := range []string{
+		"okdash: standard output is not a terminal: the dashboard draws on one;",
+		"stdout-exit=2",
+		"okdash: standard input is not a terminal: the dashboard reads its keys from it;",
+		"stdin-exit=2",
+	} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("screen lacks %q:\n%s", want, screen)
+		}
+	}
+	if b, err := os.ReadFile(out); err != nil || len(b) != 0 {
+		t.Errorf("out.txt holds %q (%v), want nothing: no alternate screen was drawn into it", b, err)
+	}
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Measures okdash decode as a whole process, against a naive decoder built from
+# scripts/naivedecode (x/text + encoding/xml + encoding/json), both timed alternately in
+# the same run by farm-bench when it is installed (else one after the other with
+# /usr/bin/time):
+#   1. MB MiB (default 20) of the seed's events, UTF-16LE, each document with its BOM,
+#      as a bridge delivers them: wall time, MB/s of UTF-16 input, and the ratio;
+#   2. a tiny file (one VoiceMail document): whole-process time, start-up included;
+#   3. peak memory (max RSS) of okdash decode over 64 MiB and over BIG MiB (default
+#      1024) of the same stream, piped in and out: it must stay flat.
+# Usage: scripts/bench-decode.sh [MB] [RUNS] [BIG]   (Linux; needs Go)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mb=${1:-20}
+runs=${2:-10}
+big=${3:-1024}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+go build -o "$tmp/okdash" .
+go build -o "$tmp/naive" ./scripts/naivedecode
+
+# One block of the seven documents of the vendor's page, then as many blocks as fill MB.
+cat testdata/seed/{101_shutdownrequested,102_restartrequested,103_connectionlost,111_userstatechanged,112_notify,113_voicemail,114_usermessage}.xml >"$tmp/block"
+block=$(stat -c %s "$tmp/block")
+stream() { # SIZE_MIB: whole blocks, at least SIZE_MIB MiB, to standard output
+  local n=$(( ($1 * 1048576 + block - 1) / block )) i
+  cp "$tmp/block" "$tmp/chunk"
+  while [ "$(stat -c %s "$tmp/chunk")" -lt $(( 4 * 1048576 )) ]; do
+    cat "$tmp/chunk" "$tmp/chunk" >"$tmp/chunk2" && mv "$tmp/chunk2" "$tmp/chunk"
+  done
+  local per=$(( $(stat -c %s "$tmp/chunk") / block ))
+  for ((i = 0; i < n / per; i++)); do cat "$tmp/chunk"; done
+  head -c $(( (n % per) * block )) "$tmp/chunk"
+}
+stream "$mb" >"$tmp/stream.bin"
+size=$(stat -c %s "$tmp/stream.bin")
+docs=$(( size / block * 7 ))
+echo "stream: $size bytes, $docs documents ($(( size / docs )) bytes each on average), UTF-16LE with a BOM each"
+"$tmp/okdash" decode "$tmp/stream.bin" | wc -l | sed 's/^/okdash decode: lines /'
+"$tmp/naive" "$tmp/stream.bin" | wc -l | sed 's/^/naive decoder: lines /'
+
+tiny=testdata/seed/113_voicemail.xml
+if command -v farm-bench >/dev/null; then
+  echo
+  echo "== $mb MiB stream: A = okdash decode, B = naive decoder"
+  farm-bench -n "$runs" --timeout 600 --vs "$tmp/naive $tmp/stream.bin" -- "$tmp/okdash" decode "$tmp/stream.bin"
+  echo
+  echo "== tiny file ($(stat -c %s $tiny) bytes): A = okdash decode, B = naive decoder"
+  farm-bench -n "$runs" --vs "$tmp/naive $tiny" -- "$tmp/okdash" decode "$tiny"
+else
+  for cmd in "$tmp/okdash decode" "$tmp/naive"; do
+    for f in "$tmp/stream.bin" "$tiny"; do
+      /usr/bin/time -f "$cmd $f: %e s wall, %U s user, %S s sys, %M KB max RSS" $cmd "$f" >/dev/null
+    done
+  done
+fi
+
+# MB/s from the fastest of RUNS single runs (the machine may be shared: the fastest is the
+# one least disturbed), output into a pipe as farm-bench does.
+best=
+for ((i = 0; i < runs; i++)); do
+  t0=$(date +%s%N)
+  "$tmp/okdash" decode "$tmp/stream.bin" | cat >/dev/null
+  t=$(( $(date +%s%N) - t0 ))
+  if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
+done
+echo
+echo "okdash decode, fastest of $runs: $(( best / 1000000 )) ms, $(( size * 1000 / best )) MB/s of UTF-16 input"
+
+echo
+echo "== peak memory of okdash decode, stream piped in and out"
+for n in 64 "$big"; do
+  stream "$n" | /usr/bin/time -f "$n MiB: %M KB max RSS, %e s" "$tmp/okdash" decode | wc -l | sed 's/^/  lines: /'
+done
