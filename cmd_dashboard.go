@@ -121,6 +121,8 @@ func cmdDashboard(args []string, io stdio) int {
 		fmt.Fprintf(io.err, "okdash: %v\n", err)
 		return 1
 	}
+	shifted := watchShift(sess, sf, clock) // the operator's day, printed when okdash quits
+	sess = shifted
 	defer sess.Close()
 	r := lipgloss.NewRenderer(os.Stdout)
 	// Bubble Tea's init has already asked the terminal for its background (through the
@@ -145,5 +147,7 @@ func cmdDashboard(args []string, io stdio) int {
 		fmt.Fprintf(io.err, "okdash: %v\n", err)
 		return 1
 	}
+	lang, _ := ui.ResolveLang(uf.Lang, os.Getenv) // checked by uiOptions above
+	shiftFarewell(shifted, lang, io.out, io.err)
 	return 0
 }

@@ -386,15 +386,21 @@ func sessionDashboard(sf sourceFlags, uf uiFlags, demoOnly bool, clock oktell.Cl
 			s.Source = "demo"
 		}
 		c.Source = s.Source
-		if lang, err := ui.ResolveLang(u.Lang, c.Getenv); err == nil {
+		lang, err := ui.ResolveLang(u.Lang, c.Getenv)
+		if err == nil {
 			c.Say = func(r oktell.Reason) string { return ui.Say(lang, r) }
 		}
 		if u.NoColor {
 			c.Renderer.SetColorProfile(termenv.Ascii)
 		}
-		sess, err := open(ctx, s, clock)
+		inner, err := open(ctx, s, clock)
 		if err != nil {
 			return nil, nil, err
+		}
+		sess := watchServeShift(inner, s, c.Fingerprint, clock) // the session's shift, kept per key
+		c.Farewell = func() string {
+			sess.Close()
+			return ui.ShiftLine(lang, sess.Summary())
 		}
 		m, err := build(sess, c.Renderer, u, c.Getenv, clock)
 		if err != nil {

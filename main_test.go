@@ -22,6 +22,9 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	os.Setenv("XDG_CONFIG_HOME", dir)
+	// Shift files and ws session ids of every test, children and tmux panes included,
+	// stay out of the state directory of the machine running the tests.
+	os.Setenv("XDG_STATE_HOME", dir+string(os.PathSeparator)+"state")
 	for _, kv := range os.Environ() {
 		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "OKDASH_") && !strings.HasPrefix(name, "OKDASH_TEST_") && name != envPassword {
 			os.Unsetenv(name)

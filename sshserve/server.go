@@ -50,6 +50,9 @@ type Client struct {
 	// Say, when Config.Dashboard sets it, renders the line written under a closed
 	// dashboard in the session's language.
 	Say func(oktell.Reason) string
+	// Farewell, when Config.Dashboard sets it, is called once the dashboard has closed;
+	// a line it returns (the operator's shift) is written under it.
+	Farewell func() string
 }
 
 // Getenv reads the client's environment (the last value sent wins).
@@ -716,6 +719,11 @@ func (s *Server) handle(sess ssh.Session) {
 		reason = "error: " + runErr.Error()
 	default:
 		reason = "dashboard quit" // q, or the dashboard ended itself
+	}
+	if c.Farewell != nil {
+		if line := c.Farewell(); line != "" {
+			fmt.Fprintf(sess, "%s\r\n", oktell.CleanLine(line))
+		}
 	}
 	sess.Exit(0) //nolint:errcheck
 }

@@ -762,3 +762,28 @@ func TestPlural(t *testing.T) {
 		require.Equal(t, want, plural(n, "keepalive", "keepalives"))
 	}
 }
+
+// The line a dashboard leaves (the operator's shift) is written under it when it quits,
+// cleaned of control sequences.
+func TestFarewellLineUnderTheClosedDashboard(t *testing.T) {
+	key := newKey(t)
+	called := make(chan struct{}, 1)
+	h := start(t, authorizedLine(key, ""), func(c *Config) {
+		inner := c.Dashboard
+		c.Dashboard = func(ctx context.Context, cl *Client) (tea.Model, io.Closer, error) {
+			cl.Farewell = func() string {
+				called <- struct{}{}
+				return "okdash: shift 1h05m \x1b[31m— ready 1h05m\a"
+			}
+			return inner(ctx, cl)
+		}
+	})
+	s := h.open(key, 80, 24, nil)
+	s.waitText("fake#1")
+	_, err := s.in.Write([]byte("q"))
+	require.NoError(t, err)
+	s.waitText("okdash: shift 1h05m — ready 1h05m\r\n")
+	require.NoError(t, s.sess.Wait())
+	require.Len(t, called, 1, "called once")
+	require.NotContains(t, s.text()[strings.Index(s.text(), "okdash: shift"):], "\x1b[31m")
+}

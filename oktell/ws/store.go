@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/okdash/okdash/oktell"
 )
 
 // Store keeps the server's session id between runs, keyed by server and login, so
@@ -25,18 +27,8 @@ type Store interface {
 	Delete(server, login string) error
 }
 
-// StateDir is where okdash keeps state: $XDG_STATE_HOME/okdash, else
-// ~/.local/state/okdash (the XDG base directory default).
-func StateDir() (string, error) {
-	if d := os.Getenv("XDG_STATE_HOME"); d != "" && filepath.IsAbs(d) {
-		return filepath.Join(d, "okdash"), nil
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", fmt.Errorf("no state directory: set XDG_STATE_HOME or HOME: %w", err)
-	}
-	return filepath.Join(home, ".local", "state", "okdash"), nil
-}
+// StateDir is where okdash keeps state: oktell.StateDir, shared with the shift files.
+func StateDir() (string, error) { return oktell.StateDir() }
 
 // FileStore keeps each session id in its own file under Dir, readable by the user
 // only (0600, directory 0700): a session id lets anyone who has it act as the user.

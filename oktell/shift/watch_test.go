@@ -1,0 +1,297 @@
+package shift
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/clocktest"
+)
+
+// fakeSession delivers what a test pushes; Close ends it.
+type fakeSession struct {
+	caps    oktell.Capabilities
+	ch      chan oktell.Update
+	sendErr error
+	once    sync.Once
+	mu      sync.Mutex
+	sent    []string
+}
+
+func newFake(caps oktell.Capabilities) *fakeSession {
+	return &fakeSession{caps: caps, ch: make(chan oktell.Update)}
+}
+
+func (f *fakeSession) Updates() <-chan oktell.Update                              { return f.ch }
+func (f *fakeSession) Capabilities() oktell.Capabilities                          { return f.caps }
+func (f *fakeSession) Close() error                                               { f.once.Do(func() { close(f.ch) }); return nil }
+func (f *fakeSession) SetUserState(context.Context, oktell.UserState, bool) error { return nil }
+func (f *fakeSession) SendMessage(_ context.Context, to, text string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sent = append(f.sent, to+": "+text)
+	return f.sendErr
+}
+
+var live = oktell.Capabilities{Kind: "ws", SetUserState: true, SendMessage: true, Line: true}
+
+// next reads the next update the dashboard would get, with a deadline.
+func next(t *testing.T, w *Watched) oktell.Update {
+	t.Helper()
+	select {
+	case u, ok := <-w.Updates():
+		require.True(t, ok, "the updates ended")
+		return u
+	case <-time.After(5 * time.Second):
+		t.Fatal("no update")
+	}
+	return oktell.Update{}
+}
+
+// push hands u to the watcher and waits until it has passed it on.
+func push(t *testing.T, f *fakeSession, w *Watched, u oktell.Update) {
+	t.Helper()
+	f.ch <- u
+	got := next(t, w)
+	assert.Equal(t, u, got, "passed on as it came")
+}
+
+func TestWatchCountsAndSaves(t *testing.T) {
+	clock := clocktest.New(at("09:00"))
+	st := Store{Dir: t.TempDir()}
+	k := Key{"ws://oktell:4066", "ivanov"}
+	f := newFake(live)
+	w := Watch(f, WatchConfig{Clock: clock, Zone: msk, Key: k, Store: &st, TickEvery: time.Hour})
+	push(t, f, w, status(at("09:00"), oktell.LinkConnected))
+	push(t, f, w, state(at("09:00"), ready))
+	push(t, f, w, message(at("09:05"), "{1}"))
+	clock.Set(at("09:10"))
+	require.NoError(t, w.SendMessage(context.Background(), "u1", "hello"))
+	f.sendErr = errors.New("refused")
+	assert.Error(t, w.SendMessage(context.Background(), "u1", "again"))
+	push(t, f, w, state(at("10:00"), lunch))
+	clock.Set(at("10:30"))
+	sum := w.Summary()
+	checkFigures(t, sum.Figures, want{time: map[Bucket]time.Duration{Ready: m(60), Break: m(30)}, breaks: 1, longest: m(30), received: 1, sent: 1})
+	assert.Equal(t, Break, sum.Current)
+	require.NoError(t, w.Close())
+	_, open := <-w.Updates()
+	assert.False(t, open, "closed with the session")
+
+	sv, ok, err := st.Load(k, day10, msk)
+	require.NoError(t, err)
+	require.True(t, ok, "saved on close")
+	assert.Equal(t, m(60), sv.Time[Ready])
+	assert.Equal(t, m(30), sv.Time[Break])
+	assert.True(t, at("10:30").Equal(sv.Watched))
+	assert.True(t, sv.BreakOpen && sv.Known && sv.State == lunch)
+	assert.True(t, at("10:30").Equal(w.Summary().Now), "frozen at the close")
+}
+
+func TestWatchRestartMidBreak(t *testing.T) {
+	clock := clocktest.New(at("12:00"))
+	st := Store{Dir: t.TempDir()}
+	k := Key{"ws://oktell:4066", "ivanov"}
+	f := newFake(live)
+	w := Watch(f, WatchConfig{Clock: clock, Zone: msk, Key: k, Store: &st, TickEvery: time.Hour})
+	push(t, f, w, state(at("12:00"), lunch))
+	clock.Set(at("12:10"))
+	require.NoError(t, w.Close())
+
+	clock.Set(at("12:20"))
+	f = newFake(live)
+	w = Watch(f, WatchConfig{Clock: clock, Zone: msk, Key: k, Store: &st, TickEvery: time.Hour})
+	push(t, f, w, status(at("12:20"), oktell.LinkConnecting))
+	push(t, f, w, state(at("12:20"), lunch))
+	push(t, f, w, state(at("12:45"), ready))
+	clock.Set(at("13:00"))
+	checkFigures(t, w.Summary().Figures, want{time: map[Bucket]time.Duration{Break: m(45), Ready: m(15)}, breaks: 1, longest: m(45), start: at("12:00")})
+	require.NoError(t, w.Close())
+}
+
+func TestWatchSetsACorruptFileAside(t *testing.T) {
+	clock := clocktest.New(at("09:00"))
+	st := Store{Dir: t.TempDir()}
+	k := Key{"ws://oktell:4066", "ivanov"}
+	p := st.Path(k, day10)
+	require.NoError(t, os.WriteFile(p, []byte("{\"okdash\":\"shift\",garbage"), 0o600))
+	f := newFake(live)
+	w := Watch(f, WatchConfig{Clock: clock, Zone: msk, Key: k, Store: &st, TickEvery: time.Hour})
+	u := next(t, w)
+	require.Error(t, u.Err, "the operator is told first")
+	assert.Contains(t, u.Err.Error(), p+": byte ")
+	assert.Contains(t, u.Err.Error(), "set aside as "+p+".bad, the shift starts afresh")
+	assert.FileExists(t, p+".bad")
+	push(t, f, w, state(at("09:00"), ready))
+	clock.Set(at("09:30"))
+	checkFigures(t, w.Summary().Figures, want{time: map[Bucket]time.Duration{Ready: m(30)}})
+	require.NoError(t, w.Close())
+	_, ok, err := st.Load(k, day10, msk)
+	require.NoError(t, err)
+	assert.True(t, ok, "a new file in its place")
+}
+
+func TestWatchReplayKeepsNoFile(t *testing.T) {
+	for _, caps := range []oktell.Capabilities{
+		{Kind: "file", ReadOnly: true, Line: true},
+		{Kind: "follow", ReadOnly: true, Line: true},
+	} {
+		t.Run(caps.Kind, func(t *testing.T) {
+			clock := clocktest.New(at("21:00"))
+			st := Store{Dir: t.TempDir()}
+			f := newFake(caps)
+			w := Watch(f, WatchConfig{Clock: clock, Zone: msk, Key: Key{"file:x.log", ""}, Store: &st, TickEvery: time.Hour})
+			push(t, f, w, state(at("21:00"), ready))
+			push(t, f, w, state(at("21:10"), lunch))
+			clock.Set(at("21:30"))
+			require.NoError(t, w.Close())
+			entries, err := os.ReadDir(st.Dir)
+			require.NoError(t, err)
+			assert.Empty(t, entries, "no file, no lock")
+		})
+	}
+	// A replay counts the log's times: nothing after its last update, and no ticking.
+	clock := clocktest.New(at("21:00"))
+	f := newFake(oktell.Capabilities{Kind: "file", ReadOnly: true})
+	w := Watch(f, WatchConfig{Clock: clock, Zone: msk})
+	push(t, f, w, state(at("08:00"), ready))
+	push(t, f, w, state(at("12:00"), lunch))
+	push(t, f, w, state(at("12:30"), ready))
+	push(t, f, w, status(at("17:00"), oktell.LinkReadOnly))
+	assert.Equal(t, 0, clock.Pending(), "a replay does not tick")
+	clock.Set(at("23:00"))
+	checkFigures(t, w.Summary().Figures, want{time: map[Bucket]time.Duration{Ready: m(8*60 + 30), Break: m(30)}, breaks: 1, longest: m(30)})
+	require.NoError(t, w.Close())
+}
+
+func TestWatchTwoOfTheSameShift(t *testing.T) {
+	clock := clocktest.New(at("09:00"))
+	st := Store{Dir: t.TempDir()}
+	k := Key{"ws://oktell:4066", "ivanov"}
+	f1 := newFake(live)
+	w1 := Watch(f1, WatchConfig{Clock: clock, Zone: msk, Key: k, Store: &st, TickEvery: time.Hour})
+	f2 := newFake(live)
+	w2 := Watch(f2, WatchConfig{Clock: clock, Zone: msk, Key: k, Store: &st, TickEvery: time.Hour})
+	u := next(t, w2)
+	if u.Err == nil {
+		t.Skip("no advisory locks on this system")
+	}
+	assert.Contains(t, u.Err.Error(), "another okdash keeps this shift")
+	assert.Contains(t, u.Err.Error(), "does not save it")
+	push(t, f1, w1, state(at("09:00"), ready))
+	push(t, f2, w2, state(at("09:00"), lunch))
+	clock.Set(at("09:30"))
+	require.NoError(t, w2.Close())
+	require.NoError(t, w1.Close())
+	sv, ok, err := st.Load(k, day10, msk)
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, m(30), sv.Time[Ready], "the first one's file, not overwritten by the second")
+}
+
+func TestWatchSavesYesterdayAtMidnight(t *testing.T) {
+	clock := clocktest.New(at("23:00"))
+	st := Store{Dir: t.TempDir()}
+	k := Key{"demo", ""}
+	f := newFake(oktell.Capabilities{Kind: "demo"})
+	w := Watch(f, WatchConfig{Clock: clock, Zone: msk, Key: k, Store: &st, TickEvery: time.Minute})
+	push(t, f, w, state(at("23:00"), ready))
+	// Ticks carry the shift over midnight with no update.
+	for clock.Now().Before(at("11 00:05")) {
+		require.True(t, clock.WaitPending(1, 5*time.Second))
+		clock.Advance(time.Minute)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if sv, ok, _ := st.Load(k, day10, msk); ok && sv.Time[Ready] == m(60) {
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "yesterday's file is written when the day closes")
+		time.Sleep(5 * time.Millisecond)
+	}
+	require.NoError(t, w.Close())
+	sv, ok, err := st.Load(k, Date{2026, 3, 11}, msk)
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, m(5), sv.Time[Ready])
+	assert.True(t, at("11 00:00").Equal(sv.Start))
+}
+
+func TestWatchSleepIsNotWatched(t *testing.T) {
+	clock := clocktest.New(at("09:00"))
+	f := newFake(live)
+	w := Watch(f, WatchConfig{Clock: clock, Zone: msk, TickEvery: time.Minute})
+	push(t, f, w, state(at("09:00"), ready))
+	require.True(t, clock.WaitPending(1, 5*time.Second))
+	clock.Advance(time.Minute) // a tick at 09:01
+	require.True(t, clock.WaitPending(1, 5*time.Second))
+	clock.Set(at("10:01")) // the machine slept: the next tick comes an hour late
+	require.True(t, clock.WaitPending(1, 5*time.Second))
+	clock.Advance(time.Minute)
+	require.True(t, clock.WaitPending(1, 5*time.Second))
+	push(t, f, w, state(at("10:02"), away))
+	clock.Set(at("10:10"))
+	sum := w.Summary()
+	// The fake clock fires the tick due at 09:02 when it is set to 10:01, as a timer
+	// fires at once on waking: ready until then, the hour after not watched.
+	checkFigures(t, sum.Figures, want{time: map[Bucket]time.Duration{Ready: m(2), NotWatched: m(60), Away: m(8)}})
+	require.NoError(t, w.Close())
+}
+
+func TestWatchPassesTheEndOn(t *testing.T) {
+	clock := clocktest.New(at("09:00"))
+	f := newFake(live)
+	w := Watch(f, WatchConfig{Clock: clock, Zone: msk, TickEvery: time.Hour})
+	push(t, f, w, state(at("09:00"), ready))
+	clock.Set(at("09:20"))
+	push(t, f, w, status(at("09:20"), oktell.LinkClosed))
+	f.Close() // the source gives up on its own
+	select {
+	case _, ok := <-w.Updates():
+		assert.False(t, ok, "the dashboard sees the end")
+	case <-time.After(5 * time.Second):
+		t.Fatal("the end was not passed on")
+	}
+	clock.Set(at("10:00"))
+	checkFigures(t, w.Summary().Figures, want{time: map[Bucket]time.Duration{Ready: m(20)}})
+	require.NoError(t, w.Close())
+}
+
+func TestWatchTellsASaveFailureOnce(t *testing.T) {
+	clock := clocktest.New(at("09:00"))
+	root := t.TempDir()
+	st := Store{Dir: filepath.Join(root, "okdash")}
+	k := Key{"demo", ""}
+	f := newFake(oktell.Capabilities{Kind: "demo"})
+	w := Watch(f, WatchConfig{Clock: clock, Zone: msk, Key: k, Store: &st, TickEvery: time.Minute})
+	push(t, f, w, state(at("09:00"), ready))
+	// Nothing can be written now: the directory's temporary files cannot be made.
+	require.NoError(t, os.RemoveAll(st.Dir))
+	require.NoError(t, os.WriteFile(st.Dir, nil, 0o600))
+	require.True(t, clock.WaitPending(1, 5*time.Second))
+	clock.Advance(time.Minute)
+	f.ch <- state(at("09:02"), lunch)
+	var warned oktell.Update
+	for warned.Err == nil {
+		warned = next(t, w)
+	}
+	assert.Contains(t, warned.Err.Error(), "shift not saved: ")
+	assert.Error(t, w.SaveErr())
+	require.True(t, clock.WaitPending(1, 5*time.Second))
+	clock.Advance(time.Minute)
+	f.ch <- state(at("09:04"), ready)
+	for u := next(t, w); u.Event == nil; u = next(t, w) {
+		assert.NoError(t, u.Err, "told once")
+	}
+	require.NoError(t, w.Close())
+	assert.True(t, strings.Contains(w.SaveErr().Error(), st.Dir))
+}
