@@ -166,6 +166,15 @@ func (t *Theme) StateBadge(s oktell.UserState, stale bool) lipgloss.Style {
 	return t.R.NewStyle().Foreground(t.P.OnBadge).Background(t.StateColor(s)).Bold(true)
 }
 
+// StateText is the style of a state's glyph and word in a list (the trainer's room):
+// the state's colour on the terminal's background; a stale state is muted.
+func (t *Theme) StateText(s oktell.UserState, stale bool) lipgloss.Style {
+	if stale {
+		return t.Muted
+	}
+	return t.R.NewStyle().Foreground(t.StateColor(s))
+}
+
 // ToastColor is the colour of a notification type; nltColor takes backcolor_argb.
 func (t *Theme) ToastColor(n oktell.NotifyType, argb uint32) lipgloss.TerminalColor {
 	switch n {
