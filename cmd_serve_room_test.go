@@ -150,9 +150,6 @@ func TestRoomWithOpenSSHInTmux(t *testing.T) {
 	p.run("send-keys", "-t", "trainer", "l")
 	p.wait("boris", "the link back", func(s string) bool { return !strings.Contains(s, "Link to Oktell lost") })
 
-	if os.Getenv("ROOM_SHOW") != "" {
-		t.Logf("room:\n%s\nboris:\n%s\nanna:\n%s", p.screen("trainer"), p.screen("boris"), p.screen("anna"))
-	}
 	log := logs.String()
 	for _, want := range []string{
 		`msg="room open" trainer="Anna Trainer"`,
