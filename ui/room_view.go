@@ -251,8 +251,8 @@ func (m *RoomModel) table(l roomLayout) []string {
 		count = c.tr("%d–%d of %d", m.top+1, last, len(m.rows))
 	}
 	out := []string{c.rule(c.tr("Trainees"), count, l.tableW, th.Base.Render(oktell.CleanLine(m.rm.Trainer.Name)))}
-	heads := []string{pad(c, c.tr("trainee"), cols.user), pad(c, c.tr("address"), cols.addr), pad(c, c.tr("source"), cols.src),
-		pad(c, c.tr("state"), cols.state), pad(c, c.tr("time"), cols.time), pad(c, th.Icons.Redirect, 1), pad(c, c.tr("request"), cols.pending), c.tr("last key")}
+	heads := []string{c.fill(c.tr("trainee"), cols.user), c.fill(c.tr("address"), cols.addr), c.fill(c.tr("source"), cols.src),
+		c.fill(c.tr("state"), cols.state), c.fill(c.tr("time"), cols.time), c.fill(th.Icons.Redirect, 1), c.fill(c.tr("request"), cols.pending), c.tr("last key")}
 	out = append(out, th.Muted.Render(c.fit("  "+strings.Join(heads, " "), l.tableW)))
 	if len(m.rows) == 0 {
 		return append(out, "  "+th.Muted.Render(c.tr("no trainees yet: each dashboard opened on this server appears here")))
@@ -266,9 +266,6 @@ func (m *RoomModel) table(l roomLayout) []string {
 	}
 	return out
 }
-
-// pad cuts s to w cells and pads it to exactly w.
-func pad(c *common, s string, w int) string { return c.fill(s, w) }
 
 // row is one trainee's line.
 func (m *RoomModel) row(r room.Row, cols roomColumns, w int) string {
@@ -317,8 +314,8 @@ func (m *RoomModel) row(r room.Row, cols roomColumns, w int) string {
 	if !r.Demo {
 		srcStyle = th.Warning // the room cannot act on it
 	}
-	cells := []string{pad(c, user, cols.user), pad(c, th.Muted.Render(addr), cols.addr), pad(c, srcStyle.Render(src), cols.src),
-		pad(c, state, cols.state), pad(c, th.Time.Render(dur), cols.time), pad(c, redirect, 1), pad(c, pending, cols.pending), lastKey}
+	cells := []string{c.fill(user, cols.user), c.fill(th.Muted.Render(addr), cols.addr), c.fill(srcStyle.Render(src), cols.src),
+		c.fill(state, cols.state), c.fill(th.Time.Render(dur), cols.time), c.fill(redirect, 1), c.fill(pending, cols.pending), lastKey}
 	return c.fit(gutter+strings.Join(cells, " "), w)
 }
 
