@@ -90,6 +90,7 @@ type RoomModel struct {
 	tickID   int
 	title    string
 	quitting bool
+	reads    int // the registry's reads, for the tests of roomEvery
 
 	up, down, pageUp, pageDown, selectKeys key.Binding
 	message, all, notify, ring, link       key.Binding
@@ -127,6 +128,7 @@ type (
 		rows    []room.Row
 		events  []room.Event
 		dropped int
+		at      time.Time // when it was read (real time, for waitRoomCmd)
 	}
 	roomDoneMsg struct {
 		a    room.Action
@@ -269,16 +271,29 @@ func loadRoomCmd(rm *room.Room) tea.Cmd {
 	}
 }
 
-// waitRoomCmd waits for the registry to change, then reads it; nothing once the room closed.
-func waitRoomCmd(rm *room.Room) tea.Cmd {
+// roomEvery is the most often the room reads the registry: twenty trainees pressing keys
+// (or one hostile trainee flooding it) cost the room ten frames a second, not one a key.
+const roomEvery = 100 * time.Millisecond
+
+// waitRoomCmd waits for the registry to change, then reads it, no sooner than roomEvery
+// after the read at last (what changes meanwhile is read together); nothing once the
+// room closed. Real time, not the clock: a guard, as the server's on window changes.
+func waitRoomCmd(rm *room.Room, last time.Time) tea.Cmd {
 	return func() tea.Msg {
 		select {
 		case <-rm.Changed():
 		case <-rm.Done():
 			return nil
 		}
+		if d := roomEvery - time.Since(last); d > 0 {
+			select {
+			case <-time.After(d):
+			case <-rm.Done():
+				return nil
+			}
+		}
 		events, dropped := rm.Drain()
-		return roomChangedMsg{rows: rm.List(), events: events, dropped: dropped}
+		return roomChangedMsg{rows: rm.List(), events: events, dropped: dropped, at: time.Now()}
 	}
 }
 
@@ -301,7 +316,8 @@ func (m RoomModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, tickCmd(c.clock, m.tickID))
 	case roomChangedMsg:
 		m.refresh(msg)
-		cmds = append(cmds, waitRoomCmd(m.rm))
+		m.reads++
+		cmds = append(cmds, waitRoomCmd(m.rm, msg.at))
 	case roomDoneMsg:
 		m.done(msg)
 	case roomBroadcastMsg:

@@ -308,7 +308,7 @@ func TestRoomMessageAndAnswer(t *testing.T) {
 
 	clk.Advance(time.Minute)
 	require.NoError(t, fakes["ivanova"].reply("Иду\x1b[2J"))
-	m = rstep(t, m, waitRoomCmd(m.rm)())
+	m = rstep(t, m, waitRoomCmd(m.rm, time.Time{})())
 	screen := m.plain()
 	assert.Contains(t, screen, "    09:01 Иду", "the answer under the trainee")
 	assert.Contains(t, screen, " 09:01 ivanova: Иду", "and in the messages")
@@ -427,7 +427,7 @@ func TestRoomLinesBounded(t *testing.T) {
 		answerFrom(t, rm, rows["ivanova"], fakes["ivanova"], fmt.Sprint("ответ ", i))
 		answerFrom(t, rm, rows["sidorova"], fakes["sidorova"], fmt.Sprint("ответ ", i))
 		clk.Advance(time.Minute)
-		m = rstep(t, m, waitRoomCmd(rm)())
+		m = rstep(t, m, waitRoomCmd(rm, time.Time{})())
 	}
 	assert.Len(t, m.lines, maxRoomLines)
 	assert.Len(t, m.answers, 3, "one answer under each trainee")
@@ -459,4 +459,24 @@ func TestRoomSpeaksRussian(t *testing.T) {
 			assert.NotRegexp(t, `^[a-z ]+$`, d, "%q has no Russian", d)
 		}
 	}
+}
+
+// A trainee pressing keys as fast as a program can (a hostile one) costs the room at most
+// one read of the registry every roomEvery, however many publishes it makes.
+func TestRoomReadsAtMostEveryRoomEvery(t *testing.T) {
+	clk := clocktest.New(t0)
+	rm, _, rows := seat(t, clk, classroom())
+	tp := startProgram(t, newRoomModel(rm, clk, language.English, termenv.Ascii), 80, 24)
+	tp.wait("7 trainees")
+	start := time.Now()
+	for i := 0; i < 200000; i++ {
+		rows["ivanova"].Publish(room.Snapshot{Known: true, State: oktell.UserReady, LastKey: fmt.Sprint(i % 10)})
+	}
+	rows["ivanova"].Publish(room.Snapshot{Known: true, State: oktell.UserLunch, Since: t0, LastKey: "end"})
+	tp.wait("end")
+	elapsed := time.Since(start)
+	fm := tp.finish().(RoomModel)
+	limit := int(elapsed/roomEvery) + 3 // the first read, the last, and one a period between
+	t.Logf("%d reads of the registry in %v of publishing", fm.reads, elapsed)
+	assert.LessOrEqual(t, fm.reads, limit)
 }
