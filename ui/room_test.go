@@ -480,3 +480,33 @@ func TestRoomReadsAtMostEveryRoomEvery(t *testing.T) {
 	t.Logf("%d reads of the registry in %v of publishing", fm.reads, elapsed)
 	assert.LessOrEqual(t, fm.reads, limit)
 }
+
+// What trainees send (their user names, their answers) reaches the room's screen cleaned
+// and cut: whatever it holds, the room stays 80x24, every line within its width, and no
+// escape of theirs reaches the trainer's terminal.
+func FuzzRoomScreen(f *testing.F) {
+	f.Add("ivanova", "Понял, спасибо")
+	f.Add("\x1b]0;pwned\x07root", "\x1b[2J\x1b[31mred\u202e evil \r\n\tmore")
+	f.Add(strings.Repeat("ж", 300), strings.Repeat("字", 5000))
+	f.Add("", "\xff\xfe not utf-8 \x00")
+	f.Fuzz(func(t *testing.T, user, answer string) {
+		clk := clocktest.New(t0)
+		who := []trainee{{user, "10.0.0.1:1", "demo", room.Snapshot{Known: true, State: oktell.UserReady, Since: t0, StateName: user, LastKey: user, Pending: user}}}
+		rm, fakes, rows := seat(t, clk, who)
+		answerFrom(t, rm, rows[user], fakes[user], answer)
+		m := newRoomModel(rm, clk, language.Russian, termenv.Ascii)
+		m = rstep(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+		m = rstep(t, m, loadRoomCmd(rm)())
+		for _, w := range []int{80, 160} {
+			m = rstep(t, m, tea.WindowSizeMsg{Width: w, Height: 24})
+			view := m.View()
+			lines := strings.Split(view, "\n")
+			require.Len(t, lines, 24)
+			for _, l := range lines {
+				require.LessOrEqual(t, ansi.StringWidth(l), w, "%q", l)
+			}
+			require.NotContains(t, view, "\x1b")
+			require.NotContains(t, view, "\u202e")
+		}
+	})
+}
