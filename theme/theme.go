@@ -166,6 +166,12 @@ func (t *Theme) StateBadge(s oktell.UserState, stale bool) lipgloss.Style {
 	return t.R.NewStyle().Foreground(t.P.OnBadge).Background(t.StateColor(s)).Bold(true)
 }
 
+// StateText is the style of a state's glyph and word written in its colour, on no
+// background (the wall's counts per state).
+func (t *Theme) StateText(s oktell.UserState) lipgloss.Style {
+	return t.R.NewStyle().Foreground(t.StateColor(s)).Bold(true)
+}
+
 // ToastColor is the colour of a notification type; nltColor takes backcolor_argb.
 func (t *Theme) ToastColor(n oktell.NotifyType, argb uint32) lipgloss.TerminalColor {
 	switch n {
@@ -251,6 +257,8 @@ type IconSet struct {
 	Ellipsis  string
 	Sep       string
 	Up, Down  string // the arrow keys' names in the help
+	Left      string
+	Right     string
 }
 
 // Unicode is the default icon set: one-cell glyphs from common fonts (no emoji, whose
@@ -274,7 +282,7 @@ func Unicode() IconSet {
 			oktell.NltApplicationErr: "✖", oktell.NltColor: "◼",
 		},
 		Selected: "▌", Outgoing: "→", Saved: "⛁", Rule: "─", Ellipsis: "…", Sep: "│",
-		Up: "↑", Down: "↓",
+		Up: "↑", Down: "↓", Left: "←", Right: "→",
 	}
 }
 
@@ -298,7 +306,7 @@ func ASCII() IconSet {
 			oktell.NltApplicationErr: "E", oktell.NltColor: "#",
 		},
 		Selected: ">", Outgoing: ">", Saved: "S", Rule: "-", Ellipsis: "~", Sep: "|",
-		Up: "up", Down: "down",
+		Up: "up", Down: "down", Left: "left", Right: "right",
 	}
 }
 

@@ -59,7 +59,7 @@ func TestNoColorDropsEveryEscape(t *testing.T) {
 	r := lipgloss.NewRenderer(nil)
 	r.SetColorProfile(termenv.TrueColor)
 	th := New(r, Options{NoColor: true})
-	for _, st := range []lipgloss.Style{th.StateBadge(oktell.UserReady, false), th.ToastMark(oktell.NltColor, 0xFF123456), th.Banner, th.Sender} {
+	for _, st := range []lipgloss.Style{th.StateBadge(oktell.UserReady, false), th.StateText(oktell.UserLunch), th.ToastMark(oktell.NltColor, 0xFF123456), th.Banner, th.Sender} {
 		assert.Equal(t, "x", st.Render("x"))
 	}
 }
