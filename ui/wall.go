@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"golang.org/x/text/language"
 
 	"github.com/okdash/okdash/oktell"
@@ -64,14 +65,15 @@ type Wall struct {
 	keys     wallKeys
 	pageTime time.Duration
 
-	list  []oktell.Colleague   // as the source said them, cleaned for the screen, in the order they came
+	list  []wallColleague      // as the source said them, cleaned for the screen, in the order they came
 	index map[string]int       // a colleague's Key → where in list
 	since map[string]time.Time // a colleague's Key → when the wall saw their state begin
 	queue oktell.Queue
 
-	shown   []oktell.Department // the departments on the wall (through the filter), tiles by name
-	counts  wallCounts          // of the colleagues shown
-	regroup bool                // list or filter changed: shown and counts are to be made again
+	shown   []wallDept // the departments on the wall (through the filter), tiles by name
+	counts  wallCounts // of the colleagues shown
+	regroup bool       // who is in list, or their names, or the filter changed: shown is to be made again
+	recount bool       // a state changed: counts are to be made again
 
 	filter   string // the departments shown hold it in their name; "" for all
 	before   string // the filter when the line opened, for esc
@@ -148,7 +150,7 @@ func NewWall(o WallOptions) Wall {
 	filter := oktell.CleanLine(o.Department)
 	w := Wall{
 		c: c, status: newStatus(c), shutdown: newShutdown(c), bar: newHelpView(c), pageTime: max(o.PageTime, 0),
-		index: map[string]int{}, since: map[string]time.Time{},
+		index: map[string]int{}, since: map[string]time.Time{}, counts: wallCounts{by: map[oktell.UserState]int{}},
 		filter: filter, input: in, turned: c.now, regroup: true,
 		keys: wallKeys{
 			prev:   c.hotkey(ic.Left+"/"+ic.Right, "page", "left", "pgup"),
@@ -181,7 +183,7 @@ func (w Wall) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		c.width, c.height = msg.Width, msg.Height
-		w.input.Width = max(min(c.width/2, 40)-len([]rune(w.input.Prompt)), 1) // its keys fit beside it
+		w.input.Width = max(min(c.width/2, 40)-ansi.StringWidth(w.input.Prompt), 1) // its keys fit beside it
 	case tickMsg:
 		if msg.id != w.tickID {
 			return w, nil // a tick of an earlier chain
@@ -211,6 +213,9 @@ func (w Wall) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if w.regroup {
 		w.group()
 	}
+	if w.recount {
+		w.count()
+	}
 	w.place()
 	if w.quitting {
 		return w, tea.Quit
@@ -231,7 +236,7 @@ func (w *Wall) apply(u oktell.Update) {
 	w.shutdown.update(updateMsg{u}) // Oktell's ShutdownRequested closes the wall too
 	if u.Colleagues != nil {
 		w.merge(u.Colleagues, u.At)
-		w.regroup = true
+		w.recount = true
 	}
 	if u.Queue != nil {
 		w.queue = oktell.Queue{Callers: u.Queue.Callers[:min(len(u.Queue.Callers), oktell.MaxQueue)]}
@@ -249,17 +254,33 @@ func (w *Wall) drain() {
 	w.c.posted = w.c.posted[:0]
 }
 
+// wallColleague is a colleague as the wall keeps them: cleaned for the screen, with
+// what their tile is found and sorted by, worked out once.
+type wallColleague struct {
+	oktell.Colleague
+	key      string // Key()
+	sortName string // the name in lower case
+	dept     string // the department in lower case, for the filter
+}
+
+// wallDept is one department on the wall: its colleagues, by name.
+type wallDept struct {
+	name    string // "" for the colleagues in no department
+	members []int  // in list
+}
+
 // merge applies a change of the colleague list as oktell.ApplyColleagues does, in place
 // (a delta costs what it changes, not the whole list), and notes when each colleague's
 // state began: at the update that changed it. A state the wall found already there
-// (the first list) has no known beginning.
+// (the first list) has no known beginning. A change of state only recolours a tile;
+// the departments are made again only when someone came, went, or was renamed.
 func (w *Wall) merge(u *oktell.ColleaguesUpdate, at time.Time) {
 	if u.Full {
 		old, oldIndex := w.list, w.index
-		w.list = make([]oktell.Colleague, 0, min(len(u.Colleagues), oktell.MaxColleagues))
+		w.list = make([]wallColleague, 0, min(len(u.Colleagues), oktell.MaxColleagues))
 		w.index = make(map[string]int, cap(w.list))
 		for _, col := range u.Colleagues {
-			var prev *oktell.Colleague
+			var prev *wallColleague
 			if i, ok := oldIndex[col.Key()]; ok {
 				prev = &old[i]
 			}
@@ -270,10 +291,11 @@ func (w *Wall) merge(u *oktell.ColleaguesUpdate, at time.Time) {
 				delete(w.since, k)
 			}
 		}
+		w.regroup = true
 		return
 	}
 	for _, col := range u.Colleagues {
-		var prev *oktell.Colleague
+		var prev *wallColleague
 		if i, ok := w.index[col.Key()]; ok {
 			p := w.list[i]
 			prev = &p
@@ -290,19 +312,20 @@ func (w *Wall) merge(u *oktell.ColleaguesUpdate, at time.Time) {
 	}
 	kept := w.list[:0]
 	for _, col := range w.list {
-		if !gone[col.Key()] {
+		if !gone[col.key] {
 			kept = append(kept, col)
 		}
 	}
 	w.list = kept
 	clear(w.index)
 	for i, col := range w.list {
-		w.index[col.Key()] = i
+		w.index[col.key] = i
 	}
+	w.regroup = true
 }
 
 // put stores one colleague (whole) over prev, the same colleague as the wall knew them.
-func (w *Wall) put(col oktell.Colleague, prev *oktell.Colleague, at time.Time) {
+func (w *Wall) put(col oktell.Colleague, prev *wallColleague, at time.Time) {
 	k := col.Key()
 	col.Name, col.Login, col.Number = oktell.CleanLine(col.Name), oktell.CleanLine(col.Login), oktell.CleanLine(col.Number)
 	col.Department = oktell.CleanLine(col.Department)
@@ -314,13 +337,17 @@ func (w *Wall) put(col oktell.Colleague, prev *oktell.Colleague, at time.Time) {
 			delete(w.since, k)
 		}
 	}
+	wc := wallColleague{Colleague: col, key: k, sortName: strings.ToLower(col.Name), dept: strings.ToLower(col.Department)}
+	if prev == nil || prev.Name != col.Name || prev.Number != col.Number || prev.Department != col.Department {
+		w.regroup = true // the tile moves, or is new
+	}
 	if i, ok := w.index[k]; ok {
-		w.list[i] = col
+		w.list[i] = wc
 		return
 	}
 	if len(w.list) < oktell.MaxColleagues {
 		w.index[k] = len(w.list)
-		w.list = append(w.list, col)
+		w.list = append(w.list, wc)
 	}
 }
 
@@ -330,32 +357,54 @@ type wallCounts struct {
 	unknown int
 }
 
-// group makes the departments shown: the filter's, each by name (a tile keeps its
-// place whatever its state), and the counts per state.
+// group makes the departments shown: those the filter lets through, in the order of
+// the colleagues view (oktell.GroupColleagues: by name, the colleagues in none last),
+// each with its colleagues by name, so that a tile keeps its place whatever its state.
 func (w *Wall) group() {
-	w.regroup = false
-	list := w.list
-	if w.filter != "" {
-		f := strings.ToLower(w.filter)
-		list = nil
-		for _, col := range w.list {
-			if strings.Contains(strings.ToLower(col.Department), f) {
-				list = append(list, col)
-			}
+	w.regroup, w.recount = false, true
+	f := strings.ToLower(w.filter)
+	at := map[string]int{}
+	var depts []wallDept
+	for i := range w.list {
+		col := &w.list[i]
+		if f != "" && !strings.Contains(col.dept, f) {
+			continue
 		}
+		j, ok := at[col.Department]
+		if !ok {
+			j = len(depts)
+			at[col.Department] = j
+			depts = append(depts, wallDept{name: col.Department})
+		}
+		depts[j].members = append(depts[j].members, i)
 	}
-	w.shown = oktell.GroupColleagues(list)
-	w.counts = wallCounts{by: map[oktell.UserState]int{}}
-	for _, d := range w.shown {
-		sort.SliceStable(d.Colleagues, func(i, j int) bool {
-			a, b := d.Colleagues[i], d.Colleagues[j]
-			if x, y := strings.ToLower(a.Name), strings.ToLower(b.Name); x != y {
-				return x < y
+	sort.SliceStable(depts, func(i, j int) bool {
+		a, b := depts[i].name, depts[j].name
+		if (a == "") != (b == "") {
+			return b == ""
+		}
+		return w.list[depts[i].members[0]].dept < w.list[depts[j].members[0]].dept
+	})
+	for _, d := range depts {
+		sort.SliceStable(d.members, func(i, j int) bool {
+			a, b := &w.list[d.members[i]], &w.list[d.members[j]]
+			if a.sortName != b.sortName {
+				return a.sortName < b.sortName
 			}
 			return a.Number < b.Number
 		})
-		for _, col := range d.Colleagues {
-			if col.StateKnown {
+	}
+	w.shown = depts
+}
+
+// count counts the colleagues shown in each state.
+func (w *Wall) count() {
+	w.recount = false
+	clear(w.counts.by)
+	w.counts.unknown = 0
+	for _, d := range w.shown {
+		for _, i := range d.members {
+			if col := &w.list[i]; col.StateKnown {
 				w.counts.by[col.State]++
 			} else {
 				w.counts.unknown++

@@ -567,3 +567,69 @@ func TestWallSpeaksRussian(t *testing.T) {
 	check("shutdown", nm.(Wall))
 	check("small", wstep(m, tea.WindowSizeMsg{Width: 30, Height: 10}))
 }
+
+// What a server sends is bounded before it is kept: at most oktell.MaxColleagues
+// colleagues and oktell.MaxQueue callers, whatever the lists and the deltas say; the
+// text of names, numbers and departments reaches the screen without its escapes.
+func TestWallHostileLists(t *testing.T) {
+	m, _, _ := newWallTest(80, 24, language.English)
+	huge := manyColleagues(oktell.MaxColleagues/2+50, "Alpha", "Bravo")
+	m = wupd(m, oktell.Update{At: t0, Colleagues: full(huge)})
+	assert.Len(t, m.list, oktell.MaxColleagues)
+	assert.Len(t, m.index, oktell.MaxColleagues)
+	m = wupd(m, oktell.Update{At: t0, Colleagues: delta(manyColleagues(10, "Zulu")...)})
+	assert.Len(t, m.list, oktell.MaxColleagues, "a delta adds nobody past the bound")
+	q := callers(t0, oktell.MaxQueue+500)
+	m = wupd(m, oktell.Update{At: t0, Queue: q})
+	assert.Len(t, m.queue.Callers, oktell.MaxQueue)
+
+	evil := oktell.Colleague{Login: "evil", Name: "Evil\x1b[2J\x1b]0;pwned\a Name", Number: "1\x1b[31m2", Department: "Dep\x1b[5mt\r\n", State: oktell.UserReady, StateKnown: true}
+	m = wupd(m, oktell.Update{At: t0, Colleagues: full([]oktell.Colleague{evil})})
+	view := m.View()
+	for _, bad := range []string{"\x1b[2J", "\x1b]0;", "\a", "\x1b[31m", "\x1b[5m", "\r"} {
+		assert.NotContains(t, view, bad)
+	}
+	assert.Contains(t, screenOf(m), "Evil")
+}
+
+// FuzzWallView: whatever the names, departments, states and the terminal's size, the
+// wall draws exactly the terminal's rows, none wider than it, and never panics.
+func FuzzWallView(f *testing.F) {
+	f.Add("Иванова Мария", "Поддержка", "16021", 5, 3, 80, 24, "")
+	f.Add("", "", "", 0, 0, 40, 12, "/")
+	f.Add("a\x1b[31mb", "x\ty", "\x00\xff", 40, 9, 160, 48, "right")
+	f.Add(strings.Repeat("Ж", 300), strings.Repeat("отдел", 80), "+7 (495) 123-45-67", 200, 99, 41, 13, "?")
+	f.Fuzz(func(t *testing.T, name, dept, number string, n, state, w, h int, key string) {
+		w, h, n = 1+abs(w)%300, 1+abs(h)%120, abs(n)%300
+		m, _, _ := newWallTest(w, h, language.Russian)
+		var list []oktell.Colleague
+		for i := range n {
+			list = append(list, oktell.Colleague{Login: fmt.Sprint("u", i), Name: fmt.Sprint(name, i), Number: number,
+				Department: fmt.Sprint(dept, i%7), State: oktell.UserState(abs(state+i) % 12), StateKnown: (state+i)%5 != 0})
+		}
+		m = wupd(m, oktell.Update{At: t0, Colleagues: full(list)}, oktell.Update{At: t0, Queue: callers(t0.Add(time.Hour), n%20)})
+		m = wtick(m, t0.Add(time.Duration(abs(state))*time.Minute))
+		if key != "" {
+			m = wstep(m, keyPress(key))
+		}
+		lines := strings.Split(m.View(), "\n")
+		if len(lines) != h && !m.tooSmall() {
+			t.Fatalf("%dx%d: %d lines", w, h, len(lines))
+		}
+		for i, l := range lines {
+			if ansi.StringWidth(l) > w {
+				t.Fatalf("%dx%d: line %d is %d wide: %q", w, h, i, ansi.StringWidth(l), l)
+			}
+		}
+	})
+}
+
+func abs(n int) int {
+	if n < 0 {
+		if n == -n { // the smallest int
+			return 0
+		}
+		return -n
+	}
+	return n
+}

@@ -64,7 +64,7 @@ func (w *Wall) place() {
 	l.body = max(c.height-l.top-1, 1) // the help bar
 	sizes := make([]int, len(w.shown))
 	for i, d := range w.shown {
-		sizes[i] = len(d.Colleagues)
+		sizes[i] = len(d.members)
 	}
 	l.grid = chooseGrid(sizes, c.width, l.body)
 	l.pages = packWall(sizes, l.grid, l.body)
@@ -313,21 +313,21 @@ func (w *Wall) departments() []string {
 		}
 		d := w.shown[row.dept]
 		if row.first < 0 {
-			name := d.Name
+			name := d.name
 			if name == "" {
 				name = c.tr("No department")
 			}
-			title := c.tr("%s · %d", name, len(d.Colleagues))
+			title := c.tr("%s · %d", name, len(d.members))
 			if row.cont {
-				title = c.tr("%s · %d (continued)", name, len(d.Colleagues))
+				title = c.tr("%s · %d (continued)", name, len(d.members))
 			}
 			out = append(out, c.rule(title, "", c.width, w.summary(d)))
 			continue
 		}
-		cols := d.Colleagues[row.first:min(row.first+g.cols, len(d.Colleagues))]
+		cols := d.members[row.first:min(row.first+g.cols, len(d.members))]
 		tiles := make([][]string, len(cols))
-		for j, col := range cols {
-			tiles[j] = w.tile(col, g, stale)
+		for j, i := range cols {
+			tiles[j] = w.tile(&w.list[i], g, stale)
 		}
 		for r := range g.tileH {
 			parts := make([]string, len(tiles))
@@ -345,11 +345,11 @@ func (w *Wall) departments() []string {
 
 // summary is a department's count per state, glyph and number, for the right end of
 // its rule (the words are in the counts above).
-func (w *Wall) summary(d oktell.Department) string {
+func (w *Wall) summary(d wallDept) string {
 	th, ic := w.c.theme, w.c.theme.Icons
 	by, unknown := map[oktell.UserState]int{}, 0
-	for _, col := range d.Colleagues {
-		if col.StateKnown {
+	for _, i := range d.members {
+		if col := &w.list[i]; col.StateKnown {
 			by[col.State]++
 		} else {
 			unknown++
@@ -369,7 +369,7 @@ func (w *Wall) summary(d oktell.Department) string {
 
 // tile is one colleague: name, number, and the state (glyph, word, time in state where
 // the wall saw it begin) on the state's colour; g.tileH rows of exactly g.tileW cells.
-func (w *Wall) tile(col oktell.Colleague, g wallGrid, stale bool) []string {
+func (w *Wall) tile(col *wallColleague, g wallGrid, stale bool) []string {
 	c, th := w.c, w.c.theme
 	tw := g.tileW
 	name, number := col.Name, col.Number
@@ -385,7 +385,7 @@ func (w *Wall) tile(col oktell.Colleague, g wallGrid, stale bool) []string {
 	}
 	state := glyph + " " + stateWord(c, col.StateKnown, col.State, "")
 	since := ""
-	if t, ok := w.since[col.Key()]; ok && col.StateKnown {
+	if t, ok := w.since[col.key]; ok && col.StateKnown {
 		since = wallDuration(c, c.now.Sub(t))
 	}
 	inner := max(tw-2, 1) // a cell of margin on each side
