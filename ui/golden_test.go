@@ -46,11 +46,15 @@ type goldenCase struct {
 	keys    []string
 	extra   []oktell.Update
 	until   string
+	caps    *oktell.Capabilities // the source's, when not the fake's own
 }
 
 func runGolden(t *testing.T, gc goldenCase) {
 	t.Helper()
 	f := newFake()
+	if gc.caps != nil {
+		f.caps = *gc.caps
+	}
 	c := clocktest.New(t0)
 	r := lipgloss.NewRenderer(nil)
 	r.SetColorProfile(gc.profile)

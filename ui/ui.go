@@ -169,7 +169,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if m.quitting {
 		return m, tea.Quit
 	}
-	if t := m.status.title(); t != m.title {
+	if t := m.windowTitle(); t != m.title {
 		m.title = t
 		cmds = append(cmds, tea.SetWindowTitle(t))
 	}
