@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
@@ -26,6 +27,7 @@ type colleagues struct {
 
 	known bool
 	list  []oktell.Colleague // in the order they first came, texts cleaned
+	hay   []string           // what the filter searches in each, in lower case (by index in list)
 	at    map[string]int     // a colleague's Key to its index in list
 
 	// derived is what the view draws, rebuilt when the list or the filter changed. It
@@ -33,7 +35,6 @@ type colleagues struct {
 	// sorting five thousand colleagues should be done once per change, not per frame.
 	derived *colleagueRows
 
-	selKey     string // the selected colleague, by Key: a colleague keeps the selection when the list reorders
 	filter     textinput.Model
 	filtering  bool // the filter line holds the focus
 	cannotSend bool // the source said it cannot send messages (oktell.ErrUnsupported)
@@ -45,13 +46,18 @@ type colleagues struct {
 // colleagueRows are the colleagues as the view lists them: department headings and the
 // colleagues under each, those the filter keeps.
 type colleagueRows struct {
-	dirty  bool
-	query  string // the filter the rows were built for (lower case)
-	rows   []colleagueRow
-	people []int // the rows that are colleagues, in order
-	free   int   // free colleagues among those listed
-	self   int   // the operator's own entries among them (counted neither free nor at all)
-	top    int   // the first row the view shows
+	dirty   bool
+	query   string    // the filter the rows were built for (lower case)
+	built   bool      // rows were built at least once
+	builtAt time.Time // when, by the dashboard's clock
+	rows    []colleagueRow
+	people  []int // the rows that are colleagues, in order
+	free    int   // free colleagues among those listed
+	self    int   // the operator's own entries among them (counted neither free nor at all)
+	top     int   // the first row the view shows
+	// sel is the selected colleague, by Key: a colleague keeps the selection when the
+	// list reorders. It lives here, beside top, because the view pins it too.
+	sel string
 }
 
 type colleagueRow struct {
@@ -152,7 +158,8 @@ func (k *colleagues) apply(u oktell.ColleaguesUpdate) {
 	k.known = true
 	k.derived.dirty = true
 	if u.Full {
-		k.list = k.list[:0]
+		k.derived.built = false // a whole new list (a login, a reconnect) shows at once
+		k.list, k.hay = k.list[:0], k.hay[:0]
 		clear(k.at)
 		for _, col := range u.Colleagues[:min(len(u.Colleagues), oktell.MaxColleagues)] {
 			k.add(col)
@@ -162,6 +169,7 @@ func (k *colleagues) apply(u oktell.ColleaguesUpdate) {
 	for _, col := range u.Colleagues {
 		if i, ok := k.at[col.Key()]; ok {
 			k.list[i] = cleanColleague(col)
+			k.hay[i] = haystack(&k.list[i])
 		} else if len(k.list) < oktell.MaxColleagues {
 			k.add(col)
 		}
@@ -179,25 +187,35 @@ func (k *colleagues) apply(u oktell.ColleaguesUpdate) {
 	if !gone {
 		return
 	}
-	kept := k.list[:0]
-	for _, col := range k.list {
+	kept, hay := k.list[:0], k.hay[:0]
+	for i, col := range k.list {
 		if _, ok := k.at[col.Key()]; ok {
 			k.at[col.Key()] = len(kept)
-			kept = append(kept, col)
+			kept, hay = append(kept, col), append(hay, k.hay[i])
 		}
 	}
 	clear(k.list[len(kept):])
-	k.list = kept
+	k.list, k.hay = kept, hay
 }
 
 func (k *colleagues) add(col oktell.Colleague) {
 	key := col.Key()
 	if i, ok := k.at[key]; ok { // the same colleague twice in one list: the last says
 		k.list[i] = cleanColleague(col)
+		k.hay[i] = haystack(&k.list[i])
 		return
 	}
 	k.at[key] = len(k.list)
 	k.list = append(k.list, cleanColleague(col))
+	k.hay = append(k.hay, haystack(&k.list[len(k.list)-1]))
+}
+
+// haystack is what the filter searches in a colleague, in lower case, computed once per
+// change rather than for every colleague at every keystroke: their name, login,
+// numbers and department.
+func haystack(c *oktell.Colleague) string {
+	parts := append([]string{c.Name, c.Login, c.Number, c.Department}, c.Numbers...)
+	return strings.ToLower(strings.Join(parts, "\x00"))
 }
 
 // cleanColleague is a colleague with the texts the dashboard shows cleaned once. The
@@ -224,21 +242,31 @@ func displayName(c *oktell.Colleague) string {
 	return c.Number
 }
 
+// Sorting a large list again costs milliseconds (5,000 colleagues: about 5 ms), and a
+// server reports every colleague's every change: a list larger than lazyRows is sorted
+// again for its changes at most once a second of the dashboard's clock (the tick
+// redraws), so a flood of changes costs a bounded share of the CPU. A new filter, or a
+// new whole list, is shown at once.
+const (
+	lazyRows  = 500
+	lazyEvery = time.Second
+)
+
 // rows are the colleagues as listed now, rebuilt when the list or the filter changed.
 func (k *colleagues) rows() *colleagueRows {
 	d := k.derived
 	q := strings.ToLower(strings.TrimSpace(k.filter.Value()))
-	if !d.dirty && d.query == q {
+	if d.built && d.query == q && (!d.dirty || (len(k.list) > lazyRows && k.c.now.Sub(d.builtAt) < lazyEvery && !k.c.now.Before(d.builtAt))) {
 		return d
 	}
-	d.dirty, d.query = false, q
+	d.dirty, d.query, d.built, d.builtAt = false, q, true, k.c.now
 	d.rows, d.people, d.free, d.self = d.rows[:0], d.people[:0], 0, 0
 	keep := k.list
 	if q != "" {
 		keep = make([]oktell.Colleague, 0, len(k.list))
-		for _, col := range k.list {
-			if k.matches(&col, q) {
-				keep = append(keep, col)
+		for i := range k.list {
+			if k.matches(i, q) {
+				keep = append(keep, k.list[i])
 			}
 		}
 	}
@@ -273,20 +301,11 @@ func (k *colleagues) rows() *colleagueRows {
 	return d
 }
 
-// matches says whether the filter q (lower case) finds the colleague: in their name,
+// matches says whether the filter q (lower case) finds colleague i: in their name,
 // login, numbers, department or state word (so "ready" lists the free ones).
-func (k *colleagues) matches(col *oktell.Colleague, q string) bool {
-	for _, s := range []string{col.Name, col.Login, col.Number, col.Department, k.stateWord(col)} {
-		if strings.Contains(strings.ToLower(s), q) {
-			return true
-		}
-	}
-	for _, n := range col.Numbers {
-		if strings.Contains(strings.ToLower(n), q) {
-			return true
-		}
-	}
-	return false
+func (k *colleagues) matches(i int, q string) bool {
+	col := &k.list[i]
+	return strings.Contains(k.hay[i], q) || strings.Contains(strings.ToLower(k.stateWord(col)), q)
 }
 
 func (k *colleagues) stateWord(col *oktell.Colleague) string {
@@ -301,10 +320,11 @@ func (k *colleagues) selected() int {
 		return -1
 	}
 	for i, r := range d.people {
-		if d.rows[r].col.Key() == k.selKey {
+		if d.rows[r].col.Key() == d.sel {
 			return i
 		}
 	}
+	d.sel = d.rows[d.people[0]].col.Key() // none yet, or gone: the first, from now on
 	return 0
 }
 
@@ -326,7 +346,7 @@ func (k *colleagues) move(n int) {
 	}
 	d := k.derived
 	i = min(max(i+n, 0), len(d.people)-1)
-	k.selKey = d.rows[d.people[i]].col.Key()
+	d.sel = d.rows[d.people[i]].col.Key()
 	area, _ := k.area(k.c.lay.listRows)
 	k.scrollTo(d.people[i], area)
 }
@@ -595,20 +615,27 @@ func (k *colleagues) column(w, rows int) []string {
 	}
 	out := []string{c.rule(c.tr("Colleagues"), c.tr("%d free", d.free), w, right)}
 	// the column is for finding someone else: the view lists the operator too
-	listed := make([]colleagueRow, 0, min(len(d.rows), rows))
+	// only the rows that fit are looked at: a frame does not grow with the list
+	avail := max(rows-1, 0)
+	listed := make([]colleagueRow, 0, avail+1)
 	for _, r := range d.rows {
+		if len(listed) > avail {
+			break
+		}
 		if r.heading || !r.col.Self {
 			listed = append(listed, r)
 		}
 	}
 	more := 0
-	if avail := max(rows-1, 0); len(listed) > avail {
-		for _, r := range listed[max(avail-1, 0):] {
-			if !r.heading {
-				more++
+	if len(listed) > avail {
+		listed = listed[:max(avail-1, 0)]
+		shown := 0
+		for _, r := range listed {
+			if !r.heading && !r.col.Self {
+				shown++
 			}
 		}
-		listed = listed[:max(avail-1, 0)]
+		more = len(d.people) - d.self - shown
 	}
 	for _, r := range listed {
 		if r.heading {

@@ -537,3 +537,33 @@ func TestDeskEverySizeFits(t *testing.T) {
 		}
 	}
 }
+
+// A large list is sorted again for its changes at most once a second: the change shows
+// at the next tick. A new filter shows at once.
+func TestLargeColleagueListSortedOnceASecond(t *testing.T) {
+	m, _ := newDesk(t, 80, 24, language.English, deskCaps)
+	list := bigRoster()
+	m = step(m, colleaguesMsg(t0, oktell.ColleaguesUpdate{Full: true, Colleagues: list}))
+	m = step(m, keyPress("c"))
+	first := m.colleagues.selectedColleague()
+	require.NotNil(t, first)
+	require.True(t, first.Free())
+	changed := list[0]
+	for _, c := range list {
+		if c.ID == first.ID {
+			changed = c
+		}
+	}
+	changed.State = oktell.UserOff
+	m = step(m, colleaguesMsg(t0.Add(100*time.Millisecond), oktell.ColleaguesUpdate{Colleagues: []oktell.Colleague{changed}}))
+	assert.True(t, m.colleagues.selectedColleague().Free(), "not sorted again yet")
+	m = tickAt(m, t0.Add(time.Second))
+	_ = m.View()
+	assert.Equal(t, first.ID, m.colleagues.selectedColleague().ID, "the selection stays with them")
+	assert.False(t, m.colleagues.selectedColleague().Free(), "sorted again at the tick")
+
+	m = step(m, keyPress("/"))
+	m = step(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("оператор 4999 ")})
+	assert.Contains(t, m.View(), "Оператор 4999 Фамилия", "a filter shows at once")
+	assert.Contains(t, screenLines(m)[1], "Colleagues 0 of 1 free")
+}
