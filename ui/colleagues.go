@@ -38,6 +38,7 @@ type colleagues struct {
 	filter     textinput.Model
 	filtering  bool // the filter line holds the focus
 	cannotSend bool // the source said it cannot send messages (oktell.ErrUnsupported)
+	stale      bool // the link went down: the states are the last the source said
 
 	open, back, clear, find, write, up, down, pageUp, pageDown key.Binding
 	done, clearLine, lineUp, lineDown                          key.Binding
@@ -131,6 +132,8 @@ func (k *colleagues) update(msg tea.Msg) tea.Cmd {
 		if u := msg.u.Colleagues; u != nil && k.c.caps.Colleagues {
 			k.apply(*u)
 		}
+	case linkDownMsg:
+		k.stale = k.known
 	case sentMsg:
 		if msg.err != nil && errors.Is(msg.err, oktell.ErrUnsupported) {
 			k.cannotSend = true // the source says so: the key says why from now on
@@ -155,7 +158,7 @@ func (k *colleagues) update(msg tea.Msg) tea.Cmd {
 // change costs as much as what changed, not the size of the list. At most
 // oktell.MaxColleagues are kept.
 func (k *colleagues) apply(u oktell.ColleaguesUpdate) {
-	k.known = true
+	k.known, k.stale = true, false
 	k.derived.dirty = true
 	if u.Full {
 		k.derived.built = false // a whole new list (a login, a reconnect) shows at once
@@ -492,7 +495,15 @@ func (k *colleagues) title() (string, string) {
 		return k.c.tr("Colleagues"), ""
 	}
 	d := k.rows()
-	return k.c.tr("Colleagues"), k.c.tr("%d of %d free", d.free, len(d.people)-d.self)
+	return k.c.tr("Colleagues"), k.stalePart(k.c.tr("%d of %d free", d.free, len(d.people)-d.self))
+}
+
+// stalePart marks a count as stale while the link is down.
+func (k *colleagues) stalePart(s string) string {
+	if k.stale {
+		return s + " (" + k.c.tr("stale") + ")"
+	}
+	return s
 }
 
 // wordWidth is the width of the longest state word, so that names line up.
@@ -613,7 +624,7 @@ func (k *colleagues) column(w, rows int) []string {
 	if q := strings.TrimSpace(k.filter.Value()); q != "" {
 		right = th.Accent.Render("/ " + q)
 	}
-	out := []string{c.rule(c.tr("Colleagues"), c.tr("%d free", d.free), w, right)}
+	out := []string{c.rule(c.tr("Colleagues"), k.stalePart(c.tr("%d free", d.free)), w, right)}
 	// the column is for finding someone else: the view lists the operator too
 	// only the rows that fit are looked at: a frame does not grow with the list
 	avail := max(rows-1, 0)

@@ -567,3 +567,21 @@ func TestLargeColleagueListSortedOnceASecond(t *testing.T) {
 	assert.Contains(t, m.View(), "Оператор 4999 Фамилия", "a filter shows at once")
 	assert.Contains(t, screenLines(m)[1], "Colleagues 0 of 1 free")
 }
+
+// While the link is down the desk shows the last the source said, marked so; the next
+// reading clears the mark.
+func TestDeskStaleWhileTheLinkIsDown(t *testing.T) {
+	m, _ := newDesk(t, 120, 30, language.English, deskCaps)
+	for _, u := range desk(theCall(oktell.LineTalking)) {
+		m = step(m, updateMsg{u})
+	}
+	m = step(m, linkStatus(deskAt, oktell.LinkReconnecting, "connection lost"))
+	row := deskRow(m)
+	assert.Contains(t, row, "⚠ ☏ Talking 02:46 (stale)")
+	assert.Contains(t, row, "⚠ ≣ 3")
+	assert.Contains(t, m.View(), "Colleagues 3 free (stale)")
+	m = step(m, queueMsg(deskAt, waiting()...))
+	m = step(m, lineMsg(deskAt, theCall(oktell.LineTalking)))
+	m = step(m, colleaguesMsg(deskAt, oktell.ColleaguesUpdate{Full: true, Colleagues: roster()}))
+	assert.NotContains(t, m.View(), "stale")
+}

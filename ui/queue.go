@@ -22,7 +22,8 @@ type queue struct {
 	c       *common
 	known   bool
 	callers []waitingCaller
-	off     int // the first caller shown in the view (scrolled)
+	off     int  // the first caller shown in the view (scrolled)
+	stale   bool // the link went down: the queue is the last the source read
 
 	open, back, up, down, pageUp, pageDown key.Binding
 }
@@ -66,6 +67,8 @@ func (q *queue) update(msg tea.Msg) tea.Cmd {
 		if u := msg.u.Queue; u != nil && q.c.caps.Queue {
 			q.set(u.Callers, msg.u.At)
 		}
+	case linkDownMsg:
+		q.stale = q.known
 	case screenMsg:
 		if msg.to == screenQueue {
 			q.off = 0
@@ -76,7 +79,7 @@ func (q *queue) update(msg tea.Msg) tea.Cmd {
 
 // set takes the whole queue as the source read it; at most oktell.MaxQueue callers.
 func (q *queue) set(callers []oktell.QueuedCaller, at time.Time) {
-	q.known = true
+	q.known, q.stale = true, false
 	q.callers = q.callers[:0]
 	for _, cl := range callers[:min(len(callers), oktell.MaxQueue)] {
 		since := cl.Since
@@ -112,6 +115,9 @@ func (q *queue) segment() (long, short string) {
 	}
 	w := waitDuration(d)
 	mark := th.Icons.Queue + " "
+	if q.stale {
+		st, mark = th.Muted, th.Icons.Stale+" "+mark // the last the source read, not what it is now
+	}
 	return st.Render(mark + q.c.tr("%d waiting, longest %s", len(q.callers), w)),
 		st.Render(mark + fmt.Sprintf("%d · %s", len(q.callers), w))
 }
@@ -172,7 +178,11 @@ func (q *queue) title() (string, string) {
 	if !q.known || len(q.callers) == 0 {
 		return q.c.tr("Queue"), ""
 	}
-	return q.c.tr("Queue"), q.c.tr("%d waiting, longest %s", len(q.callers), waitDuration(q.longest()))
+	extra := q.c.tr("%d waiting, longest %s", len(q.callers), waitDuration(q.longest()))
+	if q.stale {
+		extra += " (" + q.c.tr("stale") + ")"
+	}
+	return q.c.tr("Queue"), extra
 }
 
 // view draws the queue into w x rows: each caller's place, number, name and how long
