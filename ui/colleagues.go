@@ -521,9 +521,6 @@ func (k *colleagues) wordWidth() int {
 func (k *colleagues) view(w, rows int) []string {
 	c, th := k.c, k.c.theme
 	out := make([]string, 0, rows)
-	if !k.known {
-		return append(out, "   "+th.Muted.Render(c.tr("the colleague list has not arrived yet")))
-	}
 	if k.filterShown() {
 		if k.filtering {
 			k.filter.Width = max(w-4, 1)
@@ -531,6 +528,9 @@ func (k *colleagues) view(w, rows int) []string {
 		} else {
 			out = append(out, " "+th.Accent.Render("/ ")+th.Input.Render(k.filter.Value()))
 		}
+	}
+	if !k.known {
+		return append(out, "   "+th.Muted.Render(c.tr("the colleague list has not arrived yet")))
 	}
 	d := k.rows()
 	if len(d.people) == 0 {

@@ -84,6 +84,8 @@ func TestGoldenDesk(t *testing.T) {
 		{name: "en_60x16_ringing", w: 60, h: 16, lang: language.English, profile: termenv.Ascii},
 		{name: "ru_60x16_ringing_ascii_icons", w: 60, h: 16, lang: language.Russian, profile: termenv.Ascii, icons: "ascii"},
 		{name: "en_80x24_ringing_ansi256", w: 80, h: 24, lang: language.English, profile: termenv.ANSI256},
+		// NO_COLOR on a terminal that has colour: no blinking, no colour, the same words
+		{name: "en_80x24_ringing_no_color", w: 80, h: 24, lang: language.English, profile: termenv.ANSI256, noColor: true},
 		{name: "en_80x24_talking", w: 80, h: 24, lang: language.English, profile: termenv.Ascii, extra: talking},
 		{name: "ru_60x16_talking", w: 60, h: 16, lang: language.Russian, profile: termenv.Ascii, extra: talking},
 		{name: "en_80x24_hold", w: 80, h: 24, lang: language.English, profile: termenv.Ascii, extra: onHold},
@@ -95,6 +97,8 @@ func TestGoldenDesk(t *testing.T) {
 			keys: []string{"c", "/", "а", "н", "н"}},
 		{name: "ru_80x24_colleagues_filter", w: 80, h: 24, lang: language.Russian, profile: termenv.Ascii, extra: talking,
 			keys: []string{"с", ".", "п", "р", "о", "д", "enter"}},
+		{name: "ru_60x16_colleagues_filter", w: 60, h: 16, lang: language.Russian, profile: termenv.Ascii, extra: talking,
+			keys: []string{"с", ".", "о", "в"}},
 		{name: "en_60x16_colleagues_ascii_icons", w: 60, h: 16, lang: language.English, profile: termenv.Ascii, icons: "ascii", extra: talking,
 			keys: []string{"c", "down", "down", "down"}},
 		{name: "en_80x24_colleagues_ansi256", w: 80, h: 24, lang: language.English, profile: termenv.ANSI256, extra: talking, keys: []string{"c"}},

@@ -47,6 +47,7 @@ type goldenCase struct {
 	extra   []oktell.Update
 	until   string
 	caps    *oktell.Capabilities // the source's, when not the fake's own
+	noColor bool                 // NO_COLOR on a terminal that has colour
 }
 
 func runGolden(t *testing.T, gc goldenCase) {
@@ -62,7 +63,7 @@ func runGolden(t *testing.T, gc goldenCase) {
 	if icons == "" {
 		icons = "unicode"
 	}
-	m := New(Options{Session: f, Theme: look(r, icons, gc.light, false), Clock: c, Lang: gc.lang})
+	m := New(Options{Session: f, Theme: look(r, icons, gc.light, gc.noColor), Clock: c, Lang: gc.lang})
 	tp := startProgram(t, m, gc.w, gc.h)
 	ups := append(shift(), gc.extra...)
 	go func() {
