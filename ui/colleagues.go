@@ -579,7 +579,7 @@ func (k *colleagues) line(col *oktell.Colleague, selected bool, wordW, numW, w i
 	if selected {
 		gutter = th.Accent.Render(th.Icons.Selected)
 	}
-	st := th.StateText(col.State, col.StateKnown)
+	st := th.StateText(col.State, !col.StateKnown)
 	word := k.stateWord(col)
 	left := gutter + " " + st.Render(k.glyph(col)+" "+word+strings.Repeat(" ", max(wordW-ansi.StringWidth(word), 0))) + " "
 	name := displayName(col)
@@ -658,7 +658,7 @@ func (k *colleagues) column(w, rows int) []string {
 			continue
 		}
 		col := r.col
-		st := th.StateText(col.State, col.StateKnown)
+		st := th.StateText(col.State, !col.StateKnown)
 		word := k.stateWord(col)
 		room := w - 3 - ansi.StringWidth(word) - 2
 		out = append(out, " "+st.Render(k.glyph(col))+" "+c.fill(displayName(col), max(room, 1))+" "+st.Render(word)+" ")

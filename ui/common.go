@@ -33,6 +33,7 @@ type common struct {
 	lay           layout // where the panes were placed on the last frame
 
 	posted []tea.Msg // what panes posted during this Update, delivered before it returns (see post)
+	pub    publisher // what the trainer's room was last told (Options.Publish)
 
 	rangCall time.Time // when the bell last rang for a call (see callBell)
 }
