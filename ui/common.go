@@ -34,6 +34,8 @@ type common struct {
 
 	posted []tea.Msg // what panes posted during this Update, delivered before it returns (see post)
 	pub    publisher // what the trainer's room was last told (Options.Publish)
+
+	rangCall time.Time // when the bell last rang for a call (see callBell)
 }
 
 // tr is the text in the operator's language (the catalog's key is the English text).
@@ -59,6 +61,17 @@ func (c *common) bell() tea.Cmd {
 		return nil
 	}
 	return bellCmd(c.opts.BellOut)
+}
+
+// callBell rings the bell for a call that starts ringing, at most once a second: one
+// call comes both as an incoming-call notification and as the line's ring (the demo, the
+// bridge), and the operator hears it once.
+func (c *common) callBell() tea.Cmd {
+	if !c.rangCall.IsZero() && !c.now.Before(c.rangCall) && c.now.Sub(c.rangCall) < time.Second {
+		return nil
+	}
+	c.rangCall = c.now
+	return c.bell()
 }
 
 // fit cuts a line to w cells, with an ellipsis when something was cut.

@@ -46,11 +46,16 @@ type goldenCase struct {
 	keys    []string
 	extra   []oktell.Update
 	until   string
+	caps    *oktell.Capabilities // the source's, when not the fake's own
+	noColor bool                 // NO_COLOR on a terminal that has colour
 }
 
 func runGolden(t *testing.T, gc goldenCase) {
 	t.Helper()
 	f := newFake()
+	if gc.caps != nil {
+		f.caps = *gc.caps
+	}
 	c := clocktest.New(t0)
 	r := lipgloss.NewRenderer(nil)
 	r.SetColorProfile(gc.profile)
@@ -58,7 +63,7 @@ func runGolden(t *testing.T, gc goldenCase) {
 	if icons == "" {
 		icons = "unicode"
 	}
-	m := New(Options{Session: f, Theme: look(r, icons, gc.light, false), Clock: c, Lang: gc.lang})
+	m := New(Options{Session: f, Theme: look(r, icons, gc.light, gc.noColor), Clock: c, Lang: gc.lang})
 	tp := startProgram(t, m, gc.w, gc.h)
 	ups := append(shift(), gc.extra...)
 	go func() {

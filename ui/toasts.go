@@ -94,7 +94,7 @@ func (t *toasts) update(msg tea.Msg) tea.Cmd {
 	case noteMsg:
 		t.add(msg.n)
 		if msg.n.typ == oktell.NltIncomingCall {
-			return t.c.bell()
+			return t.c.callBell()
 		}
 	case tickMsg:
 		t.expire()

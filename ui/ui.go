@@ -179,7 +179,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Quit
 	}
 	m.publish()
-	if t := m.status.title(); t != m.title {
+	if t := m.windowTitle(); t != m.title {
 		m.title = t
 		cmds = append(cmds, tea.SetWindowTitle(t))
 	}
