@@ -18,10 +18,14 @@ func FuzzStamp(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, lead string) {
-		p := newPacer(1, time.Second)
-		p.delay(lead)
-		if d := p.delay(lead); d < 0 {
+		p := newPacer(1, time.Second, time.UTC)
+		first, _ := p.next(lead, t0)
+		at, d := p.next(lead, t0)
+		if d < 0 {
 			t.Fatalf("negative delay %v", d)
+		}
+		if at.Before(first) {
+			t.Fatalf("the log's time went back from %v to %v", first, at)
 		}
 	})
 }
