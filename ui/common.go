@@ -36,6 +36,7 @@ type common struct {
 	lay    layout // where the panes were placed on the last frame
 
 	posted []tea.Msg // what panes posted during this Update, delivered before it returns (see post)
+	pub    publisher // what the trainer's room was last told (Options.Publish)
 }
 
 // present is the dashboard's now (see now): the replay's place in its log when the
