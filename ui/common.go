@@ -49,6 +49,14 @@ func (c *common) present() time.Time {
 	return c.wall
 }
 
+// ticked is a tick of the clock at t: the wall clock moves on, and now with it.
+func (c *common) ticked(t time.Time) {
+	if t.After(c.wall) {
+		c.wall = t
+	}
+	c.now = c.present()
+}
+
 // tr is the text in the operator's language (the catalog's key is the English text).
 func (c *common) tr(format string, args ...any) string { return c.print.Sprintf(format, args...) }
 

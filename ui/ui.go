@@ -154,10 +154,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.id != m.tickID {
 			return m, nil // a tick of an earlier chain: one chain only, or the screen redraws twice a second
 		}
-		if msg.t.After(c.wall) {
-			c.wall = msg.t
-		}
-		c.now = c.present()
+		c.ticked(msg.t)
 		cmds = append(cmds, tickCmd(c.clock, m.tickID))
 		cmds = append(cmds, m.route(msg)...)
 	case updatesMsg:
