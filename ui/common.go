@@ -51,6 +51,25 @@ func (c *common) present() time.Time {
 	return c.wall
 }
 
+// arrived stamps an update from the session that came without a time (with the replay's
+// place in its log, else the clock) and moves the clocks on: a live source's update is
+// news of the wall clock; a log's times are its own and move only a replay's now.
+func (c *common) arrived(u *oktell.Update) {
+	if u.At.IsZero() {
+		u.At = c.clock.Now()
+		if c.caps.Position != nil {
+			u.At = c.caps.Position.Now()
+		}
+	}
+	if !c.caps.LogTimes && u.At.After(c.wall) {
+		c.wall = u.At
+	}
+	c.now = c.present()
+	if c.caps.Position != nil && u.At.After(c.now) {
+		c.now = u.At
+	}
+}
+
 // ticked is a tick of the clock at t: the wall clock moves on, and now with it.
 func (c *common) ticked(t time.Time) {
 	if t.After(c.wall) {

@@ -189,20 +189,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // live source's times move the wall clock on; a log's are its own (Capabilities.LogTimes)
 // and move only a replay's now, which is its place in the log.
 func (m *Model) apply(u oktell.Update) []tea.Cmd {
-	c := m.c
-	if u.At.IsZero() {
-		u.At = c.clock.Now()
-		if c.caps.Position != nil {
-			u.At = c.caps.Position.Now()
-		}
-	}
-	if !c.caps.LogTimes && u.At.After(c.wall) {
-		c.wall = u.At
-	}
-	c.now = c.present()
-	if c.caps.Position != nil && u.At.After(c.now) {
-		c.now = u.At
-	}
+	m.c.arrived(&u)
 	return m.route(updateMsg{u})
 }
 
