@@ -126,7 +126,7 @@ func (h *history) keys(on screen) []binding {
 		return nil
 	}).listed(groupViews)
 	if on != screenHelp {
-		toggle = toggle.onBar(8)
+		toggle = toggle.onBar(2)
 	}
 	if on != screenHistory {
 		return []binding{toggle}

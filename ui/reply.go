@@ -109,7 +109,7 @@ func (r *reply) keys(on screen, target *msgEntry, ended bool) []binding {
 	case target == nil:
 		why = "no message to answer"
 	}
-	return []binding{act(r.start, why, func() tea.Cmd { r.openTo(target); return nil }).onBar(7).listed(groupMessenger)}
+	return []binding{act(r.start, why, func() tea.Cmd { r.openTo(target); return nil }).onBar(3).listed(groupMessenger)}
 }
 
 func (r *reply) openTo(t *msgEntry) {

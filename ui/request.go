@@ -44,6 +44,7 @@ func init() {
 		"already on a break":                           "уже «Перерыв»",
 		"already away":                                 "уже «Отошёл»",
 		"the state is not known yet":                   "состояние ещё неизвестно",
+		"no phone line is registered":                  "телефонная линия не зарегистрирована",
 		"redirect goes with Ready, Break or Away only": "переадресация — только с «Готов», «Перерыв» или «Отошёл»",
 	})
 }
@@ -151,8 +152,15 @@ func (r *request) update(msg tea.Msg) tea.Cmd {
 func (r *request) keys(on screen, st *status, closing bool) []binding {
 	why := r.whyNot(st, closing)
 	sameAs := func(s oktell.UserState, already string) string {
-		if why == "" && st.known && st.state == s {
+		switch {
+		case why != "":
+			return why
+		case st.known && st.state == s:
 			return already
+		case st.known && st.state == oktell.UserWOphone:
+			// Oktell refuses every state until the phone line registers (protocol.md 1.3;
+			// the demo's server refuses them so): offer none rather than a sure refusal.
+			return "no phone line is registered"
 		}
 		return why
 	}
@@ -173,13 +181,16 @@ func (r *request) keys(on screen, st *status, closing bool) []binding {
 		return func() tea.Cmd { return r.ask(st, s, redirect, label) }
 	}
 	bs := []binding{
-		act(r.ready, sameAs(oktell.UserReady, "already ready"), ask(oktell.UserReady, st.redirect, "Ready")).onBar(6),
-		act(r.brk, sameAs(oktell.UserLunch, "already on a break"), ask(oktell.UserLunch, st.redirect, "Break")).onBar(5),
-		act(r.away, sameAs(oktell.UserOff, "already away"), ask(oktell.UserOff, st.redirect, "Away")).onBar(4),
-		act(redirect, redirectWhy, ask(st.state, !st.redirect, label)).onBar(3),
+		act(r.ready, sameAs(oktell.UserReady, "already ready"), ask(oktell.UserReady, st.redirect, "Ready")).onBar(7),
+		act(r.brk, sameAs(oktell.UserLunch, "already on a break"), ask(oktell.UserLunch, st.redirect, "Break")).onBar(6),
+		act(r.away, sameAs(oktell.UserOff, "already away"), ask(oktell.UserOff, st.redirect, "Away")).onBar(5),
+		act(redirect, redirectWhy, ask(st.state, !st.redirect, label)).onBar(4),
 	}
 	for i := range bs {
 		bs[i] = bs[i].listed(groupState)
+		if r.pending.active && why == "a request is waiting for Oktell's answer" {
+			bs[i] = bs[i].holding() // back as soon as the server answers
+		}
 		if on != screenMain {
 			bs[i].bar = 0
 		}

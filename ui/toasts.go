@@ -193,7 +193,7 @@ func (t *toasts) keys(on screen) []binding {
 				t.remove(shown[0].id)
 			}
 			return nil
-		}).onBar(2).listed(groupViews),
+		}).onBar(8).listed(groupViews),
 		act(t.dismissAll, whyAll, func() tea.Cmd { t.list = nil; return nil }).listed(groupViews),
 	}
 }

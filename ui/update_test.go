@@ -533,7 +533,7 @@ func TestReasonsTranslated(t *testing.T) {
 	f := newFake()
 	f.stateErr = &oktell.RefusedError{Code: 2, Reason: "no phone line is registered"}
 	m = step(New(testOptions(f, clocktest.New(t0), language.Russian)), tea.WindowSizeMsg{Width: 80, Height: 24})
-	m = step(m, upd(t0, evState(oktell.UserWOphone, false)))
+	m = step(m, upd(t0, evState(oktell.UserOff, false))) // in No phone the key is not offered at all
 	m, cmd := stepCmd(m, keyPress("b"))
 	m = settle(t, m, cmd)
 	assert.Equal(t, []string{"Запрос «Перерыв» не выполнен: отказано: телефонная линия не зарегистрирована"}, toastTexts(m))
