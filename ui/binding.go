@@ -77,7 +77,7 @@ func (b binding) presses(k tea.KeyMsg) bool {
 }
 
 // keyRefusedMsg is a key pressed whose action is not possible now, with why, in the
-// operator's language: the pane that shows it is yet to come (see binding).
+// operator's language: the status line says it for a moment (see refusal).
 type keyRefusedMsg struct {
 	help key.Help
 	why  string

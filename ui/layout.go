@@ -33,12 +33,14 @@ type panes struct {
 	history  history
 	help     helpScreen
 	shutdown shutdown
+	refusal  refusal
 }
 
 func newPanes(c *common) panes {
 	return panes{
 		status: newStatus(c), request: newRequest(c), messages: newMessages(c), reply: newReply(c),
 		toasts: newToasts(c), history: newHistory(c), help: newHelpScreen(c), shutdown: newShutdown(c),
+		refusal: newRefusal(c),
 	}
 }
 
@@ -54,6 +56,7 @@ func (p *panes) route(msg tea.Msg) []tea.Cmd {
 		p.toasts.update(msg),
 		p.help.update(msg),
 		p.shutdown.update(msg),
+		p.refusal.update(msg),
 	}
 }
 
@@ -186,14 +189,22 @@ func (p *panes) view(c *common) string {
 	return strings.Join(lines, "\n")
 }
 
-// header is the status line: the state, a pending request, redirect, voicemail.
+// header is the status line: the state, a pending request, why a key did nothing,
+// redirect, voicemail. Why a key did nothing is there for a moment only: the flags
+// after it give way while it does not fit beside them.
 func (p *panes) header(c *common) string {
 	segs := []string{p.status.badge()}
 	if s := p.request.segment(); s != "" {
 		segs = append(segs, s)
 	}
-	segs = append(segs, p.status.flags()...)
-	return strings.Join(segs, "  ")
+	flags := p.status.flags()
+	if s := p.refusal.segment(); s != "" {
+		segs = append(segs, s)
+		if ansi.StringWidth(strings.Join(append(segs, flags...), "  ")) > c.width {
+			flags = nil
+		}
+	}
+	return strings.Join(append(segs, flags...), "  ")
 }
 
 // bannerText is the banner: the countdown to exit, else why the link is down.
