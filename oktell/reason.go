@@ -101,7 +101,9 @@ type ReasonDecl struct {
 	Args    []ArgKind
 }
 
-// reasons declares every ReasonCode. The English is the text okdash always wrote for it.
+// reasons declares every ReasonCode. The English is the text okdash always wrote for it;
+// a reason that tells the operator what to do says that first, so that a banner cut at
+// the end of its line still has it.
 var reasons = map[ReasonCode]ReasonDecl{
 	ReasonQuoted:          {"%s", []ArgKind{ArgText}},
 	ReasonClosed:          {"closed", nil},
@@ -116,12 +118,12 @@ var reasons = map[ReasonCode]ReasonDecl{
 	ReasonServerError:     {"%s (error %s)", []ArgKind{ArgText, ArgText}},
 	ReasonServerErrorCode: {"error %s", []ArgKind{ArgText}},
 	ReasonNoReasonGiven:   {"request failed without a reason", nil},
-	ReasonDesktopClient:   {"this user is already logged in with the Oktell desktop client; close it there, or log in as another user", nil},
-	ReasonLicenceLimit:    {"the server's licence limit of connected users is reached; ask the administrator, or try again when someone logs out", nil},
+	ReasonDesktopClient:   {"close the Oktell desktop client, or log in as another user: this user is already logged in with it", nil},
+	ReasonLicenceLimit:    {"ask the administrator, or try again when someone logs out: the server's licence limit of connected users is reached", nil},
 	ReasonWrongLogin:      {"the login or the password is wrong", nil},
 	ReasonServerStarting:  {"the Oktell server is still starting; okdash will try again", nil},
-	ReasonSessionEnded:    {"the saved session has ended on the server (it restarted or logged the user out); the password is needed again", nil},
-	ReasonStartAgain:      {"%s; start okdash again to enter it", []ArgKind{ArgReason}},
+	ReasonSessionEnded:    {"the saved session has ended on the server (it restarted or logged the user out), so the password is needed again", nil},
+	ReasonStartAgain:      {"start okdash again to enter the password: %s", []ArgKind{ArgReason}},
 	ReasonDemo:            {"demo: %s", []ArgKind{ArgText}},
 	ReasonDemoStopped:     {"demo stopped: %s", []ArgKind{ArgText}},
 	ReasonReplaying:       {"replaying %s", []ArgKind{ArgText}},

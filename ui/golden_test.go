@@ -105,6 +105,10 @@ func TestGolden(t *testing.T) {
 			extra: []oktell.Update{{At: t0.Add(13 * time.Minute), Event: evBare(oktell.ShutdownRequested)}}, until: "закрытие"},
 		{name: "en_80x24_refused", w: 80, h: 24, lang: language.English, profile: termenv.Ascii, keys: []string{"r"}},
 		{name: "ru_80x24_refused", w: 80, h: 24, lang: language.Russian, profile: termenv.Ascii, keys: []string{"к"}},
+		{name: "en_80x24_start_again", w: 80, h: 24, lang: language.English, profile: termenv.Ascii,
+			extra: []oktell.Update{{At: t0.Add(13 * time.Minute), Status: &oktell.Status{Link: oktell.LinkClosed, Reason: sessionGone().String(), Why: sessionGone()}}}, until: "closed"},
+		{name: "ru_80x24_start_again", w: 80, h: 24, lang: language.Russian, profile: termenv.Ascii,
+			extra: []oktell.Update{{At: t0.Add(13 * time.Minute), Status: &oktell.Status{Link: oktell.LinkClosed, Reason: sessionGone().String(), Why: sessionGone()}}}, until: "закрыто"},
 		{name: "en_50x12_too_small", w: 50, h: 12, lang: language.English, profile: termenv.Ascii, until: "too small"},
 	}
 	for _, gc := range cases {

@@ -22,6 +22,8 @@ type history struct {
 	seen  guidIndex // the GUIDs of the notes kept
 	off   int       // how many of the newest are scrolled past
 
+	banners [2]bannerCause // each banner's last: what happened, and why, with its counts as #
+
 	open, back, up, down, pageUp, pageDown key.Binding
 }
 
@@ -113,6 +115,52 @@ func (h *history) keep(n note) {
 		clear(h.notes[n:])
 		h.notes = h.notes[:n]
 	}
+}
+
+// The banners the history keeps, each of its own: the link's, and the countdown to
+// closing, which hides the link's while it runs.
+const (
+	bannerLink = iota
+	bannerClosing
+)
+
+// bannerCause is what a banner is about: what happened, and why.
+type bannerCause struct{ what, why string }
+
+// sawBanner keeps banner b whole, as it read when it came up (on screen it may be cut
+// to two lines): once, however often a retry says it again with a new wait, and not
+// again when the same reason comes back under another heading (the link lost, then
+// the source ended).
+func (h *history) sawBanner(b int, text, what, why string) {
+	cause := bannerCause{what, digitsAsHash(why)}
+	last := &h.banners[b]
+	if cause == *last {
+		return
+	}
+	same := why != "" && cause.why == last.why
+	*last = cause
+	if text == "" || same {
+		return
+	}
+	h.keep(note{at: h.c.now, typ: oktell.NltApplicationWarn, text: text, local: true})
+}
+
+// digitsAsHash writes every run of digits as one #: "retrying in 4s" and "retrying in
+// 8s" are one reason.
+func digitsAsHash(s string) string {
+	var b strings.Builder
+	digits := false
+	for _, r := range s {
+		d := r >= '0' && r <= '9'
+		switch {
+		case d && !digits:
+			b.WriteByte('#')
+		case !d:
+			b.WriteRune(r)
+		}
+		digits = d
+	}
+	return b.String()
 }
 
 func (h *history) keys(on screen) []binding {

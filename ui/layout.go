@@ -212,7 +212,14 @@ func (p *panes) bannerText() string {
 	if t := p.shutdown.banner(); t != "" {
 		return t
 	}
-	return p.status.banner
+	return p.status.banner()
+}
+
+// settle is the end of every Update: the history keeps each banner as it came up, the
+// link's and the countdown's (which hides the link's while it runs).
+func (p *panes) settle() {
+	p.history.sawBanner(bannerLink, p.status.banner(), p.status.lead, p.status.leadWhy)
+	p.history.sawBanner(bannerClosing, p.shutdown.banner(), "closing", p.shutdown.reason)
 }
 
 // bannerLines is the banner's text wrapped to the width, at most maxBannerLines lines;

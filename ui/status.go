@@ -28,7 +28,8 @@ type status struct {
 	operator   string
 	line       string
 	ended      bool   // the session closed its updates
-	banner     string // why the link is down, or that the source ended
+	lead       string // the banner: what happened (a catalog key), "" when there is none
+	leadWhy    string // and why, translated, "" when nothing says why
 
 	voicemail int
 
@@ -65,10 +66,9 @@ func (s *status) update(msg tea.Msg) tea.Cmd {
 		}
 		// A session that said why it closed (the ws session's "start okdash again") keeps
 		// that reason on screen: it is what the operator must do next.
-		if s.link == oktell.LinkClosed && s.linkReason != "" {
-			s.banner = s.c.tr("Source ended: %s", s.linkReason)
-		} else {
-			s.banner = s.c.tr("Source ended")
+		s.lead, s.leadWhy = "Source ended", ""
+		if s.link == oktell.LinkClosed {
+			s.leadWhy = s.linkReason
 		}
 		s.c.post(linkDownMsg{})
 	}
@@ -87,11 +87,11 @@ func (s *status) onUpdate(u oktell.Update) {
 		}
 		switch st.Link {
 		case oktell.LinkConnected:
-			s.stale, s.banner = false, ""
+			s.stale, s.lead = false, ""
 		case oktell.LinkReconnecting, oktell.LinkClosed:
-			s.linkDown(s.lost("Link to Oktell lost", s.linkReason))
+			s.linkDown("Link to Oktell lost", s.linkReason)
 		case oktell.LinkConnecting:
-			s.linkDown("")
+			s.linkDown("", "")
 		}
 	}
 	e := u.Event
@@ -113,31 +113,36 @@ func (s *status) onUpdate(u oktell.Update) {
 		if s.link != oktell.LinkReadOnly {
 			s.link = oktell.LinkConnected
 		}
-		s.banner = ""
+		s.lead = ""
 	case oktell.VoiceMail:
 		s.voicemail++
 	case oktell.ConnectionLost:
-		s.linkDown(s.lost("Link to Oktell lost", ""))
+		s.linkDown("Link to Oktell lost", "")
 	case oktell.RestartRequested:
-		s.linkDown(s.lost("Oktell restarts", ""))
+		s.linkDown("Oktell restarts", "")
 	}
 }
 
-func (s *status) lost(what, reason string) string {
-	if reason == "" {
-		return s.c.tr(what)
-	}
-	return s.c.tr(what+": %s", reason)
-}
-
-// linkDown marks the state stale (it is the last thing the server said), shows banner
-// when there is one, and tells the panes that nothing can confirm a request now.
-func (s *status) linkDown(banner string) {
+// linkDown marks the state stale (it is the last thing the server said), puts what
+// happened and why on the banner when lead says it, and tells the panes that nothing
+// can confirm a request now.
+func (s *status) linkDown(lead, why string) {
 	s.stale = s.stale || s.known
-	if banner != "" {
-		s.banner = banner
+	if lead != "" {
+		s.lead, s.leadWhy = lead, why
 	}
 	s.c.post(linkDownMsg{})
+}
+
+// banner is the banner's text: what happened to the link, and why; "" when it is up.
+func (s *status) banner() string {
+	switch {
+	case s.lead == "":
+		return ""
+	case s.leadWhy == "":
+		return s.c.tr(s.lead)
+	}
+	return s.c.tr(s.lead+": %s", s.leadWhy)
 }
 
 // linkUsable says whether a request to the server can go out now: a session that

@@ -166,6 +166,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	default:
 		cmds = append(cmds, m.route(msg)...)
 	}
+	m.settle()
 	if m.quitting {
 		return m, tea.Quit
 	}
