@@ -205,6 +205,7 @@ func (m *Model) deliver() []tea.Cmd {
 			m.quitting = true
 		case screenMsg:
 			c.screen = next.to
+			m.place(c) // the lists' rows depend on the screen (the toasts are on the main one only)
 		}
 		cmds = append(cmds, m.panes.route(next)...)
 	}
