@@ -117,7 +117,8 @@ func (p *panes) fullHelp(c *common) [][]binding {
 // layout is where the last frame put the lists, for the keys that move through them.
 type layout struct {
 	listWidth int // the width of a message's text
-	listRows  int // the rows of the message list (or the history)
+	listRows  int // the rows of the message list (or the history, or the help)
+	helpLines int // the lines of the whole help as the last frame laid it out
 }
 
 // maxBannerLines bounds the banner: a long reason wraps (its useful end, "retrying in
@@ -135,7 +136,7 @@ func (p *panes) place(c *common) {
 	if c.screen == screenMain {
 		toastRows = p.toasts.rows()
 	}
-	c.lay = layout{listWidth: max(mainW-3, 1), listRows: max(rows-1-toastRows, 1)} // gutter and indent; the rule
+	c.lay = layout{listWidth: max(mainW-3, 1), listRows: max(rows-1-toastRows, 1), helpLines: c.lay.helpLines} // gutter and indent; the rule
 }
 
 // view draws the dashboard: the header, the banner (when any), the body of the screen

@@ -19,6 +19,7 @@ import (
 // that gives it, the key pressed, and what the status line says then, in both languages.
 var refusedKeys = []struct {
 	why    string
+	size   [2]int // the terminal: 200x30 when not given
 	caps   *oktell.Capabilities
 	setup  func(m Model) Model
 	key    string
@@ -64,9 +65,24 @@ var refusedKeys = []struct {
 		return step(m, upd(t0, evNotify(oktell.NltInformation, false, false, "24.11.2026 09:00:00", "S", "one")))
 	}, key: "X", en: "Dismiss all: fewer than two notifications shown", ru: "Скрыть все: на экране меньше двух уведомлений"},
 	{why: "no new voicemails", key: "м", en: "Voicemail seen: no new voicemails", ru: "Почта прочитана: новых голосовых нет"},
+	{why: "the whole help is on screen", setup: func(m Model) Model { return viewed(step(m, keyPress("?"))) }, key: "pgdown",
+		en: "Page down: the whole help is on screen", ru: "Стр. вниз: справка видна целиком"},
+	{why: "already at the top", size: [2]int{60, 16}, setup: func(m Model) Model { return viewed(step(m, keyPress(","))) }, key: "k",
+		en: "Up: already at the top", ru: "Вверх: уже в начале"},
+	{why: "already at the end", size: [2]int{60, 16}, setup: func(m Model) Model {
+		m = viewed(step(m, keyPress("f1")))
+		for i := 0; i < 5; i++ {
+			m = viewed(step(m, keyPress("pgdown")))
+		}
+		return m
+	}, key: "down", en: "Down: already at the end", ru: "Вниз: уже в конце"},
 	{why: "no notification to scroll to", setup: func(m Model) Model { return step(m, keyPress("n")) }, key: "j",
 		en: "Down: no notification to scroll to", ru: "Вниз: прокручивать нечего"},
 }
+
+// viewed is m after a frame is drawn, as the program draws one after every update: the
+// keys that scroll the help go by the last frame.
+func viewed(m Model) Model { _ = m.View(); return m }
 
 func withState(s oktell.UserState) func(Model) Model {
 	return func(m Model) Model { return step(m, upd(t0, evState(s, false))) }
@@ -83,7 +99,11 @@ func TestRefusedKeySaysWhyInTheStatusLine(t *testing.T) {
 				f.caps = *rk.caps
 			}
 			clk := clocktest.New(t0)
-			m := step(New(testOptions(f, clk, lang)), tea.WindowSizeMsg{Width: 200, Height: 30})
+			w, h := 200, 30
+			if rk.size != [2]int{} {
+				w, h = rk.size[0], rk.size[1]
+			}
+			m := step(New(testOptions(f, clk, lang)), tea.WindowSizeMsg{Width: w, Height: h})
 			if rk.setup != nil {
 				m = rk.setup(m)
 			}
