@@ -136,3 +136,29 @@ func TestBannersGoWholeIntoTheHistory(t *testing.T) {
 	history := strings.Join(strings.Fields(ansi.Strip(m.View())), " ")
 	assert.Contains(t, history, "start okdash again to enter the password", "whole in the history")
 }
+
+// "retrying in 4s" counts down with the clock, in both languages, and the history keeps
+// it once, as it came.
+func TestBannerCountsDownTheWait(t *testing.T) {
+	for _, tc := range []struct {
+		lang language.Tag
+		want []string
+	}{
+		{language.English, []string{"retrying in 4s", "retrying in 3s", "retrying in 1s", "retrying now", "retrying now"}},
+		{language.Russian, []string{"повтор через 4 с", "повтор через 3 с", "повтор через 1 с", "повтор сейчас", "повтор сейчас"}},
+	} {
+		m := step(New(testOptions(newFake(), clocktest.New(t0), tc.lang)), windowSize(80, 24))
+		m = step(m, upd(t0, evState(oktell.UserReady, false)))
+		at := t0.Add(300 * time.Millisecond) // a status comes between ticks
+		why := oktell.Because(oktell.ReasonRetrying, "tcp://10.0.0.5:4066", "connection refused", 4*time.Second)
+		m = step(m, updateMsg{oktell.Update{At: at, Status: &oktell.Status{Link: oktell.LinkReconnecting, Reason: why.String(), Why: why}}})
+		for i, d := range []time.Duration{0, 2 * time.Second, 4 * time.Second, 5 * time.Second, 9 * time.Second} { // 4.3s, 2.3s, 0.3s left, then none
+			if d > 0 {
+				m = tickAt(m, t0.Add(d))
+			}
+			assert.Contains(t, bannerOf(m), tc.want[i], "%v after %s", tc.lang, d)
+		}
+		require.Len(t, m.history.notes, 1, "%v: kept once", tc.lang)
+		assert.Contains(t, m.history.notes[0].n.text, tc.want[0])
+	}
+}

@@ -19,8 +19,8 @@ var ruReasons = map[oktell.ReasonCode]string{
 	oktell.ReasonQuoted:          "%s",
 	oktell.ReasonClosed:          "закрыто",
 	oktell.ReasonServerLost:      "клиент Oktell потерял сервер (%s)",
-	oktell.ReasonRetrying:        "%s: %s; повтор через %s",
-	oktell.ReasonNextTry:         "%s; повтор через %s",
+	oktell.ReasonRetrying:        "%s: %s; повтор %s",
+	oktell.ReasonNextTry:         "%s; повтор %s",
 	oktell.ReasonReplayingAs:     "воспроизведение: %s (%s на %s)",
 	oktell.ReasonFramesEnded:     "%s: конец ввода после %s (%s)",
 	oktell.ReasonFramesError:     "%s: ошибка чтения: %s после %s (%s)",
@@ -100,6 +100,12 @@ func sayArg(p *message.Printer, k oktell.ArgKind, v any) string {
 	case oktell.ArgDuration:
 		d, _ := v.(time.Duration)
 		return ruDuration(d)
+	case oktell.ArgWait:
+		d, _ := v.(time.Duration)
+		if d <= 0 {
+			return "сейчас"
+		}
+		return "через " + ruDuration(d)
 	case oktell.ArgReason:
 		r, _ := v.(oktell.Reason)
 		return say(p, r)

@@ -27,9 +27,13 @@ type status struct {
 	linkReason string // translated
 	operator   string
 	line       string
-	ended      bool   // the session closed its updates
-	lead       string // the banner: what happened (a catalog key), "" when there is none
-	leadWhy    string // and why, translated, "" when nothing says why
+	ended      bool          // the session closed its updates
+	linkWhy    oktell.Reason // linkReason as the source's code, when it gave one
+	linkAt     time.Time     // when the link's status came
+	lead       string        // the banner: what happened (a catalog key), "" when there is none
+	leadWhy    string        // and why, translated as it came, "" when nothing says why
+	leadReason oktell.Reason // and why as a code, when there is one: its waits count down
+	leadAt     time.Time     // from then
 
 	voicemail int
 
@@ -66,9 +70,9 @@ func (s *status) update(msg tea.Msg) tea.Cmd {
 		}
 		// A session that said why it closed (the ws session's "start okdash again") keeps
 		// that reason on screen: it is what the operator must do next.
-		s.lead, s.leadWhy = "Source ended", ""
+		s.lead, s.leadWhy, s.leadReason = "Source ended", "", oktell.Reason{}
 		if s.link == oktell.LinkClosed {
-			s.leadWhy = s.linkReason
+			s.leadWhy, s.leadReason, s.leadAt = s.linkReason, s.linkWhy, s.linkAt
 		}
 		s.c.post(linkDownMsg{})
 	}
@@ -79,6 +83,7 @@ func (s *status) onUpdate(u oktell.Update) {
 	if st := u.Status; st != nil {
 		s.link = st.Link
 		s.linkReason = sayStatus(s.c.print, st)
+		s.linkWhy, s.linkAt = st.Why, u.At
 		if st.Operator != "" {
 			s.operator = oktell.CleanLine(st.Operator)
 		}
@@ -90,6 +95,7 @@ func (s *status) onUpdate(u oktell.Update) {
 			s.stale, s.lead = false, ""
 		case oktell.LinkReconnecting, oktell.LinkClosed:
 			s.linkDown("Link to Oktell lost", s.linkReason)
+			s.leadReason, s.leadAt = s.linkWhy, s.linkAt
 		case oktell.LinkConnecting:
 			s.linkDown("", "")
 		}
@@ -129,20 +135,25 @@ func (s *status) onUpdate(u oktell.Update) {
 func (s *status) linkDown(lead, why string) {
 	s.stale = s.stale || s.known
 	if lead != "" {
-		s.lead, s.leadWhy = lead, why
+		s.lead, s.leadWhy, s.leadReason = lead, why, oktell.Reason{}
 	}
 	s.c.post(linkDownMsg{})
 }
 
-// banner is the banner's text: what happened to the link, and why; "" when it is up.
+// banner is the banner's text: what happened to the link, and why; "" when it is up. A
+// wait in the reason ("retrying in 4s") is counted down by the clock's ticks.
 func (s *status) banner() string {
+	why := s.leadWhy
+	if !s.leadReason.IsZero() {
+		why = say(s.c.print, s.leadReason.After(s.c.now.Sub(s.leadAt)))
+	}
 	switch {
 	case s.lead == "":
 		return ""
-	case s.leadWhy == "":
+	case why == "":
 		return s.c.tr(s.lead)
 	}
-	return s.c.tr(s.lead+": %s", s.leadWhy)
+	return s.c.tr(s.lead+": %s", why)
 }
 
 // linkUsable says whether a request to the server can go out now: a session that
