@@ -51,6 +51,9 @@ func newReply(c *common) reply {
 	}
 }
 
+// sendAbout is what a failed send is about: the colleague it was for.
+func sendAbout(to *msgEntry) string { return "send " + to.senderID }
+
 // modal says whether the reply line holds the focus.
 func (r *reply) modal() bool { return r.open }
 
@@ -64,9 +67,10 @@ func (r *reply) update(msg tea.Msg) tea.Cmd {
 		}
 		if msg.err != nil {
 			r.sending = false // the text stays for another try
-			r.c.post(localError(r.c, r.c.tr("Could not send to %s: %v", msg.to.sender, requestError(r.c, msg.err))))
+			r.c.post(failed(r.c, sendAbout(msg.to), r.c.tr("Could not send to %s: %v", msg.to.sender, requestError(r.c, msg.err))))
 			return nil
 		}
+		r.c.post(supersededMsg{sendAbout(msg.to)}) // that colleague got a message after all
 		if r.open && r.to == msg.to {
 			r.close()
 		}

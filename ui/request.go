@@ -78,6 +78,23 @@ func (r stateRequest) redirectOnly() bool {
 	return r.fromKnown && r.state == r.from && r.redirect != r.fromRedirect
 }
 
+// about is what the request's errors are about: its state, or for a redirect request
+// its flag. Reaching it later supersedes them.
+func (r stateRequest) about() string {
+	if r.redirectOnly() {
+		return redirectAbout(r.redirect)
+	}
+	return stateAbout(r.state)
+}
+
+func stateAbout(s oktell.UserState) string { return "state " + s.String() }
+func redirectAbout(on bool) string {
+	if on {
+		return "redirect on"
+	}
+	return "redirect off"
+}
+
 // requestOutcome is what a UserStateChanged means to a pending request.
 type requestOutcome int
 
@@ -112,12 +129,18 @@ func (r *request) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case updateMsg:
 		e := msg.u.Event
-		if e == nil || e.Type != oktell.UserStateChanged || !p.active {
+		if e == nil || e.Type != oktell.UserStateChanged {
 			return nil
 		}
 		sc, err := e.StateChange()
 		if err != nil {
 			return nil // the status pane reports it
+		}
+		// what was asked for and failed, reached after all: its error has had its day
+		r.c.post(supersededMsg{stateAbout(sc.State)})
+		r.c.post(supersededMsg{redirectAbout(sc.Redirect)})
+		if !p.active {
+			return nil
 		}
 		switch p.outcome(sc.State, sc.Redirect) {
 		case requestConfirmed:
@@ -131,17 +154,17 @@ func (r *request) update(msg tea.Msg) tea.Cmd {
 	case linkDownMsg:
 		if p.active {
 			p.active = false
-			r.c.post(localError(r.c, r.c.tr("Request for %s lost with the link", p.label)))
+			r.c.post(failed(r.c, p.about(), r.c.tr("Request for %s lost with the link", p.label)))
 		}
 	case setStateDoneMsg:
 		if msg.err != nil && p.active && p.id == msg.id {
 			p.active = false
-			r.c.post(localError(r.c, r.c.tr("Asked for %s: %v", p.label, requestError(r.c, msg.err))))
+			r.c.post(failed(r.c, p.about(), r.c.tr("Asked for %s: %v", p.label, requestError(r.c, msg.err))))
 		}
 	case confirmTimeoutMsg:
 		if p.active && p.id == msg.id {
 			p.active = false
-			r.c.post(localError(r.c, r.c.tr("No answer to %s within %s", p.label, r.c.opts.ConfirmTimeout)))
+			r.c.post(failed(r.c, p.about(), r.c.tr("No answer to %s within %s", p.label, r.c.opts.ConfirmTimeout)))
 		}
 	}
 	return nil

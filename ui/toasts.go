@@ -22,7 +22,8 @@ type note struct {
 	text     string
 	dbsaved  bool
 	autohide bool
-	local    bool // raised by okdash itself (a refused request), not by Oktell
+	local    bool   // raised by okdash itself (a refused request), not by Oktell
+	about    string // what okdash's own error is about ("state 1", "send u1"): a later success there supersedes it
 }
 
 // same reports whether two notifications are repeats of each other, to coalesce them.
@@ -40,6 +41,19 @@ type noteMsg struct{ n note }
 func localError(c *common, text string) noteMsg {
 	return noteMsg{note{at: c.now, typ: oktell.NltApplicationErr, text: text, local: true}}
 }
+
+// failed is the error of something asked for that did not happen; it stays until
+// dismissed or until what it is about succeeds after all (supersededMsg).
+func failed(c *common, about, text string) noteMsg {
+	n := localError(c, text)
+	n.n.about = about
+	return n
+}
+
+// supersededMsg says that what okdash's errors about it were about has happened after
+// all (the state asked for was reached, a message went to that colleague): those
+// errors leave the screen; the history keeps them.
+type supersededMsg struct{ about string }
 
 // localWarning is a warning of okdash's own (a skipped malformed document); it hides
 // itself, the history keeps it.
@@ -98,6 +112,15 @@ func (t *toasts) update(msg tea.Msg) tea.Cmd {
 		}
 	case tickMsg:
 		t.expire()
+	case supersededMsg:
+		kept := t.list[:0]
+		for _, old := range t.list {
+			if old.n.about == "" || old.n.about != msg.about {
+				kept = append(kept, old)
+			}
+		}
+		clear(t.list[len(kept):])
+		t.list = kept
 	}
 	return nil
 }
