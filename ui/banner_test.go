@@ -129,7 +129,7 @@ func TestBannersGoWholeIntoTheHistory(t *testing.T) {
 		"Link to Oktell lost: " + long + "; retrying in 4s",
 		"Oktell restarts",
 		"server shutting down: closing in 5 seconds",
-		"Link to Oktell lost: " + sessionGone().String(),
+		"Link to Oktell closed: " + sessionGone().String(),
 	}, got, "the source ended for the reason the history has already")
 	assert.Empty(t, toastTexts(m), "a banner is not a toast as well")
 	m = step(m, keyPress("n"))

@@ -124,6 +124,24 @@ func (c *wrapped) at(w int, text string, wrapText func(string, int) []string) []
 // wrapLines wraps a one-line text to w cells.
 func wrapLines(s string, w int) []string { return strings.Split(wrap(s, w), "\n") }
 
+// duration is a length of time as the operator's language writes it: "10s", "1m30s",
+// "2m" in English; "10 с", "1 мин 30 с", "2 мин" in Russian.
+func (c *common) duration(d time.Duration) string { return sayDuration(c.print, d) }
+
+func sayDuration(p *message.Printer, d time.Duration) string {
+	if isRussian(p) {
+		return ruDuration(d)
+	}
+	t := d.String() // as oktell's reasons write it: "2m0s" reads "2m", "1h0m0s" "1h"
+	if strings.HasSuffix(t, "m0s") {
+		t = strings.TrimSuffix(t, "0s")
+	}
+	if strings.HasSuffix(t, "h0m") {
+		t = strings.TrimSuffix(t, "0m")
+	}
+	return t
+}
+
 // FormatDuration prints time in a state: mm:ss below an hour, then h:mm:ss.
 func FormatDuration(d time.Duration) string {
 	if d < 0 {

@@ -219,7 +219,7 @@ func (p *panes) bannerText() string {
 // settle is the end of every Update: the history keeps each banner as it came up, the
 // link's and the countdown's (which hides the link's while it runs).
 func (p *panes) settle() {
-	p.history.sawBanner(bannerLink, p.status.banner(), p.status.lead, p.status.leadWhy)
+	p.history.sawBanner(bannerLink, p.status.news(), p.status.lead, p.status.leadWhy)
 	p.history.sawBanner(bannerClosing, p.shutdown.banner(), "closing", p.shutdown.reason)
 }
 

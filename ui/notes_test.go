@@ -109,7 +109,7 @@ func TestLocalErrorsRussian(t *testing.T) {
 	m = step(m, upd(t0, evState(oktell.UserReady, false)))
 	m, cmd := stepCmd(m, keyPress("b"))
 	m = settle(t, m, cmd)
-	assert.Equal(t, []string{"Запрос «Перерыв» не выполнен: нет ответа от Oktell за 20s"}, toastTexts(m))
+	assert.Equal(t, []string{"Запрос «Перерыв» не выполнен: нет ответа от Oktell за 20 с"}, toastTexts(m))
 	assert.NotContains(t, toastTexts(m)[0], "отказ")
 }
 

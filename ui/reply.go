@@ -67,7 +67,7 @@ func (r *reply) update(msg tea.Msg) tea.Cmd {
 		}
 		if msg.err != nil {
 			r.sending = false // the text stays for another try
-			r.c.post(failed(r.c, sendAbout(msg.to), r.c.tr("Could not send to %s: %v", msg.to.sender, requestError(r.c, msg.err))))
+			r.c.post(failed(r.c, sendAbout(msg.to), r.c.tr("Could not send to %s: %v", msg.to.sender, requestError(r.c, msg.err))).refusal(msg.err))
 			return nil
 		}
 		r.c.post(supersededMsg{sendAbout(msg.to)}) // that colleague got a message after all

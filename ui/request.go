@@ -159,12 +159,12 @@ func (r *request) update(msg tea.Msg) tea.Cmd {
 	case setStateDoneMsg:
 		if msg.err != nil && p.active && p.id == msg.id {
 			p.active = false
-			r.c.post(failed(r.c, p.about(), r.c.tr("Asked for %s: %v", p.label, requestError(r.c, msg.err))))
+			r.c.post(failed(r.c, p.about(), r.c.tr("Asked for %s: %v", p.label, requestError(r.c, msg.err))).refusal(msg.err))
 		}
 	case confirmTimeoutMsg:
 		if p.active && p.id == msg.id {
 			p.active = false
-			r.c.post(failed(r.c, p.about(), r.c.tr("No answer to %s within %s", p.label, r.c.opts.ConfirmTimeout)))
+			r.c.post(failed(r.c, p.about(), r.c.tr("No answer to %s within %s", p.label, r.c.duration(r.c.opts.ConfirmTimeout))))
 		}
 	}
 	return nil
@@ -274,7 +274,7 @@ func requestError(c *common, err error) string {
 		}
 		return c.tr("refused: %s", translateReason(c.print, oktell.CleanLine(refused.Reason)))
 	case errors.Is(err, context.DeadlineExceeded):
-		return c.tr("no answer from Oktell within %s", c.opts.RequestTimeout)
+		return c.tr("no answer from Oktell within %s", c.duration(c.opts.RequestTimeout))
 	case errors.Is(err, oktell.ErrTimeout), isTimeout(err):
 		// a timeout of the source's own, whose length the dashboard does not know
 		return c.tr("no answer from Oktell in time")

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -24,6 +25,7 @@ type note struct {
 	autohide bool
 	local    bool   // raised by okdash itself (a refused request), not by Oktell
 	about    string // what okdash's own error is about ("state 1", "send u1"): a later success there supersedes it
+	refused  bool   // okdash's report of the server's refusal: labelled as the server's
 }
 
 // same reports whether two notifications are repeats of each other, to coalesce them.
@@ -47,6 +49,13 @@ func localError(c *common, text string) noteMsg {
 func failed(c *common, about, text string) noteMsg {
 	n := localError(c, text)
 	n.n.about = about
+	return n
+}
+
+// refusal marks the error as the server's refusal when err is one (a *RefusedError).
+func (n noteMsg) refusal(err error) noteMsg {
+	var re *oktell.RefusedError
+	n.n.refused = errors.As(err, &re)
 	return n
 }
 
@@ -344,6 +353,8 @@ func toastMark(c *common, n note) string {
 // okdash's own when okdash raised it.
 func noteLabel(c *common, n note) string {
 	switch {
+	case n.local && n.refused:
+		return c.tr("Oktell refused")
 	case n.local && n.typ == oktell.NltApplicationErr:
 		return c.tr("okdash error")
 	case n.local && n.typ == oktell.NltApplicationWarn:

@@ -521,13 +521,13 @@ func TestReasonsTranslated(t *testing.T) {
 	m := step(ru(), ShutdownMsg{Reason: "server shutting down", After: 5 * time.Second})
 	assert.Contains(t, m.View(), "сервер останавливается: закрытие через 5 секунд")
 	m = step(ru(), ShutdownMsg{Reason: "no input for 15m", After: 5 * time.Second})
-	assert.Contains(t, m.View(), "нет ввода в течение 15m: закрытие через 5 секунд")
+	assert.Contains(t, m.View(), "нет ввода в течение 15 мин: закрытие через 5 секунд")
 	m = step(ru(), ShutdownMsg{Reason: "планово", After: 5 * time.Second})
 	assert.Contains(t, m.View(), "планово: закрытие через 5 секунд")
 
 	m = step(ru(), upd(t0, evState(oktell.UserReady, false)))
 	m = step(m, linkStatus(t0, oktell.LinkReconnecting, "ws://pbx:4067: connection lost; retrying in 2s"))
-	assert.Contains(t, m.View(), "Связь с Oktell потеряна: ws://pbx:4067: связь прервана; повтор через 2s")
+	assert.Contains(t, m.View(), "Связь с Oktell потеряна: ws://pbx:4067: связь прервана; повтор через 2 с")
 
 	// the demo's refusal, in the operator's language
 	f := newFake()
