@@ -33,6 +33,7 @@ type common struct {
 	lay           layout // where the panes were placed on the last frame
 
 	posted []tea.Msg // what panes posted during this Update, delivered before it returns (see post)
+	ring   bool      // the bell is to ring once this Update is done (see bell)
 }
 
 // tr is the text in the operator's language (the catalog's key is the English text).
@@ -52,11 +53,22 @@ func (c *common) canSend(ended bool) bool {
 	return c.session != nil && !c.caps.ReadOnly && !ended
 }
 
-// bell rings the terminal's bell, when the operator asked for it.
+// bell rings the terminal's bell, when the operator asked for it: once for everything
+// that asked in one Update (a batch of messages rings once), when the Update is done.
+// It returns no command, so that a pane may return it as it did when it rang at once.
 func (c *common) bell() tea.Cmd {
-	if !c.opts.Bell || c.opts.BellOut == nil {
+	if c.opts.Bell && c.opts.BellOut != nil {
+		c.ring = true
+	}
+	return nil
+}
+
+// rung is the command that rings the bell if anything asked for it in this Update.
+func (c *common) rung() tea.Cmd {
+	if !c.ring {
 		return nil
 	}
+	c.ring = false
 	return bellCmd(c.opts.BellOut)
 }
 

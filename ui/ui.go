@@ -167,6 +167,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, m.route(msg)...)
 	}
 	m.settle()
+	cmds = append(cmds, c.rung())
 	if m.quitting {
 		return m, tea.Quit
 	}

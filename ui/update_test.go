@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -749,4 +750,22 @@ func TestRequestOutcome(t *testing.T) {
 	for _, tc := range cases {
 		assert.Equal(t, tc.want, tc.r.outcome(tc.s, tc.redirect), tc.name)
 	}
+}
+
+// A batch of messages and calls rings the bell once, not once for each.
+func TestBellOncePerBatch(t *testing.T) {
+	var buf bytes.Buffer
+	f := newFake()
+	close(f.updates) // the wait for the next batch returns at once
+	o := testOptions(f, clocktest.New(t0), language.English)
+	o.Bell, o.BellOut = true, &buf
+	m := step(New(o), tea.WindowSizeMsg{Width: 80, Height: 24})
+	var ups []oktell.Update
+	for i := 0; i < 5; i++ {
+		ups = append(ups, oktell.Update{At: t0, Event: evMessage("", "u", "u", fmt.Sprintf("hi %d", i))})
+	}
+	ups = append(ups, oktell.Update{At: t0, Event: evNotify(oktell.NltIncomingCall, false, false, "", "", "call")})
+	_, cmd := stepCmd(m, updatesMsg{updates: ups})
+	runCmd(m, cmd)
+	assert.Equal(t, "\a", buf.String())
 }
