@@ -143,9 +143,11 @@ func (c *common) hotkey(help, desc string, keys ...string) key.Binding {
 // state: an entry never comes in only because another is impossible for a moment.
 func (c *common) helpBar(bs []binding, h helpView) string {
 	var on []binding
+	held := false
 	for _, b := range bs {
 		if b.bar > 0 && (b.Enabled() || b.held) {
 			on = append(on, b)
+			held = held || !b.Enabled()
 		}
 	}
 	shown := func(on []binding) []binding {
@@ -165,7 +167,11 @@ func (c *common) helpBar(bs []binding, h helpView) string {
 		return out
 	}
 	for {
-		if s := h.short(measured(on), 0); lipgloss.Width(s) <= c.width { // measured whole: the bubble's own cut would drop the end
+		if !held {
+			if s := h.short(on, 0); lipgloss.Width(s) <= c.width { // measured whole: the bubble's own cut would drop the end
+				return s
+			}
+		} else if s := h.short(measured(on), 0); lipgloss.Width(s) <= c.width {
 			return h.short(shown(on), 0)
 		}
 		low := -1

@@ -6,7 +6,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/okdash/okdash/oktell"
@@ -32,6 +31,7 @@ type history struct {
 type kept struct {
 	n    note
 	body wrapped
+	pw   int // the width of its prefix (see lines), once known
 }
 
 func init() {
@@ -266,8 +266,35 @@ func (h *history) settled(off, skip int) (int, int) {
 // note is the note at position off (0: the newest).
 func (h *history) note(off int) *kept { return h.notes[len(h.notes)-1-off] }
 
-// height is how many screen lines the note at off takes at width w.
-func (h *history) height(off, w int) int { return len(h.lines(h.note(off), w)) }
+// height is how many screen lines the note at off takes at width w, without drawing it.
+func (h *history) height(off, w int) int {
+	k := h.note(off)
+	tw := w - h.prefixWidth(k)
+	switch {
+	case tw < 20:
+		return 1
+	case k.body.w == tw && k.body.lines != nil:
+		return len(k.body.lines) // the frames that scroll ask often: no text built
+	}
+	return len(k.body.at(tw, h.body(k.n), wrapLines))
+}
+
+// prefixWidth is the width of a note's prefix in the history (see lines): its time, the
+// saved mark, its glyph on its block and its label, padded.
+func (h *history) prefixWidth(k *kept) int {
+	if k.pw == 0 {
+		k.pw = len("15:04:05") + 3 + 3 + max(16, ansi.StringWidth(noteLabel(h.c, k.n))+1)
+	}
+	return k.pw
+}
+
+// body is a note's text in the history: who sent it, and what.
+func (h *history) body(n note) string {
+	if n.sender != "" {
+		return n.sender + ": " + n.text
+	}
+	return n.text
+}
 
 // title is the history screen's rule title and count.
 func (h *history) title() (string, string) {
@@ -305,16 +332,12 @@ func (h *history) lines(k *kept, w int) []string {
 	label := noteLabel(c, n)
 	label += strings.Repeat(" ", max(16-ansi.StringWidth(label), 1))
 	prefix := th.Time.Render(n.at.Format("15:04:05")) + " " + saved + " " + toastMark(c, n) + th.ToastText(n.typ).Render(label)
-	pw := lipgloss.Width(prefix)
-	body := n.text
-	if n.sender != "" {
-		body = n.sender + ": " + body
-	}
+	pw := h.prefixWidth(k)
 	tw := w - pw
 	if tw < 20 {
-		return []string{prefix + body}
+		return []string{prefix + h.body(n)}
 	}
-	wrapped := k.body.at(tw, body, wrapLines)
+	wrapped := k.body.at(tw, h.body(n), wrapLines)
 	out := make([]string, len(wrapped))
 	for j, l := range wrapped {
 		if j == 0 {

@@ -8,8 +8,10 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/text/language"
 
 	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/clocktest"
 )
 
 // historyBody is the history screen's lines under its rule, stripped.
@@ -117,4 +119,34 @@ func TestHistoryHoldsItsPlaceWhenANoteArrives(t *testing.T) {
 	before := historyBody(m)
 	m = step(m, upd(t0, evNotify(oktell.NltInformation, false, false, "24.11.2026 09:00:00", "Oktell", "note 99")))
 	assert.Equal(t, before, historyBody(m))
+}
+
+// A note's height is counted without drawing it: it is the lines it is drawn in, every
+// one within the width, whatever its label, icons and language.
+func TestHistoryHeightIsItsLines(t *testing.T) {
+	for _, lang := range []language.Tag{language.English, language.Russian} {
+		for _, icons := range []string{"unicode", "ascii"} {
+			o := testOptions(newFake(), clocktest.New(t0), lang)
+			o.Theme = look(asciiRenderer(), icons, false, false)
+			m := step(New(o), windowSize(80, 24))
+			for i, typ := range oktell.NotifyTypes() {
+				m = step(m, upd(t0, evNotify(typ, false, i%2 == 0, "24.11.2026 09:00:00", "Oktell", strings.Repeat("слово ", 3*i))))
+			}
+			m = step(m, localError(m.c, strings.Repeat("refused ", 20)))
+			m = step(m, localWarning(m.c, "short"))
+			h := &m.history
+			for _, w := range []int{60, 80, 117} {
+				for off := range h.notes {
+					lines := h.lines(h.note(off), w)
+					assert.Equal(t, len(lines), h.height(off, w), "%v %s at %d: note %d", lang, icons, w, off)
+					for _, l := range lines {
+						assert.LessOrEqual(t, ansi.StringWidth(l), w)
+					}
+					if len(lines) > 1 {
+						assert.Equal(t, h.prefixWidth(h.note(off)), ansi.StringWidth(lines[1])-ansi.StringWidth(strings.TrimLeft(lines[1], " ")))
+					}
+				}
+			}
+		}
+	}
 }
