@@ -402,7 +402,7 @@ func sessionDashboard(sf sourceFlags, uf uiFlags, demoOnly bool, clock oktell.Cl
 			sess.Close()
 			return ui.ShiftLine(lang, sess.Summary())
 		}
-		m, err := build(sess, c.Renderer, u, c.Getenv, clock)
+		m, err := build(sess, c.Renderer, u, c.Getenv, clock) // the watched session: its shift view too
 		if err != nil {
 			sess.Close()
 			return nil, nil, err

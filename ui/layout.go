@@ -21,6 +21,7 @@ const (
 	screenMain    screen = iota // messages and toasts
 	screenHistory               // the notification history
 	screenHelp                  // every hotkey
+	screenShift                 // the operator's day
 )
 
 // panes are the dashboard's parts, each a value with its own state.
@@ -34,6 +35,7 @@ type panes struct {
 	help     helpScreen
 	shutdown shutdown
 	refusal  refusal
+	shift    shiftView
 }
 
 func newPanes(c *common) panes {
@@ -41,6 +43,7 @@ func newPanes(c *common) panes {
 		status: newStatus(c), request: newRequest(c), messages: newMessages(c), reply: newReply(c),
 		toasts: newToasts(c), history: newHistory(c), help: newHelpScreen(c), shutdown: newShutdown(c),
 		refusal: newRefusal(c),
+		shift:   newShiftView(c),
 	}
 }
 
@@ -57,6 +60,7 @@ func (p *panes) route(msg tea.Msg) []tea.Cmd {
 		p.help.update(msg),
 		p.shutdown.update(msg),
 		p.refusal.update(msg),
+		p.shift.update(msg),
 	}
 }
 
@@ -73,6 +77,7 @@ func (p *panes) keysOn(c *common, on, helpOn screen) []binding {
 	bs = append(bs, p.toasts.keys(on)...)
 	bs = append(bs, p.status.keys(on)...)
 	bs = append(bs, p.history.keys(on)...)
+	bs = append(bs, p.shift.keys(on)...)
 	bs = append(bs, p.help.keys(helpOn)...)
 	return append(bs, quitKey(c))
 }
@@ -154,6 +159,10 @@ func (p *panes) view(c *common) string {
 	case screenHelp:
 		lines = append(lines, c.rule(c.tr("Help"), "", c.width, p.status.identity()))
 		lines = append(lines, p.help.view(p.fullHelp(c), c.width, c.lay.listRows)...)
+	case screenShift:
+		title, warn := p.shift.title()
+		lines = append(lines, c.rule(title, warn, c.width, p.status.identity()))
+		lines = append(lines, p.shift.view(c.width, c.lay.listRows)...)
 	case screenHistory:
 		title, count := p.history.title()
 		lines = append(lines, c.rule(title, count, c.width, p.status.identity()))

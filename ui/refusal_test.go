@@ -76,6 +76,7 @@ var refusedKeys = []struct {
 		}
 		return m
 	}, key: "down", en: "Down: already at the end", ru: "Вниз: уже в конце"},
+	{why: "no shift is counted for this source", key: "s", en: "Shift: no shift is counted for this source", ru: "Смена: для этого источника смена не считается"},
 	{why: "no notification to scroll to", setup: func(m Model) Model { return step(m, keyPress("n")) }, key: "j",
 		en: "Down: no notification to scroll to", ru: "Вниз: прокручивать нечего"},
 }

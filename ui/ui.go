@@ -50,6 +50,9 @@ type Options struct {
 	Lang    language.Tag
 	Bell    bool
 	BellOut io.Writer // where the bell rings (the terminal: stdout, or the SSH channel)
+	// Shift is the operator's shift, counted by the caller from the session's updates
+	// (an oktell/shift.Watched around Session); nil: none is counted, no shift view.
+	Shift ShiftSource
 
 	MaxMessages    int           // messages kept (DefaultMaxMessages)
 	MaxHistory     int           // notifications kept in the history (DefaultMaxHistory)
