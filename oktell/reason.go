@@ -69,6 +69,8 @@ const (
 	ReasonNoSuchUser      ReasonCode = "no-such-user"      // a message to a user that does not exist
 	ReasonNoSuchState     ReasonCode = "no-such-state"     // a state number Oktell does not have
 	ReasonServerOnlyState ReasonCode = "server-only-state" // a state only the server sets
+	ReasonTrainerLeft     ReasonCode = "trainer-left"      // an answer to a trainer whose room is closed
+	ReasonTooManyMessages ReasonCode = "too-many-messages" // answers to the trainer faster than the room takes them
 
 	// Skipped input (feed.InputError): where, what was skipped, and the scanner's words.
 	ReasonSkipped       ReasonCode = "skipped"        // INPUT: byte N: skipped WHAT: DETAIL
@@ -151,6 +153,8 @@ var reasons = map[ReasonCode]ReasonDecl{
 	ReasonNoSuchUser:      {"no user with id %s", []ArgKind{ArgText}},
 	ReasonNoSuchState:     {"there is no user state %s", []ArgKind{ArgText}},
 	ReasonServerOnlyState: {"the state %s is set by the server only", []ArgKind{ArgText}},
+	ReasonTrainerLeft:     {"the trainer has left the room", nil},
+	ReasonTooManyMessages: {"too many messages to the trainer at once; wait a moment", nil},
 	ReasonSkipped:         {"%s: byte %s: skipped %s: %s", []ArgKind{ArgText, ArgText, ArgReason, ArgText}},
 	ReasonSkippedAt:       {"%s: byte %s: skipped %s, the mistake at byte %s: %s", []ArgKind{ArgText, ArgText, ArgReason, ArgText, ArgText}},
 	ReasonSkippedBare:     {"%s: byte %s: skipped %s", []ArgKind{ArgText, ArgText, ArgReason}},

@@ -167,6 +167,15 @@ func (t *Theme) StateBadge(s oktell.UserState, stale bool) lipgloss.Style {
 	return t.R.NewStyle().Foreground(t.P.OnBadge).Background(t.StateColor(s)).Bold(true)
 }
 
+// StateText is the style of a state's glyph and word in a list (the trainer's room):
+// the state's colour on the terminal's background; a stale state is muted.
+func (t *Theme) StateText(s oktell.UserState, stale bool) lipgloss.Style {
+	if stale {
+		return t.Muted
+	}
+	return t.R.NewStyle().Foreground(t.StateColor(s))
+}
+
 // ShiftColor is the colour of where the shift's time went: a state's own colour, muted
 // for the time the state was not known, the rule's for the time okdash did not watch.
 func (t *Theme) ShiftColor(b shift.Bucket) lipgloss.TerminalColor {

@@ -34,6 +34,7 @@ type common struct {
 
 	posted []tea.Msg // what panes posted during this Update, delivered before it returns (see post)
 	ring   bool      // the bell is to ring once this Update is done (see bell)
+	pub    publisher // what the trainer's room was last told (Options.Publish)
 }
 
 // tr is the text in the operator's language (the catalog's key is the English text).

@@ -58,6 +58,8 @@ var ruReasons = map[oktell.ReasonCode]string{
 	oktell.ReasonNoSuchUser:      "нет пользователя с кодом %s",
 	oktell.ReasonNoSuchState:     "нет состояния с номером %s",
 	oktell.ReasonServerOnlyState: "состояние %s ставит только сервер",
+	oktell.ReasonTrainerLeft:     "тренер вышел из зала",
+	oktell.ReasonTooManyMessages: "слишком много сообщений тренеру подряд; подождите немного",
 	oktell.ReasonSkipped:         "%s: байт %s: пропущен %s: %s",
 	oktell.ReasonSkippedAt:       "%s: байт %s: пропущен %s, ошибка на байте %s: %s",
 	oktell.ReasonSkippedBare:     "%s: байт %s: пропущен %s",

@@ -67,6 +67,7 @@ type stateRequest struct {
 	state    oktell.UserState
 	redirect bool
 	label    string // what was asked, in the operator's words
+	key      string // the same, as its catalog key ("Break"): what the trainer's room is told
 
 	fromKnown    bool
 	from         oktell.UserState
@@ -244,7 +245,7 @@ func (r *request) whyNot(st *status, closing bool) string {
 func (r *request) ask(st *status, s oktell.UserState, redirect bool, label string) tea.Cmd {
 	r.seq++
 	r.pending = stateRequest{
-		id: r.seq, active: true, state: s, redirect: redirect, label: r.c.tr(label),
+		id: r.seq, active: true, state: s, redirect: redirect, label: r.c.tr(label), key: label,
 		fromKnown: st.known, from: st.state, fromRedirect: st.redirect,
 	}
 	return tea.Batch(
