@@ -174,6 +174,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	default:
 		cmds = append(cmds, m.route(msg)...)
 	}
+	m.settle()
+	cmds = append(cmds, c.rung())
 	if m.quitting {
 		return m, tea.Quit
 	}
@@ -210,6 +212,7 @@ func (m *Model) deliver() []tea.Cmd {
 			m.quitting = true
 		case screenMsg:
 			c.screen = next.to
+			m.place(c) // the lists' rows depend on the screen (the toasts are on the main one only)
 		}
 		cmds = append(cmds, m.panes.route(next)...)
 	}
