@@ -5,7 +5,8 @@
 # /usr/bin/time):
 #   1. MB MiB (default 20) of the seed's events, UTF-16LE, each document with its BOM,
 #      as a bridge delivers them: wall time, MB/s of UTF-16 input, and the ratio;
-#   2. a tiny file (one VoiceMail document): whole-process time, start-up included;
+#   2. a tiny file (one VoiceMail document): whole-process time, start-up included, for
+#      a plain go build and for the binary as GoReleaser packages it;
 #   3. peak memory (max RSS) of okdash decode over 64 MiB and over BIG MiB (default
 #      1024) of the same stream, piped in and out: it must stay flat.
 # Usage: scripts/bench-decode.sh [MB] [RUNS] [BIG]   (Linux; needs Go)
@@ -18,6 +19,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 go build -o "$tmp/okdash" .
+# As GoReleaser builds the packaged binary (.goreleaser.yaml): static, no cgo, stripped.
+CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$tmp/okdash-release" .
 go build -o "$tmp/naive" ./scripts/naivedecode
 
 # One block of the seven documents of the vendor's page, then as many blocks as fill MB.
@@ -46,8 +49,11 @@ if command -v farm-bench >/dev/null; then
   echo "== $mb MiB stream: A = okdash decode, B = naive decoder"
   farm-bench -n "$runs" --timeout 600 --vs "$tmp/naive $tmp/stream.bin" -- "$tmp/okdash" decode "$tmp/stream.bin"
   echo
-  echo "== tiny file ($(stat -c %s $tiny) bytes): A = okdash decode, B = naive decoder"
+  echo "== tiny file ($(stat -c %s $tiny) bytes): A = okdash decode (go build), B = naive decoder"
   farm-bench -n "$runs" --vs "$tmp/naive $tiny" -- "$tmp/okdash" decode "$tiny"
+  echo
+  echo "== tiny file: A = okdash decode as packaged (CGO_ENABLED=0, stripped), B = naive decoder"
+  farm-bench -n "$runs" --vs "$tmp/naive $tiny" -- "$tmp/okdash-release" decode "$tiny"
 else
   for cmd in "$tmp/okdash decode" "$tmp/naive"; do
     for f in "$tmp/stream.bin" "$tiny"; do

@@ -41,8 +41,8 @@ func init() {
 		{"↑ %d more lines", "↑ %d more line", "↑ %d more lines", "↑ ещё %d строка", "↑ ещё %d строки", "↑ ещё %d строк"},
 		{"↓ %d more lines", "↓ %d more line", "↓ %d more lines", "↓ ещё %d строка", "↓ ещё %d строки", "↓ ещё %d строк"},
 	} {
-		must(cat.Set(language.English, p.key, plural.Selectf(1, "%d", "one", p.en1, "other", p.en)))
-		must(cat.Set(language.Russian, p.key, plural.Selectf(1, "%d", "one", p.ru1, "few", p.ru2, "other", p.ru)))
+		setLater(language.English, p.key, plural.Selectf(1, "%d", "one", p.en1, "other", p.en))
+		setLater(language.Russian, p.key, plural.Selectf(1, "%d", "one", p.ru1, "few", p.ru2, "other", p.ru))
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/text/feature/plural"
@@ -62,9 +63,38 @@ var ruStrings = map[string]string{
 // a hotkey, its help and its reasons are written in one place. Called from init: every
 // printer is made after it.
 func russian(words map[string]string) {
-	for en, ru := range words {
-		must(cat.SetString(language.Russian, en, ru))
-	}
+	later(func(b *catalog.Builder) {
+		for en, ru := range words {
+			must(b.SetString(language.Russian, en, ru))
+		}
+	})
+}
+
+// later adds to the catalog when it is built, on the first printer. Building it costs a
+// few thousand allocations, which a command that draws no dashboard (okdash decode, a
+// usage error) should not spend at start.
+func later(add func(b *catalog.Builder)) { catalogAdds = append(catalogAdds, add) }
+
+// setLater sets a message (a plural, say) for tag when the catalog is built.
+func setLater(tag language.Tag, key string, msg ...catalog.Message) {
+	later(func(b *catalog.Builder) { must(b.Set(tag, key, msg...)) })
+}
+
+var (
+	catalogAdds []func(*catalog.Builder)
+	catalogOnce sync.Once
+	builtCat    *catalog.Builder
+)
+
+// theCatalog is the dashboard's catalog, built the first time it is asked for.
+func theCatalog() *catalog.Builder {
+	catalogOnce.Do(func() {
+		builtCat = cat()
+		for _, add := range catalogAdds {
+			add(builtCat)
+		}
+	})
+	return builtCat
 }
 
 // plurals are the messages with a count; each language gets its plural forms.
@@ -90,7 +120,8 @@ var plurals = []struct {
 		[]interface{}{"one", "%s: закрытие через %d секунду", "few", "%s: закрытие через %d секунды", "other", "%s: закрытие через %d секунд"}},
 }
 
-var cat = func() *catalog.Builder {
+// cat builds the catalog of the words every pane uses; the panes' own follow (later).
+func cat() *catalog.Builder {
 	b := catalog.NewBuilder(catalog.Fallback(language.English))
 	for k, v := range ruStrings {
 		must(b.SetString(language.Russian, k, v))
@@ -114,7 +145,7 @@ var cat = func() *catalog.Builder {
 		must(b.Set(language.Russian, p.key, plural.Selectf(arg, "%d", p.ru...)))
 	}
 	return b
-}()
+}
 
 func must(err error) {
 	if err != nil {
@@ -124,7 +155,7 @@ func must(err error) {
 
 func newPrinter(tag language.Tag) *message.Printer {
 	_, i, _ := matcher.Match(tag)
-	return message.NewPrinter(supported[i], message.Catalog(cat))
+	return message.NewPrinter(supported[i], message.Catalog(theCatalog()))
 }
 
 // ResolveLang picks the dashboard's language: the --lang value when given, else the
@@ -216,38 +247,52 @@ var reasonPhrases = map[string]string{
 // reasonPatterns are the composed segments with a value inside: the catalog key is the
 // English form with %s for the value.
 var reasonPatterns = []struct {
-	re  *regexp.Regexp
+	re  *lazyRegexp
 	key string
 	ru  string
 }{
-	{regexp.MustCompile(`^no input for (\S+)$`), "no input for %s", "нет ввода в течение %s"},
-	{regexp.MustCompile(`^retrying in (\S+)$`), "retrying in %s", "повтор через %s"},
-	{regexp.MustCompile(`^skipped at byte (\d+)$`), "skipped at byte %s", "пропуск с байта %s"},
-	{regexp.MustCompile(`^replaying (.+)$`), "replaying %s", "воспроизведение: %s"},
-	{regexp.MustCompile(`^following (.+)$`), "following %s", "слежение: %s"},
-	{regexp.MustCompile(`^stopped following (.+)$`), "stopped following %s", "слежение остановлено: %s"},
-	{regexp.MustCompile(`^end of input after (\d+ documents?) \((\d+ problems?)\)$`), "end of input after %s (%s)", "конец ввода после %s (%s)"},
+	{lazy(`^no input for (\S+)$`), "no input for %s", "нет ввода в течение %s"},
+	{lazy(`^retrying in (\S+)$`), "retrying in %s", "повтор через %s"},
+	{lazy(`^skipped at byte (\d+)$`), "skipped at byte %s", "пропуск с байта %s"},
+	{lazy(`^replaying (.+)$`), "replaying %s", "воспроизведение: %s"},
+	{lazy(`^following (.+)$`), "following %s", "слежение: %s"},
+	{lazy(`^stopped following (.+)$`), "stopped following %s", "слежение остановлено: %s"},
+	{lazy(`^end of input after (\d+ documents?) \((\d+ problems?)\)$`), "end of input after %s (%s)", "конец ввода после %s (%s)"},
 }
 
 // countWords are the counted nouns inside reasons ("3 documents"), with their plurals.
 var countWords = []struct {
-	re  *regexp.Regexp
+	re  *lazyRegexp
 	key string
 	en  []interface{}
 	ru  []interface{}
 }{
-	{regexp.MustCompile(`^(\d+) documents?$`), "%d documents",
+	{lazy(`^(\d+) documents?$`), "%d documents",
 		[]interface{}{"one", "%d document", "other", "%d documents"},
 		[]interface{}{"one", "%d документа", "other", "%d документов"}},
-	{regexp.MustCompile(`^(\d+) frames?$`), "%d frames",
+	{lazy(`^(\d+) frames?$`), "%d frames",
 		[]interface{}{"one", "%d frame", "other", "%d frames"},
 		[]interface{}{"one", "%d кадра", "other", "%d кадров"}},
-	{regexp.MustCompile(`^(\d+) problems?$`), "%d problems",
+	{lazy(`^(\d+) problems?$`), "%d problems",
 		[]interface{}{"one", "%d problem", "other", "%d problems"},
 		[]interface{}{"other", "ошибок: %d"}},
 }
 
-var reasonSplit = regexp.MustCompile(`: |; `)
+var reasonSplit = lazy(`: |; `)
+
+// lazyRegexp is compiled when first used: okdash decode and a usage error need none.
+type lazyRegexp struct {
+	pattern string
+	once    sync.Once
+	re      *regexp.Regexp
+}
+
+func lazy(pattern string) *lazyRegexp { return &lazyRegexp{pattern: pattern} }
+
+func (l *lazyRegexp) get() *regexp.Regexp {
+	l.once.Do(func() { l.re = regexp.MustCompile(l.pattern) })
+	return l.re
+}
 
 // translateReason puts a reason from okdash's own code into the printer's language,
 // segment by segment; text it does not know stays as it came. It never formats the
@@ -256,9 +301,9 @@ func translateReason(p *message.Printer, reason string) string {
 	if reason == "" {
 		return ""
 	}
-	seps := reasonSplit.FindAllString(reason, -1)
+	seps := reasonSplit.get().FindAllString(reason, -1)
 	var b strings.Builder
-	for i, seg := range reasonSplit.Split(reason, -1) {
+	for i, seg := range reasonSplit.get().Split(reason, -1) {
 		if i > 0 {
 			b.WriteString(seps[i-1])
 		}
@@ -272,7 +317,7 @@ func translateSegment(p *message.Printer, seg string) string {
 		return p.Sprintf(seg)
 	}
 	for _, rp := range reasonPatterns {
-		sub := rp.re.FindStringSubmatch(seg)
+		sub := rp.re.get().FindStringSubmatch(seg)
 		if sub == nil {
 			continue
 		}
@@ -296,7 +341,7 @@ func translateValue(p *message.Printer, v string) string {
 
 func translateCount(p *message.Printer, v string) string {
 	for _, cw := range countWords {
-		if sub := cw.re.FindStringSubmatch(v); sub != nil {
+		if sub := cw.re.get().FindStringSubmatch(v); sub != nil {
 			if n, err := strconv.Atoi(sub[1]); err == nil {
 				return p.Sprintf(cw.key, n)
 			}

@@ -49,10 +49,10 @@ func init() {
 		"longest %s":                            "дольше всех %s",
 		"no name":                               "без имени",
 	})
-	must(cat.Set(language.English, "%d waiting, longest %s", plural.Selectf(1, "%d",
-		"other", "%d waiting, longest %s")))
-	must(cat.Set(language.Russian, "%d waiting, longest %s", plural.Selectf(1, "%d",
-		"one", "%d ждёт, дольше всех %s", "few", "%d ждут, дольше всех %s", "other", "%d ждут, дольше всех %s")))
+	setLater(language.English, "%d waiting, longest %s", plural.Selectf(1, "%d",
+		"other", "%d waiting, longest %s"))
+	setLater(language.Russian, "%d waiting, longest %s", plural.Selectf(1, "%d",
+		"one", "%d ждёт, дольше всех %s", "few", "%d ждут, дольше всех %s", "other", "%d ждут, дольше всех %s"))
 }
 
 func newQueue(c *common) queue {

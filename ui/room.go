@@ -207,8 +207,8 @@ func init() {
 			[]interface{}{"one", "%d trainee", "other", "%d trainees"},
 			[]interface{}{"one", "%d стажёр", "few", "%d стажёра", "other", "%d стажёров"}},
 	} {
-		must(cat.Set(language.English, p.key, plural.Selectf(1, "%d", p.en...)))
-		must(cat.Set(language.Russian, p.key, plural.Selectf(1, "%d", p.ru...)))
+		setLater(language.English, p.key, plural.Selectf(1, "%d", p.en...))
+		setLater(language.Russian, p.key, plural.Selectf(1, "%d", p.ru...))
 	}
 }
 

@@ -28,8 +28,8 @@ var shiftWords = map[string]string{
 
 func init() {
 	russian(shiftWords)
-	must(cat.Set(language.English, "%d calls", plural.Selectf(1, "%d", "one", "%d call", "other", "%d calls")))
-	must(cat.Set(language.Russian, "%d calls", plural.Selectf(1, "%d", "one", "%d звонок", "few", "%d звонка", "other", "%d звонков")))
+	setLater(language.English, "%d calls", plural.Selectf(1, "%d", "one", "%d call", "other", "%d calls"))
+	setLater(language.Russian, "%d calls", plural.Selectf(1, "%d", "one", "%d звонок", "few", "%d звонка", "other", "%d звонков"))
 }
 
 // shiftDuration writes d as the shift counts it: 7h58m, 48m, 30s (whole units, cut down).
