@@ -69,6 +69,9 @@ const (
 	ReasonNoSuchUser      ReasonCode = "no-such-user"      // a message to a user that does not exist
 	ReasonNoSuchState     ReasonCode = "no-such-state"     // a state number Oktell does not have
 	ReasonServerOnlyState ReasonCode = "server-only-state" // a state only the server sets
+	ReasonNoPassword      ReasonCode = "no-password"       // a login needs a password and none was given
+	ReasonNoBreakReason   ReasonCode = "no-break-reason"   // a break reason the server does not list
+	ReasonNoBreakReasons  ReasonCode = "no-break-reasons"  // a break reason named, and the server lists none
 
 	// Skipped input (feed.InputError): where, what was skipped, and the scanner's words.
 	ReasonSkipped       ReasonCode = "skipped"        // INPUT: byte N: skipped WHAT: DETAIL
@@ -145,6 +148,9 @@ var reasons = map[ReasonCode]ReasonDecl{
 	ReasonNoSuchUser:      {"no user with id %s", []ArgKind{ArgText}},
 	ReasonNoSuchState:     {"there is no user state %s", []ArgKind{ArgText}},
 	ReasonServerOnlyState: {"the state %s is set by the server only", []ArgKind{ArgText}},
+	ReasonNoPassword:      {"no password was given; the login needs one", nil},
+	ReasonNoBreakReason:   {"%s is not a break reason the server lists (%s)", []ArgKind{ArgText, ArgText}},
+	ReasonNoBreakReasons:  {"break reason %s: the server lists no break reasons", []ArgKind{ArgText}},
 	ReasonSkipped:         {"%s: byte %s: skipped %s: %s", []ArgKind{ArgText, ArgText, ArgReason, ArgText}},
 	ReasonSkippedAt:       {"%s: byte %s: skipped %s, the mistake at byte %s: %s", []ArgKind{ArgText, ArgText, ArgReason, ArgText, ArgText}},
 	ReasonSkippedBare:     {"%s: byte %s: skipped %s", []ArgKind{ArgText, ArgText, ArgReason}},
