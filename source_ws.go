@@ -26,6 +26,9 @@ import (
 // envPassword is the environment variable that may hold the Oktell password.
 const envPassword = "OKDASH_PASSWORD"
 
+// passwordTries is how many passwords the start-up prompt takes, as ssh's.
+const passwordTries = 3
+
 // envWSLog names a file for the WebSocket client's diagnostics (skipped frames, late
 // replies): the dashboard owns the terminal, so they cannot go to stderr.
 const envWSLog = "OKDASH_WS_LOG"
@@ -45,6 +48,16 @@ func openWS(ctx context.Context, sf sourceFlags, clock oktell.Clock, con console
 		URL: sf.Source, Login: sf.Login, Password: pw, PasswordReusable: reusable,
 		Store: store, Clock: clock, Timeout: sf.Timeout, InsecureTLS: sf.InsecureTLS,
 		BreakReason: sf.BreakReason,
+		// A mistyped password is asked again, three passwords in all, as ssh asks.
+		PasswordTries: passwordTries,
+		TryAgain:      func(err error) { fmt.Fprintf(con.err, "okdash: %v; try again\n", err) },
+	}
+	if con.dashboardAsks {
+		// Nobody at this console (okdash serve): the dashboard asks for the password.
+		cfg.AskLater = true
+		if !reusable {
+			cfg.Password = nil
+		}
 	}
 	var err error
 	if cfg.Logf, err = wsLog(); err != nil {

@@ -10,7 +10,7 @@ func TestChooseReason(t *testing.T) {
 		{"", "a1", ""},
 		{"ОБУЧЕНИЕ", "b2", ""},
 		{"B2", "b2", ""},
-		{"перекур", "", `break reason "перекур" is not one the server lists (Обед, Обучение)`},
+		{"перекур", "", "there is no break reason перекур: the server lists Обед, Обучение"},
 	} {
 		id, err := chooseReason(listed, tc.want)
 		if id != tc.id || (err == nil) != (tc.err == "") || (err != nil && err.Error() != tc.err) {
