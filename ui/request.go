@@ -65,7 +65,8 @@ type stateRequest struct {
 	active   bool
 	state    oktell.UserState
 	redirect bool
-	label    string // what was asked, in the operator's words
+	reason   string // the break reason's id; "" for none
+	label    string // what was asked, in the operator's words ("Break: Обед")
 
 	fromKnown    bool
 	from         oktell.UserState
@@ -147,8 +148,9 @@ func (r *request) update(msg tea.Msg) tea.Cmd {
 }
 
 // keys are the state hotkeys, on every screen. Each asks for a state from the one the
-// status pane shows; closing says that okdash is counting down to its exit.
-func (r *request) keys(on screen, st *status, closing bool) []binding {
+// status pane shows; closing says that okdash is counting down to its exit. Break takes
+// its reason from br: the one named, or the picker when the operator is to choose.
+func (r *request) keys(on screen, st *status, br *breaks, closing bool) []binding {
 	why := r.whyNot(st, closing)
 	sameAs := func(s oktell.UserState, already string) string {
 		if why == "" && st.known && st.state == s {
@@ -170,13 +172,31 @@ func (r *request) keys(on screen, st *status, closing bool) []binding {
 		label = "Redirect off"
 	}
 	ask := func(s oktell.UserState, redirect bool, label string) func() tea.Cmd {
-		return func() tea.Cmd { return r.ask(st, s, redirect, label) }
+		return func() tea.Cmd { return r.ask(st, s, redirect, r.c.tr(label), "") }
+	}
+	onBreak := st.known && st.state == oktell.UserLunch
+	brk, breakWhy := r.brk, sameAs(oktell.UserLunch, "already on a break")
+	if br.opens(onBreak) && onBreak && breakWhy == "already on a break" {
+		// With several reasons, Break on a break changes the reason.
+		brk.SetHelp(brk.Help().Key, r.c.tr("change the break reason"))
+		breakWhy = ""
+	}
+	takeBreak := func() tea.Cmd {
+		if br.opens(onBreak) {
+			br.openPicker(st.reason)
+			return nil
+		}
+		if reason, ok := br.named(); ok {
+			return r.askBreak(st, reason)
+		}
+		return r.ask(st, oktell.UserLunch, st.redirect, r.c.tr("Break"), "")
 	}
 	bs := []binding{
 		act(r.ready, sameAs(oktell.UserReady, "already ready"), ask(oktell.UserReady, st.redirect, "Ready")).onBar(6),
-		act(r.brk, sameAs(oktell.UserLunch, "already on a break"), ask(oktell.UserLunch, st.redirect, "Break")).onBar(5),
+		act(brk, breakWhy, takeBreak).onBar(5),
 		act(r.away, sameAs(oktell.UserOff, "already away"), ask(oktell.UserOff, st.redirect, "Away")).onBar(4),
-		act(redirect, redirectWhy, ask(st.state, !st.redirect, label)).onBar(3),
+		// the break's reason goes with it, so that redirect does not change the reason
+		act(redirect, redirectWhy, func() tea.Cmd { return r.ask(st, st.state, !st.redirect, r.c.tr(label), st.reason) }).onBar(3),
 	}
 	for i := range bs {
 		bs[i] = bs[i].listed(groupState)
@@ -206,17 +226,28 @@ func (r *request) whyNot(st *status, closing bool) string {
 	return ""
 }
 
-// ask sends SetUserState and marks it pending until the server confirms it.
-func (r *request) ask(st *status, s oktell.UserState, redirect bool, label string) tea.Cmd {
+// ask sends SetUserState (with the break reason when there is one) and marks it pending
+// until the server confirms it. label is what was asked, in the operator's words.
+func (r *request) ask(st *status, s oktell.UserState, redirect bool, label, reason string) tea.Cmd {
 	r.seq++
 	r.pending = stateRequest{
-		id: r.seq, active: true, state: s, redirect: redirect, label: r.c.tr(label),
+		id: r.seq, active: true, state: s, redirect: redirect, reason: reason, label: label,
 		fromKnown: st.known, from: st.state, fromRedirect: st.redirect,
 	}
 	return tea.Batch(
-		setStateCmd(r.c.session, r.seq, s, redirect, r.c.opts.RequestTimeout),
+		setStateCmd(r.c.session, r.seq, s, redirect, reason, r.c.opts.RequestTimeout),
 		confirmTimeoutCmd(r.c.clock, r.seq, r.c.opts.ConfirmTimeout),
 	)
+}
+
+// askBreak asks for a break for reason, keeping redirect; the picker calls it too. It
+// checks again what the Break key checked: the picker may have stayed open a while.
+func (r *request) askBreak(st *status, reason oktell.BreakReason) tea.Cmd {
+	if why := r.whyNot(st, false); why != "" {
+		r.c.post(keyRefusedMsg{help: r.brk.Help(), why: r.c.tr(why)})
+		return nil
+	}
+	return r.ask(st, oktell.UserLunch, st.redirect, r.c.tr("Break: %s", oktell.CleanLine(reason.Name)), reason.ID)
 }
 
 // segment is the header's segment of a pending request: what was asked, waiting.
