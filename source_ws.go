@@ -50,7 +50,7 @@ func openWS(ctx context.Context, sf sourceFlags, clock oktell.Clock, con console
 		BreakReason: sf.BreakReason,
 		// A mistyped password is asked again, three passwords in all, as ssh asks.
 		PasswordTries: passwordTries,
-		TryAgain:      func(err error) { fmt.Fprintf(con.err, "okdash: %v; try again\n", err) },
+		TryAgain:      func(err error) { fmt.Fprintf(con.err, "okdash: %s; try again\n", serverWords(err)) },
 	}
 	if con.dashboardAsks {
 		// Nobody at this console (okdash serve): the dashboard asks for the password.
@@ -76,6 +76,15 @@ func openWS(ctx context.Context, sf sourceFlags, clock oktell.Clock, con console
 		capture.Close() // a second close of a file is harmless
 	}
 	return s, err
+}
+
+// serverWords is what the server said of a refusal, else the error.
+func serverWords(err error) string {
+	var re *oktell.RefusedError
+	if errors.As(err, &re) && re.Reason != "" {
+		return re.Reason
+	}
+	return err.Error()
 }
 
 // capturesItself says the source writes --record itself: a ws session captures frames.
