@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -171,4 +172,43 @@ func TestPickerAndLoginKeysSpeakRussian(t *testing.T) {
 	}
 	assert.Contains(t, ansi.Strip(states["picker"].View()), "Причина перерыва")
 	assert.Contains(t, ansi.Strip(states["closed"].View()), "Нажмите l, чтобы войти снова")
+}
+
+var pickerKeys = []string{"2", "b", "и", "l", "д", "1", "3", "9", "up", "down", "enter", "esc", "q", "x", "backspace"}
+
+// Whatever the server lists, however the links and tries go and whatever is pressed,
+// the picker and the password line fit the terminal and nothing panics.
+func FuzzPickerAndLogin(f *testing.F) {
+	f.Add([]byte("\x00\x03ab\x02cd\x00\x02\x00\x02\x05\x02\x0a"))
+	f.Add([]byte("\x01\x01\x02\x03\x02\x03\x03\x01\x03\x01\x03\x01\x02\x09"))
+	f.Add([]byte(strings.Repeat("\x00\x09xxxxxxxxxxxxxxxxxxxxxxxxxxxxx\x02\x00\x02\x08", 12)))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, _ := newReasonTest(80, 24, language.English)
+		m = step(m, upd(t0, evState(oktell.UserReady, false)))
+		s := &fuzzScript{b: data}
+		for i := 0; len(s.b) > 0 && i < 500; i++ {
+			var msg tea.Msg
+			switch s.next() % 5 {
+			case 0:
+				n := int(s.next() % 30)
+				list := make([]oktell.BreakReason, 0, n)
+				for j := 0; j < n; j++ {
+					list = append(list, oktell.BreakReason{ID: s.str(), Name: s.str()})
+				}
+				msg = reasonsMsg(list, s.str())
+			case 1:
+				msg = closedMsg(s.next()%2 == 0, oktell.Quoted(s.str()))
+			case 2:
+				msg = keyPress(pickerKeys[int(s.next())%len(pickerKeys)])
+			case 3:
+				errs := []error{nil, &oktell.RefusedError{Reason: s.str()}, oktell.ErrNotConnected}
+				msg = reconnectDoneMsg{err: errs[int(s.next())%len(errs)], withPassword: s.next()%2 == 0}
+			default:
+				msg = s.msg(m)
+			}
+			nm, _ := m.Update(msg)
+			m = nm.(Model)
+			checkFits(t, m)
+		}
+	})
 }

@@ -815,7 +815,10 @@ func lunchReasons(body map[string]any) ([]LunchReason, int) {
 		}
 		name := clipName(fieldText(m, "name"))
 		if name == "" {
-			name = oktell.CleanLine(id) // a reason the server did not name still needs a word in the picker
+			name = strings.TrimSpace(oktell.CleanLine(id)) // a reason the server did not name still needs a word in the picker
+		}
+		if name == "" {
+			continue // nothing an operator could read to choose it
 		}
 		out = append(out, LunchReason{ID: id, Name: name})
 	}
