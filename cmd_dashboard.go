@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/shift"
 	"github.com/okdash/okdash/theme"
 	"github.com/okdash/okdash/ttyinput"
 	"github.com/okdash/okdash/ui"
@@ -65,6 +66,9 @@ func uiOptions(sess oktell.Session, r *lipgloss.Renderer, uf uiFlags, env func(s
 	}
 	if r != nil {
 		o.BellOut = r.Output() // the renderer's own terminal: over SSH, the client's
+	}
+	if w, ok := sess.(*shift.Watched); ok {
+		o.Shift = w // the shift view reads the shift the quit line prints (okdash and okdash serve alike)
 	}
 	return o, nil
 }

@@ -42,6 +42,7 @@ type serveFlags struct {
 	Listen          string
 	HostKey         string
 	AuthorizedKeys  string
+	TrainerKeys     string
 	DemoOpen        bool
 	MaxSessions     int
 	ConnRate        float64
@@ -153,6 +154,8 @@ func checkServeFlags(svf serveFlags, sf sourceFlags) error {
 		return fmt.Errorf("--demo-open serves only the demo, not --source %s", sf.Source)
 	case !svf.DemoOpen && svf.AuthorizedKeys == "":
 		return errors.New("give --authorized-keys FILE (the keys let in), or --demo-open to let anyone in to the demo")
+	case svf.TrainerKeys != "" && svf.TrainerKeys == svf.AuthorizedKeys:
+		return errors.New("--trainer-keys and --authorized-keys name the same file: every key would open the room; give the trainers a file of their own")
 	case sf.Source == "-":
 		return errors.New("--source - (standard input) cannot be shared by SSH sessions; use file:PATH")
 	case sf.Record != "":
@@ -202,10 +205,14 @@ func newServe(svf serveFlags, sf sourceFlags, uf uiFlags, clock oktell.Clock, lo
 	if created {
 		logger.Info("generated a new host key", "file", path)
 	}
+	reg, trainerKeys, err := openRoom(svf, sf, uf, clock, logger)
+	if err != nil {
+		return nil, err
+	}
 	cfg := sshserve.Config{
 		HostKey:         hostKey,
 		Open:            svf.DemoOpen,
-		Dashboard:       sessionDashboard(sf, uf, svf.DemoOpen, clock, open, build),
+		Dashboard:       traineeDashboard(reg, sf, uf, svf.DemoOpen, clock, open, build),
 		MaxSessions:     svf.MaxSessions,
 		ConnRate:        svf.ConnRate,
 		ConnBurst:       svf.ConnBurst,
@@ -228,6 +235,10 @@ func newServe(svf serveFlags, sf sourceFlags, uf uiFlags, clock oktell.Clock, lo
 		if n == 0 {
 			logger.Warn("the authorized keys file holds no key: nobody can log in until one is added", "file", svf.AuthorizedKeys)
 		}
+	}
+	if trainerKeys != nil {
+		cfg.TrainerKeys, cfg.Room = trainerKeys, roomDashboard(reg, uf, clock)
+		mode += "; " + plural(trainerKeys.Len(), "trainer key", "trainer keys") + " from " + svf.TrainerKeys + " open the room"
 	}
 	s, err := sshserve.New(cfg)
 	if err != nil {
@@ -402,7 +413,7 @@ func sessionDashboard(sf sourceFlags, uf uiFlags, demoOnly bool, clock oktell.Cl
 			sess.Close()
 			return ui.ShiftLine(lang, sess.Summary())
 		}
-		m, err := build(sess, c.Renderer, u, c.Getenv, clock)
+		m, err := build(sess, c.Renderer, u, c.Getenv, clock) // the watched session: its shift view too
 		if err != nil {
 			sess.Close()
 			return nil, nil, err

@@ -189,3 +189,44 @@ func TestTmuxShiftLineWhenOkdashQuits(t *testing.T) {
 	require.NoError(t, json.Unmarshal(raw, &b))
 	assert.Equal(t, a.Start, b.Start, "the shift started with the first run")
 }
+
+// The dashboard okdash and okdash serve build over a watched session has the shift
+// view, with the watcher's figures; over a session without a shift the key says why not.
+func TestDashboardsShowTheWatchedShift(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	start := time.Date(2026, 3, 10, 9, 0, 0, 0, time.Local)
+	clock := clocktest.New(start)
+	view := func(m tea.Model, keys ...string) string {
+		m, _ = m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+		for _, k := range keys {
+			m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
+		}
+		return m.View()
+	}
+	ns := newNullSession("ws")
+	w := watchShift(stateSession{ns, oktell.Capabilities{Kind: "ws", Line: true}}, sourceFlags{Source: "ws://h:1", Login: "ivanov"}, clock)
+	defer w.Close()
+	ns.updates <- readyAt(start)
+	<-w.Updates()
+	clock.Set(start.Add(90 * time.Second))
+	m, err := newModel(w, lipgloss.NewRenderer(io.Discard), parseUIFlags(t), envOf(nil), clock)
+	require.NoError(t, err)
+	v := view(m, "s")
+	assert.Contains(t, v, "Shift 2026-03-10")
+	assert.Contains(t, v, "Total time")
+
+	// okdash serve: the session's own watched shift, in the session's language.
+	open := func(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
+		return newNullSession("demo"), nil
+	}
+	dash := sessionDashboard(sourceFlags{Source: "demo", Speed: 1}, parseUIFlags(t), true, clock, open, newModel)
+	c := &sshserve.Client{Environ: []string{"LANG=ru_RU.UTF-8"}, Renderer: lipgloss.NewRenderer(io.Discard)}
+	sm, closer, err := dash(context.Background(), c)
+	require.NoError(t, err)
+	defer closer.Close()
+	assert.Contains(t, view(sm, "ы"), "Смена 10.03.2026")
+
+	m, err = newModel(newNullSession("ws"), lipgloss.NewRenderer(io.Discard), parseUIFlags(t), envOf(nil), clock)
+	require.NoError(t, err)
+	assert.NotContains(t, view(m, "s"), "Shift 2026", "no shift counted, no view")
+}

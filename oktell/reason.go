@@ -72,6 +72,8 @@ const (
 	ReasonNoPassword      ReasonCode = "no-password"       // a login needs a password and none was given
 	ReasonNoBreakReason   ReasonCode = "no-break-reason"   // a break reason the server does not list
 	ReasonNoBreakReasons  ReasonCode = "no-break-reasons"  // a break reason named, and the server lists none
+	ReasonTrainerLeft     ReasonCode = "trainer-left"      // an answer to a trainer whose room is closed
+	ReasonTooManyMessages ReasonCode = "too-many-messages" // answers to the trainer faster than the room takes them
 
 	// Skipped input (feed.InputError): where, what was skipped, and the scanner's words.
 	ReasonSkipped       ReasonCode = "skipped"        // INPUT: byte N: skipped WHAT: DETAIL
@@ -151,6 +153,8 @@ var reasons = map[ReasonCode]ReasonDecl{
 	ReasonNoPassword:      {"no password was given; the login needs one", nil},
 	ReasonNoBreakReason:   {"there is no break reason %s: the server lists %s", []ArgKind{ArgText, ArgText}},
 	ReasonNoBreakReasons:  {"there is no break reason %s: the server lists none", []ArgKind{ArgText}},
+	ReasonTrainerLeft:     {"the trainer has left the room", nil},
+	ReasonTooManyMessages: {"too many messages to the trainer at once; wait a moment", nil},
 	ReasonSkipped:         {"%s: byte %s: skipped %s: %s", []ArgKind{ArgText, ArgText, ArgReason, ArgText}},
 	ReasonSkippedAt:       {"%s: byte %s: skipped %s, the mistake at byte %s: %s", []ArgKind{ArgText, ArgText, ArgReason, ArgText, ArgText}},
 	ReasonSkippedBare:     {"%s: byte %s: skipped %s", []ArgKind{ArgText, ArgText, ArgReason}},

@@ -72,6 +72,11 @@ type Config struct {
 	Open bool
 	// Dashboard builds each session's model.
 	Dashboard DashboardFunc
+	// TrainerKeys lists the trainers' keys (nil: none): such a key gets in too, and its
+	// session is built by Room instead of Dashboard (the trainer's room). A key in both
+	// files is a trainer's.
+	TrainerKeys *KeyFile
+	Room        DashboardFunc
 
 	MaxSessions int           // concurrent dashboards; 0: no limit
 	ConnRate    float64       // new connections per second per source address; 0: no limit
@@ -139,6 +144,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Keys == nil && !cfg.Open {
 		return nil, errors.New("sshserve: no authorized keys and not open")
 	}
+	if cfg.TrainerKeys != nil && cfg.Room == nil {
+		return nil, errors.New("sshserve: trainer keys without a Room func")
+	}
 	if cfg.Clock == nil {
 		cfg.Clock = oktell.RealClock{}
 	}
@@ -156,6 +164,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Keys != nil {
 		cfg.Keys.setLog(cfg.Log)
+	}
+	if cfg.TrainerKeys != nil {
+		cfg.TrainerKeys.setLog(cfg.Log)
 	}
 	s := &Server{cfg: cfg, live: map[*liveSession]struct{}{}}
 	if cfg.ConnRate > 0 {
@@ -338,6 +349,9 @@ func (s *Server) acceptConn(ctx ssh.Context, c net.Conn) net.Conn {
 }
 
 func (s *Server) checkKey(ctx ssh.Context, key ssh.PublicKey) bool {
+	if s.cfg.TrainerKeys != nil && s.cfg.TrainerKeys.Lookup(key) != nil {
+		return true
+	}
 	if s.cfg.Keys == nil {
 		return s.cfg.Open
 	}
@@ -583,11 +597,16 @@ func (s *Server) handle(sess ssh.Session) {
 	if ls != nil {
 		defer close(ls.handled)
 	}
-	fp, comment, keyGone := "", "", false
+	fp, comment, keyGone, trainer := "", "", false, false
 	var opts map[string]string
 	if key := sess.PublicKey(); key != nil {
 		fp = gossh.FingerprintSHA256(key)
-		if s.cfg.Keys != nil {
+		if s.cfg.TrainerKeys != nil {
+			if ak := s.cfg.TrainerKeys.find(key); ak != nil {
+				comment, opts, trainer = ak.Comment, ak.Options, true
+			}
+		}
+		if s.cfg.Keys != nil && !trainer {
 			if ak := s.cfg.Keys.find(key); ak != nil {
 				comment, opts = ak.Comment, ak.Options
 			} else {
@@ -599,6 +618,11 @@ func (s *Server) handle(sess ssh.Session) {
 	attrs := []any{"user", user, "addr", sess.RemoteAddr().String(), "key", fp}
 	if comment != "" {
 		attrs = append(attrs, "key_comment", comment)
+	}
+	build := s.cfg.Dashboard
+	if trainer {
+		attrs = append(attrs, "room", true)
+		build = s.cfg.Room
 	}
 	rec := &sessionRecord{s: s, cs: cs, start: start, attrs: attrs}
 	if ls != nil {
@@ -665,7 +689,7 @@ func (s *Server) handle(sess ssh.Session) {
 
 	ctx, cancel := context.WithCancel(sess.Context())
 	defer cancel()
-	model, closer, err := s.cfg.Dashboard(ctx, c)
+	model, closer, err := build(ctx, c)
 	rec.set(c.Source)
 	if err != nil {
 		refuse("cannot open the dashboard: "+err.Error(), "cannot open the dashboard: "+err.Error())

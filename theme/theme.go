@@ -15,6 +15,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/shift"
 )
 
 // Options choose the look of one dashboard.
@@ -166,6 +167,45 @@ func (t *Theme) StateBadge(s oktell.UserState, stale bool) lipgloss.Style {
 	return t.R.NewStyle().Foreground(t.P.OnBadge).Background(t.StateColor(s)).Bold(true)
 }
 
+// StateText is the style of a state's glyph and word in a list (the trainer's room):
+// the state's colour on the terminal's background; a stale state is muted.
+func (t *Theme) StateText(s oktell.UserState, stale bool) lipgloss.Style {
+	if stale {
+		return t.Muted
+	}
+	return t.R.NewStyle().Foreground(t.StateColor(s))
+}
+
+// ShiftColor is the colour of where the shift's time went: a state's own colour, muted
+// for the time the state was not known, the rule's for the time okdash did not watch.
+func (t *Theme) ShiftColor(b shift.Bucket) lipgloss.TerminalColor {
+	switch b {
+	case shift.Ready:
+		return t.P.StateReady
+	case shift.Break:
+		return t.P.StateBreak
+	case shift.Away:
+		return t.P.StateAway
+	case shift.Busy:
+		return t.P.StateBusy
+	case shift.Reserved:
+		return t.P.StateReserved
+	case shift.NoPhone:
+		return t.P.StateNoPhone
+	case shift.Disconnected:
+		return t.P.StateOffline
+	case shift.NotWatched:
+		return t.P.Border
+	}
+	return t.P.Muted
+}
+
+// ShiftBar is the style of a bucket's cells in the shift's bars: its colour, on top of
+// its own fill (IconSet.ShiftFill), which tells it without colour.
+func (t *Theme) ShiftBar(b shift.Bucket) lipgloss.Style {
+	return t.R.NewStyle().Foreground(t.ShiftColor(b))
+}
+
 // ToastColor is the colour of a notification type; nltColor takes backcolor_argb.
 func (t *Theme) ToastColor(n oktell.NotifyType, argb uint32) lipgloss.TerminalColor {
 	switch n {
@@ -251,6 +291,12 @@ type IconSet struct {
 	Ellipsis  string
 	Sep       string
 	Up, Down  string // the arrow keys' names in the help
+	// NotWatched marks the time okdash did not watch, beside the states' glyphs; Now
+	// points at where the shift's time goes now.
+	NotWatched, Now string
+	// ShiftFill is the cell of each bucket in the shift's bars per hour: a pattern of
+	// its own, so that the bars read without colour (NO_COLOR, a 16-colour projector).
+	ShiftFill [shift.NumBuckets]string
 }
 
 // Unicode is the default icon set: one-cell glyphs from common fonts (no emoji, whose
@@ -274,7 +320,9 @@ func Unicode() IconSet {
 			oktell.NltApplicationErr: "✖", oktell.NltColor: "◼",
 		},
 		Selected: "▌", Outgoing: "→", Saved: "⛁", Rule: "─", Ellipsis: "…", Sep: "│",
-		Up: "↑", Down: "↓",
+		Up: "↑", Down: "↓", NotWatched: "·", Now: "◂",
+		// the four states of most of a day in block shades, the rare ones by their glyphs
+		ShiftFill: [shift.NumBuckets]string{"█", "▒", "░", "▓", "◆", "✕", "⊘", "?", "·"},
 	}
 }
 
@@ -298,7 +346,8 @@ func ASCII() IconSet {
 			oktell.NltApplicationErr: "E", oktell.NltColor: "#",
 		},
 		Selected: ">", Outgoing: ">", Saved: "S", Rule: "-", Ellipsis: "~", Sep: "|",
-		Up: "up", Down: "down",
+		Up: "up", Down: "down", NotWatched: ".", Now: "<",
+		ShiftFill: [shift.NumBuckets]string{"+", "=", "-", "#", "*", "!", "x", "?", "."}, // the states' own glyphs
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/shift"
 )
 
 func TestIconsDefaultByTerm(t *testing.T) {
@@ -48,6 +49,24 @@ func TestIconSetsComplete(t *testing.T) {
 			assert.Equal(t, 1, ansi.StringWidth(g), "%s %q", set.Name, g)
 		}
 	}
+	for _, set := range []IconSet{Unicode(), ASCII()} {
+		seen := map[string]shift.Bucket{}
+		for b := shift.Bucket(0); b < shift.NumBuckets; b++ {
+			g := set.ShiftFill[b]
+			assert.Equal(t, 1, ansi.StringWidth(g), "%s %s", set.Name, b)
+			other, dup := seen[g]
+			assert.False(t, dup, "%s: %s shares its fill with %s", set.Name, b, other)
+			seen[g] = b
+		}
+		for _, g := range []string{set.NotWatched, set.Now} {
+			assert.Equal(t, 1, ansi.StringWidth(g), "%s %q", set.Name, g)
+		}
+	}
+	ascii := ASCII()
+	for _, g := range append(ascii.ShiftFill[:], ascii.NotWatched, ascii.Now) {
+		assert.Len(t, g, 1, "%q is ASCII", g)
+		assert.Less(t, rune(g[0]), rune(128))
+	}
 	for _, r := range ASCII().Toasts {
 		for _, c := range r {
 			assert.Less(t, c, rune(128))
@@ -59,7 +78,7 @@ func TestNoColorDropsEveryEscape(t *testing.T) {
 	r := lipgloss.NewRenderer(nil)
 	r.SetColorProfile(termenv.TrueColor)
 	th := New(r, Options{NoColor: true})
-	for _, st := range []lipgloss.Style{th.StateBadge(oktell.UserReady, false), th.ToastMark(oktell.NltColor, 0xFF123456), th.Banner, th.Sender} {
+	for _, st := range []lipgloss.Style{th.StateBadge(oktell.UserReady, false), th.ToastMark(oktell.NltColor, 0xFF123456), th.Banner, th.Sender, th.ShiftBar(shift.Break)} {
 		assert.Equal(t, "x", st.Render("x"))
 	}
 }

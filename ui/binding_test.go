@@ -43,6 +43,8 @@ func situations(t *testing.T, lang language.Tag) map[string]Model {
 	out["closing"] = step(busy(), ShutdownMsg{Reason: "x", After: time.Minute})
 	out["ended"] = step(busy(), updatesMsg{ended: true})
 	out["busy state"] = step(busy(), upd(t0, evState(oktell.UserFullbusy, false)))
+	withShift := New(Options{Session: newFake(), Shift: newCountedShift(true, false), Theme: look(asciiRenderer(), "unicode", false, false), Clock: clocktest.New(t0), Lang: lang})
+	out["shift view"] = step(step(withShift, tea.WindowSizeMsg{Width: 100, Height: 30}), keyPress("s"))
 	return out
 }
 

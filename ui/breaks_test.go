@@ -126,6 +126,9 @@ func TestBreakReasonPicker(t *testing.T) {
 			if tc.pending != "" {
 				assert.Contains(t, ansi.Strip(strings.SplitN(m.View(), "\n", 2)[0]), tc.pending)
 			}
+			if strings.HasPrefix(tc.pending, "… Break") {
+				assert.Equal(t, "Break", m.request.pending.key, "the trainer's room is told the catalog key")
+			}
 		})
 	}
 }

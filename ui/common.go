@@ -33,6 +33,7 @@ type common struct {
 	lay           layout // where the panes were placed on the last frame
 
 	posted []tea.Msg // what panes posted during this Update, delivered before it returns (see post)
+	pub    publisher // what the trainer's room was last told (Options.Publish)
 }
 
 // tr is the text in the operator's language (the catalog's key is the English text).

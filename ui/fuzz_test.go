@@ -144,7 +144,7 @@ func TestEverySizeFits(t *testing.T) {
 		m = step(m, updateMsg{u})
 	}
 	m = step(m, upd(t0, evBare(oktell.ConnectionLost)))
-	for _, v := range []screen{screenMain, screenHistory, screenHelp} {
+	for _, v := range []screen{screenMain, screenHistory, screenHelp, screenShift} {
 		m.c.screen = v
 		for w := 0; w <= 130; w += 7 {
 			for h := 0; h <= 45; h += 3 {

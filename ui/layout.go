@@ -23,6 +23,7 @@ const (
 	screenMain    screen = iota // messages and toasts
 	screenHistory               // the notification history
 	screenHelp                  // every hotkey
+	screenShift                 // the operator's day
 )
 
 // panes are the dashboard's parts, each a value with its own state.
@@ -35,6 +36,7 @@ type panes struct {
 	history  history
 	help     helpScreen
 	shutdown shutdown
+	shift    shiftView
 	breaks   breaks
 	login    login
 }
@@ -43,6 +45,7 @@ func newPanes(c *common) panes {
 	return panes{
 		status: newStatus(c), request: newRequest(c), messages: newMessages(c), reply: newReply(c),
 		toasts: newToasts(c), history: newHistory(c), help: newHelpScreen(c), shutdown: newShutdown(c),
+		shift:  newShiftView(c),
 		breaks: newBreaks(c), login: newLogin(c),
 	}
 }
@@ -59,6 +62,7 @@ func (p *panes) route(msg tea.Msg) []tea.Cmd {
 		p.toasts.update(msg),
 		p.help.update(msg),
 		p.shutdown.update(msg),
+		p.shift.update(msg),
 		p.breaks.update(msg),
 		p.login.update(msg),
 	}
@@ -78,6 +82,7 @@ func (p *panes) keysOn(c *common, on, helpOn screen) []binding {
 	bs = append(bs, p.toasts.keys(on)...)
 	bs = append(bs, p.status.keys(on)...)
 	bs = append(bs, p.history.keys(on)...)
+	bs = append(bs, p.shift.keys(on)...)
 	bs = append(bs, p.help.keys(helpOn)...)
 	return append(bs, quitKey(c))
 }
@@ -165,6 +170,10 @@ func (p *panes) view(c *common) string {
 	case screenHelp:
 		lines = append(lines, c.rule(c.tr("Help"), "", c.width, p.status.identity()))
 		lines = append(lines, p.help.view(p.fullHelp(c), c.width, c.lay.listRows)...)
+	case screenShift:
+		title, warn := p.shift.title()
+		lines = append(lines, c.rule(title, warn, c.width, p.status.identity()))
+		lines = append(lines, p.shift.view(c.width, c.lay.listRows)...)
 	case screenHistory:
 		title, count := p.history.title()
 		lines = append(lines, c.rule(title, count, c.width, p.status.identity()))

@@ -61,6 +61,8 @@ var ruReasons = map[oktell.ReasonCode]string{
 	oktell.ReasonNoPassword:      "пароль не задан, а для входа он нужен",
 	oktell.ReasonNoBreakReason:   "нет причины перерыва «%s»: сервер перечисляет %s",
 	oktell.ReasonNoBreakReasons:  "нет причины перерыва «%s»: сервер не перечисляет ни одной",
+	oktell.ReasonTrainerLeft:     "тренер вышел из зала",
+	oktell.ReasonTooManyMessages: "слишком много сообщений тренеру подряд; подождите немного",
 	oktell.ReasonSkipped:         "%s: байт %s: пропущен %s: %s",
 	oktell.ReasonSkippedAt:       "%s: байт %s: пропущен %s, ошибка на байте %s: %s",
 	oktell.ReasonSkippedBare:     "%s: байт %s: пропущен %s",

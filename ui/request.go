@@ -67,6 +67,7 @@ type stateRequest struct {
 	redirect bool
 	reason   string // the break reason's id; "" for none
 	label    string // what was asked, in the operator's words ("Break: Обед")
+	key      string // the same, as its catalog key ("Break"): what the trainer's room is told
 
 	fromKnown    bool
 	from         oktell.UserState
@@ -172,7 +173,7 @@ func (r *request) keys(on screen, st *status, br *breaks, closing bool) []bindin
 		label = "Redirect off"
 	}
 	ask := func(s oktell.UserState, redirect bool, label string) func() tea.Cmd {
-		return func() tea.Cmd { return r.ask(st, s, redirect, r.c.tr(label), "") }
+		return func() tea.Cmd { return r.ask(st, s, redirect, label, "", "") }
 	}
 	onBreak := st.known && st.state == oktell.UserLunch
 	brk, breakWhy := r.brk, sameAs(oktell.UserLunch, "already on a break")
@@ -189,14 +190,14 @@ func (r *request) keys(on screen, st *status, br *breaks, closing bool) []bindin
 		if reason, ok := br.named(); ok {
 			return r.askBreak(st, reason)
 		}
-		return r.ask(st, oktell.UserLunch, st.redirect, r.c.tr("Break"), "")
+		return r.ask(st, oktell.UserLunch, st.redirect, "Break", "", "")
 	}
 	bs := []binding{
 		act(r.ready, sameAs(oktell.UserReady, "already ready"), ask(oktell.UserReady, st.redirect, "Ready")).onBar(6),
 		act(brk, breakWhy, takeBreak).onBar(5),
 		act(r.away, sameAs(oktell.UserOff, "already away"), ask(oktell.UserOff, st.redirect, "Away")).onBar(4),
 		// the break's reason goes with it, so that redirect does not change the reason
-		act(redirect, redirectWhy, func() tea.Cmd { return r.ask(st, st.state, !st.redirect, r.c.tr(label), st.reason) }).onBar(3),
+		act(redirect, redirectWhy, func() tea.Cmd { return r.ask(st, st.state, !st.redirect, label, "", st.reason) }).onBar(3),
 	}
 	for i := range bs {
 		bs[i] = bs[i].listed(groupState)
@@ -227,11 +228,16 @@ func (r *request) whyNot(st *status, closing bool) string {
 }
 
 // ask sends SetUserState (with the break reason when there is one) and marks it pending
-// until the server confirms it. label is what was asked, in the operator's words.
-func (r *request) ask(st *status, s oktell.UserState, redirect bool, label, reason string) tea.Cmd {
+// until the server confirms it. key is what was asked, as its catalog key ("Break": the
+// trainer's room says it in its own language); label the same in the operator's words
+// when it says more ("Break: Обед"), "" for key's.
+func (r *request) ask(st *status, s oktell.UserState, redirect bool, key, label, reason string) tea.Cmd {
+	if label == "" {
+		label = r.c.tr(key)
+	}
 	r.seq++
 	r.pending = stateRequest{
-		id: r.seq, active: true, state: s, redirect: redirect, reason: reason, label: label,
+		id: r.seq, active: true, state: s, redirect: redirect, reason: reason, label: label, key: key,
 		fromKnown: st.known, from: st.state, fromRedirect: st.redirect,
 	}
 	return tea.Batch(
@@ -247,7 +253,7 @@ func (r *request) askBreak(st *status, reason oktell.BreakReason) tea.Cmd {
 		r.c.post(keyRefusedMsg{help: r.brk.Help(), why: r.c.tr(why)})
 		return nil
 	}
-	return r.ask(st, oktell.UserLunch, st.redirect, r.c.tr("Break: %s", oktell.CleanLine(reason.Name)), reason.ID)
+	return r.ask(st, oktell.UserLunch, st.redirect, "Break", r.c.tr("Break: %s", oktell.CleanLine(reason.Name)), reason.ID)
 }
 
 // segment is the header's segment of a pending request: what was asked, waiting.

@@ -20,6 +20,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/room"
 	"github.com/okdash/okdash/theme"
 )
 
@@ -50,6 +51,9 @@ type Options struct {
 	Lang    language.Tag
 	Bell    bool
 	BellOut io.Writer // where the bell rings (the terminal: stdout, or the SSH channel)
+	// Shift is the operator's shift, counted by the caller from the session's updates
+	// (an oktell/shift.Watched around Session); nil: none is counted, no shift view.
+	Shift ShiftSource
 
 	MaxMessages    int           // messages kept (DefaultMaxMessages)
 	MaxHistory     int           // notifications kept in the history (DefaultMaxHistory)
@@ -58,6 +62,11 @@ type Options struct {
 	RequestTimeout time.Duration // context timeout of one SetUserState or SendMessage call
 	ToastTTL       time.Duration // life of an autohide toast
 	ShutdownAfter  time.Duration // countdown of ShutdownRequested
+
+	// Publish, when set, is told what the dashboard shows (state, request, last key)
+	// after every Update that changed it, for the trainer's room of okdash serve. It
+	// must not wait: it is called from Update.
+	Publish func(room.Snapshot)
 }
 
 func (o *Options) defaults() {
@@ -169,6 +178,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if m.quitting {
 		return m, tea.Quit
 	}
+	m.publish()
 	if t := m.status.title(); t != m.title {
 		m.title = t
 		cmds = append(cmds, tea.SetWindowTitle(t))
@@ -220,7 +230,9 @@ func (m *Model) key(k tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	var cmd tea.Cmd
-	if keys, take := m.modal(c); keys != nil {
+	keys, take := m.modal(c)
+	c.pub.pressed(k, keys != nil, c.clock.Now())
+	if keys != nil {
 		var took bool
 		if cmd, took = press(c, keys, k); !took {
 			cmd = take(k)

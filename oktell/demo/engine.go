@@ -51,7 +51,8 @@ type Engine struct {
 	clock oktell.Clock
 	speed float64
 
-	inject chan Output // answers to requests, delivered by Run in order
+	inject chan Output     // answers to requests, delivered by Run in order
+	steps  chan outsideReq // steps from outside the scenario (the trainer's room), run by Run
 
 	mu      sync.Mutex
 	st      ServerState
@@ -63,6 +64,9 @@ type Engine struct {
 	call   *demoCall        // the scenario's call on the line; nil when it is free
 	queue  []oktell.QueuedCaller
 	roster []oktell.Colleague
+
+	listeners   []listener // outside correspondents (the room's trainers), oldest first
+	missChecked func()     // tests: called when a missed-call timer has done its check
 }
 
 // New returns an engine for sc (nil: the built-in shift) at the given speed (<= 0 means 1).
@@ -79,6 +83,7 @@ func New(sc *Scenario, clock oktell.Clock, speed float64) *Engine {
 	return &Engine{
 		sc: sc, clock: clock, speed: speed,
 		inject: make(chan Output, 16),
+		steps:  make(chan outsideReq),
 		st:     ServerState{State: oktell.UserWOphone, LinkUp: true},
 		sent:   map[string]int{},
 		ctx:    context.Background(),
@@ -156,6 +161,15 @@ func (e *Engine) Run(ctx context.Context, emit func(Output) bool) error {
 			if !e.emit(o, emit) {
 				return ctx.Err()
 			}
+		case req := <-e.steps:
+			out, err := req.do()
+			for _, o := range out {
+				if !e.emit(o, emit) {
+					req.done <- ctx.Err()
+					return ctx.Err()
+				}
+			}
+			req.done <- err
 		}
 	}
 }
@@ -325,6 +339,10 @@ func (e *Engine) SendMessage(ctx context.Context, userID, text string) error {
 		return oktell.ErrNotConnected
 	}
 	id := strings.ToLower(strings.TrimSpace(userID))
+	if l, ok := e.listenerOf(id); ok {
+		e.mu.Unlock()
+		return l.deliver(text)
+	}
 	name, ok := e.sc.Colleagues[id]
 	if !ok {
 		e.mu.Unlock()

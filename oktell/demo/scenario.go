@@ -265,7 +265,7 @@ func Parse(name string, r io.Reader) (*Scenario, error) {
 			case "down":
 				st.Op, st.Reason = OpLinkDown, strings.TrimSpace(reason)
 				if st.Reason == "" {
-					st.Reason = "connection to the Oktell server lost"
+					st.Reason = defaultLinkDownReason
 				}
 			case "up":
 				st.Op = OpLinkUp

@@ -275,11 +275,20 @@ func (w *Watched) save() {
 func closedEnd(f Figures) time.Time { return f.Start.Add(f.Length()) }
 
 // Summary is the shift as of now.
-func (w *Watched) Summary() Summary {
+func (w *Watched) Summary() Summary { return w.SummaryAt(w.cfg.Clock.Now()) }
+
+// SummaryAt is the shift as of now, a moment the caller gives: the dashboard asks with
+// its own clock's time, so that the figures run with the times on its screen.
+func (w *Watched) SummaryAt(now time.Time) Summary {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.sh.Summary(w.cfg.Clock.Now())
+	return w.sh.Summary(now)
 }
+
+// Kept says whether a file keeps the shift across restarts: not for a replay or a
+// followed log, nor when there is no state directory, another okdash holds the lock or
+// today's file could be neither read nor set aside.
+func (w *Watched) Kept() bool { return w.store != nil } // set by Watch, never changed after
 
 // SaveErr is the last failure to write the shift's file, nil when the last write
 // worked or there is no file.

@@ -83,6 +83,13 @@ func TestWatchCountsAndSaves(t *testing.T) {
 	sum := w.Summary()
 	checkFigures(t, sum.Figures, want{time: map[Bucket]time.Duration{Ready: m(60), Break: m(30)}, breaks: 1, longest: m(30), received: 1, sent: 1})
 	assert.Equal(t, Break, sum.Current)
+	assert.True(t, w.Kept(), "a file keeps it")
+	// The dashboard asks as of its own clock's time: the break runs on to that moment,
+	// the clock the watcher was given notwithstanding.
+	later := w.SummaryAt(at("10:31"))
+	assert.Equal(t, m(31), later.Time[Break])
+	assert.True(t, at("10:31").Equal(later.Now))
+	assert.Equal(t, m(30), w.Summary().Time[Break], "asking changes nothing")
 	require.NoError(t, w.Close())
 	_, open := <-w.Updates()
 	assert.False(t, open, "closed with the session")
@@ -153,6 +160,7 @@ func TestWatchReplayKeepsNoFile(t *testing.T) {
 			push(t, f, w, state(at("21:00"), ready))
 			push(t, f, w, state(at("21:10"), lunch))
 			clock.Set(at("21:30"))
+			assert.False(t, w.Kept(), "a replay's shift is counted, not kept")
 			require.NoError(t, w.Close())
 			entries, err := os.ReadDir(st.Dir)
 			require.NoError(t, err)
@@ -187,6 +195,8 @@ func TestWatchTwoOfTheSameShift(t *testing.T) {
 	}
 	assert.Contains(t, u.Err.Error(), "another okdash keeps this shift")
 	assert.Contains(t, u.Err.Error(), "does not save it")
+	assert.True(t, w1.Kept())
+	assert.False(t, w2.Kept(), "the second one counts without a file")
 	push(t, f1, w1, state(at("09:00"), ready))
 	push(t, f2, w2, state(at("09:00"), lunch))
 	clock.Set(at("09:30"))
