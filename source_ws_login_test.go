@@ -3,7 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -148,5 +152,39 @@ func TestDashboardBreakReasonAndPasswordOverWS(t *testing.T) {
 	}
 	if st, _ := srv.State(user.Login); st != oktell.UserLunch {
 		t.Fatalf("the server has %v", st)
+	}
+}
+
+// Over okdash serve, a key whose ws source has neither a password file nor a saved
+// session opens the dashboard with its password line (before: the client was told the
+// dashboard cannot open); what the operator types there logs in and is not echoed.
+func TestServeAsksForThePasswordInTheDashboard(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
+	os.Unsetenv(envPassword)
+	oktellSrv := wssim.New([]wssim.User{{Login: "ivanova", Password: "pw-Иванова", Name: "Ivanova Maria", Line: "305"}})
+	ts := httptest.NewServer(oktellSrv)
+	defer ts.Close()
+	defer oktellSrv.Drop("")
+	src := "ws://" + ts.Listener.Addr().String()
+	k, _ := writeClientKey(t, dir, "key")
+	authorized := filepath.Join(dir, "authorized_keys")
+	line := fmt.Sprintf("okdash-source=%q,okdash-login=ivanova,okdash-lang=en %s ivanova@desk\n", src, pubLine(k))
+	if err := os.WriteFile(authorized, []byte(line), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	addr, _, _ := startServe(t, serveFlags{AuthorizedKeys: authorized, HostKey: filepath.Join(dir, "host")},
+		sourceFlags{Source: "demo", Speed: 1, Timeout: 10 * time.Second}, serveOpen, newModel)
+	screen := dialScreen(t, addr, k)
+	screen.wait("Oktell password:")
+	if _, err := screen.in.Write([]byte("pw-Иванова\r")); err != nil {
+		t.Fatal(err)
+	}
+	screen.wait("Ivanova Maria")
+	if strings.Contains(screen.text(), "pw-") {
+		t.Fatal("the password was echoed to the SSH client")
+	}
+	if oktellSrv.Conns("ivanova") != 1 {
+		t.Fatalf("%d connections", oktellSrv.Conns("ivanova"))
 	}
 }

@@ -264,20 +264,18 @@ func (s *Session) SetUserStateReason(ctx context.Context, state oktell.UserState
 }
 
 // chooseReason finds the break reason want (an id or a name, any case) among those the
-// server listed; "" is the first one, or none when the server lists none.
+// server listed; "" is the first one. A server that lists none gets a break without a
+// reason, whatever was wanted: the dashboard said so at login (Update.BreakReasons).
 func chooseReason(listed []LunchReason, want string) (string, error) {
-	if want == "" {
-		if len(listed) > 0 {
-			return listed[0].ID, nil
-		}
+	if len(listed) == 0 {
 		return "", nil
+	}
+	if want == "" {
+		return listed[0].ID, nil
 	}
 	b := oktell.BreakReasons{List: listed}
 	if r, ok := b.Find(want); ok {
 		return r.ID, nil
-	}
-	if len(listed) == 0 {
-		return "", &oktell.ReasonError{Why: oktell.Because(oktell.ReasonNoBreakReasons, oktell.CleanLine(want))}
 	}
 	return "", &oktell.ReasonError{Why: oktell.Because(oktell.ReasonNoBreakReason, oktell.CleanLine(want), strings.Join(b.Names(), ", "))}
 }
