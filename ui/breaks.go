@@ -77,22 +77,24 @@ func (b *breaks) set(r oktell.BreakReasons) {
 		b.open = false
 	}
 	b.sel = min(b.sel, max(len(r.List)-1, 0))
+	b.scroll()
 	if r.Unlisted == "" {
 		b.warned = ""
 		return
 	}
-	names := strings.Join(r.Names(), ", ")
+	names := oktell.CleanLine(strings.Join(r.Names(), ", "))
 	if key := r.Unlisted + "\x00" + names; key != b.warned {
 		b.warned = key
 		c := b.c
 		var text string
+		unlisted := oktell.CleanLine(r.Unlisted)
 		switch len(r.List) {
 		case 0:
-			text = c.tr("--break-reason %s: the server lists no break reasons; Break asks for none", r.Unlisted)
+			text = c.tr("--break-reason %s: the server lists no break reasons; Break asks for none", unlisted)
 		case 1:
-			text = c.tr("--break-reason %s is not a break reason the server lists (%s); Break takes %s", r.Unlisted, names, r.List[0].Name)
+			text = c.tr("--break-reason %s is not a break reason the server lists (%s); Break takes %s", unlisted, names, names)
 		default:
-			text = c.tr("--break-reason %s is not a break reason the server lists (%s); Break asks which", r.Unlisted, names)
+			text = c.tr("--break-reason %s is not a break reason the server lists (%s); Break asks which", unlisted, names)
 		}
 		c.post(localWarning(c, text))
 	}
