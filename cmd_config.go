@@ -31,14 +31,40 @@ import (
 // envConfig names the configuration file, as --config does.
 const envConfig = "OKDASH_CONFIG"
 
-// serveTable is the table of okdash serve's own keys.
-const serveTable = "serve"
+// serveTable and wallTable are the tables of okdash serve's and okdash wall's own keys.
+const (
+	serveTable = "serve"
+	wallTable  = "wall"
+)
+
+// tableOf is the table that holds the keys of group g: "" for the top of the file.
+func tableOf(g group) string {
+	switch g {
+	case groupServe:
+		return serveTable
+	case groupWall:
+		return wallTable
+	}
+	return ""
+}
 
 // configFile is a configuration file read and checked against the settings.
 type configFile struct {
 	path  string
 	top   map[string]fileValue // the dashboard's keys
 	serve map[string]fileValue // the [serve] table
+	wall  map[string]fileValue // the [wall] table
+}
+
+// in is the keys of a table ("" for the top).
+func (f *configFile) in(table string) map[string]fileValue {
+	switch table {
+	case serveTable:
+		return f.serve
+	case wallTable:
+		return f.wall
+	}
+	return f.top
 }
 
 type fileValue struct {
@@ -46,18 +72,20 @@ type fileValue struct {
 	line  int
 }
 
-// lookup finds s's value in the file: for serve, its [serve] table first.
-func (f *configFile) lookup(s *setting, forServe bool) (fileValue, bool) {
+// lookup finds s's value in the file: a key of serve or the wall in its own table; any
+// other in table first ([serve] for serve, [wall] for the wall), then at the top.
+func (f *configFile) lookup(s *setting, table string) (fileValue, bool) {
 	if f == nil {
 		return fileValue{}, false
 	}
-	if forServe || s.group == groupServe {
-		if v, ok := f.serve[s.name]; ok {
+	if own := tableOf(s.group); own != "" {
+		v, ok := f.in(own)[s.name]
+		return v, ok
+	}
+	if table != "" {
+		if v, ok := f.in(table)[s.name]; ok {
 			return v, true
 		}
-	}
-	if s.group == groupServe {
-		return fileValue{}, false
 	}
 	v, ok := f.top[s.name]
 	return v, ok
@@ -128,34 +156,34 @@ func parseConfig(path, text string) (*configFile, error) {
 		return nil, usagef("%s: %s", path, strings.TrimPrefix(err.Error(), "toml: "))
 	}
 	lines := keyLines(text)
-	f := &configFile{path: path, top: map[string]fileValue{}, serve: map[string]fileValue{}}
+	f := &configFile{path: path, top: map[string]fileValue{}, serve: map[string]fileValue{}, wall: map[string]fileValue{}}
 	var probs []problem
 	add := func(key string, format string, a ...any) {
 		probs = append(probs, problem{lines[key], fmt.Sprintf(format, a...)})
 	}
 	for key, v := range m {
-		if key == serveTable {
+		if key == serveTable || key == wallTable {
 			t, ok := v.(map[string]any)
 			if !ok {
-				add(key, "serve: want the table [serve] of okdash serve's keys")
+				add(key, "%s: want the table [%s] of okdash %s's keys", key, key, key)
 				continue
 			}
 			for k, v := range t {
-				full := serveTable + "." + k
-				s, msg := findKey(k, true)
+				full := key + "." + k
+				s, msg := findKey(k, key)
 				if s == nil {
-					add(full, "[serve] %s", msg)
+					add(full, "[%s] %s", key, msg)
 					continue
 				}
 				if fv, err := fileTyped(s, v); err != nil {
-					add(full, "[serve] %s: %v", k, err)
+					add(full, "[%s] %s: %v", key, k, err)
 				} else {
-					f.serve[k] = fileValue{fv, lines[full]}
+					f.in(key)[k] = fileValue{fv, lines[full]}
 				}
 			}
 			continue
 		}
-		s, msg := findKey(key, false)
+		s, msg := findKey(key, "")
 		if s == nil {
 			add(key, "%s", msg)
 			continue
@@ -184,8 +212,27 @@ type problem struct {
 	msg  string
 }
 
-// findKey finds the setting a key of the file names, or says why there is none.
-func findKey(key string, inServe bool) (*setting, string) {
+// fitsTable says whether s may be set in table ("" for the top of the file): serve's
+// and the wall's own keys in theirs; any other at the top, and in [serve] or [wall] when
+// that command takes it, for that command only.
+func fitsTable(s *setting, table string) bool {
+	own := tableOf(s.group)
+	switch {
+	case own == table:
+		return true
+	case own != "":
+		return false
+	case table == serveTable:
+		return !s.noServe
+	case table == wallTable:
+		return !s.noWall
+	}
+	return false
+}
+
+// findKey finds the setting a key of the file names in table ("" for the top), or
+// says why there is none.
+func findKey(key, table string) (*setting, string) {
 	if isPasswordKey(key) {
 		return nil, fmt.Sprintf("%s: a password is never kept in the configuration file; put it alone in a file only you can read (chmod 600) and name that with password-file, or set OKDASH_PASSWORD", key)
 	}
@@ -194,19 +241,19 @@ func findKey(key string, inServe bool) (*setting, string) {
 		if s.name != key || !s.group.inFile() {
 			continue
 		}
-		switch {
-		case s.group == groupServe && inServe, s.group != groupServe && !inServe:
+		if fitsTable(s, table) {
 			return s, ""
-		case s.group != groupServe && inServe && !s.noServe:
-			return s, "" // [serve] may set any key serve takes, for serve only
 		}
 		other = s
 	}
 	switch {
-	case other != nil && other.group == groupServe:
-		return nil, fmt.Sprintf("%s is a key of okdash serve: put it under [serve]", key)
-	case other != nil && other.noServe:
+	case other != nil && other.group.ownTable():
+		t := tableOf(other.group)
+		return nil, fmt.Sprintf("%s is a key of okdash %s: put it under [%s]", key, t, t)
+	case other != nil && table == serveTable && other.noServe:
 		return nil, fmt.Sprintf("%s is not a key of okdash serve (it belongs to one terminal)", key)
+	case other != nil && table == wallTable && other.noWall:
+		return nil, fmt.Sprintf("%s is not a key of okdash wall (the wall sets no state and shows no message)", key)
 	}
 	for _, s := range settings {
 		if s.name == key && (s.group == groupSim || s.group == groupDecode) {
@@ -214,7 +261,7 @@ func findKey(key string, inServe bool) (*setting, string) {
 		}
 	}
 	msg := fmt.Sprintf("unknown key %q", key)
-	if near := nearestKey(key, inServe); near != "" {
+	if near := nearestKey(key, table); near != "" {
 		msg += fmt.Sprintf(" (did you mean %s?)", near)
 	}
 	return nil, msg + `; the keys are the long flag names: see "okdash config --example"`
@@ -228,11 +275,11 @@ func isPasswordKey(key string) bool {
 	return strings.Contains(k, "password") || k == "pass" || k == "passwd" || k == "pwd" || k == "secret"
 }
 
-// nearestKey is the key of the file closest to a mistyped one, within two edits.
-func nearestKey(key string, inServe bool) string {
+// nearestKey is the key of table closest to a mistyped one, within two edits.
+func nearestKey(key, table string) string {
 	best, bestD := "", 3
 	for _, s := range settings {
-		if !s.group.inFile() || (s.group == groupServe) != inServe && !(inServe && !s.noServe) {
+		if !s.group.inFile() || !fitsTable(s, table) {
 			continue
 		}
 		if d := editDistance(key, s.name); d < bestD {
@@ -384,12 +431,12 @@ var configCmd = &command{
 	usage: `Usage: okdash config [--config FILE] [FLAGS]
        okdash config --example
 
-Prints the settings okdash would use with these FLAGS (those of the dashboard and of
-okdash serve), each with where it came from: a flag, the environment, the
-configuration file (FILE:LINE) or the default. The output is itself a configuration
-file. --example prints a commented file to start from instead.
+Prints the settings okdash would use with these FLAGS (those of the dashboard, of
+okdash serve and of okdash wall), each with where it came from: a flag, the
+environment, the configuration file (FILE:LINE) or the default. The output is itself
+a configuration file. --example prints a commented file to start from instead.
 `,
-	groups: []group{groupSource, groupLook, groupServe},
+	groups: []group{groupSource, groupLook, groupServe, groupWall},
 	config: true,
 	extra: func(fs *flag.FlagSet, x *extraFlags) {
 		fs.BoolVar(&x.example, "example", false, "print a commented configuration file to start from")
@@ -413,20 +460,23 @@ func cmdConfig(args []string, io stdio, env func(string) string) int {
 	if len(p.args) > 0 {
 		return usageFail(io, configCmd, usagef("unexpected argument %q", p.args[0]))
 	}
-	dash, srv := *p, *p
-	if err := dash.resolve(dashboardCmd.takes(), true, false, env); err != nil {
+	dash, srv, wall := *p, *p, *p
+	if err := dash.resolve(dashboardCmd.takes(), true, "", env); err != nil {
 		return usageFail(io, configCmd, err)
 	}
-	if err := srv.resolve(serveCmd.takes(), true, true, env); err != nil {
+	if err := srv.resolve(serveCmd.takes(), true, serveTable, env); err != nil {
 		return usageFail(io, configCmd, err)
 	}
-	printEffective(io.out, &dash, &srv, env)
+	if err := wall.resolve(wallCmd.takes(), true, wallTable, env); err != nil {
+		return usageFail(io, configCmd, err)
+	}
+	printEffective(io.out, &dash, map[string]*parsed{serveTable: &srv, wallTable: &wall}, env)
 	return 0
 }
 
 // printEffective writes the settings in force as a configuration file, each with
 // where it came from.
-func printEffective(w io.Writer, dash, srv *parsed, env func(string) string) {
+func printEffective(w io.Writer, dash *parsed, own map[string]*parsed, env func(string) string) {
 	fmt.Fprintln(w, "# The settings okdash uses now, and where each comes from (okdash config).")
 	switch {
 	case dash.file != "":
@@ -443,13 +493,19 @@ func printEffective(w io.Writer, dash, srv *parsed, env func(string) string) {
 	for _, s := range dashboardCmd.takes() {
 		rows = append(rows, [2]string{s.name + " = " + format(s.get(&dash.opts)), dash.from[s].String()})
 	}
-	rows = append(rows, [2]string{"", ""}, [2]string{"[" + serveTable + "]", ""})
-	for _, s := range serveCmd.takes() {
-		o := srv.from[s]
-		if s.group != groupServe && (o.kind != "file" || srv.cfg == nil || !inServeTable(srv.cfg, s)) {
-			continue // the dashboard's value, shown above
+	for _, t := range []struct {
+		table string
+		cmd   *command
+	}{{serveTable, serveCmd}, {wallTable, wallCmd}} {
+		p := own[t.table]
+		rows = append(rows, [2]string{"", ""}, [2]string{"[" + t.table + "]", ""})
+		for _, s := range t.cmd.takes() {
+			o := p.from[s]
+			if !s.group.ownTable() && (o.kind != "file" || p.cfg == nil || !inTable(p.cfg, t.table, s)) {
+				continue // the dashboard's value, shown above
+			}
+			rows = append(rows, [2]string{s.name + " = " + format(s.get(&p.opts)), o.String()})
 		}
-		rows = append(rows, [2]string{s.name + " = " + format(s.get(&srv.opts)), o.String()})
 	}
 	width := 0
 	for _, r := range rows {
@@ -466,7 +522,7 @@ func printEffective(w io.Writer, dash, srv *parsed, env func(string) string) {
 	}
 }
 
-func inServeTable(f *configFile, s *setting) bool { _, ok := f.serve[s.name]; return ok }
+func inTable(f *configFile, table string, s *setting) bool { _, ok := f.in(table)[s.name]; return ok }
 
 func (o origin) String() string {
 	if o.where == "" {
@@ -515,6 +571,16 @@ func exampleConfig() string {
 `)
 	for _, s := range serveCmd.takes() {
 		if s.group == groupServe {
+			write(s)
+		}
+	}
+	b.WriteString(`
+# okdash wall's own keys. The keys at the top are the wall's defaults too; any of them
+# the wall takes may be set here again to apply to okdash wall only.
+[wall]
+`)
+	for _, s := range wallCmd.takes() {
+		if s.group == groupWall {
 			write(s)
 		}
 	}

@@ -142,6 +142,7 @@ func TestConfigExampleMatchesEveryFlag(t *testing.T) {
 	require.NoError(t, err, "the example as printed")
 	assert.Empty(t, f.top, "every key is commented out")
 	assert.Empty(t, f.serve)
+	assert.Empty(t, f.wall)
 
 	uncommented := regexp.MustCompile(`(?m)^#([a-z-]+ = )`).ReplaceAllString(example, "$1")
 	f, err = parseConfig("example.toml", uncommented)
@@ -155,6 +156,9 @@ func TestConfigExampleMatchesEveryFlag(t *testing.T) {
 			}
 		case s.group == groupServe:
 			assert.Contains(t, f.serve, s.name)
+			assert.Equal(t, 1, strings.Count(example, "\n#"+s.name+" = "), s.name)
+		case s.group == groupWall:
+			assert.Contains(t, f.wall, s.name)
 			assert.Equal(t, 1, strings.Count(example, "\n#"+s.name+" = "), s.name)
 		default:
 			assert.Contains(t, f.top, s.name)
@@ -208,7 +212,7 @@ func FuzzParseConfig(f *testing.F) {
 			}
 			return
 		}
-		for _, m := range []map[string]fileValue{cf.top, cf.serve} {
+		for _, m := range []map[string]fileValue{cf.top, cf.serve, cf.wall} {
 			for key, fv := range m {
 				var s *setting
 				for _, c := range settings {

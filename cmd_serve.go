@@ -33,8 +33,10 @@ import (
 )
 
 // keyOptions are the okdash-* options an authorized_keys line may carry; each sets the
-// flag of the same name for the sessions of that key.
-var keyOptions = []string{"source", "login", "password-file", "scenario", "speed", "lang", "icons", "theme", "no-color", "bell"}
+// flag of the same name for the sessions of that key. okdash-wall=true opens the wall
+// (okdash wall) instead of a dashboard, with okdash-department and okdash-page-time.
+var keyOptions = []string{"source", "login", "password-file", "scenario", "speed", "lang", "icons", "theme", "no-color", "bell",
+	"wall", "department", "page-time"}
 
 // serveFlags are the flags of okdash serve besides the source and ui flags (declared
 // in flags.go).
@@ -362,7 +364,16 @@ func checkKeyOptions(sf sourceFlags, uf uiFlags, opts map[string]string) error {
 	if v, ok := opts["theme"]; ok && !slices.Contains([]string{"auto", "dark", "light"}, v) {
 		return fmt.Errorf("okdash-theme=%s: want auto, dark or light", v)
 	}
+	wall, _, err := keyWall(opts)
+	if err != nil {
+		return err
+	}
 	err = checkSession(sessionSource(s, false), u)
+	if err == nil && wall {
+		if err := checkWallSource(sessionSource(s, false)); err != nil {
+			return fmt.Errorf("okdash-wall=true: %v", err)
+		}
+	}
 	var fe *flagError
 	if !errors.As(err, &fe) {
 		return err
@@ -397,6 +408,10 @@ func sessionDashboard(sf sourceFlags, uf uiFlags, demoOnly bool, clock oktell.Cl
 		if err != nil {
 			return nil, nil, err
 		}
+		wall, wf, err := keyWall(c.Options)
+		if err != nil {
+			return nil, nil, err
+		}
 		if demoOnly || s.Source == "" {
 			s.Source = "demo"
 		}
@@ -411,6 +426,15 @@ func sessionDashboard(sf sourceFlags, uf uiFlags, demoOnly bool, clock oktell.Cl
 		inner, err := open(ctx, s, clock)
 		if err != nil {
 			return nil, nil, err
+		}
+		if wall { // the wall screen: nobody's shift, and no key pressed for days
+			c.Source, c.KeepOpen = s.Source+" (wall)", true
+			m, err := newWallModel(inner, c.Renderer, u, wf, c.Getenv, clock)
+			if err != nil {
+				inner.Close()
+				return nil, nil, err
+			}
+			return m, inner, nil
 		}
 		sess := watchServeShift(inner, s, c.Fingerprint, clock) // the session's shift, kept per key
 		c.Farewell = func() string {
@@ -466,4 +490,36 @@ func applyKeyOptions(sf sourceFlags, uf uiFlags, opts map[string]string) (source
 		}
 	}
 	return sf, uf, nil
+}
+
+// keyWall reads a key line's wall options: okdash-wall=true opens the wall, which
+// okdash-department and okdash-page-time set up as --department and --page-time do.
+func keyWall(opts map[string]string) (bool, wallFlags, error) {
+	wf := wallFlags{PageTime: ui.DefaultPageTime}
+	wall := false
+	if v, ok := opts["wall"]; ok {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return false, wf, fmt.Errorf("okdash-wall=%q: want true or false", v)
+		}
+		wall = b
+	}
+	if v, ok := opts["page-time"]; ok {
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		if err != nil || d < 0 {
+			return false, wf, fmt.Errorf("okdash-page-time=%q: want a duration such as 15s or 1m (0: the pages turn only by key)", v)
+		}
+		wf.PageTime = d
+	}
+	if v, ok := opts["department"]; ok {
+		wf.Department = v
+	}
+	if !wall {
+		for _, name := range []string{"department", "page-time"} {
+			if _, ok := opts[name]; ok {
+				return false, wf, fmt.Errorf("okdash-%s is an option of the wall: add okdash-wall=true, or remove it", name)
+			}
+		}
+	}
+	return wall, wf, nil
 }

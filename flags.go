@@ -40,11 +40,18 @@ type simFlags struct {
 	PrintScenario               bool
 }
 
+// wallFlags are okdash wall's own (the wall also takes the source and look flags).
+type wallFlags struct {
+	PageTime   time.Duration // how long a page of departments stays; 0: turned by key only
+	Department string        // start on the departments whose name holds it
+}
+
 // options is everything the settings fill, for every command.
 type options struct {
 	Source sourceFlags
 	UI     uiFlags
 	Serve  serveFlags
+	Wall   wallFlags
 	Sim    simFlags
 	Pretty bool // okdash decode --pretty
 }
@@ -56,12 +63,16 @@ const (
 	groupSource group = iota // the dashboard and serve; top level of the file
 	groupLook                // the dashboard and serve; top level of the file
 	groupServe               // okdash serve only; the [serve] table
+	groupWall                // okdash wall only; the [wall] table
 	groupSim                 // okdash sim only; not in the file
 	groupDecode              // okdash decode only; not in the file
 )
 
 // inFile tells whether the configuration file and the environment may set the group.
-func (g group) inFile() bool { return g <= groupServe }
+func (g group) inFile() bool { return g <= groupWall }
+
+// ownTable says the group's keys live in a table of their own ([serve], [wall]).
+func (g group) ownTable() bool { return g == groupServe || g == groupWall }
 
 // setting is one flag. def holds its type: string, bool, int, float64 or time.Duration.
 type setting struct {
@@ -73,6 +84,7 @@ type setting struct {
 	field   func(*options) any // a pointer of def's type into options
 	check   func(v any) error  // beyond the type; nil: any value
 	noServe bool               // a source flag serve refuses (it belongs to one terminal)
+	noWall  bool               // a source or look flag the wall has no use for (it sets no state, shows no message)
 	example string             // the value shown in config --example when the default is empty
 }
 
@@ -90,7 +102,7 @@ var settings = []*setting{
 	{name: "password-file", group: groupSource, arg: "FILE", def: "", example: `"/home/ivanova/.config/okdash/oktell.pass"`,
 		help:  "read the Oktell password from the first line of FILE (else OKDASH_PASSWORD, else a prompt)",
 		field: field(func(o *options) *string { return &o.Source.PasswordFile })},
-	{name: "break-reason", group: groupSource, arg: "NAME", def: "", example: `"Обед"`,
+	{name: "break-reason", group: groupSource, arg: "NAME", def: "", example: `"Обед"`, noWall: true,
 		help:  "the break reason Break asks for at once, by name or id from the server's list (ws:// and wss:// sources, the demo); without it Break asks which",
 		field: field(func(o *options) *string { return &o.Source.BreakReason })},
 	{name: "insecure-tls", group: groupSource, def: false,
@@ -121,19 +133,19 @@ var settings = []*setting{
 	{name: "no-color", group: groupLook, def: false,
 		help:  "no colour, bold or reverse (also when NO_COLOR is set)",
 		field: field(func(o *options) *bool { return &o.UI.NoColor })},
-	{name: "bell", group: groupLook, def: false,
+	{name: "bell", group: groupLook, def: false, noWall: true,
 		help:  "ring the terminal bell on new messages and incoming-call notifications",
 		field: field(func(o *options) *bool { return &o.UI.Bell })},
-	{name: "toast-time", group: groupLook, arg: "D", def: ui.DefaultToastTTL, check: positiveDuration,
+	{name: "toast-time", group: groupLook, arg: "D", def: ui.DefaultToastTTL, check: positiveDuration, noWall: true,
 		help:  "how long a self-hiding notification stays on screen",
 		field: field(func(o *options) *time.Duration { return &o.UI.ToastTTL })},
-	{name: "confirm-timeout", group: groupLook, arg: "D", def: ui.DefaultConfirmTimeout, check: positiveDuration,
+	{name: "confirm-timeout", group: groupLook, arg: "D", def: ui.DefaultConfirmTimeout, check: positiveDuration, noWall: true,
 		help:  "how long a state change may wait for the server to confirm it",
 		field: field(func(o *options) *time.Duration { return &o.UI.ConfirmTimeout })},
-	{name: "max-messages", group: groupLook, arg: "N", def: ui.DefaultMaxMessages, check: atLeast(1),
+	{name: "max-messages", group: groupLook, arg: "N", def: ui.DefaultMaxMessages, check: atLeast(1), noWall: true,
 		help:  "messages kept in the messenger; older ones are dropped",
 		field: field(func(o *options) *int { return &o.UI.MaxMessages })},
-	{name: "max-history", group: groupLook, arg: "N", def: ui.DefaultMaxHistory, check: atLeast(1),
+	{name: "max-history", group: groupLook, arg: "N", def: ui.DefaultMaxHistory, check: atLeast(1), noWall: true,
 		help:  "notifications kept in the history; older ones are dropped",
 		field: field(func(o *options) *int { return &o.UI.MaxHistory })},
 
@@ -144,7 +156,7 @@ var settings = []*setting{
 		help:  "the server's ed25519 host key FILE, generated (mode 0600) on first start and reused (default: okdash/ssh_host_ed25519_key in the user's config directory)",
 		field: field(func(o *options) *string { return &o.Serve.HostKey })},
 	{name: "authorized-keys", group: groupServe, arg: "FILE", def: "", example: `"/etc/okdash/authorized_keys"`,
-		help:  "OpenSSH authorized_keys FILE of the keys let in; okdash-* options on a line choose that key's source (required unless --demo-open)",
+		help:  "OpenSSH authorized_keys FILE of the keys let in; okdash-* options on a line choose that key's source, and okdash-wall=true opens the wall (required unless --demo-open)",
 		field: field(func(o *options) *string { return &o.Serve.AuthorizedKeys })},
 	{name: "trainer-keys", group: groupServe, arg: "FILE", def: "", example: `"/etc/okdash/trainer_keys"`,
 		help:  "OpenSSH authorized_keys FILE of the trainers' keys: such a key opens the room (every session live; messages, notifications, rings and the link of demo sessions) instead of a dashboard; with --demo-open or --authorized-keys",
@@ -162,7 +174,7 @@ var settings = []*setting{
 		help:  "new connections one address may open at once (a room behind one NAT address connects together)",
 		field: field(func(o *options) *int { return &o.Serve.ConnBurst })},
 	{name: "idle-timeout", group: groupServe, arg: "D", def: time.Duration(0), check: notNegative,
-		help:  "close a dashboard after this long without a key press (e.g. 8h); 0: never, since wall dashboards are left open on purpose",
+		help:  "close a dashboard after this long without a key press (e.g. 8h); 0: never, since some dashboards are left open on purpose (a wall, okdash-wall=true, never is)",
 		field: field(func(o *options) *time.Duration { return &o.Serve.IdleTimeout })},
 	{name: "keepalive", group: groupServe, arg: "D", def: 30 * time.Second, check: notNegative,
 		help:  "SSH keepalive interval; a client with 3 keepalives unanswered is dropped at the next one; 0: off",
@@ -173,6 +185,13 @@ var settings = []*setting{
 	{name: "background-query", group: groupServe, arg: "D", def: time.Second, check: notNegative,
 		help:  "how long to wait for a terminal to tell its background colour; 0: assume dark",
 		field: field(func(o *options) *time.Duration { return &o.Serve.BackgroundQuery })},
+
+	{name: "page-time", group: groupWall, arg: "D", def: ui.DefaultPageTime, check: notNegative,
+		help:  "how long a page of departments stays on the wall when they do not all fit; 0: the pages turn only by key",
+		field: field(func(o *options) *time.Duration { return &o.Wall.PageTime })},
+	{name: "department", group: groupWall, arg: "TEXT", def: "", example: `"Продажи"`,
+		help:  "show only the departments whose name holds TEXT, in any case (/ changes it on the wall)",
+		field: field(func(o *options) *string { return &o.Wall.Department })},
 
 	{name: "listen", group: groupSim, arg: "ADDR", def: "", check: checkAddr,
 		help:  "serve the demo shift over the bridge protocol on ADDR (e.g. 127.0.0.1:7766), one independent shift per connection",
@@ -198,11 +217,15 @@ var settings = []*setting{
 		field: field(func(o *options) *bool { return &o.Pretty })},
 }
 
-// envName is the environment variable that sets s: OKDASH_TOAST_TIME, OKDASH_SERVE_LISTEN.
+// envName is the environment variable that sets s: OKDASH_TOAST_TIME, OKDASH_SERVE_LISTEN,
+// OKDASH_WALL_PAGE_TIME.
 func (s *setting) envName() string {
 	n := strings.ToUpper(strings.ReplaceAll(s.name, "-", "_"))
-	if s.group == groupServe {
+	switch s.group {
+	case groupServe:
 		return "OKDASH_SERVE_" + n
+	case groupWall:
+		return "OKDASH_WALL_" + n
 	}
 	return "OKDASH_" + n
 }
@@ -445,6 +468,7 @@ type command struct {
 	usage    string  // the lines before the flags
 	groups   []group // the settings it takes
 	noServe  bool    // leaves out the source flags serve refuses
+	noWall   bool    // leaves out the source and look flags the wall has no use for
 	config   bool    // reads the configuration file and the environment (--config)
 	extra    func(fs *flag.FlagSet, x *extraFlags)
 	mixed    bool // flags may come after arguments (okdash decode FILE --pretty)
@@ -463,7 +487,7 @@ func (c *command) takes() []*setting {
 	var out []*setting
 	for _, s := range settings {
 		for _, g := range c.groups {
-			if s.group == g && !(c.noServe && s.noServe) {
+			if s.group == g && !(c.noServe && s.noServe) && !(c.noWall && s.noWall) {
 				out = append(out, s)
 			}
 		}
@@ -570,20 +594,23 @@ func (c *command) parse(args []string, env func(string) string) (*parsed, error)
 			p.file = p.cfg.path
 		}
 	}
-	if err := p.resolve(c.takes(), c.config, c.forServe(), env); err != nil {
+	if err := p.resolve(c.takes(), c.config, c.table(), env); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
-// forServe tells whether c is okdash serve: its [serve] table comes first.
-func (c *command) forServe() bool {
-	for _, g := range c.groups {
-		if g == groupServe {
-			return true
+// table is the table of the configuration file whose keys apply to c before those at
+// the top: [serve] for okdash serve, [wall] for okdash wall; "" for none.
+func (c *command) table() string {
+	for _, want := range []group{groupServe, groupWall} {
+		for _, g := range c.groups {
+			if g == want {
+				return tableOf(want)
+			}
 		}
 	}
-	return false
+	return ""
 }
 
 // flagError turns the flag package's error into okdash's words.
@@ -608,14 +635,15 @@ func (c *command) flagError(err, bad error) error {
 }
 
 // resolve fills p.opts: the command line wins, then the environment, then the
-// configuration file, then the defaults; then every value is checked.
-func (p *parsed) resolve(takes []*setting, config, forServe bool, env func(string) string) error {
+// configuration file (table's keys, then those at the top), then the defaults; then
+// every value is checked.
+func (p *parsed) resolve(takes []*setting, config bool, table string, env func(string) string) error {
 	p.opts, p.from = defaultOptions(), map[*setting]origin{}
 	file := p.cfg
 	for _, s := range takes {
 		v, o := s.def, origin{kind: "default"}
 		if config && s.group.inFile() {
-			if fv, ok := file.lookup(s, forServe); ok {
+			if fv, ok := file.lookup(s, table); ok {
 				v, o = fv.value, origin{kind: "file", where: fmt.Sprintf("%s:%d", file.path, fv.line)}
 			}
 			for _, name := range s.envNames() {
@@ -671,7 +699,7 @@ func (c *command) printUsage(w io.Writer) {
 	for _, s := range ss {
 		byGroup[s.group] = append(byGroup[s.group], s)
 	}
-	titles := map[group]string{groupSource: "Where the events come from:", groupLook: "The look of the dashboard:", groupServe: "The SSH server:"}
+	titles := map[group]string{groupSource: "Where the events come from:", groupLook: "The look of the dashboard:", groupServe: "The SSH server:", groupWall: "The wall:"}
 	var groups []group // in the command's order: serve's own first
 	for _, g := range c.groups {
 		if len(byGroup[g]) > 0 {

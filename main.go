@@ -22,6 +22,7 @@ Usage:
   okdash sim --ws ADDR           run a fake Oktell WebSocket server
   okdash sim --print-scenario    print the built-in demo shift, to start a scenario of your own
   okdash serve [flags]           serve the dashboard over SSH
+  okdash wall [flags]            the colleagues and the queue, full screen, for a wall screen
   okdash config [--example]      print the settings in force and where each came from
   okdash version, okdash --version
                                  print the version and the revision it was built from
@@ -46,6 +47,7 @@ var subcommands = map[string]*command{
 	"decode":  decodeCmd,
 	"sim":     simCmd,
 	"serve":   serveCmd,
+	"wall":    wallCmd,
 	"config":  configCmd,
 	"version": versionCmd,
 }
@@ -60,6 +62,8 @@ func run(args []string, io stdio) int {
 			return cmdSim(args[1:], io)
 		case "serve":
 			return cmdServe(args[1:], io)
+		case "wall":
+			return cmdWall(args[1:], io)
 		case "config":
 			return cmdConfig(args[1:], io, os.Getenv)
 		case "version":
@@ -94,7 +98,7 @@ func cmdHelp(args []string, io stdio) int {
 }
 
 func subcommandList() string {
-	return "decode, sim, serve, config, version and help"
+	return "decode, sim, serve, wall, config, version and help"
 }
 
 // parseFail reports a failed parse: the usage on standard output for -h (status 0),

@@ -46,7 +46,7 @@ func TestHelpNamesEverySubcommand(t *testing.T) {
 	for _, args := range [][]string{{"help"}, {"--help"}} {
 		code, out, _ := runCapture(args...)
 		assert.Equal(t, 0, code, args)
-		for _, sub := range []string{"decode", "sim --listen", "sim --ws", "sim --print-scenario", "serve", "config", "version", "help [SUBCOMMAND]"} {
+		for _, sub := range []string{"decode", "sim --listen", "sim --ws", "sim --print-scenario", "serve", "wall", "config", "version", "help [SUBCOMMAND]"} {
 			assert.Contains(t, out, "okdash "+sub, args)
 		}
 	}
@@ -72,6 +72,8 @@ func TestEverySubcommandsUsage(t *testing.T) {
 			[]string{"--listen", "127.0.0.1:0", "--speed", "0"}, `okdash sim: --speed 0: want a number above 0, such as 0.5, 1 or 10`},
 		{[]string{"serve"}, "serve", "Usage: okdash serve", []string{"--authorized-keys FILE", "--source SOURCE", "--lang LANG", "--config FILE"}, []string{"--record", "--pretty", "--print-scenario"},
 			[]string{"--keepalive", "30"}, `okdash serve: --keepalive "30": want a duration with its unit, such as 500ms, 8s or 1m30s`},
+		{[]string{"wall"}, "wall", "Usage: okdash wall", []string{"--page-time D", "--department TEXT", "--source SOURCE", "--lang LANG", "--config FILE"}, []string{"--bell", "--toast-time", "--listen"},
+			[]string{"--page-time", "15"}, `okdash wall: --page-time "15": want a duration with its unit, such as 500ms, 8s or 1m30s`},
 		{[]string{"config"}, "config", "Usage: okdash config", []string{"--source SOURCE", "--listen ADDR", "--config FILE"}, []string{"--pretty"},
 			[]string{"--theme", "purple"}, `okdash config: --theme "purple": want auto, dark or light`},
 		{[]string{"version"}, "version", "Usage: okdash version", nil, []string{"--source"},

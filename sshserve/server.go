@@ -53,6 +53,9 @@ type Client struct {
 	// Farewell, when Config.Dashboard sets it, is called once the dashboard has closed;
 	// a line it returns (the operator's shift) is written under it.
 	Farewell func() string
+	// KeepOpen, when Config.Dashboard sets it, spares the session the idle timeout: a
+	// wall screen is left open on purpose, and nobody types into it.
+	KeepOpen bool
 }
 
 // Getenv reads the client's environment (the last value sent wins).
@@ -727,7 +730,7 @@ func (s *Server) handle(sess ssh.Session) {
 			go s.keepAlive(ctx, ls, conn)
 		}
 	}
-	if s.cfg.IdleTimeout > 0 {
+	if s.cfg.IdleTimeout > 0 && !c.KeepOpen {
 		go s.idleWatch(ctx, ls)
 	}
 	_, runErr := p.Run()

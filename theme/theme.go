@@ -167,8 +167,9 @@ func (t *Theme) StateBadge(s oktell.UserState, stale bool) lipgloss.Style {
 	return t.R.NewStyle().Foreground(t.P.OnBadge).Background(t.StateColor(s)).Bold(true)
 }
 
-// StateText is the style of a state's glyph and word in a list (the trainer's room):
-// the state's colour on the terminal's background; a stale state is muted.
+// StateText is the style of a state's glyph and word written in its colour, on the
+// terminal's background (a list: the trainer's room, the wall's counts); a stale state is
+// muted.
 func (t *Theme) StateText(s oktell.UserState, stale bool) lipgloss.Style {
 	if stale {
 		return t.Muted
@@ -291,6 +292,8 @@ type IconSet struct {
 	Ellipsis  string
 	Sep       string
 	Up, Down  string // the arrow keys' names in the help
+	Left      string
+	Right     string
 	// NotWatched marks the time okdash did not watch, beside the states' glyphs; Now
 	// points at where the shift's time goes now.
 	NotWatched, Now string
@@ -320,7 +323,7 @@ func Unicode() IconSet {
 			oktell.NltApplicationErr: "✖", oktell.NltColor: "◼",
 		},
 		Selected: "▌", Outgoing: "→", Saved: "⛁", Rule: "─", Ellipsis: "…", Sep: "│",
-		Up: "↑", Down: "↓", NotWatched: "·", Now: "◂",
+		Up: "↑", Down: "↓", Left: "←", Right: "→", NotWatched: "·", Now: "◂",
 		// the four states of most of a day in block shades, the rare ones by their glyphs
 		ShiftFill: [shift.NumBuckets]string{"█", "▒", "░", "▓", "◆", "✕", "⊘", "?", "·"},
 	}
@@ -346,7 +349,7 @@ func ASCII() IconSet {
 			oktell.NltApplicationErr: "E", oktell.NltColor: "#",
 		},
 		Selected: ">", Outgoing: ">", Saved: "S", Rule: "-", Ellipsis: "~", Sep: "|",
-		Up: "up", Down: "down", NotWatched: ".", Now: "<",
+		Up: "up", Down: "down", Left: "left", Right: "right", NotWatched: ".", Now: "<",
 		ShiftFill: [shift.NumBuckets]string{"+", "=", "-", "#", "*", "!", "x", "?", "."}, // the states' own glyphs
 	}
 }

@@ -78,7 +78,7 @@ func TestNoColorDropsEveryEscape(t *testing.T) {
 	r := lipgloss.NewRenderer(nil)
 	r.SetColorProfile(termenv.TrueColor)
 	th := New(r, Options{NoColor: true})
-	for _, st := range []lipgloss.Style{th.StateBadge(oktell.UserReady, false), th.ToastMark(oktell.NltColor, 0xFF123456), th.Banner, th.Sender, th.ShiftBar(shift.Break)} {
+	for _, st := range []lipgloss.Style{th.StateBadge(oktell.UserReady, false), th.StateText(oktell.UserLunch, false), th.ToastMark(oktell.NltColor, 0xFF123456), th.Banner, th.Sender, th.ShiftBar(shift.Break)} {
 		assert.Equal(t, "x", st.Render("x"))
 	}
 }

@@ -104,13 +104,16 @@ func Wrap(s oktell.Session, w io.Writer, clock oktell.Clock) *Session {
 				if u.Status != nil {
 					last = *u.Status
 				}
+				// Written before it is passed on: a request the operator makes on seeing it
+				// is then written after it, and the file stays in the order things happened.
+				var err error
+				if u.Event != nil {
+					err = r.write(u)
+				}
 				if !f.Send(u) {
 					return
 				}
-				if u.Event == nil {
-					continue
-				}
-				if err := r.write(u); err != nil {
+				if err != nil {
 					// Said once, keeping the link as the session reported it.
 					st := last
 					st.Reason = strings.TrimPrefix(last.Reason+"; ", "; ") + "recording stopped: " + err.Error()
