@@ -134,7 +134,7 @@ var settings = []*setting{
 		help:  "no colour, bold or reverse (also when NO_COLOR is set)",
 		field: field(func(o *options) *bool { return &o.UI.NoColor })},
 	{name: "bell", group: groupLook, def: false, noWall: true,
-		help:  "ring the terminal bell on new messages and incoming-call notifications",
+		help:  "ring the terminal bell on new messages and once when a call starts ringing",
 		field: field(func(o *options) *bool { return &o.UI.Bell })},
 	{name: "toast-time", group: groupLook, arg: "D", def: ui.DefaultToastTTL, check: positiveDuration, noWall: true,
 		help:  "how long a self-hiding notification stays on screen",

@@ -129,7 +129,7 @@ func TestRecordFlag(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(string(b), "2026-11-24 09:00:00.000 xmlevent\n") || !strings.Contains(string(b), `name="usWOphone"`) {
+	if !strings.HasPrefix(string(b), "2026-11-24 09:00:00.000+00:00 xmlevent\n") || !strings.Contains(string(b), `name="usWOphone"`) {
 		t.Errorf("recording:\n%s", b)
 	}
 	r, err := openSession(context.Background(), sourceFlags{Source: "file:" + out, Speed: 1}, clocktest.New(testStart), noConsole)

@@ -285,32 +285,50 @@ type Department struct {
 // alphabetical order, then those in none), and within one, free colleagues first, then
 // the others by state (break, away, busy, ...), each group by name.
 func GroupColleagues(list []Colleague) []Department {
+	// Each key is computed once, not in every comparison: a dashboard regroups a list of
+	// thousands after every change a server sends.
+	type entry struct {
+		rank int
+		name string
+		at   int // the colleague's index in list: sorting moves this, not the whole Colleague
+	}
+	type group struct {
+		key     string
+		name    string
+		entries []entry
+	}
 	byName := map[string]int{}
-	var out []Department
-	for _, c := range list {
+	var groups []group
+	for at, c := range list {
 		i, ok := byName[c.Department]
 		if !ok {
-			i = len(out)
+			i = len(groups)
 			byName[c.Department] = i
-			out = append(out, Department{Name: c.Department})
+			groups = append(groups, group{key: strings.ToLower(c.Department), name: c.Department})
 		}
-		out[i].Colleagues = append(out[i].Colleagues, c)
+		groups[i].entries = append(groups[i].entries, entry{stateRank(c), strings.ToLower(c.Name), at})
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i].Name, out[j].Name
-		if (a == "") != (b == "") {
-			return b == ""
+	sort.SliceStable(groups, func(i, j int) bool {
+		a, b := groups[i], groups[j]
+		if (a.name == "") != (b.name == "") {
+			return b.name == ""
 		}
-		return strings.ToLower(a) < strings.ToLower(b)
+		return a.key < b.key
 	})
-	for _, d := range out {
-		sort.SliceStable(d.Colleagues, func(i, j int) bool {
-			a, b := d.Colleagues[i], d.Colleagues[j]
-			if ra, rb := stateRank(a), stateRank(b); ra != rb {
-				return ra < rb
+	out := make([]Department, len(groups))
+	for gi, g := range groups {
+		sort.SliceStable(g.entries, func(i, j int) bool {
+			a, b := g.entries[i], g.entries[j]
+			if a.rank != b.rank {
+				return a.rank < b.rank
 			}
-			return strings.ToLower(a.Name) < strings.ToLower(b.Name)
+			return a.name < b.name
 		})
+		d := Department{Name: g.name, Colleagues: make([]Colleague, len(g.entries))}
+		for i, e := range g.entries {
+			d.Colleagues[i] = list[e.at]
+		}
+		out[gi] = d
 	}
 	return out
 }

@@ -44,13 +44,35 @@ type Capabilities struct {
 	// Reconnect: the session can log in again when asked, after its link closed for good
 	// (Reconnecter); a wrapper passes its inner session's on.
 	Reconnect bool
+
+	// LogTimes: Update.At is the log's own time of each update (the timestamp in the
+	// heading of a document, the time a capture recorded for a frame), not the moment
+	// the session delivered it: a replay or a followed log. Where "now" is for those
+	// times, Position says.
+	LogTimes bool
+	// Position is where "now" is for a log played at its own pace (file:, -, at
+	// --speed N): the replay's place in the log, moving on at the replay's speed, so
+	// that a replay of yesterday's shift shows yesterday's times and the time in a state
+	// as it was then. The dashboard counts time in state and stamps its own notes by it;
+	// its timers (a toast's life, a timeout) still run on the wall clock. Nil when "now"
+	// is the wall clock: a live source, and a followed log, whose backlog is in the past
+	// (Update.Backlog) and whose new documents arrive now.
+	Position Position
+}
+
+// Position is a replay's place in its log (see Capabilities.Position). An oktell.Clock
+// is one; a replay's moves on at its speed between documents.
+type Position interface {
+	Now() time.Time
 }
 
 // Update is one thing a session reports: an event, a change of the link's status, or a
 // new view of the operator's desk. Any of the pointers may be set together: a line event
 // of the service channel comes with the Line it leads to.
 type Update struct {
-	At     time.Time // arrival time, by the session's clock
+	// At is when the update happened: its arrival by the session's clock for a live
+	// source, the log's own time for a log (Capabilities.LogTimes).
+	At     time.Time
 	Event  *Event
 	Status *Status
 	// Line is the phone line and its call as they are now (the whole state: replace).
@@ -74,6 +96,12 @@ type Update struct {
 	// echo the operator's requests (the dashboard knows what it asked for). It is never an
 	// event: Event is nil beside it.
 	Sent *Sent
+	// Backlog: catch-up, not news. The update was already in a followed log when okdash
+	// opened it (At says when it happened, in the past); the dashboard keeps it (the
+	// state and its time, the messages, the notification history) but does not announce
+	// it: no toast, no bell, no unread count. The first update after the backlog has it
+	// false; every later one too.
+	Backlog bool
 }
 
 // SentKind says what the operator asked for.
@@ -106,10 +134,12 @@ type Sent struct {
 	ID     string // the request id: pairs the request with its outcome
 
 	// SentState: the state asked for, the redirect flag, and the break reason when one
-	// was chosen (the WebSocket protocol's lunchreasonid; "" otherwise).
+	// was chosen (the WebSocket protocol's lunchreasonid; "" otherwise), with its name
+	// when the source knew it (the server's list at login).
 	State       UserState
 	Redirect    bool
 	BreakReason string
+	BreakName   string
 
 	// SentMessage: the recipient's user id and the text.
 	To   string

@@ -99,6 +99,21 @@ type Theme struct {
 	Sender, Time, Warning, Input, Cursor                 lipgloss.Style
 	HelpKey, HelpDesc, HelpSep                           lipgloss.Style
 	HelpOff                                              lipgloss.Style // a binding not possible right now
+
+	// The desk: the call on the second line, the queue, the colleagues.
+	//
+	// Blink blinks where the terminal can (SGR 5); under NO_COLOR, like every attribute,
+	// it is dropped, so a ringing call is told by its glyph and word, never by blinking.
+	Blink lipgloss.Style
+	// CallRinging, CallDialing, CallTalking and CallHold are the call's badge by the
+	// line's state; CallRinging blinks.
+	CallRinging, CallDialing, CallTalking, CallHold lipgloss.Style
+	// CallNumber is the other party's number, CallName their name, CallInfo the free text.
+	CallNumber, CallName, CallInfo lipgloss.Style
+	// Queue is the count of callers waiting, QueueLong the longest wait once it is long.
+	Queue, QueueLong lipgloss.Style
+	// Department is a department's heading in the colleagues view.
+	Department lipgloss.Style
 }
 
 // New builds the theme for the terminal that r renders for. With NoColor the renderer's
@@ -136,6 +151,17 @@ func New(r *lipgloss.Renderer, o Options) *Theme {
 	t.HelpDesc = s().Foreground(p.Muted)
 	t.HelpSep = s().Foreground(p.Border)
 	t.HelpOff = s().Foreground(p.Border).Faint(true)
+	t.Blink = s().Blink(true)
+	t.CallRinging = s().Foreground(p.OnBadge).Background(p.ToastCall).Bold(true).Blink(true)
+	t.CallDialing = s().Foreground(p.OnBadge).Background(p.ToastInfo).Bold(true)
+	t.CallTalking = s().Foreground(p.OnBadge).Background(p.Accent).Bold(true)
+	t.CallHold = s().Foreground(p.OnBadge).Background(p.StateBreak).Bold(true)
+	t.CallNumber = s().Foreground(p.Text).Bold(true)
+	t.CallName = s().Foreground(p.Text)
+	t.CallInfo = s().Foreground(p.Muted)
+	t.Queue = s().Foreground(p.Accent).Bold(true)
+	t.QueueLong = s().Foreground(p.Warning).Bold(true)
+	t.Department = s().Foreground(p.Text).Bold(true)
 	return t
 }
 
@@ -300,6 +326,10 @@ type IconSet struct {
 	// ShiftFill is the cell of each bucket in the shift's bars per hour: a pattern of
 	// its own, so that the bars read without colour (NO_COLOR, a 16-colour projector).
 	ShiftFill [shift.NumBuckets]string
+
+	// The call on the second line, by the line's state, and the queue's mark. The queue
+	// is not ☰, which is two cells wide since Unicode 16 and one in older terminals.
+	Ringing, Dialing, Talking, OnHold, Queue string
 }
 
 // Unicode is the default icon set: one-cell glyphs from common fonts (no emoji, whose
@@ -326,6 +356,7 @@ func Unicode() IconSet {
 		Up: "↑", Down: "↓", Left: "←", Right: "→", NotWatched: "·", Now: "◂",
 		// the four states of most of a day in block shades, the rare ones by their glyphs
 		ShiftFill: [shift.NumBuckets]string{"█", "▒", "░", "▓", "◆", "✕", "⊘", "?", "·"},
+		Ringing:   "☎", Dialing: "↗", Talking: "☏", OnHold: "‖", Queue: "≣",
 	}
 }
 
@@ -351,6 +382,7 @@ func ASCII() IconSet {
 		Selected: ">", Outgoing: ">", Saved: "S", Rule: "-", Ellipsis: "~", Sep: "|",
 		Up: "up", Down: "down", Left: "left", Right: "right", NotWatched: ".", Now: "<",
 		ShiftFill: [shift.NumBuckets]string{"+", "=", "-", "#", "*", "!", "x", "?", "."}, // the states' own glyphs
+		Ringing:   "T", Dialing: ">", Talking: "T", OnHold: "H", Queue: "Q",
 	}
 }
 

@@ -1,6 +1,8 @@
 package theme
 
 import (
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/charmbracelet/lipgloss"
@@ -45,7 +47,8 @@ func TestIconSetsComplete(t *testing.T) {
 			assert.False(t, tseen[g], "%s: %s shares its glyph", set.Name, n)
 			tseen[g] = true
 		}
-		for _, g := range []string{set.Redirect, set.VoiceMail, set.Pending, set.Stale, set.Selected, set.Saved, set.Rule, set.Ellipsis} {
+		for _, g := range []string{set.Redirect, set.VoiceMail, set.Pending, set.Stale, set.Selected, set.Saved, set.Rule, set.Ellipsis,
+			set.Ringing, set.Dialing, set.Talking, set.OnHold, set.Queue} {
 			assert.Equal(t, 1, ansi.StringWidth(g), "%s %q", set.Name, g)
 		}
 	}
@@ -78,9 +81,45 @@ func TestNoColorDropsEveryEscape(t *testing.T) {
 	r := lipgloss.NewRenderer(nil)
 	r.SetColorProfile(termenv.TrueColor)
 	th := New(r, Options{NoColor: true})
-	for _, st := range []lipgloss.Style{th.StateBadge(oktell.UserReady, false), th.StateText(oktell.UserLunch, false), th.ToastMark(oktell.NltColor, 0xFF123456), th.Banner, th.Sender, th.ShiftBar(shift.Break)} {
+	for _, st := range []lipgloss.Style{th.StateBadge(oktell.UserReady, false), th.StateText(oktell.UserLunch, false), th.ToastMark(oktell.NltColor, 0xFF123456), th.Banner, th.Sender, th.ShiftBar(shift.Break),
+		th.Blink, th.CallRinging, th.CallTalking, th.CallHold, th.CallDialing, th.Queue, th.QueueLong} {
 		assert.Equal(t, "x", st.Render("x"))
 	}
+}
+
+// A ringing call blinks where the terminal has colour at all (SGR 5), on every profile;
+// the other call states never blink.
+func TestRingingBlinks(t *testing.T) {
+	for _, p := range []termenv.Profile{termenv.ANSI, termenv.ANSI256, termenv.TrueColor} {
+		r := lipgloss.NewRenderer(nil)
+		r.SetColorProfile(p)
+		th := New(r, Options{})
+		assert.True(t, blinks(th.CallRinging.Render("x")), "profile %v", p)
+		assert.True(t, blinks(th.Blink.Render("x")), "profile %v", p)
+		for _, st := range []lipgloss.Style{th.CallTalking, th.CallHold, th.CallDialing, th.Queue} {
+			assert.False(t, blinks(st.Render("x")), "profile %v", p)
+		}
+	}
+}
+
+// blinks says whether s turns blinking on: an SGR 5 that is not part of a colour.
+func blinks(s string) bool {
+	for _, seq := range regexp.MustCompile(`\x1b\[([0-9;]*)m`).FindAllStringSubmatch(s, -1) {
+		ps := strings.Split(seq[1], ";")
+		for i := 0; i < len(ps); i++ {
+			switch ps[i] {
+			case "38", "48", "58":
+				if i+1 < len(ps) && ps[i+1] == "5" {
+					i += 2
+				} else if i+1 < len(ps) && ps[i+1] == "2" {
+					i += 4
+				}
+			case "5":
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Each profile gets its own refinement of a colour, from the renderer handed in.

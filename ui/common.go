@@ -28,12 +28,35 @@ type common struct {
 	caps    oktell.Capabilities
 
 	width, height int
-	now           time.Time // the latest of the clock's ticks and the updates' times
-	screen        screen
-	lay           layout // where the panes were placed on the last frame
+	// now is the dashboard's "now", what it counts time in state from and stamps its own
+	// notes with: the wall clock (wall), or a replay's place in its log (Position).
+	now    time.Time
+	wall   time.Time // the latest of the clock's ticks and a live source's update times: timers
+	screen screen
+	lay    layout // where the panes were placed on the last frame
 
 	posted []tea.Msg // what panes posted during this Update, delivered before it returns (see post)
 	pub    publisher // what the trainer's room was last told (Options.Publish)
+
+	rangCall time.Time // when the bell last rang for a call (see callBell)
+}
+
+// present is the dashboard's now (see now): the replay's place in its log when the
+// session plays one at its own pace, else the wall clock as the ticks and a live
+// source's updates tell it. A followed log's backlog is in the past of the wall clock.
+func (c *common) present() time.Time {
+	if c.caps.Position != nil {
+		return c.caps.Position.Now()
+	}
+	return c.wall
+}
+
+// ticked is a tick of the clock at t: the wall clock moves on, and now with it.
+func (c *common) ticked(t time.Time) {
+	if t.After(c.wall) {
+		c.wall = t
+	}
+	c.now = c.present()
 }
 
 // tr is the text in the operator's language (the catalog's key is the English text).
@@ -59,6 +82,17 @@ func (c *common) bell() tea.Cmd {
 		return nil
 	}
 	return bellCmd(c.opts.BellOut)
+}
+
+// callBell rings the bell for a call that starts ringing, at most once a second: one
+// call comes both as an incoming-call notification and as the line's ring (the demo, the
+// bridge), and the operator hears it once.
+func (c *common) callBell() tea.Cmd {
+	if !c.rangCall.IsZero() && !c.now.Before(c.rangCall) && c.now.Sub(c.rangCall) < time.Second {
+		return nil
+	}
+	c.rangCall = c.now
+	return c.bell()
 }
 
 // fit cuts a line to w cells, with an ellipsis when something was cut.

@@ -49,6 +49,8 @@ type goldenCase struct {
 	first   []oktell.Update // before the shift
 	extra   []oktell.Update
 	until   string
+	caps    *oktell.Capabilities // the source's, when not the fake's own
+	noColor bool                 // NO_COLOR on a terminal that has colour
 	// reconnect: the session can log in again (Capabilities.Reconnect)
 	reconnect bool
 }
@@ -56,6 +58,9 @@ type goldenCase struct {
 func runGolden(t *testing.T, gc goldenCase) {
 	t.Helper()
 	f := newFake()
+	if gc.caps != nil {
+		f.caps = *gc.caps
+	}
 	c := clocktest.New(t0)
 	r := lipgloss.NewRenderer(nil)
 	r.SetColorProfile(gc.profile)
@@ -69,7 +74,7 @@ func runGolden(t *testing.T, gc goldenCase) {
 		rf.caps.Reconnect = true
 		sess = rf
 	}
-	m := New(Options{Session: sess, Theme: look(r, icons, gc.light, false), Clock: c, Lang: gc.lang})
+	m := New(Options{Session: sess, Theme: look(r, icons, gc.light, gc.noColor), Clock: c, Lang: gc.lang})
 	tp := startProgram(t, m, gc.w, gc.h)
 	ups := append(append(append([]oktell.Update(nil), gc.first...), shift()...), gc.extra...)
 	go func() {

@@ -21,6 +21,7 @@ type history struct {
 	notes []*kept   // oldest first
 	seen  guidIndex // the GUIDs of the notes kept
 	off   int       // how many of the newest are scrolled past
+	asked []asked   // the last state requests of a replayed recording, for their outcomes (sent.go)
 
 	open, back, up, down, pageUp, pageDown key.Binding
 }
@@ -67,12 +68,20 @@ func (h *history) update(msg tea.Msg) tea.Cmd {
 		u := msg.u
 		if u.Err != nil {
 			// The session goes on; the operator should still learn that something was skipped.
-			h.c.post(localWarning(h.c, sayError(h.c.print, u.Err)))
+			w := localWarning(h.c, sayError(h.c.print, u.Err))
+			if u.Backlog { // in the history, at its place in the log
+				w.n.at, w.n.quiet = u.At, true
+			}
+			h.c.post(w)
 		}
 		if u.Event != nil && u.Event.Type == oktell.Notify {
 			if n, fresh := h.arrived(u); fresh {
+				n.quiet = u.Backlog // catch-up: in the history, no toast
 				h.c.post(noteMsg{n})
 			}
+		}
+		if u.Sent != nil {
+			h.sent(u)
 		}
 	case noteMsg:
 		h.keep(msg.n)

@@ -20,10 +20,12 @@ import (
 type screen int
 
 const (
-	screenMain    screen = iota // messages and toasts
-	screenHistory               // the notification history
-	screenHelp                  // every hotkey
-	screenShift                 // the operator's day
+	screenMain       screen = iota // messages and toasts
+	screenHistory                  // the notification history
+	screenHelp                     // every hotkey
+	screenShift                    // the operator's day
+	screenQueue                    // the callers waiting
+	screenColleagues               // the colleagues and their states
 )
 
 // panes are the dashboard's parts, each a value with its own state.
@@ -37,15 +39,20 @@ type panes struct {
 	help     helpScreen
 	shutdown shutdown
 	shift    shiftView
-	breaks   breaks
-	login    login
+
+	call       call
+	queue      queue
+	colleagues colleagues
+	breaks     breaks
+	login      login
 }
 
 func newPanes(c *common) panes {
 	return panes{
 		status: newStatus(c), request: newRequest(c), messages: newMessages(c), reply: newReply(c),
 		toasts: newToasts(c), history: newHistory(c), help: newHelpScreen(c), shutdown: newShutdown(c),
-		shift:  newShiftView(c),
+		shift: newShiftView(c),
+		call:  newCall(c), queue: newQueue(c), colleagues: newColleagues(c),
 		breaks: newBreaks(c), login: newLogin(c),
 	}
 }
@@ -63,6 +70,9 @@ func (p *panes) route(msg tea.Msg) []tea.Cmd {
 		p.help.update(msg),
 		p.shutdown.update(msg),
 		p.shift.update(msg),
+		p.call.update(msg),
+		p.queue.update(msg),
+		p.colleagues.update(msg),
 		p.breaks.update(msg),
 		p.login.update(msg),
 	}
@@ -83,6 +93,8 @@ func (p *panes) keysOn(c *common, on, helpOn screen) []binding {
 	bs = append(bs, p.status.keys(on)...)
 	bs = append(bs, p.history.keys(on)...)
 	bs = append(bs, p.shift.keys(on)...)
+	bs = append(bs, p.colleagues.keys(on, p.status.ended)...)
+	bs = append(bs, p.queue.keys(on)...)
 	bs = append(bs, p.help.keys(helpOn)...)
 	return append(bs, quitKey(c))
 }
@@ -96,6 +108,9 @@ func quitKey(c *common) binding {
 func (p *panes) modal(c *common) (keys []binding, take func(tea.KeyMsg) tea.Cmd) {
 	if p.reply.modal() {
 		return p.reply.keys(c.screen, nil, false), func(k tea.KeyMsg) tea.Cmd { return p.reply.update(k) }
+	}
+	if p.colleagues.modal() {
+		return p.colleagues.keys(c.screen, p.status.ended), func(k tea.KeyMsg) tea.Cmd { return p.colleagues.update(k) }
 	}
 	if p.breaks.modal() {
 		take := func(r oktell.BreakReason) tea.Cmd { return p.request.askBreak(&p.status, r) }
@@ -141,13 +156,35 @@ type layout struct {
 // 4s", must be read) but does not push the dashboard off the screen.
 const maxBannerLines = 2
 
+// On the widest terminals the colleagues get a column of their own between the messages
+// and the toasts; on a wide one they share the toasts' column, under them.
+const (
+	bothMinWidth   = 150
+	colleagueWidth = 36
+)
+
+// columns says which columns stand beside the messages on the main screen: the toasts'
+// (from sideMinWidth), the colleagues' of their own (from bothMinWidth), and the
+// colleagues under the toasts (in between).
+func (p *panes) columns(c *common) (side, own, shared bool) {
+	if c.screen != screenMain || !p.toasts.wide() {
+		return false, false, false
+	}
+	in := p.colleagues.inColumn()
+	return true, in && c.width >= bothMinWidth, in && c.width < bothMinWidth
+}
+
 // place works out the layout for the terminal's size and what the panes show now.
 func (p *panes) place(c *common) {
 	mainW := c.width
-	if p.toasts.wide() && c.screen == screenMain {
+	side, own, _ := p.columns(c)
+	if side {
 		mainW = c.width - sideWidth - 1
 	}
-	rows := max(c.height-2-len(p.bannerLines(c))-p.reply.rows()-p.breaks.rows()-p.login.rows(), 0) // header and help bar
+	if own {
+		mainW -= colleagueWidth + 1
+	}
+	rows := max(c.height-2-len(p.bannerLines(c))-p.deskRows()-p.reply.rows()-p.breaks.rows()-p.login.rows(), 0) // header and help bar
 	toastRows := 0
 	if c.screen == screenMain {
 		toastRows = p.toasts.rows()
@@ -165,8 +202,19 @@ func (p *panes) view(c *common) string {
 	p.place(c)
 	lines := make([]string, 0, c.height)
 	lines = append(lines, p.header(c))
+	if d := p.deskLine(c); d != "" {
+		lines = append(lines, d)
+	}
 	lines = append(lines, p.banner(c)...)
 	switch c.screen {
+	case screenQueue:
+		title, count := p.queue.title()
+		lines = append(lines, c.rule(title, count, c.width, p.status.identity()))
+		lines = append(lines, p.queue.view(c.width, c.lay.listRows)...)
+	case screenColleagues:
+		title, count := p.colleagues.title()
+		lines = append(lines, c.rule(title, count, c.width, p.status.identity()))
+		lines = append(lines, p.colleagues.view(c.width, c.lay.listRows)...)
 	case screenHelp:
 		lines = append(lines, c.rule(c.tr("Help"), "", c.width, p.status.identity()))
 		lines = append(lines, p.help.view(p.fullHelp(c), c.width, c.lay.listRows)...)
@@ -187,14 +235,35 @@ func (p *panes) view(c *common) string {
 			lines = append(lines, p.toasts.view(c.width)...)
 			break
 		}
-		right := p.toasts.column(len(left))
-		sep := c.theme.Rule.Render(c.theme.Icons.Sep)
-		for i, l := range left {
-			r := ""
-			if i < len(right) {
-				r = right[i]
+		_, own, shared := p.columns(c)
+		var right, middle []string
+		switch {
+		case own:
+			middle = p.colleagues.column(colleagueWidth, len(left))
+			right = p.toasts.column(len(left))
+		case shared:
+			// the toasts first (they may be urgent), in at most half the rows; the
+			// colleagues in the rest
+			right = p.toasts.column(max(len(left)/2, 3))
+			if rest := len(left) - len(right) - 1; rest >= 3 {
+				right = append(append(right, ""), p.colleagues.column(sideWidth, rest)...)
 			}
-			lines = append(lines, c.fill(l, mainW)+sep+r)
+		default:
+			right = p.toasts.column(len(left))
+		}
+		sep := c.theme.Rule.Render(c.theme.Icons.Sep)
+		at := func(col []string, i int) string {
+			if i < len(col) {
+				return col[i]
+			}
+			return ""
+		}
+		for i, l := range left {
+			line := c.fill(l, mainW) + sep
+			if own {
+				line += c.fill(at(middle, i), colleagueWidth) + sep
+			}
+			lines = append(lines, line+at(right, i))
 		}
 	}
 	lines = append(lines, p.breaks.view(c.width)...)
@@ -212,6 +281,80 @@ func (p *panes) view(c *common) string {
 		lines[i] = c.fit(l, c.width)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// deskRows is the rows the desk line takes: one while a call is on the line or callers
+// wait, else none.
+func (p *panes) deskRows() int {
+	if p.call.active() || p.queue.hasCount() {
+		return 1
+	}
+	return 0
+}
+
+// deskLine is the second line: the call (its state, timer, number, name, free text)
+// and, at the right end, how many callers wait. What does not fit gives way in this
+// order: the queue's count takes its short form, the free text is cut (and left out
+// when too little of it would show), then the name; the badge and the number stay.
+// "" when there is neither a call nor a caller waiting.
+func (p *panes) deskLine(c *common) string {
+	if p.deskRows() == 0 {
+		return ""
+	}
+	must, name, info := p.call.parts()
+	long, short := p.queue.segment()
+	if must == "" {
+		return c.fill("", c.width-ansi.StringWidth(long)-1) + long // where it stands beside a call too
+	}
+	w := func(ss ...string) int {
+		n := 0
+		for _, s := range ss {
+			n += ansi.StringWidth(s)
+		}
+		return n
+	}
+	// a cut text ends in an ellipsis: what must stay needs a cell more when more follows
+	cut := 0
+	if name+info != "" {
+		cut = 1
+	}
+	q := long
+	switch {
+	case long == "":
+	case w(must, name, "  ", long)+min(w(info), infoBeforeLong) <= c.width:
+	case w(must, name, "  ", short) <= c.width, w(must, "  ", short)+cut <= c.width:
+		q = short
+	default:
+		q = ""
+	}
+	room := c.width
+	if q != "" {
+		room -= w(q) + 2
+	}
+	text := must + name
+	if left := room - w(text); w(info) <= left || left >= minInfo {
+		text += info
+	}
+	if q == "" {
+		return c.fit(text, room)
+	}
+	return c.fill(text, room) + "  " + q
+}
+
+// infoBeforeLong is how much of a call's free text shows before the queue's count takes
+// its long form.
+const infoBeforeLong = 40
+
+// minInfo is the fewest cells of a call's free text worth showing: less reads as noise.
+const minInfo = 16
+
+// windowTitle is the terminal's window title: the state, and a call while it rings.
+func (p *panes) windowTitle() string {
+	t := p.status.title()
+	if ct := p.call.title(); ct != "" {
+		t += " · " + ct
+	}
+	return t
 }
 
 // header is the status line: the state, a pending request, redirect, voicemail.

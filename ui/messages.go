@@ -19,7 +19,10 @@ type msgEntry struct {
 	senderID string
 	sender   string
 	text     string
-	outgoing bool // a reply the operator sent
+	outgoing bool   // a reply the operator sent
+	read     bool   // arrived read: a followed log's backlog, the operator's own message in a replay
+	sentID   string // a replayed message's request id, for its outcome (sent.go)
+	refused  bool   // a replayed message that was not sent
 
 	body wrapped
 }
@@ -85,6 +88,9 @@ func (m *messages) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case updateMsg:
 		e := msg.u.Event
+		if msg.u.Sent != nil {
+			m.sent(msg.u)
+		}
 		if e == nil || e.Type != oktell.UserMessage {
 			return nil
 		}
@@ -100,7 +106,11 @@ func (m *messages) update(msg tea.Msg) tea.Cmd {
 		if entry.sender == "" {
 			entry.sender = entry.senderID
 		}
+		entry.read = msg.u.Backlog // catch-up: there, but no unread storm and no bell
 		m.add(entry)
+		if entry.read {
+			return nil
+		}
 		return c.bell()
 	case sentMsg:
 		if msg.to != nil && msg.err == nil {
@@ -138,7 +148,7 @@ func (m *messages) add(e *msgEntry) {
 			m.bottom = max(m.bottom-over, 0)
 		}
 	}
-	if !m.following() || m.c.screen != screenMain {
+	if !e.read && (!m.following() || m.c.screen != screenMain) {
 		m.unread++
 	}
 }
@@ -325,6 +335,9 @@ func (m *messages) entry(e *msgEntry, selected bool, w int) []string {
 	who := th.Sender.Render(e.sender)
 	if e.outgoing {
 		who = th.Muted.Render(m.c.tr("me")+" "+th.Icons.Outgoing+" ") + th.Sender.Render(e.sender)
+		if e.refused {
+			who += " " + th.Warning.Render("("+m.c.tr("not sent")+")")
+		}
 	}
 	lines := []string{gutter + " " + th.Time.Render(e.at.Format("15:04")) + " " + who}
 	for _, l := range e.wrapped(w) {

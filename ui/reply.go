@@ -70,6 +70,10 @@ func (r *reply) update(msg tea.Msg) tea.Cmd {
 		if r.open && r.to == msg.to {
 			r.close()
 		}
+	case writeMsg:
+		r.openTo(msg.to)
+		r.input.Prompt = r.c.tr("Message to %s: ", msg.to.sender)
+		r.size()
 	case tea.KeyMsg:
 		// what no binding of the open line took: text, unless it is already on its way
 		if r.open && !r.sending {

@@ -225,7 +225,7 @@ func NewRoom(o RoomOptions) RoomModel {
 	}
 	opts := Options{Clock: o.Clock, Theme: o.Theme, Lang: o.Lang, ShutdownAfter: o.ShutdownAfter}
 	opts.defaults()
-	c := &common{opts: opts, theme: o.Theme, print: newPrinter(o.Lang), clock: o.Clock, now: o.Clock.Now()}
+	c := &common{opts: opts, theme: o.Theme, print: newPrinter(o.Lang), clock: o.Clock, now: o.Clock.Now(), wall: o.Clock.Now()}
 	th := c.theme
 	in := textinput.New()
 	in.Cursor.SetMode(cursor.CursorStatic)
@@ -310,9 +310,7 @@ func (m RoomModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.id != m.tickID {
 			return m, nil
 		}
-		if msg.t.After(c.now) {
-			c.now = msg.t
-		}
+		c.ticked(msg.t) // the shutdown's countdown runs on the wall clock
 		cmds = append(cmds, tickCmd(c.clock, m.tickID))
 	case roomChangedMsg:
 		m.refresh(msg)

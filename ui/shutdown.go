@@ -40,7 +40,7 @@ func (s *shutdown) update(msg tea.Msg) tea.Cmd {
 		}
 		return s.start(why, msg.After)
 	case updateMsg:
-		if e := msg.u.Event; e != nil && e.Type == oktell.ShutdownRequested {
+		if e := msg.u.Event; e != nil && e.Type == oktell.ShutdownRequested && !msg.u.Backlog { // an old request in a followed log is the past
 			return s.start("", s.c.opts.ShutdownAfter) // Oktell's own: the banner says so
 		}
 	case shutdownNowMsg:
@@ -56,7 +56,7 @@ func (s *shutdown) start(reason string, after time.Duration) tea.Cmd {
 	if after <= 0 {
 		after = s.c.opts.ShutdownAfter
 	}
-	at := s.c.now.Add(after)
+	at := s.c.wall.Add(after) // the countdown's timer is on the wall clock
 	if s.active && !at.Before(s.at) {
 		return nil // an earlier countdown ends sooner; keep it
 	}
@@ -70,7 +70,7 @@ func (s *shutdown) banner() string {
 	if !s.active {
 		return ""
 	}
-	left := max(int((s.at.Sub(s.c.now)+time.Second-1)/time.Second), 0)
+	left := max(int((s.at.Sub(s.c.wall)+time.Second-1)/time.Second), 0)
 	if s.reason != "" {
 		return s.c.tr("%s: closing in %d s", s.reason, left)
 	}

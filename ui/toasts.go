@@ -23,6 +23,7 @@ type note struct {
 	dbsaved  bool
 	autohide bool
 	local    bool // raised by okdash itself (a refused request), not by Oktell
+	quiet    bool // the past (a followed log's backlog, a replayed request): in the history, never a toast or a bell
 }
 
 // same reports whether two notifications are repeats of each other, to coalesce them.
@@ -32,7 +33,7 @@ func (n note) same(o note) bool {
 
 // noteMsg is a notification to keep in the history and to show as a toast: one from
 // Oktell delivered for the first time (the history pane tells), or one of okdash's own
-// that a pane raised.
+// that a pane raised. A quiet one (note.quiet) goes in the history only.
 type noteMsg struct{ n note }
 
 // localError is an error of okdash's own (a refusal, a timeout, a failed send). It
@@ -92,9 +93,12 @@ func newToasts(c *common) toasts {
 func (t *toasts) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case noteMsg:
+		if msg.n.quiet {
+			return nil
+		}
 		t.add(msg.n)
 		if msg.n.typ == oktell.NltIncomingCall {
-			return t.c.bell()
+			return t.c.callBell()
 		}
 	case tickMsg:
 		t.expire()
@@ -109,14 +113,14 @@ func (t *toasts) add(n note) {
 		if old.n.same(n) {
 			old.count++
 			old.n.at = n.at
-			old.expires = t.c.now.Add(ttl) // a repeat restarts its time
+			old.expires = t.c.wall.Add(ttl) // a repeat restarts its time
 			// move it to the newest position, so that the repeat is noticed
 			t.list = append(append(t.list[:i:i], t.list[i+1:]...), old)
 			return
 		}
 	}
 	t.seq++
-	t.list = append(t.list, &toast{id: t.seq, n: n, count: 1, expires: t.c.now.Add(ttl)})
+	t.list = append(t.list, &toast{id: t.seq, n: n, count: 1, expires: t.c.wall.Add(ttl)}) // a toast lives by the wall clock, whatever a replay's speed
 	if len(t.list) > maxToastsKept {
 		// Sticky toasts nobody dismisses must not grow without bound; the history keeps them.
 		t.list = append(t.list[:0:0], t.list[len(t.list)-maxToastsKept:]...)
@@ -127,7 +131,7 @@ func (t *toasts) add(n note) {
 func (t *toasts) expire() {
 	kept := t.list[:0]
 	for _, old := range t.list {
-		if !old.n.autohide || t.c.now.Before(old.expires) {
+		if !old.n.autohide || t.c.wall.Before(old.expires) {
 			kept = append(kept, old)
 		}
 	}

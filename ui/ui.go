@@ -119,11 +119,12 @@ func New(opts Options) Model {
 		print:   newPrinter(opts.Lang),
 		clock:   opts.Clock,
 		session: opts.Session,
-		now:     opts.Clock.Now(),
+		wall:    opts.Clock.Now(),
 	}
 	if opts.Session != nil {
 		c.caps = opts.Session.Capabilities()
 	}
+	c.now = c.present()
 	return Model{c: c, panes: newPanes(c)}
 }
 
@@ -153,9 +154,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.id != m.tickID {
 			return m, nil // a tick of an earlier chain: one chain only, or the screen redraws twice a second
 		}
-		if msg.t.After(c.now) {
-			c.now = msg.t
-		}
+		c.ticked(msg.t)
 		cmds = append(cmds, tickCmd(c.clock, m.tickID))
 		cmds = append(cmds, m.route(msg)...)
 	case updatesMsg:
@@ -179,20 +178,30 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Quit
 	}
 	m.publish()
-	if t := m.status.title(); t != m.title {
+	if t := m.windowTitle(); t != m.title {
 		m.title = t
 		cmds = append(cmds, tea.SetWindowTitle(t))
 	}
 	return m, tea.Batch(cmds...)
 }
 
-// apply routes one update from the session, stamped with its arrival time.
+// apply routes one update from the session, stamped with its time when it has none. A
+// live source's times move the wall clock on; a log's are its own (Capabilities.LogTimes)
+// and move only a replay's now, which is its place in the log.
 func (m *Model) apply(u oktell.Update) []tea.Cmd {
+	c := m.c
 	if u.At.IsZero() {
-		u.At = m.c.clock.Now()
+		u.At = c.clock.Now()
+		if c.caps.Position != nil {
+			u.At = c.caps.Position.Now()
+		}
 	}
-	if u.At.After(m.c.now) {
-		m.c.now = u.At
+	if !c.caps.LogTimes && u.At.After(c.wall) {
+		c.wall = u.At
+	}
+	c.now = c.present()
+	if c.caps.Position != nil && u.At.After(c.now) {
+		c.now = u.At
 	}
 	return m.route(updateMsg{u})
 }

@@ -18,7 +18,7 @@ import (
 )
 
 // roster is the demo's twelve colleagues in two departments, all ready.
-func roster() []oktell.Colleague {
+func wallRoster() []oktell.Colleague {
 	var out []oktell.Colleague
 	add := func(dept, login, number, name string) {
 		out = append(out, oktell.Colleague{ID: "u-" + login, Login: login, Name: name, Number: number, Numbers: []string{number},
@@ -41,7 +41,7 @@ func roster() []oktell.Colleague {
 
 // colleague returns the roster's entry for login in state s.
 func colleague(login string, s oktell.UserState) oktell.Colleague {
-	for _, c := range roster() {
+	for _, c := range wallRoster() {
 		if c.Login == login {
 			c.State = s
 			return c
@@ -97,7 +97,7 @@ func morning() []oktell.Update {
 	at := func(d time.Duration) time.Time { return t0.Add(d) }
 	return []oktell.Update{
 		{At: t0, Status: &oktell.Status{Link: oktell.LinkConnected}},
-		{At: t0, Colleagues: full(roster())},
+		{At: t0, Colleagues: full(wallRoster())},
 		{At: at(10 * time.Second), Colleagues: delta(colleague("orlova", oktell.UserLunch), colleague("popov", oktell.UserOff))},
 		{At: at(20 * time.Second), Colleagues: delta(colleague("volkov", oktell.UserFullbusy), colleague("lebedev", oktell.UserWOphone))},
 		{At: at(3 * time.Minute), Colleagues: delta(colleague("kuznetsov", oktell.UserFullbusy))},
@@ -140,7 +140,7 @@ func tileOf(t *testing.T, m Wall, name string) string {
 // again keeps its time; a list after a reconnect keeps the times of unchanged states.
 func TestWallColleagueStateChange(t *testing.T) {
 	m, _, _ := newWallTest(80, 24, language.English)
-	m = wupd(m, oktell.Update{At: t0, Colleagues: full(roster())})
+	m = wupd(m, oktell.Update{At: t0, Colleagues: full(wallRoster())})
 	assert.Equal(t, "Орлова Дарья | 16024 | ● Ready", tileOf(t, m, "Орлова Дарья"), "found ready: no time")
 	assert.Contains(t, screenOf(m), "● Ready 12   ■ Busy 0   ◐ Break 0   ○ Away 0")
 
@@ -157,7 +157,7 @@ func TestWallColleagueStateChange(t *testing.T) {
 			"Орлова Дарья | 16024 | ◐ Break 3 min", "● Ready 11   ■ Busy 0   ◐ Break 1"},
 		{"the same state said again keeps its time", 5 * time.Minute, oktell.Update{Colleagues: delta(colleague("orlova", oktell.UserLunch))},
 			"Орлова Дарья | 16024 | ◐ Break 4 min", "◐ Break 1"},
-		{"a list after a reconnect keeps an unchanged state's time", 6 * time.Minute, oktell.Update{Colleagues: full(append(roster()[:3], colleague("orlova", oktell.UserLunch)))},
+		{"a list after a reconnect keeps an unchanged state's time", 6 * time.Minute, oktell.Update{Colleagues: full(append(wallRoster()[:3], colleague("orlova", oktell.UserLunch)))},
 			"Орлова Дарья | 16024 | ◐ Break | 5 min", "● Ready 3   ■ Busy 0   ◐ Break 1   ○ Away 0"}, // four fit in tall tiles
 		{"back to work", 7 * time.Minute, oktell.Update{Colleagues: delta(colleague("orlova", oktell.UserReady))},
 			"Орлова Дарья | 16024 | ● Ready | 0 min", "● Ready 4   ■ Busy 0"},
@@ -193,7 +193,7 @@ func TestWallColleagueStateChange(t *testing.T) {
 // Tiles keep their places: a change of state does not reorder a department.
 func TestWallTilesKeepTheirPlaces(t *testing.T) {
 	m, _, _ := newWallTest(80, 24, language.English)
-	m = wupd(m, oktell.Update{At: t0, Colleagues: full(roster())})
+	m = wupd(m, oktell.Update{At: t0, Colleagues: full(wallRoster())})
 	place := func(name string) [2]int {
 		for i, l := range strings.Split(screenOf(m), "\n") {
 			if col := strings.Index(l, name); col >= 0 {
@@ -212,7 +212,7 @@ func TestWallTilesKeepTheirPlaces(t *testing.T) {
 func TestWallQueueGrowing(t *testing.T) {
 	m, _, _ := newWallTest(80, 24, language.English)
 	f := m.lay.face
-	m = wupd(m, oktell.Update{At: t0, Colleagues: full(roster())}, oktell.Update{At: t0, Queue: &oktell.Queue{}})
+	m = wupd(m, oktell.Update{At: t0, Colleagues: full(wallRoster())}, oktell.Update{At: t0, Queue: &oktell.Queue{}})
 	screen := screenOf(m)
 	assert.Contains(t, screen, "In queue")
 	assert.Contains(t, screen, "Longest wait")
@@ -308,7 +308,7 @@ func TestWallPaging(t *testing.T) {
 	pageShows(m, "Delta 29")
 
 	// Everything fits again: the page keys say why they do nothing.
-	m = wupd(m, oktell.Update{At: t0, Colleagues: full(roster())})
+	m = wupd(m, oktell.Update{At: t0, Colleagues: full(wallRoster())})
 	require.Len(t, m.lay.pages, 1)
 	assert.NotContains(t, screenOf(m), "page 1/1")
 	assert.NotContains(t, screenOf(m), "←/→")
@@ -392,7 +392,7 @@ func TestWallTilesSizedToTheTerminal(t *testing.T) {
 // line every key is text: q does not quit.
 func TestWallFilter(t *testing.T) {
 	m, _, _ := newWallTest(80, 24, language.English)
-	m = wupd(m, oktell.Update{At: t0, Colleagues: full(roster())})
+	m = wupd(m, oktell.Update{At: t0, Colleagues: full(wallRoster())})
 	m = wstep(m, keyPress("/"))
 	require.True(t, m.editing)
 	assert.Contains(t, screenOf(m), "Department: ")
@@ -428,7 +428,7 @@ func TestWallFilter(t *testing.T) {
 	f := wallFake()
 	w := NewWall(WallOptions{Session: f, Theme: look(asciiRenderer(), "unicode", false, false), Clock: clocktest.New(t0), Department: "поддерж"})
 	w = wstep(w, tea.WindowSizeMsg{Width: 80, Height: 24})
-	w = wupd(w, oktell.Update{At: t0, Colleagues: full(roster())})
+	w = wupd(w, oktell.Update{At: t0, Colleagues: full(wallRoster())})
 	assert.Contains(t, screenOf(w), "Поддержка · 6")
 	assert.NotContains(t, screenOf(w), "Продажи")
 }
@@ -456,7 +456,7 @@ func TestWallKeysChangeNothingInOktell(t *testing.T) {
 // ? shows the keys, the states and how to read the wall; ? or esc go back.
 func TestWallHelp(t *testing.T) {
 	m, _, _ := newWallTest(80, 24, language.English)
-	m = wupd(m, oktell.Update{At: t0, Colleagues: full(roster())})
+	m = wupd(m, oktell.Update{At: t0, Colleagues: full(wallRoster())})
 	m = wstep(m, keyPress("?"))
 	screen := screenOf(m)
 	for _, want := range []string{"── Help", "Keys", "←/→      previous and next page", "/        show the departments whose name holds a text",
@@ -490,7 +490,7 @@ func TestWallLinkLostMutesTheTiles(t *testing.T) {
 	r.SetColorProfile(termenv.ANSI)
 	m := NewWall(WallOptions{Session: f, Theme: look(r, "unicode", false, false), Clock: clocktest.New(t0), Lang: language.English})
 	m = wstep(m, tea.WindowSizeMsg{Width: 80, Height: 24})
-	m = wupd(m, oktell.Update{At: t0, Colleagues: full(roster())})
+	m = wupd(m, oktell.Update{At: t0, Colleagues: full(wallRoster())})
 	readyBadge := m.c.theme.StateBadge(oktell.UserReady, false).Render(" ● Ready")
 	assert.Contains(t, m.View(), readyBadge[:strings.Index(readyBadge, "●")])
 	m = wupd(m, oktell.Update{At: t0.Add(time.Minute), Status: &oktell.Status{Link: oktell.LinkReconnecting, Reason: "connection lost; retrying in 4s"}})
@@ -509,7 +509,7 @@ func TestWallLinkLostMutesTheTiles(t *testing.T) {
 // okdash serve's shutdown: the countdown on the wall's banner, then the wall quits.
 func TestWallShutdown(t *testing.T) {
 	m, _, _ := newWallTest(80, 24, language.English)
-	m = wupd(m, oktell.Update{At: t0, Colleagues: full(roster())})
+	m = wupd(m, oktell.Update{At: t0, Colleagues: full(wallRoster())})
 	nm, cmd := m.Update(ShutdownMsg{Why: oktell.Because(oktell.ReasonServerStopping), After: 5 * time.Second})
 	m = nm.(Wall)
 	require.NotNil(t, cmd)

@@ -83,11 +83,18 @@ func (f *Feed) Send(u oktell.Update) bool {
 // in the same update, so every source that reads documents reports the line alike.
 func (f *Feed) Event(ev oktell.Event, raw []byte) bool {
 	e := ev
-	u := oktell.Update{Event: &e, Raw: raw}
-	if oktell.IsLineEvent(e.Type) {
-		u.At = f.clock.Now()
+	return f.EventUpdate(oktell.Update{Event: &e, Raw: raw})
+}
+
+// EventUpdate is Event for an update the source made itself, with the log's time in At
+// (zero: the clock's now) and Backlog when it is catch-up: the line is tracked at At.
+func (f *Feed) EventUpdate(u oktell.Update) bool {
+	if u.Event != nil && oktell.IsLineEvent(u.Event.Type) {
+		if u.At.IsZero() {
+			u.At = f.clock.Now()
+		}
 		f.mu.Lock()
-		u.Line, _ = f.line.Track(&e, u.At)
+		u.Line, _ = f.line.Track(u.Event, u.At)
 		f.mu.Unlock()
 	}
 	return f.Send(u)

@@ -3,7 +3,9 @@
 // with the same pacing.
 //
 // The file is UTF-8 text: for each document, a heading line with the arrival time in
-// the session's clock ("2026-11-24 12:00:00.123 xmlevent", like a CommonLog heading),
+// the session's clock and its zone ("2026-11-24 12:00:00.123+03:00 xmlevent", like a
+// CommonLog heading, whose readers take the time and may skip the zone), so that a
+// replay elsewhere shows the same instants,
 // then the document as it arrived (UTF-16 re-encoded as UTF-8), then a blank line. A
 // request the operator made (a state change, a message) is written the same way under a
 // heading that ends in "sent", as the document oktell.SentDocument makes: a bridge query
@@ -31,8 +33,9 @@ import (
 	"github.com/okdash/okdash/oktell/feed"
 )
 
-// HeadingLayout is the time layout of a heading.
-const HeadingLayout = "2006-01-02 15:04:05.000"
+// HeadingLayout is the time layout of a heading: the zone goes with it, so that the
+// time read back is the same instant wherever the recording is replayed.
+const HeadingLayout = "2006-01-02 15:04:05.000-07:00"
 
 // Create opens path for a recording, which holds customers' phone numbers and colleagues'
 // messages: a new file is created with mode 0600, like the session files; an existing

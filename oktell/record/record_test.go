@@ -116,7 +116,7 @@ func TestRecordEncodesEventsWithoutRawBytes(t *testing.T) {
 	if !strings.Contains(s, "usWOphone") || !strings.Contains(s, "Зарегистрирована линия 16016") {
 		t.Errorf("recording:\n%s", s)
 	}
-	if !strings.HasPrefix(s, "2026-11-24 12:00:00.000 xmlevent\n") {
+	if !strings.HasPrefix(s, "2026-11-24 12:00:00.000+00:00 xmlevent\n") {
 		t.Errorf("first heading: %q", strings.SplitN(s, "\n", 2)[0])
 	}
 }
@@ -212,7 +212,7 @@ func TestRecordKeepsTheOperatorsRequests(t *testing.T) {
 	if n := strings.Count(text, " sent\n"); n != 4 {
 		t.Fatalf("%d sent headings, want 2 requests and 2 outcomes:\n%s", n, text)
 	}
-	if !strings.Contains(text, "2026-11-24 12:00:02.000 sent\n") {
+	if !strings.Contains(text, "2026-11-24 12:00:02.000+00:00 sent\n") {
 		t.Errorf("the request is not stamped with its time:\n%s", text)
 	}
 
@@ -233,12 +233,18 @@ func TestRecordKeepsTheOperatorsRequests(t *testing.T) {
 		t.Fatalf("an old reader sees %d events, want the 2 received", events)
 	}
 
+	// Replayed an hour later in another zone: each at its own time in the recording (the
+	// heading's), played with the recording's pacing.
 	clk2 := clocktest.New(t0.Add(time.Hour))
-	again := replay.Open(context.Background(), strings.NewReader(text), "recording", nil, replay.Options{Clock: clk2})
+	again := replay.Open(context.Background(), strings.NewReader(text), "recording", nil,
+		replay.Options{Clock: clk2, Zone: time.FixedZone("Asia/Novosibirsk", 7*3600)})
 	defer again.Close()
 	var got []string
 	err := clocktest.Drive(clk2, again.Updates(), 10*time.Second, func(u oktell.Update) bool {
-		at := u.At.Sub(t0.Add(time.Hour)).String()
+		at := u.At.Sub(t0).String()
+		if played := clk2.Now().Sub(t0.Add(time.Hour)).String(); u.Event != nil || u.Sent != nil {
+			at += "@" + played
+		}
 		switch {
 		case u.Event != nil && u.Sent != nil:
 			t.Fatal("an event and a request in one update")
@@ -258,12 +264,12 @@ func TestRecordKeepsTheOperatorsRequests(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
-		"0s event usOff",
-		"2s asked usReady redirect=true",
-		"2s outcome state refused=",
-		"2.5s event usReady",
-		"5s message to x: Перезвоню через 5 минут, <спасибо> & до связи",
-		`5s outcome message refused=refused by the server: no user with id "x"`,
+		"0s@0s event usOff",
+		"2s@2s asked usReady redirect=true",
+		"2s@2s outcome state refused=",
+		"2.5s@2.5s event usReady",
+		"5s@5s message to x: Перезвоню через 5 минут, <спасибо> & до связи",
+		`5s@5s outcome message refused=refused by the server: no user with id "x"`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("replayed:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

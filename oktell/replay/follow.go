@@ -43,6 +43,7 @@ type tail struct {
 	atEnd  bool        // the last read reached the end of f: look at the path before reading again
 	next   bool        // a new segment begins: Read says io.EOF once
 	caught atomic.Bool // the end of the content present at the start was reached
+	found  bool        // the file was there at the start: what it held then is the backlog
 	head   []byte      // the first bytes of the file, as read
 	back   []byte      // the last bytes read, just before pos
 	files  int         // segments begun so far, the first included
@@ -52,12 +53,16 @@ type tail struct {
 }
 
 func newTail(ctx context.Context, path string, f *os.File, info os.FileInfo, clock oktell.Clock, poll time.Duration, status func(oktell.Reason)) *tail {
-	t := &tail{path: path, clock: clock, poll: poll, ctx: ctx, f: f, info: info, files: 1, name: path, status: status}
+	t := &tail{path: path, clock: clock, poll: poll, ctx: ctx, f: f, info: info, files: 1, name: path, status: status, found: f != nil}
 	if f == nil {
 		t.files = 0 // waiting for the file to appear: it will be the first
 	}
 	return t
 }
+
+// backlog says what is read now was in the file when following began: a file found at
+// the start, not yet read to its end. A file that appeared later was written since.
+func (t *tail) backlog() bool { return t.found && !t.caught.Load() }
 
 func (t *tail) Read(p []byte) (int, error) {
 	if t.next {
@@ -208,8 +213,12 @@ func (t *tail) Close() error {
 type FollowSession struct{ Session }
 
 // Follow tails the log at path, as `tail -F` does. What the file already holds is played
-// at once, without pacing, so the dashboard shows the current state; then each new
-// document is delivered as it is written. It survives rotation (the file renamed and
+// at once, without pacing, as the backlog (Update.Backlog), so the dashboard shows the
+// current state without announcing the past; then each new document is delivered as
+// it is written. Every update carries the log's time: a document's stamp (see Stamp;
+// a time of day alone is on the last day it is not after now), never after the session
+// clock's now; one without a stamp, the time of the one before in the backlog, else
+// now. "Now" is the session clock's: the backlog is in the past. It survives rotation (the file renamed and
 // recreated) and truncation, polling every poll (0: DefaultPoll) on the clock. A file
 // that does not exist yet is waited for (status "waiting for PATH to appear"), as
 // tail -F does: the log of a client that has not started yet. Any other error opening
@@ -248,6 +257,7 @@ func Follow(ctx context.Context, path string, poll time.Duration, opts Options) 
 	}
 	fd.Go(func(ctx context.Context) {
 		defer t.Close()
+		lt := logTimes{loc: opts.Zone, clock: opts.Clock}
 		// The tail reader waits on ctx itself, so the scanner runs on this goroutine. Each
 		// file (or rewrite of one) gets its own scanner: a document cut by a rotation is
 		// reported, not glued to the next file, and offsets count within their file.
@@ -265,17 +275,44 @@ func Follow(ctx context.Context, path string, poll time.Duration, opts Options) 
 					}
 					return
 				}
+				backlog := t.backlog()
+				at := lt.at(it.Lead, backlog)
 				if it.Err != nil {
-					if !fd.Problem(feed.Skipped(name, it)) {
+					if !fd.Send(oktell.Update{At: at, Err: feed.Skipped(name, it), Backlog: backlog}) {
 						return
 					}
 					continue
 				}
-				if !deliver(fd, it.Doc, append([]byte(nil), it.Raw...)) {
+				if !deliver(fd, it.Doc, append([]byte(nil), it.Raw...), at, backlog) {
 					return
 				}
 			}
 		}
 	})
 	return s, nil
+}
+
+// logTimes gives a followed log's documents their times (see Follow).
+type logTimes struct {
+	loc   *time.Location
+	clock oktell.Clock
+	last  time.Time // the time of the document before
+}
+
+func (l *logTimes) at(lead string, backlog bool) time.Time {
+	now := l.clock.Now()
+	t, dayless, ok := Stamp(lead, l.loc)
+	switch {
+	case !ok && backlog && !l.last.IsZero():
+		t = l.last // written after the one before: that is all the log says
+	case !ok:
+		t = now
+	case dayless:
+		t = notAfter(t, now)
+	}
+	if t.After(now) { // a writer's clock ahead of ours: nothing is read before it is written
+		t = now
+	}
+	l.last = t
+	return t
 }

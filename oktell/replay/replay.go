@@ -20,6 +20,9 @@ type Options struct {
 	Speed float64
 	// Steady is the pause before a document without a timestamp, at speed 1 (default 1s).
 	Steady time.Duration
+	// Zone is the zone of the timestamps that name none (nil: time.Local, the log
+	// written on this machine): the log's times are read in it.
+	Zone *time.Location
 }
 
 func (o *Options) defaults() {
@@ -32,20 +35,28 @@ func (o *Options) defaults() {
 	if o.Steady <= 0 {
 		o.Steady = time.Second
 	}
+	if o.Zone == nil {
+		o.Zone = time.Local
+	}
 }
 
 // Session is a read-only session playing documents found in a byte stream.
 type Session struct {
 	feed *feed.Feed // delivers the updates: its methods are the session's own business
 	kind string
+	tl   *feed.Timeline // a replay's place in its log; nil when following
 }
 
 var _ oktell.Session = (*Session)(nil)
 
-// Capabilities: read-only.
+// Capabilities: read-only, in the log's times; a replay says where it is in its log.
 func (s *Session) Capabilities() oktell.Capabilities {
 	// The line, from the log's line events (231-243); a log has no queue or colleagues.
-	return oktell.Capabilities{Kind: s.kind, ReadOnly: true, Line: true}
+	c := oktell.Capabilities{Kind: s.kind, ReadOnly: true, Line: true, LogTimes: true}
+	if s.tl != nil {
+		c.Position = s.tl
+	}
+	return c
 }
 
 // SetUserState is not possible on a replay.
@@ -118,9 +129,11 @@ func release(r io.Reader, closer io.Closer, ended <-chan struct{}) {
 
 // Open plays the documents of r, named name in status lines, with their original pacing:
 // the timestamp a log writer put before each document (see Stamp), else opts.Steady
-// between documents, both divided by opts.Speed. A broken document is reported as a
-// status and skipped; the documents around it still play. When the input ends the
-// session says so and stays open.
+// between documents, both divided by opts.Speed. Every update carries the log's time
+// (Update.At: the document's stamp), and the session's Position is the replay's place
+// in the log, moving on at opts.Speed (see feed.Timeline): the dashboard's "now". A
+// broken document is reported as a status and skipped; the documents around it still
+// play. When the input ends the session says so and stays open.
 //
 // r is read on a goroutine of its own. Close ends it and waits for it when it can: when r
 // is a Canceler, and when closer is not nil; closer is closed with the session, and
@@ -128,13 +141,14 @@ func release(r io.Reader, closer io.Closer, ended <-chan struct{}) {
 // that is neither, a Read that never returns is left behind (see release).
 func Open(ctx context.Context, r io.Reader, name string, closer io.Closer, opts Options) *Session {
 	opts.defaults()
-	f := feed.New(ctx, opts.Clock, 64)
-	s := &Session{feed: f, kind: "file"}
+	tl := feed.NewTimeline(opts.Clock, opts.Speed)
+	f := feed.New(ctx, tl, 64) // every update stamped with the replay's place in the log
+	s := &Session{feed: f, kind: "file", tl: tl}
 	f.StatusWhy(oktell.LinkReadOnly, oktell.Because(oktell.ReasonReplaying, name))
 	f.Go(func(ctx context.Context) {
 		items, ended := scan(r, ctx.Done())
 		defer release(r, closer, ended)
-		p := newPacer(opts.Speed, opts.Steady)
+		p := newPacer(opts.Speed, opts.Steady, opts.Zone)
 		docs, problems := 0, 0
 		for {
 			var it item
@@ -148,6 +162,7 @@ func Open(ctx context.Context, r io.Reader, name string, closer io.Closer, opts 
 				return
 			}
 			if it.err != nil {
+				tl.Run() // the log is over; its time goes on
 				why := oktell.Because(oktell.ReasonInputEnded, name, docs, problems)
 				if !errors.Is(it.err, io.EOF) {
 					why = oktell.Because(oktell.ReasonReadError, name, it.err.Error(), docs, problems)
@@ -162,15 +177,18 @@ func Open(ctx context.Context, r io.Reader, name string, closer io.Closer, opts 
 				}
 				continue
 			}
-			if d := p.delay(it.Lead); d > 0 {
+			at, d := p.next(it.Lead, opts.Clock.Now())
+			if d > 0 {
+				tl.Toward(at)
 				select {
 				case <-opts.Clock.After(d):
 				case <-ctx.Done():
 					return
 				}
 			}
+			tl.At(at)
 			docs++
-			if !deliver(f, it.Doc, it.Raw) {
+			if !deliver(f, it.Doc, it.Raw, at, false) {
 				return
 			}
 		}
@@ -179,13 +197,15 @@ func Open(ctx context.Context, r io.Reader, name string, closer io.Closer, opts 
 }
 
 // deliver hands on the events of d, or, for a request the operator made that a recording
-// kept (see oktell.SentDocument), the request or its outcome as Update.Sent.
-func deliver(f *feed.Feed, d *oktell.Document, raw []byte) bool {
+// kept (see oktell.SentDocument), the request or its outcome as Update.Sent, at the
+// log's time at; backlog marks catch-up (see oktell.Update.Backlog).
+func deliver(f *feed.Feed, d *oktell.Document, raw []byte, at time.Time, backlog bool) bool {
 	if s, ok := oktell.AsSent(d); ok {
-		return f.Send(oktell.Update{Sent: &s})
+		return f.Send(oktell.Update{At: at, Sent: &s, Backlog: backlog})
 	}
-	for _, ev := range d.Events {
-		if !f.Event(ev, raw) {
+	for i := range d.Events {
+		ev := d.Events[i]
+		if !f.EventUpdate(oktell.Update{At: at, Event: &ev, Raw: raw, Backlog: backlog}) {
 			return false
 		}
 	}

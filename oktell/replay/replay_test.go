@@ -22,15 +22,38 @@ func streamPath(name string) string { return filepath.Join("..", "..", "testdata
 // delivered, up to and including the status that says the input ended.
 func playAll(t *testing.T, clk *clocktest.Clock, s oktell.Session) []oktell.Update {
 	t.Helper()
-	var got []oktell.Update
+	got, _ := playTimed(t, clk, s)
+	return got
+}
+
+// playTimed is playAll with the fake clock's time when each update arrived: the pace of
+// the replay, where Update.At is the log's time.
+func playTimed(t *testing.T, clk *clocktest.Clock, s oktell.Session) (got []oktell.Update, played []time.Time) {
+	t.Helper()
 	err := clocktest.Drive(clk, s.Updates(), 10*time.Second, func(u oktell.Update) bool {
-		got = append(got, u)
+		got, played = append(got, u), append(played, clk.Now())
 		return u.Status != nil && strings.Contains(u.Status.Reason, "after ")
 	})
 	if err != nil {
 		t.Fatalf("the replay did not end: %v", err)
 	}
-	return got
+	return got, played
+}
+
+// playedEvents are the events of a replay and when each was delivered.
+func playedEvents(t *testing.T, clk *clocktest.Clock, s oktell.Session) (evs []oktell.Update, gaps []time.Duration) {
+	t.Helper()
+	all, played := playTimed(t, clk, s)
+	var at []time.Time
+	for i, u := range all {
+		if u.Event != nil {
+			evs, at = append(evs, u), append(at, played[i])
+		}
+	}
+	for i := 1; i < len(at); i++ {
+		gaps = append(gaps, at[i].Sub(at[i-1]))
+	}
+	return evs, gaps
 }
 
 func events(us []oktell.Update) []oktell.Update {
@@ -71,7 +94,7 @@ func TestReplayCommonLogWithItsPacing(t *testing.T) {
 	if err := s.SetUserState(context.Background(), oktell.UserReady, false); !errors.Is(err, oktell.ErrUnsupported) {
 		t.Errorf("SetUserState on a replay: %v", err)
 	}
-	all := playAll(t, clk, s)
+	all, played := playTimed(t, clk, s)
 	evs := events(all)
 	wantTypes := []oktell.EventType{oktell.UserStateChanged, oktell.Notify, oktell.UserStateChanged,
 		oktell.UserMessage, oktell.VoiceMail, oktell.Notify, oktell.UserStateChanged}
@@ -90,6 +113,19 @@ func TestReplayCommonLogWithItsPacing(t *testing.T) {
 		750 * time.Millisecond, 3 * time.Second, time.Second}
 	if g := gaps(evs); !slices.Equal(g, want) {
 		t.Errorf("gaps %v, want %v (the log's own timing)", g, want)
+	}
+	var delivered []time.Duration
+	for i := 1; i < len(all); i++ {
+		if all[i].Event != nil {
+			delivered = append(delivered, played[i].Sub(played[i-1]))
+		}
+	}
+	if !slices.Equal(delivered[1:], want) {
+		t.Errorf("delivered %v apart, want %v at speed 1", delivered[1:], want)
+	}
+	// Each event carries its heading's time, in the zone of the machine that wrote it.
+	if w := time.Date(2026, 11, 24, 12, 0, 0, 0, time.Local); !evs[0].At.Equal(w) {
+		t.Errorf("the first event at %v, want its heading's %v", evs[0].At, w)
 	}
 	var problem, end string
 	for _, u := range all {
@@ -117,17 +153,27 @@ func TestReplayCommonLogWithItsPacing(t *testing.T) {
 	}
 }
 
+// Without stamps, documents come a steady second apart in the log (from the start, by
+// the session clock), which plays at the replay's speed.
 func TestReplayWithoutStampsAtSteadyPace(t *testing.T) {
 	clk := clocktest.New(t0)
 	s := openFile(t, "bridge-utf16le.bin", Options{Clock: clk, Speed: 2})
-	evs := events(playAll(t, clk, s))
+	evs, played := playedEvents(t, clk, s)
 	if len(evs) != 7 {
 		t.Fatalf("%d events, want 7", len(evs))
 	}
-	for i, g := range gaps(evs) {
+	for i, g := range played {
 		if g != 500*time.Millisecond {
 			t.Errorf("gap %d = %v, want 1s at speed 2", i, g)
 		}
+	}
+	for i, g := range gaps(evs) {
+		if g != time.Second {
+			t.Errorf("the log's gap %d = %v, want the steady 1s", i, g)
+		}
+	}
+	if !evs[0].At.Equal(t0) {
+		t.Errorf("the first document at %v, want the start %v", evs[0].At, t0)
 	}
 	if !bytes.HasPrefix(evs[0].Raw, []byte{0xFF, 0xFE}) {
 		t.Errorf("raw bytes are not the UTF-16LE document as received: % x", evs[0].Raw[:4])
@@ -137,11 +183,17 @@ func TestReplayWithoutStampsAtSteadyPace(t *testing.T) {
 func TestReplayRecordHeadings(t *testing.T) {
 	clk := clocktest.New(t0)
 	s := openFile(t, "record.log", Options{Clock: clk, Speed: 0.5})
-	evs := events(playAll(t, clk, s))
+	evs, played := playedEvents(t, clk, s)
 	want := []time.Duration{5 * time.Second, 3 * time.Second, 6500 * time.Millisecond, 1500 * time.Millisecond,
 		6 * time.Second, 2 * time.Second}
+	if !slices.Equal(played, want) {
+		t.Errorf("played %v apart, want %v (the recording's timing at half speed)", played, want)
+	}
+	for i := range want {
+		want[i] /= 2
+	}
 	if g := gaps(evs); !slices.Equal(g, want) {
-		t.Errorf("gaps %v, want %v (the recording's timing at half speed)", g, want)
+		t.Errorf("the log's gaps %v, want %v (the recording's own)", g, want)
 	}
 }
 

@@ -22,6 +22,12 @@
 //     talk time is split at midnight like a state.
 //   - Time never runs backwards: an update stamped before the latest one seen counts
 //     at the latest time.
+//   - A followed log's backlog (Update.Backlog) counts at its documents' own times, its
+//     silences included (the log was being written: no MaxGap), and ticks wait until
+//     it is over; the first update after it carries the time on to now.
+//   - A read-only source's notes (a LinkReadOnly status, a skipped document) do not
+//     start the day: a followed log says "following" now, before its backlog from the
+//     morning, and the day starts with the log's first document.
 package shift
 
 import (
@@ -172,8 +178,10 @@ type Config struct {
 	// watching, the machine asleep. 0: no limit, as for a replay, whose log may be
 	// quiet for hours.
 	MaxGap time.Duration
-	// LogTimes: the times are a log's (a replay): nothing is counted past the last
-	// update, since the log says nothing about what came after it.
+	// LogTimes: the times are a log played at its own pace (a replay, whose session has
+	// a Position): nothing is counted past the last update, since the log says nothing
+	// about what came after it. A followed log is not one: its backlog is the past, and
+	// now is now.
 	LogTimes bool
 }
 
@@ -234,6 +242,7 @@ type Shift struct {
 	state   oktell.UserState // the last state reported, while known
 	known   bool             // the state is known and fresh
 	stopped bool             // the session ended: nothing counts after last
+	backlog bool             // the last update counted was catch-up: ticks wait for the news
 
 	// The break under way: open across a stretch of unknown state, closed by another
 	// reported state. breakLen is its time today; counted says it is in Breaks.
@@ -290,6 +299,17 @@ func (s *Shift) Apply(u oktell.Update) {
 	if s.stopped {
 		return
 	}
+	if s.backlog && !u.Backlog {
+		// Caught up: the log was read to its end, so the time since its last document
+		// is the state going on, not a silence.
+		s.backlog = false
+		if !u.At.IsZero() {
+			s.advanceTo(u.At.UnixNano(), false)
+		}
+	}
+	if !s.started && note(u) {
+		return
+	}
 	var t int64
 	switch {
 	case !u.At.IsZero():
@@ -299,7 +319,8 @@ func (s *Shift) Apply(u oktell.Update) {
 	default:
 		return // nothing to place it at
 	}
-	t = s.advance(t)
+	s.backlog = s.backlog || u.Backlog
+	t = s.advanceTo(t, !u.Backlog)
 	if st := u.Status; st != nil {
 		switch st.Link {
 		case oktell.LinkConnecting, oktell.LinkReconnecting, oktell.LinkClosed:
@@ -330,10 +351,20 @@ func (s *Shift) Apply(u oktell.Update) {
 	}
 }
 
+// note says u is a read-only source's note on its input (a status of a replay or a
+// followed log, a skipped document), nothing of the operator's day.
+func note(u oktell.Update) bool {
+	if u.Event != nil || u.Line != nil || u.Sent != nil {
+		return false
+	}
+	return (u.Status != nil && u.Status.Link == oktell.LinkReadOnly) || (u.Status == nil && u.Err != nil)
+}
+
 // Tick moves the shift's time to now without an update: Watch calls it every
-// TickEvery, so that a silence longer than MaxGap means okdash was not running.
+// TickEvery, so that a silence longer than MaxGap means okdash was not running. While a
+// backlog is read the time is the log's: a tick then would count it all at now.
 func (s *Shift) Tick(now time.Time) {
-	if s.stopped || !s.started || now.IsZero() {
+	if s.stopped || !s.started || now.IsZero() || s.backlog {
 		return
 	}
 	s.advance(now.UnixNano())

@@ -1,6 +1,7 @@
 package shift
 
 import (
+	"errors"
 	"strconv"
 	"testing"
 	"time"
@@ -354,6 +355,23 @@ func TestShiftArithmetic(t *testing.T) {
 			want: want{time: map[Bucket]time.Duration{Break: m(40)}, breaks: 1, longest: m(40)},
 		},
 		{
+			name: "a backlog's silences are the log's, not okdash asleep; after it a silence is",
+			cfg:  Config{MaxGap: 2 * time.Minute},
+			updates: []oktell.Update{
+				{At: at("08:00"), Status: &oktell.Status{Link: oktell.LinkReadOnly}}, // a note: not the day's start
+				{At: at("09:00"), Event: stateEv(ready), Backlog: true},
+				{At: at("09:40"), Event: stateEv(lunch), Backlog: true},
+				{At: at("09:50"), Err: errors.New("skipped a document"), Backlog: true},
+				tick(at("10:00")), // caught up: the break went on until now
+				tick(at("10:01")),
+				tick(at("11:01")), // then an hour asleep
+				state(at("11:02"), ready),
+			},
+			now: at("11:10"),
+			want: want{time: map[Bucket]time.Duration{Ready: m(48), Break: m(21), NotWatched: m(60), Unknown: m(1)},
+				breaks: 1, longest: m(21), start: at("09:00")},
+		},
+		{
 			name: "an undocumented state counts as unknown",
 			updates: []oktell.Update{
 				state(at("09:00"), oktell.UserState(4)),
@@ -390,6 +408,17 @@ func TestShiftArithmetic(t *testing.T) {
 			assert.Equal(t, sum, s.Summary(tc.now))
 		})
 	}
+}
+
+// Watch ticks while a backlog is read: the backlog is still counted at its own times.
+func TestTickDuringTheBacklog(t *testing.T) {
+	s := New(Config{Zone: msk, MaxGap: 2 * time.Minute})
+	s.Apply(oktell.Update{At: at("09:00"), Event: stateEv(ready), Backlog: true})
+	s.Tick(at("09:30"))
+	s.Apply(oktell.Update{At: at("09:10"), Event: stateEv(lunch), Backlog: true})
+	s.Tick(at("09:31"))
+	s.Apply(oktell.Update{At: at("09:32")}) // the first news
+	checkFigures(t, s.Summary(at("09:40")).Figures, want{time: map[Bucket]time.Duration{Ready: m(10), Break: m(30)}, breaks: 1, longest: m(30)})
 }
 
 func sumDurations(ds [NumBuckets]time.Duration) time.Duration {

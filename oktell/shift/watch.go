@@ -85,7 +85,7 @@ func Watch(s oktell.Session, cfg WatchConfig) *Watched {
 		cfg.SaveEvery = DefaultSaveEvery
 	}
 	caps := s.Capabilities()
-	sc := Config{Zone: cfg.Zone, Calls: caps.Line, LogTimes: caps.Kind == "file"}
+	sc := Config{Zone: cfg.Zone, Calls: caps.Line, LogTimes: caps.LogTimes && caps.Position != nil}
 	if !sc.LogTimes {
 		sc.MaxGap = 4 * cfg.TickEvery
 	}

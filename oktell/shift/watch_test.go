@@ -149,8 +149,8 @@ func TestWatchSetsACorruptFileAside(t *testing.T) {
 
 func TestWatchReplayKeepsNoFile(t *testing.T) {
 	for _, caps := range []oktell.Capabilities{
-		{Kind: "file", ReadOnly: true, Line: true},
-		{Kind: "follow", ReadOnly: true, Line: true},
+		{Kind: "file", ReadOnly: true, Line: true, LogTimes: true, Position: oktell.RealClock{}},
+		{Kind: "follow", ReadOnly: true, Line: true, LogTimes: true},
 	} {
 		t.Run(caps.Kind, func(t *testing.T) {
 			clock := clocktest.New(at("21:00"))
@@ -169,7 +169,7 @@ func TestWatchReplayKeepsNoFile(t *testing.T) {
 	}
 	// A replay counts the log's times: nothing after its last update, and no ticking.
 	clock := clocktest.New(at("21:00"))
-	f := newFake(oktell.Capabilities{Kind: "file", ReadOnly: true})
+	f := newFake(oktell.Capabilities{Kind: "file", ReadOnly: true, LogTimes: true, Position: clock})
 	w := Watch(f, WatchConfig{Clock: clock, Zone: msk})
 	push(t, f, w, state(at("08:00"), ready))
 	push(t, f, w, state(at("12:00"), lunch))
@@ -345,4 +345,40 @@ func TestWatchPassesReasonsAndReconnectOn(t *testing.T) {
 	defer plain.Close()
 	assert.ErrorIs(t, oktell.SetUserStateReason(ctx, plain, lunch, false, "r2"), oktell.ErrUnsupported)
 	assert.ErrorIs(t, oktell.Reconnect(ctx, plain, "secret"), oktell.ErrUnsupported)
+}
+
+// A followed log's backlog counts at the log's times, however long its silences, and the
+// time runs on to now once it is read; a tick while it is read changes nothing (before:
+// the backlog was counted at the moment it was read: the day started then, at 00:00 in
+// its last state).
+func TestWatchFollowCountsTheBacklogAtItsTimes(t *testing.T) {
+	clock := clocktest.New(at("12:00"))
+	f := newFake(oktell.Capabilities{Kind: "follow", ReadOnly: true, Line: true, LogTimes: true})
+	w := Watch(f, WatchConfig{Clock: clock, Zone: msk, TickEvery: time.Minute})
+	ticks := func(to time.Time) { // the clock runs on, the watcher ticking every minute
+		t.Helper()
+		for clock.Now().Before(to) {
+			require.True(t, clock.WaitPending(1, 5*time.Second), "the watcher does not tick")
+			clock.Advance(time.Minute)
+		}
+	}
+	past := func(u oktell.Update) oktell.Update { u.Backlog = true; return u }
+	push(t, f, w, status(at("12:00"), oktell.LinkReadOnly)) // following PATH: sent before the backlog
+	push(t, f, w, past(state(at("09:00"), ready)))
+	push(t, f, w, past(message(at("09:20"), "{1}")))
+	ticks(at("12:01"))                                      // a tick in the middle of the backlog
+	push(t, f, w, past(state(at("11:00"), lunch)))          // two hours without a word: the log was written
+	push(t, f, w, status(at("12:01"), oktell.LinkReadOnly)) // up to date
+	ticks(at("12:30"))
+	sum := w.Summary()
+	checkFigures(t, sum.Figures, want{time: map[Bucket]time.Duration{Ready: m(120), Break: m(90)},
+		breaks: 1, longest: m(90), received: 1, start: at("09:00")})
+	assert.Equal(t, Break, sum.Current)
+	assert.True(t, sum.Since.Equal(at("11:00")), "on a break since %v, want 11:00", sum.Since)
+	// Then news, at now: the shift goes on as a live one.
+	push(t, f, w, state(at("12:30"), ready))
+	ticks(at("12:40"))
+	checkFigures(t, w.Summary().Figures, want{time: map[Bucket]time.Duration{Ready: m(130), Break: m(90)},
+		breaks: 1, longest: m(90), received: 1})
+	require.NoError(t, w.Close())
 }

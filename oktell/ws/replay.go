@@ -33,8 +33,11 @@ type Canceler interface{ Cancel() bool }
 // handling of replies and pushed events, so a capture from a real server shows what
 // okdash made of it, and an unknown frame in it is logged as it was live. Nothing is
 // sent anywhere. The operator's own requests in the capture (a state change) come as
-// Update.Sent, then their outcome. A line that cannot be read is reported (FILE:LINE) and
-// skipped. When the input ends the session says so and stays open.
+// Update.Sent, then their outcome. Every update carries the time the capture recorded
+// for the line it came from (Update.At), and the session's Position is the replay's
+// place in the capture, moving on at opts.Speed: the dashboard's "now". A line that
+// cannot be read is reported (FILE:LINE) and skipped. When the input ends the session
+// says so and stays open.
 //
 // r is read on a goroutine of its own; Close ends it when r is a Canceler or when closer
 // (closed with the session) is not nil, as for replay.Open.
@@ -45,9 +48,11 @@ func Replay(ctx context.Context, r io.Reader, name string, closer io.Closer, opt
 	if opts.Speed <= 0 {
 		opts.Speed = 1
 	}
+	tl := feed.NewTimeline(opts.Clock, opts.Speed)
 	s := &Session{
-		feed:   feed.New(ctx, opts.Clock, 64),
+		feed:   feed.New(ctx, tl, 64), // everything the frames lead to, at the frame's time
 		replay: true,
+		tl:     tl,
 		cfg:    Config{Clock: opts.Clock, Timeout: DefaultTimeout, Logf: limitLog(opts.Logf, opts.Clock), Store: &MemStore{}},
 	}
 	p := &player{s: s, name: name, speed: opts.Speed, reason: oktell.Because(oktell.ReasonReplaying, name), up: true}
@@ -66,6 +71,7 @@ type player struct {
 	l      *link // the connection being replayed
 	up     bool  // its login completed: pushed frames go to the session
 	prev   time.Time
+	at     time.Time // the capture's time reached: it never goes back
 	reason oktell.Reason
 
 	frames, problems int
@@ -95,6 +101,7 @@ func (p *player) run(ctx context.Context, r io.Reader, closer io.Closer) {
 			return
 		}
 		if it.end != nil {
+			p.s.tl.Run() // the capture is over; its time goes on
 			why := oktell.Because(oktell.ReasonFramesEnded, p.name, p.frames, p.problems)
 			if !errors.Is(it.end, io.EOF) {
 				why = oktell.Because(oktell.ReasonFramesError, p.name, it.end.Error(), p.frames, p.problems)
@@ -108,6 +115,7 @@ func (p *player) run(ctx context.Context, r io.Reader, closer io.Closer) {
 		}
 		if t := it.line.T; !t.IsZero() {
 			if d := t.Sub(p.prev); !p.prev.IsZero() && d > 0 {
+				p.s.tl.Toward(t)
 				select {
 				case <-p.s.feed.Clock().After(time.Duration(float64(d) / p.speed)):
 				case <-ctx.Done():
@@ -115,6 +123,10 @@ func (p *player) run(ctx context.Context, r io.Reader, closer io.Closer) {
 				}
 			}
 			p.prev = t
+			if t.After(p.at) {
+				p.at = t
+			}
+			p.s.tl.At(p.at)
 		}
 		p.take(it.line, it.n)
 		p.drain()
@@ -175,6 +187,9 @@ func (p *player) out(l captureLine, n int) {
 		p.l.expect(qid, f.Name)
 	}
 	if sent, ok := operatorRequest(f); ok {
+		if sent.BreakReason != "" {
+			sent.BreakName = p.s.lunchName(sent.BreakReason)
+		}
 		p.s.feed.Send(oktell.Update{Sent: &sent})
 	}
 }

@@ -87,8 +87,9 @@ type Session struct {
 	feed *feed.Feed // delivers the updates: its methods are the session's own business
 	cfg  Config
 
-	capture *capture // nil when not capturing
-	replay  bool     // a replayed capture: read-only, no link
+	capture *capture       // nil when not capturing
+	replay  bool           // a replayed capture: read-only, no link
+	tl      *feed.Timeline // a replay's place in its capture
 
 	mu       sync.Mutex
 	cur      *link  // nil while reconnecting
@@ -199,8 +200,9 @@ func Dial(ctx context.Context, cfg Config) (*Session, error) {
 // Capabilities implements oktell.Session.
 func (s *Session) Capabilities() oktell.Capabilities {
 	c := oktell.Capabilities{Kind: "ws", SetUserState: true, Line: true, Queue: true, Colleagues: true, Reconnect: true}
-	if s.replay { // what the live session shows, without the requests
+	if s.replay { // what the live session shows, without the requests, at the capture's times
 		c.Kind, c.SetUserState, c.SendMessage, c.ReadOnly, c.Reconnect = "file", false, false, true, false
+		c.LogTimes, c.Position = true, s.tl
 	}
 	return c
 }
@@ -209,6 +211,18 @@ func (s *Session) Capabilities() oktell.Capabilities {
 // the protocol's send method is not documented.
 func (s *Session) SendMessage(ctx context.Context, userID, text string) error {
 	return ErrNoChatSend
+}
+
+// lunchName is the name of the break reason id among those of the last login, or "".
+func (s *Session) lunchName(id string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range s.lunch {
+		if r.ID == id {
+			return r.Name
+		}
+	}
+	return ""
 }
 
 // LunchReasons are the break reasons the server gave at the last login.
