@@ -97,6 +97,10 @@ const (
 	ArgFrames                   // an int: a number of WebSocket frames
 	ArgDuration                 // a time.Duration
 	ArgReason                   // a Reason
+	// ArgWait is a time.Duration from the reason's time until something happens (the
+	// next try): a reader may count it down (Reason.After). It reads "in 4s", or "now"
+	// once it has passed.
+	ArgWait
 )
 
 // ReasonDecl declares one reason: its English, with %s for each argument, and the kinds
@@ -106,13 +110,15 @@ type ReasonDecl struct {
 	Args    []ArgKind
 }
 
-// reasons declares every ReasonCode. The English is the text okdash always wrote for it.
+// reasons declares every ReasonCode. The English is the text okdash always wrote for it;
+// a reason that tells the operator what to do says that first, so that a banner cut at
+// the end of its line still has it.
 var reasons = map[ReasonCode]ReasonDecl{
 	ReasonQuoted:          {"%s", []ArgKind{ArgText}},
 	ReasonClosed:          {"closed", nil},
 	ReasonServerLost:      {"the Oktell client lost its server (%s)", []ArgKind{ArgText}},
-	ReasonRetrying:        {"%s: %s; retrying in %s", []ArgKind{ArgText, ArgText, ArgDuration}},
-	ReasonNextTry:         {"%s; next try in %s", []ArgKind{ArgText, ArgDuration}},
+	ReasonRetrying:        {"%s: %s; retrying %s", []ArgKind{ArgText, ArgText, ArgWait}},
+	ReasonNextTry:         {"%s; next try %s", []ArgKind{ArgText, ArgWait}},
 	ReasonReplayingAs:     {"replaying %s (%s at %s)", []ArgKind{ArgText, ArgText, ArgText}},
 	ReasonFramesEnded:     {"%s: end of input after %s (%s)", []ArgKind{ArgText, ArgFrames, ArgProblems}},
 	ReasonFramesError:     {"%s: read error: %s after %s (%s)", []ArgKind{ArgText, ArgText, ArgFrames, ArgProblems}},
@@ -121,12 +127,12 @@ var reasons = map[ReasonCode]ReasonDecl{
 	ReasonServerError:     {"%s (error %s)", []ArgKind{ArgText, ArgText}},
 	ReasonServerErrorCode: {"error %s", []ArgKind{ArgText}},
 	ReasonNoReasonGiven:   {"request failed without a reason", nil},
-	ReasonDesktopClient:   {"this user is already logged in with the Oktell desktop client; close it there, or log in as another user", nil},
-	ReasonLicenceLimit:    {"the server's licence limit of connected users is reached; ask the administrator, or try again when someone logs out", nil},
+	ReasonDesktopClient:   {"close the Oktell desktop client, or log in as another user: this user is already logged in with it", nil},
+	ReasonLicenceLimit:    {"ask the administrator, or try again when someone logs out: the server's licence limit of connected users is reached", nil},
 	ReasonWrongLogin:      {"the login or the password is wrong", nil},
 	ReasonServerStarting:  {"the Oktell server is still starting; okdash will try again", nil},
-	ReasonSessionEnded:    {"the saved session has ended on the server (it restarted or logged the user out); the password is needed again", nil},
-	ReasonStartAgain:      {"%s; start okdash again to enter it", []ArgKind{ArgReason}},
+	ReasonSessionEnded:    {"the saved session has ended on the server (it restarted or logged the user out), so the password is needed again", nil},
+	ReasonStartAgain:      {"start okdash again to enter the password: %s", []ArgKind{ArgReason}},
 	ReasonDemo:            {"demo: %s", []ArgKind{ArgText}},
 	ReasonDemoStopped:     {"demo stopped: %s", []ArgKind{ArgText}},
 	ReasonReplaying:       {"replaying %s", []ArgKind{ArgText}},
@@ -210,7 +216,7 @@ func (k ArgKind) fits(v any) bool {
 	case ArgDocuments, ArgProblems, ArgFrames:
 		_, ok := v.(int)
 		return ok
-	case ArgDuration:
+	case ArgDuration, ArgWait:
 		_, ok := v.(time.Duration)
 		return ok
 	case ArgReason:
@@ -218,6 +224,53 @@ func (k ArgKind) fits(v any) bool {
 		return ok
 	}
 	return false
+}
+
+// After is the reason as it reads d after it was given: each wait in it (ArgWait, in it
+// or in the reasons it holds) is shorter by d, in whole seconds when it was a second or
+// more, and zero once it has passed.
+func (r Reason) After(d time.Duration) Reason {
+	decl, ok := reasons[r.Code]
+	if !ok || len(r.Args) != len(decl.Args) || d <= 0 {
+		return r
+	}
+	var args []any
+	for i, k := range decl.Args {
+		v := r.Args[i]
+		switch k {
+		case ArgWait:
+			if w, ok := v.(time.Duration); ok {
+				v = waitLeft(w, d)
+			}
+		case ArgReason:
+			if in, ok := v.(Reason); ok {
+				v = in.After(d)
+			}
+		default:
+			continue
+		}
+		if args == nil {
+			args = slices.Clone(r.Args)
+		}
+		args[i] = v
+	}
+	if args == nil {
+		return r
+	}
+	return Reason{Code: r.Code, Args: args}
+}
+
+// waitLeft is what is left of wait after d: rounded up to the second, so that a count
+// from 4s reads 4s, 3s, 2s, 1s, now.
+func waitLeft(wait, d time.Duration) time.Duration {
+	left := wait - d
+	switch {
+	case left <= 0:
+		return 0
+	case wait >= time.Second:
+		return (left + time.Second - 1) / time.Second * time.Second
+	}
+	return left.Truncate(time.Millisecond)
 }
 
 // IsZero says whether the reason is empty: no code.
@@ -250,6 +303,13 @@ func englishArg(k ArgKind, v any) string {
 	case ArgDuration:
 		if d, ok := v.(time.Duration); ok {
 			return shortDuration(d)
+		}
+	case ArgWait:
+		if d, ok := v.(time.Duration); ok {
+			if d <= 0 {
+				return "now"
+			}
+			return "in " + shortDuration(d)
 		}
 	case ArgReason:
 		if r, ok := v.(Reason); ok {

@@ -21,13 +21,16 @@ import (
 type binding struct {
 	key.Binding           // the keys and their help; Enabled() says whether the action is possible now
 	why         string    // why the action is not possible now: a catalog key (English); "" when it is
-	bar         int       // on the help bar: 0 not; otherwise higher stays longer when the bar is too narrow
+	bar         int       // on the help bar: 0 not; otherwise higher stays longer when the bar is too narrow (see barKeep)
+	held        bool      // impossible only for a moment (a request waits for its answer): it keeps its room on the bar
 	group       helpGroup // the heading of the full help that lists it; notListed: none
 	do          func() tea.Cmd
 }
 
 // barKeep is the bar rank of the bindings that never leave the help bar, whatever its
-// width: help and quit are the way to everything else and the way out.
+// width: help and quit are the way to everything else and the way out. Below them, from
+// the last to go: dismiss (a red error stays until it is dismissed), the state keys
+// (ready 7, break 6, away 5, redirect 4), reply 3, the history 2, voicemail seen 1.
 const barKeep = 100
 
 // helpGroup is a heading of the full help.
@@ -55,6 +58,10 @@ func act(k key.Binding, why string, do func() tea.Cmd) binding {
 // onBar puts the binding on the help bar with rank keep (see binding.bar).
 func (b binding) onBar(keep int) binding { b.bar = keep; return b }
 
+// holding keeps the binding's room on the help bar while it is impossible for a moment,
+// so that other entries do not come in for that moment and leave again.
+func (b binding) holding() binding { b.held = !b.Enabled(); return b }
+
 // listed puts the binding under a heading of the full help.
 func (b binding) listed(g helpGroup) binding { b.group = g; return b }
 
@@ -70,7 +77,7 @@ func (b binding) presses(k tea.KeyMsg) bool {
 }
 
 // keyRefusedMsg is a key pressed whose action is not possible now, with why, in the
-// operator's language: the pane that shows it is yet to come (see binding).
+// operator's language: the status line says it for a moment (see refusal).
 type keyRefusedMsg struct {
 	help key.Help
 	why  string
@@ -131,18 +138,41 @@ func (c *common) hotkey(help, desc string, keys ...string) key.Binding {
 }
 
 // helpBar is the help bar: the bindings on the bar that are possible now, in their
-// order, fitted to the width by leaving out the lowest ranks first.
+// order, fitted to the width by leaving out the lowest ranks first. Which entries fit is
+// worked out with the held ones counted in, so that the bar is the same for the same
+// state: an entry never comes in only because another is impossible for a moment.
 func (c *common) helpBar(bs []binding, h helpView) string {
 	var on []binding
+	held := false
 	for _, b := range bs {
-		if b.bar > 0 && b.Enabled() {
+		if b.bar > 0 && (b.Enabled() || b.held) {
 			on = append(on, b)
+			held = held || !b.Enabled()
 		}
 	}
+	shown := func(on []binding) []binding {
+		out := make([]binding, 0, len(on))
+		for _, b := range on {
+			if b.Enabled() {
+				out = append(out, b)
+			}
+		}
+		return out
+	}
+	measured := func(on []binding) []binding { // a held entry measured as if it were shown
+		out := append([]binding(nil), on...)
+		for i := range out {
+			out[i].SetEnabled(true)
+		}
+		return out
+	}
 	for {
-		s := h.short(on, 0) // measured whole: the bubble's own cut would drop the end
-		if lipgloss.Width(s) <= c.width {
-			return s
+		if !held {
+			if s := h.short(on, 0); lipgloss.Width(s) <= c.width { // measured whole: the bubble's own cut would drop the end
+				return s
+			}
+		} else if s := h.short(measured(on), 0); lipgloss.Width(s) <= c.width {
+			return h.short(shown(on), 0)
 		}
 		low := -1
 		for i, b := range on {
@@ -151,7 +181,7 @@ func (c *common) helpBar(bs []binding, h helpView) string {
 			}
 		}
 		if low < 0 {
-			return h.short(on, c.width)
+			return h.short(shown(on), c.width)
 		}
 		on = append(on[:low:low], on[low+1:]...)
 	}

@@ -96,8 +96,8 @@ func TestEveryBindingIsListed(t *testing.T) {
 	}
 }
 
-// A key whose action is not possible does nothing but say why, for the pane that will
-// show it; a key that no binding has says nothing.
+// A key whose action is not possible does nothing but say why, for the status line to
+// show; a key that no binding has says nothing.
 func TestRefusedKeySaysWhy(t *testing.T) {
 	m, _, _ := newTest(80, 24)
 	c := m.c

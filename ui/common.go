@@ -36,6 +36,7 @@ type common struct {
 	lay    layout // where the panes were placed on the last frame
 
 	posted []tea.Msg // what panes posted during this Update, delivered before it returns (see post)
+	ring   bool      // the bell is to ring once this Update is done (see bell)
 	pub    publisher // what the trainer's room was last told (Options.Publish)
 
 	rangCall time.Time // when the bell last rang for a call (see callBell)
@@ -49,6 +50,25 @@ func (c *common) present() time.Time {
 		return c.caps.Position.Now()
 	}
 	return c.wall
+}
+
+// arrived stamps an update from the session that came without a time (with the replay's
+// place in its log, else the clock) and moves the clocks on: a live source's update is
+// news of the wall clock; a log's times are its own and move only a replay's now.
+func (c *common) arrived(u *oktell.Update) {
+	if u.At.IsZero() {
+		u.At = c.clock.Now()
+		if c.caps.Position != nil {
+			u.At = c.caps.Position.Now()
+		}
+	}
+	if !c.caps.LogTimes && u.At.After(c.wall) {
+		c.wall = u.At
+	}
+	c.now = c.present()
+	if c.caps.Position != nil && u.At.After(c.now) {
+		c.now = u.At
+	}
 }
 
 // ticked is a tick of the clock at t: the wall clock moves on, and now with it.
@@ -76,11 +96,22 @@ func (c *common) canSend(ended bool) bool {
 	return c.session != nil && !c.caps.ReadOnly && !ended
 }
 
-// bell rings the terminal's bell, when the operator asked for it.
+// bell rings the terminal's bell, when the operator asked for it: once for everything
+// that asked in one Update (a batch of messages rings once), when the Update is done.
+// It returns no command, so that a pane may return it as it did when it rang at once.
 func (c *common) bell() tea.Cmd {
-	if !c.opts.Bell || c.opts.BellOut == nil {
+	if c.opts.Bell && c.opts.BellOut != nil {
+		c.ring = true
+	}
+	return nil
+}
+
+// rung is the command that rings the bell if anything asked for it in this Update.
+func (c *common) rung() tea.Cmd {
+	if !c.ring {
 		return nil
 	}
+	c.ring = false
 	return bellCmd(c.opts.BellOut)
 }
 
@@ -158,6 +189,24 @@ func (c *wrapped) at(w int, text string, wrapText func(string, int) []string) []
 
 // wrapLines wraps a one-line text to w cells.
 func wrapLines(s string, w int) []string { return strings.Split(wrap(s, w), "\n") }
+
+// duration is a length of time as the operator's language writes it: "10s", "1m30s",
+// "2m" in English; "10 с", "1 мин 30 с", "2 мин" in Russian.
+func (c *common) duration(d time.Duration) string { return sayDuration(c.print, d) }
+
+func sayDuration(p *message.Printer, d time.Duration) string {
+	if isRussian(p) {
+		return ruDuration(d)
+	}
+	t := d.String() // as oktell's reasons write it: "2m0s" reads "2m", "1h0m0s" "1h"
+	if strings.HasSuffix(t, "m0s") {
+		t = strings.TrimSuffix(t, "0s")
+	}
+	if strings.HasSuffix(t, "h0m") {
+		t = strings.TrimSuffix(t, "0m")
+	}
+	return t
+}
 
 // FormatDuration prints time in a state: mm:ss below an hour, then h:mm:ss.
 func FormatDuration(d time.Duration) string {

@@ -119,6 +119,15 @@ func TestGolden(t *testing.T) {
 			extra: []oktell.Update{{At: t0.Add(13 * time.Minute), Status: &oktell.Status{Link: oktell.LinkReconnecting, Reason: "exec:python3 bridge.py exited: exit status 1 (ConnectionRefusedError: [Errno 111] Connection refused); retrying in 4s"}}}, until: "retrying"},
 		{name: "ru_80x24_shutdown", w: 80, h: 24, lang: language.Russian, profile: termenv.Ascii,
 			extra: []oktell.Update{{At: t0.Add(13 * time.Minute), Event: evBare(oktell.ShutdownRequested)}}, until: "закрытие"},
+		{name: "en_80x24_refused", w: 80, h: 24, lang: language.English, profile: termenv.Ascii, keys: []string{"r"}},
+		{name: "ru_80x24_refused", w: 80, h: 24, lang: language.Russian, profile: termenv.Ascii, keys: []string{"к"}},
+		{name: "en_80x24_start_again", w: 80, h: 24, lang: language.English, profile: termenv.Ascii,
+			extra: []oktell.Update{{At: t0.Add(13 * time.Minute), Status: &oktell.Status{Link: oktell.LinkClosed, Reason: sessionGone().String(), Why: sessionGone()}}}, until: "closed"},
+		{name: "ru_80x24_start_again", w: 80, h: 24, lang: language.Russian, profile: termenv.Ascii,
+			extra: []oktell.Update{{At: t0.Add(13 * time.Minute), Status: &oktell.Status{Link: oktell.LinkClosed, Reason: sessionGone().String(), Why: sessionGone()}}}, until: "закрыто"},
+		{name: "en_60x16_help", w: 60, h: 16, lang: language.English, profile: termenv.Ascii, keys: []string{"?"}},
+		{name: "ru_60x16_help", w: 60, h: 16, lang: language.Russian, profile: termenv.Ascii, keys: []string{","}},
+		{name: "en_60x16_help_end", w: 60, h: 16, lang: language.English, profile: termenv.Ascii, keys: []string{"f1", "pgdown"}},
 		{name: "en_50x12_too_small", w: 50, h: 12, lang: language.English, profile: termenv.Ascii, until: "too small"},
 	}
 	// The break-reason picker and the password line, in both languages, at the usual and the

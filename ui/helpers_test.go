@@ -219,6 +219,8 @@ func keyPress(s string) tea.KeyMsg {
 		return tea.KeyMsg{Type: tea.KeyPgDown}
 	case "end":
 		return tea.KeyMsg{Type: tea.KeyEnd}
+	case "f1":
+		return tea.KeyMsg{Type: tea.KeyF1}
 	case "ctrl+c":
 		return tea.KeyMsg{Type: tea.KeyCtrlC}
 	case "backspace":

@@ -6,7 +6,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/okdash/okdash/oktell"
@@ -20,8 +19,11 @@ type history struct {
 	c     *common
 	notes []*kept   // oldest first
 	seen  guidIndex // the GUIDs of the notes kept
-	off   int       // how many of the newest are scrolled past
+	off   int       // the note at the top of the pane, counted from the newest (0)
+	skip  int       // the lines of that note scrolled past (a note wraps to several)
 	asked []asked   // the last state requests of a replayed recording, for their outcomes (sent.go)
+
+	banners [2]bannerCause // each banner's last: what happened, and why, with its counts as #
 
 	open, back, up, down, pageUp, pageDown key.Binding
 }
@@ -30,6 +32,7 @@ type history struct {
 type kept struct {
 	n    note
 	body wrapped
+	pw   int // the width of its prefix (see lines), once known
 }
 
 func init() {
@@ -85,10 +88,6 @@ func (h *history) update(msg tea.Msg) tea.Cmd {
 		}
 	case noteMsg:
 		h.keep(msg.n)
-	case screenMsg:
-		if msg.to == screenHistory {
-			h.off = 0
-		}
 	}
 	return nil
 }
@@ -110,8 +109,13 @@ func (h *history) arrived(u oktell.Update) (note, bool) {
 	return nt, true
 }
 
-// keep adds a note, dropping the oldest beyond the limit.
+// keep adds a note, dropping the oldest beyond the limit. Read further down, a new note
+// does not move what is being read.
 func (h *history) keep(n note) {
+	if h.off > 0 || h.skip > 0 {
+		h.off++
+		defer func() { h.off, h.skip = h.settled(h.off, h.skip) }()
+	}
 	h.notes = append(h.notes, &kept{n: n})
 	h.seen.add(n.guid)
 	if over := len(h.notes) - h.c.opts.MaxHistory; over > 0 {
@@ -124,18 +128,66 @@ func (h *history) keep(n note) {
 	}
 }
 
+// The banners the history keeps, each of its own: the link's, and the countdown to
+// closing, which hides the link's while it runs.
+const (
+	bannerLink = iota
+	bannerClosing
+)
+
+// bannerCause is what a banner is about: what happened, and why.
+type bannerCause struct{ what, why string }
+
+// sawBanner keeps banner b whole, as it read when it came up (on screen it may be cut
+// to two lines): once, however often a retry says it again with a new wait, and not
+// again when the same reason comes back under another heading (the link lost, then
+// the source ended).
+func (h *history) sawBanner(b int, text, what, why string) {
+	cause := bannerCause{what, digitsAsHash(why)}
+	last := &h.banners[b]
+	if cause == *last {
+		return
+	}
+	same := why != "" && cause.why == last.why
+	*last = cause
+	if text == "" || same {
+		return
+	}
+	h.keep(note{at: h.c.now, typ: oktell.NltApplicationWarn, text: text, local: true})
+}
+
+// digitsAsHash writes every run of digits as one #: "retrying in 4s" and "retrying in
+// 8s" are one reason.
+func digitsAsHash(s string) string {
+	var b strings.Builder
+	digits := false
+	for _, r := range s {
+		d := r >= '0' && r <= '9'
+		switch {
+		case d && !digits:
+			b.WriteByte('#')
+		case !d:
+			b.WriteRune(r)
+		}
+		digits = d
+	}
+	return b.String()
+}
+
 func (h *history) keys(on screen) []binding {
 	c := h.c
 	toggle := act(h.open, "", func() tea.Cmd {
 		to := screenHistory
 		if c.screen == screenHistory {
 			to = screenMain
+		} else {
+			h.off, h.skip = 0, 0 // opened afresh: from the newest
 		}
 		c.post(screenMsg{to})
 		return nil
 	}).listed(groupViews)
 	if on != screenHelp {
-		toggle = toggle.onBar(8)
+		toggle = toggle.onBar(2)
 	}
 	if on != screenHistory {
 		return []binding{toggle}
@@ -144,22 +196,113 @@ func (h *history) keys(on screen) []binding {
 	if len(h.notes) == 0 {
 		why = "no notification to scroll to"
 	}
-	page := max(c.lay.listRows-1, 1)
-	scroll := func(d int) func() tea.Cmd {
-		return func() tea.Cmd {
-			// wrapped entries take several lines, so scrolling may go on until the oldest is at the top
-			h.off = min(max(h.off+d, 0), max(len(h.notes)-1, 0))
-			return nil
-		}
+	page := max(c.lay.listRows-1, 1) // a line of the last page stays in view
+	do := func(move func()) func() tea.Cmd {
+		return func() tea.Cmd { move(); h.off, h.skip = h.settled(h.off, h.skip); return nil }
 	}
 	return []binding{
-		act(h.up, why, scroll(-1)).onBar(1),
-		act(h.down, why, scroll(1)).onBar(2),
-		act(h.pageUp, why, scroll(-page)),
-		act(h.pageDown, why, scroll(page)),
+		act(h.up, why, do(h.prevNote)).onBar(1),
+		act(h.down, why, do(h.nextNote)).onBar(2),
+		act(h.pageUp, why, do(func() { h.scrollLines(-page) })),
+		act(h.pageDown, why, do(func() { h.scrollLines(page) })),
 		toggle,
 		act(h.back, "", func() tea.Cmd { c.post(screenMsg{screenMain}); return nil }).onBar(3),
 	}
+}
+
+// The history scrolls by screen lines: its position is the note at the top of the pane
+// (off, from the newest) and how many of that note's lines are above it (skip). Each
+// move walks only the notes it passes, so its cost does not grow with the history.
+
+// prevNote puts the top of the note at the top of the pane, or the note before it.
+func (h *history) prevNote() {
+	if h.skip > 0 {
+		h.skip = 0
+	} else if h.off > 0 {
+		h.off--
+	}
+}
+
+// nextNote puts the next (older) note at the top of the pane.
+func (h *history) nextNote() { h.off, h.skip = h.off+1, 0 }
+
+// scrollLines moves the pane by d screen lines, older (d > 0) or newer.
+func (h *history) scrollLines(d int) {
+	w := h.c.width
+	for d > 0 && h.off < len(h.notes) {
+		left := h.height(h.off, w) - h.skip
+		if d < left {
+			h.skip += d
+			return
+		}
+		d -= left
+		h.off, h.skip = h.off+1, 0
+	}
+	for d < 0 {
+		if h.skip > 0 {
+			n := min(h.skip, -d)
+			h.skip, d = h.skip-n, d+n
+			continue
+		}
+		if h.off == 0 {
+			return
+		}
+		h.off--
+		h.skip = h.height(h.off, w)
+	}
+}
+
+// settled is the position (off, skip) kept within the history: the pane stays full while
+// older notes exist, the oldest note's last line at its bottom at most.
+func (h *history) settled(off, skip int) (int, int) {
+	w, rows := h.c.width, h.c.lay.listRows
+	// the lowest top: from the oldest note up, the notes that fill the pane
+	endOff, endSkip, used := 0, 0, 0
+	for i := len(h.notes) - 1; i >= 0; i-- {
+		hi := h.height(i, w)
+		if used+hi >= rows {
+			endOff, endSkip = i, used+hi-rows
+			break
+		}
+		used += hi
+	}
+	if off > endOff || off == endOff && skip > endSkip {
+		return endOff, endSkip
+	}
+	return max(off, 0), max(skip, 0)
+}
+
+// note is the note at position off (0: the newest).
+func (h *history) note(off int) *kept { return h.notes[len(h.notes)-1-off] }
+
+// height is how many screen lines the note at off takes at width w, without drawing it.
+func (h *history) height(off, w int) int {
+	k := h.note(off)
+	tw := w - h.prefixWidth(k)
+	switch {
+	case tw < 20:
+		return 1
+	case k.body.w == tw && k.body.lines != nil:
+		return len(k.body.lines) // the frames that scroll ask often: no text built
+	}
+	return len(k.body.at(tw, h.body(k.n), wrapLines))
+}
+
+// prefixWidth is the width of a note's prefix in the history (see lines): its time, the
+// saved mark, its glyph on its block and its label, padded.
+func (h *history) prefixWidth(k *kept) int {
+	if k.pw == 0 {
+		k.pw = len("15:04:05") + 3 + 3 + max(16, ansi.StringWidth(noteLabel(h.c, k.n))+1)
+	}
+	return k.pw
+}
+
+// body is a note's text in the history: who sent it, and what.
+func (h *history) body(n note) string {
+	if n.sender != "" {
+		return n.sender + ": " + n.text
+	}
+	return n.text
 }
 
 // title is the history screen's rule title and count.
@@ -168,42 +311,48 @@ func (h *history) title() (string, string) {
 }
 
 // view draws the history into w x rows: newest first, each note's whole text wrapped
-// under itself.
+// under itself, from the position scrolled to.
 func (h *history) view(w, rows int) []string {
 	c, th := h.c, h.c.theme
 	out := make([]string, 0, rows)
 	if len(h.notes) == 0 {
 		return append(out, "   "+th.Muted.Render(c.tr("no notifications yet")))
 	}
-	for i := len(h.notes) - 1 - h.off; i >= 0 && len(out) < rows; i-- {
-		k := h.notes[i]
-		n := k.n
-		saved := " "
-		if n.dbsaved {
-			saved = th.Accent.Render(th.Icons.Saved)
+	off, skip := h.settled(h.off, h.skip)
+	for i := off; i < len(h.notes) && len(out) < rows; i++ {
+		lines := h.lines(h.note(i), w)
+		if i == off {
+			lines = lines[min(skip, len(lines)):]
 		}
-		label := noteLabel(c, n)
-		label += strings.Repeat(" ", max(16-ansi.StringWidth(label), 1))
-		prefix := th.Time.Render(n.at.Format("15:04:05")) + " " + saved + " " + toastMark(c, n) + th.ToastText(n.typ).Render(label)
-		pw := lipgloss.Width(prefix)
-		body := n.text
-		if n.sender != "" {
-			body = n.sender + ": " + body
-		}
-		tw := w - pw
-		if tw < 20 {
-			out = append(out, prefix+body)
-			continue
-		}
-		for j, l := range k.body.at(tw, body, wrapLines) {
-			if len(out) >= rows {
-				break
-			}
-			if j == 0 {
-				out = append(out, prefix+l)
-			} else {
-				out = append(out, strings.Repeat(" ", pw)+l)
-			}
+		out = append(out, lines[:min(len(lines), rows-len(out))]...)
+	}
+	return out
+}
+
+// lines are a note's lines in the history at width w: its time, whether the server
+// saved it, its mark and label, and its whole text wrapped under itself.
+func (h *history) lines(k *kept, w int) []string {
+	c, th := h.c, h.c.theme
+	n := k.n
+	saved := " "
+	if n.dbsaved {
+		saved = th.Accent.Render(th.Icons.Saved)
+	}
+	label := noteLabel(c, n)
+	label += strings.Repeat(" ", max(16-ansi.StringWidth(label), 1))
+	prefix := th.Time.Render(n.at.Format("15:04:05")) + " " + saved + " " + toastMark(c, n) + th.ToastText(n.typ).Render(label)
+	pw := h.prefixWidth(k)
+	tw := w - pw
+	if tw < 20 {
+		return []string{prefix + h.body(n)}
+	}
+	wrapped := k.body.at(tw, h.body(n), wrapLines)
+	out := make([]string, len(wrapped))
+	for j, l := range wrapped {
+		if j == 0 {
+			out[j] = prefix + l
+		} else {
+			out[j] = strings.Repeat(" ", pw) + l
 		}
 	}
 	return out

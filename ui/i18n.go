@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
@@ -26,28 +27,35 @@ var ruStrings = map[string]string{
 	"redirect":   "переадресация",
 	"connecting": "подключение", "connected": "подключено", "reconnecting": "переподключение",
 	"read-only": "только чтение", "closed": "закрыто", "demo": "демо",
-	"stale":                   "устарело",
-	"okdash warning":          "предупреждение okdash",
-	"okdash error":            "ошибка okdash",
-	"Bad %s event: %v":        "Событие %s не прочитано: %v",
-	"Link to Oktell lost: %s": "Связь с Oktell потеряна: %s",
-	"Link to Oktell lost":     "Связь с Oktell потеряна",
-	"Oktell restarts: %s":     "Oktell перезапускается: %s",
-	"Oktell restarts":         "Oktell перезапускается",
-	"Source ended":            "Источник закончился",
-	"Source ended: %s":        "Источник закончился: %s",
+	"stale":                                          "устарело",
+	"okdash warning":                                 "предупреждение okdash",
+	"okdash error":                                   "ошибка okdash",
+	"Oktell refused":                                 "Отказ Oktell",
+	"Bad %s event: %v":                               "Событие %s не прочитано: %v",
+	"Link to Oktell lost: %s":                        "Связь с Oktell потеряна: %s",
+	"Link to Oktell lost":                            "Связь с Oktell потеряна",
+	"Link to Oktell closed: %s":                      "Связь с Oktell закрыта: %s",
+	"Link to Oktell closed":                          "Связь с Oktell закрыта",
+	"Connecting to Oktell: %s":                       "Подключение к Oktell: %s",
+	"Connecting to Oktell":                           "Подключение к Oktell",
+	"Could not connect to Oktell: %s":                "Не удалось подключиться к Oktell: %s",
+	"Could not connect to Oktell":                    "Не удалось подключиться к Oktell",
+	"Oktell restarts: %s":                            "Oktell перезапускается: %s",
+	"Oktell restarts":                                "Oktell перезапускается",
+	"Source ended":                                   "Источник закончился",
+	"Source ended: %s":                               "Источник закончился: %s",
 	"Terminal too small: %dx%d, need at least %dx%d": "Окно терминала слишком мало: %dx%d, нужно не меньше %dx%d",
-	"Control":       "Управление",
-	"PBX":           "АТС",
-	"Information":   "Информация",
-	"Incoming call": "Входящий звонок",
-	"Timer":         "Таймер",
-	"Callback":      "Обратный звонок",
-	"Application":   "Приложение",
-	"Warning":       "Предупреждение",
-	"App info":      "Сведения",
-	"Error":         "Ошибка",
-	"Notice":        "Оповещение",
+	"Control":                                        "Управление",
+	"PBX":                                            "АТС",
+	"Information":                                    "Информация",
+	"Incoming call":                                  "Входящий звонок",
+	"Timer":                                          "Таймер",
+	"Callback":                                       "Обратный звонок",
+	"Application":                                    "Приложение",
+	"Warning":                                        "Предупреждение",
+	"App info":                                       "Сведения",
+	"Error":                                          "Ошибка",
+	"Notice":                                         "Оповещение",
 }
 
 // russian adds a pane's Russian words to the catalog, from the pane's own file, so that
@@ -270,11 +278,20 @@ func translateSegment(p *message.Printer, seg string) string {
 		}
 		args := make([]interface{}, 0, len(sub)-1)
 		for _, v := range sub[1:] {
-			args = append(args, translateCount(p, v))
+			args = append(args, translateValue(p, v))
 		}
 		return p.Sprintf(rp.key, args...)
 	}
 	return seg
+}
+
+// translateValue is a value inside a reason in the printer's language: a count of
+// documents ("3 documents"), or a duration as Go writes it ("4s", "1m30s").
+func translateValue(p *message.Printer, v string) string {
+	if d, err := time.ParseDuration(v); err == nil && d > 0 {
+		return sayDuration(p, d)
+	}
+	return translateCount(p, v)
 }
 
 func translateCount(p *message.Printer, v string) string {

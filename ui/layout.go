@@ -38,6 +38,7 @@ type panes struct {
 	history  history
 	help     helpScreen
 	shutdown shutdown
+	refusal  refusal
 	shift    shiftView
 
 	call       call
@@ -51,8 +52,9 @@ func newPanes(c *common) panes {
 	return panes{
 		status: newStatus(c), request: newRequest(c), messages: newMessages(c), reply: newReply(c),
 		toasts: newToasts(c), history: newHistory(c), help: newHelpScreen(c), shutdown: newShutdown(c),
-		shift: newShiftView(c),
-		call:  newCall(c), queue: newQueue(c), colleagues: newColleagues(c),
+		refusal: newRefusal(c),
+		shift:   newShiftView(c),
+		call:    newCall(c), queue: newQueue(c), colleagues: newColleagues(c),
 		breaks: newBreaks(c), login: newLogin(c),
 	}
 }
@@ -69,6 +71,7 @@ func (p *panes) route(msg tea.Msg) []tea.Cmd {
 		p.toasts.update(msg),
 		p.help.update(msg),
 		p.shutdown.update(msg),
+		p.refusal.update(msg),
 		p.shift.update(msg),
 		p.call.update(msg),
 		p.queue.update(msg),
@@ -149,7 +152,8 @@ func (p *panes) fullHelp(c *common) [][]binding {
 // layout is where the last frame put the lists, for the keys that move through them.
 type layout struct {
 	listWidth int // the width of a message's text
-	listRows  int // the rows of the message list (or the history)
+	listRows  int // the rows of the message list (or the history, or the help)
+	helpLines int // the lines of the whole help as the last frame laid it out
 }
 
 // maxBannerLines bounds the banner: a long reason wraps (its useful end, "retrying in
@@ -189,7 +193,7 @@ func (p *panes) place(c *common) {
 	if c.screen == screenMain {
 		toastRows = p.toasts.rows()
 	}
-	c.lay = layout{listWidth: max(mainW-3, 1), listRows: max(rows-1-toastRows, 1)} // gutter and indent; the rule
+	c.lay = layout{listWidth: max(mainW-3, 1), listRows: max(rows-1-toastRows, 1), helpLines: c.lay.helpLines} // gutter and indent; the rule
 }
 
 // view draws the dashboard: the header, the banner (when any), the body of the screen
@@ -357,14 +361,22 @@ func (p *panes) windowTitle() string {
 	return t
 }
 
-// header is the status line: the state, a pending request, redirect, voicemail.
+// header is the status line: the state, a pending request, why a key did nothing,
+// redirect, voicemail. Why a key did nothing is there for a moment only: the flags
+// after it give way while it does not fit beside them.
 func (p *panes) header(c *common) string {
 	segs := []string{p.status.badge()}
 	if s := p.request.segment(); s != "" {
 		segs = append(segs, s)
 	}
-	segs = append(segs, p.status.flags()...)
-	return strings.Join(segs, "  ")
+	flags := p.status.flags()
+	if s := p.refusal.segment(); s != "" {
+		segs = append(segs, s)
+		if ansi.StringWidth(strings.Join(append(segs, flags...), "  ")) > c.width {
+			flags = nil
+		}
+	}
+	return strings.Join(append(segs, flags...), "  ")
 }
 
 // bannerText is the banner: the countdown to exit, else why the link is down.
@@ -372,10 +384,17 @@ func (p *panes) bannerText() string {
 	if t := p.shutdown.banner(); t != "" {
 		return t
 	}
-	if h := p.login.hint(p.status.ended); h != "" && p.status.banner != "" {
-		return h + ". " + p.status.banner // what to do first: the reason may be cut
+	if h := p.login.hint(p.status.ended); h != "" && p.status.banner() != "" {
+		return h + ". " + p.status.banner() // what to do first: the reason may be cut
 	}
-	return p.status.banner
+	return p.status.banner()
+}
+
+// settle is the end of every Update: the history keeps each banner as it came up, the
+// link's and the countdown's (which hides the link's while it runs).
+func (p *panes) settle() {
+	p.history.sawBanner(bannerLink, p.status.news(), p.status.lead, p.status.leadWhy)
+	p.history.sawBanner(bannerClosing, p.shutdown.banner(), "closing", p.shutdown.reason)
 }
 
 // bannerLines is the banner's text wrapped to the width, at most maxBannerLines lines;

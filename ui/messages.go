@@ -142,14 +142,35 @@ func (m *messages) add(e *msgEntry) {
 		clear(m.items[n:])
 		m.items = m.items[:n]
 		if m.sel >= 0 {
-			m.sel = max(m.sel-over, 0)
+			m.sel = max(m.sel-over, 0) // a selected message dropped: the oldest kept
 		}
 		if m.bottom >= 0 {
 			m.bottom = max(m.bottom-over, 0)
+			m.fill()
 		}
 	}
 	if !e.read && (!m.following() || m.c.screen != screenMain) {
 		m.unread++
+	}
+	// the unread are the newest, below the view: never more than are kept there
+	if m.following() {
+		m.unread = min(m.unread, len(m.items))
+	} else {
+		m.unread = min(m.unread, len(m.items)-1-m.bottom)
+	}
+}
+
+// fill moves the view down while the messages from the oldest kept to its bottom do not
+// fill the pane: old messages dropped from under the view leave no empty rows above it.
+func (m *messages) fill() {
+	w, h := m.c.lay.listWidth, m.c.lay.listRows
+	used := 0
+	for i := m.bottom; i >= 0 && used < h; i-- {
+		used += m.items[i].height(w)
+	}
+	for used < h && m.bottom < len(m.items)-1 {
+		m.bottom++
+		used += m.items[m.bottom].height(w)
 	}
 }
 

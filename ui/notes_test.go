@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -108,7 +109,7 @@ func TestLocalErrorsRussian(t *testing.T) {
 	m = step(m, upd(t0, evState(oktell.UserReady, false)))
 	m, cmd := stepCmd(m, keyPress("b"))
 	m = settle(t, m, cmd)
-	assert.Equal(t, []string{"Запрос «Перерыв» не выполнен: нет ответа от Oktell за 20s"}, toastTexts(m))
+	assert.Equal(t, []string{"Запрос «Перерыв» не выполнен: нет ответа от Oktell за 20 с"}, toastTexts(m))
 	assert.NotContains(t, toastTexts(m)[0], "отказ")
 }
 
@@ -187,3 +188,50 @@ func TestDuplicateDeliveriesShownOnce(t *testing.T) {
 func (timeoutErr) Error() string   { return "i/o timeout" }
 func (timeoutErr) Timeout() bool   { return true }
 func (timeoutErr) Temporary() bool { return true }
+
+// A red error about a request goes from the screen once what was asked for happened
+// after all (the operator reached Ready another way, a late confirmation, a later send
+// to the same colleague): the history keeps it. An error about something else stays.
+func TestLaterSuccessSupersedesTheError(t *testing.T) {
+	m, f, _ := newTest(80, 24)
+	press := func(k string) {
+		var cmd tea.Cmd
+		m, cmd = stepCmd(m, keyPress(k))
+		m = settle(t, m, cmd)
+	}
+	m = step(m, upd(t0, evState(oktell.UserOff, false)))
+	f.stateErr = &oktell.RefusedError{Code: 3, Reason: "not now"}
+	press("r")
+	press("b")
+	require.Equal(t, []string{"Asked for Ready: refused: not now", "Asked for Break: refused: not now"}, toastTexts(m))
+	m = step(m, upd(t0.Add(time.Minute), evState(oktell.UserReady, false)))
+	assert.Equal(t, []string{"Asked for Break: refused: not now"}, toastTexts(m), "Ready was reached: its error goes; Break's stays")
+	assert.Len(t, m.history.notes, 2, "the history keeps both")
+
+	// a confirmation later than the timeout
+	f.stateErr = nil
+	m, _ = stepCmd(m, keyPress("a"))
+	m = step(m, confirmTimeoutMsg{id: m.request.pending.id})
+	require.Contains(t, toastTexts(m), "No answer to Away within 10s")
+	m = step(m, upd(t0.Add(2*time.Minute), evState(oktell.UserOff, false)))
+	assert.NotContains(t, toastTexts(m), "No answer to Away within 10s")
+
+	// redirect: refused, then on
+	f.stateErr = &oktell.RefusedError{Code: 3}
+	press("f")
+	require.Contains(t, toastTexts(m), "Asked for Redirect on: refused")
+	m = step(m, upd(t0.Add(3*time.Minute), evState(oktell.UserOff, true)))
+	assert.NotContains(t, toastTexts(m), "Asked for Redirect on: refused")
+
+	// a message that could not be sent, then one that was, to the same colleague
+	f.sendErr = context.DeadlineExceeded
+	m = step(m, upd(t0, evMessage("24.11.2026 09:00:00", "u1", "Анна", "привет")))
+	m = step(m, keyPress("m"))
+	m = step(m, keyPress("x"))
+	press("enter")
+	require.Contains(t, toastTexts(m), "Could not send to Анна: no answer from Oktell within 10s")
+	f.sendErr = nil
+	press("enter")
+	assert.NotContains(t, toastTexts(m), "Could not send to Анна: no answer from Oktell within 10s")
+	assert.Len(t, m.history.notes, 5)
+}

@@ -19,8 +19,8 @@ var ruReasons = map[oktell.ReasonCode]string{
 	oktell.ReasonQuoted:          "%s",
 	oktell.ReasonClosed:          "закрыто",
 	oktell.ReasonServerLost:      "клиент Oktell потерял сервер (%s)",
-	oktell.ReasonRetrying:        "%s: %s; повтор через %s",
-	oktell.ReasonNextTry:         "%s; повтор через %s",
+	oktell.ReasonRetrying:        "%s: %s; повтор %s",
+	oktell.ReasonNextTry:         "%s; повтор %s",
 	oktell.ReasonReplayingAs:     "воспроизведение: %s (%s на %s)",
 	oktell.ReasonFramesEnded:     "%s: конец ввода после %s (%s)",
 	oktell.ReasonFramesError:     "%s: ошибка чтения: %s после %s (%s)",
@@ -29,12 +29,12 @@ var ruReasons = map[oktell.ReasonCode]string{
 	oktell.ReasonServerError:     "%s (ошибка %s)",
 	oktell.ReasonServerErrorCode: "ошибка %s",
 	oktell.ReasonNoReasonGiven:   "запрос не выполнен, причина не названа",
-	oktell.ReasonDesktopClient:   "этот пользователь уже вошёл в настольный клиент Oktell; выйдите там или войдите под другим пользователем",
-	oktell.ReasonLicenceLimit:    "достигнут предел лицензии сервера на число пользователей; обратитесь к администратору или попробуйте, когда кто-нибудь выйдет",
+	oktell.ReasonDesktopClient:   "закройте настольный клиент Oktell или войдите под другим пользователем: этот пользователь уже вошёл в него",
+	oktell.ReasonLicenceLimit:    "обратитесь к администратору или попробуйте, когда кто-нибудь выйдет: достигнут предел лицензии сервера на число пользователей",
 	oktell.ReasonWrongLogin:      "неверный логин или пароль",
 	oktell.ReasonServerStarting:  "сервер Oktell ещё запускается; okdash попробует снова",
-	oktell.ReasonSessionEnded:    "сохранённый сеанс на сервере закончился (сервер перезапущен или пользователь вышел); нужен пароль",
-	oktell.ReasonStartAgain:      "%s; запустите okdash снова, чтобы ввести его",
+	oktell.ReasonSessionEnded:    "сохранённый сеанс на сервере закончился (сервер перезапущен или пользователь вышел), поэтому нужен пароль",
+	oktell.ReasonStartAgain:      "запустите okdash снова, чтобы ввести пароль: %s",
 	oktell.ReasonDemo:            "демо: %s",
 	oktell.ReasonDemoStopped:     "демо остановлено: %s",
 	oktell.ReasonReplaying:       "воспроизведение: %s",
@@ -105,6 +105,12 @@ func sayArg(p *message.Printer, k oktell.ArgKind, v any) string {
 	case oktell.ArgDuration:
 		d, _ := v.(time.Duration)
 		return ruDuration(d)
+	case oktell.ArgWait:
+		d, _ := v.(time.Duration)
+		if d <= 0 {
+			return "сейчас"
+		}
+		return "через " + ruDuration(d)
 	case oktell.ArgReason:
 		r, _ := v.(oktell.Reason)
 		return say(p, r)

@@ -27,7 +27,7 @@ func sampleArgs(t *testing.T, code oktell.ReasonCode) []any {
 			args = append(args, "Журнал")
 		case oktell.ArgDocuments, oktell.ArgProblems, oktell.ArgFrames:
 			args = append(args, 3)
-		case oktell.ArgDuration:
+		case oktell.ArgDuration, oktell.ArgWait:
 			args = append(args, 4*time.Second)
 		case oktell.ArgReason:
 			args = append(args, oktell.Because(oktell.ReasonUpToDate))

@@ -44,6 +44,7 @@ func init() {
 		"already on a break":                           "уже «Перерыв»",
 		"already away":                                 "уже «Отошёл»",
 		"the state is not known yet":                   "состояние ещё неизвестно",
+		"no phone line is registered":                  "телефонная линия не зарегистрирована",
 		"redirect goes with Ready, Break or Away only": "переадресация — только с «Готов», «Перерыв» или «Отошёл»",
 	})
 }
@@ -77,6 +78,23 @@ type stateRequest struct {
 // redirectOnly says whether the request only flips the redirect flag, keeping the state.
 func (r stateRequest) redirectOnly() bool {
 	return r.fromKnown && r.state == r.from && r.redirect != r.fromRedirect
+}
+
+// about is what the request's errors are about: its state, or for a redirect request
+// its flag. Reaching it later supersedes them.
+func (r stateRequest) about() string {
+	if r.redirectOnly() {
+		return redirectAbout(r.redirect)
+	}
+	return stateAbout(r.state)
+}
+
+func stateAbout(s oktell.UserState) string { return "state " + s.String() }
+func redirectAbout(on bool) string {
+	if on {
+		return "redirect on"
+	}
+	return "redirect off"
 }
 
 // requestOutcome is what a UserStateChanged means to a pending request.
@@ -113,12 +131,18 @@ func (r *request) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case updateMsg:
 		e := msg.u.Event
-		if e == nil || e.Type != oktell.UserStateChanged || !p.active {
+		if e == nil || e.Type != oktell.UserStateChanged {
 			return nil
 		}
 		sc, err := e.StateChange()
 		if err != nil {
 			return nil // the status pane reports it
+		}
+		// what was asked for and failed, reached after all: its error has had its day
+		r.c.post(supersededMsg{stateAbout(sc.State)})
+		r.c.post(supersededMsg{redirectAbout(sc.Redirect)})
+		if !p.active {
+			return nil
 		}
 		switch p.outcome(sc.State, sc.Redirect) {
 		case requestConfirmed:
@@ -132,17 +156,17 @@ func (r *request) update(msg tea.Msg) tea.Cmd {
 	case linkDownMsg:
 		if p.active {
 			p.active = false
-			r.c.post(localError(r.c, r.c.tr("Request for %s lost with the link", p.label)))
+			r.c.post(failed(r.c, p.about(), r.c.tr("Request for %s lost with the link", p.label)))
 		}
 	case setStateDoneMsg:
 		if msg.err != nil && p.active && p.id == msg.id {
 			p.active = false
-			r.c.post(localError(r.c, r.c.tr("Asked for %s: %v", p.label, requestError(r.c, msg.err))))
+			r.c.post(failed(r.c, p.about(), r.c.tr("Asked for %s: %v", p.label, requestError(r.c, msg.err))).refusal(msg.err))
 		}
 	case confirmTimeoutMsg:
 		if p.active && p.id == msg.id {
 			p.active = false
-			r.c.post(localError(r.c, r.c.tr("No answer to %s within %s", p.label, r.c.opts.ConfirmTimeout)))
+			r.c.post(failed(r.c, p.about(), r.c.tr("No answer to %s within %s", p.label, r.c.duration(r.c.opts.ConfirmTimeout))))
 		}
 	}
 	return nil
@@ -154,8 +178,15 @@ func (r *request) update(msg tea.Msg) tea.Cmd {
 func (r *request) keys(on screen, st *status, br *breaks, closing bool) []binding {
 	why := r.whyNot(st, closing)
 	sameAs := func(s oktell.UserState, already string) string {
-		if why == "" && st.known && st.state == s {
+		switch {
+		case why != "":
+			return why
+		case st.known && st.state == s:
 			return already
+		case st.known && st.state == oktell.UserWOphone:
+			// Oktell refuses every state until the phone line registers (protocol.md 1.3;
+			// the demo's server refuses them so): offer none rather than a sure refusal.
+			return "no phone line is registered"
 		}
 		return why
 	}
@@ -193,14 +224,17 @@ func (r *request) keys(on screen, st *status, br *breaks, closing bool) []bindin
 		return r.ask(st, oktell.UserLunch, st.redirect, "Break", "", "")
 	}
 	bs := []binding{
-		act(r.ready, sameAs(oktell.UserReady, "already ready"), ask(oktell.UserReady, st.redirect, "Ready")).onBar(6),
-		act(brk, breakWhy, takeBreak).onBar(5),
-		act(r.away, sameAs(oktell.UserOff, "already away"), ask(oktell.UserOff, st.redirect, "Away")).onBar(4),
+		act(r.ready, sameAs(oktell.UserReady, "already ready"), ask(oktell.UserReady, st.redirect, "Ready")).onBar(7),
+		act(brk, breakWhy, takeBreak).onBar(6),
+		act(r.away, sameAs(oktell.UserOff, "already away"), ask(oktell.UserOff, st.redirect, "Away")).onBar(5),
 		// the break's reason goes with it, so that redirect does not change the reason
-		act(redirect, redirectWhy, func() tea.Cmd { return r.ask(st, st.state, !st.redirect, label, "", st.reason) }).onBar(3),
+		act(redirect, redirectWhy, func() tea.Cmd { return r.ask(st, st.state, !st.redirect, label, "", st.reason) }).onBar(4),
 	}
 	for i := range bs {
 		bs[i] = bs[i].listed(groupState)
+		if r.pending.active && why == "a request is waiting for Oktell's answer" {
+			bs[i] = bs[i].holding() // back as soon as the server answers
+		}
 		if on != screenMain {
 			bs[i].bar = 0
 		}
@@ -277,7 +311,7 @@ func requestError(c *common, err error) string {
 		}
 		return c.tr("refused: %s", translateReason(c.print, oktell.CleanLine(refused.Reason)))
 	case errors.Is(err, context.DeadlineExceeded):
-		return c.tr("no answer from Oktell within %s", c.opts.RequestTimeout)
+		return c.tr("no answer from Oktell within %s", c.duration(c.opts.RequestTimeout))
 	case errors.Is(err, oktell.ErrTimeout), isTimeout(err):
 		// a timeout of the source's own, whose length the dashboard does not know
 		return c.tr("no answer from Oktell in time")

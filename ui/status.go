@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -28,8 +29,14 @@ type status struct {
 	linkReason string // translated
 	operator   string
 	line       string
-	ended      bool   // the session closed its updates
-	banner     string // why the link is down, or that the source ended
+	ended      bool          // the session closed its updates
+	everUp     bool          // the link was up once: before, it is not lost but not made yet
+	linkWhy    oktell.Reason // linkReason as the source's code, when it gave one
+	linkAt     time.Time     // when the link's status came
+	lead       string        // the banner: what happened (a catalog key), "" when there is none
+	leadWhy    string        // and why, translated as it came, "" when nothing says why
+	leadReason oktell.Reason // and why as a code, when there is one: its waits count down
+	leadAt     time.Time     // from then
 
 	voicemail int
 
@@ -66,10 +73,9 @@ func (s *status) update(msg tea.Msg) tea.Cmd {
 		}
 		// A session that said why it closed (the ws session's "start okdash again") keeps
 		// that reason on screen: it is what the operator must do next.
-		if s.link == oktell.LinkClosed && s.linkReason != "" {
-			s.banner = s.c.tr("Source ended: %s", s.linkReason)
-		} else {
-			s.banner = s.c.tr("Source ended")
+		s.lead, s.leadWhy, s.leadReason = "Source ended", "", oktell.Reason{}
+		if s.link == oktell.LinkClosed {
+			s.leadWhy, s.leadReason, s.leadAt = s.linkReason, s.linkWhy, s.linkAt
 		}
 		s.c.post(linkDownMsg{})
 	}
@@ -80,6 +86,7 @@ func (s *status) onUpdate(u oktell.Update) {
 	if st := u.Status; st != nil {
 		s.link = st.Link
 		s.linkReason = sayStatus(s.c.print, st)
+		s.linkWhy, s.linkAt = st.Why, u.At
 		if st.Operator != "" {
 			s.operator = oktell.CleanLine(st.Operator)
 		}
@@ -88,17 +95,33 @@ func (s *status) onUpdate(u oktell.Update) {
 		}
 		switch st.Link {
 		case oktell.LinkConnected:
-			s.stale, s.banner = false, ""
+			s.stale, s.lead, s.everUp = false, "", true
+		case oktell.LinkReadOnly:
+			s.everUp = true
 		case oktell.LinkReconnecting, oktell.LinkClosed:
-			s.linkDown(s.lost("Link to Oktell lost", s.linkReason))
+			lead := "Link to Oktell lost"
+			switch {
+			case !s.everUp:
+				lead = "Could not connect to Oktell"
+			case st.Link == oktell.LinkClosed:
+				lead = "Link to Oktell closed" // for good: it does not come back by itself
+			}
+			s.linkDown(lead, s.linkReason)
+			s.leadReason, s.leadAt = s.linkWhy, s.linkAt
 		case oktell.LinkConnecting:
-			s.linkDown("")
+			if s.everUp || s.lead != "" {
+				s.linkDown("", "") // keep what the banner says: why it was lost, or could not connect
+				break
+			}
+			s.linkDown(leadConnecting, s.linkReason)
+			s.leadReason, s.leadAt = s.linkWhy, s.linkAt
 		}
 	}
 	e := u.Event
 	if e == nil {
 		return
 	}
+	s.everUp = true // the server spoke
 	switch e.Type {
 	case oktell.UserStateChanged:
 		sc, err := e.StateChange()
@@ -114,31 +137,80 @@ func (s *status) onUpdate(u oktell.Update) {
 		if s.link != oktell.LinkReadOnly {
 			s.link = oktell.LinkConnected
 		}
-		s.banner = ""
+		s.lead = ""
 	case oktell.VoiceMail:
 		s.voicemail++
 	case oktell.ConnectionLost:
-		s.linkDown(s.lost("Link to Oktell lost", ""))
+		s.linkDown("Link to Oktell lost", "")
 	case oktell.RestartRequested:
-		s.linkDown(s.lost("Oktell restarts", ""))
+		s.linkDown("Oktell restarts", "")
 	}
 }
 
-func (s *status) lost(what, reason string) string {
-	if reason == "" {
-		return s.c.tr(what)
-	}
-	return s.c.tr(what+": %s", reason)
-}
-
-// linkDown marks the state stale (it is the last thing the server said), shows banner
-// when there is one, and tells the panes that nothing can confirm a request now.
-func (s *status) linkDown(banner string) {
+// linkDown marks the state stale (it is the last thing the server said), puts what
+// happened and why on the banner when lead says it, and tells the panes that nothing
+// can confirm a request now.
+func (s *status) linkDown(lead, why string) {
 	s.stale = s.stale || s.known
-	if banner != "" {
-		s.banner = banner
+	if lead != "" {
+		s.lead, s.leadWhy, s.leadReason = lead, why, oktell.Reason{}
 	}
 	s.c.post(linkDownMsg{})
+}
+
+// leadConnecting is the banner's heading until the link is first made.
+const leadConnecting = "Connecting to Oktell"
+
+// banner is the banner's text: what happened to the link, and why; "" when it is up. A
+// wait in the reason ("retrying in 4s") is counted down by the clock's ticks. A reason
+// that says what the heading says (Oktell's own "Потеряна связь с сервером Oktell") is
+// the banner alone.
+func (s *status) banner() string {
+	why := s.leadWhy
+	if !s.leadReason.IsZero() {
+		why = say(s.c.print, s.leadReason.After(s.c.now.Sub(s.leadAt)))
+	}
+	lead := s.c.tr(s.lead)
+	switch {
+	case s.lead == "":
+		return ""
+	case why == "":
+		return lead
+	case restates(why, lead):
+		return capitalized(why)
+	}
+	return s.c.tr(s.lead+": %s", why)
+}
+
+// restates says whether the reason says all that the heading does: every word of the
+// heading (but the short ones) is in it, by its first four letters, so that Russian
+// endings ("потеряна", "потерял") do not tell them apart.
+func restates(reason, heading string) bool {
+	stems := func(s string) map[string]bool {
+		out := map[string]bool{}
+		for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) }) {
+			if r := []rune(w); len(r) >= 3 {
+				out[string(r[:min(len(r), 4)])] = true
+			}
+		}
+		return out
+	}
+	have := stems(reason)
+	need := stems(heading)
+	for w := range need {
+		if !have[w] {
+			return false
+		}
+	}
+	return len(need) > 0
+}
+
+// news is the banner as the history keeps it: connecting is no news.
+func (s *status) news() string {
+	if s.lead == leadConnecting {
+		return ""
+	}
+	return s.banner()
 }
 
 // linkUsable says whether a request to the server can go out now: a session that

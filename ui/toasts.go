@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -22,8 +23,10 @@ type note struct {
 	text     string
 	dbsaved  bool
 	autohide bool
-	local    bool // raised by okdash itself (a refused request), not by Oktell
-	quiet    bool // the past (a followed log's backlog, a replayed request): in the history, never a toast or a bell
+	local    bool   // raised by okdash itself (a refused request), not by Oktell
+	quiet    bool   // the past (a followed log's backlog, a replayed request): in the history, never a toast or a bell
+	about    string // what okdash's own error is about ("state 1", "send u1"): a later success there supersedes it
+	refused  bool   // okdash's report of the server's refusal: labelled as the server's
 }
 
 // same reports whether two notifications are repeats of each other, to coalesce them.
@@ -41,6 +44,26 @@ type noteMsg struct{ n note }
 func localError(c *common, text string) noteMsg {
 	return noteMsg{note{at: c.now, typ: oktell.NltApplicationErr, text: text, local: true}}
 }
+
+// failed is the error of something asked for that did not happen; it stays until
+// dismissed or until what it is about succeeds after all (supersededMsg).
+func failed(c *common, about, text string) noteMsg {
+	n := localError(c, text)
+	n.n.about = about
+	return n
+}
+
+// refusal marks the error as the server's refusal when err is one (a *RefusedError).
+func (n noteMsg) refusal(err error) noteMsg {
+	var re *oktell.RefusedError
+	n.n.refused = errors.As(err, &re)
+	return n
+}
+
+// supersededMsg says that what okdash's errors about it were about has happened after
+// all (the state asked for was reached, a message went to that colleague): those
+// errors leave the screen; the history keeps them.
+type supersededMsg struct{ about string }
 
 // localWarning is a warning of okdash's own (a skipped malformed document); it hides
 // itself, the history keeps it.
@@ -102,6 +125,15 @@ func (t *toasts) update(msg tea.Msg) tea.Cmd {
 		}
 	case tickMsg:
 		t.expire()
+	case supersededMsg:
+		kept := t.list[:0]
+		for _, old := range t.list {
+			if old.n.about == "" || old.n.about != msg.about {
+				kept = append(kept, old)
+			}
+		}
+		clear(t.list[len(kept):])
+		t.list = kept
 	}
 	return nil
 }
@@ -197,7 +229,7 @@ func (t *toasts) keys(on screen) []binding {
 				t.remove(shown[0].id)
 			}
 			return nil
-		}).onBar(2).listed(groupViews),
+		}).onBar(8).listed(groupViews),
 		act(t.dismissAll, whyAll, func() tea.Cmd { t.list = nil; return nil }).listed(groupViews),
 	}
 }
@@ -325,6 +357,8 @@ func toastMark(c *common, n note) string {
 // okdash's own when okdash raised it.
 func noteLabel(c *common, n note) string {
 	switch {
+	case n.local && n.refused:
+		return c.tr("Oktell refused")
 	case n.local && n.typ == oktell.NltApplicationErr:
 		return c.tr("okdash error")
 	case n.local && n.typ == oktell.NltApplicationWarn:

@@ -174,6 +174,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	default:
 		cmds = append(cmds, m.route(msg)...)
 	}
+	m.settle()
+	cmds = append(cmds, c.rung())
 	if m.quitting {
 		return m, tea.Quit
 	}
@@ -189,20 +191,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // live source's times move the wall clock on; a log's are its own (Capabilities.LogTimes)
 // and move only a replay's now, which is its place in the log.
 func (m *Model) apply(u oktell.Update) []tea.Cmd {
-	c := m.c
-	if u.At.IsZero() {
-		u.At = c.clock.Now()
-		if c.caps.Position != nil {
-			u.At = c.caps.Position.Now()
-		}
-	}
-	if !c.caps.LogTimes && u.At.After(c.wall) {
-		c.wall = u.At
-	}
-	c.now = c.present()
-	if c.caps.Position != nil && u.At.After(c.now) {
-		c.now = u.At
-	}
+	m.c.arrived(&u)
 	return m.route(updateMsg{u})
 }
 
@@ -223,6 +212,7 @@ func (m *Model) deliver() []tea.Cmd {
 			m.quitting = true
 		case screenMsg:
 			c.screen = next.to
+			m.place(c) // the lists' rows depend on the screen (the toasts are on the main one only)
 		}
 		cmds = append(cmds, m.panes.route(next)...)
 	}

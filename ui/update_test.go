@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -521,19 +522,19 @@ func TestReasonsTranslated(t *testing.T) {
 	m := step(ru(), ShutdownMsg{Reason: "server shutting down", After: 5 * time.Second})
 	assert.Contains(t, m.View(), "сервер останавливается: закрытие через 5 секунд")
 	m = step(ru(), ShutdownMsg{Reason: "no input for 15m", After: 5 * time.Second})
-	assert.Contains(t, m.View(), "нет ввода в течение 15m: закрытие через 5 секунд")
+	assert.Contains(t, m.View(), "нет ввода в течение 15 мин: закрытие через 5 секунд")
 	m = step(ru(), ShutdownMsg{Reason: "планово", After: 5 * time.Second})
 	assert.Contains(t, m.View(), "планово: закрытие через 5 секунд")
 
 	m = step(ru(), upd(t0, evState(oktell.UserReady, false)))
 	m = step(m, linkStatus(t0, oktell.LinkReconnecting, "ws://pbx:4067: connection lost; retrying in 2s"))
-	assert.Contains(t, m.View(), "Связь с Oktell потеряна: ws://pbx:4067: связь прервана; повтор через 2s")
+	assert.Contains(t, m.View(), "Связь с Oktell потеряна: ws://pbx:4067: связь прервана; повтор через 2 с")
 
 	// the demo's refusal, in the operator's language
 	f := newFake()
 	f.stateErr = &oktell.RefusedError{Code: 2, Reason: "no phone line is registered"}
 	m = step(New(testOptions(f, clocktest.New(t0), language.Russian)), tea.WindowSizeMsg{Width: 80, Height: 24})
-	m = step(m, upd(t0, evState(oktell.UserWOphone, false)))
+	m = step(m, upd(t0, evState(oktell.UserOff, false))) // in No phone the key is not offered at all
 	m, cmd := stepCmd(m, keyPress("b"))
 	m = settle(t, m, cmd)
 	assert.Equal(t, []string{"Запрос «Перерыв» не выполнен: отказано: телефонная линия не зарегистрирована"}, toastTexts(m))
@@ -749,4 +750,22 @@ func TestRequestOutcome(t *testing.T) {
 	for _, tc := range cases {
 		assert.Equal(t, tc.want, tc.r.outcome(tc.s, tc.redirect), tc.name)
 	}
+}
+
+// A batch of messages and calls rings the bell once, not once for each.
+func TestBellOncePerBatch(t *testing.T) {
+	var buf bytes.Buffer
+	f := newFake()
+	close(f.updates) // the wait for the next batch returns at once
+	o := testOptions(f, clocktest.New(t0), language.English)
+	o.Bell, o.BellOut = true, &buf
+	m := step(New(o), tea.WindowSizeMsg{Width: 80, Height: 24})
+	var ups []oktell.Update
+	for i := 0; i < 5; i++ {
+		ups = append(ups, oktell.Update{At: t0, Event: evMessage("", "u", "u", fmt.Sprintf("hi %d", i))})
+	}
+	ups = append(ups, oktell.Update{At: t0, Event: evNotify(oktell.NltIncomingCall, false, false, "", "", "call")})
+	_, cmd := stepCmd(m, updatesMsg{updates: ups})
+	runCmd(m, cmd)
+	assert.Equal(t, "\a", buf.String())
 }

@@ -188,9 +188,7 @@ func (w Wall) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.id != w.tickID {
 			return w, nil // a tick of an earlier chain
 		}
-		if msg.t.After(c.now) {
-			c.now = msg.t
-		}
+		c.ticked(msg.t) // the clocks and the shutdown's countdown run on the wall clock
 		w.turnByItself()
 		cmds = append(cmds, tickCmd(c.clock, w.tickID))
 	case updatesMsg:
@@ -225,13 +223,7 @@ func (w Wall) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // apply takes one update of the session.
 func (w *Wall) apply(u oktell.Update) {
-	c := w.c
-	if u.At.IsZero() {
-		u.At = c.clock.Now()
-	}
-	if u.At.After(c.now) {
-		c.now = u.At
-	}
+	w.c.arrived(&u)
 	w.status.update(updateMsg{u})
 	w.shutdown.update(updateMsg{u}) // Oktell's ShutdownRequested closes the wall too
 	if u.Colleagues != nil {

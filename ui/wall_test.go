@@ -490,6 +490,7 @@ func TestWallLinkLostMutesTheTiles(t *testing.T) {
 	r.SetColorProfile(termenv.ANSI)
 	m := NewWall(WallOptions{Session: f, Theme: look(r, "unicode", false, false), Clock: clocktest.New(t0), Lang: language.English})
 	m = wstep(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	m = wupd(m, oktell.Update{At: t0, Status: &oktell.Status{Link: oktell.LinkConnected}})
 	m = wupd(m, oktell.Update{At: t0, Colleagues: full(wallRoster())})
 	readyBadge := m.c.theme.StateBadge(oktell.UserReady, false).Render(" ● Ready")
 	assert.Contains(t, m.View(), readyBadge[:strings.Index(readyBadge, "●")])

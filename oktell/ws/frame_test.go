@@ -90,10 +90,10 @@ func TestReplyResult(t *testing.T) {
 	}{
 		{`["x",{"qid":"1"}]`, true, 0, ""},
 		{`["x",{"qid":"1","result":true}]`, true, 0, ""},
-		{`["x",{"qid":"1","result":0,"error":50093,"errormsg":"Already logged in"}]`, false, 50093, "Already logged in (error 50093): this user is already logged in with the Oktell desktop client"},
+		{`["x",{"qid":"1","result":0,"error":50093,"errormsg":"Already logged in"}]`, false, 50093, "Already logged in (error 50093): close the Oktell desktop client, or log in as another user"},
 		{`["x",{"qid":"1","result":"0","errormsg":"Wrong login/pass combination"}]`, false, 0, "Wrong login/pass combination: the login or the password is wrong"},
 		{`["x",{"qid":"1","result":false}]`, false, 0, "request failed without a reason"},
-		{`["x",{"qid":"1","result":0,"error":"50025"}]`, false, 50025, "error 50025: the server's licence limit"},
+		{`["x",{"qid":"1","result":0,"error":"50025"}]`, false, 50025, "error 50025: ask the administrator"},
 		{`["x",{"qid":"1","result":0,"errormsg":"bad\u001b[2J\u0007 thing"}]`, false, 0, "bad thing"},
 	}
 	for _, c := range cases {
