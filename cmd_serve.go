@@ -94,9 +94,9 @@ func serveMain(args []string, io stdio, sigs <-chan os.Signal) int {
 	logger := slog.New(slog.NewTextHandler(io.err, nil))
 	// A ws:// source without a password file or a stored session would prompt on the
 	// server's own terminal, where no SSH client can answer and the session would hang:
-	// its sessions have no console, so it fails at once with a reason the client is shown.
+	// its sessions have no console, and the dashboard's password line asks instead.
 	open := func(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
-		return openSession(ctx, sf, clock, console{err: io.err})
+		return openSession(ctx, sf, clock, serveConsole(io.err))
 	}
 	srv, err := newServe(svf, sf, uf, oktell.RealClock{}, logger, open, newModel)
 	if err != nil {
@@ -147,6 +147,10 @@ func serveMain(args []string, io stdio, sigs <-chan os.Signal) int {
 	logger.Info("stopped")
 	return status
 }
+
+// serveConsole is what okdash serve's sessions have of a console: the server's stderr
+// for notices, nobody to answer a prompt, and a dashboard that asks instead.
+func serveConsole(errw io.Writer) console { return console{err: errw, dashboardAsks: true} }
 
 func checkServeFlags(svf serveFlags, sf sourceFlags) error {
 	switch {

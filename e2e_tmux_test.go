@@ -151,7 +151,9 @@ func TestTmuxDashboardOnTheDemo(t *testing.T) {
 	// few seconds after Ready: when it lands while a request waits, the request ends with
 	// the note that the server set Busy, which is as good an answer for this test.
 	s.waitFor("Ready in the header", stateShown("● Ready"))
-	s.keys("2")
+	s.keys("2") // the built-in shift lists three break reasons: Break asks which
+	s.waitText("── Break reason")
+	s.keys("1")
 	s.waitFor("Break in the header", stateShownOr("◐ Break", "was not applied"))
 	s.keys("к")
 	s.waitFor("Ready in the header", stateShownOr("● Ready", "was not applied"))

@@ -29,7 +29,7 @@ type sourceFlags struct {
 	Login        string        // ws login
 	PasswordFile string        // ws password file
 	InsecureTLS  bool          // wss without certificate checks (test servers)
-	BreakReason  string        // ws: the break reason a break asks for (id or name)
+	BreakReason  string        // ws and the demo: the break reason Break asks for at once (id or name)
 	Timeout      time.Duration // request timeout
 }
 
@@ -103,7 +103,7 @@ var settings = []*setting{
 		help:  "read the Oktell password from the first line of FILE (else OKDASH_PASSWORD, else a prompt)",
 		field: field(func(o *options) *string { return &o.Source.PasswordFile })},
 	{name: "break-reason", group: groupSource, arg: "NAME", def: "", example: `"Обед"`, noWall: true,
-		help:  "for ws:// and wss:// sources: the break reason a break asks for, by name or id from the server's list (default: the first one)",
+		help:  "the break reason Break asks for at once, by name or id from the server's list (ws:// and wss:// sources, the demo); without it Break asks which",
 		field: field(func(o *options) *string { return &o.Source.BreakReason })},
 	{name: "insecure-tls", group: groupSource, def: false,
 		help:  "do not verify the server's TLS certificate (test servers only)",

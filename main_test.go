@@ -173,5 +173,5 @@ var noConsole = console{err: io.Discard}
 
 // serveOpen opens the sessions of okdash serve, as cmdServe does.
 func serveOpen(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
-	return openSession(ctx, sf, clock, noConsole)
+	return openSession(ctx, sf, clock, serveConsole(io.Discard))
 }

@@ -22,6 +22,9 @@ type console struct {
 	in          io.Reader
 	err         io.Writer
 	interactive bool // in is a terminal (an *os.File) that a person types on
+	// dashboardAsks: nobody answers at this console, but the dashboard can ask for what
+	// a source needs (okdash serve: the password line).
+	dashboardAsks bool
 }
 
 // localConsole is okdash's own terminal, as io gives it.

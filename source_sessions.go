@@ -43,7 +43,7 @@ func openDemo(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.S
 	if err != nil {
 		return nil, flagFile("--scenario", err)
 	}
-	return demo.Open(ctx, sc, clock, sf.Speed), nil
+	return demo.Open(ctx, sc, clock, sf.Speed, demo.WithBreakReason(sf.BreakReason)), nil
 }
 
 // noScenario rejects --scenario where it would be silently ignored.

@@ -26,6 +26,9 @@ import (
 // envPassword is the environment variable that may hold the Oktell password.
 const envPassword = "OKDASH_PASSWORD"
 
+// passwordTries is how many passwords the start-up prompt takes, as ssh's.
+const passwordTries = 3
+
 // envWSLog names a file for the WebSocket client's diagnostics (skipped frames, late
 // replies): the dashboard owns the terminal, so they cannot go to stderr.
 const envWSLog = "OKDASH_WS_LOG"
@@ -45,6 +48,16 @@ func openWS(ctx context.Context, sf sourceFlags, clock oktell.Clock, con console
 		URL: sf.Source, Login: sf.Login, Password: pw, PasswordReusable: reusable,
 		Store: store, Clock: clock, Timeout: sf.Timeout, InsecureTLS: sf.InsecureTLS,
 		BreakReason: sf.BreakReason,
+		// A mistyped password is asked again, three passwords in all, as ssh asks.
+		PasswordTries: passwordTries,
+		TryAgain:      func(err error) { fmt.Fprintf(con.err, "okdash: %s; try again\n", serverWords(err)) },
+	}
+	if con.dashboardAsks {
+		// Nobody at this console (okdash serve): the dashboard asks for the password.
+		cfg.AskLater = true
+		if !reusable {
+			cfg.Password = nil
+		}
 	}
 	var err error
 	if cfg.Logf, err = wsLog(); err != nil {
@@ -63,6 +76,15 @@ func openWS(ctx context.Context, sf sourceFlags, clock oktell.Clock, con console
 		capture.Close() // a second close of a file is harmless
 	}
 	return s, err
+}
+
+// serverWords is what the server said of a refusal, else the error.
+func serverWords(err error) string {
+	var re *oktell.RefusedError
+	if errors.As(err, &re) && re.Reason != "" {
+		return re.Reason
+	}
+	return err.Error()
 }
 
 // capturesItself says the source writes --record itself: a ws session captures frames.

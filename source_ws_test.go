@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -119,4 +120,47 @@ func TestSimWSCommandsAndUsersFile(t *testing.T) {
 	if err := simWS(context.Background(), "127.0.0.1:0", filepath.Join(t.TempDir(), "none"), stdio{}); err == nil {
 		t.Fatal("a missing users file was accepted")
 	}
+}
+
+// Over okdash serve nobody can answer a prompt: a ws source with neither a password nor
+// a saved session opens anyway, its link closed until the dashboard's password line
+// gives one (before: the SSH session ended with "no password").
+func TestOpenWSOverServeWaitsForThePassword(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	os.Unsetenv(envPassword)
+	srv := wssim.New(nil)
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	defer srv.Drop("")
+	sf := sourceFlags{Source: "ws://" + ts.Listener.Addr().String(), Login: "demo", Timeout: 5 * time.Second}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := openSession(ctx, sf, oktell.RealClock{}, noConsole); err == nil || !strings.Contains(err.Error(), envPassword) {
+		t.Fatalf("locally, without a terminal: %v, want advice naming %s", err, envPassword)
+	}
+	sess, err := openSession(ctx, sf, oktell.RealClock{}, console{err: io.Discard, dashboardAsks: true})
+	if err != nil {
+		t.Fatalf("over serve: %v", err)
+	}
+	defer sess.Close()
+	if !sess.Capabilities().Reconnect {
+		t.Fatal("the session cannot log in again")
+	}
+	for u := range sess.Updates() {
+		if u.Status != nil && u.Status.Link == oktell.LinkClosed {
+			if !u.Status.NeedPassword {
+				t.Fatalf("closed without asking for the password: %+v", u.Status)
+			}
+			break
+		}
+	}
+	if err := oktell.Reconnect(ctx, sess, "demo"); err != nil {
+		t.Fatal(err)
+	}
+	for u := range sess.Updates() {
+		if u.Status != nil && u.Status.Link == oktell.LinkConnected {
+			return
+		}
+	}
+	t.Fatal("never connected")
 }

@@ -69,6 +69,9 @@ const (
 	ReasonNoSuchUser      ReasonCode = "no-such-user"      // a message to a user that does not exist
 	ReasonNoSuchState     ReasonCode = "no-such-state"     // a state number Oktell does not have
 	ReasonServerOnlyState ReasonCode = "server-only-state" // a state only the server sets
+	ReasonNoPassword      ReasonCode = "no-password"       // a login needs a password and none was given
+	ReasonNoBreakReason   ReasonCode = "no-break-reason"   // a break reason the server does not list
+	ReasonNoBreakReasons  ReasonCode = "no-break-reasons"  // a break reason named, and the server lists none
 	ReasonTrainerLeft     ReasonCode = "trainer-left"      // an answer to a trainer whose room is closed
 	ReasonTooManyMessages ReasonCode = "too-many-messages" // answers to the trainer faster than the room takes them
 
@@ -153,6 +156,9 @@ var reasons = map[ReasonCode]ReasonDecl{
 	ReasonNoSuchUser:      {"no user with id %s", []ArgKind{ArgText}},
 	ReasonNoSuchState:     {"there is no user state %s", []ArgKind{ArgText}},
 	ReasonServerOnlyState: {"the state %s is set by the server only", []ArgKind{ArgText}},
+	ReasonNoPassword:      {"no password was given; the login needs one", nil},
+	ReasonNoBreakReason:   {"there is no break reason %s: the server lists %s", []ArgKind{ArgText, ArgText}},
+	ReasonNoBreakReasons:  {"there is no break reason %s: the server lists none", []ArgKind{ArgText}},
 	ReasonTrainerLeft:     {"the trainer has left the room", nil},
 	ReasonTooManyMessages: {"too many messages to the trainer at once; wait a moment", nil},
 	ReasonSkipped:         {"%s: byte %s: skipped %s: %s", []ArgKind{ArgText, ArgText, ArgReason, ArgText}},

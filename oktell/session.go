@@ -41,6 +41,9 @@ type Capabilities struct {
 	Queue bool
 	// Colleagues: the source reports the colleagues and their states (Update.Colleagues).
 	Colleagues bool
+	// Reconnect: the session can log in again when asked, after its link closed for good
+	// (Reconnecter); a wrapper passes its inner session's on.
+	Reconnect bool
 
 	// LogTimes: Update.At is the log's own time of each update (the timestamp in the
 	// heading of a document, the time a capture recorded for a frame), not the moment
@@ -78,7 +81,11 @@ type Update struct {
 	Queue *Queue
 	// Colleagues changes the colleague list: see ColleaguesUpdate and ApplyColleagues.
 	Colleagues *ColleaguesUpdate
-	Raw        []byte // the document's bytes as received, when the source had them (for --record)
+	// BreakReasons are the reasons a break may be taken for, as the server listed them
+	// at this login (the whole list: replace). Sent after a login, and again when a
+	// later login lists others; a source without reasons never sends it.
+	BreakReasons *BreakReasons
+	Raw          []byte // the document's bytes as received, when the source had them (for --record)
 	// Err is a problem with the input that did not stop the session: a document that was
 	// skipped as malformed, truncated or too large, garbage between documents. It names
 	// where (input and byte offset). The dashboard keeps it as a warning the operator can
@@ -180,6 +187,10 @@ type Status struct {
 	// Operator and Line identify the logged-in user when the source knows them (ws).
 	Operator string
 	Line     string
+	// NeedPassword says the link is closed until the session is given a password
+	// (Reconnecter): the server refused the one it had, or forgot the saved session and
+	// the session has none.
+	NeedPassword bool
 }
 
 // ErrUnsupported is returned by a session that cannot do what was asked (a replay, say).
@@ -233,5 +244,6 @@ func (RealClock) After(d time.Duration) <-chan time.Time { return time.After(d) 
 
 // Same says whether two statuses say the same: a repeat a source need not send again.
 func (s Status) Same(o Status) bool {
-	return s.Link == o.Link && s.Reason == o.Reason && s.Operator == o.Operator && s.Line == o.Line && s.Why.String() == o.Why.String()
+	return s.Link == o.Link && s.Reason == o.Reason && s.Operator == o.Operator && s.Line == o.Line &&
+		s.NeedPassword == o.NeedPassword && s.Why.String() == o.Why.String()
 }

@@ -36,6 +36,9 @@ type StateChange struct {
 	State     UserState
 	StateName string // the name attribute as it arrived ("usWOphone"); kept for unknown states
 	Redirect  bool
+	// BreakReason is the id of the break's reason when the state names one
+	// (lunchreasonid: the WebSocket server's and the demo's); "" otherwise.
+	BreakReason string
 }
 
 // Notification is the typed view of Notify (112).
@@ -118,7 +121,11 @@ func (e *Event) StateChange() (StateChange, error) {
 	if err != nil {
 		return StateChange{}, err
 	}
-	return StateChange{State: UserState(n), StateName: name, Redirect: redirect}, nil
+	sc := StateChange{State: UserState(n), StateName: name, Redirect: redirect}
+	if sc.State == UserLunch {
+		sc.BreakReason = CleanLine(e.text("lunchreasonid"))
+	}
+	return sc, nil
 }
 
 // Notification reads a Notify event. The first field that cannot be read is the error;

@@ -79,14 +79,27 @@ func tickCmd(c oktell.Clock, id int) tea.Cmd {
 	}
 }
 
-func setStateCmd(s oktell.Session, id int, state oktell.UserState, redirect bool, timeout time.Duration) tea.Cmd {
+func setStateCmd(s oktell.Session, id int, state oktell.UserState, redirect bool, reason string, timeout time.Duration) tea.Cmd {
 	return func() tea.Msg {
 		if s == nil {
 			return setStateDoneMsg{id: id, err: oktell.ErrUnsupported}
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
-		return setStateDoneMsg{id: id, err: s.SetUserState(ctx, state, redirect)}
+		return setStateDoneMsg{id: id, err: oktell.SetUserStateReason(ctx, s, state, redirect, reason)}
+	}
+}
+
+// reconnectTimeout is how long the dashboard waits for the first try of a new login; a
+// slower try goes on, and the session's status tells how it ended.
+const reconnectTimeout = time.Minute
+
+// reconnectCmd asks the session to log in again, with password when it is not "".
+func reconnectCmd(s oktell.Session, password string, timeout time.Duration) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		return reconnectDoneMsg{err: oktell.Reconnect(ctx, s, password), withPassword: password != ""}
 	}
 }
 

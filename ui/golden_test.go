@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,10 +46,13 @@ type goldenCase struct {
 	icons   string
 	light   bool
 	keys    []string
+	first   []oktell.Update // before the shift
 	extra   []oktell.Update
 	until   string
 	caps    *oktell.Capabilities // the source's, when not the fake's own
 	noColor bool                 // NO_COLOR on a terminal that has colour
+	// reconnect: the session can log in again (Capabilities.Reconnect)
+	reconnect bool
 }
 
 func runGolden(t *testing.T, gc goldenCase) {
@@ -63,9 +68,15 @@ func runGolden(t *testing.T, gc goldenCase) {
 	if icons == "" {
 		icons = "unicode"
 	}
-	m := New(Options{Session: f, Theme: look(r, icons, gc.light, gc.noColor), Clock: c, Lang: gc.lang})
+	var sess oktell.Session = f
+	if gc.reconnect {
+		rf := &reasonFake{fakeSession: f}
+		rf.caps.Reconnect = true
+		sess = rf
+	}
+	m := New(Options{Session: sess, Theme: look(r, icons, gc.light, gc.noColor), Clock: c, Lang: gc.lang})
 	tp := startProgram(t, m, gc.w, gc.h)
-	ups := append(shift(), gc.extra...)
+	ups := append(append(append([]oktell.Update(nil), gc.first...), shift()...), gc.extra...)
 	go func() {
 		for _, u := range ups {
 			f.updates <- u
@@ -118,6 +129,22 @@ func TestGolden(t *testing.T) {
 		{name: "ru_60x16_help", w: 60, h: 16, lang: language.Russian, profile: termenv.Ascii, keys: []string{","}},
 		{name: "en_60x16_help_end", w: 60, h: 16, lang: language.English, profile: termenv.Ascii, keys: []string{"f1", "pgdown"}},
 		{name: "en_50x12_too_small", w: 50, h: 12, lang: language.English, profile: termenv.Ascii, until: "too small"},
+	}
+	// The break-reason picker and the password line, in both languages, at the usual and the
+	// smallest size, with the icons of a console without Unicode.
+	reasons := oktell.NewBreakReasons(lunch, "")
+	closed := oktell.Update{At: t0.Add(13 * time.Minute), Status: &oktell.Status{Link: oktell.LinkClosed, NeedPassword: true, Why: wrongLogin}}
+	for _, size := range [][2]int{{80, 24}, {60, 16}} {
+		for _, lang := range []language.Tag{language.English, language.Russian} {
+			name := fmt.Sprintf("%s_%dx%d", lang, size[0], size[1])
+			breakKey, password := "2", "Таймыр-7"
+			until := map[language.Tag]string{language.English: "Type the password", language.Russian: "Введите пароль"}[lang]
+			cases = append(cases,
+				goldenCase{name: name + "_break_picker", w: size[0], h: size[1], lang: lang, profile: termenv.Ascii, icons: "ascii",
+					first: []oktell.Update{{At: t0, BreakReasons: &reasons}}, keys: []string{breakKey, "down"}},
+				goldenCase{name: name + "_password", w: size[0], h: size[1], lang: lang, profile: termenv.Ascii, icons: "ascii",
+					reconnect: true, extra: []oktell.Update{closed}, until: until, keys: strings.Split(password, "")})
+		}
 	}
 	for _, gc := range cases {
 		t.Run(gc.name, func(t *testing.T) { runGolden(t, gc) })

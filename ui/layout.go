@@ -5,6 +5,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/okdash/okdash/oktell"
 )
 
 // This file is where the panes meet: the order in which they hear messages and offer
@@ -42,6 +44,8 @@ type panes struct {
 	call       call
 	queue      queue
 	colleagues colleagues
+	breaks     breaks
+	login      login
 }
 
 func newPanes(c *common) panes {
@@ -51,6 +55,7 @@ func newPanes(c *common) panes {
 		refusal: newRefusal(c),
 		shift:   newShiftView(c),
 		call:    newCall(c), queue: newQueue(c), colleagues: newColleagues(c),
+		breaks: newBreaks(c), login: newLogin(c),
 	}
 }
 
@@ -71,6 +76,8 @@ func (p *panes) route(msg tea.Msg) []tea.Cmd {
 		p.call.update(msg),
 		p.queue.update(msg),
 		p.colleagues.update(msg),
+		p.breaks.update(msg),
+		p.login.update(msg),
 	}
 }
 
@@ -81,7 +88,8 @@ func (p *panes) bindings(c *common, on screen) []binding { return p.keysOn(c, on
 // keysOn is bindings, with the help screen's own as they stand on screen helpOn.
 func (p *panes) keysOn(c *common, on, helpOn screen) []binding {
 	var bs []binding
-	bs = append(bs, p.request.keys(on, &p.status, p.shutdown.active)...)
+	bs = append(bs, p.request.keys(on, &p.status, &p.breaks, p.shutdown.active)...)
+	bs = append(bs, p.login.keys(p.status.ended)...)
 	bs = append(bs, p.messages.keys(on)...)
 	bs = append(bs, p.reply.keys(on, p.messages.replyTarget(), p.status.ended)...)
 	bs = append(bs, p.toasts.keys(on)...)
@@ -106,6 +114,13 @@ func (p *panes) modal(c *common) (keys []binding, take func(tea.KeyMsg) tea.Cmd)
 	}
 	if p.colleagues.modal() {
 		return p.colleagues.keys(c.screen, p.status.ended), func(k tea.KeyMsg) tea.Cmd { return p.colleagues.update(k) }
+	}
+	if p.breaks.modal() {
+		take := func(r oktell.BreakReason) tea.Cmd { return p.request.askBreak(&p.status, r) }
+		return p.breaks.keys(take), func(tea.KeyMsg) tea.Cmd { return nil } // other keys do nothing
+	}
+	if p.login.modal() {
+		return p.login.keys(p.status.ended), func(k tea.KeyMsg) tea.Cmd { return p.login.update(k) }
 	}
 	return nil, nil
 }
@@ -173,7 +188,7 @@ func (p *panes) place(c *common) {
 	if own {
 		mainW -= colleagueWidth + 1
 	}
-	rows := max(c.height-2-len(p.bannerLines(c))-p.deskRows()-p.reply.rows(), 0) // header and help bar
+	rows := max(c.height-2-len(p.bannerLines(c))-p.deskRows()-p.reply.rows()-p.breaks.rows()-p.login.rows(), 0) // header and help bar
 	toastRows := 0
 	if c.screen == screenMain {
 		toastRows = p.toasts.rows()
@@ -255,8 +270,12 @@ func (p *panes) view(c *common) string {
 			lines = append(lines, line+at(right, i))
 		}
 	}
+	lines = append(lines, p.breaks.view(c.width)...)
 	if p.reply.open {
 		lines = append(lines, p.reply.view())
+	}
+	if p.login.open {
+		lines = append(lines, p.login.view())
 	}
 	for len(lines) < c.height-1 {
 		lines = append(lines, "")
@@ -365,6 +384,9 @@ func (p *panes) bannerText() string {
 	if t := p.shutdown.banner(); t != "" {
 		return t
 	}
+	if h := p.login.hint(p.status.ended); h != "" && p.status.banner() != "" {
+		return h + ". " + p.status.banner() // what to do first: the reason may be cut
+	}
 	return p.status.banner()
 }
 
@@ -419,8 +441,16 @@ func (p *panes) viewTooSmall(c *common) string {
 	for _, l := range wrapLines(msg, c.width) {
 		lines = append(lines, c.fit(l, c.width))
 	}
-	if p.reply.open {
-		lines = append(lines, "", c.fit(p.reply.view(), c.width), c.fit(p.help.bar.short(p.liveKeys(c), c.width), c.width))
+	if p.reply.open || p.login.open || p.breaks.open {
+		line := p.reply.view()
+		switch {
+		case p.reply.open:
+		case p.login.open:
+			line = p.login.view()
+		default: // the reason marked
+			line = p.breaks.view(c.width)[1+p.breaks.sel-p.breaks.top]
+		}
+		lines = append(lines, "", c.fit(line, c.width), c.fit(p.help.bar.short(p.liveKeys(c), c.width), c.width))
 	} else {
 		lines = append(lines, c.fit(c.theme.HelpKey.Render("q")+" "+c.theme.HelpDesc.Render(c.tr("quit")), c.width))
 	}

@@ -66,7 +66,8 @@ type stateRequest struct {
 	active   bool
 	state    oktell.UserState
 	redirect bool
-	label    string // what was asked, in the operator's words
+	reason   string // the break reason's id; "" for none
+	label    string // what was asked, in the operator's words ("Break: Обед")
 	key      string // the same, as its catalog key ("Break"): what the trainer's room is told
 
 	fromKnown    bool
@@ -172,8 +173,9 @@ func (r *request) update(msg tea.Msg) tea.Cmd {
 }
 
 // keys are the state hotkeys, on every screen. Each asks for a state from the one the
-// status pane shows; closing says that okdash is counting down to its exit.
-func (r *request) keys(on screen, st *status, closing bool) []binding {
+// status pane shows; closing says that okdash is counting down to its exit. Break takes
+// its reason from br: the one named, or the picker when the operator is to choose.
+func (r *request) keys(on screen, st *status, br *breaks, closing bool) []binding {
 	why := r.whyNot(st, closing)
 	sameAs := func(s oktell.UserState, already string) string {
 		switch {
@@ -202,13 +204,31 @@ func (r *request) keys(on screen, st *status, closing bool) []binding {
 		label = "Redirect off"
 	}
 	ask := func(s oktell.UserState, redirect bool, label string) func() tea.Cmd {
-		return func() tea.Cmd { return r.ask(st, s, redirect, label) }
+		return func() tea.Cmd { return r.ask(st, s, redirect, label, "", "") }
+	}
+	onBreak := st.known && st.state == oktell.UserLunch
+	brk, breakWhy := r.brk, sameAs(oktell.UserLunch, "already on a break")
+	if br.opens(onBreak) && onBreak && breakWhy == "already on a break" {
+		// With several reasons, Break on a break changes the reason.
+		brk.SetHelp(brk.Help().Key, r.c.tr("change the break reason"))
+		breakWhy = ""
+	}
+	takeBreak := func() tea.Cmd {
+		if br.opens(onBreak) {
+			br.openPicker(st.reason)
+			return nil
+		}
+		if reason, ok := br.named(); ok {
+			return r.askBreak(st, reason)
+		}
+		return r.ask(st, oktell.UserLunch, st.redirect, "Break", "", "")
 	}
 	bs := []binding{
 		act(r.ready, sameAs(oktell.UserReady, "already ready"), ask(oktell.UserReady, st.redirect, "Ready")).onBar(7),
-		act(r.brk, sameAs(oktell.UserLunch, "already on a break"), ask(oktell.UserLunch, st.redirect, "Break")).onBar(6),
+		act(brk, breakWhy, takeBreak).onBar(6),
 		act(r.away, sameAs(oktell.UserOff, "already away"), ask(oktell.UserOff, st.redirect, "Away")).onBar(5),
-		act(redirect, redirectWhy, ask(st.state, !st.redirect, label)).onBar(4),
+		// the break's reason goes with it, so that redirect does not change the reason
+		act(redirect, redirectWhy, func() tea.Cmd { return r.ask(st, st.state, !st.redirect, label, "", st.reason) }).onBar(4),
 	}
 	for i := range bs {
 		bs[i] = bs[i].listed(groupState)
@@ -241,17 +261,33 @@ func (r *request) whyNot(st *status, closing bool) string {
 	return ""
 }
 
-// ask sends SetUserState and marks it pending until the server confirms it.
-func (r *request) ask(st *status, s oktell.UserState, redirect bool, label string) tea.Cmd {
+// ask sends SetUserState (with the break reason when there is one) and marks it pending
+// until the server confirms it. key is what was asked, as its catalog key ("Break": the
+// trainer's room says it in its own language); label the same in the operator's words
+// when it says more ("Break: Обед"), "" for key's.
+func (r *request) ask(st *status, s oktell.UserState, redirect bool, key, label, reason string) tea.Cmd {
+	if label == "" {
+		label = r.c.tr(key)
+	}
 	r.seq++
 	r.pending = stateRequest{
-		id: r.seq, active: true, state: s, redirect: redirect, label: r.c.tr(label), key: label,
+		id: r.seq, active: true, state: s, redirect: redirect, reason: reason, label: label, key: key,
 		fromKnown: st.known, from: st.state, fromRedirect: st.redirect,
 	}
 	return tea.Batch(
-		setStateCmd(r.c.session, r.seq, s, redirect, r.c.opts.RequestTimeout),
+		setStateCmd(r.c.session, r.seq, s, redirect, reason, r.c.opts.RequestTimeout),
 		confirmTimeoutCmd(r.c.clock, r.seq, r.c.opts.ConfirmTimeout),
 	)
+}
+
+// askBreak asks for a break for reason, keeping redirect; the picker calls it too. It
+// checks again what the Break key checked: the picker may have stayed open a while.
+func (r *request) askBreak(st *status, reason oktell.BreakReason) tea.Cmd {
+	if why := r.whyNot(st, false); why != "" {
+		r.c.post(keyRefusedMsg{help: r.brk.Help(), why: r.c.tr(why)})
+		return nil
+	}
+	return r.ask(st, oktell.UserLunch, st.redirect, "Break", r.c.tr("Break: %s", oktell.CleanLine(reason.Name)), reason.ID)
 }
 
 // segment is the header's segment of a pending request: what was asked, waiting.

@@ -21,6 +21,7 @@ type status struct {
 	state     oktell.UserState
 	stateName string // the server's name of the state, for states okdash has no word for
 	redirect  bool
+	reason    string // the break reason's id the server last named, while on a break
 	since     time.Time
 	stale     bool // the state is the last the server said before the link went down
 
@@ -131,7 +132,7 @@ func (s *status) onUpdate(u oktell.Update) {
 		if !s.known || sc.State != s.state {
 			s.since = u.At
 		}
-		s.known, s.state, s.stateName, s.redirect = true, sc.State, oktell.CleanLine(sc.StateName), sc.Redirect
+		s.known, s.state, s.stateName, s.redirect, s.reason = true, sc.State, oktell.CleanLine(sc.StateName), sc.Redirect, sc.BreakReason
 		s.stale = false // a fresh state from the server: the link works
 		if s.link != oktell.LinkReadOnly {
 			s.link = oktell.LinkConnected

@@ -278,6 +278,13 @@ func (e *Engine) later(d time.Duration, o Output) {
 // or oktell.ErrNotConnected at once, or accepted (nil) and confirmed a moment later by a
 // UserStateChanged. Asking for the current state only changes redirect, which is always allowed.
 func (e *Engine) SetUserState(ctx context.Context, state oktell.UserState, redirect bool) error {
+	return e.SetUserStateReason(ctx, state, redirect, "")
+}
+
+// SetUserStateReason is SetUserState with a break reason, an id of the scenario's
+// breakreasons (a reason it does not list is refused). The confirming UserStateChanged
+// names it (lunchreasonid), as the WebSocket server's state does; "" names none.
+func (e *Engine) SetUserStateReason(ctx context.Context, state oktell.UserState, redirect bool, reason string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -296,12 +303,24 @@ func (e *Engine) SetUserState(ctx context.Context, state oktell.UserState, redir
 	case !st.Line:
 		return oktell.Refused(2, oktell.Because(oktell.ReasonNoPhoneLine))
 	}
+	doc := StateDocument(state, redirect)
+	if state == oktell.UserLunch && reason != "" {
+		listed := oktell.BreakReasons{List: e.sc.BreakReasons}
+		if _, ok := listed.Find(reason); !ok {
+			if len(listed.List) == 0 {
+				return oktell.Refused(5, oktell.Because(oktell.ReasonNoBreakReasons, oktell.CleanLine(reason)))
+			}
+			return oktell.Refused(5, oktell.Because(oktell.ReasonNoBreakReason, oktell.CleanLine(reason), strings.Join(listed.Names(), ", ")))
+		}
+		ev := &doc.Events[0]
+		ev.Props = append(ev.Props, simple("lunchreasonid", reason, ""))
+	}
 	if state.Requestable() {
 		e.mu.Lock()
 		e.chosen = state // what the scenario's server respects from now on
 		e.mu.Unlock()
 	}
-	e.later(ConfirmDelay, Output{Doc: StateDocument(state, redirect)})
+	e.later(ConfirmDelay, Output{Doc: doc})
 	return nil
 }
 

@@ -15,6 +15,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("link down\nlink up\nline on\nredirect off\nreply x\n"))
 	f.Add([]byte("<?xml version=\"1.0\"?>\n<oktellcommapper><data><event id=\"113\" name=\"voicemail\" /></data></oktellcommapper>\n"))
 	f.Add([]byte("\uFEFFwait 1h\n<oktellcommapper>\n"))
+	f.Add([]byte("breakreasons Обед, Перерыв,Обучение\nstate usLunch\n"))
 	f.Add([]byte("department D\ncolleague a 1 A\ncolleague a is usLunch\nring 1 N | I\nanswer\nhold\nresume\nhangup\ncall 2\nqueue add 1 X\nqueue remove 1\nqueue clear\nwait 1s\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		sc, err := Parse("f.txt", bytes.NewReader(b))

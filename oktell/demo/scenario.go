@@ -82,6 +82,9 @@ type Scenario struct {
 	// order, with their departments and starting states; their ids are those of the
 	// usermessage senders of the same name, so the one who writes is the one listed.
 	Roster []oktell.Colleague
+	// BreakReasons are the reasons the scenario's server lists for a break
+	// (breakreasons NAME, NAME, ...), in order; none when it lists none.
+	BreakReasons []oktell.BreakReason
 }
 
 // HasCalls reports whether the scenario rings or dials: the demo then reports the line.
@@ -179,6 +182,7 @@ func (e *ParseError) Error() string {
 //	department NAME              the colleagues declared after it work there (department: none)
 //	colleague LOGIN NUMBER NAME  a colleague, ready at the start
 //	colleague LOGIN is STATE     a colleague's state changes (usReady, usLunch, ...)
+//	breakreasons NAME, NAME      the break reasons the server lists (Обед, Перерыв, Обучение)
 //	loop                         start again from the top
 //	<?xml ... </oktellcommapper> a whole document, delivered as it is written; ${now} becomes
 //	                             the current time (dd.MM.yyyy HH:mm:ss) and ${guid} a fresh GUID
@@ -194,6 +198,7 @@ func Parse(name string, r io.Reader) (*Scenario, error) {
 	docLine := 0
 	department := ""
 	declared := map[string]int{} // colleague login -> line
+	reasonsLine := 0             // where breakreasons was given
 	for in.Scan() {
 		lineNo++
 		raw := in.Text()
@@ -345,6 +350,16 @@ func Parse(name string, r io.Reader) (*Scenario, error) {
 				Department: department, State: oktell.UserReady, StateKnown: true,
 			})
 			continue
+		case "breakreasons":
+			if reasonsLine != 0 {
+				return nil, fail(lineNo, "breakreasons already given on line %d: list every reason there", reasonsLine)
+			}
+			list, err := parseBreakReasons(rest)
+			if err != nil {
+				return nil, fail(lineNo, "breakreasons: %v", err)
+			}
+			sc.BreakReasons, reasonsLine = list, lineNo
+			continue
 		case "loop":
 			if rest != "" {
 				return nil, fail(lineNo, "loop takes no argument, got %q", rest)
@@ -354,7 +369,7 @@ func Parse(name string, r io.Reader) (*Scenario, error) {
 			}
 			st.Op = OpLoop
 		default:
-			return nil, fail(lineNo, "unknown directive %q: want wait, state, redirect, line, link, reply, ring, call, answer, hold, resume, hangup, queue, department, colleague, loop or an XML document", word)
+			return nil, fail(lineNo, "unknown directive %q: want wait, state, redirect, line, link, reply, ring, call, answer, hold, resume, hangup, queue, department, colleague, breakreasons, loop or an XML document", word)
 		}
 		sc.Steps = append(sc.Steps, st)
 	}
@@ -391,6 +406,35 @@ func (sc *Scenario) identifyRoster() {
 		}
 		sc.Colleagues[strings.ToLower(c.ID)] = c.Name
 	}
+}
+
+// parseBreakReasons reads "Обед, Перерыв, Обучение": names separated by commas, each
+// given an id of its own that stays the same from one run to the next.
+func parseBreakReasons(text string) ([]oktell.BreakReason, error) {
+	if strings.TrimSpace(text) == "" {
+		return nil, errors.New("want breakreasons NAME, NAME, ... (say, Обед, Перерыв, Обучение)")
+	}
+	var out []oktell.BreakReason
+	seen := map[string]bool{}
+	for i, name := range strings.Split(text, ",") {
+		name = strings.TrimSpace(name)
+		switch {
+		case name == "":
+			return nil, fmt.Errorf("reason %d is empty: want names separated by commas", i+1)
+		case len(name) > oktell.MaxNameLen:
+			return nil, fmt.Errorf("reason %d is longer than %d bytes", i+1, oktell.MaxNameLen)
+		case oktell.CleanLine(name) != name:
+			return nil, fmt.Errorf("reason %d (%q) has a control character", i+1, name)
+		case seen[strings.ToLower(name)]:
+			return nil, fmt.Errorf("%q is listed twice", name)
+		case len(out) == oktell.MaxBreakReasons:
+			return nil, fmt.Errorf("at most %d reasons", oktell.MaxBreakReasons)
+		}
+		seen[strings.ToLower(name)] = true
+		id := uuid.NewSHA1(uuid.NameSpaceOID, []byte("okdash-demo-break/"+strings.ToLower(name))).String()
+		out = append(out, oktell.BreakReason{ID: id, Name: name})
+	}
+	return out, nil
 }
 
 var defaultReplies = []string{

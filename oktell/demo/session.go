@@ -13,13 +13,36 @@ type Session struct {
 	eng  *Engine
 }
 
-var _ oktell.Session = (*Session)(nil)
+var (
+	_ oktell.Session           = (*Session)(nil)
+	_ oktell.BreakReasonSetter = (*Session)(nil)
+)
+
+// Option changes how the demo starts.
+type Option func(*options)
+
+type options struct {
+	breakReason string
+}
+
+// WithBreakReason names the break reason a break takes unless the operator picks
+// another (--break-reason): a name or an id of the scenario's breakreasons.
+func WithBreakReason(name string) Option { return func(o *options) { o.breakReason = name } }
 
 // Open starts the demo: sc (nil for the built-in shift) played on clock at speed.
-func Open(ctx context.Context, sc *Scenario, clock oktell.Clock, speed float64) *Session {
+func Open(ctx context.Context, sc *Scenario, clock oktell.Clock, speed float64, opts ...Option) *Session {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	f := feed.New(ctx, clock, 64)
 	s := &Session{feed: f, eng: New(sc, clock, speed)}
 	f.StatusWhy(oktell.LinkConnected, oktell.Because(oktell.ReasonDemo, s.eng.Scenario().Name))
+	if list := s.eng.Scenario().BreakReasons; len(list) > 0 || o.breakReason != "" {
+		// As a server tells them after the login: the dashboard's picker offers them.
+		b := oktell.NewBreakReasons(list, o.breakReason)
+		f.Send(oktell.Update{BreakReasons: &b})
+	}
 	f.Go(func(ctx context.Context) {
 		down := false
 		err := s.eng.Run(ctx, func(o Output) bool {
@@ -68,6 +91,12 @@ func (s *Session) Capabilities() oktell.Capabilities {
 // SetUserState asks the demo server for a state.
 func (s *Session) SetUserState(ctx context.Context, state oktell.UserState, redirect bool) error {
 	return s.eng.SetUserState(ctx, state, redirect)
+}
+
+// SetUserStateReason asks the demo server for a state with a break reason (an id of
+// the scenario's breakreasons).
+func (s *Session) SetUserStateReason(ctx context.Context, state oktell.UserState, redirect bool, reason string) error {
+	return s.eng.SetUserStateReason(ctx, state, redirect, reason)
 }
 
 // SendMessage writes to a colleague of the scenario.

@@ -83,7 +83,11 @@ type Session struct {
 	lastLen int
 }
 
-var _ oktell.Session = (*Session)(nil)
+var (
+	_ oktell.Session           = (*Session)(nil)
+	_ oktell.BreakReasonSetter = (*Session)(nil)
+	_ oktell.Reconnecter       = (*Session)(nil)
+)
 
 // Wrap records s to w (closed with the session when it is an io.Closer).
 func Wrap(s oktell.Session, w io.Writer, clock oktell.Clock) *Session {
@@ -230,6 +234,20 @@ func (r *Session) SetUserState(ctx context.Context, state oktell.UserState, redi
 	return r.request(oktell.Sent{Kind: oktell.SentState, State: state, Redirect: redirect}, func() error {
 		return r.inner.SetUserState(ctx, state, redirect)
 	})
+}
+
+// SetUserStateReason passes a break with its reason on (oktell.SetUserStateReason),
+// recording the request with the reason, and its outcome.
+func (r *Session) SetUserStateReason(ctx context.Context, state oktell.UserState, redirect bool, reason string) error {
+	return r.request(oktell.Sent{Kind: oktell.SentState, State: state, Redirect: redirect, BreakReason: reason}, func() error {
+		return oktell.SetUserStateReason(ctx, r.inner, state, redirect, reason)
+	})
+}
+
+// Reconnect passes the request on (oktell.Reconnect). Nothing of it is recorded: the
+// password must never reach a file.
+func (r *Session) Reconnect(ctx context.Context, password string) error {
+	return oktell.Reconnect(ctx, r.inner, password)
 }
 
 // SendMessage passes the request on, recording it and its outcome.

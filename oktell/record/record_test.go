@@ -307,3 +307,61 @@ func TestCreateIsPrivate(t *testing.T) {
 		t.Error("a recording in a missing directory was created")
 	}
 }
+
+// reasonFake is a fake whose breaks carry their reason and which can log in again.
+type reasonFake struct {
+	fake
+	reason, password string
+}
+
+func (f *reasonFake) SetUserStateReason(_ context.Context, _ oktell.UserState, _ bool, reason string) error {
+	f.reason = reason
+	return f.refuse
+}
+
+func (f *reasonFake) Reconnect(_ context.Context, password string) error {
+	f.password = password
+	return nil
+}
+
+// A break's reason reaches the session through the recorder and the recording keeps it,
+// so a replayed shift says which break was asked for; a password given to Reconnect
+// reaches the session and never the file.
+func TestRecordKeepsTheBreakReasonAndNoPassword(t *testing.T) {
+	clk := clocktest.New(t0)
+	in := &reasonFake{fake: fake{ch: make(chan oktell.Update)}}
+	var out closeBuffer
+	rec := Wrap(in, &out, clk)
+	ctx := context.Background()
+	if err := oktell.SetUserStateReason(ctx, rec, oktell.UserLunch, false, "5b7c-0003"); err != nil {
+		t.Fatal(err)
+	}
+	if in.reason != "5b7c-0003" {
+		t.Fatalf("the session got reason %q", in.reason)
+	}
+	if err := oktell.Reconnect(ctx, rec, "Пароль-123"); err != nil || in.password != "Пароль-123" {
+		t.Fatalf("Reconnect: %v, the session got %q", err, in.password)
+	}
+	close(in.ch)
+	rec.Close()
+	text := out.String()
+	if strings.Contains(text, "Пароль-123") {
+		t.Fatalf("the password reached the recording:\n%s", text)
+	}
+	clk2 := clocktest.New(t0)
+	again := replay.Open(context.Background(), strings.NewReader(text), "recording", nil, replay.Options{Clock: clk2})
+	defer again.Close()
+	var reasons []string
+	err := clocktest.Drive(clk2, again.Updates(), 10*time.Second, func(u oktell.Update) bool {
+		if u.Sent != nil && !u.Sent.Answered {
+			reasons = append(reasons, u.Sent.State.String()+" "+u.Sent.BreakReason)
+		}
+		return u.Status != nil && strings.Contains(u.Status.Reason, "end of input")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(reasons, ",") != "usLunch 5b7c-0003" {
+		t.Fatalf("replayed requests %q", reasons)
+	}
+}

@@ -61,7 +61,11 @@ type Watched struct {
 	saveErr error
 }
 
-var _ oktell.Session = (*Watched)(nil)
+var (
+	_ oktell.Session           = (*Watched)(nil)
+	_ oktell.BreakReasonSetter = (*Watched)(nil)
+	_ oktell.Reconnecter       = (*Watched)(nil)
+)
 
 // Watch counts s's shift. With a store it takes the lock on the shift's files, reads
 // today's file to go on with it (a file it cannot use is set aside: the shift starts
@@ -304,6 +308,18 @@ func (w *Watched) Capabilities() oktell.Capabilities { return w.caps }
 // SetUserState implements oktell.Session.
 func (w *Watched) SetUserState(ctx context.Context, state oktell.UserState, redirect bool) error {
 	return w.inner.SetUserState(ctx, state, redirect)
+}
+
+// SetUserStateReason implements oktell.BreakReasonSetter: the inner session's, when it
+// has one.
+func (w *Watched) SetUserStateReason(ctx context.Context, state oktell.UserState, redirect bool, reason string) error {
+	return oktell.SetUserStateReason(ctx, w.inner, state, redirect, reason)
+}
+
+// Reconnect implements oktell.Reconnecter: the inner session's, when it has one
+// (Capabilities.Reconnect says so).
+func (w *Watched) Reconnect(ctx context.Context, password string) error {
+	return oktell.Reconnect(ctx, w.inner, password)
 }
 
 var sentOK = oktell.Sent{Kind: oktell.SentMessage, Answered: true}

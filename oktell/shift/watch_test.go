@@ -306,6 +306,47 @@ func TestWatchTellsASaveFailureOnce(t *testing.T) {
 	assert.True(t, strings.Contains(w.SaveErr().Error(), st.Dir))
 }
 
+// reasonSession is a fake whose breaks carry their reason and which logs in again.
+type reasonSession struct {
+	*fakeSession
+	reason, password string
+}
+
+func (r *reasonSession) SetUserStateReason(_ context.Context, _ oktell.UserState, _ bool, reason string) error {
+	r.reason = reason
+	return nil
+}
+
+func (r *reasonSession) Reconnect(_ context.Context, password string) error {
+	r.password = password
+	return nil
+}
+
+// A watched session keeps what the session under it can do: a break's reason and a new
+// login go through, and the break reasons reach the dashboard; a session that cannot is
+// said to be unable, not silently given a break without its reason.
+func TestWatchPassesReasonsAndReconnectOn(t *testing.T) {
+	clock := clocktest.New(at("09:00"))
+	caps := live
+	caps.Reconnect = true
+	inner := &reasonSession{fakeSession: newFake(caps)}
+	w := Watch(inner, WatchConfig{Clock: clock, Zone: msk, TickEvery: time.Hour})
+	defer w.Close()
+	assert.True(t, w.Capabilities().Reconnect)
+	ctx := context.Background()
+	require.NoError(t, oktell.SetUserStateReason(ctx, w, lunch, false, "r2"))
+	assert.Equal(t, "r2", inner.reason)
+	require.NoError(t, oktell.Reconnect(ctx, w, "secret"))
+	assert.Equal(t, "secret", inner.password)
+	br := oktell.NewBreakReasons([]oktell.BreakReason{{ID: "r1", Name: "Обед"}, {ID: "r2", Name: "Перерыв"}}, "")
+	push(t, inner.fakeSession, w, oktell.Update{At: at("09:00"), BreakReasons: &br})
+
+	plain := Watch(newFake(live), WatchConfig{Clock: clock, Zone: msk, TickEvery: time.Hour})
+	defer plain.Close()
+	assert.ErrorIs(t, oktell.SetUserStateReason(ctx, plain, lunch, false, "r2"), oktell.ErrUnsupported)
+	assert.ErrorIs(t, oktell.Reconnect(ctx, plain, "secret"), oktell.ErrUnsupported)
+}
+
 // A followed log's backlog counts at the log's times, however long its silences, and the
 // time runs on to now once it is read; a tick while it is read changes nothing (before:
 // the backlog was counted at the moment it was read: the day started then, at 00:00 in

@@ -21,6 +21,7 @@ func FuzzDeskFrames(f *testing.F) {
 		`["usertextmessagereceived",{"userid":"to","senderid":"s","sendername":"Иванова","text":"Зайди","datetime":"24.11.2026 10:00:00"}]`,
 		`["shownotifymessage",{"caption":"Oktell","text":"\u001b[31mred","type":1024}]`,
 		`["chatmessage",{"body":{"text":"nested"},"list":[1,[2,[3,[4,[5]]]]]}]`,
+		`["cc_getlunchtypesresult",{"items":[{"id":"a","name":"Обед"},{"id":""},7,{"id":"b","name":"\u001b[2J"},{"id":"c","name":{"x":1}}]}]`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -29,6 +30,15 @@ func FuzzDeskFrames(f *testing.F) {
 		fr, err := DecodeFrame(b)
 		if err != nil {
 			return
+		}
+		lunch, listed := lunchReasons(fr.Body)
+		if len(lunch) > oktell.MaxBreakReasons || len(lunch) > listed {
+			t.Fatalf("%d break reasons of %d listed", len(lunch), listed)
+		}
+		for _, r := range lunch {
+			if r.ID == "" || r.Name == "" || len(r.ID) > oktell.MaxNameLen || len(r.Name) > oktell.MaxNameLen || oktell.CleanLine(r.Name) != r.Name {
+				t.Fatalf("a break reason beyond the bounds: %+v", r)
+			}
 		}
 		info := ParseLineInfo(fr.Body)
 		checkFields(t, info.Extra)

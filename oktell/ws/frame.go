@@ -242,7 +242,7 @@ func md5cp1251(s string) (string, error) {
 	for i, r := range []rune(s) {
 		b, err := enc.Bytes([]byte(string(r)))
 		if err != nil || r == utf8.RuneError {
-			return "", fmt.Errorf("password character %d (%q) has no Windows-1251 form", i+1, r)
+			return "", fmt.Errorf("password character %d has no Windows-1251 form", i+1) // not the character: it is part of the password
 		}
 		out = append(out, b...)
 	}

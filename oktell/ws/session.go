@@ -44,17 +44,28 @@ type Config struct {
 	// PasswordReusable says Password may be asked again while reconnecting (it reads
 	// a file or the environment; it does not prompt on a terminal the dashboard owns).
 	PasswordReusable bool
-	Store            Store        // where session ids are kept; nil keeps them in memory
-	Clock            oktell.Clock // nil: the wall clock
-	Timeout          time.Duration
-	Keepalive        time.Duration
-	BackoffMin       time.Duration
-	BackoffMax       time.Duration
-	StableAfter      time.Duration  // 0: DefaultStableAfter
-	MaxBuffered      int            // bytes that may wait per connection; 0: MaxBuffered
-	InsecureTLS      bool           // wss without certificate checks (test servers only)
-	RootCAs          *x509.CertPool // nil: the system roots
-	RedirectPort     int            // where websocketredirect sends us; 0 means 443
+	// PasswordTries is how many passwords Dial asks Password for while the server says
+	// the password is wrong, as ssh asks three times; 0 means one. Only a Password that
+	// is not PasswordReusable is asked again: a file would give the same answer.
+	PasswordTries int
+	// TryAgain, when set, hears each wrong password of Dial's before Password is asked
+	// for the next one (a prompt says why it asks again).
+	TryAgain func(err error)
+	// AskLater lets Dial return a session with no password at hand (okdash serve, where
+	// nobody can answer a prompt): its link is closed, with Status.NeedPassword, until
+	// Reconnect gives it one. Without it, Dial fails.
+	AskLater     bool
+	Store        Store        // where session ids are kept; nil keeps them in memory
+	Clock        oktell.Clock // nil: the wall clock
+	Timeout      time.Duration
+	Keepalive    time.Duration
+	BackoffMin   time.Duration
+	BackoffMax   time.Duration
+	StableAfter  time.Duration  // 0: DefaultStableAfter
+	MaxBuffered  int            // bytes that may wait per connection; 0: MaxBuffered
+	InsecureTLS  bool           // wss without certificate checks (test servers only)
+	RootCAs      *x509.CertPool // nil: the system roots
+	RedirectPort int            // where websocketredirect sends us; 0 means 443
 	// BreakReason is the break reason a break asks for: an id or a name (any case) from
 	// the server's cc_getlunchtypes list; "" takes the first one listed.
 	BreakReason string
@@ -68,10 +79,7 @@ type Config struct {
 }
 
 // LunchReason is one break reason of cc_getlunchtypes.
-type LunchReason struct {
-	ID   string
-	Name string
-}
+type LunchReason = oktell.BreakReason
 
 // Session is an oktell.Session on the server's WebSocket protocol. Its Updates,
 // clock stamps, status repeats and Close are those of the shared feed.Feed.
@@ -91,6 +99,13 @@ type Session struct {
 	line     string
 	version  string
 	lunch    []LunchReason
+	breaks   *oktell.BreakReasons // the break reasons last reported to the dashboard
+
+	// parked: the link is closed for good (a refused login) and run waits on again for
+	// the operator to ask for another login (Reconnect). againMu lets one Reconnect in.
+	parked  bool
+	again   chan againReq
+	againMu sync.Mutex
 
 	last  []oktell.Property // the state last shown, to show a repeat once
 	fresh uint64            // the getuserstate reply of the current link: pushed states before it are stale
@@ -98,7 +113,18 @@ type Session struct {
 	desk deskState // the line, the queue and colleagues (deskloop.go)
 }
 
-var _ oktell.Session = (*Session)(nil)
+var (
+	_ oktell.Session           = (*Session)(nil)
+	_ oktell.BreakReasonSetter = (*Session)(nil)
+	_ oktell.Reconnecter       = (*Session)(nil)
+)
+
+// againReq is a Reconnect waiting for run: the password ("" for none) and where the
+// outcome of the first try goes.
+type againReq struct {
+	password string
+	done     chan error
+}
 
 // Dial connects and logs in (with the stored session id when one works, else with
 // the password), then keeps the link up until Close, reconnecting after a drop. A
@@ -139,8 +165,9 @@ func Dial(ctx context.Context, cfg Config) (*Session, error) {
 	cfg.Logf = limitLog(cfg.Logf, cfg.Clock)
 	s := &Session{
 		// The session outlives ctx, which bounds only this first attempt.
-		feed: feed.New(context.WithoutCancel(ctx), cfg.Clock, 256),
-		cfg:  cfg,
+		feed:  feed.New(context.WithoutCancel(ctx), cfg.Clock, 256),
+		cfg:   cfg,
+		again: make(chan againReq),
 	}
 	if cfg.Capture != nil {
 		s.capture = newCapture(cfg.Capture, cfg.Clock)
@@ -151,13 +178,18 @@ func Dial(ctx context.Context, cfg Config) (*Session, error) {
 	s.status(oktell.LinkConnecting, "")
 	l, err := s.connect(ctx, true)
 	var re *oktell.RefusedError
-	if errors.As(err, &re) && isTransient(re) {
+	switch {
+	case errors.As(err, &re) && isTransient(re):
 		// The server is starting: show the dashboard and keep trying, as after a drop.
 		s.status(oktell.LinkReconnecting, err.Error())
 		s.feed.Go(func(ctx context.Context) { s.run(ctx, nil) })
 		return s, nil
-	}
-	if err != nil {
+	case errors.As(err, &re) && cfg.AskLater && needsPassword(re):
+		// Nobody to prompt: the dashboard asks, and Reconnect brings the password.
+		s.closeForGood(re)
+		s.feed.Go(func(ctx context.Context) { s.run(ctx, nil) })
+		return s, nil
+	case err != nil:
 		s.Close()
 		return nil, err
 	}
@@ -167,9 +199,9 @@ func Dial(ctx context.Context, cfg Config) (*Session, error) {
 
 // Capabilities implements oktell.Session.
 func (s *Session) Capabilities() oktell.Capabilities {
-	c := oktell.Capabilities{Kind: "ws", SetUserState: true, Line: true, Queue: true, Colleagues: true}
+	c := oktell.Capabilities{Kind: "ws", SetUserState: true, Line: true, Queue: true, Colleagues: true, Reconnect: true}
 	if s.replay { // what the live session shows, without the requests, at the capture's times
-		c.Kind, c.SetUserState, c.SendMessage, c.ReadOnly = "file", false, false, true
+		c.Kind, c.SetUserState, c.SendMessage, c.ReadOnly, c.Reconnect = "file", false, false, true, false
 		c.LogTimes, c.Position = true, s.tl
 	}
 	return c
@@ -212,8 +244,10 @@ func (s *Session) SetUserState(ctx context.Context, state oktell.UserState, redi
 	return s.SetUserStateReason(ctx, state, redirect, "")
 }
 
-// SetUserStateReason is SetUserState with a chosen break reason (an id from
-// LunchReasons); "" takes the first one the server listed.
+// SetUserStateReason implements oktell.BreakReasonSetter: SetUserState with a chosen
+// break reason (an id from LunchReasons, as the dashboard got them in
+// Update.BreakReasons), sent as it is: the server judges it; "" takes
+// Config.BreakReason, else the first one listed.
 func (s *Session) SetUserStateReason(ctx context.Context, state oktell.UserState, redirect bool, reasonID string) error {
 	if s.replay {
 		return oktell.ErrUnsupported
@@ -223,7 +257,7 @@ func (s *Session) SetUserStateReason(ctx context.Context, state oktell.UserState
 	}
 	s.mu.Lock()
 	l := s.cur
-	if reasonID == "" && state == oktell.UserLunch {
+	if state == oktell.UserLunch && reasonID == "" {
 		var err error
 		if reasonID, err = chooseReason(s.lunch, s.cfg.BreakReason); err != nil {
 			s.mu.Unlock()
@@ -244,25 +278,76 @@ func (s *Session) SetUserStateReason(ctx context.Context, state oktell.UserState
 }
 
 // chooseReason finds the break reason want (an id or a name, any case) among those the
-// server listed; "" is the first one, or none when the server lists none.
+// server listed; "" is the first one. A server that lists none gets a break without a
+// reason, whatever was wanted: the dashboard said so at login (Update.BreakReasons).
 func chooseReason(listed []LunchReason, want string) (string, error) {
-	if want == "" {
-		if len(listed) > 0 {
-			return listed[0].ID, nil
-		}
+	if len(listed) == 0 {
 		return "", nil
 	}
-	names := make([]string, 0, len(listed))
-	for _, r := range listed {
-		if strings.EqualFold(r.ID, want) || strings.EqualFold(r.Name, want) {
-			return r.ID, nil
-		}
-		names = append(names, r.Name)
+	if want == "" {
+		return listed[0].ID, nil
 	}
-	if len(listed) == 0 {
-		return "", fmt.Errorf("break reason %q: the server lists no break reasons", want)
+	b := oktell.BreakReasons{List: listed}
+	if r, ok := b.Find(want); ok {
+		return r.ID, nil
 	}
-	return "", fmt.Errorf("break reason %q is not one the server lists (%s)", want, strings.Join(names, ", "))
+	return "", &oktell.ReasonError{Why: oktell.Because(oktell.ReasonNoBreakReason, oktell.CleanLine(want), strings.Join(b.Names(), ", "))}
+}
+
+// Reconnect implements oktell.Reconnecter: after the link closed for good, it logs in
+// again (with password when it is not "": only its hashes are kept, in memory) and
+// returns when that try is over. A link that fails, rather than a login refused, is
+// then tried again by itself, as after a drop. Otherwise it does nothing.
+func (s *Session) Reconnect(ctx context.Context, password string) error {
+	if s.replay {
+		return oktell.ErrUnsupported
+	}
+	s.againMu.Lock()
+	defer s.againMu.Unlock()
+	s.mu.Lock()
+	parked := s.parked
+	s.mu.Unlock()
+	if !parked {
+		return nil
+	}
+	req := againReq{password: password, done: make(chan error, 1)}
+	select { // run waits for it while parked, and only run unparks
+	case s.again <- req:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.feed.Done():
+		return oktell.ErrNotConnected
+	}
+	select {
+	case err := <-req.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err() // the try goes on; its status tells how it ended
+	case <-s.feed.Done():
+		return oktell.ErrNotConnected
+	}
+}
+
+// needsPassword says a refusal is about the password: a wrong one, or a saved session
+// the server forgot with none at hand. The dashboard then asks for one.
+func needsPassword(re *oktell.RefusedError) bool {
+	low := strings.ToLower(re.Reason)
+	return strings.Contains(low, "wrong login") || isSessionGone(re) || re.Why.Code == oktell.ReasonNoPassword
+}
+
+// closeForGood reports the link closed by a refusal that will not go away by itself,
+// and parks the session until Reconnect.
+func (s *Session) closeForGood(re *oktell.RefusedError) {
+	why := re.Why
+	if why.IsZero() {
+		why = oktell.Quoted(re.Reason)
+	}
+	s.mu.Lock()
+	s.parked = true // before the status: a dashboard that sees it may Reconnect at once
+	st := oktell.Status{Link: oktell.LinkClosed, Why: oktell.Because(oktell.ReasonRefusedByServer, why),
+		Operator: s.operator, Line: s.line, NeedPassword: needsPassword(re)}
+	s.mu.Unlock()
+	s.feed.StatusFull(st)
 }
 
 // Close implements oktell.Session: it ends the link and closes Updates (feed.Feed's
@@ -359,15 +444,34 @@ func (s *Session) connect(ctx context.Context, first bool) (*link, error) {
 		}
 		l, err = s.dialLogin(ctx)
 	}
+	// A password someone types may be mistyped: ask again, as ssh does.
+	prompted := first && s.cfg.Password != nil && !s.cfg.PasswordReusable
+	for tries := 1; prompted && tries < s.cfg.PasswordTries && isWrongPassword(err); tries++ {
+		if s.cfg.TryAgain != nil {
+			s.cfg.TryAgain(err)
+		}
+		if err := s.askPassword(); err != nil {
+			return nil, err
+		}
+		l, err = s.dialLogin(ctx)
+	}
 	if errors.Is(err, errNeedPassword) {
-		if first {
+		if first && !s.cfg.AskLater {
 			return nil, errors.New("a password is needed and none was given")
 		}
-		ended, _ := explain(0, MsgSessionNotExist)
-		return nil, oktell.Refused(0, oktell.Because(oktell.ReasonStartAgain,
-			oktell.Because(oktell.ReasonRefused, oktell.Quoted(MsgSessionNotExist), ended)))
+		if errors.Is(err, errSessionGone) {
+			ended, _ := explain(0, MsgSessionNotExist)
+			return nil, oktell.Refused(0, oktell.Because(oktell.ReasonRefused, oktell.Quoted(MsgSessionNotExist), ended))
+		}
+		return nil, oktell.Refused(0, oktell.Because(oktell.ReasonNoPassword))
 	}
 	return l, err
+}
+
+// isWrongPassword says the server refused the login's password.
+func isWrongPassword(err error) bool {
+	var re *oktell.RefusedError
+	return errors.As(err, &re) && strings.Contains(strings.ToLower(re.Reason), "wrong login")
 }
 
 // dialLogin opens a link (following a websocketredirect), logs in and runs the
@@ -391,8 +495,12 @@ func (s *Session) dialLogin(ctx context.Context) (*link, error) {
 // errSessionClosed ends the link when the session closes: no drop, so no ConnectionLost.
 var errSessionClosed = errors.New("closed by okdash")
 
-// errNeedPassword: the saved session did not work and no password is at hand.
-var errNeedPassword = errors.New("the password is needed")
+// errNeedPassword: the saved session did not work and no password is at hand;
+// errSessionGone says there was a saved session, and the server forgot it.
+var (
+	errNeedPassword = errors.New("the password is needed")
+	errSessionGone  = fmt.Errorf("the saved session has ended: %w", errNeedPassword)
+)
 
 func (s *Session) knownHashes() *Hashes {
 	s.mu.Lock()
@@ -526,6 +634,7 @@ func (s *Session) login(ctx context.Context, l *link) error {
 	if err != nil {
 		s.cfg.Logf("ws: saved session: %v", err)
 	}
+	needPassword := errNeedPassword
 	if sid != "" {
 		body := base()
 		body["sessionid"] = sid
@@ -543,12 +652,13 @@ func (s *Session) login(ctx context.Context, l *link) error {
 		if err := s.cfg.Store.Delete(server, s.cfg.Login); err != nil {
 			s.cfg.Logf("ws: forget saved session: %v", err)
 		}
+		needPassword = errSessionGone
 	}
 	// Only the hashes are kept, in memory, so that a server restart that forgets the
 	// session, or a server still starting, needs no new prompt.
 	h := s.knownHashes()
 	if h == nil {
-		return errNeedPassword
+		return needPassword
 	}
 	body := base()
 	body["Password"] = h.Password
@@ -610,8 +720,24 @@ func (s *Session) afterLogin(ctx context.Context, l *link) error {
 	l.since = s.feed.Clock().Now()
 	s.status(oktell.LinkConnected, "")
 	s.replied("getuserstate", st)
+	s.reportBreakReasons()
 	s.startDesk(l)
 	return nil
+}
+
+// reportBreakReasons tells the dashboard the break reasons of this login, with the one
+// Config.BreakReason names resolved against them, when they differ from the last told.
+func (s *Session) reportBreakReasons() {
+	s.mu.Lock()
+	b := oktell.NewBreakReasons(s.lunch, s.cfg.BreakReason)
+	same := s.breaks != nil && s.breaks.Equal(b)
+	if !same {
+		s.breaks = &b
+	}
+	s.mu.Unlock()
+	if !same {
+		s.feed.Send(oktell.Update{BreakReasons: &b})
+	}
 }
 
 // ask is l.call, then replied with the reply when it succeeded: a request whose answer
@@ -643,8 +769,12 @@ func (s *Session) replied(method string, f Frame) {
 		}
 		s.mu.Unlock()
 	case "cc_getlunchtypes":
+		lunch, listed := lunchReasons(f.Body)
+		if listed > len(lunch) && listed > oktell.MaxBreakReasons {
+			s.feed.Problem(tooMany("the break reasons (cc_getlunchtypes)", listed, len(lunch)))
+		}
 		s.mu.Lock()
-		s.lunch = lunchReasons(f.Body)
+		s.lunch = lunch
 		s.mu.Unlock()
 	case "getuserstate":
 		// Pushed states queued before this reply are older than it: pushed drops them.
@@ -681,21 +811,30 @@ func versionString(body map[string]any) string {
 	return fieldString(v, "build")
 }
 
-func lunchReasons(body map[string]any) []LunchReason {
+// lunchReasons reads cc_getlunchtypes' items: the first oktell.MaxBreakReasons with an
+// id, and how many items the server listed.
+func lunchReasons(body map[string]any) ([]LunchReason, int) {
 	items, _ := body["items"].([]any)
 	var out []LunchReason
 	for _, it := range items {
 		m, ok := it.(map[string]any)
-		if !ok {
+		if !ok || len(out) == oktell.MaxBreakReasons {
 			continue
 		}
-		id := fieldString(m, "id")
+		id := clipName(fieldString(m, "id"))
 		if id == "" {
 			continue
 		}
-		out = append(out, LunchReason{ID: id, Name: fieldText(m, "name")})
+		name := clipName(fieldText(m, "name"))
+		if name == "" {
+			name = strings.TrimSpace(oktell.CleanLine(id)) // a reason the server did not name still needs a word in the picker
+		}
+		if name == "" {
+			continue // nothing an operator could read to choose it
+		}
+		out = append(out, LunchReason{ID: id, Name: name})
 	}
-	return out
+	return out, len(items)
 }
 
 // fieldText is a text field of a frame as the screen may show it: escape sequences and
@@ -711,13 +850,19 @@ func fieldText(body map[string]any, key string) string {
 // right after the login is tried less and less often, as one that refuses it.
 func (s *Session) run(ctx context.Context, l *link) {
 	var wait time.Duration // the last wait between tries, kept while links fail
-	if l == nil {          // Dial found the server starting
-		if l, wait = s.reconnect(ctx, 0, ""); l == nil {
-			s.endUnlessClosed(ctx)
-			return
-		}
+	s.mu.Lock()
+	parked := s.parked
+	s.mu.Unlock()
+	if l == nil && !parked { // Dial found the server starting
+		l, wait = s.reconnect(ctx, 0, "")
 	}
 	for {
+		if l == nil { // closed for good: the operator may ask for another login
+			if l = s.park(ctx); l == nil {
+				return // closed
+			}
+			wait = 0
+		}
 		reason := s.serve(ctx, l)
 		s.mu.Lock()
 		s.cur = nil
@@ -734,11 +879,58 @@ func (s *Session) run(ctx context.Context, l *link) {
 			Type: oktell.ConnectionLost, ID: int(oktell.ConnectionLost), RawID: strconv.Itoa(int(oktell.ConnectionLost)),
 			Name: oktell.ConnectionLost.WireName(),
 		}, nil)
-		if l, wait = s.reconnect(ctx, wait, reason); l == nil {
-			s.endUnlessClosed(ctx)
-			return
+		l, wait = s.reconnect(ctx, wait, reason)
+	}
+}
+
+// park waits, with the link closed for good, until Reconnect asks for another login or
+// the session closes (nil). A login refused again leaves it parked; a link that fails
+// is tried again as after a drop, until it works or is refused.
+func (s *Session) park(ctx context.Context) *link {
+	for {
+		var req againReq
+		select {
+		case <-ctx.Done():
+			return nil
+		case req = <-s.again:
+		}
+		l, err := s.tryAgain(ctx, req.password)
+		req.done <- err
+		if l != nil || ctx.Err() != nil {
+			return l
+		}
+		s.mu.Lock()
+		parked := s.parked
+		s.mu.Unlock()
+		if !parked {
+			if l, _ = s.reconnect(ctx, s.nextWait(0), err.Error()); l != nil || ctx.Err() != nil {
+				return l
+			}
 		}
 	}
+}
+
+// tryAgain is the first try of a Reconnect: the password's hashes replace those at hand.
+func (s *Session) tryAgain(ctx context.Context, password string) (*link, error) {
+	if password != "" {
+		h, err := HashPassword(password)
+		if err != nil {
+			return nil, err // still parked: the server never saw it
+		}
+		s.mu.Lock()
+		s.hashes = &h
+		s.mu.Unlock()
+	}
+	s.mu.Lock()
+	s.parked = false
+	s.mu.Unlock()
+	s.status(oktell.LinkConnecting, "")
+	l, err := s.connect(ctx, false)
+	var re *oktell.RefusedError
+	if err != nil && errors.As(err, &re) && !isTransient(re) && ctx.Err() == nil {
+		s.closeForGood(re)
+	}
+	return l, err
 }
 
 // nextWait is the wait after one more failed try: BackoffMin, then twice as long each
@@ -748,14 +940,6 @@ func (s *Session) nextWait(wait time.Duration) time.Duration {
 		return s.cfg.BackoffMin
 	}
 	return min(wait*2, s.cfg.BackoffMax)
-}
-
-// endUnlessClosed ends the session after reconnect gave up, so that Updates closes
-// as the Session contract says; after Close there is nothing left to end.
-func (s *Session) endUnlessClosed(ctx context.Context) {
-	if ctx.Err() == nil {
-		s.feed.End()
-	}
 }
 
 // serve runs one link until it ends and says why.
@@ -792,7 +976,7 @@ func reasonText(err error) string {
 
 // reconnect tries again and again: after wait (0: at once), then as nextWait says,
 // until a login succeeds (the link, and the last wait), the server refuses for good
-// (status closed, nil), or ctx ends (nil). why is the reason the link went down, for the
+// (status closed, parked, nil), or ctx ends (nil). why is the reason the link went down, for the
 // status; "" when the status says it already.
 func (s *Session) reconnect(ctx context.Context, wait time.Duration, why string) (*link, time.Duration) {
 	var timer <-chan time.Time // armed before the status says when, so tests can act on it
@@ -820,11 +1004,7 @@ func (s *Session) reconnect(ctx context.Context, wait time.Duration, why string)
 		}
 		var re *oktell.RefusedError
 		if errors.As(err, &re) && !isTransient(re) {
-			why := re.Why
-			if why.IsZero() {
-				why = oktell.Quoted(re.Reason)
-			}
-			s.statusWhy(oktell.LinkClosed, oktell.Because(oktell.ReasonRefusedByServer, why))
+			s.closeForGood(re)
 			return nil, wait
 		}
 		wait = s.nextWait(wait)

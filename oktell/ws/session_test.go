@@ -467,38 +467,6 @@ func TestServerRestartNeedsNoNewPrompt(t *testing.T) {
 	}
 }
 
-func TestRestartWithoutPasswordEndsSession(t *testing.T) {
-	f := newFixture(t)
-	first := f.dial(f.config("demo", "demo"))
-	untilLink(t, first, oktell.LinkConnected)
-	first.Close()
-
-	// Logged in by the stored session: okdash never had the password.
-	cfg := f.config("demo", "")
-	cfg.Password = nil
-	s := f.dial(cfg)
-	untilLink(t, s, oktell.LinkConnected)
-	f.upAWhile()
-	f.srv.Restart()
-	st := untilLink(t, s, oktell.LinkClosed)
-	if !strings.Contains(st.Reason, "Session does not exist") {
-		t.Fatalf("closed because %q", st.Reason)
-	}
-	// Updates closes by itself, and nothing after the refusal buries its reason.
-	deadline := time.After(wait)
-	for {
-		select {
-		case u, ok := <-s.Updates():
-			if !ok {
-				return
-			}
-			t.Errorf("after the closed status: %s", describe(u))
-		case <-deadline:
-			t.Fatal("Updates not closed after the session ended")
-		}
-	}
-}
-
 func TestReconnectBacksOffOnTheClock(t *testing.T) {
 	f := newFixture(t)
 	s := f.dial(f.config("demo", "demo"))

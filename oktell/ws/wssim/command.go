@@ -21,6 +21,7 @@ const CommandHelp = `commands:
   refuse starting             refuse logins with "Service not available" (a starting server)
   refuse wrong                refuse logins with "Wrong login/pass combination"
   refuse off                  accept logins again
+  password LOGIN NEW          change LOGIN's password (sessions survive: a restart then asks for it)
   multipart N|off             split replies longer than N bytes into multipart frames
   redirect on|off             answer new connections with websocketredirect (TLS on 443)
   ring LOGIN NUMBER [NAME] [| INFO]
@@ -146,6 +147,14 @@ func (s *Server) Command(line string) (string, error) {
 		msg := strings.Join(f[2:], " ")
 		s.RefuseLogins(code, msg)
 		return fmt.Sprintf("logins refused with error %d %s", code, msg), nil
+	case "password":
+		if len(f) != 3 {
+			return "", fmt.Errorf("password: want password LOGIN NEW")
+		}
+		if err := s.SetPassword(f[1], f[2]); err != nil {
+			return "", fmt.Errorf("password: %w", err)
+		}
+		return f[1] + "'s password changed", nil
 	case "ring", "answer", "hold", "hangup", "queue", "chat", "notify":
 		return s.deskCommand(line, f)
 	}

@@ -113,7 +113,7 @@ func LoadUsers(path string) ([]User, error) {
 	return us, nil
 }
 
-// LunchTypes are the break reasons the server lists.
+// LunchTypes are the break reasons the server lists, unless told others (SetLunchTypes).
 var LunchTypes = []map[string]any{
 	{"id": "5b7c3b4e-2f0a-4c39-9a57-3b1f0c6a0001", "name": "Обед"},
 	{"id": "5b7c3b4e-2f0a-4c39-9a57-3b1f0c6a0002", "name": "Перерыв"},
@@ -161,6 +161,7 @@ type Server struct {
 	requests  chan Request
 	lines     map[string]*simLine // by login
 	queue     []queued
+	lunch     []map[string]any // the break reasons listed: LunchTypes unless told others
 }
 
 type refusal struct {
@@ -182,6 +183,7 @@ func New(users []User) *Server {
 		sessions: map[string]string{},
 		conns:    map[*conn]struct{}{},
 		requests: make(chan Request, 1024),
+		lunch:    LunchTypes,
 	}
 	for _, u := range users {
 		if u.ID == "" {
@@ -233,6 +235,31 @@ func (s *Server) RefuseLogins(code int, msg string) {
 		return
 	}
 	s.refuse = &refusal{code, msg}
+}
+
+// SetLunchTypes changes the break reasons the server lists (each an "id" and a
+// "name"), as an administrator would: a connection sees them at its next login.
+func (s *Server) SetLunchTypes(items []map[string]any) {
+	s.mu.Lock()
+	s.lunch = items
+	s.mu.Unlock()
+}
+
+// SetPassword changes a user's password, as an administrator would; sessions and
+// connections stay, so the change tells only at the next login with a password.
+func (s *Server) SetPassword(login, password string) error {
+	if _, err := ws.HashPassword(password); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.users[login]
+	if !ok {
+		return fmt.Errorf("no user %q", login)
+	}
+	u.Password = password
+	s.users[login] = u
+	return nil
 }
 
 // Drop closes every connection of login ("" for all) as a network failure would,
@@ -303,8 +330,8 @@ func (s *Server) SetState(login string, st oktell.UserState, redirect bool) erro
 		return fmt.Errorf("no user %q", login)
 	}
 	cur.id, cur.redirect = st, redirect
-	if st == oktell.UserLunch && cur.lunch == "" {
-		cur.lunch = LunchTypes[0]["id"].(string)
+	if st == oktell.UserLunch && cur.lunch == "" && len(s.lunch) > 0 {
+		cur.lunch, _ = s.lunch[0]["id"].(string)
 	}
 	s.mu.Unlock()
 	s.stateChanged(login)
@@ -574,10 +601,12 @@ func (c *conn) handle(f ws.Frame) {
 			"linenumber": u.Line, "isoperator": true, "userid": u.ID, "userlogin": u.Login,
 		}))
 	case "cc_getlunchtypes":
-		items := make([]any, len(LunchTypes))
-		for i, t := range LunchTypes {
+		s.mu.Lock()
+		items := make([]any, len(s.lunch))
+		for i, t := range s.lunch {
 			items[i] = t
 		}
+		s.mu.Unlock()
 		reply(ok(qid, map[string]any{"items": items}))
 	case "getuserstate":
 		s.stateMu.Lock()
@@ -680,7 +709,7 @@ func (c *conn) setState(u User, st *state, f ws.Frame) (map[string]any, map[stri
 	lunch := ""
 	if want == oktell.UserLunch {
 		lunch = f.String("lunchreasonid")
-		if !knownLunch(lunch) {
+		if !s.knownLunch(lunch) {
 			return fail("", 0, fmt.Sprintf("Bad request. Unknown lunch reason %q", lunch)), nil
 		}
 	}
@@ -695,8 +724,8 @@ func (c *conn) setState(u User, st *state, f ws.Frame) (map[string]any, map[stri
 	return b, push
 }
 
-func knownLunch(id string) bool {
-	for _, t := range LunchTypes {
+func (s *Server) knownLunch(id string) bool { // the caller holds s.mu
+	for _, t := range s.lunch {
 		if t["id"] == id {
 			return true
 		}

@@ -59,6 +59,7 @@ func TestCommands(t *testing.T) {
 		{"refuse starting", "Service not available"},
 		{"refuse off", "accepted"},
 		{"redirect on", "redirect on"},
+		{"password demo Новый-1", "demo's password changed"},
 	} {
 		out, err := s.Command(c.in)
 		if err != nil || !strings.Contains(out, c.want) {
@@ -68,7 +69,8 @@ func TestCommands(t *testing.T) {
 	if st, red := s.State("demo"); st != oktell.UserLunch || red {
 		t.Fatalf("state after commands: %v %v", st, red)
 	}
-	for _, in := range []string{"nope", "state demo", "state nobody ready", "state demo flying", "stall maybe", "multipart -1", "refuse x"} {
+	for _, in := range []string{"nope", "state demo", "state nobody ready", "state demo flying", "stall maybe", "multipart -1", "refuse x",
+		"password demo", "password nobody x", "password demo 密码"} {
 		if _, err := s.Command(in); err == nil {
 			t.Errorf("%q accepted", in)
 		}
