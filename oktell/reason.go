@@ -45,7 +45,6 @@ const (
 	ReasonWrongLogin      ReasonCode = "wrong-login"       // the login or the password is wrong
 	ReasonServerStarting  ReasonCode = "server-starting"   // the server is still starting
 	ReasonSessionEnded    ReasonCode = "session-ended"     // the saved session ended on the server
-	ReasonStartAgain      ReasonCode = "start-again"       // the password is needed: start okdash again
 	ReasonDemo            ReasonCode = "demo"              // the built-in demo plays a scenario
 	ReasonDemoStopped     ReasonCode = "demo-stopped"      // the demo's scenario failed
 	ReasonReplaying       ReasonCode = "replaying"         // a replay plays an input
@@ -132,7 +131,6 @@ var reasons = map[ReasonCode]ReasonDecl{
 	ReasonWrongLogin:      {"the login or the password is wrong", nil},
 	ReasonServerStarting:  {"the Oktell server is still starting; okdash will try again", nil},
 	ReasonSessionEnded:    {"the saved session has ended on the server (it restarted or logged the user out), so the password is needed again", nil},
-	ReasonStartAgain:      {"start okdash again to enter the password: %s", []ArgKind{ArgReason}},
 	ReasonDemo:            {"demo: %s", []ArgKind{ArgText}},
 	ReasonDemoStopped:     {"demo stopped: %s", []ArgKind{ArgText}},
 	ReasonReplaying:       {"replaying %s", []ArgKind{ArgText}},

@@ -17,10 +17,10 @@ import (
 // The reason a session gave when it closed stays on the banner after the session ends.
 func TestSourceEndedKeepsReason(t *testing.T) {
 	m, _, _ := newTest(80, 24)
-	m = step(m, linkStatus(t0, oktell.LinkClosed, "session does not exist; start okdash again to enter the password"))
+	m = step(m, linkStatus(t0, oktell.LinkClosed, "the bridge exited: exit status 4 (COM object gone)"))
 	m = step(m, sessionEndedMsg{})
-	assert.Equal(t, "Source ended: session does not exist; start okdash again to enter the password", m.status.banner())
-	assert.Contains(t, strings.Join(strings.Fields(ansi.Strip(m.View())), " "), "start okdash again to enter the password")
+	assert.Equal(t, "Source ended: the bridge exited: exit status 4 (COM object gone)", m.status.banner())
+	assert.Contains(t, strings.Join(strings.Fields(ansi.Strip(m.View())), " "), "exit status 4 (COM object gone)")
 
 	m, _, _ = newTest(80, 24)
 	m = step(m, sessionEndedMsg{})
@@ -58,15 +58,27 @@ func TestBannerWrapsToTwoLines(t *testing.T) {
 }
 
 // sessionGone is the reason the ws session closes with when the server has forgotten
-// its saved session and no password can be asked for (oktell/ws: connect, reconnect).
+// its saved session and no password is at hand (oktell/ws: connect, reconnect): it then
+// waits, closed, for a password (Status.NeedPassword).
 func sessionGone() oktell.Reason {
 	ended := oktell.Because(oktell.ReasonSessionEnded)
-	why := oktell.Because(oktell.ReasonStartAgain, oktell.Because(oktell.ReasonRefused, oktell.Quoted("Bad request. Session does not exist"), ended))
-	return oktell.Because(oktell.ReasonRefusedByServer, why)
+	return oktell.Because(oktell.ReasonRefusedByServer, oktell.Because(oktell.ReasonRefused, oktell.Quoted("Bad request. Session does not exist"), ended))
 }
 
 func closedBy(why oktell.Reason) updateMsg {
 	return updateMsg{oktell.Update{At: t0, Status: &oktell.Status{Link: oktell.LinkClosed, Reason: why.String(), Why: why}}}
+}
+
+// desktopClient is the reason a ws login is refused for good with while the user is
+// logged in with Oktell's desktop client (error 50093).
+func desktopClient() oktell.Reason {
+	return oktell.Because(oktell.ReasonRefusedByServer, oktell.Because(oktell.ReasonRefused, oktell.Quoted("User already logged in (error 50093)"), oktell.Because(oktell.ReasonDesktopClient)))
+}
+
+// waitsForPassword is the ws session closed by sessionGone, waiting for a password.
+func waitsForPassword() updateMsg {
+	why := sessionGone()
+	return updateMsg{oktell.Update{At: t0, Status: &oktell.Status{Link: oktell.LinkClosed, Reason: why.String(), Why: why, NeedPassword: true}}}
 }
 
 // bannerOf is the banner's lines on screen, stripped and joined.
@@ -81,24 +93,29 @@ func bannerOf(m Model) string {
 	return strings.Join(b, " ")
 }
 
-// At 80 columns the banner of a session the server forgot says what to do within its
-// two lines, in both languages.
+// At 80 columns the banner leads with what to do, in both languages: type the password
+// when the server forgot the saved session; close the desktop client, or ask the
+// administrator, when the server refuses the login for good.
 func TestBannerLeadsWithWhatToDo(t *testing.T) {
 	for _, tc := range []struct {
 		lang language.Tag
 		do   string
 	}{
-		{language.English, "start okdash again to enter the password"},
-		{language.Russian, "запустите okdash снова, чтобы ввести пароль"},
+		{language.English, "⚠ Type the password to log in."},
+		{language.Russian, "⚠ Введите пароль, чтобы войти."},
 	} {
-		m := step(New(testOptions(newFake(), clocktest.New(t0), tc.lang)), windowSize(80, 24))
+		f := newFake()
+		f.caps.Reconnect = true
+		m := step(New(testOptions(f, clocktest.New(t0), tc.lang)), windowSize(80, 24))
 		m = step(m, upd(t0, evState(oktell.UserReady, false)))
-		m = step(m, closedBy(sessionGone()))
-		m = step(m, sessionEndedMsg{})
-		assert.Contains(t, bannerOf(m), tc.do, "%v", tc.lang)
+		m = step(m, waitsForPassword())
+		assert.True(t, strings.HasPrefix(bannerOf(m), tc.do), "%v: %q", tc.lang, bannerOf(m))
 		for _, code := range []oktell.ReasonCode{oktell.ReasonDesktopClient, oktell.ReasonLicenceLimit} {
 			m := step(New(testOptions(newFake(), clocktest.New(t0), tc.lang)), windowSize(80, 24))
 			why := oktell.Because(oktell.ReasonRefusedByServer, oktell.Because(oktell.ReasonRefused, oktell.Quoted("User already logged in (error 50093)"), oktell.Because(code)))
+			if code == oktell.ReasonDesktopClient {
+				require.Equal(t, desktopClient(), why)
+			}
 			m = step(m, closedBy(why))
 			m = step(m, sessionEndedMsg{})
 			d, _ := oktell.Declaration(code)
@@ -106,7 +123,7 @@ func TestBannerLeadsWithWhatToDo(t *testing.T) {
 			if tc.lang == language.Russian {
 				do = strings.SplitN(ruReasons[code], ":", 2)[0]
 			}
-			assert.Contains(t, bannerOf(m), do, "%v %s: %q", tc.lang, code, bannerOf(m))
+			assert.True(t, strings.HasPrefix(bannerOf(m), "⚠ "+capitalized(do)+". "), "%v %s: %q", tc.lang, code, bannerOf(m))
 		}
 	}
 }
@@ -134,7 +151,7 @@ func TestBannersGoWholeIntoTheHistory(t *testing.T) {
 	assert.Empty(t, toastTexts(m), "a banner is not a toast as well")
 	m = step(m, keyPress("n"))
 	history := strings.Join(strings.Fields(ansi.Strip(m.View())), " ")
-	assert.Contains(t, history, "start okdash again to enter the password", "whole in the history")
+	assert.Contains(t, history, "Bad request. Session does not exist", "whole in the history")
 }
 
 // "retrying in 4s" counts down with the clock, in both languages, and the history keeps

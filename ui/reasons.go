@@ -34,7 +34,6 @@ var ruReasons = map[oktell.ReasonCode]string{
 	oktell.ReasonWrongLogin:      "неверный логин или пароль",
 	oktell.ReasonServerStarting:  "сервер Oktell ещё запускается; okdash попробует снова",
 	oktell.ReasonSessionEnded:    "сохранённый сеанс на сервере закончился (сервер перезапущен или пользователь вышел), поэтому нужен пароль",
-	oktell.ReasonStartAgain:      "запустите okdash снова, чтобы ввести пароль: %s",
 	oktell.ReasonDemo:            "демо: %s",
 	oktell.ReasonDemoStopped:     "демо остановлено: %s",
 	oktell.ReasonReplaying:       "воспроизведение: %s",

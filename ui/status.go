@@ -71,8 +71,8 @@ func (s *status) update(msg tea.Msg) tea.Cmd {
 		if !s.c.caps.ReadOnly {
 			s.stale = true
 		}
-		// A session that said why it closed (the ws session's "start okdash again") keeps
-		// that reason on screen: it is what the operator must do next.
+		// A session that said why it closed (a server that refuses the login for good, the
+		// bridge's exit) keeps that reason on screen: it tells the operator what to do next.
 		s.lead, s.leadWhy, s.leadReason = "Source ended", "", oktell.Reason{}
 		if s.link == oktell.LinkClosed {
 			s.leadWhy, s.leadReason, s.leadAt = s.linkReason, s.linkWhy, s.linkAt
@@ -171,15 +171,52 @@ func (s *status) banner() string {
 		why = say(s.c.print, s.leadReason.After(s.c.now.Sub(s.leadAt)))
 	}
 	lead := s.c.tr(s.lead)
+	var text string
 	switch {
 	case s.lead == "":
 		return ""
 	case why == "":
-		return lead
+		text = lead
 	case restates(why, lead):
-		return capitalized(why)
+		text = capitalized(why)
+	default:
+		text = s.c.tr(s.lead+": %s", why)
 	}
-	return s.c.tr(s.lead+": %s", why)
+	if do := s.instruction(); do != "" {
+		return do + ". " + text // what to do first: the rest may be cut at the banner's end
+	}
+	return text
+}
+
+// instructions are the reasons that tell the operator what to do; their text leads
+// with it, up to the first colon.
+var instructions = map[oktell.ReasonCode]bool{oktell.ReasonDesktopClient: true, oktell.ReasonLicenceLimit: true}
+
+// instruction is what the banner's reason tells the operator to do, in their language,
+// "" when it tells nothing to do.
+func (s *status) instruction() string {
+	r, ok := findReason(s.leadReason, instructions)
+	if !ok {
+		return ""
+	}
+	do, _, _ := strings.Cut(say(s.c.print, r), ":")
+	return capitalized(strings.TrimSpace(do))
+}
+
+// findReason is the first reason in r's chain (r, then its reasons' arguments, depth
+// first) whose code is in codes.
+func findReason(r oktell.Reason, codes map[oktell.ReasonCode]bool) (oktell.Reason, bool) {
+	if codes[r.Code] {
+		return r, true
+	}
+	for _, a := range r.Args {
+		if sub, ok := a.(oktell.Reason); ok {
+			if found, ok := findReason(sub, codes); ok {
+				return found, true
+			}
+		}
+	}
+	return oktell.Reason{}, false
 }
 
 // restates says whether the reason says all that the heading does: every word of the
