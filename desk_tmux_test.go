@@ -19,20 +19,9 @@ import (
 // with a running timer, waits on hold and is gone when it hangs up; a caller joins the
 // queue; the colleagues view lists everyone in the users file with their live state.
 func TestTmuxDeskOverWebSocket(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tmux is required in CI and is missing")
-		}
-		t.Skip("tmux not installed")
-	}
-	if testing.Short() {
-		t.Skip("builds the binary and runs it in tmux")
-	}
+	needTool(t, "tmux")
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "okdash")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := okdashBinary(t)
 	users := filepath.Join(dir, "users.txt")
 	writeFile(t, users, "# login password line name\n[Поддержка]\ndemo demo 201 Demo Operator\n"+
 		"petrova pw-petrova 202 Петрова Анна\nsidorov pw-sidorov 203 Сидоров Олег\n[Продажи]\nkuzmina pw-kuzmina 301 Кузьмина Мария\n")

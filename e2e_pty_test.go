@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -51,13 +50,7 @@ func startupQuestions(t *testing.T, bin string, args ...string) []byte {
 // asking again (a second question used to cost 5 s more there). How long the first frame
 // takes is measured by scripts/bench-start.sh.
 func TestStartupAsksTheTerminalOnlyWhatTheThemeNeeds(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	bin := filepath.Join(t.TempDir(), "okdash")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := okdashBinary(t)
 	for _, tc := range []struct {
 		theme     string
 		questions int

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,20 +12,9 @@ import (
 // `okdash > out.txt` and `okdash < /dev/null` in a real terminal: one line and exit
 // status 2, not a blank alternate screen forever.
 func TestTmuxDashboardWithoutATerminal(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tmux is required in CI and is missing")
-		}
-		t.Skip("tmux not installed")
-	}
-	if testing.Short() {
-		t.Skip("builds the binary and runs it in tmux")
-	}
+	needTool(t, "tmux")
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "okdash")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := okdashBinary(t)
 	out := filepath.Join(dir, "out.txt")
 	s := &tmuxSession{t: t, sock: fmt.Sprintf("okdash-noterm-%d-%d", os.Getpid(), time.Now().UnixNano())}
 	b, o := shellJoin([]string{bin}), shellJoin([]string{out})

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -89,20 +88,8 @@ func stateShownOr(state, note string) func(string) bool {
 // startTmux builds okdash and runs it with args in an 80x24 tmux.
 func startTmux(t *testing.T, env []string, args ...string) *tmuxSession {
 	t.Helper()
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tmux is required in CI and is missing")
-		}
-		t.Skip("tmux not installed")
-	}
-	if testing.Short() {
-		t.Skip("builds the binary and runs it in tmux")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "okdash")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	needTool(t, "tmux")
+	bin := okdashBinary(t)
 	s := &tmuxSession{t: t, sock: fmt.Sprintf("okdash-e2e-%d-%d", os.Getpid(), time.Now().UnixNano())}
 	cmd := append([]string{"env"}, env...)
 	cmd = append(cmd, bin)

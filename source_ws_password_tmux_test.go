@@ -82,15 +82,9 @@ func (p *simProcess) command(t *testing.T, line, answer string) {
 // password is refused twice, the new one logs in. Three wrong passwords at the start end
 // okdash with status 1 and the server's reason. The built binary, against okdash sim --ws.
 func TestWSPasswordTriesInTmux(t *testing.T) {
-	needTmux(t)
-	if testing.Short() {
-		t.Skip("builds okdash and runs it in tmux")
-	}
+	needTool(t, "tmux")
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "okdash")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := okdashBinary(t)
 	users := filepath.Join(dir, "users")
 	if err := os.WriteFile(users, []byte("ivanova Sekret-42 305 Ivanova Maria\n"), 0o600); err != nil {
 		t.Fatal(err)

@@ -21,18 +21,6 @@ type tmuxPane struct {
 	sock string
 }
 
-func needTmux(t *testing.T) string {
-	t.Helper()
-	p, err := exec.LookPath("tmux")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tmux is required on CI")
-		}
-		t.Skip("tmux not installed")
-	}
-	return p
-}
-
 func (p *tmuxPane) run(args ...string) string {
 	p.t.Helper()
 	out, err := exec.Command("tmux", append([]string{"-S", p.sock, "-f", "/dev/null"}, args...)...).CombinedOutput()
@@ -90,15 +78,9 @@ func waitLogin(t *testing.T, srv *wssim.Server) wssim.Request {
 // sees and changes the real state, and survives a server restart without a new prompt;
 // the next start needs no password at all.
 func TestWSDashboardInTmux(t *testing.T) {
-	needTmux(t)
-	if testing.Short() {
-		t.Skip("builds okdash and runs it in tmux")
-	}
+	needTool(t, "tmux")
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "okdash")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := okdashBinary(t)
 	const password = "Sekret-42"
 	srv := wssim.New([]wssim.User{{Login: "ivanova", Password: password, Name: "Ivanova Maria", Line: "305"}})
 	ts := httptest.NewServer(srv)
