@@ -422,14 +422,7 @@ func (k *colleagues) keys(on screen, ended bool) []binding {
 	if !c.caps.Colleagues {
 		why = "this source does not report colleagues"
 	}
-	toggle := act(k.open, why, func() tea.Cmd {
-		to := screenColleagues
-		if c.screen == screenColleagues {
-			to = screenMain
-		}
-		c.post(screenMsg{to})
-		return nil
-	})
+	toggle := act(k.open, why, c.toggleScreen(screenColleagues, nil))
 	if c.caps.Colleagues {
 		toggle = toggle.listed(groupViews)
 		if on == screenMain {

@@ -219,3 +219,18 @@ func FormatDuration(d time.Duration) string {
 	}
 	return fmt.Sprintf("%d:%02d:%02d", s/3600, (s/60)%60, s%60)
 }
+
+// toggleScreen is the action of a view's key: open the view, or, pressed on it, go back
+// to the main screen. opened runs when the view opens (to start it afresh).
+func (c *common) toggleScreen(view screen, opened func()) func() tea.Cmd {
+	return func() tea.Cmd {
+		to := view
+		if c.screen == view {
+			to = screenMain
+		} else if opened != nil {
+			opened()
+		}
+		c.post(screenMsg{to})
+		return nil
+	}
+}

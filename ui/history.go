@@ -176,16 +176,8 @@ func digitsAsHash(s string) string {
 
 func (h *history) keys(on screen) []binding {
 	c := h.c
-	toggle := act(h.open, "", func() tea.Cmd {
-		to := screenHistory
-		if c.screen == screenHistory {
-			to = screenMain
-		} else {
-			h.off, h.skip = 0, 0 // opened afresh: from the newest
-		}
-		c.post(screenMsg{to})
-		return nil
-	}).listed(groupViews)
+	// opened afresh, the history starts from the newest
+	toggle := act(h.open, "", c.toggleScreen(screenHistory, func() { h.off, h.skip = 0, 0 })).listed(groupViews)
 	if on != screenHelp {
 		toggle = toggle.onBar(2)
 	}

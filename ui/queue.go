@@ -138,14 +138,7 @@ func (q *queue) keys(on screen) []binding {
 	if !c.caps.Queue {
 		why = "this source does not report the queue"
 	}
-	toggle := act(q.open, why, func() tea.Cmd {
-		to := screenQueue
-		if c.screen == screenQueue {
-			to = screenMain
-		}
-		c.post(screenMsg{to})
-		return nil
-	})
+	toggle := act(q.open, why, c.toggleScreen(screenQueue, nil))
 	if c.caps.Queue {
 		toggle = toggle.listed(groupViews)
 		if on == screenMain {

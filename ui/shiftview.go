@@ -129,14 +129,7 @@ func (s *shiftView) keys(on screen) []binding {
 	if s.src == nil {
 		why = "no shift is counted for this source"
 	}
-	toggle := act(s.open, why, func() tea.Cmd {
-		to := screenShift
-		if c.screen == screenShift {
-			to = screenMain
-		}
-		c.post(screenMsg{to})
-		return nil
-	}).listed(groupViews)
+	toggle := act(s.open, why, c.toggleScreen(screenShift, nil)).listed(groupViews)
 	switch on {
 	case screenMain:
 		toggle = toggle.onBar(2) // the first to give way on a narrow bar, after the voicemail
