@@ -234,3 +234,24 @@ func (c *common) toggleScreen(view screen, opened func()) func() tea.Cmd {
 		return nil
 	}
 }
+
+// tooSmallScreen is the screen below a model's minimum size (minW x minH): what is
+// needed, then tail (by default the way out, "q quit"), centred on the height.
+func (c *common) tooSmallScreen(minW, minH int, tail ...string) string {
+	msg := c.tr("Terminal too small: %dx%d, need at least %dx%d", c.width, c.height, minW, minH)
+	var lines []string
+	for _, l := range wrapLines(msg, c.width) {
+		lines = append(lines, c.fit(l, c.width))
+	}
+	if len(tail) == 0 {
+		tail = []string{c.theme.HelpKey.Render("q") + " " + c.theme.HelpDesc.Render(c.tr("quit"))}
+	}
+	for _, l := range tail {
+		lines = append(lines, c.fit(l, c.width))
+	}
+	if len(lines) > c.height {
+		lines = lines[:c.height]
+	}
+	out := make([]string, (c.height-len(lines))/2, c.height)
+	return strings.Join(append(out, lines...), "\n")
+}

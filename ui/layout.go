@@ -436,27 +436,16 @@ func (p *panes) banner(c *common) []string {
 // viewTooSmall is the screen below the minimum size: what is needed, and the way out;
 // a reply line being written keeps the focus and shows its draft.
 func (p *panes) viewTooSmall(c *common) string {
-	msg := c.tr("Terminal too small: %dx%d, need at least %dx%d", c.width, c.height, MinWidth, MinHeight)
-	var lines []string
-	for _, l := range wrapLines(msg, c.width) {
-		lines = append(lines, c.fit(l, c.width))
+	if !p.reply.open && !p.login.open && !p.breaks.open {
+		return c.tooSmallScreen(MinWidth, MinHeight)
 	}
-	if p.reply.open || p.login.open || p.breaks.open {
-		line := p.reply.view()
-		switch {
-		case p.reply.open:
-		case p.login.open:
-			line = p.login.view()
-		default: // the reason marked
-			line = p.breaks.view(c.width)[1+p.breaks.sel-p.breaks.top]
-		}
-		lines = append(lines, "", c.fit(line, c.width), c.fit(p.help.bar.short(p.liveKeys(c), c.width), c.width))
-	} else {
-		lines = append(lines, c.fit(c.theme.HelpKey.Render("q")+" "+c.theme.HelpDesc.Render(c.tr("quit")), c.width))
+	line := p.reply.view()
+	switch {
+	case p.reply.open:
+	case p.login.open:
+		line = p.login.view()
+	default: // the reason marked
+		line = p.breaks.view(c.width)[1+p.breaks.sel-p.breaks.top]
 	}
-	if len(lines) > c.height {
-		lines = lines[:c.height]
-	}
-	out := make([]string, (c.height-len(lines))/2, c.height)
-	return strings.Join(append(out, lines...), "\n")
+	return c.tooSmallScreen(MinWidth, MinHeight, "", line, p.help.bar.short(p.liveKeys(c), c.width))
 }

@@ -445,17 +445,4 @@ func (m *RoomModel) helpView(w, rows int) []string {
 }
 
 // viewTooSmall is the screen below the minimum size.
-func (m *RoomModel) viewTooSmall() string {
-	c := m.c
-	msg := c.tr("Terminal too small: %dx%d, need at least %dx%d", c.width, c.height, MinWidth, MinHeight)
-	var lines []string
-	for _, l := range wrapLines(msg, c.width) {
-		lines = append(lines, c.fit(l, c.width))
-	}
-	lines = append(lines, c.fit(c.theme.HelpKey.Render("q")+" "+c.theme.HelpDesc.Render(c.tr("quit")), c.width))
-	if len(lines) > c.height {
-		lines = lines[:c.height]
-	}
-	out := make([]string, (c.height-len(lines))/2, c.height)
-	return strings.Join(append(out, lines...), "\n")
-}
+func (m *RoomModel) viewTooSmall() string { return m.c.tooSmallScreen(MinWidth, MinHeight) }

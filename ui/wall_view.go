@@ -487,17 +487,4 @@ func shortDuration(c *common, d time.Duration) string {
 }
 
 // viewTooSmall says what size the wall needs, and the way out.
-func (w *Wall) viewTooSmall() string {
-	c := w.c
-	msg := c.tr("Terminal too small: %dx%d, need at least %dx%d", c.width, c.height, WallMinWidth, WallMinHeight)
-	var lines []string
-	for _, l := range wrapLines(msg, c.width) {
-		lines = append(lines, c.fit(l, c.width))
-	}
-	lines = append(lines, c.fit(c.theme.HelpKey.Render("q")+" "+c.theme.HelpDesc.Render(c.tr("quit")), c.width))
-	if len(lines) > c.height {
-		lines = lines[:c.height]
-	}
-	out := make([]string, (c.height-len(lines))/2, c.height)
-	return strings.Join(append(out, lines...), "\n")
-}
+func (w *Wall) viewTooSmall() string { return w.c.tooSmallScreen(WallMinWidth, WallMinHeight) }
