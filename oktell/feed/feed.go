@@ -11,6 +11,7 @@ package feed
 import (
 	"context"
 	"errors"
+	"io"
 	"strconv"
 	"sync"
 
@@ -244,3 +245,27 @@ func (e *InputError) Reason() oktell.Reason {
 
 // Unwrap returns the reason.
 func (e *InputError) Unwrap() error { return e.Err }
+
+// Canceler is a reader whose pending Read can be interrupted, such as the readers of
+// github.com/muesli/cancelreader: Cancel makes a blocked Read return and reports whether
+// it could.
+type Canceler interface{ Cancel() bool }
+
+// Release ends the goroutine reading r for a closing session where that is possible,
+// and closes closer. A Canceler is cancelled first; closer is closed after the goroutine
+// ended (ended is closed), or, when r cannot be cancelled, to end it (closing a file or
+// a socket does). With neither, a Read blocked for good (standard input on some systems)
+// stays behind until input arrives or the program exits.
+func Release(r io.Reader, closer io.Closer, ended <-chan struct{}) {
+	waited := false
+	if c, ok := r.(Canceler); ok && c.Cancel() {
+		<-ended
+		waited = true
+	}
+	if closer != nil {
+		closer.Close()
+		if !waited {
+			<-ended
+		}
+	}
+}

@@ -73,11 +73,6 @@ type item struct {
 	err error // the reader's error: the end of the input
 }
 
-// Canceler is a reader whose pending Read can be interrupted, such as the readers of
-// github.com/muesli/cancelreader: Cancel makes a blocked Read return and reports whether
-// it could.
-type Canceler interface{ Cancel() bool }
-
 // scan reads r on its own goroutine (a read from standard input cannot be interrupted by
 // the session's context) and hands over copies of the items until the input ends or done
 // is closed. The returned ended is closed when the goroutine has returned.
@@ -108,25 +103,6 @@ func scan(r io.Reader, done <-chan struct{}) (items <-chan item, ended <-chan st
 	return out, end
 }
 
-// release ends the reading goroutine of a closing session where that is possible, and
-// closes closer. A Canceler is cancelled first; closer is closed after the goroutine
-// ended, or, when r cannot be cancelled, to end it (closing a file or a socket does).
-// With neither, a Read blocked for good (standard input on some systems) stays behind
-// until input arrives or the program exits.
-func release(r io.Reader, closer io.Closer, ended <-chan struct{}) {
-	waited := false
-	if c, ok := r.(Canceler); ok && c.Cancel() {
-		<-ended
-		waited = true
-	}
-	if closer != nil {
-		closer.Close()
-		if !waited {
-			<-ended
-		}
-	}
-}
-
 // Open plays the documents of r, named name in status lines, with their original pacing:
 // the timestamp a log writer put before each document (see Stamp), else opts.Steady
 // between documents, both divided by opts.Speed. Every update carries the log's time
@@ -136,7 +112,7 @@ func release(r io.Reader, closer io.Closer, ended <-chan struct{}) {
 // play. When the input ends the session says so and stays open.
 //
 // r is read on a goroutine of its own. Close ends it and waits for it when it can: when r
-// is a Canceler, and when closer is not nil; closer is closed with the session, and
+// is a feed.Canceler, and when closer is not nil; closer is closed with the session, and
 // closing it must end a pending Read of r (it does for files and sockets). With a reader
 // that is neither, a Read that never returns is left behind (see release).
 func Open(ctx context.Context, r io.Reader, name string, closer io.Closer, opts Options) *Session {
@@ -147,7 +123,7 @@ func Open(ctx context.Context, r io.Reader, name string, closer io.Closer, opts 
 	f.StatusWhy(oktell.LinkReadOnly, oktell.Because(oktell.ReasonReplaying, name))
 	f.Go(func(ctx context.Context) {
 		items, ended := scan(r, ctx.Done())
-		defer release(r, closer, ended)
+		defer feed.Release(r, closer, ended)
 		p := newPacer(opts.Speed, opts.Steady, opts.Zone)
 		docs, problems := 0, 0
 		for {

@@ -24,9 +24,6 @@ type ReplayOptions struct {
 	Logf  func(format string, args ...any)
 }
 
-// Canceler is a reader whose pending Read can be interrupted (github.com/muesli/cancelreader).
-type Canceler interface{ Cancel() bool }
-
 // Replay plays a capture (see Config.Capture) as a read-only session, at the pace it was
 // captured. Every frame takes the path it took live: what the server sent goes through
 // the link's reading (multipart, qid matching, the budget) and then the session's
@@ -39,7 +36,7 @@ type Canceler interface{ Cancel() bool }
 // cannot be read is reported (FILE:LINE) and skipped. When the input ends the session
 // says so and stays open.
 //
-// r is read on a goroutine of its own; Close ends it when r is a Canceler or when closer
+// r is read on a goroutine of its own; Close ends it when r is a feed.Canceler or when closer
 // (closed with the session) is not nil, as for replay.Open.
 func Replay(ctx context.Context, r io.Reader, name string, closer io.Closer, opts ReplayOptions) *Session {
 	if opts.Clock == nil {
@@ -88,7 +85,7 @@ func (p *player) problem(err error) {
 
 func (p *player) run(ctx context.Context, r io.Reader, closer io.Closer) {
 	lines, ended := readCapture(r, ctx.Done())
-	defer release(r, closer, ended)
+	defer feed.Release(r, closer, ended)
 	for {
 		var it captureItem
 		select {
@@ -384,20 +381,4 @@ func lineError(err error) error {
 		return fmt.Errorf("byte %d: not a capture line: %v", se.Offset, se)
 	}
 	return fmt.Errorf("not a capture line: %w", err)
-}
-
-// release ends the reading goroutine of a closing replay where that is possible, and
-// closes closer (see replay.Open, which does the same).
-func release(r io.Reader, closer io.Closer, ended <-chan struct{}) {
-	waited := false
-	if c, ok := r.(Canceler); ok && c.Cancel() {
-		<-ended
-		waited = true
-	}
-	if closer != nil {
-		closer.Close()
-		if !waited {
-			<-ended
-		}
-	}
 }
