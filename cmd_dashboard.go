@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/okdash/okdash/internal/termquery"
 	"github.com/okdash/okdash/oktell"
 	"github.com/okdash/okdash/oktell/shift"
 	"github.com/okdash/okdash/theme"
@@ -128,14 +129,7 @@ func cmdDashboard(args []string, io stdio) int {
 	shifted := watchShift(sess, sf, clock) // the operator's day, printed when okdash quits
 	sess = shifted
 	defer sess.Close()
-	r := lipgloss.NewRenderer(os.Stdout)
-	// Bubble Tea's init has already asked the terminal for its background (through the
-	// default renderer); --theme auto takes that answer rather than asking a second time.
-	dark := true
-	if uf.Theme == "" || uf.Theme == "auto" {
-		dark = lipgloss.HasDarkBackground()
-	}
-	r.SetHasDarkBackground(dark)
+	r := localRenderer(uf.Theme)
 	m, err := newModel(sess, r, uf, os.Getenv, clock)
 	if err != nil {
 		fmt.Fprintf(io.err, "okdash: %v\n", err)
@@ -154,4 +148,20 @@ func cmdDashboard(args []string, io stdio) int {
 	lang, _ := ui.ResolveLang(uf.Lang, os.Getenv) // checked by uiOptions above
 	shiftFarewell(shifted, lang, io.out, io.err)
 	return 0
+}
+
+// localRenderer is the renderer of the local terminal. Only --theme auto asks the
+// terminal for its background, with a short wait (termquery.Wait); dark when it does
+// not say. Bubble Tea's init asked nothing (package earlyterm).
+func localRenderer(themeName string) *lipgloss.Renderer {
+	r := lipgloss.NewRenderer(os.Stdout)
+	dark := true
+	if (themeName == "" || themeName == "auto") && termquery.Asks(os.Getenv("TERM")) {
+		if a := termquery.Ask(os.Stdin, os.Stdout, termquery.Wait); a.Known {
+			dark = a.Dark
+		}
+	}
+	r.SetHasDarkBackground(dark)
+	lipgloss.SetHasDarkBackground(dark) // for styles made on the default renderer
+	return r
 }

@@ -74,12 +74,7 @@ func cmdWall(args []string, io stdio) int {
 		return 1
 	}
 	defer sess.Close()
-	r := lipgloss.NewRenderer(os.Stdout)
-	dark := true // as the dashboard: take the answer Bubble Tea's init already has
-	if uf.Theme == "" || uf.Theme == "auto" {
-		dark = lipgloss.HasDarkBackground()
-	}
-	r.SetHasDarkBackground(dark)
+	r := localRenderer(uf.Theme)
 	m, err := newWallModel(sess, r, uf, wf, os.Getenv, clock)
 	if err != nil {
 		fmt.Fprintf(io.err, "okdash wall: %v\n", err)

@@ -10,6 +10,12 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	// Hides TERM from Bubble Tea's init, which would otherwise ask the terminal for its
+	// background and wait up to 5 s for a terminal that never answers; restore puts it
+	// back as soon as that init has run.
+	_ "github.com/okdash/okdash/internal/earlyterm"
+	_ "github.com/okdash/okdash/internal/earlyterm/restore"
 )
 
 const usageText = `okdash: an Oktell operator's status dashboard for the terminal
