@@ -636,10 +636,12 @@ func (c *command) flagError(err, bad error) error {
 
 // resolve fills p.opts: the command line wins, then the environment, then the
 // configuration file (table's keys, then those at the top), then the defaults; then
-// every value is checked.
+// every value is checked, and every mistake is reported, one a line.
 func (p *parsed) resolve(takes []*setting, config bool, table string, env func(string) string) error {
 	p.opts, p.from = defaultOptions(), map[*setting]origin{}
 	file := p.cfg
+	var probs []string
+settings:
 	for _, s := range takes {
 		v, o := s.def, origin{kind: "default"}
 		if config && s.group.inFile() {
@@ -656,7 +658,8 @@ func (p *parsed) resolve(takes []*setting, config bool, table string, env func(s
 					ev, err = true, nil // any value, as no-color.org says
 				}
 				if err != nil {
-					return usagef("%s=%s: %v", name, strconv.Quote(text), err)
+					probs = append(probs, fmt.Sprintf("%s=%s: %v", name, strconv.Quote(text), err))
+					continue settings
 				}
 				v, o = ev, origin{kind: "env", where: name}
 				break
@@ -667,11 +670,15 @@ func (p *parsed) resolve(takes []*setting, config bool, table string, env func(s
 		}
 		if s.check != nil && o.kind != "default" {
 			if err := s.check(v); err != nil {
-				return usagef("%s: %v", o.describe(s, v), err)
+				probs = append(probs, fmt.Sprintf("%s: %v", o.describe(s, v), err))
+				continue
 			}
 		}
 		mustSet(s, &p.opts, v)
 		p.from[s] = o
+	}
+	if len(probs) > 0 {
+		return &usageError{strings.Join(probs, "\n")}
 	}
 	return nil
 }

@@ -111,9 +111,12 @@ func parseFail(io stdio, c *command, err error) int {
 	return usageFail(io, c, err)
 }
 
-// usageFail says what is wrong with the command line or the settings, and exits 2.
+// usageFail says what is wrong with the command line or the settings, every mistake
+// on its own line under the command's name, and exits 2.
 func usageFail(io stdio, c *command, err error) int {
-	fmt.Fprintf(io.err, "%s: %v\n", c.name, err)
+	for _, line := range strings.Split(err.Error(), "\n") {
+		fmt.Fprintf(io.err, "%s: %s\n", c.name, line)
+	}
 	var ue *usageError
 	if errors.As(err, &ue) && strings.HasPrefix(ue.msg, "unknown flag") {
 		fmt.Fprintf(io.err, "see \"%s -h\" for the flags\n", c.name)
