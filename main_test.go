@@ -133,6 +133,12 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{[]string{"serve", "--demo-open", "--listen", "127.0.0.1:99999"}, "okdash serve: --listen \"127.0.0.1:99999\": port \"99999\": want a number from 1 to 65535 (0: any free port)\n"},
 		{[]string{"--source", "ws://oktell:4066"}, "okdash: --source ws://oktell:4066: --login is required for ws:// and wss:// sources\n"},
 		{[]string{"--source", "bridge:udp://x:1"}, "okdash: --source bridge:udp://x:1: want bridge:tcp://HOST:PORT or bridge:exec:COMMAND ARGS\n"},
+		{[]string{"--source", "bridge:tcp://nohost"}, "okdash: --source bridge:tcp://nohost: want bridge:tcp://HOST:PORT, such as bridge:tcp://10.0.0.15:7766\n"},
+		{[]string{"--source", "bridge:exec:"}, "okdash: --source bridge:exec:: command is empty\n"},
+		{[]string{"--source", "bridge:exec:ssh 'winhost"}, "okdash: --source bridge:exec:ssh 'winhost: command \"ssh 'winhost\": No closing quotation\n"},
+		{[]string{"--source", "ws://", "--login", "ivanova"}, "okdash: --source ws://: want ws://HOST:PORT, such as ws://oktell.example.local:4066\n"},
+		{[]string{"--source", "wss://[::1", "--login", "ivanova"}, "okdash: --source wss://[::1: want wss://HOST:PORT, such as wss://oktell.example.local:4066\n"},
+		{[]string{"wall", "--source", "bridge:tcp://nohost"}, "okdash wall: --source bridge:tcp://nohost: want bridge:tcp://HOST:PORT, such as bridge:tcp://10.0.0.15:7766\n"},
 		{[]string{"--source", "file:x.log", "--scenario", "s.txt"}, "okdash: --scenario plays only on the demo (--source demo, or okdash sim --listen)\n"},
 	} {
 		code, out, errOut := runCapture(c.args...)
