@@ -153,7 +153,7 @@ var settings = []*setting{
 		help:  "listen on ADDR (use 0.0.0.0:2222 to let other machines in)",
 		field: field(func(o *options) *string { return &o.Serve.Listen })},
 	{name: "host-key", group: groupServe, arg: "FILE", def: "", example: `"/var/lib/okdash/ssh_host_ed25519_key"`,
-		help:  "the server's ed25519 host key FILE, generated (mode 0600) on first start and reused (default: okdash/ssh_host_ed25519_key in the user's config directory)",
+		help:  "the server's ed25519 host key FILE, generated (mode 0600, its directories 0700) on first start and reused (default: okdash/ssh_host_ed25519_key in the user's config directory)",
 		field: field(func(o *options) *string { return &o.Serve.HostKey })},
 	{name: "authorized-keys", group: groupServe, arg: "FILE", def: "", example: `"/etc/okdash/authorized_keys"`,
 		help:  "OpenSSH authorized_keys FILE of the keys let in; okdash-* options on a line choose that key's source, and okdash-wall=true opens the wall (required unless --demo-open)",

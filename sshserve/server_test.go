@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	gossh "golang.org/x/crypto/ssh"
 
@@ -554,6 +556,25 @@ func TestHostKeyGeneratedOnceAndPrivate(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, []byte("not a key"), 0o600))
 	_, _, err = LoadHostKey(path)
 	require.ErrorContains(t, err, path)
+}
+
+// A host key in a directory that does not exist yet: the directories are made, private.
+func TestHostKeyMakesItsDirectory(t *testing.T) {
+	root := t.TempDir()
+	path := filepath.Join(root, "okdash", "keys", "host_key")
+	_, created, err := LoadHostKey(path)
+	require.NoError(t, err)
+	require.True(t, created)
+	for _, dir := range []string{filepath.Join(root, "okdash"), filepath.Join(root, "okdash", "keys")} {
+		st, err := os.Stat(dir)
+		require.NoError(t, err)
+		if runtime.GOOS != "windows" {
+			assert.Equal(t, os.FileMode(0o700), st.Mode().Perm(), dir)
+		}
+	}
+	// a path through a file is still an error, naming the key
+	_, _, err = LoadHostKey(filepath.Join(path, "inner"))
+	require.ErrorContains(t, err, filepath.Join(path, "inner"))
 }
 
 func TestParseAuthorizedKeysErrors(t *testing.T) {
