@@ -198,6 +198,34 @@ func TestConfigExampleMatchesEveryFlag(t *testing.T) {
 	assert.Equal(t, len(dashboardCmd.takes()), len(f.top), "every dashboard flag is a key")
 }
 
+// TestConfigKeysInREADME: the README lists every key of the file, in the table's
+// order, at the top and under [serve]: a new flag cannot be left out of it.
+func TestConfigKeysInREADME(t *testing.T) {
+	readme := strings.Join(strings.Fields(readString(t, "README.md")), " ")
+	listed := func(intro string) []string {
+		t.Helper()
+		_, rest, ok := strings.Cut(readme, intro+" (")
+		require.True(t, ok, "the README says %q", intro)
+		list, _, _ := strings.Cut(rest, ")")
+		var keys []string
+		for _, m := range regexp.MustCompile("`([a-z-]+)`").FindAllStringSubmatch(list, -1) {
+			keys = append(keys, m[1])
+		}
+		return keys
+	}
+	var top, serve []string
+	for _, s := range dashboardCmd.takes() {
+		top = append(top, s.name)
+	}
+	for _, s := range settings {
+		if s.group == groupServe {
+			serve = append(serve, s.name)
+		}
+	}
+	assert.Equal(t, top, listed("Every flag of the dashboard is a key"))
+	assert.Equal(t, serve, listed("The `[serve]` table holds the keys of `okdash serve`'s own flags"))
+}
+
 // `okdash config` prints a file that reads back to the same settings.
 func TestConfigShowsWhereEachSettingComesFrom(t *testing.T) {
 	path := writeConfig(t, "login = \"ivanova\"\n\n[serve]\nsource = \"demo\"\nmax-sessions = 20\n")
