@@ -613,6 +613,26 @@ func (c *command) table() string {
 	return ""
 }
 
+// refuses says why c leaves out a flag of the dashboard it could be expected to take
+// ("" when name is no such flag): a serve or a wall has no one terminal to give it to.
+func (c *command) refuses(name string) string {
+	for _, s := range settings {
+		if s.name != name || (s.group != groupSource && s.group != groupLook) {
+			continue
+		}
+		for _, g := range c.groups {
+			switch {
+			case g != s.group:
+			case c.noServe && s.noServe:
+				return "it belongs to one terminal, not to okdash serve's sessions"
+			case c.noWall && s.noWall:
+				return "the wall sets no state and shows no message"
+			}
+		}
+	}
+	return ""
+}
+
 // flagError turns the flag package's error into okdash's words.
 func (c *command) flagError(err, bad error) error {
 	if errors.Is(err, flag.ErrHelp) {
@@ -623,7 +643,11 @@ func (c *command) flagError(err, bad error) error {
 	}
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-		return usagef("unknown flag --%s", strings.TrimLeft(name, "-"))
+		name = strings.TrimLeft(name, "-")
+		if why := c.refuses(name); why != "" {
+			return usagef("--%s is refused: %s", name, why)
+		}
+		return usagef("unknown flag --%s", name)
 	}
 	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
 		return usagef("--%s needs a value", strings.TrimLeft(name, "-"))

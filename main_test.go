@@ -138,6 +138,8 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{[]string{"--source", "bridge:exec:ssh 'winhost"}, "okdash: --source bridge:exec:ssh 'winhost: command \"ssh 'winhost\": No closing quotation\n"},
 		{[]string{"--source", "ws://", "--login", "ivanova"}, "okdash: --source ws://: want ws://HOST:PORT, such as ws://oktell.example.local:4066\n"},
 		{[]string{"--source", "wss://[::1", "--login", "ivanova"}, "okdash: --source wss://[::1: want wss://HOST:PORT, such as wss://oktell.example.local:4066\n"},
+		{[]string{"serve", "--record", "x.log", "--demo-open"}, "okdash serve: --record is refused: it belongs to one terminal, not to okdash serve's sessions\n"},
+		{[]string{"wall", "--bell"}, "okdash wall: --bell is refused: the wall sets no state and shows no message\n"},
 		{[]string{"wall", "--source", "bridge:tcp://nohost"}, "okdash wall: --source bridge:tcp://nohost: want bridge:tcp://HOST:PORT, such as bridge:tcp://10.0.0.15:7766\n"},
 		{[]string{"--source", "file:x.log", "--scenario", "s.txt"}, "okdash: --scenario plays only on the demo (--source demo, or okdash sim --listen)\n"},
 	} {
