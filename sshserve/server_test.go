@@ -297,6 +297,13 @@ func TestNoPTYRefusedWithExplanation(t *testing.T) {
 	out, err := sess.CombinedOutput("cat /etc/passwd")
 	require.Error(t, err)
 	require.Contains(t, string(out), "runs no commands")
+
+	// The log says no source was opened, and why, for each.
+	require.Eventually(t, func() bool { return strings.Count(h.logs.String(), "session end") == 2 }, waitFor, 10*time.Millisecond)
+	log := h.logs.String()
+	require.Regexp(t, `source=none duration=\S+ reason="no terminal"`, log)
+	require.Regexp(t, `source=none duration=\S+ reason="command refused"`, log)
+	require.NotContains(t, log, `source=""`)
 }
 
 func TestResizeReachesModel(t *testing.T) {
@@ -537,6 +544,9 @@ func TestOpenServerLetsAnyoneIn(t *testing.T) {
 	<-h.clients
 	c := <-h.clients
 	require.NotEmpty(t, c.Fingerprint, "a key offered to an open server is still logged")
+	require.Eventually(t, func() bool { return strings.Count(h.logs.String(), "session start") == 2 }, waitFor, 10*time.Millisecond)
+	require.Contains(t, h.logs.String(), "key=none", "a session without a key says so")
+	require.NotContains(t, h.logs.String(), `key=""`)
 }
 
 func TestHostKeyGeneratedOnceAndPrivate(t *testing.T) {
