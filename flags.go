@@ -12,6 +12,8 @@ import (
 	"io"
 	"math"
 	"net"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -228,6 +230,46 @@ func (s *setting) envName() string {
 		return "OKDASH_WALL_" + n
 	}
 	return "OKDASH_" + n
+}
+
+// testEnvPrefix starts the variables the tests use to start this binary as a helper.
+const testEnvPrefix = "OKDASH_TEST_"
+
+// knownEnv is every OKDASH_* variable okdash reads.
+func knownEnv() []string {
+	known := []string{envConfig, envPassword, envWSLog}
+	for _, s := range settings {
+		if s.group.inFile() {
+			known = append(known, s.envName())
+		}
+	}
+	return known
+}
+
+// unknownEnv warns of the OKDASH_* variables of environ (os.Environ's form) okdash does
+// not read, which it would otherwise ignore without a word, as the file does not.
+func unknownEnv(environ []string) []string {
+	known := knownEnv()
+	var warnings []string
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(name, "OKDASH_") || strings.HasPrefix(name, testEnvPrefix) || slices.Contains(known, name) {
+			continue
+		}
+		msg := fmt.Sprintf("warning: %s is not a variable okdash reads; it is ignored", name)
+		best, bestD := "", 3
+		for _, k := range known {
+			if d := editDistance(name, k); d < bestD {
+				best, bestD = k, d
+			}
+		}
+		if best != "" {
+			msg = fmt.Sprintf("warning: %s is not a variable okdash reads (did you mean %s?); it is ignored", name, best)
+		}
+		warnings = append(warnings, msg)
+	}
+	sort.Strings(warnings)
+	return warnings
 }
 
 // envNames are the variables that set s, the first set one wins. NO_COLOR is the

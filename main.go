@@ -54,6 +54,25 @@ var subcommands = map[string]*command{
 
 // run dispatches to a subcommand and returns the exit status.
 func run(args []string, io stdio) int {
+	return runIn(args, io, os.Environ())
+}
+
+// runIn is run in the environment environ, which the commands that read OKDASH_*
+// variables check for unknown ones first.
+func runIn(args []string, io stdio, environ []string) int {
+	c := dashboardCmd
+	if len(args) > 0 {
+		if sub, ok := subcommands[args[0]]; ok {
+			c = sub
+		} else if args[0] == "help" || args[0] == "--help" || args[0] == "-help" {
+			c = versionCmd // reads no variable
+		}
+	}
+	if c.config {
+		for _, w := range unknownEnv(environ) {
+			fmt.Fprintf(io.err, "%s: %s\n", c.name, w)
+		}
+	}
 	if len(args) > 0 {
 		switch args[0] {
 		case "decode":
