@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -177,6 +178,8 @@ func parseConfig(path, text string) (*configFile, error) {
 				}
 				if fv, err := fileTyped(s, v); err != nil {
 					add(full, "[%s] %s: %v", key, k, err)
+				} else if err := checkValue(s, fv); err != nil {
+					add(full, "[%s] %s = %s: %v", key, k, format(fv), err)
 				} else {
 					f.in(key)[k] = fileValue{fv, lines[full]}
 				}
@@ -190,6 +193,8 @@ func parseConfig(path, text string) (*configFile, error) {
 		}
 		if fv, err := fileTyped(s, v); err != nil {
 			add(key, "%s: %v", key, err)
+		} else if err := checkValue(s, fv); err != nil {
+			add(key, "%s = %s: %v", key, format(fv), err)
 		} else {
 			f.top[key] = fileValue{fv, lines[key]}
 		}
@@ -202,9 +207,19 @@ func parseConfig(path, text string) (*configFile, error) {
 		for i, p := range probs {
 			msgs[i] = fmt.Sprintf("%s:%d: %s", path, p.line, p.msg)
 		}
-		return nil, &usageError{strings.Join(msgs, "\nokdash: ")}
+		return nil, &usageError{strings.Join(msgs, "\n")}
 	}
 	return f, nil
+}
+
+// checkValue checks a value of the file beyond its type, as resolve checks the one in
+// force: a wrong value is reported with the file's other mistakes, even one a flag
+// would override.
+func checkValue(s *setting, v any) error {
+	if s.check == nil {
+		return nil
+	}
+	return s.check(v)
 }
 
 type problem struct {
@@ -461,14 +476,23 @@ func cmdConfig(args []string, io stdio, env func(string) string) int {
 		return usageFail(io, configCmd, usagef("unexpected argument %q", p.args[0]))
 	}
 	dash, srv, wall := *p, *p, *p
-	if err := dash.resolve(dashboardCmd.takes(), true, "", env); err != nil {
-		return usageFail(io, configCmd, err)
+	var probs []string // every mistake once: a bad OKDASH_SPEED is one for all three
+	for _, err := range []error{
+		dash.resolve(dashboardCmd.takes(), true, "", env),
+		srv.resolve(serveCmd.takes(), true, serveTable, env),
+		wall.resolve(wallCmd.takes(), true, wallTable, env),
+	} {
+		if err == nil {
+			continue
+		}
+		for _, line := range strings.Split(err.Error(), "\n") {
+			if !slices.Contains(probs, line) {
+				probs = append(probs, line)
+			}
+		}
 	}
-	if err := srv.resolve(serveCmd.takes(), true, serveTable, env); err != nil {
-		return usageFail(io, configCmd, err)
-	}
-	if err := wall.resolve(wallCmd.takes(), true, wallTable, env); err != nil {
-		return usageFail(io, configCmd, err)
+	if len(probs) > 0 {
+		return usageFail(io, configCmd, &usageError{strings.Join(probs, "\n")})
 	}
 	printEffective(io.out, &dash, map[string]*parsed{serveTable: &srv, wallTable: &wall}, env)
 	return 0

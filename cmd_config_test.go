@@ -117,6 +117,37 @@ func TestConfigMistakes(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Equal(t, "okdash: "+path+":1: bell: want true or false (without quotes), not the number 1\nokdash: "+path+":2: unknown key \"sorce\" (did you mean source?); the keys are the long flag names: see \"okdash config --example\"\n", errOut)
 
+	// wrong values are reported with the rest, each under the one prefix of the command
+	path = writeConfig(t, "theme = \"purple\"\nspeed = 0\n[serve]\nmax-sessions = -3\n")
+	for _, cmd := range []string{"serve", "config"} {
+		code, _, errOut = runCapture(cmd, "--config", path)
+		assert.Equal(t, 2, code, cmd)
+		assert.Equal(t, "okdash "+cmd+": "+path+":1: theme = \"purple\": want auto, dark or light\n"+
+			"okdash "+cmd+": "+path+":2: speed = 0.0: want a number above 0, such as 0.5, 1 or 10\n"+
+			"okdash "+cmd+": "+path+":4: [serve] max-sessions = -3: cannot be negative (0: no limit)\n", errOut, cmd)
+	}
+	path = writeConfig(t, "sorce = \"x\"\nbell = \"yes\"\npassword = \"secret\"\ntheme = \"purple\"\n")
+	code, _, errOut = runCapture("--config", path)
+	assert.Equal(t, 2, code)
+	lines := strings.Split(strings.TrimSuffix(errOut, "\n"), "\n")
+	require.Len(t, lines, 4, errOut)
+	for i, want := range []string{`:1: unknown key "sorce"`, `:2: bell: want true or false`, `:3: password: a password is never kept`, `:4: theme = "purple"`} {
+		assert.True(t, strings.HasPrefix(lines[i], "okdash: "+path+want), "line %d: %q, want %q", i+1, lines[i], want)
+	}
+
+	// and so are those of the environment, once each
+	t.Setenv("OKDASH_SPEED", "0")
+	t.Setenv("OKDASH_MAX_HISTORY", "many")
+	t.Setenv("OKDASH_SERVE_MAX_SESSIONS", "-1")
+	code, _, errOut = runCapture("config", "--config", writeConfig(t, ""))
+	assert.Equal(t, 2, code)
+	assert.Equal(t, "okdash config: OKDASH_SPEED=0: want a number above 0, such as 0.5, 1 or 10\n"+
+		"okdash config: OKDASH_MAX_HISTORY=\"many\": want a whole number, such as 500\n"+
+		"okdash config: OKDASH_SERVE_MAX_SESSIONS=-1: cannot be negative (0: no limit)\n", errOut)
+	os.Unsetenv("OKDASH_SPEED")
+	os.Unsetenv("OKDASH_MAX_HISTORY")
+	os.Unsetenv("OKDASH_SERVE_MAX_SESSIONS")
+
 	// a file Notepad saved as UTF-16 is read
 	path = writeConfig(t, string(utf16))
 	p, err := dashboardCmd.parse(nil, envOf(map[string]string{envConfig: path}))
@@ -165,6 +196,34 @@ func TestConfigExampleMatchesEveryFlag(t *testing.T) {
 		}
 	}
 	assert.Equal(t, len(dashboardCmd.takes()), len(f.top), "every dashboard flag is a key")
+}
+
+// TestConfigKeysInREADME: the README lists every key of the file, in the table's
+// order, at the top and under [serve]: a new flag cannot be left out of it.
+func TestConfigKeysInREADME(t *testing.T) {
+	readme := strings.Join(strings.Fields(readString(t, "README.md")), " ")
+	listed := func(intro string) []string {
+		t.Helper()
+		_, rest, ok := strings.Cut(readme, intro+" (")
+		require.True(t, ok, "the README says %q", intro)
+		list, _, _ := strings.Cut(rest, ")")
+		var keys []string
+		for _, m := range regexp.MustCompile("`([a-z-]+)`").FindAllStringSubmatch(list, -1) {
+			keys = append(keys, m[1])
+		}
+		return keys
+	}
+	var top, serve []string
+	for _, s := range dashboardCmd.takes() {
+		top = append(top, s.name)
+	}
+	for _, s := range settings {
+		if s.group == groupServe {
+			serve = append(serve, s.name)
+		}
+	}
+	assert.Equal(t, top, listed("Every flag of the dashboard is a key"))
+	assert.Equal(t, serve, listed("The `[serve]` table holds the keys of `okdash serve`'s own flags"))
 }
 
 // `okdash config` prints a file that reads back to the same settings.

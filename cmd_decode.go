@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"github.com/okdash/okdash/internal/textfile"
 	"github.com/okdash/okdash/oktell"
 	"github.com/okdash/okdash/oktell/eventjson"
+	"github.com/okdash/okdash/oktell/ws"
 )
 
 var decodeCmd = &command{
@@ -132,20 +134,76 @@ func (f flushingReader) Read(p []byte) (int, error) {
 	return f.r.Read(p)
 }
 
+// blankReader notes whether its reader gave anything but blanks: spaces, line ends,
+// the zero bytes of UTF-16 and byte-order marks.
+type blankReader struct {
+	r        io.Reader
+	n        int64
+	nonBlank bool
+}
+
+func (b *blankReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	b.n += int64(n)
+	if !b.nonBlank && len(bytes.Trim(p[:n], " \t\r\n\x00\xef\xbb\xbf\xfe\xff")) > 0 {
+		b.nonBlank = true
+	}
+	return n, err
+}
+
+// errReader gives the error the first read met, else reads on.
+type errReader struct {
+	r   io.Reader
+	err error
+}
+
+func (e errReader) Read(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	return e.r.Read(p)
+}
+
 // input decodes one input to the end; its lines are all written when it returns.
+// An input that holds text but no document is a problem, never an empty success.
 func (d *decoder) input(r io.Reader, name string) {
 	defer d.flush()
 	d.enc.Input = ""
 	if d.named {
 		d.enc.Input = name
 	}
+	// One read, not a Peek of a fixed size: a live stream shows its first event at once.
+	head := make([]byte, 4096)
+	n, err := 0, error(nil)
+	for n == 0 && err == nil {
+		n, err = r.Read(head)
+	}
+	head = head[:n]
+	if ws.IsCapture(head) {
+		replay := "with --source file:" + name
+		if name == "stdin" {
+			replay = "from a file, with --source file:FILE"
+		}
+		d.failed = true
+		fmt.Fprintf(d.errw, "okdash: decode: %s: a WebSocket capture (JSON lines from --record of a ws:// source), not Oktell XML documents; replay it %s\n", name, replay)
+		return
+	}
+	r = io.MultiReader(bytes.NewReader(head), errReader{r, err})
+	blank := &blankReader{r: r}
+	items, unread := 0, false // documents and problems; a read error
+	defer func() {
+		if items == 0 && blank.nonBlank && !d.broken && !unread {
+			d.failed = true
+			fmt.Fprintf(d.errw, "okdash: decode: %s: no Oktell documents in its %d bytes (a document starts with <?xml, <oktellcommapper or <oktellxmlmapper)\n", name, blank.n)
+		}
+	}()
 	var at int64 // the document being written, for its field problems
 	report := func(dst []byte, problem error) []byte {
 		d.buf = dst
 		d.problem(name, at, problem.Error())
 		return d.buf
 	}
-	s := oktell.NewScanner(flushingReader{r, d})
+	s := oktell.NewScanner(flushingReader{blank, d})
 	s.ReuseDocuments() // each document is written out before the next is read
 	for {
 		it, err := s.Next()
@@ -153,11 +211,12 @@ func (d *decoder) input(r io.Reader, name string) {
 			return
 		}
 		if err != nil {
-			d.failed = true
+			d.failed, unread = true, true
 			d.flush()
 			fmt.Fprintf(d.errw, "okdash: decode: %v\n", textfile.PathError(name, err))
 			return
 		}
+		items++
 		if it.Err != nil {
 			var e *oktell.Error
 			if errors.As(it.Err, &e) {

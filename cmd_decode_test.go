@@ -362,3 +362,56 @@ func TestDecodeUnicodeLog(t *testing.T) {
 	assert.Equal(t, 0, code, problems)
 	assert.Equal(t, out.String(), beOut)
 }
+
+// TestDecodeNoDocuments: an input with text but no document is a problem (status 1),
+// never an empty success; a WebSocket capture says how to replay it; blanks alone are
+// nothing to report.
+func TestDecodeNoDocuments(t *testing.T) {
+	dir := t.TempDir()
+	capture := filepath.Join(dir, "cap.jsonl")
+	require.NoError(t, os.WriteFile(capture, []byte(`{"okdash":"ws-capture","version":1,"t":"2026-11-24T09:00:00.000Z","url":"ws://oktell:4066","login":"ivanova"}`+"\n"+
+		`{"t":"2026-11-24T09:00:00.010Z","dir":"link","open":"ws://oktell:4066"}`+"\n"), 0o600))
+	notes := filepath.Join(dir, "notes.txt")
+	require.NoError(t, os.WriteFile(notes, []byte("shift notes\nnothing here\n"), 0o600))
+	blanks := filepath.Join(dir, "blanks.txt")
+	require.NoError(t, os.WriteFile(blanks, append([]byte("\xff\xfe"), utf16Bytes(" \r\n\t\n")...), 0o600))
+	doc := filepath.Join("testdata", "seed", "111_userstatechanged.xml")
+
+	for _, c := range []struct {
+		args []string
+		in   string
+		code int
+		err  string
+	}{
+		{[]string{capture}, "", 1, "okdash: decode: " + capture + ": a WebSocket capture (JSON lines from --record of a ws:// source), not Oktell XML documents; replay it with --source file:" + capture + "\n"},
+		{nil, readString(t, capture), 1, "okdash: decode: stdin: a WebSocket capture (JSON lines from --record of a ws:// source), not Oktell XML documents; replay it from a file, with --source file:FILE\n"},
+		{[]string{notes}, "", 1, "okdash: decode: " + notes + ": no Oktell documents in its 25 bytes (a document starts with <?xml, <oktellcommapper or <oktellxmlmapper)\n"},
+		{[]string{"-"}, "not xml", 1, "okdash: decode: stdin: no Oktell documents in its 7 bytes (a document starts with <?xml, <oktellcommapper or <oktellxmlmapper)\n"},
+		{[]string{blanks}, "", 0, ""},
+		{nil, "", 0, ""},
+		{[]string{capture, doc}, "", 1, "okdash: decode: " + capture + ": a WebSocket capture (JSON lines from --record of a ws:// source), not Oktell XML documents; replay it with --source file:" + capture + "\n"},
+	} {
+		var out, errb bytes.Buffer
+		code := run(append([]string{"decode"}, c.args...), stdio{in: strings.NewReader(c.in), out: &out, err: &errb})
+		assert.Equal(t, c.code, code, "%v", c.args)
+		assert.Equal(t, c.err, errb.String(), "%v", c.args)
+		if len(c.args) == 2 {
+			assert.Contains(t, out.String(), `"input":"`+doc+`"`, "the next input is decoded")
+		}
+	}
+}
+
+func utf16Bytes(s string) []byte {
+	var b []byte
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	return b
+}
+
+func readString(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return string(b)
+}

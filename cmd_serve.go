@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -322,8 +321,8 @@ func checkSession(sf sourceFlags, uf uiFlags) error {
 			return bad("source", src, err)
 		}
 	case kind == "ws" || kind == "wss":
-		if u, err := url.Parse(src); err != nil || u.Host == "" {
-			return bad("source", src, fmt.Errorf("want %s://HOST:PORT", kind))
+		if err := wsSyntax(src); err != nil {
+			return bad("source", src, err)
 		}
 		if sf.Login == "" {
 			return bad("login", "", errors.New("ws:// and wss:// sources need one"))

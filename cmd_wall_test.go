@@ -42,7 +42,7 @@ func TestWallRefusesSourcesWithoutColleagues(t *testing.T) {
 		{[]string{"--scenario", noRoster}, "okdash wall: --scenario " + noRoster + " lists no colleague (\"colleague LOGIN NUMBER NAME\"): the wall would have nobody to show\n"},
 		{[]string{"--source", "ws://10.0.0.5:4066"}, "okdash wall: --source ws://10.0.0.5:4066: --login is required for ws:// and wss:// sources\n"},
 		{[]string{"--page-time", "-1s"}, "okdash wall: --page-time -1s: cannot be negative (0 turns it off)\n"},
-		{[]string{"--bell"}, "okdash wall: unknown flag --bell\nsee \"okdash wall -h\" for the flags\n"},
+		{[]string{"--bell"}, "okdash wall: --bell is refused: the wall sets no state and shows no message\n"},
 		{[]string{"extra"}, "okdash wall: unexpected argument \"extra\"\n"},
 		// these have colleagues: the next thing missing is the terminal
 		{nil, "okdash wall: standard output is not a terminal"},

@@ -12,6 +12,8 @@ import (
 	"io"
 	"math"
 	"net"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -153,7 +155,7 @@ var settings = []*setting{
 		help:  "listen on ADDR (use 0.0.0.0:2222 to let other machines in)",
 		field: field(func(o *options) *string { return &o.Serve.Listen })},
 	{name: "host-key", group: groupServe, arg: "FILE", def: "", example: `"/var/lib/okdash/ssh_host_ed25519_key"`,
-		help:  "the server's ed25519 host key FILE, generated (mode 0600) on first start and reused (default: okdash/ssh_host_ed25519_key in the user's config directory)",
+		help:  "the server's ed25519 host key FILE, generated (mode 0600, its directories 0700) on first start and reused (default: okdash/ssh_host_ed25519_key in the user's config directory)",
 		field: field(func(o *options) *string { return &o.Serve.HostKey })},
 	{name: "authorized-keys", group: groupServe, arg: "FILE", def: "", example: `"/etc/okdash/authorized_keys"`,
 		help:  "OpenSSH authorized_keys FILE of the keys let in; okdash-* options on a line choose that key's source, and okdash-wall=true opens the wall (required unless --demo-open)",
@@ -228,6 +230,46 @@ func (s *setting) envName() string {
 		return "OKDASH_WALL_" + n
 	}
 	return "OKDASH_" + n
+}
+
+// testEnvPrefix starts the variables the tests use to start this binary as a helper.
+const testEnvPrefix = "OKDASH_TEST_"
+
+// knownEnv is every OKDASH_* variable okdash reads.
+func knownEnv() []string {
+	known := []string{envConfig, envPassword, envWSLog}
+	for _, s := range settings {
+		if s.group.inFile() {
+			known = append(known, s.envName())
+		}
+	}
+	return known
+}
+
+// unknownEnv warns of the OKDASH_* variables of environ (os.Environ's form) okdash does
+// not read, which it would otherwise ignore without a word, as the file does not.
+func unknownEnv(environ []string) []string {
+	known := knownEnv()
+	var warnings []string
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(name, "OKDASH_") || strings.HasPrefix(name, testEnvPrefix) || slices.Contains(known, name) {
+			continue
+		}
+		msg := fmt.Sprintf("warning: %s is not a variable okdash reads; it is ignored", name)
+		best, bestD := "", 3
+		for _, k := range known {
+			if d := editDistance(name, k); d < bestD {
+				best, bestD = k, d
+			}
+		}
+		if best != "" {
+			msg = fmt.Sprintf("warning: %s is not a variable okdash reads (did you mean %s?); it is ignored", name, best)
+		}
+		warnings = append(warnings, msg)
+	}
+	sort.Strings(warnings)
+	return warnings
 }
 
 // envNames are the variables that set s, the first set one wins. NO_COLOR is the
@@ -613,6 +655,26 @@ func (c *command) table() string {
 	return ""
 }
 
+// refuses says why c leaves out a flag of the dashboard it could be expected to take
+// ("" when name is no such flag): a serve or a wall has no one terminal to give it to.
+func (c *command) refuses(name string) string {
+	for _, s := range settings {
+		if s.name != name || (s.group != groupSource && s.group != groupLook) {
+			continue
+		}
+		for _, g := range c.groups {
+			switch {
+			case g != s.group:
+			case c.noServe && s.noServe:
+				return "it belongs to one terminal, not to okdash serve's sessions"
+			case c.noWall && s.noWall:
+				return "the wall sets no state and shows no message"
+			}
+		}
+	}
+	return ""
+}
+
 // flagError turns the flag package's error into okdash's words.
 func (c *command) flagError(err, bad error) error {
 	if errors.Is(err, flag.ErrHelp) {
@@ -623,7 +685,11 @@ func (c *command) flagError(err, bad error) error {
 	}
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-		return usagef("unknown flag --%s", strings.TrimLeft(name, "-"))
+		name = strings.TrimLeft(name, "-")
+		if why := c.refuses(name); why != "" {
+			return usagef("--%s is refused: %s", name, why)
+		}
+		return usagef("unknown flag --%s", name)
 	}
 	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
 		return usagef("--%s needs a value", strings.TrimLeft(name, "-"))
@@ -636,10 +702,12 @@ func (c *command) flagError(err, bad error) error {
 
 // resolve fills p.opts: the command line wins, then the environment, then the
 // configuration file (table's keys, then those at the top), then the defaults; then
-// every value is checked.
+// every value is checked, and every mistake is reported, one a line.
 func (p *parsed) resolve(takes []*setting, config bool, table string, env func(string) string) error {
 	p.opts, p.from = defaultOptions(), map[*setting]origin{}
 	file := p.cfg
+	var probs []string
+settings:
 	for _, s := range takes {
 		v, o := s.def, origin{kind: "default"}
 		if config && s.group.inFile() {
@@ -656,7 +724,8 @@ func (p *parsed) resolve(takes []*setting, config bool, table string, env func(s
 					ev, err = true, nil // any value, as no-color.org says
 				}
 				if err != nil {
-					return usagef("%s=%s: %v", name, strconv.Quote(text), err)
+					probs = append(probs, fmt.Sprintf("%s=%s: %v", name, strconv.Quote(text), err))
+					continue settings
 				}
 				v, o = ev, origin{kind: "env", where: name}
 				break
@@ -667,11 +736,15 @@ func (p *parsed) resolve(takes []*setting, config bool, table string, env func(s
 		}
 		if s.check != nil && o.kind != "default" {
 			if err := s.check(v); err != nil {
-				return usagef("%s: %v", o.describe(s, v), err)
+				probs = append(probs, fmt.Sprintf("%s: %v", o.describe(s, v), err))
+				continue
 			}
 		}
 		mustSet(s, &p.opts, v)
 		p.from[s] = o
+	}
+	if len(probs) > 0 {
+		return &usageError{strings.Join(probs, "\n")}
 	}
 	return nil
 }

@@ -60,6 +60,25 @@ var subcommands = map[string]*command{
 
 // run dispatches to a subcommand and returns the exit status.
 func run(args []string, io stdio) int {
+	return runIn(args, io, os.Environ())
+}
+
+// runIn is run in the environment environ, which the commands that read OKDASH_*
+// variables check for unknown ones first.
+func runIn(args []string, io stdio, environ []string) int {
+	c := dashboardCmd
+	if len(args) > 0 {
+		if sub, ok := subcommands[args[0]]; ok {
+			c = sub
+		} else if args[0] == "help" || args[0] == "--help" || args[0] == "-help" {
+			c = versionCmd // reads no variable
+		}
+	}
+	if c.config {
+		for _, w := range unknownEnv(environ) {
+			fmt.Fprintf(io.err, "%s: %s\n", c.name, w)
+		}
+	}
 	if len(args) > 0 {
 		switch args[0] {
 		case "decode":
@@ -117,9 +136,12 @@ func parseFail(io stdio, c *command, err error) int {
 	return usageFail(io, c, err)
 }
 
-// usageFail says what is wrong with the command line or the settings, and exits 2.
+// usageFail says what is wrong with the command line or the settings, every mistake
+// on its own line under the command's name, and exits 2.
 func usageFail(io stdio, c *command, err error) int {
-	fmt.Fprintf(io.err, "%s: %v\n", c.name, err)
+	for _, line := range strings.Split(err.Error(), "\n") {
+		fmt.Fprintf(io.err, "%s: %s\n", c.name, line)
+	}
 	var ue *usageError
 	if errors.As(err, &ue) && strings.HasPrefix(ue.msg, "unknown flag") {
 		fmt.Fprintf(io.err, "see \"%s -h\" for the flags\n", c.name)

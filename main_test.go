@@ -5,6 +5,8 @@ import (
 	"context"
 	"io"
 	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -133,6 +135,14 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{[]string{"serve", "--demo-open", "--listen", "127.0.0.1:99999"}, "okdash serve: --listen \"127.0.0.1:99999\": port \"99999\": want a number from 1 to 65535 (0: any free port)\n"},
 		{[]string{"--source", "ws://oktell:4066"}, "okdash: --source ws://oktell:4066: --login is required for ws:// and wss:// sources\n"},
 		{[]string{"--source", "bridge:udp://x:1"}, "okdash: --source bridge:udp://x:1: want bridge:tcp://HOST:PORT or bridge:exec:COMMAND ARGS\n"},
+		{[]string{"--source", "bridge:tcp://nohost"}, "okdash: --source bridge:tcp://nohost: want bridge:tcp://HOST:PORT, such as bridge:tcp://10.0.0.15:7766\n"},
+		{[]string{"--source", "bridge:exec:"}, "okdash: --source bridge:exec:: command is empty\n"},
+		{[]string{"--source", "bridge:exec:ssh 'winhost"}, "okdash: --source bridge:exec:ssh 'winhost: command \"ssh 'winhost\": No closing quotation\n"},
+		{[]string{"--source", "ws://", "--login", "ivanova"}, "okdash: --source ws://: want ws://HOST:PORT, such as ws://oktell.example.local:4066\n"},
+		{[]string{"--source", "wss://[::1", "--login", "ivanova"}, "okdash: --source wss://[::1: want wss://HOST:PORT, such as wss://oktell.example.local:4066\n"},
+		{[]string{"serve", "--record", "x.log", "--demo-open"}, "okdash serve: --record is refused: it belongs to one terminal, not to okdash serve's sessions\n"},
+		{[]string{"wall", "--bell"}, "okdash wall: --bell is refused: the wall sets no state and shows no message\n"},
+		{[]string{"wall", "--source", "bridge:tcp://nohost"}, "okdash wall: --source bridge:tcp://nohost: want bridge:tcp://HOST:PORT, such as bridge:tcp://10.0.0.15:7766\n"},
 		{[]string{"--source", "file:x.log", "--scenario", "s.txt"}, "okdash: --scenario plays only on the demo (--source demo, or okdash sim --listen)\n"},
 	} {
 		code, out, errOut := runCapture(c.args...)
@@ -175,4 +185,46 @@ var noConsole = console{err: io.Discard}
 // serveOpen opens the sessions of okdash serve, as cmdServe does.
 func serveOpen(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
 	return openSession(ctx, sf, clock, serveConsole(io.Discard))
+}
+
+// TestUnknownEnvWarns: a mistyped OKDASH_* variable is told on standard error, as the
+// file tells a mistyped key, but okdash goes on: it is a warning, not an error.
+func TestUnknownEnvWarns(t *testing.T) {
+	environ := []string{"OKDASH_SORCE=ws://x", "OKDASH_TEST_HELPER=1", "PATH=/bin", "OKDASH_ZZZZZZZZ="}
+	for _, name := range knownEnv() {
+		environ = append(environ, name+"=x")
+	}
+	var out, errb bytes.Buffer
+	code := runIn([]string{"config", "--config", writeConfig(t, "")}, stdio{in: strings.NewReader(""), out: &out, err: &errb}, environ)
+	assert.Equal(t, 0, code, errb.String())
+	assert.Equal(t, "okdash config: warning: OKDASH_SORCE is not a variable okdash reads (did you mean OKDASH_SOURCE?); it is ignored\n"+
+		"okdash config: warning: OKDASH_ZZZZZZZZ is not a variable okdash reads; it is ignored\n", errb.String())
+
+	// the commands that read no variable say nothing of them
+	errb.Reset()
+	runIn([]string{"decode"}, stdio{in: strings.NewReader(""), out: &out, err: &errb}, environ)
+	assert.Empty(t, errb.String())
+	errb.Reset()
+	runIn([]string{"help"}, stdio{in: strings.NewReader(""), out: &out, err: &errb}, environ)
+	assert.Empty(t, errb.String())
+}
+
+// TestEveryEnvNameIsKnown: every OKDASH_* variable the code or the README names is one
+// okdash reads (or a test's), so the warning never fires for a documented one.
+func TestEveryEnvNameIsKnown(t *testing.T) {
+	known := knownEnv()
+	name := regexp.MustCompile(`OKDASH_[A-Z0-9_]*[A-Z0-9]\b`)
+	files, err := filepath.Glob("*.go")
+	require.NoError(t, err)
+	files = append(files, "README.md")
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		for _, n := range name.FindAllString(readString(t, f), -1) {
+			if !strings.HasPrefix(n, testEnvPrefix) && n != "OKDASH_SORCE" { // the README's typo that gets the warning
+				assert.Contains(t, known, n, "%s names %s", f, n)
+			}
+		}
+	}
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/url"
 	"os"
 	"strings"
 
@@ -12,6 +14,7 @@ import (
 
 	"github.com/okdash/okdash/internal/textfile"
 	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/bridge"
 )
 
 // console is what a source may use of the terminal okdash was started from: the input
@@ -80,10 +83,42 @@ func checkSourceFlags(sf sourceFlags) error {
 		return errors.New("--scenario plays only on the demo (--source demo, or okdash sim --listen)")
 	case src == "file:" || src == "follow:":
 		return fmt.Errorf("--source %s: give a file: %sPATH", src, src)
-	case strings.HasPrefix(src, "bridge:") && !strings.HasPrefix(src, "bridge:tcp://") && !strings.HasPrefix(src, "bridge:exec:"):
-		return fmt.Errorf("--source %s: want bridge:tcp://HOST:PORT or bridge:exec:COMMAND ARGS", src)
-	case (strings.HasPrefix(src, "ws://") || strings.HasPrefix(src, "wss://")) && sf.Login == "":
-		return fmt.Errorf("--source %s: --login is required for ws:// and wss:// sources", src)
+	case strings.HasPrefix(src, "bridge:"):
+		if err := bridgeSyntax(strings.TrimPrefix(src, "bridge:")); err != nil {
+			return fmt.Errorf("--source %s: %w", src, err)
+		}
+	case strings.HasPrefix(src, "ws://") || strings.HasPrefix(src, "wss://"):
+		if err := wsSyntax(src); err != nil {
+			return fmt.Errorf("--source %s: %w", src, err)
+		}
+		if sf.Login == "" {
+			return fmt.Errorf("--source %s: --login is required for ws:// and wss:// sources", src)
+		}
+	}
+	return nil
+}
+
+// bridgeSyntax checks the form of a bridge: source's target, without dialling or
+// looking for its command.
+func bridgeSyntax(target string) error {
+	switch {
+	case strings.HasPrefix(target, "tcp://"):
+		if _, _, err := net.SplitHostPort(strings.TrimPrefix(target, "tcp://")); err != nil {
+			return errors.New("want bridge:tcp://HOST:PORT, such as bridge:tcp://10.0.0.15:7766")
+		}
+		return nil
+	case strings.HasPrefix(target, "exec:"):
+		_, err := bridge.ParseExec(strings.TrimPrefix(target, "exec:"))
+		return err
+	}
+	return errors.New("want bridge:tcp://HOST:PORT or bridge:exec:COMMAND ARGS")
+}
+
+// wsSyntax checks the form of a ws:// or wss:// source.
+func wsSyntax(src string) error {
+	kind, _, _ := strings.Cut(src, ":")
+	if u, err := url.Parse(src); err != nil || u.Host == "" {
+		return fmt.Errorf("want %s://HOST:PORT, such as %s://oktell.example.local:4066", kind, kind)
 	}
 	return nil
 }

@@ -130,13 +130,12 @@ func openBridge(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell
 }
 
 func bridgeDialer(target string) (bridge.Dialer, error) {
+	if err := bridgeSyntax(target); err != nil {
+		return nil, err
+	}
 	switch {
 	case strings.HasPrefix(target, "tcp://"):
-		addr := strings.TrimPrefix(target, "tcp://")
-		if _, _, err := net.SplitHostPort(addr); err != nil {
-			return nil, fmt.Errorf("want bridge:tcp://HOST:PORT, such as bridge:tcp://10.0.0.15:7766")
-		}
-		return bridge.TCP{Addr: addr}, nil
+		return bridge.TCP{Addr: strings.TrimPrefix(target, "tcp://")}, nil
 	case strings.HasPrefix(target, "exec:"):
 		e, err := bridge.ParseExec(strings.TrimPrefix(target, "exec:"))
 		if err != nil {

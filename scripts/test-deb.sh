@@ -58,7 +58,14 @@ grep -q 'msg=listening' "$log" || { cat "$log" >&2; "${as_root[@]}" kill "$pid";
 "${as_root[@]}" kill -TERM "$pid"
 wait "$pid" || { cat "$log" >&2; fail "okdash serve did not stop cleanly on SIGTERM"; }
 "${as_root[@]}" test -f /var/lib/okdash/ssh_host_ed25519_key || fail "no host key in /var/lib/okdash"
-rm -f "$log"
+
+echo "test-deb: dpkg -i again (an upgrade in place: prerm upgrade, postinst configure VERSION)"
+"${as_root[@]}" dpkg -i "$deb" | tee "$log.upgrade"
+dpkg-query -W -f '${Status}' okdash | grep -q 'ok installed' || fail "okdash is not installed after the upgrade"
+[ "$(stat -c '%U %a' /var/lib/okdash)" = "okdash 700" ] || fail "/var/lib/okdash after the upgrade: $(stat -c '%U %a' /var/lib/okdash)"
+"${as_root[@]}" test -f /var/lib/okdash/ssh_host_ed25519_key || fail "the upgrade lost the host key"
+! grep -q 'enable --now' "$log.upgrade" || fail "an upgrade asks to enable the service again"
+rm -f "$log" "$log.upgrade"
 
 echo "test-deb: dpkg --purge okdash"
 "${as_root[@]}" dpkg --purge okdash

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
@@ -32,7 +33,8 @@ var harmlessOptions = map[string]bool{
 }
 
 // LoadHostKey reads the host key at path, or generates an ed25519 key there (mode 0600)
-// when the file does not exist yet, so clients see the same host key after a restart.
+// when the file does not exist yet (and its directories, mode 0700, when they do not
+// either), so clients see the same host key after a restart.
 // created reports whether the key was generated. As sshd, it refuses a key that its
 // group or other users may read or write: whoever can read it can pose as this server.
 func LoadHostKey(path string) (signer gossh.Signer, created bool, err error) {
@@ -73,6 +75,10 @@ func generateHostKey(path string) ([]byte, error) {
 		return nil, err
 	}
 	data := pem.EncodeToMemory(block)
+	// A directory that is not there yet is made as private as the key (--host-key DIR/KEY).
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
 	// O_EXCL: two servers started at once must not overwrite each other's key.
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {

@@ -547,6 +547,13 @@ func (s *Server) release(ls *liveSession) {
 	s.done.Done()
 }
 
+// What the session lines say for a session without a key (only an open server lets
+// one in) and for one refused before any source was opened (reason says why).
+const (
+	noKey    = "none"
+	noSource = "none"
+)
+
 // sessionRecord is what the "session end" line says. It is written once: by the
 // session's handler, or by a shutdown that could not wait for it.
 type sessionRecord struct {
@@ -618,7 +625,11 @@ func (s *Server) handle(sess ssh.Session) {
 		}
 	}
 	user := cleanField(sess.User(), maxUser)
-	attrs := []any{"user", user, "addr", sess.RemoteAddr().String(), "key", fp}
+	logKey := fp
+	if logKey == "" {
+		logKey = noKey
+	}
+	attrs := []any{"user", user, "addr", sess.RemoteAddr().String(), "key", logKey}
 	if comment != "" {
 		attrs = append(attrs, "key_comment", comment)
 	}
@@ -627,7 +638,7 @@ func (s *Server) handle(sess ssh.Session) {
 		attrs = append(attrs, "room", true)
 		build = s.cfg.Room
 	}
-	rec := &sessionRecord{s: s, cs: cs, start: start, attrs: attrs}
+	rec := &sessionRecord{s: s, cs: cs, start: start, attrs: attrs, source: noSource}
 	if ls != nil {
 		ls.rec.Store(rec)
 	}

@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	gossh "golang.org/x/crypto/ssh"
 
@@ -295,6 +297,13 @@ func TestNoPTYRefusedWithExplanation(t *testing.T) {
 	out, err := sess.CombinedOutput("cat /etc/passwd")
 	require.Error(t, err)
 	require.Contains(t, string(out), "runs no commands")
+
+	// The log says no source was opened, and why, for each.
+	require.Eventually(t, func() bool { return strings.Count(h.logs.String(), "session end") == 2 }, waitFor, 10*time.Millisecond)
+	log := h.logs.String()
+	require.Regexp(t, `source=none duration=\S+ reason="no terminal"`, log)
+	require.Regexp(t, `source=none duration=\S+ reason="command refused"`, log)
+	require.NotContains(t, log, `source=""`)
 }
 
 func TestResizeReachesModel(t *testing.T) {
@@ -535,6 +544,9 @@ func TestOpenServerLetsAnyoneIn(t *testing.T) {
 	<-h.clients
 	c := <-h.clients
 	require.NotEmpty(t, c.Fingerprint, "a key offered to an open server is still logged")
+	require.Eventually(t, func() bool { return strings.Count(h.logs.String(), "session start") == 2 }, waitFor, 10*time.Millisecond)
+	require.Contains(t, h.logs.String(), "key=none", "a session without a key says so")
+	require.NotContains(t, h.logs.String(), `key=""`)
 }
 
 func TestHostKeyGeneratedOnceAndPrivate(t *testing.T) {
@@ -554,6 +566,25 @@ func TestHostKeyGeneratedOnceAndPrivate(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, []byte("not a key"), 0o600))
 	_, _, err = LoadHostKey(path)
 	require.ErrorContains(t, err, path)
+}
+
+// A host key in a directory that does not exist yet: the directories are made, private.
+func TestHostKeyMakesItsDirectory(t *testing.T) {
+	root := t.TempDir()
+	path := filepath.Join(root, "okdash", "keys", "host_key")
+	_, created, err := LoadHostKey(path)
+	require.NoError(t, err)
+	require.True(t, created)
+	for _, dir := range []string{filepath.Join(root, "okdash"), filepath.Join(root, "okdash", "keys")} {
+		st, err := os.Stat(dir)
+		require.NoError(t, err)
+		if runtime.GOOS != "windows" {
+			assert.Equal(t, os.FileMode(0o700), st.Mode().Perm(), dir)
+		}
+	}
+	// a path through a file is still an error, naming the key
+	_, _, err = LoadHostKey(filepath.Join(path, "inner"))
+	require.ErrorContains(t, err, filepath.Join(path, "inner"))
 }
 
 func TestParseAuthorizedKeysErrors(t *testing.T) {

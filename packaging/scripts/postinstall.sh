@@ -13,10 +13,23 @@ install -d -m 0700 -o okdash -g okdash /var/lib/okdash
 chgrp okdash /etc/okdash /etc/okdash/authorized_keys /etc/okdash/config.toml
 chmod 0750 /etc/okdash
 chmod 0640 /etc/okdash/authorized_keys /etc/okdash/config.toml
+# An upgrade: dpkg says "configure" with the version it replaces, rpm counts 2 versions.
+upgrade=
+if [ "$1" = configure ] && [ -n "${2:-}" ]; then
+	upgrade=yes
+elif [ "$1" -ge 2 ] 2>/dev/null; then
+	upgrade=yes
+fi
 if [ -d /run/systemd/system ]; then
 	systemctl daemon-reload >/dev/null 2>&1 || true
+	if [ -n "$upgrade" ]; then
+		# the running service moves to the new binary; a stopped one stays stopped
+		systemctl try-restart okdash >/dev/null 2>&1 || true
+	fi
 fi
-cat <<'MSG'
+if [ -z "$upgrade" ]; then
+	cat <<'MSG'
 okdash: add the SSH keys to let in to /etc/okdash/authorized_keys, check /etc/okdash/config.toml,
 then: systemctl enable --now okdash
 MSG
+fi
