@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/clocktest"
 	"github.com/okdash/okdash/oktell/demo"
 	"github.com/okdash/okdash/room"
 )
@@ -219,4 +220,52 @@ func TestDemoTraineeActions(t *testing.T) {
 	require.NoError(t, d.Notify(ctx, tr, oktell.NltColor, "VIP"))
 	require.Equal(t, trainerID("SHA256:x"), trainerID("SHA256:x"), "the same key, the same id")
 	require.NotEqual(t, trainerID("SHA256:x"), trainerID("SHA256:y"))
+}
+
+// The room's drop stays: the shift's next steps (a redirect, the scenario's own link up)
+// neither reach the trainee nor bring the link back; the room's restore does.
+func TestDemoTraineeLinkStaysDown(t *testing.T) {
+	dir := t.TempDir()
+	scenario := filepath.Join(dir, "ready.txt")
+	require.NoError(t, os.WriteFile(scenario, []byte("line on\nstate usReady\nwait 3s\nredirect on\nwait 3s\nlink up\nwait 1h\n"), 0o600))
+	clock := clocktest.New(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
+	s, err := serveOpen(t.Context(), sourceFlags{Source: "demo", Speed: 1, Scenario: scenario}, clock)
+	require.NoError(t, err)
+	defer s.Close()
+	link := func(want oktell.Link, why string) { // the clock stands still: the shift's steps wait for the test
+		t.Helper()
+		deadline := time.After(10 * time.Second)
+		for {
+			select {
+			case u := <-s.Updates():
+				if u.Status != nil && u.Status.Link == want {
+					return
+				}
+			case <-deadline:
+				t.Fatalf("no %s", why)
+			}
+		}
+	}
+	link(oktell.LinkConnected, "demo's link")
+	d := demoTrainee{eng: s.(*demo.Session).Engine(), clock: clock}
+	require.Eventually(t, func() bool { return d.eng.State().State == oktell.UserReady }, 10*time.Second, time.Millisecond)
+	require.True(t, clock.WaitPending(1, 5*time.Second), "the shift waits")
+	errc := make(chan error, 1)
+	go func() { errc <- d.SetLink(t.Context(), false) }()
+	link(oktell.LinkReconnecting, "link down")
+	require.NoError(t, <-errc)
+	for range 2 { // the redirect, then the scenario's link up
+		require.True(t, clock.WaitPending(1, 5*time.Second), "the shift waits")
+		clock.Advance(3 * time.Second)
+	}
+	require.True(t, clock.WaitPending(1, 5*time.Second), "the shift waits at its end")
+	select {
+	case u := <-s.Updates():
+		t.Fatalf("the trainee heard from the server while the room holds the link down: %+v", u)
+	case <-time.After(50 * time.Millisecond): // the steps ran before the last wait; nothing is in flight
+	}
+	require.False(t, d.eng.State().LinkUp, "the link came back without the room")
+	go func() { errc <- d.SetLink(t.Context(), true) }()
+	link(oktell.LinkConnected, "link back on the room's restore")
+	require.NoError(t, <-errc)
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/okdash/okdash/oktell/clocktest"
 	"github.com/okdash/okdash/oktell/shift"
 	"github.com/okdash/okdash/sshserve"
+	"github.com/okdash/okdash/ui"
 )
 
 // stateSession reports one state and stays open until closed.
@@ -229,4 +230,52 @@ func TestDashboardsShowTheWatchedShift(t *testing.T) {
 	m, err = newModel(newNullSession("ws"), lipgloss.NewRenderer(io.Discard), parseUIFlags(t), envOf(nil), clock)
 	require.NoError(t, err)
 	assert.NotContains(t, view(m, "s"), "Shift 2026", "no shift counted, no view")
+}
+
+// A replay played long after it was written: the quit line prints the shift the view
+// showed, counted up to the log's last document, not up to the wall clock (okdash with
+// --source file:, and okdash serve with okdash-source="file:...").
+func TestReplayShiftLineEndsAtTheLastDocument(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	const log = "file:testdata/streams/record.log"
+	ended := func(u oktell.Update) bool { return u.Status != nil && u.Status.Why.Code == oktell.ReasonInputEnded }
+	played := func(t *testing.T, clock *clocktest.Clock, w *shift.Watched) shift.Summary {
+		t.Helper()
+		require.NoError(t, clocktest.Drive(clock, w.Updates(), 10*time.Second, ended))
+		clock.Advance(12*time.Hour + 40*time.Minute) // the operator reads the view, then quits
+		view := w.SummaryAt(clock.Now())
+		assert.Equal(t, 12*time.Second, view.Length(), "the view: the log's 12 s")
+		return view
+	}
+	sf := sourceFlags{Source: log, Speed: 50}
+
+	t.Run("dashboard", func(t *testing.T) {
+		clock := clocktest.New(time.Date(2026, 11, 24, 12, 0, 0, 0, time.Local))
+		sess, err := openSession(context.Background(), sf, clock, console{})
+		require.NoError(t, err)
+		w := watchShift(sess, sf, clock)
+		view := played(t, clock, w)
+		var out, errb bytes.Buffer
+		shiftFarewell(w, language.English, &out, &errb)
+		assert.Equal(t, ui.ShiftLine(language.English, view)+"\n", out.String(), "the quit line is the view's shift")
+		assert.Equal(t, "okdash: shift 12s — ready 8s, no phone 4s, 0 calls\n", out.String())
+		assert.Empty(t, errb.String())
+	})
+	t.Run("serve", func(t *testing.T) {
+		clock := clocktest.New(time.Date(2026, 11, 24, 12, 0, 0, 0, time.Local))
+		open := func(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
+			return openSession(ctx, sf, clock, console{})
+		}
+		build := func(sess oktell.Session, r *lipgloss.Renderer, uf uiFlags, env func(string) string, clock oktell.Clock) (tea.Model, error) {
+			return sourceModel{source: sess.Capabilities().Kind}, nil
+		}
+		dash := sessionDashboard(sourceFlags{Speed: 50}, uiFlags{}, false, clock, open, build)
+		c := &sshserve.Client{Fingerprint: "SHA256:trainee1", Environ: []string{"LANG=C.UTF-8"}, Renderer: lipgloss.NewRenderer(io.Discard),
+			Options: map[string]string{"source": log}}
+		_, closer, err := dash(context.Background(), c)
+		require.NoError(t, err)
+		view := played(t, clock, closer.(*shift.Watched))
+		assert.Equal(t, ui.ShiftLine(language.English, view), c.Farewell(), "the quit line is the view's shift")
+		require.NoError(t, closer.Close())
+	})
 }

@@ -561,6 +561,19 @@ type LineTracker struct {
 	line LineUpdate
 }
 
+// Line is the line as the events so far tell it, and false before the first line event.
+func (t *LineTracker) Line() (*LineUpdate, bool) {
+	if t.line.State == LineUnknown {
+		return nil, false
+	}
+	out := t.line
+	if t.line.Call != nil {
+		c := *t.line.Call
+		out.Call = &c
+	}
+	return &out, true
+}
+
 // Track returns the line after ev, and false when ev is not a line event.
 func (t *LineTracker) Track(ev *Event, now time.Time) (*LineUpdate, bool) {
 	next, ok := LineFromEvent(t.line, ev, now)

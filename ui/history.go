@@ -24,6 +24,7 @@ type history struct {
 	asked []asked   // the last state requests of a replayed recording, for their outcomes (sent.go)
 
 	banners [2]bannerCause // each banner's last: what happened, and why, with its counts as #
+	labelW  int            // the label column's width (see labelWidth), once known
 
 	open, back, up, down, pageUp, pageDown key.Binding
 }
@@ -284,9 +285,26 @@ func (h *history) height(off, w int) int {
 // saved mark, its glyph on its block and its label, padded.
 func (h *history) prefixWidth(k *kept) int {
 	if k.pw == 0 {
-		k.pw = len("15:04:05") + 3 + 3 + max(16, ansi.StringWidth(noteLabel(h.c, k.n))+1)
+		k.pw = len("15:04:05") + 3 + 3 + h.labelWidth()
 	}
 	return k.pw
+}
+
+// labelWidth is the width of the label column: the widest label of the operator's
+// language and a space, so every note's text starts in the same column.
+func (h *history) labelWidth() int {
+	if h.labelW == 0 {
+		widest := 0
+		for _, t := range append(oktell.NotifyTypes(), -1) { // every type, and an unknown one's "Notice"
+			for _, local := range []bool{false, true} {
+				for _, refused := range []bool{false, true} {
+					widest = max(widest, ansi.StringWidth(noteLabel(h.c, note{typ: t, local: local, refused: refused})))
+				}
+			}
+		}
+		h.labelW = max(16, widest+1)
+	}
+	return h.labelW
 }
 
 // body is a note's text in the history: who sent it, and what.
@@ -331,7 +349,7 @@ func (h *history) lines(k *kept, w int) []string {
 		saved = th.Accent.Render(th.Icons.Saved)
 	}
 	label := noteLabel(c, n)
-	label += strings.Repeat(" ", max(16-ansi.StringWidth(label), 1))
+	label += strings.Repeat(" ", max(h.labelWidth()-ansi.StringWidth(label), 1))
 	prefix := th.Time.Render(n.at.Format("15:04:05")) + " " + saved + " " + toastMark(c, n) + th.ToastText(n.typ).Render(label)
 	pw := h.prefixWidth(k)
 	tw := w - pw

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -148,5 +149,43 @@ func TestHistoryHeightIsItsLines(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// At 60 columns in Russian the history keeps the whole text of a long path (QA: "shif…"
+// then "emo-", the "t-d" gone) and every entry's text starts in the same column, okdash's
+// warning ("предупреждение okdash", the widest label) as the server's information.
+func TestHistoryWholeTextInOneColumn(t *testing.T) {
+	const path = "shift: /root/.local/state/okdash/serve/key-771b67e884dc73ed/shift-demo-2026-12-01.json: permission denied"
+	for _, lang := range []language.Tag{language.Russian, language.English} {
+		f := newFake()
+		m := New(testOptions(f, clocktest.New(t0), lang))
+		m = step(m, tea.WindowSizeMsg{Width: 60, Height: 24})
+		m = step(m, upd(t0, evNotify(oktell.NltInformation, false, false, "24.11.2026 09:00:00", "Oktell", "короткое")))
+		m = step(m, localWarning(m.c, path))
+		m = step(m, keyPress("n"))
+		body := historyBody(m)
+		var col []int
+		var text []string
+		for _, l := range body {
+			if strings.TrimSpace(l) == "" {
+				continue
+			}
+			require.LessOrEqual(t, ansi.StringWidth(l), 60, "%q", l)
+			if strings.HasPrefix(l, "09:00:00") { // an entry's first line: where its text starts
+				i := strings.Index(l, "shift:")
+				if i < 0 {
+					i = strings.Index(l, "Oktell:")
+				}
+				require.GreaterOrEqual(t, i, 0, "%q", l)
+				col = append(col, ansi.StringWidth(l[:i]))
+				text = append(text, "")
+				l = l[i:]
+			}
+			text[len(text)-1] += strings.TrimSpace(l)
+		}
+		require.Len(t, col, 2, "%s: %q", lang, body)
+		assert.Equal(t, col[0], col[1], "%s: the texts start in one column: %q", lang, body)
+		assert.Equal(t, strings.ReplaceAll(path, " ", ""), strings.ReplaceAll(text[0], " ", ""), "%s: the whole text: %q", lang, body)
 	}
 }

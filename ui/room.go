@@ -69,6 +69,7 @@ const (
 	roomWriting                 // a line being written (a message, a notification, a ring)
 	roomPicker                  // the notification types
 	roomHelp                    // every key
+	roomDetail                  // the selected trainee's last answer and the room's lines about them, whole
 )
 
 // RoomModel is the trainer's room.
@@ -95,7 +96,7 @@ type RoomModel struct {
 	up, down, pageUp, pageDown, selectKeys key.Binding
 	message, all, notify, ring, link       key.Binding
 	help, back, quit, send, cancel         key.Binding
-	choose                                 key.Binding
+	choose, detail                         key.Binding
 }
 
 // roomLineFor is what the open line will do.
@@ -112,6 +113,7 @@ type roomNote struct {
 	at   time.Time
 	kind roomLineKind
 	text string // what the line says, in the trainer's words, cleaned
+	who  int    // the trainee it is about (their ID); 0: the room's own, or all
 }
 
 type roomLineKind int
@@ -246,6 +248,7 @@ func NewRoom(o RoomOptions) RoomModel {
 		send:    c.hotkey("enter", "send", "enter"),
 		cancel:  c.hotkey("esc", "cancel", "esc"),
 		choose:  c.hotkey("enter", "choose", "enter"),
+		detail:  c.hotkey("enter", "details", "enter"),
 	}
 	m.up, m.down, m.pageUp, m.pageDown = scrollKeys(c)
 	ic := th.Icons
@@ -419,7 +422,7 @@ func (m *RoomModel) refresh(msg roomChangedMsg) {
 		if present[e.Trainee] {
 			m.answers[e.Trainee] = e
 		}
-		m.addLine(roomNote{at: e.At, kind: lineAnswer, text: oktell.CleanLine(e.User) + ": " + oktell.CleanLine(e.Text)})
+		m.addLine(roomNote{at: e.At, kind: lineAnswer, text: oktell.CleanLine(e.User) + ": " + oktell.CleanLine(e.Text), who: e.Trainee})
 	}
 	if msg.dropped > 0 {
 		m.addLine(roomNote{at: m.c.now, kind: lineFailed, text: m.c.tr("%d answers were lost: the room did not keep up", msg.dropped)})
@@ -503,6 +506,19 @@ func (m *RoomModel) keys() []binding {
 			act(m.choose, "", m.chosen).onBar(barKeep),
 			act(m.cancel, "", func() tea.Cmd { m.mode = roomBrowse; return nil }).onBar(barKeep),
 		}
+	case roomDetail:
+		whyMove := ""
+		if len(m.rows) == 0 {
+			whyMove = "no trainee to scroll to"
+		}
+		return []binding{
+			act(m.up, whyMove, func() tea.Cmd { m.move(-1); return nil }),
+			act(m.down, whyMove, func() tea.Cmd { m.move(1); return nil }),
+			act(m.selectKeys, whyMove, nil).onBar(3),
+			act(m.detail, "", func() tea.Cmd { m.mode = roomBrowse; return nil }).onBar(barKeep),
+			act(m.back, "", func() tea.Cmd { m.mode = roomBrowse; return nil }).onBar(barKeep),
+			act(m.quit, "", func() tea.Cmd { c.post(quitMsg{}); return nil }).onBar(barKeep),
+		}
 	case roomHelp:
 		return []binding{
 			act(m.help, "", func() tea.Cmd { m.mode = roomBrowse; return nil }).onBar(barKeep),
@@ -558,9 +574,18 @@ func (m *RoomModel) keys() []binding {
 			}
 			return m.doCmd(sel.ID, sel.Info.User, a)
 		}).onBar(5),
+		act(m.detail, whyDetail(ok), func() tea.Cmd { m.mode = roomDetail; return nil }), // help only: the bar is full
 		act(m.help, "", func() tea.Cmd { m.mode = roomHelp; return nil }).onBar(barKeep),
 		act(m.quit, "", func() tea.Cmd { c.post(quitMsg{}); return nil }).onBar(barKeep),
 	}
+}
+
+// whyDetail says why enter shows no details: nobody is selected.
+func whyDetail(selected bool) string {
+	if selected {
+		return ""
+	}
+	return "no trainee is selected"
 }
 
 // key handles a key: ctrl+c quits; an open line takes the keys its bindings do not.
@@ -661,7 +686,7 @@ func (m *RoomModel) done(msg roomDoneMsg) {
 	c, a := m.c, msg.a
 	user := oktell.CleanLine(msg.user)
 	text := oktell.CleanLine(a.Text)
-	l := roomNote{at: c.now, kind: lineDone}
+	l := roomNote{at: c.now, kind: lineDone, who: msg.id}
 	switch {
 	case msg.err != nil && (a.Kind == room.ActMessage || a.Kind == room.ActNotify):
 		l.kind, l.text = lineFailed, c.tr("%s: not sent (%s): %s", user, room.FirstWords(text), m.why(msg.id, msg.err))
@@ -704,7 +729,7 @@ func (m *RoomModel) broadcastDone(msg roomBroadcastMsg) {
 				user = r.Info.User
 			}
 		}
-		m.addLine(roomNote{at: c.now, kind: lineFailed, text: c.tr("%s: not sent (%s): %s", user, room.FirstWords(oktell.CleanLine(msg.text)), m.why(id, msg.failed[id]))})
+		m.addLine(roomNote{at: c.now, kind: lineFailed, text: c.tr("%s: not sent (%s): %s", user, room.FirstWords(oktell.CleanLine(msg.text)), m.why(id, msg.failed[id])), who: id})
 	}
 }
 

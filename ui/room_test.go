@@ -513,3 +513,45 @@ func FuzzRoomScreen(f *testing.F) {
 		}
 	})
 }
+
+// At 80x24 a long answer and a ring refusal are cut in the list and the messages; enter
+// shows the selected trainee's whole: the last answer and the room's lines about them,
+// wrapped, no character lost; enter or esc goes back to the list.
+func TestRoomDetailShowsTheWholeAnswer(t *testing.T) {
+	m, _, fakes, _, clk := roomTest(t, 80, 24, classroom())
+	m = selectUser(t, m, "ivanova")
+	m = rkey(t, m, "m")
+	m = typeInto(t, m, "Как дела?")
+	m = rdo(t, m, "enter")
+	clk.Advance(time.Minute)
+	answer := "Ещё пять минут, заканчиваю с клиентом, потом беру следующий звонок из очереди «Поддержка», а после — перерыв на обед"
+	require.NoError(t, fakes["ivanova"].reply(answer))
+	m = rstep(t, m, waitRoomCmd(m.rm, time.Time{})())
+	fakes["ivanova"].err = room.ErrNotRouted
+	m = rkey(t, m, "r")
+	m = rdo(t, m, "enter")
+	refusal := m.lines[len(m.lines)-1].text
+	require.Contains(t, refusal, "ivanova: no ring: the call was not routed")
+	list := m.plain()
+	require.NotContains(t, strings.ReplaceAll(list, " ", ""), strings.ReplaceAll(answer, " ", ""), "the list cuts it (else this test shows nothing)")
+
+	m = rkey(t, m, "enter")
+	require.Equal(t, roomDetail, m.mode)
+	screen := m.plain()
+	var text []string
+	for _, l := range strings.Split(screen, "\n") {
+		require.LessOrEqual(t, ansi.StringWidth(l), 80)
+		text = append(text, strings.TrimSpace(l))
+	}
+	flat := strings.ReplaceAll(strings.Join(text, ""), " ", "")
+	assert.Contains(t, flat, strings.ReplaceAll(answer, " ", ""), "the whole answer:\n%s", screen)
+	assert.Contains(t, flat, strings.ReplaceAll(refusal, " ", ""), "the whole refusal:\n%s", screen)
+	assert.Contains(t, screen, "Trainee ivanova")
+	assert.Contains(t, screen, "enter details", "the help bar says how to go back")
+
+	m = rkey(t, m, "esc")
+	assert.Equal(t, roomBrowse, m.mode)
+	m = rkey(t, m, "enter")
+	m = rkey(t, m, "enter")
+	assert.Equal(t, roomBrowse, m.mode, "enter goes back too")
+}

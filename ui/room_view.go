@@ -18,6 +18,18 @@ import (
 // key did nothing, and the help bar. Exactly the terminal's height, every line within
 // its width.
 
+// The words of the trainee's details (enter).
+func init() {
+	russian(map[string]string{
+		"details":          "подробно",
+		"Trainee":          "Стажёр",
+		"Trainee %s":       "Стажёр %s",
+		"Last answer":      "Последний ответ",
+		"The room's lines": "Строки зала",
+		"no answer and no line about this trainee yet": "от стажёра пока нет ответа, о нём нет строк",
+	})
+}
+
 // roomColumns are the widths of the list's columns at one width.
 type roomColumns struct {
 	user, addr, src, state, time, pending, key int
@@ -67,6 +79,8 @@ func (m *RoomModel) layout() roomLayout {
 			need = len(oktell.NotifyTypes()) - 1 // the picker's rule stands in the heads' row
 		case roomHelp:
 			need = len(m.helpView(c.width, c.height)) - 2 // its rule and title stand in the list's
+		case roomDetail:
+			need = len(m.detailView(c.width, c.height)) - 2
 		}
 		free = max(free-1, 1) // the messages' rule
 		l.msgRows = max(least, free-need)
@@ -137,6 +151,8 @@ func (m RoomModel) View() string {
 	switch m.mode {
 	case roomHelp:
 		body = m.helpView(l.tableW, l.tableRows+2)
+	case roomDetail:
+		body = m.detailView(l.tableW, l.tableRows+2)
 	case roomPicker:
 		body = append([]string{c.rule(c.tr("Notification to %s: choose its type", oktell.CleanLine(m.line.user)), "", l.tableW, "")}, m.pickerView(l.tableRows+1)...)
 	default:
@@ -417,6 +433,72 @@ func (m *RoomModel) pickerView(rows int) []string {
 	return out
 }
 
+// detailView is the selected trainee whole, rows high at most: who they are, their last
+// answer and then the room's lines about them (what became of a ring, a message, the
+// link), each wrapped, the newest at the bottom; the oldest lines go first when they do
+// not all fit.
+func (m *RoomModel) detailView(w, rows int) []string {
+	c, th := m.c, m.c.theme
+	r, ok := m.selected()
+	if !ok {
+		return []string{c.rule(c.tr("Trainee"), "", w, ""), "   " + th.Muted.Render(c.tr("no trainee is selected"))}
+	}
+	g, word := m.glyphWord(r)
+	head := []string{
+		c.rule(c.tr("Trainee %s", oktell.CleanLine(r.Info.User)), "", w, ""),
+		" " + th.StateText(r.State, r.Stale || r.Ended || !r.Known).Render(g+" "+word) + "  " + th.Muted.Render(oktell.CleanLine(r.Info.Addr)+"  "+oktell.CleanLine(r.Info.Source)),
+	}
+	wrapped := func(at time.Time, text string, st lipgloss.Style) []string {
+		var out []string
+		for i, l := range wrapLines(text, max(w-8, 1)) {
+			lead := "       "
+			if i == 0 {
+				lead = " " + th.Time.Render(at.Format("15:04")) + " "
+			}
+			out = append(out, lead+st.Render(l))
+		}
+		return out
+	}
+	var answer []string
+	if a, ok := m.answers[r.ID]; ok {
+		answer = append([]string{" " + th.Bold.Render(c.tr("Last answer"))}, wrapped(a.At, oktell.CleanLine(a.Text), th.Base)...)
+	}
+	var notes []string
+	for _, l := range m.lines {
+		if l.who != r.ID || l.kind == lineAnswer {
+			continue
+		}
+		st := th.Base
+		switch l.kind {
+		case lineSent:
+			st = th.Accent
+		case lineDone:
+			st = th.Muted
+		case lineFailed:
+			st = th.Warning
+		}
+		notes = append(notes, wrapped(l.at, l.text, st)...)
+	}
+	if len(notes) > 0 {
+		notes = append([]string{" " + th.Bold.Render(c.tr("The room's lines"))}, notes...)
+	}
+	if len(answer) == 0 && len(notes) == 0 {
+		return append(head, "   "+th.Muted.Render(c.tr("no answer and no line about this trainee yet")))
+	}
+	out := append(head, answer...)
+	if over := len(out) + len(notes) - rows; over > 0 && len(notes) > 0 {
+		notes = append(notes[:1], notes[min(1+over, len(notes)):]...) // the newest stay
+		if len(notes) == 1 {
+			notes = nil
+		}
+	}
+	out = append(out, notes...)
+	if len(out) > rows {
+		out = out[:rows]
+	}
+	return out
+}
+
 // helpView lists every key of the room.
 func (m *RoomModel) helpView(w, rows int) []string {
 	c, th := m.c, m.c.theme
@@ -437,7 +519,10 @@ func (m *RoomModel) helpView(w, rows int) []string {
 		}
 		out = append(out, "   "+ks.Render(h.Key)+strings.Repeat(" ", max(9-ansi.StringWidth(h.Key), 1))+ds.Render(h.Desc))
 	}
-	out = append(out, "", " "+th.Muted.Render(c.tr("latin keys shown; the same keys on the Russian layout work too")))
+	if len(out)+2 <= rows {
+		out = append(out, "") // the hint apart, when there is room for it
+	}
+	out = append(out, " "+th.Muted.Render(c.tr("latin keys shown; the same keys on the Russian layout work too")))
 	if len(out) > rows {
 		out = out[:rows]
 	}

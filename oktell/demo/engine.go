@@ -61,6 +61,7 @@ type Engine struct {
 	replyNo int
 
 	chosen oktell.UserState // the operator's own last choice: ready until they press a key
+	held   bool             // the room dropped the link: it stays down until the room restores it
 	call   *demoCall        // the scenario's call on the line; nil when it is free
 	queue  []oktell.QueuedCaller
 	roster []oktell.Colleague
@@ -202,6 +203,17 @@ func (e *Engine) emit(o Output, emit func(Output) bool) bool {
 
 // step turns one scenario step into outputs.
 func (e *Engine) step(st Step) ([]Output, error) {
+	switch st.Op {
+	case OpDoc, OpState, OpRedirect, OpLinkDown, OpLinkUp:
+		e.mu.Lock()
+		held := e.held
+		e.mu.Unlock()
+		if held {
+			// The room dropped the link and only the room brings it back: any document
+			// would read as the link back (see feed.LinkLost), so none reaches the client.
+			return nil, nil
+		}
+	}
 	switch st.Op {
 	case OpDoc:
 		text := expand(st.Doc, e.clock.Now(), uuid.NewString())

@@ -166,17 +166,28 @@ func (e *Engine) missLater(d time.Duration, chain string) {
 }
 
 // SetLink drops the link to the server (up false) or brings it back, as the scenario's
-// link down and link up steps do; ErrLinkAlready when it already is so.
+// link down and link up steps do; ErrLinkAlready when it already is so. A link dropped
+// here stays down until SetLink brings it back: the scenario's own link up does not.
 func (e *Engine) SetLink(ctx context.Context, up bool) error {
 	return e.outside(ctx, func() ([]Output, error) {
 		if e.State().LinkUp == up {
 			return nil, ErrLinkAlready
 		}
 		if up {
+			e.hold(false)
 			return e.step(Step{Op: OpLinkUp})
 		}
-		return e.step(Step{Op: OpLinkDown, Reason: defaultLinkDownReason})
+		out, err := e.step(Step{Op: OpLinkDown, Reason: defaultLinkDownReason})
+		e.hold(true)
+		return out, err
 	})
+}
+
+// hold says whether the room holds the link down.
+func (e *Engine) hold(on bool) {
+	e.mu.Lock()
+	e.held = on
+	e.mu.Unlock()
 }
 
 // defaultLinkDownReason is what a link down without a reason says (the phrase the

@@ -198,3 +198,50 @@ func TestOutsideWithoutRunTimesOut(t *testing.T) {
 		t.Errorf("%v, want the context's deadline", err)
 	}
 }
+
+// The room's drop holds: the scenario's steps reach nobody while the link is down (any
+// document would read as the link back), and its own link up does not restore what the
+// trainer dropped. Only the trainer's restore does.
+func TestOutsideLinkDropHoldsAgainstTheScenario(t *testing.T) {
+	r := start(t, "line on\nstate usReady\nwait 10s\nredirect on\nstate usLunch\nqueue add +7111 Иванов\nwait 10s\nlink down Потеряна связь\nwait 10s\nlink up\nwait 1h\n", 1)
+	if o := r.next(); o.Queue == nil {
+		t.Fatalf("first output %+v, want the queue", o)
+	}
+	r.nextState()
+	r.settle(1)
+	ctx := ctxFor(t)
+	if err := r.eng.SetLink(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	if e := eventOf(t, r.wait()); e.Type != oktell.ConnectionLost {
+		t.Fatalf("%s, want ConnectionLost", e.Type)
+	}
+	for range 3 { // the redirect, the break and the queue; the link down; the link up
+		r.settle(1)
+		r.clk.Advance(10 * time.Second)
+	}
+	r.settle(1) // parked on the last wait: every step before it ran
+	select {
+	case o := <-r.out:
+		t.Fatalf("the scenario reached the operator while the trainer holds the link down: %+v", o.Doc.Events[0].Type)
+	default:
+	}
+	if r.eng.State().LinkUp {
+		t.Fatal("the link is up again without the trainer")
+	}
+	if err := r.eng.SetLink(ctx, false); !errors.Is(err, ErrLinkAlready) {
+		t.Errorf("down again: %v, want ErrLinkAlready", err)
+	}
+	if err := r.eng.SetLink(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	if sc := r.waitState(); sc.State != oktell.UserReady || sc.Redirect {
+		t.Errorf("state after the trainer's restore: %+v, want ready as before the drop", sc)
+	}
+	if o := r.wait(); o.Queue == nil || len(o.Queue.Callers) != 0 {
+		t.Errorf("after the state %+v, want the queue read afresh, empty", o)
+	}
+	if !r.eng.State().LinkUp {
+		t.Error("the trainer's restore left the link down")
+	}
+}

@@ -57,8 +57,12 @@ func Open(ctx context.Context, sc *Scenario, clock oktell.Clock, speed float64, 
 			}
 			for _, ev := range o.Doc.Events {
 				reason, lost := feed.LinkLost(&ev)
-				if !lost && down && !f.StatusWhy(oktell.LinkConnected, oktell.Because(oktell.ReasonDemo, s.eng.Scenario().Name)) {
-					return false
+				if !lost && down {
+					// Back: the line is read afresh, as the queue and the colleagues are
+					// (the engine's desk did not change while the client heard nothing).
+					if !f.StatusWhy(oktell.LinkConnected, oktell.Because(oktell.ReasonDemo, s.eng.Scenario().Name)) || !f.ResendLine() {
+						return false
+					}
 				}
 				down = lost
 				if !f.Event(ev, nil) {

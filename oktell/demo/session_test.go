@@ -103,3 +103,28 @@ func TestSessionMessagesAndReplies(t *testing.T) {
 		}
 	}
 }
+
+// A call on the line when the link drops is marked stale by the dashboard: when the
+// link is back the line is reported again, unchanged, so the mark goes.
+func TestSessionLineReportedAgainWhenTheLinkIsBack(t *testing.T) {
+	sc, err := Parse("t", strings.NewReader("line on\nstate usReady\nring +7111 Иванов\nanswer\nlink down Нет связи\nwait 10s\nlink up\nwait 1h\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := clocktest.New(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
+	s := Open(context.Background(), sc, clock, 1)
+	defer s.Close()
+	var back, line bool
+	err = clocktest.Drive(clock, s.Updates(), 5*time.Second, func(u oktell.Update) bool {
+		if st := u.Status; st != nil && st.Link == oktell.LinkConnected && clock.Now().After(time.Date(2026, 11, 24, 9, 0, 5, 0, time.UTC)) {
+			back = true
+		}
+		if back && u.Line != nil && u.Event == nil {
+			line = u.Line.State == oktell.LineTalking && u.Line.Call != nil && u.Line.Call.Number == "+7111"
+		}
+		return line
+	})
+	if err != nil {
+		t.Fatalf("the talk was not reported again after the link came back: %v", err)
+	}
+}

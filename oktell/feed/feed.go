@@ -101,6 +101,19 @@ func (f *Feed) EventUpdate(u oktell.Update) bool {
 	return f.Send(u)
 }
 
+// ResendLine reports the line again as the line events told it, for a source that reads
+// it afresh when its link is back (the dashboard marked it stale when the link went);
+// nothing before the first line event. It returns false once the session is closed.
+func (f *Feed) ResendLine() bool {
+	f.mu.Lock()
+	l, ok := f.line.Line()
+	f.mu.Unlock()
+	if !ok {
+		return true
+	}
+	return f.Send(oktell.Update{Line: l})
+}
+
 // Status reports a link change. A status equal to the last one sent is not repeated.
 func (f *Feed) Status(link oktell.Link, reason string) bool {
 	return f.StatusFull(oktell.Status{Link: link, Reason: reason})

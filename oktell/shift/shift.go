@@ -362,9 +362,11 @@ func note(u oktell.Update) bool {
 
 // Tick moves the shift's time to now without an update: Watch calls it every
 // TickEvery, so that a silence longer than MaxGap means okdash was not running. While a
-// backlog is read the time is the log's: a tick then would count it all at now.
+// backlog is read the time is the log's: a tick then would count it all at now. A
+// replay's (LogTimes) is never ticked: its shift ends at its last update, as Summary
+// counts it, so the quit line after Watched.Close reads what the view showed.
 func (s *Shift) Tick(now time.Time) {
-	if s.stopped || !s.started || now.IsZero() || s.backlog {
+	if s.stopped || !s.started || now.IsZero() || s.backlog || s.cfg.LogTimes {
 		return
 	}
 	s.advance(now.UnixNano())

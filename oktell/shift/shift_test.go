@@ -604,3 +604,17 @@ func TestDateString(t *testing.T) {
 	_, err = ParseDate("2026-13-01")
 	assert.Error(t, err)
 }
+
+// A replay's shift ends at its last update: the wall clock's time (Watched.Close ticks
+// with it) is nothing of the log's, and the quit line must read what the view showed.
+func TestReplayTicksCountNothing(t *testing.T) {
+	s := New(Config{Zone: msk, LogTimes: true})
+	s.Apply(state(at("09:00"), ready))
+	s.Apply(tick(at("09:10")))
+	before := s.Summary(at("21:52"))
+	s.Tick(at("21:52"))
+	s.Stop()
+	after := s.Summary(at("21:52"))
+	assert.Equal(t, before.Figures, after.Figures, "the shift the view showed is the one the quit line prints")
+	checkFigures(t, after.Figures, want{time: map[Bucket]time.Duration{Ready: m(10)}})
+}

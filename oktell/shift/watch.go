@@ -335,8 +335,8 @@ func (w *Watched) SendMessage(ctx context.Context, userID, text string) error {
 	return err
 }
 
-// Close counts the shift up to now, closes the inner session, writes the file a last
-// time and releases its lock. The shift stays readable (Summary), frozen at the close.
+// Close counts the shift up to now (a replay's: to its last update), closes the inner
+// session, writes the file a last time and releases its lock. The shift stays readable (Summary), frozen at the close.
 // Calls after the first return its result.
 func (w *Watched) Close() error {
 	w.once.Do(func() {

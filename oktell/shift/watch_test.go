@@ -382,3 +382,37 @@ func TestWatchFollowCountsTheBacklogAtItsTimes(t *testing.T) {
 		breaks: 1, longest: m(90), received: 1})
 	require.NoError(t, w.Close())
 }
+
+// The quit line reads the shift after Close: for a replay it is the one the view showed
+// (up to the last document), for a live source the one up to now.
+func TestWatchCloseCountsToTheSameEnd(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		caps oktell.Capabilities
+		want time.Duration // the shift's length at the close
+	}{
+		{"file", oktell.Capabilities{Kind: "file", ReadOnly: true, Line: true, LogTimes: true, Position: oktell.RealClock{}}, 12 * time.Second},
+		{"follow", oktell.Capabilities{Kind: "follow", ReadOnly: true, Line: true, LogTimes: true}, 12*time.Second + 30*time.Second},
+		{"live", live, 12*time.Second + 30*time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			start := at("09:00")
+			clock := clocktest.New(start)
+			f := newFake(tc.caps)
+			w := Watch(f, WatchConfig{Clock: clock, Zone: msk, TickEvery: time.Hour})
+			push(t, f, w, state(start, ready))
+			push(t, f, w, state(start.Add(8*time.Second), oktell.UserWOphone))
+			push(t, f, w, tick(start.Add(12*time.Second)))
+			if tc.caps.Position != nil {
+				clock.Set(at("21:52")) // a replay played hours after it was written
+			} else {
+				clock.Set(start.Add(12*time.Second + 30*time.Second))
+			}
+			view := w.SummaryAt(clock.Now()) // what the shift view shows, on the dashboard's clock
+			require.NoError(t, w.Close())
+			quit := w.Summary() // what the quit line prints
+			assert.Equal(t, tc.want, quit.Length())
+			assert.Equal(t, view.Figures, quit.Figures, "the view and the quit line agree")
+		})
+	}
+}

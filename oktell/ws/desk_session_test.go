@@ -211,3 +211,27 @@ func TestHostileQueue(t *testing.T) {
 		t.Fatalf("%d callers kept, warning %v", len(u.Queue.Callers), sawErr)
 	}
 }
+
+// The dashboard marks the queue and the line stale when the link drops, until the source
+// reads them again: after a reconnect the first reading is reported even when nothing
+// changed, or the marks would stay until the queue or the line next changes.
+func TestDeskReadAgainAfterReconnectIsReported(t *testing.T) {
+	f := newFixture(t, deskUsers(t)...)
+	f.srv.Clock = f.clock
+	if err := f.srv.QueueAdd("+79161112233", "Кузьмина Анна"); err != nil {
+		t.Fatal(err)
+	}
+	s := f.dial(f.config("demo", "demo"))
+	untilLine(t, s, oktell.LineFree)
+	until(t, s, "the queue", func(u oktell.Update) bool { return u.Queue != nil && len(u.Queue.Callers) == 1 })
+	f.srv.Drop("demo")
+	until(t, s, "the link lost", func(u oktell.Update) bool { return u.Status != nil && u.Status.Link == oktell.LinkReconnecting })
+	f.clock.Advance(ws.DefaultBackoffMax)
+	until(t, s, "connected again", func(u oktell.Update) bool { return u.Status != nil && u.Status.Link == oktell.LinkConnected })
+	var line, queue bool
+	until(t, s, "the line and the queue read again", func(u oktell.Update) bool {
+		line = line || (u.Line != nil && u.Line.State == oktell.LineFree)
+		queue = queue || (u.Queue != nil && len(u.Queue.Callers) == 1)
+		return line && queue
+	})
+}

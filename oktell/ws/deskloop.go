@@ -132,6 +132,9 @@ func (s *Session) startDesk(l *link) {
 	d := &linkDesk{l: l, kick: make(chan struct{}, 1), delayed: make(chan time.Duration, 1)}
 	s.desk.mu.Lock()
 	s.desk.cur = d
+	// The dashboard marked the line and the queue stale when the link went: the first
+	// reading on this link is reported even when unchanged, so the marks go.
+	s.desk.sentLine, s.desk.sentQueue = false, false
 	s.desk.mu.Unlock()
 	s.feed.Go(func(ctx context.Context) { s.runDesk(ctx, d) })
 }
