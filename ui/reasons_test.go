@@ -38,13 +38,16 @@ func sampleArgs(t *testing.T, code oktell.ReasonCode) []any {
 	return args
 }
 
-// latin finds English left in a Russian text; Oktell and okdash are names.
+// latin finds English left in a Russian text; names (Oktell, okdash, the protocols) are
+// not English.
 var latin = regexp.MustCompile(`[A-Za-z]+`)
+
+var names = map[string]bool{"Oktell": true, "okdash": true, "WebSocket": true, "TLS": true, "JSON": true, "HTTP": true}
 
 func englishLeft(s string) []string {
 	var out []string
 	for _, w := range latin.FindAllString(s, -1) {
-		if w != "Oktell" && w != "okdash" {
+		if !names[w] {
 			out = append(out, w)
 		}
 	}
