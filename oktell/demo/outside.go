@@ -175,13 +175,9 @@ func (e *Engine) SetLink(ctx context.Context, up bool) error {
 		if up {
 			return e.step(Step{Op: OpLinkUp})
 		}
-		return e.step(Step{Op: OpLinkDown, Reason: defaultLinkDownReason})
+		return e.step(Step{Op: OpLinkDown, Why: oktell.Because(oktell.ReasonServerLinkLost)})
 	})
 }
-
-// defaultLinkDownReason is what a link down without a reason says (the phrase the
-// dashboard knows in Russian too).
-const defaultLinkDownReason = "connection to the Oktell server lost"
 
 // NotifyDocument is a Notify as the client library writes it.
 func NotifyDocument(guid string, at time.Time, typ oktell.NotifyType, argb uint32, autohide bool, sender, text string) *oktell.Document {
