@@ -76,31 +76,38 @@ const (
 	ReasonTooManyMessages ReasonCode = "too-many-messages" // answers to the trainer faster than the room takes them
 
 	// The WebSocket link: why it ended or could not be made.
-	ReasonConnectionLost   ReasonCode = "connection-lost"    // the link ended, and nothing says why
-	ReasonConnectionCut    ReasonCode = "connection-cut"     // the connection ended without a close from the server
-	ReasonServerClosed     ReasonCode = "server-closed"      // the server closed the connection
-	ReasonServerClosedCode ReasonCode = "server-closed-code" // ... with a close code (and, quoted, its words)
-	ReasonConnectionFailed ReasonCode = "connection-failed"  // the connection failed: the network library's words, quoted
-	ReasonConnRefused      ReasonCode = "connection-refused" // nothing accepts connections at the address
-	ReasonNoSuchHost       ReasonCode = "no-such-host"       // the server's name is not known
-	ReasonDialTimeout      ReasonCode = "dial-timeout"       // the connection was not made in time
-	ReasonCertificate      ReasonCode = "certificate"        // the server's TLS certificate is not trusted
-	ReasonNotOktellPort    ReasonCode = "not-oktell-port"    // the server did not take the json subprotocol
-	ReasonNotWebSocket     ReasonCode = "not-websocket"      // the server answered HTTP, not a WebSocket upgrade
-	ReasonTLSRedirect      ReasonCode = "tls-redirect"       // the server asks for TLS (websocketredirect)
-	ReasonConnectTo        ReasonCode = "connect-to"         // connecting to an address failed: why
-	ReasonOpeningPing      ReasonCode = "opening-ping"       // the first ping of a connection failed: why
-	ReasonKeepalive        ReasonCode = "keepalive"          // a keepalive ping failed: why
-	ReasonPingUnanswered   ReasonCode = "ping-unanswered"    // a ping got no answer in time
-	ReasonNoAnswer         ReasonCode = "no-answer"          // a request (named by its method) got no answer in time
-	ReasonNotConnectedWhy  ReasonCode = "not-connected"      // a request (by its method) failed: the link is down, and why
-	ReasonRequestFailed    ReasonCode = "request-failed"     // a request of the login (by its method) failed: why
-	ReasonSubscribeFailed  ReasonCode = "subscribe-failed"   // the subscription to the user's state failed: why
-	ReasonPasswordUnread   ReasonCode = "password-unread"    // the password could not be read: the reader's words, quoted
-	ReasonClosedByOkdash   ReasonCode = "closed-by-okdash"   // okdash ended the link itself
-	ReasonShiftNotSaved    ReasonCode = "shift-not-saved"    // another okdash keeps this shift's file: this one counts, does not save
-	ReasonShiftProblem     ReasonCode = "shift-problem"      // the shift's file: what went wrong, quoted
-	ReasonServerLinkLost   ReasonCode = "server-link-lost"   // the demo's (or a trainer's) drop of the link to the Oktell server
+	ReasonConnectionLost   ReasonCode = "connection-lost"     // the link ended, and nothing says why
+	ReasonConnectionCut    ReasonCode = "connection-cut"      // the connection ended without a close from the server
+	ReasonServerClosed     ReasonCode = "server-closed"       // the server closed the connection
+	ReasonServerClosedCode ReasonCode = "server-closed-code"  // ... with a close code (and, quoted, its words)
+	ReasonConnectionFailed ReasonCode = "connection-failed"   // the connection failed: the network library's words, quoted
+	ReasonConnRefused      ReasonCode = "connection-refused"  // nothing accepts connections at the address
+	ReasonNoSuchHost       ReasonCode = "no-such-host"        // the server's name is not known
+	ReasonDialTimeout      ReasonCode = "dial-timeout"        // the connection was not made in time
+	ReasonCertificate      ReasonCode = "certificate"         // the server's TLS certificate is not trusted
+	ReasonNotOktellPort    ReasonCode = "not-oktell-port"     // the server did not take the json subprotocol
+	ReasonNotWebSocket     ReasonCode = "not-websocket"       // the server answered HTTP, not a WebSocket upgrade
+	ReasonTLSRedirect      ReasonCode = "tls-redirect"        // the server asks for TLS (websocketredirect)
+	ReasonConnectTo        ReasonCode = "connect-to"          // connecting to an address failed: why
+	ReasonOpeningPing      ReasonCode = "opening-ping"        // the first ping of a connection failed: why
+	ReasonKeepalive        ReasonCode = "keepalive"           // a keepalive ping failed: why
+	ReasonPingUnanswered   ReasonCode = "ping-unanswered"     // a ping got no answer in time
+	ReasonNoAnswer         ReasonCode = "no-answer"           // a request (named by its method) got no answer in time
+	ReasonNotConnectedWhy  ReasonCode = "not-connected"       // a request (by its method) failed: the link is down, and why
+	ReasonRequestFailed    ReasonCode = "request-failed"      // a request of the login (by its method) failed: why
+	ReasonSubscribeFailed  ReasonCode = "subscribe-failed"    // the subscription to the user's state failed: why
+	ReasonPasswordUnread   ReasonCode = "password-unread"     // the password could not be read: the reader's words, quoted
+	ReasonClosedByOkdash   ReasonCode = "closed-by-okdash"    // okdash ended the link itself
+	ReasonShiftNotSaved    ReasonCode = "shift-not-saved"     // another okdash keeps this shift's file: this one counts, does not save
+	ReasonShiftProblem     ReasonCode = "shift-problem"       // the shift cannot be kept: why
+	ReasonShiftUnsavable   ReasonCode = "shift-unsavable"     // the shift's lock cannot be taken: the system's words; counted, not saved
+	ReasonShiftPrune       ReasonCode = "shift-prune"         // old shift files could not be removed: the system's words
+	ReasonShiftSetAside    ReasonCode = "shift-set-aside"     // a shift file that cannot be read was set aside
+	ReasonShiftUnreadable  ReasonCode = "shift-unreadable"    // a shift file that cannot be read or set aside: not saved
+	ReasonShiftSaveFailed  ReasonCode = "shift-save-failed"   // the shift could not be written: the system's words
+	ReasonShiftNoStateDir  ReasonCode = "shift-no-state-dir"  // there is no state directory to keep the shift in
+	ReasonShiftTooManyKeys ReasonCode = "shift-too-many-keys" // okdash serve keeps as many keys' shifts as it may
+	ReasonServerLinkLost   ReasonCode = "server-link-lost"    // the demo's (or a trainer's) drop of the link to the Oktell server
 
 	// Skipped input (feed.InputError): where, what was skipped, and the scanner's words.
 	ReasonSkipped       ReasonCode = "skipped"        // INPUT: byte N: skipped WHAT: DETAIL
@@ -210,7 +217,14 @@ var reasons = map[ReasonCode]ReasonDecl{
 	ReasonPasswordUnread:   {"password: %s", []ArgKind{ArgText}},
 	ReasonClosedByOkdash:   {"closed by okdash", nil},
 	ReasonShiftNotSaved:    {"shift: %s: another okdash keeps this shift; this okdash counts it but does not save it", []ArgKind{ArgText}},
-	ReasonShiftProblem:     {"shift: %s", []ArgKind{ArgText}},
+	ReasonShiftProblem:     {"shift: %s", []ArgKind{ArgReason}},
+	ReasonShiftUnsavable:   {"shift: %s; this okdash counts it but does not save it", []ArgKind{ArgText}},
+	ReasonShiftPrune:       {"shift: removing old files: %s", []ArgKind{ArgText}},
+	ReasonShiftSetAside:    {"shift: %s; set aside as %s, the shift starts afresh", []ArgKind{ArgText, ArgText}},
+	ReasonShiftUnreadable:  {"shift: %s; the shift starts afresh and is not saved", []ArgKind{ArgText}},
+	ReasonShiftSaveFailed:  {"shift not saved: %s", []ArgKind{ArgText}},
+	ReasonShiftNoStateDir:  {"shift: %s; it is not saved", []ArgKind{ArgText}},
+	ReasonShiftTooManyKeys: {"%s holds the shifts of %s keys already; the shift of key %s is not kept", []ArgKind{ArgText, ArgText, ArgText}},
 	ReasonServerLinkLost:   {"connection to the Oktell server lost", nil},
 	ReasonSkipped:          {"%s: byte %s: skipped %s: %s", []ArgKind{ArgText, ArgText, ArgReason, ArgText}},
 	ReasonSkippedAt:        {"%s: byte %s: skipped %s, the mistake at byte %s: %s", []ArgKind{ArgText, ArgText, ArgReason, ArgText, ArgText}},
