@@ -192,7 +192,7 @@ var reasons = map[ReasonCode]ReasonDecl{
 	ReasonNoPassword:       {"no password was given; the login needs one", nil},
 	ReasonNoBreakReason:    {"there is no break reason %s: the server lists %s", []ArgKind{ArgText, ArgText}},
 	ReasonNoBreakReasons:   {"there is no break reason %s: the server lists none", []ArgKind{ArgText}},
-	ReasonTrainerLeft:      {"the trainer has left the room", nil},
+	ReasonTrainerLeft:      {"the trainer has left", nil},
 	ReasonTooManyMessages:  {"too many messages to the trainer at once; wait a moment", nil},
 	ReasonConnectionLost:   {"connection lost", nil},
 	ReasonConnectionCut:    {"the connection was cut", nil},

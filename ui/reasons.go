@@ -60,7 +60,7 @@ var ruReasons = map[oktell.ReasonCode]string{
 	oktell.ReasonNoPassword:       "пароль не задан, а для входа он нужен",
 	oktell.ReasonNoBreakReason:    "нет причины перерыва «%s»: сервер перечисляет %s",
 	oktell.ReasonNoBreakReasons:   "нет причины перерыва «%s»: сервер не перечисляет ни одной",
-	oktell.ReasonTrainerLeft:      "тренер вышел из зала",
+	oktell.ReasonTrainerLeft:      "тренер вышел",
 	oktell.ReasonTooManyMessages:  "слишком много сообщений тренеру подряд; подождите немного",
 	oktell.ReasonConnectionLost:   "связь прервана",
 	oktell.ReasonConnectionCut:    "соединение оборвалось",
