@@ -108,6 +108,13 @@ const (
 	ReasonShiftNoStateDir  ReasonCode = "shift-no-state-dir"  // there is no state directory to keep the shift in
 	ReasonShiftTooManyKeys ReasonCode = "shift-too-many-keys" // okdash serve keeps as many keys' shifts as it may
 	ReasonServerLinkLost   ReasonCode = "server-link-lost"    // the demo's (or a trainer's) drop of the link to the Oktell server
+	ReasonBridgeClosed     ReasonCode = "bridge-closed"       // the bridge ended the TCP connection
+	ReasonBridgeExited     ReasonCode = "bridge-exited"       // the bridge's command exited
+	ReasonBridgeExitStatus ReasonCode = "bridge-exit-status"  // ... with a status
+	ReasonBridgeExitedWhy  ReasonCode = "bridge-exited-why"   // ... another way (a signal): the system's words
+	ReasonBridgeNoOutput   ReasonCode = "bridge-no-output"    // the bridge's command closed its output
+	ReasonBridgeFailed     ReasonCode = "bridge-failed"       // reading the bridge's command failed: why
+	ReasonBridgeSaid       ReasonCode = "bridge-said"         // ... and the last line it wrote to its standard error
 
 	// Skipped input (feed.InputError): where, what was skipped, and the scanner's words.
 	ReasonSkipped       ReasonCode = "skipped"        // INPUT: byte N: skipped WHAT: DETAIL
@@ -151,7 +158,7 @@ var reasons = map[ReasonCode]ReasonDecl{
 	ReasonQuoted:           {"%s", []ArgKind{ArgText}},
 	ReasonClosed:           {"closed", nil},
 	ReasonServerLost:       {"the Oktell client lost its server (%s)", []ArgKind{ArgText}},
-	ReasonRetrying:         {"%s: %s; retrying %s", []ArgKind{ArgText, ArgText, ArgWait}},
+	ReasonRetrying:         {"%s: %s; retrying %s", []ArgKind{ArgText, ArgReason, ArgWait}},
 	ReasonNextTry:          {"%s; next try %s", []ArgKind{ArgReason, ArgWait}},
 	ReasonReplayingAs:      {"replaying %s (%s at %s)", []ArgKind{ArgText, ArgText, ArgText}},
 	ReasonFramesEnded:      {"%s: end of input after %s (%s)", []ArgKind{ArgText, ArgFrames, ArgProblems}},
@@ -226,6 +233,13 @@ var reasons = map[ReasonCode]ReasonDecl{
 	ReasonShiftNoStateDir:  {"shift: %s; it is not saved", []ArgKind{ArgText}},
 	ReasonShiftTooManyKeys: {"%s holds the shifts of %s keys already; the shift of key %s is not kept", []ArgKind{ArgText, ArgText, ArgText}},
 	ReasonServerLinkLost:   {"connection to the Oktell server lost", nil},
+	ReasonBridgeClosed:     {"the bridge closed the connection", nil},
+	ReasonBridgeExited:     {"%s exited", []ArgKind{ArgText}},
+	ReasonBridgeExitStatus: {"%s exited: exit status %s", []ArgKind{ArgText, ArgText}},
+	ReasonBridgeExitedWhy:  {"%s exited: %s", []ArgKind{ArgText, ArgText}},
+	ReasonBridgeNoOutput:   {"%s closed its output", []ArgKind{ArgText}},
+	ReasonBridgeFailed:     {"%s: %s", []ArgKind{ArgText, ArgReason}},
+	ReasonBridgeSaid:       {"%s (%s)", []ArgKind{ArgReason, ArgText}},
 	ReasonSkipped:          {"%s: byte %s: skipped %s: %s", []ArgKind{ArgText, ArgText, ArgReason, ArgText}},
 	ReasonSkippedAt:        {"%s: byte %s: skipped %s, the mistake at byte %s: %s", []ArgKind{ArgText, ArgText, ArgReason, ArgText, ArgText}},
 	ReasonSkippedBare:      {"%s: byte %s: skipped %s", []ArgKind{ArgText, ArgText, ArgReason}},

@@ -7,7 +7,7 @@ import (
 
 // A wait counts down in whole seconds, to "now", in the reason and in the reasons it holds.
 func TestReasonAfterCountsDownWaits(t *testing.T) {
-	r := Because(ReasonRetrying, "tcp://pbx:4066", "connection refused", 4*time.Second)
+	r := Because(ReasonRetrying, "tcp://pbx:4066", Quoted("connection refused"), 4*time.Second)
 	nested := Because(ReasonRefused, Quoted("down"), Because(ReasonNextTry, Quoted("EOF"), 2*time.Second))
 	for _, tc := range []struct {
 		r    Reason

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -331,7 +330,6 @@ func isCut(err error) bool {
 // status of the server's answer, 0 when none came).
 func dialReason(target string, err error, status int, timeout time.Duration, timedOut bool) error {
 	var why oktell.Reason
-	var dns *net.DNSError
 	var unknownCA x509.UnknownAuthorityError
 	var invalid x509.CertificateInvalidError
 	var host x509.HostnameError
@@ -340,16 +338,10 @@ func dialReason(target string, err error, status int, timeout time.Duration, tim
 		why = oktell.Because(oktell.ReasonDialTimeout, timeout)
 	case status != 0 && status != http.StatusSwitchingProtocols:
 		why = oktell.Because(oktell.ReasonNotWebSocket, strconv.Itoa(status))
-	case errors.Is(err, syscall.ECONNREFUSED):
-		why = oktell.Because(oktell.ReasonConnRefused)
-	case errors.As(err, &dns) && dns.IsNotFound:
-		why = oktell.Because(oktell.ReasonNoSuchHost, oktell.CleanLine(dns.Name))
 	case errors.As(err, &unknownCA), errors.As(err, &invalid), errors.As(err, &host):
 		why = oktell.Because(oktell.ReasonCertificate, oktell.CleanLine(err.Error()))
-	case isCut(err):
-		why = oktell.Because(oktell.ReasonConnectionCut)
 	default:
-		why = oktell.Because(oktell.ReasonConnectionFailed, oktell.CleanLine(err.Error()))
+		why = oktell.NetReason(err) // refused, no such host, cut; else the library's words
 	}
 	return oktell.Wrap(oktell.Because(oktell.ReasonConnectTo, target, why), err)
 }
