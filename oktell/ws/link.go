@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
-	"fmt"
 	"io"
 	"maps"
 	"net/http"
@@ -134,7 +133,7 @@ func newLinkWith(c *websocket.Conn, clock oktell.Clock, timeout time.Duration, l
 // goroutines deliver updates.
 func (l *link) skipped(err error) {
 	l.logf("ws: %v", err)
-	l.in.notice(fmt.Errorf("WebSocket: %w", err))
+	l.in.notice(oktell.Wrap(oktell.Because(oktell.ReasonWSProblem, oktell.ReasonOf(err)), err))
 }
 
 // reject reports a message route refused: a piece that did not fit the budget is
@@ -212,11 +211,11 @@ func (r routed) queued() queued { return queued{raw: r.f.Raw, name: r.name, seq:
 // the live link and a replayed capture alike.
 func (l *link) route(typ websocket.MessageType, b []byte) (routed, error) {
 	if typ != websocket.MessageText {
-		return routed{}, fmt.Errorf("skipped a binary message of %d bytes", len(b))
+		return routed{}, &oktell.ReasonError{Why: oktell.Because(oktell.ReasonWSBinary, strconv.Itoa(len(b)))}
 	}
 	f, err := DecodeFrame(b)
 	if err != nil {
-		return routed{}, fmt.Errorf("skipped a message: %w", err)
+		return routed{}, oktell.Wrap(oktell.Because(oktell.ReasonWSUnreadable, err.Error()), err)
 	}
 	var r routed
 	if strings.EqualFold(f.Name, "multipart") {

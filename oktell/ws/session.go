@@ -776,7 +776,7 @@ func (s *Session) replied(method string, f Frame) {
 	case "cc_getlunchtypes":
 		lunch, listed := lunchReasons(f.Body)
 		if listed > len(lunch) && listed > oktell.MaxBreakReasons {
-			s.feed.Problem(tooMany("the break reasons (cc_getlunchtypes)", listed, len(lunch)))
+			s.feed.Problem(tooMany(oktell.ReasonTooManyBreaks, listed, len(lunch)))
 		}
 		s.mu.Lock()
 		s.lunch = lunch
