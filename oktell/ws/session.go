@@ -181,7 +181,7 @@ func Dial(ctx context.Context, cfg Config) (*Session, error) {
 	switch {
 	case errors.As(err, &re) && isTransient(re):
 		// The server is starting: show the dashboard and keep trying, as after a drop.
-		s.status(oktell.LinkReconnecting, err.Error())
+		s.statusWhy(oktell.LinkReconnecting, oktell.ReasonOf(err))
 		s.feed.Go(func(ctx context.Context) { s.run(ctx, nil) })
 		return s, nil
 	case errors.As(err, &re) && cfg.AskLater && needsPassword(re):
