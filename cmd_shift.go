@@ -34,7 +34,7 @@ func watchShift(sess oktell.Session, sf sourceFlags, clock oktell.Clock) *shift.
 	if dir, err := oktell.StateDir(); err == nil {
 		cfg.Store = &shift.Store{Dir: dir}
 	} else if !sess.Capabilities().ReadOnly {
-		cfg.Warnings = []error{fmt.Errorf("shift: %w; it is not saved", err)}
+		cfg.Warnings = []error{oktell.Wrap(oktell.Because(oktell.ReasonShiftNoStateDir, err.Error()), err)}
 	}
 	return shift.Watch(sess, cfg)
 }
@@ -45,9 +45,9 @@ func watchServeShift(sess oktell.Session, sf sourceFlags, fingerprint string, cl
 	cfg := shift.WatchConfig{Clock: clock, Key: shiftKey(sf)}
 	if fingerprint != "" {
 		if root, err := oktell.StateDir(); err != nil {
-			cfg.Warnings = []error{fmt.Errorf("shift: %w; it is not saved", err)}
+			cfg.Warnings = []error{oktell.Wrap(oktell.Because(oktell.ReasonShiftNoStateDir, err.Error()), err)}
 		} else if st, err := shift.ForKey(root, fingerprint, shift.MaxKeys); err != nil {
-			cfg.Warnings = []error{fmt.Errorf("shift: %w", err)}
+			cfg.Warnings = []error{oktell.Wrap(oktell.Because(oktell.ReasonShiftProblem, oktell.ReasonOf(err)), err)}
 		} else {
 			cfg.Store = &st
 		}

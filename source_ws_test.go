@@ -107,7 +107,8 @@ func TestSimWSCommandsAndUsersFile(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- simWS(ctx, "127.0.0.1:0", users, stdio{in: in, out: &out, err: &errb}) }()
 	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(out.String(), "petrov") && time.Now().Before(deadline) {
+	// Wait for the users command's answer: the banner names the users too.
+	for !strings.Contains(out.String(), "usWOphone") && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond) // polls for a condition, with a deadline
 	}
 	cancel()

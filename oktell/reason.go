@@ -1,6 +1,7 @@
 package oktell
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -74,6 +75,59 @@ const (
 	ReasonTrainerLeft     ReasonCode = "trainer-left"      // an answer to a trainer whose room is closed
 	ReasonTooManyMessages ReasonCode = "too-many-messages" // answers to the trainer faster than the room takes them
 
+	// The WebSocket link: why it ended or could not be made.
+	ReasonConnectionLost   ReasonCode = "connection-lost"     // the link ended, and nothing says why
+	ReasonConnectionCut    ReasonCode = "connection-cut"      // the connection ended without a close from the server
+	ReasonServerClosed     ReasonCode = "server-closed"       // the server closed the connection
+	ReasonServerClosedCode ReasonCode = "server-closed-code"  // ... with a close code (and, quoted, its words)
+	ReasonConnectionFailed ReasonCode = "connection-failed"   // the connection failed: the network library's words, quoted
+	ReasonConnRefused      ReasonCode = "connection-refused"  // nothing accepts connections at the address
+	ReasonNoSuchHost       ReasonCode = "no-such-host"        // the server's name is not known
+	ReasonDialTimeout      ReasonCode = "dial-timeout"        // the connection was not made in time
+	ReasonCertificate      ReasonCode = "certificate"         // the server's TLS certificate is not trusted
+	ReasonNotOktellPort    ReasonCode = "not-oktell-port"     // the server did not take the json subprotocol
+	ReasonNotWebSocket     ReasonCode = "not-websocket"       // the server answered HTTP, not a WebSocket upgrade
+	ReasonTLSRedirect      ReasonCode = "tls-redirect"        // the server asks for TLS (websocketredirect)
+	ReasonConnectTo        ReasonCode = "connect-to"          // connecting to an address failed: why
+	ReasonOpeningPing      ReasonCode = "opening-ping"        // the first ping of a connection failed: why
+	ReasonKeepalive        ReasonCode = "keepalive"           // a keepalive ping failed: why
+	ReasonPingUnanswered   ReasonCode = "ping-unanswered"     // a ping got no answer in time
+	ReasonNoAnswer         ReasonCode = "no-answer"           // a request (named by its method) got no answer in time
+	ReasonNotConnectedWhy  ReasonCode = "not-connected"       // a request (by its method) failed: the link is down, and why
+	ReasonRequestFailed    ReasonCode = "request-failed"      // a request of the login (by its method) failed: why
+	ReasonSubscribeFailed  ReasonCode = "subscribe-failed"    // the subscription to the user's state failed: why
+	ReasonPasswordUnread   ReasonCode = "password-unread"     // the password could not be read: the reader's words, quoted
+	ReasonClosedByOkdash   ReasonCode = "closed-by-okdash"    // okdash ended the link itself
+	ReasonShiftNotSaved    ReasonCode = "shift-not-saved"     // another okdash keeps this shift's file: this one counts, does not save
+	ReasonShiftProblem     ReasonCode = "shift-problem"       // the shift cannot be kept: why
+	ReasonShiftUnsavable   ReasonCode = "shift-unsavable"     // the shift's lock cannot be taken: the system's words; counted, not saved
+	ReasonShiftPrune       ReasonCode = "shift-prune"         // old shift files could not be removed: the system's words
+	ReasonShiftSetAside    ReasonCode = "shift-set-aside"     // a shift file that cannot be read was set aside
+	ReasonShiftUnreadable  ReasonCode = "shift-unreadable"    // a shift file that cannot be read or set aside: not saved
+	ReasonShiftSaveFailed  ReasonCode = "shift-save-failed"   // the shift could not be written: the system's words
+	ReasonShiftNoStateDir  ReasonCode = "shift-no-state-dir"  // there is no state directory to keep the shift in
+	ReasonShiftTooManyKeys ReasonCode = "shift-too-many-keys" // okdash serve keeps as many keys' shifts as it may
+	ReasonServerLinkLost   ReasonCode = "server-link-lost"    // the demo's (or a trainer's) drop of the link to the Oktell server
+	ReasonBridgeClosed     ReasonCode = "bridge-closed"       // the bridge ended the TCP connection
+	ReasonBridgeExited     ReasonCode = "bridge-exited"       // the bridge's command exited
+	ReasonBridgeExitStatus ReasonCode = "bridge-exit-status"  // ... with a status
+	ReasonBridgeExitedWhy  ReasonCode = "bridge-exited-why"   // ... another way (a signal): the system's words
+	ReasonBridgeNoOutput   ReasonCode = "bridge-no-output"    // the bridge's command closed its output
+	ReasonBridgeFailed     ReasonCode = "bridge-failed"       // reading the bridge's command failed: why
+	ReasonBridgeSaid       ReasonCode = "bridge-said"         // ... and the last line it wrote to its standard error
+
+	// The WebSocket link's warnings (Update.Err): what the server sent that okdash skipped.
+	ReasonWSProblem         ReasonCode = "ws-problem"          // WebSocket: a warning
+	ReasonWSBinary          ReasonCode = "ws-binary"           // a binary message, skipped
+	ReasonWSUnreadable      ReasonCode = "ws-unreadable"       // a message that is not a frame, skipped
+	ReasonWSDropped         ReasonCode = "ws-dropped"          // frames dropped over the budget
+	ReasonWSMoreWarnings    ReasonCode = "ws-more-warnings"    // warnings not shown
+	ReasonTooManyQueue      ReasonCode = "too-many-queue"      // a queue longer than okdash keeps
+	ReasonTooManyColleagues ReasonCode = "too-many-colleagues" // a colleague list longer than okdash keeps
+	ReasonTooManyBreaks     ReasonCode = "too-many-breaks"     // more break reasons than okdash keeps
+	ReasonCaptureStopped    ReasonCode = "capture-stopped"     // --record of a WebSocket session stopped: the system's words
+	ReasonNoChatSend        ReasonCode = "no-chat-send"        // messages cannot be sent over WebSocket
+
 	// Skipped input (feed.InputError): where, what was skipped, and the scanner's words.
 	ReasonSkipped       ReasonCode = "skipped"        // INPUT: byte N: skipped WHAT: DETAIL
 	ReasonSkippedAt     ReasonCode = "skipped-at"     // ... with the mistake further in, at byte M
@@ -113,60 +167,109 @@ type ReasonDecl struct {
 // a reason that tells the operator what to do says that first, so that a banner cut at
 // the end of its line still has it.
 var reasons = map[ReasonCode]ReasonDecl{
-	ReasonQuoted:          {"%s", []ArgKind{ArgText}},
-	ReasonClosed:          {"closed", nil},
-	ReasonServerLost:      {"the Oktell client lost its server (%s)", []ArgKind{ArgText}},
-	ReasonRetrying:        {"%s: %s; retrying %s", []ArgKind{ArgText, ArgText, ArgWait}},
-	ReasonNextTry:         {"%s; next try %s", []ArgKind{ArgText, ArgWait}},
-	ReasonReplayingAs:     {"replaying %s (%s at %s)", []ArgKind{ArgText, ArgText, ArgText}},
-	ReasonFramesEnded:     {"%s: end of input after %s (%s)", []ArgKind{ArgText, ArgFrames, ArgProblems}},
-	ReasonFramesError:     {"%s: read error: %s after %s (%s)", []ArgKind{ArgText, ArgText, ArgFrames, ArgProblems}},
-	ReasonRefused:         {"%s: %s", []ArgKind{ArgReason, ArgReason}},
-	ReasonRefusedByServer: {"refused by the server: %s", []ArgKind{ArgReason}},
-	ReasonServerError:     {"%s (error %s)", []ArgKind{ArgText, ArgText}},
-	ReasonServerErrorCode: {"error %s", []ArgKind{ArgText}},
-	ReasonNoReasonGiven:   {"request failed without a reason", nil},
-	ReasonDesktopClient:   {"close the Oktell desktop client, or log in as another user: this user is already logged in with it", nil},
-	ReasonLicenceLimit:    {"ask the administrator, or try again when someone logs out: the server's licence limit of connected users is reached", nil},
-	ReasonWrongLogin:      {"the login or the password is wrong", nil},
-	ReasonServerStarting:  {"the Oktell server is still starting; okdash will try again", nil},
-	ReasonSessionEnded:    {"the saved session has ended on the server (it restarted or logged the user out), so the password is needed again", nil},
-	ReasonDemo:            {"demo: %s", []ArgKind{ArgText}},
-	ReasonDemoStopped:     {"demo stopped: %s", []ArgKind{ArgText}},
-	ReasonReplaying:       {"replaying %s", []ArgKind{ArgText}},
-	ReasonInputEnded:      {"%s: end of input after %s (%s)", []ArgKind{ArgText, ArgDocuments, ArgProblems}},
-	ReasonReadError:       {"%s: read error: %s after %s (%s)", []ArgKind{ArgText, ArgText, ArgDocuments, ArgProblems}},
-	ReasonFollowing:       {"following %s", []ArgKind{ArgText}},
-	ReasonFollowNote:      {"following %s: %s", []ArgKind{ArgText, ArgReason}},
-	ReasonWaitingFile:     {"waiting for %s to appear", []ArgKind{ArgText}},
-	ReasonStoppedFollow:   {"stopped following %s: %s", []ArgKind{ArgText, ArgText}},
-	ReasonUpToDate:        {"up to date, waiting for new documents", nil},
-	ReasonFileGone:        {"the file is gone; waiting for it to come back", nil},
-	ReasonRotated:         {"rotated; reading the new file", nil},
-	ReasonFileAppeared:    {"the file appeared; reading it", nil},
-	ReasonTruncated:       {"truncated; reading from the start", nil},
-	ReasonRewritten:       {"rewritten; reading from the start", nil},
-	ReasonServerStopping:  {"server shutting down", nil},
-	ReasonIdle:            {"no input for %s", []ArgKind{ArgDuration}},
-	ReasonSessionClosed:   {"okdash: session closed: %s", []ArgKind{ArgReason}},
-	ReasonNoPhoneLine:     {"no phone line is registered", nil},
-	ReasonEmptyMessage:    {"the message is empty", nil},
-	ReasonNoSuchUser:      {"no user with id %s", []ArgKind{ArgText}},
-	ReasonNoSuchState:     {"there is no user state %s", []ArgKind{ArgText}},
-	ReasonServerOnlyState: {"the state %s is set by the server only", []ArgKind{ArgText}},
-	ReasonNoPassword:      {"no password was given; the login needs one", nil},
-	ReasonNoBreakReason:   {"there is no break reason %s: the server lists %s", []ArgKind{ArgText, ArgText}},
-	ReasonNoBreakReasons:  {"there is no break reason %s: the server lists none", []ArgKind{ArgText}},
-	ReasonTrainerLeft:     {"the trainer has left the room", nil},
-	ReasonTooManyMessages: {"too many messages to the trainer at once; wait a moment", nil},
-	ReasonSkipped:         {"%s: byte %s: skipped %s: %s", []ArgKind{ArgText, ArgText, ArgReason, ArgText}},
-	ReasonSkippedAt:       {"%s: byte %s: skipped %s, the mistake at byte %s: %s", []ArgKind{ArgText, ArgText, ArgReason, ArgText, ArgText}},
-	ReasonSkippedBare:     {"%s: byte %s: skipped %s", []ArgKind{ArgText, ArgText, ArgReason}},
-	ReasonSkippedInput:    {"%s: byte %s: skipped: %s", []ArgKind{ArgText, ArgText, ArgText}},
-	ReasonGarbage:         {"garbage", nil},
-	ReasonMalformedDoc:    {"a malformed document", nil},
-	ReasonIncompleteDoc:   {"an incomplete document", nil},
-	ReasonOversizedDoc:    {"an oversized document", nil},
+	ReasonQuoted:            {"%s", []ArgKind{ArgText}},
+	ReasonClosed:            {"closed", nil},
+	ReasonServerLost:        {"the Oktell client lost its server (%s)", []ArgKind{ArgText}},
+	ReasonRetrying:          {"%s: %s; retrying %s", []ArgKind{ArgText, ArgReason, ArgWait}},
+	ReasonNextTry:           {"%s; next try %s", []ArgKind{ArgReason, ArgWait}},
+	ReasonReplayingAs:       {"replaying %s (%s at %s)", []ArgKind{ArgText, ArgText, ArgText}},
+	ReasonFramesEnded:       {"%s: end of input after %s (%s)", []ArgKind{ArgText, ArgFrames, ArgProblems}},
+	ReasonFramesError:       {"%s: read error: %s after %s (%s)", []ArgKind{ArgText, ArgText, ArgFrames, ArgProblems}},
+	ReasonRefused:           {"%s: %s", []ArgKind{ArgReason, ArgReason}},
+	ReasonRefusedByServer:   {"refused by the server: %s", []ArgKind{ArgReason}},
+	ReasonServerError:       {"%s (error %s)", []ArgKind{ArgText, ArgText}},
+	ReasonServerErrorCode:   {"error %s", []ArgKind{ArgText}},
+	ReasonNoReasonGiven:     {"request failed without a reason", nil},
+	ReasonDesktopClient:     {"close the Oktell desktop client, or log in as another user: this user is already logged in with it", nil},
+	ReasonLicenceLimit:      {"ask the administrator, or try again when someone logs out: the server's licence limit of connected users is reached", nil},
+	ReasonWrongLogin:        {"the login or the password is wrong", nil},
+	ReasonServerStarting:    {"the Oktell server is still starting; okdash will try again", nil},
+	ReasonSessionEnded:      {"the saved session has ended on the server (it restarted or logged the user out), so the password is needed again", nil},
+	ReasonDemo:              {"demo: %s", []ArgKind{ArgText}},
+	ReasonDemoStopped:       {"demo stopped: %s", []ArgKind{ArgText}},
+	ReasonReplaying:         {"replaying %s", []ArgKind{ArgText}},
+	ReasonInputEnded:        {"%s: end of input after %s (%s)", []ArgKind{ArgText, ArgDocuments, ArgProblems}},
+	ReasonReadError:         {"%s: read error: %s after %s (%s)", []ArgKind{ArgText, ArgText, ArgDocuments, ArgProblems}},
+	ReasonFollowing:         {"following %s", []ArgKind{ArgText}},
+	ReasonFollowNote:        {"following %s: %s", []ArgKind{ArgText, ArgReason}},
+	ReasonWaitingFile:       {"waiting for %s to appear", []ArgKind{ArgText}},
+	ReasonStoppedFollow:     {"stopped following %s: %s", []ArgKind{ArgText, ArgText}},
+	ReasonUpToDate:          {"up to date, waiting for new documents", nil},
+	ReasonFileGone:          {"the file is gone; waiting for it to come back", nil},
+	ReasonRotated:           {"rotated; reading the new file", nil},
+	ReasonFileAppeared:      {"the file appeared; reading it", nil},
+	ReasonTruncated:         {"truncated; reading from the start", nil},
+	ReasonRewritten:         {"rewritten; reading from the start", nil},
+	ReasonServerStopping:    {"server shutting down", nil},
+	ReasonIdle:              {"no input for %s", []ArgKind{ArgDuration}},
+	ReasonSessionClosed:     {"okdash: session closed: %s", []ArgKind{ArgReason}},
+	ReasonNoPhoneLine:       {"no phone line is registered", nil},
+	ReasonEmptyMessage:      {"the message is empty", nil},
+	ReasonNoSuchUser:        {"no user with id %s", []ArgKind{ArgText}},
+	ReasonNoSuchState:       {"there is no user state %s", []ArgKind{ArgText}},
+	ReasonServerOnlyState:   {"the state %s is set by the server only", []ArgKind{ArgText}},
+	ReasonNoPassword:        {"no password was given; the login needs one", nil},
+	ReasonNoBreakReason:     {"there is no break reason %s: the server lists %s", []ArgKind{ArgText, ArgText}},
+	ReasonNoBreakReasons:    {"there is no break reason %s: the server lists none", []ArgKind{ArgText}},
+	ReasonTrainerLeft:       {"the trainer has left", nil},
+	ReasonTooManyMessages:   {"too many messages to the trainer at once; wait a moment", nil},
+	ReasonConnectionLost:    {"connection lost", nil},
+	ReasonConnectionCut:     {"the connection was cut", nil},
+	ReasonServerClosed:      {"the server closed the connection", nil},
+	ReasonServerClosedCode:  {"the server closed the connection (%s)", []ArgKind{ArgText}},
+	ReasonConnectionFailed:  {"the connection failed: %s", []ArgKind{ArgText}},
+	ReasonConnRefused:       {"connection refused", nil},
+	ReasonNoSuchHost:        {"no such host %s", []ArgKind{ArgText}},
+	ReasonDialTimeout:       {"no answer from the server in %s", []ArgKind{ArgDuration}},
+	ReasonCertificate:       {"the server's certificate is not trusted: %s", []ArgKind{ArgText}},
+	ReasonNotOktellPort:     {"the server did not accept subprotocol json: is this an Oktell WebSocket port?", nil},
+	ReasonNotWebSocket:      {"the server answered HTTP status %s, not a WebSocket: is this an Oktell WebSocket port?", []ArgKind{ArgText}},
+	ReasonTLSRedirect:       {"the server asks for a TLS connection (websocketredirect)", nil},
+	ReasonConnectTo:         {"connect to %s: %s", []ArgKind{ArgText, ArgReason}},
+	ReasonOpeningPing:       {"opening ping: %s", []ArgKind{ArgReason}},
+	ReasonKeepalive:         {"keepalive: %s", []ArgKind{ArgReason}},
+	ReasonPingUnanswered:    {"ping: no answer from the server in %s", []ArgKind{ArgDuration}},
+	ReasonNoAnswer:          {"%s: no answer from the server in %s", []ArgKind{ArgText, ArgDuration}},
+	ReasonNotConnectedWhy:   {"%s: not connected to Oktell: %s", []ArgKind{ArgText, ArgReason}},
+	ReasonRequestFailed:     {"%s: %s", []ArgKind{ArgText, ArgReason}},
+	ReasonSubscribeFailed:   {"subscribe to user state: %s", []ArgKind{ArgReason}},
+	ReasonPasswordUnread:    {"password: %s", []ArgKind{ArgText}},
+	ReasonClosedByOkdash:    {"closed by okdash", nil},
+	ReasonShiftNotSaved:     {"shift: %s: another okdash keeps this shift; this okdash counts it but does not save it", []ArgKind{ArgText}},
+	ReasonShiftProblem:      {"shift: %s", []ArgKind{ArgReason}},
+	ReasonShiftUnsavable:    {"shift: %s; this okdash counts it but does not save it", []ArgKind{ArgText}},
+	ReasonShiftPrune:        {"shift: removing old files: %s", []ArgKind{ArgText}},
+	ReasonShiftSetAside:     {"shift: %s; set aside as %s, the shift starts afresh", []ArgKind{ArgText, ArgText}},
+	ReasonShiftUnreadable:   {"shift: %s; the shift starts afresh and is not saved", []ArgKind{ArgText}},
+	ReasonShiftSaveFailed:   {"shift not saved: %s", []ArgKind{ArgText}},
+	ReasonShiftNoStateDir:   {"shift: %s; it is not saved", []ArgKind{ArgText}},
+	ReasonShiftTooManyKeys:  {"%s holds the shifts of %s keys already; the shift of key %s is not kept", []ArgKind{ArgText, ArgText, ArgText}},
+	ReasonServerLinkLost:    {"connection to the Oktell server lost", nil},
+	ReasonWSProblem:         {"WebSocket: %s", []ArgKind{ArgReason}},
+	ReasonWSBinary:          {"skipped a binary message of %s bytes", []ArgKind{ArgText}},
+	ReasonWSUnreadable:      {"skipped a message: %s", []ArgKind{ArgText}},
+	ReasonWSDropped:         {"the server sent more than okdash holds waiting (%s): dropped %s (%s bytes), the first a %s", []ArgKind{ArgText, ArgFrames, ArgText, ArgText}},
+	ReasonWSMoreWarnings:    {"%s more warnings not shown", []ArgKind{ArgText}},
+	ReasonTooManyQueue:      {"the queue (getcurrentqueue) lists %s entries; okdash keeps the first %s", []ArgKind{ArgText, ArgText}},
+	ReasonTooManyColleagues: {"the colleague list lists %s entries; okdash keeps the first %s", []ArgKind{ArgText, ArgText}},
+	ReasonTooManyBreaks:     {"the break reasons (cc_getlunchtypes) lists %s entries; okdash keeps the first %s", []ArgKind{ArgText, ArgText}},
+	ReasonCaptureStopped:    {"WebSocket capture stopped: %s", []ArgKind{ArgText}},
+	ReasonNoChatSend:        {"not supported by this source: messages cannot be sent over the WebSocket protocol yet: the fields of its send method (sendusertextmessage) are not documented anywhere okdash could read; use a bridge source to write to colleagues", nil},
+	ReasonBridgeClosed:      {"the bridge closed the connection", nil},
+	ReasonBridgeExited:      {"%s exited", []ArgKind{ArgText}},
+	ReasonBridgeExitStatus:  {"%s exited: exit status %s", []ArgKind{ArgText, ArgText}},
+	ReasonBridgeExitedWhy:   {"%s exited: %s", []ArgKind{ArgText, ArgText}},
+	ReasonBridgeNoOutput:    {"%s closed its output", []ArgKind{ArgText}},
+	ReasonBridgeFailed:      {"%s: %s", []ArgKind{ArgText, ArgReason}},
+	ReasonBridgeSaid:        {"%s (%s)", []ArgKind{ArgReason, ArgText}},
+	ReasonSkipped:           {"%s: byte %s: skipped %s: %s", []ArgKind{ArgText, ArgText, ArgReason, ArgText}},
+	ReasonSkippedAt:         {"%s: byte %s: skipped %s, the mistake at byte %s: %s", []ArgKind{ArgText, ArgText, ArgReason, ArgText, ArgText}},
+	ReasonSkippedBare:       {"%s: byte %s: skipped %s", []ArgKind{ArgText, ArgText, ArgReason}},
+	ReasonSkippedInput:      {"%s: byte %s: skipped: %s", []ArgKind{ArgText, ArgText, ArgText}},
+	ReasonGarbage:           {"garbage", nil},
+	ReasonMalformedDoc:      {"a malformed document", nil},
+	ReasonIncompleteDoc:     {"an incomplete document", nil},
+	ReasonOversizedDoc:      {"an oversized document", nil},
 }
 
 // ReasonCodes are every code declared, sorted: what a translation must cover.
@@ -347,8 +450,38 @@ type Reasoner interface {
 	Reason() Reason
 }
 
-// ReasonError is an error whose text is its reason.
-type ReasonError struct{ Why Reason }
+// ReasonError is an error whose text is its reason. Err, when set, is what it stands
+// for (errors.Is and errors.As find it): a sentinel, or the library's own error kept for
+// the diagnostics.
+type ReasonError struct {
+	Why Reason
+	Err error
+}
 
 func (e *ReasonError) Error() string  { return e.Why.String() }
 func (e *ReasonError) Reason() Reason { return e.Why }
+func (e *ReasonError) Unwrap() error  { return e.Err }
+
+// Wrap is err with why as its reason: its text is why's English, and errors.Is and
+// errors.As still find err.
+func Wrap(why Reason, err error) error { return &ReasonError{Why: why, Err: err} }
+
+// ReasonOf is the reason err gives: its own when it carries one (a Reasoner anywhere in
+// its chain), a refusal's, else its text as someone else's words; zero for nil.
+func ReasonOf(err error) Reason {
+	var r Reasoner
+	var re *RefusedError
+	switch {
+	case err == nil:
+		return Reason{}
+	case errors.As(err, &r):
+		return r.Reason()
+	case errors.As(err, &re) && !re.Why.IsZero():
+		return Because(ReasonRefusedByServer, re.Why)
+	case errors.As(err, &re) && re.Reason != "":
+		return Because(ReasonRefusedByServer, Quoted(re.Reason))
+	case errors.As(err, &re):
+		return Because(ReasonRefusedByServer, Because(ReasonNoReasonGiven))
+	}
+	return Quoted(err.Error())
+}

@@ -7,8 +7,8 @@ import (
 
 // A wait counts down in whole seconds, to "now", in the reason and in the reasons it holds.
 func TestReasonAfterCountsDownWaits(t *testing.T) {
-	r := Because(ReasonRetrying, "tcp://pbx:4066", "connection refused", 4*time.Second)
-	nested := Because(ReasonRefused, Quoted("down"), Because(ReasonNextTry, "EOF", 2*time.Second))
+	r := Because(ReasonRetrying, "tcp://pbx:4066", Quoted("connection refused"), 4*time.Second)
+	nested := Because(ReasonRefused, Quoted("down"), Because(ReasonNextTry, Quoted("EOF"), 2*time.Second))
 	for _, tc := range []struct {
 		r    Reason
 		d    time.Duration
@@ -20,7 +20,7 @@ func TestReasonAfterCountsDownWaits(t *testing.T) {
 		{r, 4 * time.Second, "tcp://pbx:4066: connection refused; retrying now"},
 		{r, time.Hour, "tcp://pbx:4066: connection refused; retrying now"},
 		{nested, 1500 * time.Millisecond, "down: EOF; next try in 1s"},
-		{Because(ReasonNextTry, "EOF", 500*time.Millisecond), 200 * time.Millisecond, "EOF; next try in 300ms"},
+		{Because(ReasonNextTry, Quoted("EOF"), 500*time.Millisecond), 200 * time.Millisecond, "EOF; next try in 300ms"},
 		{Because(ReasonIdle, 15*time.Minute), time.Minute, "no input for 15m"}, // a length, not a wait
 	} {
 		if got := tc.r.After(tc.d).String(); got != tc.want {

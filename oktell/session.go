@@ -209,7 +209,17 @@ type RefusedError struct {
 	Code   int
 	Reason string
 	Why    Reason
+	By     Refuser // who refused: the server, unless it says otherwise
 }
+
+// Refuser is who refused a request.
+type Refuser int
+
+// Who can refuse.
+const (
+	RefuserServer Refuser = iota // the Oktell server (or the demo's, which plays it)
+	RefuserRoom                  // the training room of okdash serve (an answer to a trainer)
+)
 
 // Refused is a refusal of okdash's own source (the demo's server), with its reason as a
 // code and, for the bridge's wire and the logs, in English.
@@ -218,6 +228,9 @@ func Refused(code int, why Reason) *RefusedError {
 }
 
 func (e *RefusedError) Error() string {
+	if e.By == RefuserRoom {
+		return "refused by the training room: " + e.Why.String()
+	}
 	if e.Reason == "" && !e.Why.IsZero() {
 		return "refused by the server: " + e.Why.String()
 	}

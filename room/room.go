@@ -331,7 +331,7 @@ func (rm *Room) push(e Event) {
 func (t *Trainee) answer(trainer, text string) error {
 	r := t.reg
 	if !t.allow(r.clock.Now()) {
-		return oktell.Refused(5, oktell.Because(oktell.ReasonTooManyMessages))
+		return roomRefused(5, oktell.Because(oktell.ReasonTooManyMessages))
 	}
 	e := Event{At: r.clock.Now(), Trainee: t.ID, User: t.Info.User, Text: boundText(text)}
 	delivered := false
@@ -342,10 +342,18 @@ func (t *Trainee) answer(trainer, text string) error {
 		}
 	}
 	if !delivered {
-		return oktell.Refused(4, oktell.Because(oktell.ReasonTrainerLeft))
+		return roomRefused(4, oktell.Because(oktell.ReasonTrainerLeft))
 	}
 	r.log.Info("room answer", "from", t.Info.User, "addr", t.Info.Addr, "trainer_key", keyOf(r, trainer), "chars", utf8.RuneCountInString(e.Text))
 	return nil
+}
+
+// roomRefused is the room's refusal of an answer: the trainee's dashboard labels it as
+// the room's, not Oktell's.
+func roomRefused(code int, why oktell.Reason) *oktell.RefusedError {
+	re := oktell.Refused(code, why)
+	re.By = oktell.RefuserRoom
+	return re
 }
 
 func keyOf(r *Registry, trainer string) string {

@@ -167,7 +167,7 @@ func TestBannerCountsDownTheWait(t *testing.T) {
 		m := step(New(testOptions(newFake(), clocktest.New(t0), tc.lang)), windowSize(80, 24))
 		m = step(m, upd(t0, evState(oktell.UserReady, false)))
 		at := t0.Add(300 * time.Millisecond) // a status comes between ticks
-		why := oktell.Because(oktell.ReasonRetrying, "tcp://10.0.0.5:4066", "connection refused", 4*time.Second)
+		why := oktell.Because(oktell.ReasonRetrying, "tcp://10.0.0.5:4066", oktell.Quoted("connection refused"), 4*time.Second)
 		m = step(m, updateMsg{oktell.Update{At: at, Status: &oktell.Status{Link: oktell.LinkReconnecting, Reason: why.String(), Why: why}}})
 		for i, d := range []time.Duration{0, 2 * time.Second, 4 * time.Second, 5 * time.Second, 9 * time.Second} { // 4.3s, 2.3s, 0.3s left, then none
 			if d > 0 {

@@ -32,6 +32,7 @@ var ruStrings = map[string]string{
 	"okdash warning":                                 "предупреждение okdash",
 	"okdash error":                                   "ошибка okdash",
 	"Oktell refused":                                 "Отказ Oktell",
+	"Training room refused":                          "Отказ учебного класса",
 	"Bad %s event: %v":                               "Событие %s не прочитано: %v",
 	"Link to Oktell lost: %s":                        "Связь с Oktell потеряна: %s",
 	"Link to Oktell lost":                            "Связь с Oktell потеряна",

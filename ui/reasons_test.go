@@ -38,13 +38,16 @@ func sampleArgs(t *testing.T, code oktell.ReasonCode) []any {
 	return args
 }
 
-// latin finds English left in a Russian text; Oktell and okdash are names.
+// latin finds English left in a Russian text; names (Oktell, okdash, the protocols) are
+// not English.
 var latin = regexp.MustCompile(`[A-Za-z]+`)
+
+var names = map[string]bool{"Oktell": true, "okdash": true, "WebSocket": true, "TLS": true, "JSON": true, "HTTP": true}
 
 func englishLeft(s string) []string {
 	var out []string
 	for _, w := range latin.FindAllString(s, -1) {
-		if w != "Oktell" && w != "okdash" {
+		if !names[w] {
 			out = append(out, w)
 		}
 	}
@@ -77,7 +80,7 @@ func TestReasonArguments(t *testing.T) {
 	}{
 		{oktell.Because(oktell.ReasonInputEnded, "shift.log", 1, 0), "shift.log: конец ввода после 1 документа (ошибок: 0)"},
 		{oktell.Because(oktell.ReasonInputEnded, "shift.log", 21, 2), "shift.log: конец ввода после 21 документа (ошибок: 2)"},
-		{oktell.Because(oktell.ReasonRetrying, "ws://pbx:4067", "EOF", 2*time.Second), "ws://pbx:4067: EOF; повтор через 2 с"},
+		{oktell.Because(oktell.ReasonRetrying, "ws://pbx:4067", oktell.Quoted("EOF"), 2*time.Second), "ws://pbx:4067: EOF; повтор через 2 с"},
 		{oktell.Because(oktell.ReasonIdle, 15*time.Minute), "нет ввода в течение 15 мин"},
 		{oktell.Because(oktell.ReasonIdle, 90*time.Minute), "нет ввода в течение 1 ч 30 мин"},
 		{oktell.Because(oktell.ReasonFollowNote, "/var/log/common.log", oktell.Because(oktell.ReasonFileGone)),
@@ -93,7 +96,7 @@ func TestReasonArguments(t *testing.T) {
 func TestStatusReasonByCode(t *testing.T) {
 	m := step(New(testOptions(newFake(), clocktest.New(t0), language.Russian)), tea.WindowSizeMsg{Width: 100, Height: 24})
 	m = step(m, upd(t0, evState(oktell.UserReady, false)))
-	why := oktell.Because(oktell.ReasonRetrying, "ws://pbx:4067", "EOF", 2*time.Second)
+	why := oktell.Because(oktell.ReasonRetrying, "ws://pbx:4067", oktell.Quoted("EOF"), 2*time.Second)
 	m = step(m, updateMsg{oktell.Update{At: t0, Status: &oktell.Status{Link: oktell.LinkReconnecting, Reason: why.String(), Why: why}}})
 	assert.Contains(t, m.View(), "Связь с Oktell потеряна: ws://pbx:4067: EOF; повтор через 2 с")
 

@@ -303,6 +303,8 @@ func (r *request) segment() string {
 func requestError(c *common, err error) string {
 	var refused *oktell.RefusedError
 	switch {
+	case errors.As(err, &refused) && refused.By == oktell.RefuserRoom:
+		return say(c.print, refused.Why) // the label says who refused
 	case errors.As(err, &refused) && !refused.Why.IsZero():
 		return c.tr("refused: %s", say(c.print, refused.Why))
 	case errors.As(err, &refused):

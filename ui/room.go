@@ -196,10 +196,10 @@ func init() {
 		"no trainee to scroll to":                                 "прокручивать некого",
 		"the trainee has left":                                    "стажёр вышел",
 		"the message is empty":                                    "сообщение пустое",
-		"the call was not routed: the trainee is not ready, has no line, or is on a call (now %s)": "звонок не прошёл: стажёр не готов, без линии или уже говорит (сейчас: %s)",
-		"the trainee's link is down":                     "у стажёра нет связи",
-		"it already is":                                  "уже так",
-		"no answer from the trainee's session within %s": "сеанс стажёра не ответил за %s",
+		"now %s (not ready, no line, or on a call)":               "сейчас %s (не готов, без линии или уже говорит)",
+		"the trainee's link is down":                              "у стажёра нет связи",
+		"it already is":                                           "уже так",
+		"no answer from the trainee's session within %s":          "сеанс стажёра не ответил за %s",
 	})
 	for _, p := range []struct {
 		key    string
@@ -750,7 +750,8 @@ func (m *RoomModel) why(id int, err error) string {
 				word = stateWord(c, r.Known, r.State, r.StateName)
 			}
 		}
-		return c.tr("the call was not routed: the trainee is not ready, has no line, or is on a call (now %s)", word)
+		// After "no ring:": the trainee's state first, the call said once, so it fits 80 columns.
+		return c.tr("now %s (not ready, no line, or on a call)", word)
 	case errors.Is(err, room.ErrLinkDown):
 		return c.tr("the trainee's link is down")
 	case errors.Is(err, room.ErrLinkAlready):

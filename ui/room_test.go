@@ -354,7 +354,7 @@ func TestRoomRings(t *testing.T) {
 	m = typeInto(t, m, "+7 Сидоров")
 	m = rdo(t, m, "enter")
 	assert.Equal(t, []string{"ring +7 Сидоров"}, fakes["ivanova"].got())
-	assert.Equal(t, "ivanova: no ring: the call was not routed: the trainee is not ready, has no line, or is on a call (now Break)", m.lines[len(m.lines)-1].text)
+	assert.Equal(t, "ivanova: no ring: now Break (not ready, no line, or on a call)", m.lines[len(m.lines)-1].text)
 }
 
 // l drops a live link and restores a lost one.

@@ -27,6 +27,7 @@ type note struct {
 	quiet    bool   // the past (a followed log's backlog, a replayed request): in the history, never a toast or a bell
 	about    string // what okdash's own error is about ("state 1", "send u1"): a later success there supersedes it
 	refused  bool   // okdash's report of the server's refusal: labelled as the server's
+	byRoom   bool   // ... of the training room's refusal (an answer to a trainer): labelled as the room's
 }
 
 // same reports whether two notifications are repeats of each other, to coalesce them.
@@ -57,6 +58,7 @@ func failed(c *common, about, text string) noteMsg {
 func (n noteMsg) refusal(err error) noteMsg {
 	var re *oktell.RefusedError
 	n.n.refused = errors.As(err, &re)
+	n.n.byRoom = n.n.refused && re.By == oktell.RefuserRoom
 	return n
 }
 
@@ -357,6 +359,8 @@ func toastMark(c *common, n note) string {
 // okdash's own when okdash raised it.
 func noteLabel(c *common, n note) string {
 	switch {
+	case n.local && n.byRoom:
+		return c.tr("Training room refused")
 	case n.local && n.refused:
 		return c.tr("Oktell refused")
 	case n.local && n.typ == oktell.NltApplicationErr:

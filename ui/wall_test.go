@@ -558,7 +558,7 @@ func TestWallSpeaksRussian(t *testing.T) {
 	check("filtered", m)
 	assert.Contains(t, screenOf(m), "отделы: «ж»")
 	m = wstep(m, keyPress("esc"))
-	m = wupd(m, oktell.Update{At: t0.Add(14 * time.Minute), Status: &oktell.Status{Link: oktell.LinkReconnecting, Why: oktell.Because(oktell.ReasonRetrying, "10.0.0.5:4066", "связь прервана", 4*time.Second)}})
+	m = wupd(m, oktell.Update{At: t0.Add(14 * time.Minute), Status: &oktell.Status{Link: oktell.LinkReconnecting, Why: oktell.Because(oktell.ReasonRetrying, "10.0.0.5:4066", oktell.Quoted("связь прервана"), 4*time.Second)}})
 	check("lost", m)
 	m = wupd(m, oktell.Update{At: t0.Add(15 * time.Minute), Status: &oktell.Status{Link: oktell.LinkConnected}},
 		oktell.Update{At: t0.Add(15 * time.Minute), Colleagues: full(manyColleagues(20, "Первый", "Второй", "Третий"))})

@@ -39,7 +39,7 @@ var ErrTimeout = oktell.ErrTimeout
 type Conn interface {
 	io.ReadWriteCloser
 	// Why explains how the link ended, given the error that ended reading.
-	Why(err error) string
+	Why(err error) oktell.Reason
 }
 
 // Dialer opens a link to a bridge.
@@ -114,9 +114,9 @@ func (c *Client) run(ctx context.Context) {
 			}
 			return
 		}
-		var why string
+		var why oktell.Reason
 		if err != nil {
-			why = err.Error()
+			why = oktell.NetReason(err)
 		} else {
 			start := c.opts.Clock.Now()
 			c.mu.Lock()
@@ -319,11 +319,11 @@ func (t TCP) Dial(ctx context.Context) (Conn, error) {
 
 type tcpConn struct{ net.Conn }
 
-func (tcpConn) Why(err error) string {
+func (tcpConn) Why(err error) oktell.Reason {
 	if err == nil || errors.Is(err, io.EOF) {
-		return "the bridge closed the connection"
+		return oktell.Because(oktell.ReasonBridgeClosed)
 	}
-	return err.Error()
+	return oktell.NetReason(err)
 }
 
 // resultCode maps a request's outcome to a queryresult's code and error text.

@@ -8,11 +8,14 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	shlex "github.com/anmitsu/go-shlex"
+
+	"github.com/okdash/okdash/oktell"
 )
 
 // Exec runs a bridge as a child process: its standard output is the event stream and its
@@ -99,26 +102,30 @@ func (c *execConn) Close() error {
 	return nil
 }
 
-func (c *execConn) Why(err error) string {
-	var b strings.Builder
+func (c *execConn) Why(err error) oktell.Reason {
+	var why oktell.Reason
+	var exit *exec.ExitError
 	select {
 	case <-c.done:
-		if c.waitErr != nil {
-			fmt.Fprintf(&b, "%s exited: %v", c.name, c.waitErr)
-		} else {
-			fmt.Fprintf(&b, "%s exited", c.name)
+		switch {
+		case c.waitErr == nil:
+			why = oktell.Because(oktell.ReasonBridgeExited, c.name)
+		case errors.As(c.waitErr, &exit) && exit.ExitCode() >= 0:
+			why = oktell.Because(oktell.ReasonBridgeExitStatus, c.name, strconv.Itoa(exit.ExitCode()))
+		default:
+			why = oktell.Because(oktell.ReasonBridgeExitedWhy, c.name, c.waitErr.Error())
 		}
 	default:
 		if err == nil || errors.Is(err, io.EOF) {
-			fmt.Fprintf(&b, "%s closed its output", c.name)
+			why = oktell.Because(oktell.ReasonBridgeNoOutput, c.name)
 		} else {
-			fmt.Fprintf(&b, "%s: %v", c.name, err)
+			why = oktell.Because(oktell.ReasonBridgeFailed, c.name, oktell.NetReason(err))
 		}
 	}
 	if l := c.stderr.String(); l != "" {
-		fmt.Fprintf(&b, " (%s)", l)
+		why = oktell.Because(oktell.ReasonBridgeSaid, why, l) // the command's own words
 	}
-	return b.String()
+	return why
 }
 
 // lastLine keeps the last non-empty line a child wrote to its standard error.

@@ -103,4 +103,4 @@ type readerConn struct{ io.Reader }
 
 func (readerConn) Write(p []byte) (int, error) { return len(p), nil }
 func (readerConn) Close() error                { return nil }
-func (readerConn) Why(err error) string        { return "input ended" }
+func (readerConn) Why(err error) oktell.Reason { return oktell.Quoted("input ended") }

@@ -254,6 +254,9 @@ func (e *Engine) step(st Step) ([]Output, error) {
 		}
 		return nil, nil
 	case OpLinkDown:
+		if !st.Why.IsZero() {
+			return []Output{{Doc: ConnectionLostWhyDocument(st.Why)}}, nil
+		}
 		return []Output{{Doc: ConnectionLostDocument(st.Reason)}}, nil
 	case OpLinkUp:
 		e.mu.Lock()
@@ -406,6 +409,14 @@ func ConnectionLostDocument(reason string) *oktell.Document {
 		props = append(props, cdata("reason", reason))
 	}
 	return oktell.EventDocument(event(oktell.ConnectionLost, props...))
+}
+
+// ConnectionLostWhyDocument is a ConnectionLost for a drop okdash makes itself (a
+// trainer's): its reason goes as a code ("reasoncode", feed.LinkLost reads it) beside its
+// English, so that every reader, a replay of a recording too, can translate it.
+func ConnectionLostWhyDocument(why oktell.Reason) *oktell.Document {
+	return oktell.EventDocument(event(oktell.ConnectionLost,
+		cdata("reason", why.String()), simple("reasoncode", string(why.Code), "")))
 }
 
 // MessageDocument is a UserMessage as the client library writes it.

@@ -177,7 +177,7 @@ func (e *Engine) SetLink(ctx context.Context, up bool) error {
 			e.hold(false)
 			return e.step(Step{Op: OpLinkUp})
 		}
-		out, err := e.step(Step{Op: OpLinkDown, Reason: defaultLinkDownReason})
+		out, err := e.step(Step{Op: OpLinkDown, Why: oktell.Because(oktell.ReasonServerLinkLost)})
 		e.hold(true)
 		return out, err
 	})
@@ -189,10 +189,6 @@ func (e *Engine) hold(on bool) {
 	e.held = on
 	e.mu.Unlock()
 }
-
-// defaultLinkDownReason is what a link down without a reason says (the phrase the
-// dashboard knows in Russian too).
-const defaultLinkDownReason = "connection to the Oktell server lost"
 
 // NotifyDocument is a Notify as the client library writes it.
 func NotifyDocument(guid string, at time.Time, typ oktell.NotifyType, argb uint32, autohide bool, sender, text string) *oktell.Document {

@@ -63,6 +63,9 @@ type Step struct {
 	State  oktell.UserState
 	On     bool
 	Reason string
+	// Why is a link down's reason as a code, for one okdash makes itself (a trainer's);
+	// a scenario's own words stay in Reason.
+	Why oktell.Reason
 	// The call, the queue and colleagues: a number, a name, free text, a login.
 	Number string
 	Name   string
@@ -265,7 +268,7 @@ func Parse(name string, r io.Reader) (*Scenario, error) {
 			case "down":
 				st.Op, st.Reason = OpLinkDown, strings.TrimSpace(reason)
 				if st.Reason == "" {
-					st.Reason = defaultLinkDownReason
+					st.Why = oktell.Because(oktell.ReasonServerLinkLost)
 				}
 			case "up":
 				st.Op = OpLinkUp

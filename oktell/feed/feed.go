@@ -185,13 +185,19 @@ func (f *Feed) End() {
 func (f *Feed) Done() <-chan struct{} { return f.ctx.Done() }
 
 // LinkLost tells whether ev is the Oktell client library reporting that it lost its
-// server (ConnectionLost or RestartRequested), and the reason to show: the event's cdata
+// server (ConnectionLost or RestartRequested), and the reason to show: the code in the
+// event's "reasoncode" when it is one okdash declares without arguments, else its cdata
 // "reason" when it carries one (ours; the vendor's events have no payload). Sources that
 // learn about the server link in-band (the demo, the bridge) report Reconnecting on such
 // an event and Connected again on the next event of any other kind.
 func LinkLost(ev *oktell.Event) (reason oktell.Reason, lost bool) {
 	if ev.Type != oktell.ConnectionLost && ev.Type != oktell.RestartRequested {
 		return oktell.Reason{}, false
+	}
+	if p, ok := ev.Prop("reasoncode"); ok {
+		if d, ok := oktell.Declaration(oktell.ReasonCode(p.Value)); ok && len(d.Args) == 0 {
+			return oktell.Because(oktell.ReasonCode(p.Value)), true
+		}
 	}
 	if p, ok := ev.Prop("reason"); ok && p.Text != "" {
 		return oktell.Quoted(p.Text), true

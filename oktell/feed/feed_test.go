@@ -82,6 +82,11 @@ func TestParentContextStopsGoroutines(t *testing.T) {
 	f.Close()
 }
 
+func withCode(code string) oktell.Event {
+	return oktell.Event{Type: oktell.ConnectionLost, Props: []oktell.Property{
+		{Kind: oktell.CData, Key: "reason", Text: "кабель", HasText: true}, {Key: "reasoncode", Value: code}}}
+}
+
 func TestLinkLost(t *testing.T) {
 	withReason := oktell.Event{Type: oktell.ConnectionLost, Props: []oktell.Property{{Kind: oktell.CData, Key: "reason", Text: "кабель", HasText: true}}}
 	for _, tc := range []struct {
@@ -90,6 +95,11 @@ func TestLinkLost(t *testing.T) {
 		lost   bool
 	}{
 		{withReason, "кабель", true},
+		// A code okdash declares without arguments is taken as the reason; any other
+		// code (unknown, or one that needs arguments) leaves the words.
+		{withCode("server-link-lost"), "connection to the Oktell server lost", true},
+		{withCode("no-such-user"), "кабель", true},
+		{withCode("made-up"), "кабель", true},
 		{oktell.Event{Type: oktell.RestartRequested}, "the Oktell client lost its server (RestartRequested)", true},
 		{oktell.Event{Type: oktell.ConnectionLost}, "the Oktell client lost its server (ConnectionLost)", true},
 		{oktell.Event{Type: oktell.UserStateChanged}, "", false},

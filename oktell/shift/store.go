@@ -56,7 +56,7 @@ func ForKey(root, fingerprint string, maxKeys int) (Store, error) {
 		return Store{Dir: dir}, nil
 	}
 	if entries, err := os.ReadDir(base); err == nil && len(entries) >= maxKeys {
-		return Store{}, fmt.Errorf("%s holds the shifts of %d keys already; the shift of key %s is not kept", base, len(entries), fingerprint)
+		return Store{}, &oktell.ReasonError{Why: oktell.Because(oktell.ReasonShiftTooManyKeys, base, strconv.Itoa(len(entries)), fingerprint)}
 	}
 	return Store{Dir: dir}, nil
 }
@@ -392,7 +392,7 @@ func (s Store) Lock(k Key) (release func(), err error) {
 	if err := lockFile(f); err != nil {
 		f.Close()
 		if errors.Is(err, ErrLocked) {
-			return nil, fmt.Errorf("%s: %w", p, ErrLocked)
+			return nil, &FileError{Path: p, Err: ErrLocked}
 		}
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package shift
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 	"time"
 
@@ -112,14 +111,18 @@ func Watch(s oktell.Session, cfg WatchConfig) *Watched {
 func (w *Watched) open(st Store) []error {
 	release, err := st.Lock(w.cfg.Key)
 	if err != nil {
-		return []error{fmt.Errorf("shift: %w; this okdash counts it but does not save it", err)}
+		var fe *FileError
+		if errors.Is(err, ErrLocked) && errors.As(err, &fe) {
+			return []error{oktell.Wrap(oktell.Because(oktell.ReasonShiftNotSaved, fe.Path), err)}
+		}
+		return []error{oktell.Wrap(oktell.Because(oktell.ReasonShiftUnsavable, err.Error()), err)}
 	}
 	w.store, w.release = &st, release
 	now := w.cfg.Clock.Now()
 	today := DateOf(now, w.cfg.Zone)
 	var out []error
 	if err := st.Prune(w.cfg.Key, today, Retention); err != nil {
-		out = append(out, fmt.Errorf("shift: removing old files: %w", err))
+		out = append(out, oktell.Wrap(oktell.Because(oktell.ReasonShiftPrune, err.Error()), err))
 	}
 	sv, ok, err := st.Load(w.cfg.Key, today, w.cfg.Zone)
 	switch {
@@ -127,12 +130,12 @@ func (w *Watched) open(st Store) []error {
 		var fe *FileError
 		if errors.As(err, &fe) {
 			if bad, aerr := SetAside(fe.Path); aerr == nil {
-				return append(out, fmt.Errorf("shift: %w; set aside as %s, the shift starts afresh", err, bad))
+				return append(out, oktell.Wrap(oktell.Because(oktell.ReasonShiftSetAside, err.Error(), bad), err))
 			}
 		}
 		// Neither readable nor movable: leave it alone rather than write over it.
 		w.store = nil
-		return append(out, fmt.Errorf("shift: %w; the shift starts afresh and is not saved", err))
+		return append(out, oktell.Wrap(oktell.Because(oktell.ReasonShiftUnreadable, err.Error()), err))
 	case ok:
 		w.sh.Restore(sv, now)
 		w.saved = w.sh.Revision()
@@ -265,7 +268,7 @@ func (w *Watched) save() {
 	w.mu.Unlock()
 	if err != nil && !told {
 		select {
-		case w.warn <- fmt.Errorf("shift not saved: %w", err):
+		case w.warn <- oktell.Wrap(oktell.Because(oktell.ReasonShiftSaveFailed, err.Error()), err):
 		default:
 		}
 	}

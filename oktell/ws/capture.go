@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -106,7 +105,7 @@ func (c *capture) write(l captureLine) error {
 	}
 	if err != nil {
 		c.err = err
-		return fmt.Errorf("WebSocket capture stopped: %w", err)
+		return oktell.Wrap(oktell.Because(oktell.ReasonCaptureStopped, err.Error()), err)
 	}
 	return nil
 }

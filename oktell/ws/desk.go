@@ -8,7 +8,6 @@ package ws
 
 import (
 	"encoding/json"
-	"fmt"
 	"slices"
 	"sort"
 	"strconv"
@@ -528,7 +527,12 @@ func NotifyEvent(f Frame, now time.Time) oktell.Event {
 	return wsEvent(oktell.Notify, append(props, frameProps(f.Name, f.Body, wrote)...))
 }
 
-// tooMany is the warning for a list the server made longer than okdash keeps.
-func tooMany(what string, listed, kept int) error {
-	return fmt.Errorf("WebSocket: %s lists %d entries; okdash keeps the first %d", what, listed, kept)
+// tooMany is the warning for a list the server made longer than okdash keeps (code: which).
+func tooMany(code oktell.ReasonCode, listed, kept int) error {
+	return wsProblem(oktell.Because(code, strconv.Itoa(listed), strconv.Itoa(kept)))
+}
+
+// wsProblem is a warning of the WebSocket link, for Update.Err.
+func wsProblem(why oktell.Reason) error {
+	return &oktell.ReasonError{Why: oktell.Because(oktell.ReasonWSProblem, why)}
 }

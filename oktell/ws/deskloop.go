@@ -13,7 +13,6 @@ package ws
 import (
 	"context"
 	"errors"
-	"fmt"
 	"reflect"
 	"strings"
 	"sync"
@@ -34,9 +33,7 @@ const (
 )
 
 // ErrNoChatSend is what SendMessage returns over WebSocket: it is oktell.ErrUnsupported.
-var ErrNoChatSend = fmt.Errorf("%w: messages cannot be sent over the WebSocket protocol yet: the fields of its "+
-	"send method (sendusertextmessage) are not documented anywhere okdash could read; use a bridge source to write to colleagues",
-	oktell.ErrUnsupported)
+var ErrNoChatSend error = &oktell.ReasonError{Why: oktell.Because(oktell.ReasonNoChatSend), Err: oktell.ErrUnsupported}
 
 // deskEvents are the pushed frames the desk subscribes to, in the vendor client's order,
 // each its own subscribeevent ("chat" is a group: the server expands it).
@@ -313,7 +310,7 @@ func (s *Session) applyQueue(body map[string]any) {
 	now := s.feed.Clock().Now()
 	items, listed := ParseQueue(body, now)
 	if listed > len(items) && listed > oktell.MaxQueue {
-		s.feed.Problem(tooMany("the queue (getcurrentqueue)", listed, len(items)))
+		s.feed.Problem(tooMany(oktell.ReasonTooManyQueue, listed, len(items)))
 	}
 	s.desk.mu.Lock()
 	q := oktell.MergeQueue(s.desk.queue, items, now)
@@ -350,7 +347,7 @@ func (s *Session) applyColleagues(numbers, users map[string]any) {
 	s.desk.mu.Unlock()
 	list, listed := ParseColleagues(numbers, users, self)
 	if listed > oktell.MaxColleagues {
-		s.feed.Problem(tooMany("the colleague list", listed, len(list)))
+		s.feed.Problem(tooMany(oktell.ReasonTooManyColleagues, listed, len(list)))
 	}
 	s.desk.mu.Lock()
 	s.desk.colleagues, s.desk.haveList = list, true

@@ -2,7 +2,10 @@ package ws
 
 import (
 	"fmt"
+	"strconv"
 	"sync"
+
+	"github.com/okdash/okdash/oktell"
 )
 
 // budget counts the bytes a link holds for later against one limit, so that what a
@@ -151,8 +154,8 @@ func (q *inbox) take(frames bool) (it queued, notice error, more bool) {
 	defer q.mu.Unlock()
 	switch {
 	case q.dropped > 0:
-		notice = fmt.Errorf("WebSocket: the server sent more than okdash holds waiting (%s): dropped %s (%d bytes), the first a %q",
-			size(q.budget.max), count(q.dropped, "frame"), q.droppedBytes, q.droppedFirst)
+		notice = wsProblem(oktell.Because(oktell.ReasonWSDropped,
+			size(q.budget.max), q.dropped, strconv.Itoa(q.droppedBytes), strconv.Quote(q.droppedFirst)))
 		q.dropped, q.droppedBytes, q.droppedFirst = 0, 0, ""
 		return queued{}, notice, true
 	case len(q.notices) > 0:
@@ -161,7 +164,7 @@ func (q *inbox) take(frames bool) (it queued, notice error, more bool) {
 		q.notices = q.notices[1:]
 		return queued{}, notice, true
 	case q.extra > 0:
-		notice = fmt.Errorf("WebSocket: %s more not shown", count(q.extra, "warning"))
+		notice = wsProblem(oktell.Because(oktell.ReasonWSMoreWarnings, strconv.Itoa(q.extra)))
 		q.extra = 0
 		return queued{}, notice, true
 	case frames && len(q.items) > 0:

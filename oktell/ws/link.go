@@ -2,10 +2,12 @@ package ws
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
-	"fmt"
 	"io"
 	"maps"
+	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -18,7 +20,7 @@ import (
 )
 
 // errRedirect is the server's websocketredirect: reconnect with TLS on port 443.
-var errRedirect = errors.New("the server asks for a TLS connection (websocketredirect)")
+var errRedirect = &oktell.ReasonError{Why: oktell.Because(oktell.ReasonTLSRedirect)}
 
 // TimeoutError is a request the server did not answer in time.
 type TimeoutError struct {
@@ -26,8 +28,14 @@ type TimeoutError struct {
 	Timeout time.Duration
 }
 
-func (e *TimeoutError) Error() string {
-	return fmt.Sprintf("%s: no answer from the server in %s", e.Method, e.Timeout)
+func (e *TimeoutError) Error() string { return e.Reason().String() }
+
+// Reason is the timeout as a code: a ping's is said without its method's name.
+func (e *TimeoutError) Reason() oktell.Reason {
+	if e.Method == "ping" {
+		return oktell.Because(oktell.ReasonPingUnanswered, e.Timeout)
+	}
+	return oktell.Because(oktell.ReasonNoAnswer, e.Method, e.Timeout)
 }
 
 // Unwrap makes a TimeoutError an oktell.ErrTimeout for errors.Is.
@@ -125,7 +133,7 @@ func newLinkWith(c *websocket.Conn, clock oktell.Clock, timeout time.Duration, l
 // goroutines deliver updates.
 func (l *link) skipped(err error) {
 	l.logf("ws: %v", err)
-	l.in.notice(fmt.Errorf("WebSocket: %w", err))
+	l.in.notice(oktell.Wrap(oktell.Because(oktell.ReasonWSProblem, oktell.ReasonOf(err)), err))
 }
 
 // reject reports a message route refused: a piece that did not fit the budget is
@@ -203,11 +211,11 @@ func (r routed) queued() queued { return queued{raw: r.f.Raw, name: r.name, seq:
 // the live link and a replayed capture alike.
 func (l *link) route(typ websocket.MessageType, b []byte) (routed, error) {
 	if typ != websocket.MessageText {
-		return routed{}, fmt.Errorf("skipped a binary message of %d bytes", len(b))
+		return routed{}, &oktell.ReasonError{Why: oktell.Because(oktell.ReasonWSBinary, strconv.Itoa(len(b)))}
 	}
 	f, err := DecodeFrame(b)
 	if err != nil {
-		return routed{}, fmt.Errorf("skipped a message: %w", err)
+		return routed{}, oktell.Wrap(oktell.Because(oktell.ReasonWSUnreadable, err.Error()), err)
 	}
 	var r routed
 	if strings.EqualFold(f.Name, "multipart") {
@@ -287,24 +295,63 @@ func isEventName(name string) bool {
 	return strings.EqualFold(name, "userstatechanged") || isDeskEvent(name)
 }
 
-// closeReason says in an operator's words why the connection ended; the library's
-// error stays attached for the diagnostics.
+// closeReason says in an operator's words, as a code, why the connection ended; the
+// library's error stays attached for the diagnostics.
 func closeReason(err error) error {
 	var ce websocket.CloseError
+	var why oktell.Reason
 	switch {
 	case errors.As(err, &ce) && ce.Code == websocket.StatusNormalClosure:
-		return errors.New("the server closed the connection")
+		why = oktell.Because(oktell.ReasonServerClosed)
 	case errors.As(err, &ce):
+		said := strconv.Itoa(int(ce.Code))
 		if ce.Reason != "" {
-			return fmt.Errorf("the server closed the connection (%d %s)", int(ce.Code), oktell.CleanLine(ce.Reason))
+			said += " " + oktell.CleanLine(ce.Reason)
 		}
-		return fmt.Errorf("the server closed the connection (%d)", int(ce.Code))
-	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE):
-		// A reset is a cut too: a server that closes while requests are in flight resets.
-		return errors.New("the connection was cut")
+		why = oktell.Because(oktell.ReasonServerClosedCode, said)
+	case isCut(err):
+		why = oktell.Because(oktell.ReasonConnectionCut)
+	default:
+		why = oktell.Because(oktell.ReasonConnectionFailed, oktell.CleanLine(err.Error()))
 	}
-	return fmt.Errorf("the connection failed: %w", err)
+	return oktell.Wrap(why, err)
+}
+
+// isCut says the connection ended without a close: a reset is a cut too, since a server
+// that closes while requests are in flight resets.
+func isCut(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+}
+
+// dialReason says in an operator's words, as a code, why a connection could not be made
+// to target within timeout (timedOut: the dial's own time ran out; status: the HTTP
+// status of the server's answer, 0 when none came).
+func dialReason(target string, err error, status int, timeout time.Duration, timedOut bool) error {
+	var why oktell.Reason
+	var unknownCA x509.UnknownAuthorityError
+	var invalid x509.CertificateInvalidError
+	var host x509.HostnameError
+	switch {
+	case timedOut:
+		why = oktell.Because(oktell.ReasonDialTimeout, timeout)
+	case status != 0 && status != http.StatusSwitchingProtocols:
+		why = oktell.Because(oktell.ReasonNotWebSocket, strconv.Itoa(status))
+	case errors.As(err, &unknownCA), errors.As(err, &invalid), errors.As(err, &host):
+		why = oktell.Because(oktell.ReasonCertificate, oktell.CleanLine(err.Error()))
+	default:
+		why = oktell.NetReason(err) // refused, no such host, cut; else the library's words
+	}
+	return oktell.Wrap(oktell.Because(oktell.ReasonConnectTo, target, why), err)
+}
+
+// notConnected is a request that failed because the link is down (err: why it went).
+func notConnected(method string, err error) error {
+	why := oktell.ReasonOf(err)
+	if why.IsZero() {
+		why = oktell.Because(oktell.ReasonConnectionLost)
+	}
+	return oktell.Wrap(oktell.Because(oktell.ReasonNotConnectedWhy, method, why), oktell.ErrNotConnected)
 }
 
 // fail ends the link with err (the first reason wins) and fails every pending request.
@@ -363,7 +410,7 @@ func (l *link) request(ctx context.Context, name string, body map[string]any) (F
 	if l.err != nil {
 		err := l.err
 		l.mu.Unlock()
-		return Frame{}, fmt.Errorf("%s: %w: %v", name, oktell.ErrNotConnected, err)
+		return Frame{}, notConnected(name, err)
 	}
 	l.pending[qid] = pendingReq{ch: ch, method: name}
 	l.mu.Unlock()
@@ -383,13 +430,14 @@ func (l *link) request(ctx context.Context, name string, body map[string]any) (F
 	}
 	if err := l.c.Write(l.ctx, websocket.MessageText, b); err != nil {
 		forget()
-		l.fail(closeReason(err))
-		return Frame{}, fmt.Errorf("%s: %w: %v", name, oktell.ErrNotConnected, err)
+		cut := closeReason(err)
+		l.fail(cut)
+		return Frame{}, notConnected(name, cut)
 	}
 	select {
 	case f, ok := <-ch:
 		if !ok {
-			return Frame{}, fmt.Errorf("%s: %w: %v", name, oktell.ErrNotConnected, l.Err())
+			return Frame{}, notConnected(name, l.Err())
 		}
 		return f, nil
 	case <-timeout:

@@ -181,7 +181,7 @@ func Dial(ctx context.Context, cfg Config) (*Session, error) {
 	switch {
 	case errors.As(err, &re) && isTransient(re):
 		// The server is starting: show the dashboard and keep trying, as after a drop.
-		s.status(oktell.LinkReconnecting, err.Error())
+		s.statusWhy(oktell.LinkReconnecting, oktell.ReasonOf(err))
 		s.feed.Go(func(ctx context.Context) { s.run(ctx, nil) })
 		return s, nil
 	case errors.As(err, &re) && cfg.AskLater && needsPassword(re):
@@ -457,7 +457,7 @@ func (s *Session) connect(ctx context.Context, first bool) (*link, error) {
 	}
 	if errors.Is(err, errNeedPassword) {
 		if first && !s.cfg.AskLater {
-			return nil, errors.New("a password is needed and none was given")
+			return nil, &oktell.ReasonError{Why: oktell.Because(oktell.ReasonNoPassword)}
 		}
 		if errors.Is(err, errSessionGone) {
 			ended, _ := explain(0, MsgSessionNotExist)
@@ -493,7 +493,7 @@ func (s *Session) dialLogin(ctx context.Context) (*link, error) {
 }
 
 // errSessionClosed ends the link when the session closes: no drop, so no ConnectionLost.
-var errSessionClosed = errors.New("closed by okdash")
+var errSessionClosed = &oktell.ReasonError{Why: oktell.Because(oktell.ReasonClosedByOkdash)}
 
 // errNeedPassword: the saved session did not work and no password is at hand;
 // errSessionGone says there was a saved session, and the server forgot it.
@@ -517,7 +517,7 @@ func (s *Session) hasStoredSession() bool {
 func (s *Session) askPassword() error {
 	pw, err := s.cfg.Password()
 	if err != nil {
-		return fmt.Errorf("password: %w", err)
+		return oktell.Wrap(oktell.Because(oktell.ReasonPasswordUnread, oktell.CleanLine(err.Error())), err)
 	}
 	h, err := HashPassword(pw)
 	if err != nil {
@@ -586,13 +586,17 @@ func (s *Session) open(ctx context.Context, target string) (*link, error) {
 			TLSClientConfig: &tls.Config{InsecureSkipVerify: s.cfg.InsecureTLS, RootCAs: s.cfg.RootCAs},
 		}}
 	}
-	c, _, err := websocket.Dial(dctx, target, opts)
+	c, resp, err := websocket.Dial(dctx, target, opts)
 	if err != nil {
-		return nil, fmt.Errorf("connect to %s: %w", target, err)
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode
+		}
+		return nil, dialReason(target, err, status, s.cfg.Timeout, dctx.Err() != nil && ctx.Err() == nil)
 	}
 	if c.Subprotocol() != "json" {
 		c.Close(websocket.StatusProtocolError, "want subprotocol json")
-		return nil, fmt.Errorf("connect to %s: the server did not accept subprotocol json: is this an Oktell WebSocket port?", target)
+		return nil, &oktell.ReasonError{Why: oktell.Because(oktell.ReasonConnectTo, target, oktell.Because(oktell.ReasonNotOktellPort))}
 	}
 	if err := s.capture.opened(target); err != nil {
 		s.feed.Problem(err)
@@ -604,7 +608,8 @@ func (s *Session) open(ctx context.Context, target string) (*link, error) {
 			return nil, errRedirect
 		}
 		l.close(err)
-		return nil, fmt.Errorf("connect to %s: opening ping: %w", target, err)
+		why := oktell.Because(oktell.ReasonConnectTo, target, oktell.Because(oktell.ReasonOpeningPing, oktell.ReasonOf(err)))
+		return nil, oktell.Wrap(why, err)
 	}
 	return l, nil
 }
@@ -693,13 +698,13 @@ func (s *Session) saveSession(f Frame, old string) {
 // What each reply means is replied's, so that a replayed capture reads it the same way.
 func (s *Session) afterLogin(ctx context.Context, l *link) error {
 	if _, err := l.call(ctx, "subscribeevent", map[string]any{"eventmethod": []string{"userstatechanged"}}); err != nil {
-		return fmt.Errorf("subscribe to user state: %w", err)
+		return oktell.Wrap(oktell.Because(oktell.ReasonSubscribeFailed, oktell.ReasonOf(err)), err)
 	}
 	if _, err := s.ask(ctx, l, "getversion", map[string]any{"userlogin": s.cfg.Login, "showalloweddbstoredprocs": 1}); err != nil {
-		return fmt.Errorf("getversion: %w", err)
+		return loginStep("getversion", err)
 	}
 	if _, err := s.ask(ctx, l, "getmyuserinfo", map[string]any{"userlogin": s.cfg.Login}); err != nil {
-		return fmt.Errorf("getmyuserinfo: %w", err)
+		return loginStep("getmyuserinfo", err)
 	}
 	if _, err := s.ask(ctx, l, "cc_getlunchtypes", map[string]any{"userlogin": s.cfg.Login}); err != nil {
 		s.cfg.Logf("ws: break reasons: %v", err)
@@ -710,7 +715,7 @@ func (s *Session) afterLogin(ctx context.Context, l *link) error {
 	// Not ask: the state is shown after the status that says who is connected.
 	st, err := l.call(ctx, "getuserstate", map[string]any{"userlogin": s.cfg.Login})
 	if err != nil {
-		return fmt.Errorf("getuserstate: %w", err)
+		return loginStep("getuserstate", err)
 	}
 	s.mu.Lock()
 	s.cur = l
@@ -771,7 +776,7 @@ func (s *Session) replied(method string, f Frame) {
 	case "cc_getlunchtypes":
 		lunch, listed := lunchReasons(f.Body)
 		if listed > len(lunch) && listed > oktell.MaxBreakReasons {
-			s.feed.Problem(tooMany("the break reasons (cc_getlunchtypes)", listed, len(lunch)))
+			s.feed.Problem(tooMany(oktell.ReasonTooManyBreaks, listed, len(lunch)))
 		}
 		s.mu.Lock()
 		s.lunch = lunch
@@ -854,7 +859,7 @@ func (s *Session) run(ctx context.Context, l *link) {
 	parked := s.parked
 	s.mu.Unlock()
 	if l == nil && !parked { // Dial found the server starting
-		l, wait = s.reconnect(ctx, 0, "")
+		l, wait = s.reconnect(ctx, 0, oktell.Reason{})
 	}
 	for {
 		if l == nil { // closed for good: the operator may ask for another login
@@ -903,7 +908,7 @@ func (s *Session) park(ctx context.Context) *link {
 		parked := s.parked
 		s.mu.Unlock()
 		if !parked {
-			if l, _ = s.reconnect(ctx, s.nextWait(0), err.Error()); l != nil || ctx.Err() != nil {
+			if l, _ = s.reconnect(ctx, s.nextWait(0), oktell.ReasonOf(err)); l != nil || ctx.Err() != nil {
 				return l
 			}
 		}
@@ -943,49 +948,58 @@ func (s *Session) nextWait(wait time.Duration) time.Duration {
 }
 
 // serve runs one link until it ends and says why.
-func (s *Session) serve(ctx context.Context, l *link) string {
+func (s *Session) serve(ctx context.Context, l *link) oktell.Reason {
 	tick := l.tick
 	for {
 		select {
 		case f, ok := <-l.events:
 			if !ok {
 				<-l.done
-				return reasonText(l.Err())
+				return linkReason(l.Err())
 			}
 			s.pushed(f)
 		case <-tick:
 			tick = s.feed.Clock().After(s.cfg.Keepalive)
 			s.feed.Go(func(ctx context.Context) { // a goroutine of the feed: Close waits for it
 				if _, err := l.request(ctx, "ping", nil); err != nil && l.Err() == nil && ctx.Err() == nil {
-					l.close(fmt.Errorf("keepalive: %w", err))
+					l.close(oktell.Wrap(oktell.Because(oktell.ReasonKeepalive, oktell.ReasonOf(err)), err))
 				}
 			})
 		case <-ctx.Done():
 			l.close(errSessionClosed)
-			return "closed"
+			return oktell.Because(oktell.ReasonClosed)
 		}
 	}
 }
 
-func reasonText(err error) string {
+// linkReason is why a link ended, as a code.
+func linkReason(err error) oktell.Reason {
 	if err == nil {
-		return "connection lost"
+		return oktell.Because(oktell.ReasonConnectionLost)
 	}
-	return err.Error()
+	return oktell.ReasonOf(err)
+}
+
+// reasonText is why a link ended, in English: for the capture.
+func reasonText(err error) string { return linkReason(err).String() }
+
+// loginStep is a request of the login's sequence that failed, named by its method.
+func loginStep(method string, err error) error {
+	return oktell.Wrap(oktell.Because(oktell.ReasonRequestFailed, method, oktell.ReasonOf(err)), err)
 }
 
 // reconnect tries again and again: after wait (0: at once), then as nextWait says,
 // until a login succeeds (the link, and the last wait), the server refuses for good
 // (status closed, parked, nil), or ctx ends (nil). why is the reason the link went down, for the
 // status; "" when the status says it already.
-func (s *Session) reconnect(ctx context.Context, wait time.Duration, why string) (*link, time.Duration) {
+func (s *Session) reconnect(ctx context.Context, wait time.Duration, why oktell.Reason) (*link, time.Duration) {
 	var timer <-chan time.Time // armed before the status says when, so tests can act on it
 	switch {
 	case wait > 0:
 		timer = s.feed.Clock().After(wait)
 		s.statusWhy(oktell.LinkReconnecting, oktell.Because(oktell.ReasonNextTry, why, wait))
-	case why != "":
-		s.status(oktell.LinkReconnecting, why)
+	case !why.IsZero():
+		s.statusWhy(oktell.LinkReconnecting, why)
 	}
 	for {
 		if timer != nil {
@@ -1009,7 +1023,7 @@ func (s *Session) reconnect(ctx context.Context, wait time.Duration, why string)
 		}
 		wait = s.nextWait(wait)
 		timer = s.feed.Clock().After(wait)
-		s.statusWhy(oktell.LinkReconnecting, oktell.Because(oktell.ReasonNextTry, err.Error(), wait))
+		s.statusWhy(oktell.LinkReconnecting, oktell.Because(oktell.ReasonNextTry, oktell.ReasonOf(err), wait))
 	}
 }
 
