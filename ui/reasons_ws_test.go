@@ -32,6 +32,24 @@ type wsRussian struct {
 	said  []string // every reason said, in Russian
 }
 
+// dialRussian serves srv and logs ivanova in to it, for a test that reads every
+// reason the link then gives; ctx bounds the test's own requests.
+func dialRussian(t *testing.T, srv *wssim.Server) (*wsRussian, context.Context) {
+	t.Helper()
+	srv.Logf = func(string, ...any) {}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(func() { srv.Drop(""); ts.Close() })
+	w := &wsRussian{t: t, srv: srv, ts: ts, url: "ws://" + ts.Listener.Addr().String(), clock: clocktest.New(t0)}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	s, err := ws.Dial(ctx, ws.Config{URL: w.url, Login: "ivanova", Store: &ws.MemStore{}, Clock: w.clock,
+		Logf: func(string, ...any) {}, Password: func() (string, error) { return "Секрет-42", nil }})
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	w.s = s
+	return w, ctx
+}
+
 func (w *wsRussian) check(u oktell.Update) {
 	w.t.Helper()
 	ru := newPrinter(language.Russian)
@@ -122,22 +140,13 @@ func saying(l oktell.Link, english string) func(*oktell.Status) bool {
 // gone, and a request made while the link is down (the QA findings of okdash sim --ws).
 func TestWebSocketLinkSpeaksRussian(t *testing.T) {
 	srv := wssim.New([]wssim.User{{Login: "ivanova", Password: "Секрет-42", Name: "Иванова Мария", Line: "305"}})
-	srv.Logf = func(string, ...any) {}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(func() { srv.Drop(""); ts.Close() })
-	w := &wsRussian{t: t, srv: srv, ts: ts, url: "ws://" + ts.Listener.Addr().String(), clock: clocktest.New(t0)}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	s, err := ws.Dial(ctx, ws.Config{URL: w.url, Login: "ivanova", Store: &ws.MemStore{}, Clock: w.clock,
-		Logf: func(string, ...any) {}, Password: func() (string, error) { return "Секрет-42", nil }})
-	require.NoError(t, err)
-	t.Cleanup(func() { s.Close() })
-	w.s = s
+	w, ctx := dialRussian(t, srv)
+	s := w.s
 	w.until("connected", link(oktell.LinkConnected))
 
 	srv.Drop("ivanova") // `drop LOGIN` in okdash sim --ws
 	w.until("the cut", saying(oktell.LinkReconnecting, "the connection was cut"))
-	err = s.SetUserState(ctx, oktell.UserReady, false)
+	err := s.SetUserState(ctx, oktell.UserReady, false)
 	require.Error(t, err)
 	w.russian(requestError(&common{print: newPrinter(language.Russian)}, err))
 
@@ -160,7 +169,7 @@ func TestWebSocketLinkSpeaksRussian(t *testing.T) {
 	w.nextTry(w.until("the keepalive", saying(oktell.LinkReconnecting, "keepalive")))
 	w.until("connected after the keepalive", link(oktell.LinkConnected))
 
-	ts.Listener.Close() // the server is gone: nothing answers at its address
+	w.ts.Listener.Close() // the server is gone: nothing answers at its address
 	srv.Drop("")
 	w.nextTry(w.until("the cut", saying(oktell.LinkReconnecting, "the connection was cut")))
 	w.until("refused", saying(oktell.LinkReconnecting, "connection refused"))
@@ -211,18 +220,8 @@ func containsAny(list []string, want string) bool {
 // so in Russian.
 func TestWebSocketServerStartingSpeaksRussian(t *testing.T) {
 	srv := wssim.New([]wssim.User{{Login: "ivanova", Password: "Секрет-42", Name: "Иванова Мария", Line: "305"}})
-	srv.Logf = func(string, ...any) {}
 	srv.RefuseLogins(0, ws.MsgNotAvailable)
-	ts := httptest.NewServer(srv)
-	t.Cleanup(func() { srv.Drop(""); ts.Close() })
-	w := &wsRussian{t: t, srv: srv, ts: ts, url: "ws://" + ts.Listener.Addr().String(), clock: clocktest.New(t0)}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	s, err := ws.Dial(ctx, ws.Config{URL: w.url, Login: "ivanova", Store: &ws.MemStore{}, Clock: w.clock,
-		Logf: func(string, ...any) {}, Password: func() (string, error) { return "Секрет-42", nil }})
-	require.NoError(t, err)
-	t.Cleanup(func() { s.Close() })
-	w.s = s
+	w, _ := dialRussian(t, srv)
 	w.until("starting", link(oktell.LinkReconnecting))
 	assert.True(t, containsAny(w.said, "сервер Oktell ещё запускается"), "%q", w.said)
 }

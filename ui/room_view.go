@@ -355,18 +355,23 @@ func (m *RoomModel) messageLines(w, rows int) []string {
 	return out
 }
 
+// noteStyle is the style of a room line of this kind: what was sent, done or failed.
+func (m *RoomModel) noteStyle(kind roomLineKind) lipgloss.Style {
+	th := m.c.theme
+	switch kind {
+	case lineSent:
+		return th.Accent
+	case lineDone:
+		return th.Muted
+	case lineFailed:
+		return th.Warning
+	}
+	return th.Base
+}
+
 // lineText is one line of the messages area, styled by what it says.
 func (m *RoomModel) lineText(l roomNote) string {
-	th := m.c.theme
-	st := th.Base
-	switch l.kind {
-	case lineSent:
-		st = th.Accent
-	case lineDone:
-		st = th.Muted
-	case lineFailed:
-		st = th.Warning
-	}
+	th, st := m.c.theme, m.noteStyle(l.kind)
 	text := l.text
 	if l.kind == lineAnswer {
 		if who, rest, ok := strings.Cut(text, ": "); ok {
@@ -468,16 +473,7 @@ func (m *RoomModel) detailView(w, rows int) []string {
 		if l.who != r.ID || l.kind == lineAnswer {
 			continue
 		}
-		st := th.Base
-		switch l.kind {
-		case lineSent:
-			st = th.Accent
-		case lineDone:
-			st = th.Muted
-		case lineFailed:
-			st = th.Warning
-		}
-		notes = append(notes, wrapped(l.at, l.text, st)...)
+		notes = append(notes, wrapped(l.at, l.text, m.noteStyle(l.kind))...)
 	}
 	if len(notes) > 0 {
 		notes = append([]string{" " + th.Bold.Render(c.tr("The room's lines"))}, notes...)
