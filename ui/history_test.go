@@ -156,7 +156,7 @@ func TestHistoryHeightIsItsLines(t *testing.T) {
 // then "emo-", the "t-d" gone) and every entry's text starts in the same column, okdash's
 // warning ("предупреждение okdash", the widest label) as the server's information.
 func TestHistoryWholeTextInOneColumn(t *testing.T) {
-	const path = "shift: /root/.local/state/okdash/serve/key-771b67e884dc73ed/shift-demo-2026-12-01.json: permission denied"
+	const path = "shift: /home/ivanova/.local/state/okdash/serve/key-771b67e884dc73ed/shift-demo-2026-12-01.json: permission denied"
 	for _, lang := range []language.Tag{language.Russian, language.English} {
 		f := newFake()
 		m := New(testOptions(f, clocktest.New(t0), lang))

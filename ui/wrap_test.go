@@ -74,7 +74,7 @@ func TestWrapLosesNothing(t *testing.T) {
 
 // The history's case: a path longer than the line, at the width its column leaves.
 func TestWrapBreaksALongPathHard(t *testing.T) {
-	text := "shift: /root/.local/state/okdash/serve/key-771b67e884dc73ed/shift-demo-2026-12-01.json: permission denied"
+	text := "shift: /home/ivanova/.local/state/okdash/serve/key-771b67e884dc73ed/shift-demo-2026-12-01.json: permission denied"
 	for _, w := range []int{20, 24, 30, 33} {
 		lines := wrapLines(text, w)
 		assert.Equal(t, strings.ReplaceAll(text, " ", ""), strings.ReplaceAll(strings.Join(lines, ""), " ", ""), "width %d: %q", w, lines)
