@@ -59,6 +59,19 @@ func (e *Engine) available() bool {
 	return e.st.LinkUp && e.st.Line && e.call == nil && e.st.State == oktell.UserReady && e.chosen == oktell.UserReady
 }
 
+// withdrawRing ends a call that is ringing in when the operator has just chosen a state
+// other than ready (e.mu held), and returns its RingFinished, nil when there is none: a
+// server routes the call back to the queue, so the scenario's answer, hold and hang-up
+// of it then do nothing, as for a call that never reached the operator.
+func (e *Engine) withdrawRing() *oktell.Document {
+	c := e.call
+	if c == nil || c.talking || c.outgoing || e.chosen == oktell.UserReady {
+		return nil
+	}
+	e.call = nil
+	return oktell.EventDocument(event(oktell.RingFinished, simple("chainid", c.chain, "")))
+}
+
 // deskStep turns a scenario step about the call, the queue or a colleague into outputs.
 // While the link is down the client hears nothing of them, so they are skipped.
 func (e *Engine) deskStep(st Step) []Output {

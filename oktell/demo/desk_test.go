@@ -255,3 +255,32 @@ wait 1h
 		t.Fatal(err)
 	}
 }
+
+// An operator who goes on a break (or away) while a call rings in is not put on that
+// call: the server routes it back, so the ring ends with the state and the scenario's
+// answer of it does nothing (found trying the demo: Break, then "Talking" on a break).
+func TestEngineWithdrawsTheRingFromAnOperatorWhoLeaves(t *testing.T) {
+	for _, leave := range []oktell.UserState{oktell.UserLunch, oktell.UserOff} {
+		r := start(t, "line on\nstate usReady\nring 2\nwait 5s\nanswer\nwait 1h\n", 1)
+		r.nextState()
+		if o := r.next(); lineOf(o) != oktell.RingStarted {
+			t.Fatalf("want the ring, got %+v", o)
+		}
+		r.settle(1)
+		if err := r.eng.SetUserState(context.Background(), leave, false); err != nil {
+			t.Fatal(err)
+		}
+		r.clk.Advance(ConfirmDelay)
+		if s := stateOf(t, r.wait()); s.State != leave {
+			t.Fatalf("confirmed %+v, want %s", s, leave)
+		}
+		if o := r.wait(); lineOf(o) != oktell.RingFinished {
+			t.Fatalf("%s: the ring goes on, got %+v", leave, o)
+		}
+		r.clk.Advance(5 * time.Second) // the scenario's answer
+		r.settle(1)
+		if d := r.eng.Desk(); d.Call != nil || len(r.out) != 0 {
+			t.Fatalf("%s: the operator was put on the call: %+v, %d outputs", leave, d.Call, len(r.out))
+		}
+	}
+}

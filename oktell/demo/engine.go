@@ -270,8 +270,8 @@ func (e *Engine) step(st Step) ([]Output, error) {
 	return nil, fmt.Errorf("demo: step %d of %s: unknown op %d", st.Line, e.sc.Name, st.Op)
 }
 
-// later delivers o after d (scaled), through Run, unless Run ends first.
-func (e *Engine) later(d time.Duration, o Output) {
+// later delivers outs, in order, after d (scaled), through Run, unless Run ends first.
+func (e *Engine) later(d time.Duration, outs ...Output) {
 	e.mu.Lock()
 	ctx := e.ctx
 	e.mu.Unlock()
@@ -282,9 +282,12 @@ func (e *Engine) later(d time.Duration, o Output) {
 		case <-ctx.Done():
 			return
 		}
-		select {
-		case e.inject <- o:
-		case <-ctx.Done():
+		for _, o := range outs {
+			select {
+			case e.inject <- o:
+			case <-ctx.Done():
+				return
+			}
 		}
 	}()
 }
@@ -330,12 +333,16 @@ func (e *Engine) SetUserStateReason(ctx context.Context, state oktell.UserState,
 		ev := &doc.Events[0]
 		ev.Props = append(ev.Props, simple("lunchreasonid", reason, ""))
 	}
+	out := []Output{{Doc: doc}}
 	if state.Requestable() {
 		e.mu.Lock()
 		e.chosen = state // what the scenario's server respects from now on
+		if w := e.withdrawRing(); w != nil {
+			out = append(out, Output{Doc: w}) // after the state, as the server routes the call away
+		}
 		e.mu.Unlock()
 	}
-	e.later(ConfirmDelay, Output{Doc: doc})
+	e.later(ConfirmDelay, out...)
 	return nil
 }
 
