@@ -23,6 +23,7 @@ type binding struct {
 	why         string    // why the action is not possible now: a catalog key (English); "" when it is
 	bar         int       // on the help bar: 0 not; otherwise higher stays longer when the bar is too narrow (see barKeep)
 	held        bool      // impossible only for a moment (a request waits for its answer): it keeps its room on the bar
+	quiet       bool      // impossible says nothing: a key pressed by habit (esc with nothing to leave)
 	group       helpGroup // the heading of the full help that lists it; notListed: none
 	do          func() tea.Cmd
 }
@@ -62,6 +63,11 @@ func (b binding) onBar(keep int) binding { b.bar = keep; return b }
 // so that other entries do not come in for that moment and leave again.
 func (b binding) holding() binding { b.held = !b.Enabled(); return b }
 
+// silently makes an impossible press do nothing and say nothing: for esc, which
+// operators press by habit to be sure they are back, a reason in the warning colour
+// would be noise.
+func (b binding) silently() binding { b.quiet = true; return b }
+
 // listed puts the binding under a heading of the full help.
 func (b binding) listed(g helpGroup) binding { b.group = g; return b }
 
@@ -84,7 +90,8 @@ type keyRefusedMsg struct {
 }
 
 // press runs the action of the first possible binding that k presses; when only
-// impossible ones match, it posts why the first of them is not possible. It reports
+// impossible ones match, it posts why the first of them is not possible (unless it is
+// silent). It reports
 // whether any binding matched.
 func press(c *common, bs []binding, k tea.KeyMsg) (tea.Cmd, bool) {
 	var refused *binding
@@ -101,7 +108,9 @@ func press(c *common, bs []binding, k tea.KeyMsg) (tea.Cmd, bool) {
 		}
 	}
 	if refused != nil {
-		c.post(keyRefusedMsg{help: refused.Help(), why: c.tr(refused.why)})
+		if !refused.quiet {
+			c.post(keyRefusedMsg{help: refused.Help(), why: c.tr(refused.why)})
+		}
 		return nil, true
 	}
 	return nil, false

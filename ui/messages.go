@@ -229,7 +229,7 @@ func (m *messages) keys(on screen) []binding {
 		act(m.pageUp, why, move(func(h int) int { return -page(h) })).listed(groupMessenger),
 		act(m.pageDown, why, move(page)).listed(groupMessenger),
 		act(m.newest, whyNewest, follow).listed(groupMessenger),
-		act(m.back, whyBack, follow), // esc leaves the selection: the help lists esc once, as "back"
+		act(m.back, whyBack, follow).silently(), // esc leaves the selection: the help lists esc once, as "back"
 	}
 }
 
