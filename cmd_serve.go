@@ -20,7 +20,6 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
 	"golang.org/x/text/language"
 
@@ -418,9 +417,6 @@ func sessionDashboard(sf sourceFlags, uf uiFlags, demoOnly bool, clock oktell.Cl
 		lang, err := ui.ResolveLang(u.Lang, c.Getenv)
 		if err == nil {
 			c.Say = func(r oktell.Reason) string { return ui.Say(lang, r) }
-		}
-		if u.NoColor {
-			c.Renderer.SetColorProfile(termenv.Ascii)
 		}
 		inner, err := open(ctx, s, clock)
 		if err != nil {
