@@ -20,7 +20,6 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
 	"golang.org/x/text/language"
 
@@ -155,7 +154,7 @@ func checkServeFlags(svf serveFlags, sf sourceFlags) error {
 	switch {
 	case svf.DemoOpen && svf.AuthorizedKeys != "":
 		return errors.New("--demo-open lets anyone in to the demo; it does not go with --authorized-keys")
-	case svf.DemoOpen && sf.Source != "" && sf.Source != "demo":
+	case svf.DemoOpen && sourceKindOf(sf.Source) != sourceDemo:
 		return fmt.Errorf("--demo-open serves only the demo, not --source %s", sf.Source)
 	case !svf.DemoOpen && svf.AuthorizedKeys == "":
 		return errors.New("give --authorized-keys FILE (the keys let in), or --demo-open to let anyone in to the demo")
@@ -294,33 +293,35 @@ func checkSession(sf sourceFlags, uf uiFlags) error {
 		return bad("speed", strconv.FormatFloat(sf.Speed, 'g', -1, 64), errors.New("want a number above 0, such as 0.5, 1 or 10"))
 	}
 	src := sf.Source
-	if src == "demo" {
+	kind := sourceKindOf(src)
+	if kind == sourceDemo {
 		if _, err := demo.Load(sf.Scenario); err != nil {
 			return bad("scenario", sf.Scenario, err)
 		}
 	} else if sf.Scenario != "" {
 		return bad("scenario", sf.Scenario, fmt.Errorf("plays only on the demo, not on --source %s", src))
 	}
-	switch kind, rest, _ := strings.Cut(src, ":"); {
-	case src == "demo":
-	case src == "-":
+	prefix, rest, _ := strings.Cut(src, ":")
+	switch kind {
+	case sourceDemo:
+	case sourceStdin:
 		return bad("source", src, errors.New("standard input cannot be shared by SSH sessions; use file:PATH"))
-	case kind == "file" || kind == "follow":
+	case sourceFile, sourceFollow:
 		if rest == "" {
-			return bad("source", src, fmt.Errorf("give a file: %s:PATH", kind))
+			return bad("source", src, fmt.Errorf("give a file: %s:PATH", prefix))
 		}
-		if kind == "file" { // a log to follow may not exist yet
+		if kind == sourceFile { // a log to follow may not exist yet
 			f, err := os.Open(rest)
 			if err != nil {
 				return bad("source", src, err)
 			}
 			f.Close()
 		}
-	case kind == "bridge":
+	case sourceBridge:
 		if _, err := bridgeDialer(rest); err != nil {
 			return bad("source", src, err)
 		}
-	case kind == "ws" || kind == "wss":
+	case sourceWS:
 		if err := wsSyntax(src); err != nil {
 			return bad("source", src, err)
 		}
@@ -418,9 +419,6 @@ func sessionDashboard(sf sourceFlags, uf uiFlags, demoOnly bool, clock oktell.Cl
 		lang, err := ui.ResolveLang(u.Lang, c.Getenv)
 		if err == nil {
 			c.Say = func(r oktell.Reason) string { return ui.Say(lang, r) }
-		}
-		if u.NoColor {
-			c.Renderer.SetColorProfile(termenv.Ascii)
 		}
 		inner, err := open(ctx, s, clock)
 		if err != nil {

@@ -14,7 +14,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/google/uuid"
-	"github.com/muesli/termenv"
 
 	"github.com/okdash/okdash/oktell"
 	"github.com/okdash/okdash/oktell/demo"
@@ -117,9 +116,6 @@ func roomDashboard(reg *room.Registry, uf uiFlags, clock oktell.Clock) sshserve.
 			return nil, nil, err
 		}
 		c.Say = func(r oktell.Reason) string { return ui.Say(o.Lang, r) }
-		if u.NoColor {
-			c.Renderer.SetColorProfile(termenv.Ascii)
-		}
 		rm, err := reg.Open(room.Trainer{ID: trainerID(c.Fingerprint), Name: c.KeyComment, Key: c.Fingerprint})
 		if err != nil {
 			return nil, nil, err

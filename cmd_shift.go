@@ -18,11 +18,11 @@ import (
 // its scenario), and the login.
 func shiftKey(sf sourceFlags) shift.Key {
 	src := sf.Source
-	if src == "" {
+	if sourceKindOf(src) == sourceDemo {
 		src = "demo"
-	}
-	if src == "demo" && sf.Scenario != "" {
-		src = "demo:" + sf.Scenario
+		if sf.Scenario != "" {
+			src = "demo:" + sf.Scenario
+		}
 	}
 	return shift.Key{Source: src, Login: sf.Login}
 }

@@ -112,8 +112,8 @@ func newWallModel(sess oktell.Session, r *lipgloss.Renderer, uf uiFlags, wf wall
 // WebSocket protocol and the replay of a capture of it report them.
 func checkWallSource(sf sourceFlags) error {
 	src := sf.Source
-	switch {
-	case src == "" || src == "demo":
+	switch sourceKindOf(src) {
+	case sourceDemo:
 		sc, err := demo.Load(sf.Scenario)
 		if err != nil {
 			return flagFile("--scenario", err)
@@ -122,9 +122,9 @@ func checkWallSource(sf sourceFlags) error {
 			return fmt.Errorf("--scenario %s lists no colleague (\"colleague LOGIN NUMBER NAME\"): the wall would have nobody to show", sf.Scenario)
 		}
 		return nil
-	case strings.HasPrefix(src, "ws://") || strings.HasPrefix(src, "wss://"):
+	case sourceWS:
 		return nil
-	case strings.HasPrefix(src, "file:"):
+	case sourceFile:
 		f, err := openInput(strings.TrimPrefix(src, "file:"))
 		if err != nil {
 			return nil // the source's own opening says what is wrong with the file

@@ -479,16 +479,10 @@ func checkAddr(v any) error {
 const sourceKinds = "demo, file:PATH, -, follow:PATH, bridge:tcp://HOST:PORT, bridge:exec:COMMAND, ws://HOST:PORT or wss://HOST:PORT"
 
 func checkSourceValue(v any) error {
-	src := v.(string)
-	for _, prefix := range []string{"file:", "follow:", "bridge:", "ws://", "wss://"} {
-		if strings.HasPrefix(src, prefix) {
-			return nil
-		}
+	if sourceKindOf(v.(string)) == sourceUnknown {
+		return errors.New("unknown kind; want " + sourceKinds)
 	}
-	if src == "" || src == "demo" || src == "-" {
-		return nil
-	}
-	return errors.New("unknown kind; want " + sourceKinds)
+	return nil
 }
 
 var serveCmd = &command{

@@ -36,29 +36,67 @@ func localConsole(io stdio) console {
 	return console{in: io.in, err: io.err, interactive: ok && term.IsTerminal(f.Fd())}
 }
 
+// sourceKind is the kind of source a --source value names. The grammar of --source is
+// read by sourceKindOf alone: every check and opener switches on the kind, so a new kind
+// of source is added in one place.
+type sourceKind int
+
+const (
+	sourceUnknown sourceKind = iota
+	sourceDemo               // "" or demo
+	sourceStdin              // -
+	sourceFile               // file:PATH
+	sourceFollow             // follow:PATH
+	sourceBridge             // bridge:TARGET
+	sourceWS                 // ws://HOST:PORT or wss://HOST:PORT
+)
+
+// sourcePrefixes are the kinds written as a prefix, and what follows it.
+var sourcePrefixes = []struct {
+	prefix string
+	kind   sourceKind
+}{{"file:", sourceFile}, {"follow:", sourceFollow}, {"bridge:", sourceBridge}, {"ws://", sourceWS}, {"wss://", sourceWS}}
+
+// sourceKindOf is the kind of the --source value src.
+func sourceKindOf(src string) sourceKind {
+	switch src {
+	case "", "demo":
+		return sourceDemo
+	case "-":
+		return sourceStdin
+	}
+	for _, p := range sourcePrefixes {
+		if strings.HasPrefix(src, p.prefix) {
+			return p.kind
+		}
+	}
+	return sourceUnknown
+}
+
 // openSession builds the session that sf.Source names. Each kind lives in its own file.
 func openSession(ctx context.Context, sf sourceFlags, clock oktell.Clock, con console) (oktell.Session, error) {
 	src := sf.Source
+	kind := sourceKindOf(src)
 	var (
 		s   oktell.Session
 		err error
 	)
-	switch {
-	case src == "" || src == "demo":
+	switch kind {
+	case sourceDemo:
 		s, err = openDemo(ctx, sf, clock)
-	case src == "-" || strings.HasPrefix(src, "file:"):
+	case sourceStdin, sourceFile:
 		s, err = openReplay(ctx, sf, clock, con)
-	case strings.HasPrefix(src, "follow:"):
+	case sourceFollow:
 		s, err = openFollow(ctx, sf, clock)
-	case strings.HasPrefix(src, "bridge:"):
+	case sourceBridge:
 		s, err = openBridge(ctx, sf, clock)
-	case strings.HasPrefix(src, "ws://") || strings.HasPrefix(src, "wss://"):
+	case sourceWS:
 		s, err = openWS(ctx, sf, clock, con)
 	default:
 		return nil, fmt.Errorf("--source %q: unknown kind; want %s", src, sourceKinds)
 	}
 	if err != nil {
-		if src == "" || src == "demo" { // the demo's errors name their flag or file
+		if kind == sourceDemo { // the demo's errors name their flag or file
 			return nil, err
 		}
 		var te *textfile.Error
@@ -67,7 +105,7 @@ func openSession(ctx context.Context, sf sourceFlags, clock oktell.Clock, con co
 		}
 		return nil, fmt.Errorf("--source %s: %w", src, err)
 	}
-	if sf.Record != "" && !capturesItself(src) {
+	if sf.Record != "" && kind != sourceWS { // a ws session captures its frames itself
 		return recordSession(s, sf.Record, clock)
 	}
 	return s, nil
@@ -77,17 +115,17 @@ func openSession(ctx context.Context, sf sourceFlags, clock oktell.Clock, con co
 // they are usage errors (status 2) told before the dashboard starts.
 func checkSourceFlags(sf sourceFlags) error {
 	src := sf.Source
-	isDemo := src == "" || src == "demo"
+	kind := sourceKindOf(src)
 	switch {
-	case sf.Scenario != "" && !isDemo:
+	case sf.Scenario != "" && kind != sourceDemo:
 		return errors.New("--scenario plays only on the demo (--source demo, or okdash sim --listen)")
 	case src == "file:" || src == "follow:":
 		return fmt.Errorf("--source %s: give a file: %sPATH", src, src)
-	case strings.HasPrefix(src, "bridge:"):
+	case kind == sourceBridge:
 		if err := bridgeSyntax(strings.TrimPrefix(src, "bridge:")); err != nil {
 			return fmt.Errorf("--source %s: %w", src, err)
 		}
-	case strings.HasPrefix(src, "ws://") || strings.HasPrefix(src, "wss://"):
+	case kind == sourceWS:
 		if err := wsSyntax(src); err != nil {
 			return fmt.Errorf("--source %s: %w", src, err)
 		}

@@ -87,11 +87,6 @@ func serverWords(err error) string {
 	return err.Error()
 }
 
-// capturesItself says the source writes --record itself: a ws session captures frames.
-func capturesItself(source string) bool {
-	return strings.HasPrefix(source, "ws://") || strings.HasPrefix(source, "wss://")
-}
-
 // wsLog opens the diagnostics log OKDASH_WS_LOG names, of a live ws session or a replayed
 // capture; nil when it names none.
 func wsLog() (func(string, ...any), error) {

@@ -3,9 +3,9 @@
 // and, on Close, stops them and closes the channel exactly once.
 //
 // A source (the demo, a replay, the bridge) holds a *Feed in a field of its own (not
-// embedded: Send, Event, Status are the source's business, not its consumers'), starts
+// embedded: Send, Event, StatusWhy are the source's business, not its consumers'), starts
 // its loops with Go, and reports what it receives with Event and its link changes with
-// Status.
+// StatusWhy.
 package feed
 
 import (
@@ -114,17 +114,14 @@ func (f *Feed) ResendLine() bool {
 	return f.Send(oktell.Update{Line: l})
 }
 
-// Status reports a link change. A status equal to the last one sent is not repeated.
-func (f *Feed) Status(link oktell.Link, reason string) bool {
-	return f.StatusFull(oktell.Status{Link: link, Reason: reason})
-}
-
-// StatusWhy reports a link change and why, as a code the dashboard translates.
+// StatusWhy reports a link change and why, as a code the dashboard translates (a
+// source has no way to report a reason as prose: oktell.Reason). A status equal to the
+// last one sent is not repeated.
 func (f *Feed) StatusWhy(link oktell.Link, why oktell.Reason) bool {
 	return f.StatusFull(oktell.Status{Link: link, Why: why})
 }
 
-// StatusFull is Status with every field of oktell.Status. The texts are cleaned of escape
+// StatusFull is StatusWhy with every field of oktell.Status. The texts are cleaned of escape
 // sequences and control characters: reasons quote the wire (a bridge's stderr, a cdata).
 func (f *Feed) StatusFull(s oktell.Status) bool {
 	if s.Reason == "" {

@@ -16,8 +16,8 @@ var t0 = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 func TestSendStampsAndOrders(t *testing.T) {
 	clk := clocktest.New(t0)
 	f := New(context.Background(), clk, 8)
-	f.Status(oktell.LinkConnected, "up")
-	f.Status(oktell.LinkConnected, "up") // a repeat is not sent
+	f.StatusWhy(oktell.LinkConnected, oktell.Quoted("up"))
+	f.StatusWhy(oktell.LinkConnected, oktell.Quoted("up")) // a repeat is not sent
 	f.Event(oktell.Event{Type: oktell.VoiceMail}, nil)
 	clk.Advance(time.Second)
 	f.Send(oktell.Update{At: t0.Add(time.Hour), Event: &oktell.Event{Type: oktell.Notify}})
@@ -114,7 +114,7 @@ func TestLinkLost(t *testing.T) {
 
 func TestStatusIsCleaned(t *testing.T) {
 	f := New(context.Background(), clocktest.New(t0), 4)
-	f.Status(oktell.LinkReconnecting, "bridge.ps1 exited (\x1b[31mCOM\x1b[0m error\r\n\x07gone\xff)")
+	f.StatusWhy(oktell.LinkReconnecting, oktell.Quoted("bridge.ps1 exited (\x1b[31mCOM\x1b[0m error\r\n\x07gone\xff)"))
 	f.Close()
 	u := <-f.Updates()
 	if want := "bridge.ps1 exited (COM error gone\uFFFD)"; u.Status.Reason != want {
@@ -128,7 +128,7 @@ func TestEndFromInsideClosesUpdates(t *testing.T) {
 	f.Go(func(ctx context.Context) { <-ctx.Done(); close(stopped) }) // another loop of the source
 	f.Go(func(ctx context.Context) {
 		f.Event(oktell.Event{Type: oktell.VoiceMail}, []byte("<raw/>"))
-		f.Status(oktell.LinkClosed, "refused: wrong password")
+		f.StatusWhy(oktell.LinkClosed, oktell.Quoted("refused: wrong password"))
 		f.End() // from a goroutine started with Go: Close here would wait for itself
 	})
 	var got []oktell.Update
@@ -205,7 +205,7 @@ func TestGoFromInsideIsWaitedFor(t *testing.T) {
 func TestProblemIsSentAsErrAndNotDropped(t *testing.T) {
 	f := New(context.Background(), clocktest.New(t0), 4)
 	defer f.Close()
-	f.Status(oktell.LinkReadOnly, "replaying a.log")
+	f.StatusWhy(oktell.LinkReadOnly, oktell.Quoted("replaying a.log"))
 	e := Skipped("a.log", oktell.Item{Offset: 40, Err: &oktell.Error{Kind: oktell.Malformed, Offset: 97, Msg: "</data> closes <event>"}})
 	// The same problem twice is two skipped documents: neither is dropped as a repeat.
 	f.Problem(e)
