@@ -28,52 +28,54 @@ type ReasonCode string
 
 // The reasons okdash's sources and servers give.
 const (
-	ReasonQuoted          ReasonCode = "quoted"            // words someone else said (a server, a bridge, a scenario), shown as they came
-	ReasonClosed          ReasonCode = "closed"            // the session was closed
-	ReasonServerLost      ReasonCode = "server-lost"       // the Oktell client library lost its server (an event: ConnectionLost, RestartRequested)
-	ReasonRetrying        ReasonCode = "retrying"          // a link failed; the next try is after a while
-	ReasonNextTry         ReasonCode = "next-try"          // the WebSocket link failed; the next try is after a while
-	ReasonReplayingAs     ReasonCode = "replaying-as"      // a replay of a WebSocket capture plays who was logged in where
-	ReasonFramesEnded     ReasonCode = "frames-ended"      // a capture's input ended
-	ReasonFramesError     ReasonCode = "frames-error"      // a capture's input could not be read further
-	ReasonRefused         ReasonCode = "refused"           // the server refused: its words, and what they mean
-	ReasonRefusedByServer ReasonCode = "refused-by-server" // a request or a login the server refused
-	ReasonServerError     ReasonCode = "server-error"      // the server's words with its error number
-	ReasonServerErrorCode ReasonCode = "server-error-code" // only an error number
-	ReasonNoReasonGiven   ReasonCode = "no-reason-given"   // a refusal without words or number
-	ReasonDesktopClient   ReasonCode = "desktop-client"    // the user is logged in with the desktop client
-	ReasonLicenceLimit    ReasonCode = "licence-limit"     // the licence's limit of users is reached
-	ReasonWrongLogin      ReasonCode = "wrong-login"       // the login or the password is wrong
-	ReasonServerStarting  ReasonCode = "server-starting"   // the server is still starting
-	ReasonSessionEnded    ReasonCode = "session-ended"     // the saved session ended on the server
-	ReasonDemo            ReasonCode = "demo"              // the built-in demo plays a scenario
-	ReasonDemoStopped     ReasonCode = "demo-stopped"      // the demo's scenario failed
-	ReasonReplaying       ReasonCode = "replaying"         // a replay plays an input
-	ReasonInputEnded      ReasonCode = "input-ended"       // a replay's input ended
-	ReasonReadError       ReasonCode = "read-error"        // a replay's input could not be read further
-	ReasonFollowing       ReasonCode = "following"         // a followed log is read
-	ReasonFollowNote      ReasonCode = "follow-note"       // what a followed log is doing (a Reason inside)
-	ReasonWaitingFile     ReasonCode = "waiting-file"      // a followed log does not exist yet
-	ReasonStoppedFollow   ReasonCode = "stopped-follow"    // a followed log cannot be read further
-	ReasonUpToDate        ReasonCode = "up-to-date"        // a followed log is read to its end
-	ReasonFileGone        ReasonCode = "file-gone"         // a followed log was removed
-	ReasonRotated         ReasonCode = "rotated"           // a followed log was replaced by a new file
-	ReasonFileAppeared    ReasonCode = "file-appeared"     // a followed log appeared
-	ReasonTruncated       ReasonCode = "truncated"         // a followed log got shorter
-	ReasonRewritten       ReasonCode = "rewritten"         // a followed log was written anew
-	ReasonServerStopping  ReasonCode = "server-stopping"   // okdash serve is stopping
-	ReasonIdle            ReasonCode = "idle"              // okdash serve closes a session that had no input
-	ReasonSessionClosed   ReasonCode = "session-closed"    // the line okdash serve writes under a closed dashboard
-	ReasonNoPhoneLine     ReasonCode = "no-phone-line"     // a state needs a registered phone line
-	ReasonEmptyMessage    ReasonCode = "empty-message"     // a message without text
-	ReasonNoSuchUser      ReasonCode = "no-such-user"      // a message to a user that does not exist
-	ReasonNoSuchState     ReasonCode = "no-such-state"     // a state number Oktell does not have
-	ReasonServerOnlyState ReasonCode = "server-only-state" // a state only the server sets
-	ReasonNoPassword      ReasonCode = "no-password"       // a login needs a password and none was given
-	ReasonNoBreakReason   ReasonCode = "no-break-reason"   // a break reason the server does not list
-	ReasonNoBreakReasons  ReasonCode = "no-break-reasons"  // a break reason named, and the server lists none
-	ReasonTrainerLeft     ReasonCode = "trainer-left"      // an answer to a trainer whose room is closed
-	ReasonTooManyMessages ReasonCode = "too-many-messages" // answers to the trainer faster than the room takes them
+	ReasonQuoted           ReasonCode = "quoted"            // words someone else said (a server, a bridge, a scenario), shown as they came
+	ReasonClosed           ReasonCode = "closed"            // the session was closed
+	ReasonServerLost       ReasonCode = "server-lost"       // the Oktell client library lost its server (an event: ConnectionLost, RestartRequested)
+	ReasonRetrying         ReasonCode = "retrying"          // a link failed; the next try is after a while
+	ReasonNextTry          ReasonCode = "next-try"          // the WebSocket link failed; the next try is after a while
+	ReasonRecordingStopped ReasonCode = "recording-stopped" // --record could not write: the session goes on unrecorded (the link's reason first)
+	ReasonRecordingFailed  ReasonCode = "recording-failed"  // the same, on a link that gave no reason
+	ReasonReplayingAs      ReasonCode = "replaying-as"      // a replay of a WebSocket capture plays who was logged in where
+	ReasonFramesEnded      ReasonCode = "frames-ended"      // a capture's input ended
+	ReasonFramesError      ReasonCode = "frames-error"      // a capture's input could not be read further
+	ReasonRefused          ReasonCode = "refused"           // the server refused: its words, and what they mean
+	ReasonRefusedByServer  ReasonCode = "refused-by-server" // a request or a login the server refused
+	ReasonServerError      ReasonCode = "server-error"      // the server's words with its error number
+	ReasonServerErrorCode  ReasonCode = "server-error-code" // only an error number
+	ReasonNoReasonGiven    ReasonCode = "no-reason-given"   // a refusal without words or number
+	ReasonDesktopClient    ReasonCode = "desktop-client"    // the user is logged in with the desktop client
+	ReasonLicenceLimit     ReasonCode = "licence-limit"     // the licence's limit of users is reached
+	ReasonWrongLogin       ReasonCode = "wrong-login"       // the login or the password is wrong
+	ReasonServerStarting   ReasonCode = "server-starting"   // the server is still starting
+	ReasonSessionEnded     ReasonCode = "session-ended"     // the saved session ended on the server
+	ReasonDemo             ReasonCode = "demo"              // the built-in demo plays a scenario
+	ReasonDemoStopped      ReasonCode = "demo-stopped"      // the demo's scenario failed
+	ReasonReplaying        ReasonCode = "replaying"         // a replay plays an input
+	ReasonInputEnded       ReasonCode = "input-ended"       // a replay's input ended
+	ReasonReadError        ReasonCode = "read-error"        // a replay's input could not be read further
+	ReasonFollowing        ReasonCode = "following"         // a followed log is read
+	ReasonFollowNote       ReasonCode = "follow-note"       // what a followed log is doing (a Reason inside)
+	ReasonWaitingFile      ReasonCode = "waiting-file"      // a followed log does not exist yet
+	ReasonStoppedFollow    ReasonCode = "stopped-follow"    // a followed log cannot be read further
+	ReasonUpToDate         ReasonCode = "up-to-date"        // a followed log is read to its end
+	ReasonFileGone         ReasonCode = "file-gone"         // a followed log was removed
+	ReasonRotated          ReasonCode = "rotated"           // a followed log was replaced by a new file
+	ReasonFileAppeared     ReasonCode = "file-appeared"     // a followed log appeared
+	ReasonTruncated        ReasonCode = "truncated"         // a followed log got shorter
+	ReasonRewritten        ReasonCode = "rewritten"         // a followed log was written anew
+	ReasonServerStopping   ReasonCode = "server-stopping"   // okdash serve is stopping
+	ReasonIdle             ReasonCode = "idle"              // okdash serve closes a session that had no input
+	ReasonSessionClosed    ReasonCode = "session-closed"    // the line okdash serve writes under a closed dashboard
+	ReasonNoPhoneLine      ReasonCode = "no-phone-line"     // a state needs a registered phone line
+	ReasonEmptyMessage     ReasonCode = "empty-message"     // a message without text
+	ReasonNoSuchUser       ReasonCode = "no-such-user"      // a message to a user that does not exist
+	ReasonNoSuchState      ReasonCode = "no-such-state"     // a state number Oktell does not have
+	ReasonServerOnlyState  ReasonCode = "server-only-state" // a state only the server sets
+	ReasonNoPassword       ReasonCode = "no-password"       // a login needs a password and none was given
+	ReasonNoBreakReason    ReasonCode = "no-break-reason"   // a break reason the server does not list
+	ReasonNoBreakReasons   ReasonCode = "no-break-reasons"  // a break reason named, and the server lists none
+	ReasonTrainerLeft      ReasonCode = "trainer-left"      // an answer to a trainer whose room is closed
+	ReasonTooManyMessages  ReasonCode = "too-many-messages" // answers to the trainer faster than the room takes them
 
 	// The WebSocket link: why it ended or could not be made.
 	ReasonConnectionLost   ReasonCode = "connection-lost"     // the link ended, and nothing says why
@@ -172,6 +174,8 @@ var reasons = map[ReasonCode]ReasonDecl{
 	ReasonServerLost:        {"the Oktell client lost its server (%s)", []ArgKind{ArgText}},
 	ReasonRetrying:          {"%s: %s; retrying %s", []ArgKind{ArgText, ArgReason, ArgWait}},
 	ReasonNextTry:           {"%s; next try %s", []ArgKind{ArgReason, ArgWait}},
+	ReasonRecordingStopped:  {"%s; recording stopped: %s", []ArgKind{ArgReason, ArgText}},
+	ReasonRecordingFailed:   {"recording stopped: %s", []ArgKind{ArgText}},
 	ReasonReplayingAs:       {"replaying %s (%s at %s)", []ArgKind{ArgText, ArgText, ArgText}},
 	ReasonFramesEnded:       {"%s: end of input after %s (%s)", []ArgKind{ArgText, ArgFrames, ArgProblems}},
 	ReasonFramesError:       {"%s: read error: %s after %s (%s)", []ArgKind{ArgText, ArgText, ArgFrames, ArgProblems}},

@@ -21,6 +21,8 @@ var ruReasons = map[oktell.ReasonCode]string{
 	oktell.ReasonServerLost:        "клиент Oktell потерял сервер (%s)",
 	oktell.ReasonRetrying:          "%s: %s; повтор %s",
 	oktell.ReasonNextTry:           "%s; повтор %s",
+	oktell.ReasonRecordingStopped:  "%s; запись остановлена: %s",
+	oktell.ReasonRecordingFailed:   "запись остановлена: %s",
 	oktell.ReasonReplayingAs:       "воспроизведение: %s (%s на %s)",
 	oktell.ReasonFramesEnded:       "%s: конец ввода после %s (%s)",
 	oktell.ReasonFramesError:       "%s: ошибка чтения: %s после %s (%s)",

@@ -21,7 +21,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"sync"
 	"time"
 	"unsafe"
@@ -119,7 +118,11 @@ func Wrap(s oktell.Session, w io.Writer, clock oktell.Clock) *Session {
 				if err != nil {
 					// Said once, keeping the link as the session reported it.
 					st := last
-					st.Reason = strings.TrimPrefix(last.Reason+"; ", "; ") + "recording stopped: " + err.Error()
+					st.Why = oktell.Because(oktell.ReasonRecordingFailed, err.Error())
+					if !last.Why.IsZero() {
+						st.Why = oktell.Because(oktell.ReasonRecordingStopped, last.Why, err.Error())
+					}
+					st.Reason = st.Why.String()
 					if !f.Send(oktell.Update{Status: &st}) {
 						return
 					}

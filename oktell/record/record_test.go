@@ -156,6 +156,10 @@ func TestRecordWriteErrorKeepsTheLink(t *testing.T) {
 				if u.Status.Link != oktell.LinkConnected || !strings.HasPrefix(u.Status.Reason, "demo: built-in shift; recording stopped: ") {
 					t.Errorf("status %+v: want the demo's link kept", u.Status)
 				}
+				// The dashboard says the code, not the English: the code must say it too.
+				if u.Status.Why.Code != oktell.ReasonRecordingStopped {
+					t.Errorf("status %+v: the reason's code is %q, want %q", u.Status, u.Status.Why.Code, oktell.ReasonRecordingStopped)
+				}
 				return
 			}
 		case <-deadline:
