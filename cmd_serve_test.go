@@ -142,6 +142,16 @@ func writeClientKey(t *testing.T, dir, name string) (gossh.Signer, string) {
 	return signer, path
 }
 
+// oneKeyFile writes a client key and an authorized_keys file that lets it in with
+// comment.
+func oneKeyFile(t *testing.T, dir, comment string) (key gossh.Signer, keyPath, keysPath string) {
+	t.Helper()
+	key, keyPath = writeClientKey(t, dir, "id_ed25519")
+	keysPath = filepath.Join(dir, "authorized_keys")
+	require.NoError(t, os.WriteFile(keysPath, []byte(pubLine(key)+" "+comment+"\n"), 0o600))
+	return key, keyPath, keysPath
+}
+
 func pubLine(s gossh.Signer) string {
 	return strings.TrimSpace(string(gossh.MarshalAuthorizedKey(s.PublicKey())))
 }
@@ -263,49 +273,24 @@ func TestServeWithOpenSSHInTmux(t *testing.T) {
 	tmux := needTool(t, "tmux")
 	ssh := needTool(t, "ssh")
 	dir := t.TempDir()
-	key, keyPath := writeClientKey(t, dir, "id_ed25519")
-	keys := filepath.Join(dir, "authorized_keys")
-	require.NoError(t, os.WriteFile(keys, []byte(pubLine(key)+" trainee@tmux\n"), 0o600))
+	key, keyPath, keys := oneKeyFile(t, dir, "trainee@tmux")
 	addr, logs, srv := startServe(t, serveFlags{AuthorizedKeys: keys, HostKey: filepath.Join(dir, "host"), ShutdownAfter: time.Second},
 		sourceFlags{Source: "demo", Speed: 1, Timeout: 20 * time.Second}, serveOpen, newModel)
 	_, port, err := net.SplitHostPort(addr)
 	require.NoError(t, err)
 
-	sock := filepath.Join(dir, "tmux.sock")
-	tm := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command(tmux, append([]string{"-S", sock, "-f", "/dev/null"}, args...)...).CombinedOutput()
-		require.NoError(t, err, "tmux %v: %s", args, out)
-		return string(out)
-	}
-	sshCmd := fmt.Sprintf("%s -F /dev/null -p %s -i %s -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o SetEnv=LANG=en_US.UTF-8 trainee@127.0.0.1; sleep 30",
-		ssh, port, keyPath)
-	tm("new-session", "-d", "-x", "80", "-y", "24", "-s", "okdash", sshCmd)
-	t.Cleanup(func() { exec.Command(tmux, "-S", sock, "kill-server").Run() }) //nolint:errcheck
-
-	screen := func() string { return tm("capture-pane", "-p", "-t", "okdash") }
-	waitScreen := func(want string) string {
-		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for {
-			s := screen()
-			if strings.Contains(s, want) {
-				return s
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("no %q in the terminal after 20s; screen:\n%s\nserver log:\n%s", want, s, logs.String())
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	}
-	first := waitScreen("q quit")
+	p := newPanes(t, tmux, dir, logs)
+	sshCmd := openSSHPane(ssh, port, keyPath, "trainee")
+	p.run("new-session", "-d", "-x", "80", "-y", "24", "-s", "okdash", sshCmd)
+	screen := func() string { return p.screen("okdash") }
+	first := p.waitText("okdash", "q quit")
 	require.Equal(t, 80, ruleWidth(first, "Messages"), "screen:\n%s", first)
 	require.Eventually(t, func() bool { return srv.Sessions() == 1 }, 10*time.Second, 50*time.Millisecond, "screen:\n%s\nlog:\n%s", screen(), logs.String())
 	require.Contains(t, logs.String(), "term=")
 	require.Contains(t, logs.String(), "size=80x24")
 
 	// The terminal grows: the dashboard follows.
-	tm("resize-window", "-t", "okdash", "-x", "100", "-y", "30")
+	p.run("resize-window", "-t", "okdash", "-x", "100", "-y", "30")
 	deadline := time.Now().Add(20 * time.Second)
 	for ruleWidth(screen(), "Messages") != 100 {
 		if time.Now().After(deadline) {
@@ -314,16 +299,16 @@ func TestServeWithOpenSSHInTmux(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 
-	tm("send-keys", "-t", "okdash", "q")
+	p.run("send-keys", "-t", "okdash", "q")
 	require.Eventually(t, func() bool { return strings.Contains(logs.String(), `reason="dashboard quit"`) }, 20*time.Second, 50*time.Millisecond,
 		"server log:\n%s", logs.String())
 	require.Contains(t, logs.String(), "key="+gossh.FingerprintSHA256(key.PublicKey()))
 
 	// SIGTERM's path: a second trainee is shown why the dashboard closes, and the
 	// terminal is given back with the reason under it.
-	tm("new-session", "-d", "-x", "80", "-y", "24", "-s", "second", sshCmd)
-	second := func() string { return tm("capture-pane", "-p", "-t", "second") }
-	require.Eventually(t, func() bool { return strings.Contains(second(), "q quit") }, 20*time.Second, 100*time.Millisecond, "screen:\n%s", second())
+	p.run("new-session", "-d", "-x", "80", "-y", "24", "-s", "second", sshCmd)
+	second := func() string { return p.screen("second") }
+	p.waitText("second", "q quit")
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	require.NoError(t, srv.Shutdown(ctx))
@@ -760,6 +745,12 @@ func TestServeHugeWindowMemoryBounded(t *testing.T) {
 	require.Less(t, allocated, uint64(budget))
 }
 
+// openSSHPane is the command of a tmux pane that connects OpenSSH as user to port with
+// key, in English, then keeps the pane open to show what the session left on it.
+func openSSHPane(ssh, port, key, user string) string {
+	return shellJoin(append([]string{ssh, "-p", port}, append(openSSHArgs(key), "-o", "SetEnv=LANG=en_US.UTF-8", user+"@127.0.0.1")...)) + "; sleep 60"
+}
+
 // openSSHArgs are the options of a non-interactive OpenSSH client with key.
 func openSSHArgs(key string) []string {
 	return []string{"-F", "/dev/null", "-i", key, "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
@@ -772,9 +763,7 @@ func TestServeRefusesSftpAndScpFromOpenSSH(t *testing.T) {
 	sftp := needTool(t, "sftp")
 	scp := needTool(t, "scp")
 	dir := t.TempDir()
-	key, keyPath := writeClientKey(t, dir, "id_ed25519")
-	keys := filepath.Join(dir, "authorized_keys")
-	require.NoError(t, os.WriteFile(keys, []byte(pubLine(key)+" trainee@sftp\n"), 0o600))
+	_, keyPath, keys := oneKeyFile(t, dir, "trainee@sftp")
 	addr, logs, _ := startServe(t, serveFlags{AuthorizedKeys: keys, HostKey: filepath.Join(dir, "host")},
 		sourceFlags{Source: "demo", Speed: 1}, serveOpen, newModel)
 	_, port, err := net.SplitHostPort(addr)
@@ -825,38 +814,28 @@ func TestServeSecondSignalRestoresOpenSSHTerminals(t *testing.T) {
 	tmux := needTool(t, "tmux")
 	ssh := needTool(t, "ssh")
 	dir := t.TempDir()
-	key, keyPath := writeClientKey(t, dir, "id_ed25519")
-	keys := filepath.Join(dir, "authorized_keys")
-	require.NoError(t, os.WriteFile(keys, []byte(pubLine(key)+" trainee@tmux\n"), 0o600))
+	_, keyPath, keys := oneKeyFile(t, dir, "trainee@tmux")
 	r := runServeMain(t, "--authorized-keys", keys, "--listen", "127.0.0.1:0", "--host-key", filepath.Join(dir, "host"),
 		"--shutdown-after", "30s", "--background-query", "0", "--lang", "en")
 	_, port, err := net.SplitHostPort(r.addr())
 	require.NoError(t, err)
 
-	sock := filepath.Join(dir, "tmux.sock")
-	tm := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command(tmux, append([]string{"-S", sock, "-f", "/dev/null"}, args...)...).CombinedOutput()
-		require.NoError(t, err, "tmux %v: %s", args, out)
-		return string(out)
+	p := newPanes(t, tmux, dir, r.logs)
+	sshCmd := openSSHPane(ssh, port, keyPath, "trainee")
+	names := []string{"first", "second"}
+	for _, name := range names {
+		p.run("new-session", "-d", "-x", "80", "-y", "24", "-s", name, sshCmd)
 	}
-	sshCmd := shellJoin(append([]string{ssh, "-p", port}, append(openSSHArgs(keyPath), "-o", "SetEnv=LANG=en_US.UTF-8", "trainee@127.0.0.1")...)) + "; sleep 60"
-	panes := []string{"first", "second"}
-	for _, name := range panes {
-		tm("new-session", "-d", "-x", "80", "-y", "24", "-s", name, sshCmd)
-	}
-	t.Cleanup(func() { exec.Command(tmux, "-S", sock, "kill-server").Run() }) //nolint:errcheck
 	state := func(name string) string {
-		return strings.TrimSpace(tm("display-message", "-p", "-t", name, "#{alternate_on} #{cursor_flag}"))
+		return strings.TrimSpace(p.run("display-message", "-p", "-t", name, "#{alternate_on} #{cursor_flag}"))
 	}
-	for _, name := range panes {
-		require.Eventually(t, func() bool { return strings.Contains(tm("capture-pane", "-p", "-t", name), "q quit") }, 20*time.Second, 50*time.Millisecond,
-			"screen:\n%s\nlog:\n%s", tm("capture-pane", "-p", "-t", name), r.logs.String())
+	for _, name := range names {
+		p.waitText(name, "q quit")
 		require.Equal(t, "1 0", state(name), "the dashboard is in the alternate screen, cursor hidden")
 	}
 
 	r.sigs <- syscall.SIGTERM
-	require.Eventually(t, func() bool { return strings.Contains(tm("capture-pane", "-p", "-t", "second"), "server shutting down") }, 20*time.Second, 50*time.Millisecond)
+	p.waitText("second", "server shutting down")
 	r.sigs <- syscall.SIGTERM // no more waiting for the 30 s countdown
 	select {
 	case st := <-r.status:
@@ -868,9 +847,9 @@ func TestServeSecondSignalRestoresOpenSSHTerminals(t *testing.T) {
 	require.Contains(t, log, "second signal: closing every connection now")
 	require.Equal(t, 2, strings.Count(log, `msg="session end"`), "log:\n%s", log)
 	require.Equal(t, 2, strings.Count(log, `reason="server shutting down"`), "log:\n%s", log)
-	for _, name := range panes {
+	for _, name := range names {
 		require.Eventually(t, func() bool { return state(name) == "0 1" }, 20*time.Second, 50*time.Millisecond,
-			"%s: alternate screen and cursor %q, want the main screen and a cursor; screen:\n%s", name, state(name), tm("capture-pane", "-p", "-t", name))
-		require.Contains(t, tm("capture-pane", "-p", "-t", name), "okdash: session closed: server shutting down")
+			"%s: alternate screen and cursor %q, want the main screen and a cursor; screen:\n%s", name, state(name), p.screen(name))
+		require.Contains(t, p.screen(name), "okdash: session closed: server shutting down")
 	}
 }
