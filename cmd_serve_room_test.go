@@ -240,17 +240,7 @@ func TestDemoTraineeLinkStaysDown(t *testing.T) {
 	defer s.Close()
 	link := func(want oktell.Link, why string) { // the clock stands still: the shift's steps wait for the test
 		t.Helper()
-		deadline := time.After(10 * time.Second)
-		for {
-			select {
-			case u := <-s.Updates():
-				if u.Status != nil && u.Status.Link == want {
-					return
-				}
-			case <-deadline:
-				t.Fatalf("no %s", why)
-			}
-		}
+		waitUpdate(t, s, why, func(u oktell.Update) bool { return u.Status != nil && u.Status.Link == want })
 	}
 	link(oktell.LinkConnected, "demo's link")
 	d := demoTrainee{eng: s.(*demo.Session).Engine(), clock: clock}
