@@ -215,43 +215,20 @@ func TestServeMappingChoosesSource(t *testing.T) {
 // with q and returns what it showed.
 func runClient(t *testing.T, addr string, key gossh.Signer) string {
 	t.Helper()
-	c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "op", Auth: []gossh.AuthMethod{gossh.PublicKeys(key)},
-		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second})
-	require.NoError(t, err)
-	defer c.Close()
-	sess, err := c.NewSession()
-	require.NoError(t, err)
-	out, err := sess.StdoutPipe()
-	require.NoError(t, err)
-	in, err := sess.StdinPipe()
-	require.NoError(t, err)
-	require.NoError(t, sess.RequestPty("xterm", 24, 80, gossh.TerminalModes{}))
-	require.NoError(t, sess.Shell())
-	var got bytes.Buffer
-	buf := make([]byte, 4096)
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(got.String(), "source=") || !strings.Contains(got.String(), "lang=") {
-		require.True(t, time.Now().Before(deadline), "no dashboard; got %q", got.String())
-		n, err := out.Read(buf)
-		got.Write(buf[:n])
-		require.NoError(t, err)
-	}
-	_, err = in.Write([]byte("q"))
+	s := dialScreenWith(t, addr, &gossh.ClientConfig{User: "op", Auth: []gossh.AuthMethod{gossh.PublicKeys(key)}}, 24, 80)
+	require.Eventually(t, func() bool { return strings.Contains(s.text(), "source=") && strings.Contains(s.text(), "lang=") }, 10*time.Second, 10*time.Millisecond,
+		"no dashboard; got %q", s.text())
+	_, err := s.in.Write([]byte("q"))
 	require.NoError(t, err)
 	ended := make(chan error, 1)
-	go func() {
-		io.Copy(&got, out) //nolint:errcheck
-		ended <- sess.Wait()
-	}()
+	go func() { ended <- s.sess.Wait() }()
 	select {
 	case err := <-ended:
 		require.NoError(t, err)
 	case <-time.After(20 * time.Second):
-		c.Close()
-		<-ended
-		t.Fatalf("the session did not end after q; got %q", got.String())
+		t.Fatalf("the session did not end after q; got %q", s.text()) // the connection is closed at the test's end
 	}
-	return got.String()
+	return s.text()
 }
 
 // needTool finds an external tool: skip without it, but fail on CI, which has it.
@@ -381,10 +358,16 @@ func TestServeKeyOpensItsOwnOktellSession(t *testing.T) {
 
 // clientScreen is an x/crypto client's view of one dashboard session.
 type clientScreen struct {
-	t   *testing.T
-	in  io.Writer
-	mu  sync.Mutex
-	out bytes.Buffer
+	t    *testing.T
+	sess *gossh.Session
+	in   io.Writer
+	mu   sync.Mutex
+	out  bytes.Buffer
+}
+
+// openLogin is the login of an --demo-open server: no key, no password.
+func openLogin() []gossh.AuthMethod {
+	return []gossh.AuthMethod{gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return nil, nil })}
 }
 
 func (s *clientScreen) text() string {
@@ -415,7 +398,7 @@ func dialScreenWith(t *testing.T, addr string, cfg *gossh.ClientConfig, rows, co
 	require.NoError(t, err)
 	out, err := sess.StdoutPipe()
 	require.NoError(t, err)
-	s := &clientScreen{t: t}
+	s := &clientScreen{t: t, sess: sess}
 	s.in, err = sess.StdinPipe()
 	require.NoError(t, err)
 	require.NoError(t, sess.RequestPty("xterm-256color", rows, cols, gossh.TerminalModes{}))
@@ -459,8 +442,7 @@ func TestServeMainSignalShutsDownCleanly(t *testing.T) {
 	}, 10*time.Second, 10*time.Millisecond)
 	require.Contains(t, logs.String(), `mode="open: anyone can connect, to the demo only"`)
 
-	s := dialScreenWith(t, addr, &gossh.ClientConfig{User: "trainee",
-		Auth: []gossh.AuthMethod{gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return nil, nil })}}, 24, 80)
+	s := dialScreenWith(t, addr, &gossh.ClientConfig{User: "trainee", Auth: openLogin()}, 24, 80)
 	s.wait("quit") // the footer: its keys and words are styled apart
 
 	sigs <- syscall.SIGTERM
@@ -682,34 +664,7 @@ func TestServeHugeWindowMemoryBounded(t *testing.T) {
 	require.NoError(t, os.WriteFile(idle, []byte("line on\nstate usReady\nwait 24h\n"), 0o600))
 	addr, _, _ := startServe(t, serveFlags{DemoOpen: true, HostKey: filepath.Join(dir, "host"), ShutdownAfter: time.Second},
 		sourceFlags{Source: "demo", Scenario: idle, Speed: 1, Timeout: 20 * time.Second}, serveOpen, newModel)
-	c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "trainee", HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second,
-		Auth: []gossh.AuthMethod{gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return nil, nil })}})
-	require.NoError(t, err)
-	defer c.Close()
-	sess, err := c.NewSession()
-	require.NoError(t, err)
-	out, err := sess.StdoutPipe()
-	require.NoError(t, err)
-	_, err = sess.StdinPipe()
-	require.NoError(t, err)
-	require.NoError(t, sess.RequestPty("xterm-256color", 24, 80, gossh.TerminalModes{}))
-	require.NoError(t, sess.Shell())
-	var (
-		mu   sync.Mutex
-		seen bytes.Buffer
-	)
-	go func() {
-		buf := make([]byte, 64*1024)
-		for {
-			n, err := out.Read(buf)
-			mu.Lock()
-			seen.Write(buf[:n])
-			mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
-	}()
+	s := dialScreenWith(t, addr, &gossh.ClientConfig{User: "trainee", Auth: openLogin()}, 24, 80)
 	// waitFrame waits for a frame at least rows high after offset from (Bubble Tea ends
 	// each frame on its last row) and returns the offset after it.
 	lastRow := regexp.MustCompile(`\x1b\[(\d+);H`)
@@ -717,9 +672,7 @@ func TestServeHugeWindowMemoryBounded(t *testing.T) {
 		t.Helper()
 		deadline := time.Now().Add(60 * time.Second)
 		for {
-			mu.Lock()
-			text := seen.String()
-			mu.Unlock()
+			text := s.text()
 			for _, m := range lastRow.FindAllStringSubmatch(text[from:], -1) {
 				if n, _ := strconv.Atoi(m[1]); n >= rows {
 					return len(text)
@@ -736,7 +689,7 @@ func TestServeHugeWindowMemoryBounded(t *testing.T) {
 	runtime.GC()
 	var m0, m1 runtime.MemStats
 	runtime.ReadMemStats(&m0)
-	require.NoError(t, sess.WindowChange(10000, 10000))
+	require.NoError(t, s.sess.WindowChange(10000, 10000))
 	waitFrame(mark, sshserve.MaxHeight)
 	runtime.ReadMemStats(&m1)
 	allocated := m1.TotalAlloc - m0.TotalAlloc
