@@ -32,6 +32,14 @@ func (s *tmuxSession) capture() string {
 	return out
 }
 
+// resize sets the terminal to w x h cells.
+func (s *tmuxSession) resize(w, h int) {
+	s.t.Helper()
+	if out, err := s.tmux("resize-window", "-t", "dash", "-x", strconv.Itoa(w), "-y", strconv.Itoa(h)); err != nil {
+		s.t.Fatalf("tmux resize-window: %v: %s", err, out)
+	}
+}
+
 func (s *tmuxSession) keys(keys ...string) {
 	s.t.Helper()
 	if out, err := s.tmux(append([]string{"send-keys", "-t", "dash"}, keys...)...); err != nil {
@@ -171,13 +179,9 @@ func TestTmuxDashboardOnTheDemo(t *testing.T) {
 	s.waitText("── Messages")
 
 	// Below the minimum size, a clear screen says so; back at 80x24 the dashboard returns.
-	if out, err := s.tmux("resize-window", "-t", "dash", "-x", "50", "-y", "12"); err != nil {
-		t.Fatalf("tmux resize-window: %v: %s", err, out)
-	}
+	s.resize(50, 12)
 	s.waitText("Terminal too small")
-	if out, err := s.tmux("resize-window", "-t", "dash", "-x", "80", "-y", "24"); err != nil {
-		t.Fatalf("tmux resize-window: %v: %s", err, out)
-	}
+	s.resize(80, 24)
 	s.waitText("── Messages")
 
 	s.keys("q")
