@@ -422,24 +422,9 @@ func dialScreenWith(t *testing.T, addr string, cfg *gossh.ClientConfig, rows, co
 // the countdown on the dashboard, the closing line, and exit status 0.
 func TestServeMainSignalShutsDownCleanly(t *testing.T) {
 	dir := t.TempDir()
-	logs := &lockedBuffer{}
-	sigs := make(chan os.Signal, 1)
-	status := make(chan int, 1)
-	go func() {
-		status <- serveMain([]string{"--demo-open", "--listen", "127.0.0.1:0", "--host-key", filepath.Join(dir, "host"),
-			"--shutdown-after", "2s", "--background-query", "0", "--lang", "en"},
-			stdio{in: strings.NewReader(""), out: io.Discard, err: logs}, sigs)
-	}()
-	var addr string
-	require.Eventually(t, func() bool {
-		for _, line := range strings.Split(logs.String(), "\n") {
-			if _, rest, ok := strings.Cut(line, "msg=listening addr="); ok {
-				addr, _, _ = strings.Cut(rest, " ")
-				return true
-			}
-		}
-		return false
-	}, 10*time.Second, 10*time.Millisecond)
+	r := runServeMain(t, "--demo-open", "--listen", "127.0.0.1:0", "--host-key", filepath.Join(dir, "host"),
+		"--shutdown-after", "2s", "--background-query", "0", "--lang", "en")
+	addr, logs, sigs, status := r.addr(), r.logs, r.sigs, r.status
 	require.Contains(t, logs.String(), `mode="open: anyone can connect, to the demo only"`)
 
 	s := dialScreenWith(t, addr, &gossh.ClientConfig{User: "trainee", Auth: openLogin()}, 24, 80)
