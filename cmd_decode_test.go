@@ -68,6 +68,18 @@ func mixedLog(t *testing.T) []byte {
 	return b.Bytes()
 }
 
+// testdataLog is the path of testdata/oktell/name, a log the test builds: written with
+// -update, and checked to be what the test builds, so that it is never stale.
+func testdataLog(t *testing.T, name string, log []byte) string {
+	t.Helper()
+	path := filepath.Join("testdata", "oktell", name)
+	if updating() {
+		require.NoError(t, os.WriteFile(path, log, 0o644))
+	}
+	require.Equal(t, log, readFile(t, path), "testdata/oktell/%s is stale: run go test -run Decode -update", name)
+	return path
+}
+
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	path := filepath.Join("testdata", "oktell", name)
@@ -82,11 +94,7 @@ func golden(t *testing.T, name string, got []byte) {
 
 func TestDecodeMixedLog(t *testing.T) {
 	log := mixedLog(t)
-	path := filepath.Join("testdata", "oktell", "mixed.log")
-	if updating() {
-		require.NoError(t, os.WriteFile(path, log, 0o644))
-	}
-	require.Equal(t, log, readFile(t, path), "testdata/oktell/mixed.log is stale: run go test -run Decode -update")
+	path := testdataLog(t, "mixed.log", log)
 
 	var out, errb bytes.Buffer
 	code := run([]string{"decode", path}, stdio{in: strings.NewReader(""), out: &out, err: &errb})
@@ -341,11 +349,7 @@ func TestDecodeUnicodeLog(t *testing.T) {
 		"\r\n01.12.2026 09:00:05.120 [INFO] xmlevent\r\n" + seed("112_notify.xml") +
 		"\r\n01.12.2026 09:01:00.000 [INFO] xmlevent\r\n" + seed("114_usermessage.xml") + "\r\n"
 	log := append([]byte{0xFF, 0xFE}, utf16le(text)...)
-	path := filepath.Join("testdata", "oktell", "unicode-log.txt")
-	if updating() {
-		require.NoError(t, os.WriteFile(path, log, 0o644))
-	}
-	require.Equal(t, log, readFile(t, path), "testdata/oktell/unicode-log.txt is stale: run go test -run Decode -update")
+	path := testdataLog(t, "unicode-log.txt", log)
 	var out, errb bytes.Buffer
 	code := run([]string{"decode", path}, stdio{in: strings.NewReader(""), out: &out, err: &errb})
 	assert.Equal(t, 0, code, errb.String())

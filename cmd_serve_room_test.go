@@ -26,6 +26,14 @@ type panes struct {
 	logs interface{ String() string }
 }
 
+// newPanes is a tmux server on its own socket in dir, killed when the test ends; logs
+// is the server log shown when a screen does not come.
+func newPanes(t *testing.T, tmux, dir string, logs interface{ String() string }) *panes {
+	p := &panes{t: t, tmux: tmux, sock: filepath.Join(dir, "tmux.sock"), logs: logs}
+	t.Cleanup(func() { exec.Command(tmux, "-S", p.sock, "kill-server").Run() }) //nolint:errcheck
+	return p
+}
+
 func (p *panes) run(args ...string) string {
 	p.t.Helper()
 	out, err := exec.Command(p.tmux, append([]string{"-S", p.sock, "-f", "/dev/null"}, args...)...).CombinedOutput()
@@ -92,11 +100,9 @@ func TestRoomWithOpenSSHInTmux(t *testing.T) {
 	_, port, err := net.SplitHostPort(addr)
 	require.NoError(t, err)
 
-	p := &panes{t: t, tmux: tmux, sock: filepath.Join(dir, "tmux.sock"), logs: logs}
-	t.Cleanup(func() { exec.Command(tmux, "-S", p.sock, "kill-server").Run() }) //nolint:errcheck
+	p := newPanes(t, tmux, dir, logs)
 	for _, who := range []struct{ name, key string }{{"anna", annaPath}, {"boris", borisPath}, {"trainer", trainerPath}} {
-		cmd := shellJoin(append([]string{ssh, "-p", port}, append(openSSHArgs(who.key), "-o", "SetEnv=LANG=en_US.UTF-8", who.name+"@127.0.0.1")...)) + "; sleep 60"
-		p.run("new-session", "-d", "-x", "80", "-y", "24", "-s", who.name, cmd)
+		p.run("new-session", "-d", "-x", "80", "-y", "24", "-s", who.name, openSSHPane(ssh, port, who.key, who.name))
 		if who.name != "trainer" {
 			p.waitText(who.name, "q quit")
 		}
@@ -234,17 +240,7 @@ func TestDemoTraineeLinkStaysDown(t *testing.T) {
 	defer s.Close()
 	link := func(want oktell.Link, why string) { // the clock stands still: the shift's steps wait for the test
 		t.Helper()
-		deadline := time.After(10 * time.Second)
-		for {
-			select {
-			case u := <-s.Updates():
-				if u.Status != nil && u.Status.Link == want {
-					return
-				}
-			case <-deadline:
-				t.Fatalf("no %s", why)
-			}
-		}
+		waitUpdate(t, s, why, func(u oktell.Update) bool { return u.Status != nil && u.Status.Link == want })
 	}
 	link(oktell.LinkConnected, "demo's link")
 	d := demoTrainee{eng: s.(*demo.Session).Engine(), clock: clock}

@@ -142,6 +142,16 @@ func writeClientKey(t *testing.T, dir, name string) (gossh.Signer, string) {
 	return signer, path
 }
 
+// oneKeyFile writes a client key and an authorized_keys file that lets it in with
+// comment.
+func oneKeyFile(t *testing.T, dir, comment string) (key gossh.Signer, keyPath, keysPath string) {
+	t.Helper()
+	key, keyPath = writeClientKey(t, dir, "id_ed25519")
+	keysPath = filepath.Join(dir, "authorized_keys")
+	require.NoError(t, os.WriteFile(keysPath, []byte(pubLine(key)+" "+comment+"\n"), 0o600))
+	return key, keyPath, keysPath
+}
+
 func pubLine(s gossh.Signer) string {
 	return strings.TrimSpace(string(gossh.MarshalAuthorizedKey(s.PublicKey())))
 }
@@ -205,43 +215,20 @@ func TestServeMappingChoosesSource(t *testing.T) {
 // with q and returns what it showed.
 func runClient(t *testing.T, addr string, key gossh.Signer) string {
 	t.Helper()
-	c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "op", Auth: []gossh.AuthMethod{gossh.PublicKeys(key)},
-		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second})
-	require.NoError(t, err)
-	defer c.Close()
-	sess, err := c.NewSession()
-	require.NoError(t, err)
-	out, err := sess.StdoutPipe()
-	require.NoError(t, err)
-	in, err := sess.StdinPipe()
-	require.NoError(t, err)
-	require.NoError(t, sess.RequestPty("xterm", 24, 80, gossh.TerminalModes{}))
-	require.NoError(t, sess.Shell())
-	var got bytes.Buffer
-	buf := make([]byte, 4096)
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(got.String(), "source=") || !strings.Contains(got.String(), "lang=") {
-		require.True(t, time.Now().Before(deadline), "no dashboard; got %q", got.String())
-		n, err := out.Read(buf)
-		got.Write(buf[:n])
-		require.NoError(t, err)
-	}
-	_, err = in.Write([]byte("q"))
+	s := dialScreenWith(t, addr, &gossh.ClientConfig{User: "op", Auth: []gossh.AuthMethod{gossh.PublicKeys(key)}}, 24, 80)
+	require.Eventually(t, func() bool { return strings.Contains(s.text(), "source=") && strings.Contains(s.text(), "lang=") }, 10*time.Second, 10*time.Millisecond,
+		"no dashboard; got %q", s.text())
+	_, err := s.in.Write([]byte("q"))
 	require.NoError(t, err)
 	ended := make(chan error, 1)
-	go func() {
-		io.Copy(&got, out) //nolint:errcheck
-		ended <- sess.Wait()
-	}()
+	go func() { ended <- s.sess.Wait() }()
 	select {
 	case err := <-ended:
 		require.NoError(t, err)
 	case <-time.After(20 * time.Second):
-		c.Close()
-		<-ended
-		t.Fatalf("the session did not end after q; got %q", got.String())
+		t.Fatalf("the session did not end after q; got %q", s.text()) // the connection is closed at the test's end
 	}
-	return got.String()
+	return s.text()
 }
 
 // needTool finds an external tool: skip without it, but fail on CI, which has it.
@@ -263,49 +250,24 @@ func TestServeWithOpenSSHInTmux(t *testing.T) {
 	tmux := needTool(t, "tmux")
 	ssh := needTool(t, "ssh")
 	dir := t.TempDir()
-	key, keyPath := writeClientKey(t, dir, "id_ed25519")
-	keys := filepath.Join(dir, "authorized_keys")
-	require.NoError(t, os.WriteFile(keys, []byte(pubLine(key)+" trainee@tmux\n"), 0o600))
+	key, keyPath, keys := oneKeyFile(t, dir, "trainee@tmux")
 	addr, logs, srv := startServe(t, serveFlags{AuthorizedKeys: keys, HostKey: filepath.Join(dir, "host"), ShutdownAfter: time.Second},
 		sourceFlags{Source: "demo", Speed: 1, Timeout: 20 * time.Second}, serveOpen, newModel)
 	_, port, err := net.SplitHostPort(addr)
 	require.NoError(t, err)
 
-	sock := filepath.Join(dir, "tmux.sock")
-	tm := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command(tmux, append([]string{"-S", sock, "-f", "/dev/null"}, args...)...).CombinedOutput()
-		require.NoError(t, err, "tmux %v: %s", args, out)
-		return string(out)
-	}
-	sshCmd := fmt.Sprintf("%s -F /dev/null -p %s -i %s -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o SetEnv=LANG=en_US.UTF-8 trainee@127.0.0.1; sleep 30",
-		ssh, port, keyPath)
-	tm("new-session", "-d", "-x", "80", "-y", "24", "-s", "okdash", sshCmd)
-	t.Cleanup(func() { exec.Command(tmux, "-S", sock, "kill-server").Run() }) //nolint:errcheck
-
-	screen := func() string { return tm("capture-pane", "-p", "-t", "okdash") }
-	waitScreen := func(want string) string {
-		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for {
-			s := screen()
-			if strings.Contains(s, want) {
-				return s
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("no %q in the terminal after 20s; screen:\n%s\nserver log:\n%s", want, s, logs.String())
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	}
-	first := waitScreen("q quit")
+	p := newPanes(t, tmux, dir, logs)
+	sshCmd := openSSHPane(ssh, port, keyPath, "trainee")
+	p.run("new-session", "-d", "-x", "80", "-y", "24", "-s", "okdash", sshCmd)
+	screen := func() string { return p.screen("okdash") }
+	first := p.waitText("okdash", "q quit")
 	require.Equal(t, 80, ruleWidth(first, "Messages"), "screen:\n%s", first)
 	require.Eventually(t, func() bool { return srv.Sessions() == 1 }, 10*time.Second, 50*time.Millisecond, "screen:\n%s\nlog:\n%s", screen(), logs.String())
 	require.Contains(t, logs.String(), "term=")
 	require.Contains(t, logs.String(), "size=80x24")
 
 	// The terminal grows: the dashboard follows.
-	tm("resize-window", "-t", "okdash", "-x", "100", "-y", "30")
+	p.run("resize-window", "-t", "okdash", "-x", "100", "-y", "30")
 	deadline := time.Now().Add(20 * time.Second)
 	for ruleWidth(screen(), "Messages") != 100 {
 		if time.Now().After(deadline) {
@@ -314,16 +276,16 @@ func TestServeWithOpenSSHInTmux(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 
-	tm("send-keys", "-t", "okdash", "q")
+	p.run("send-keys", "-t", "okdash", "q")
 	require.Eventually(t, func() bool { return strings.Contains(logs.String(), `reason="dashboard quit"`) }, 20*time.Second, 50*time.Millisecond,
 		"server log:\n%s", logs.String())
 	require.Contains(t, logs.String(), "key="+gossh.FingerprintSHA256(key.PublicKey()))
 
 	// SIGTERM's path: a second trainee is shown why the dashboard closes, and the
 	// terminal is given back with the reason under it.
-	tm("new-session", "-d", "-x", "80", "-y", "24", "-s", "second", sshCmd)
-	second := func() string { return tm("capture-pane", "-p", "-t", "second") }
-	require.Eventually(t, func() bool { return strings.Contains(second(), "q quit") }, 20*time.Second, 100*time.Millisecond, "screen:\n%s", second())
+	p.run("new-session", "-d", "-x", "80", "-y", "24", "-s", "second", sshCmd)
+	second := func() string { return p.screen("second") }
+	p.waitText("second", "q quit")
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	require.NoError(t, srv.Shutdown(ctx))
@@ -396,10 +358,16 @@ func TestServeKeyOpensItsOwnOktellSession(t *testing.T) {
 
 // clientScreen is an x/crypto client's view of one dashboard session.
 type clientScreen struct {
-	t   *testing.T
-	in  io.Writer
-	mu  sync.Mutex
-	out bytes.Buffer
+	t    *testing.T
+	sess *gossh.Session
+	in   io.Writer
+	mu   sync.Mutex
+	out  bytes.Buffer
+}
+
+// openLogin is the login of an --demo-open server: no key, no password.
+func openLogin() []gossh.AuthMethod {
+	return []gossh.AuthMethod{gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return nil, nil })}
 }
 
 func (s *clientScreen) text() string {
@@ -430,7 +398,7 @@ func dialScreenWith(t *testing.T, addr string, cfg *gossh.ClientConfig, rows, co
 	require.NoError(t, err)
 	out, err := sess.StdoutPipe()
 	require.NoError(t, err)
-	s := &clientScreen{t: t}
+	s := &clientScreen{t: t, sess: sess}
 	s.in, err = sess.StdinPipe()
 	require.NoError(t, err)
 	require.NoError(t, sess.RequestPty("xterm-256color", rows, cols, gossh.TerminalModes{}))
@@ -454,28 +422,12 @@ func dialScreenWith(t *testing.T, addr string, cfg *gossh.ClientConfig, rows, co
 // the countdown on the dashboard, the closing line, and exit status 0.
 func TestServeMainSignalShutsDownCleanly(t *testing.T) {
 	dir := t.TempDir()
-	logs := &lockedBuffer{}
-	sigs := make(chan os.Signal, 1)
-	status := make(chan int, 1)
-	go func() {
-		status <- serveMain([]string{"--demo-open", "--listen", "127.0.0.1:0", "--host-key", filepath.Join(dir, "host"),
-			"--shutdown-after", "2s", "--background-query", "0", "--lang", "en"},
-			stdio{in: strings.NewReader(""), out: io.Discard, err: logs}, sigs)
-	}()
-	var addr string
-	require.Eventually(t, func() bool {
-		for _, line := range strings.Split(logs.String(), "\n") {
-			if _, rest, ok := strings.Cut(line, "msg=listening addr="); ok {
-				addr, _, _ = strings.Cut(rest, " ")
-				return true
-			}
-		}
-		return false
-	}, 10*time.Second, 10*time.Millisecond)
+	r := runServeMain(t, "--demo-open", "--listen", "127.0.0.1:0", "--host-key", filepath.Join(dir, "host"),
+		"--shutdown-after", "2s", "--background-query", "0", "--lang", "en")
+	addr, logs, sigs, status := r.addr(), r.logs, r.sigs, r.status
 	require.Contains(t, logs.String(), `mode="open: anyone can connect, to the demo only"`)
 
-	s := dialScreenWith(t, addr, &gossh.ClientConfig{User: "trainee",
-		Auth: []gossh.AuthMethod{gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return nil, nil })}}, 24, 80)
+	s := dialScreenWith(t, addr, &gossh.ClientConfig{User: "trainee", Auth: openLogin()}, 24, 80)
 	s.wait("quit") // the footer: its keys and words are styled apart
 
 	sigs <- syscall.SIGTERM
@@ -697,34 +649,7 @@ func TestServeHugeWindowMemoryBounded(t *testing.T) {
 	require.NoError(t, os.WriteFile(idle, []byte("line on\nstate usReady\nwait 24h\n"), 0o600))
 	addr, _, _ := startServe(t, serveFlags{DemoOpen: true, HostKey: filepath.Join(dir, "host"), ShutdownAfter: time.Second},
 		sourceFlags{Source: "demo", Scenario: idle, Speed: 1, Timeout: 20 * time.Second}, serveOpen, newModel)
-	c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "trainee", HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second,
-		Auth: []gossh.AuthMethod{gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return nil, nil })}})
-	require.NoError(t, err)
-	defer c.Close()
-	sess, err := c.NewSession()
-	require.NoError(t, err)
-	out, err := sess.StdoutPipe()
-	require.NoError(t, err)
-	_, err = sess.StdinPipe()
-	require.NoError(t, err)
-	require.NoError(t, sess.RequestPty("xterm-256color", 24, 80, gossh.TerminalModes{}))
-	require.NoError(t, sess.Shell())
-	var (
-		mu   sync.Mutex
-		seen bytes.Buffer
-	)
-	go func() {
-		buf := make([]byte, 64*1024)
-		for {
-			n, err := out.Read(buf)
-			mu.Lock()
-			seen.Write(buf[:n])
-			mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
-	}()
+	s := dialScreenWith(t, addr, &gossh.ClientConfig{User: "trainee", Auth: openLogin()}, 24, 80)
 	// waitFrame waits for a frame at least rows high after offset from (Bubble Tea ends
 	// each frame on its last row) and returns the offset after it.
 	lastRow := regexp.MustCompile(`\x1b\[(\d+);H`)
@@ -732,9 +657,7 @@ func TestServeHugeWindowMemoryBounded(t *testing.T) {
 		t.Helper()
 		deadline := time.Now().Add(60 * time.Second)
 		for {
-			mu.Lock()
-			text := seen.String()
-			mu.Unlock()
+			text := s.text()
 			for _, m := range lastRow.FindAllStringSubmatch(text[from:], -1) {
 				if n, _ := strconv.Atoi(m[1]); n >= rows {
 					return len(text)
@@ -751,13 +674,19 @@ func TestServeHugeWindowMemoryBounded(t *testing.T) {
 	runtime.GC()
 	var m0, m1 runtime.MemStats
 	runtime.ReadMemStats(&m0)
-	require.NoError(t, sess.WindowChange(10000, 10000))
+	require.NoError(t, s.sess.WindowChange(10000, 10000))
 	waitFrame(mark, sshserve.MaxHeight)
 	runtime.ReadMemStats(&m1)
 	allocated := m1.TotalAlloc - m0.TotalAlloc
 	t.Logf("allocated %.1f MiB from the window change to the first frame at %dx%d", float64(allocated)/(1<<20), sshserve.MaxWidth, sshserve.MaxHeight)
 	const budget = 32 << 20 // 8 MiB measured: four times that
 	require.Less(t, allocated, uint64(budget))
+}
+
+// openSSHPane is the command of a tmux pane that connects OpenSSH as user to port with
+// key, in English, then keeps the pane open to show what the session left on it.
+func openSSHPane(ssh, port, key, user string) string {
+	return shellJoin(append([]string{ssh, "-p", port}, append(openSSHArgs(key), "-o", "SetEnv=LANG=en_US.UTF-8", user+"@127.0.0.1")...)) + "; sleep 60"
 }
 
 // openSSHArgs are the options of a non-interactive OpenSSH client with key.
@@ -772,9 +701,7 @@ func TestServeRefusesSftpAndScpFromOpenSSH(t *testing.T) {
 	sftp := needTool(t, "sftp")
 	scp := needTool(t, "scp")
 	dir := t.TempDir()
-	key, keyPath := writeClientKey(t, dir, "id_ed25519")
-	keys := filepath.Join(dir, "authorized_keys")
-	require.NoError(t, os.WriteFile(keys, []byte(pubLine(key)+" trainee@sftp\n"), 0o600))
+	_, keyPath, keys := oneKeyFile(t, dir, "trainee@sftp")
 	addr, logs, _ := startServe(t, serveFlags{AuthorizedKeys: keys, HostKey: filepath.Join(dir, "host")},
 		sourceFlags{Source: "demo", Speed: 1}, serveOpen, newModel)
 	_, port, err := net.SplitHostPort(addr)
@@ -825,38 +752,28 @@ func TestServeSecondSignalRestoresOpenSSHTerminals(t *testing.T) {
 	tmux := needTool(t, "tmux")
 	ssh := needTool(t, "ssh")
 	dir := t.TempDir()
-	key, keyPath := writeClientKey(t, dir, "id_ed25519")
-	keys := filepath.Join(dir, "authorized_keys")
-	require.NoError(t, os.WriteFile(keys, []byte(pubLine(key)+" trainee@tmux\n"), 0o600))
+	_, keyPath, keys := oneKeyFile(t, dir, "trainee@tmux")
 	r := runServeMain(t, "--authorized-keys", keys, "--listen", "127.0.0.1:0", "--host-key", filepath.Join(dir, "host"),
 		"--shutdown-after", "30s", "--background-query", "0", "--lang", "en")
 	_, port, err := net.SplitHostPort(r.addr())
 	require.NoError(t, err)
 
-	sock := filepath.Join(dir, "tmux.sock")
-	tm := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command(tmux, append([]string{"-S", sock, "-f", "/dev/null"}, args...)...).CombinedOutput()
-		require.NoError(t, err, "tmux %v: %s", args, out)
-		return string(out)
+	p := newPanes(t, tmux, dir, r.logs)
+	sshCmd := openSSHPane(ssh, port, keyPath, "trainee")
+	names := []string{"first", "second"}
+	for _, name := range names {
+		p.run("new-session", "-d", "-x", "80", "-y", "24", "-s", name, sshCmd)
 	}
-	sshCmd := shellJoin(append([]string{ssh, "-p", port}, append(openSSHArgs(keyPath), "-o", "SetEnv=LANG=en_US.UTF-8", "trainee@127.0.0.1")...)) + "; sleep 60"
-	panes := []string{"first", "second"}
-	for _, name := range panes {
-		tm("new-session", "-d", "-x", "80", "-y", "24", "-s", name, sshCmd)
-	}
-	t.Cleanup(func() { exec.Command(tmux, "-S", sock, "kill-server").Run() }) //nolint:errcheck
 	state := func(name string) string {
-		return strings.TrimSpace(tm("display-message", "-p", "-t", name, "#{alternate_on} #{cursor_flag}"))
+		return strings.TrimSpace(p.run("display-message", "-p", "-t", name, "#{alternate_on} #{cursor_flag}"))
 	}
-	for _, name := range panes {
-		require.Eventually(t, func() bool { return strings.Contains(tm("capture-pane", "-p", "-t", name), "q quit") }, 20*time.Second, 50*time.Millisecond,
-			"screen:\n%s\nlog:\n%s", tm("capture-pane", "-p", "-t", name), r.logs.String())
+	for _, name := range names {
+		p.waitText(name, "q quit")
 		require.Equal(t, "1 0", state(name), "the dashboard is in the alternate screen, cursor hidden")
 	}
 
 	r.sigs <- syscall.SIGTERM
-	require.Eventually(t, func() bool { return strings.Contains(tm("capture-pane", "-p", "-t", "second"), "server shutting down") }, 20*time.Second, 50*time.Millisecond)
+	p.waitText("second", "server shutting down")
 	r.sigs <- syscall.SIGTERM // no more waiting for the 30 s countdown
 	select {
 	case st := <-r.status:
@@ -868,9 +785,9 @@ func TestServeSecondSignalRestoresOpenSSHTerminals(t *testing.T) {
 	require.Contains(t, log, "second signal: closing every connection now")
 	require.Equal(t, 2, strings.Count(log, `msg="session end"`), "log:\n%s", log)
 	require.Equal(t, 2, strings.Count(log, `reason="server shutting down"`), "log:\n%s", log)
-	for _, name := range panes {
+	for _, name := range names {
 		require.Eventually(t, func() bool { return state(name) == "0 1" }, 20*time.Second, 50*time.Millisecond,
-			"%s: alternate screen and cursor %q, want the main screen and a cursor; screen:\n%s", name, state(name), tm("capture-pane", "-p", "-t", name))
-		require.Contains(t, tm("capture-pane", "-p", "-t", name), "okdash: session closed: server shutting down")
+			"%s: alternate screen and cursor %q, want the main screen and a cursor; screen:\n%s", name, state(name), p.screen(name))
+		require.Contains(t, p.screen(name), "okdash: session closed: server shutting down")
 	}
 }

@@ -306,13 +306,9 @@ func TestTmuxWallOnTheDemo(t *testing.T) {
 	s.keys("Escape")
 	s.waitText("Поддержка · 6")
 
-	if out, err := s.tmux("resize-window", "-t", "dash", "-x", "30", "-y", "10"); err != nil {
-		t.Fatalf("tmux resize-window: %v: %s", err, out)
-	}
+	s.resize(30, 10)
 	s.waitText("Terminal too small")
-	if out, err := s.tmux("resize-window", "-t", "dash", "-x", "80", "-y", "24"); err != nil {
-		t.Fatalf("tmux resize-window: %v: %s", err, out)
-	}
+	s.resize(80, 24)
 	s.waitText("Поддержка · 6")
 	s.keys("q")
 	s.waitExit()

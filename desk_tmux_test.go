@@ -64,14 +64,10 @@ func TestTmuxDeskOverWebSocket(t *testing.T) {
 		}
 	}
 
-	s := &tmuxSession{t: t, sock: fmt.Sprintf("okdash-desk-%d-%d", os.Getpid(), time.Now().UnixNano())}
 	cmd := shellJoin([]string{"env", "-u", envPassword, "XDG_STATE_HOME=" + filepath.Join(dir, "state"), "TERM=xterm-256color",
 		"LANG=en_US.UTF-8", "LC_ALL=", "LC_MESSAGES=", bin, "--lang", "en", "--icons", "unicode", "--source", src, "--login", "demo",
 		"--password-file", pass}) + "; echo okdash-exit=$?; sleep 600"
-	if out, err := s.tmux("-f", "/dev/null", "new-session", "-d", "-s", "dash", "-x", "80", "-y", "24", "sh", "-c", cmd); err != nil {
-		t.Fatalf("tmux new-session: %v: %s", err, out)
-	}
-	t.Cleanup(func() { _, _ = s.tmux("kill-server") })
+	s := newTmuxSession(t, tmuxSocket("desk"), 80, 24, cmd)
 	s.waitText("Demo Operator · 201")
 
 	second := func(screen string) string { return strings.Split(screen, "\n")[1] }

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // `okdash > out.txt` and `okdash < /dev/null` in a real terminal: one line and exit
@@ -16,13 +14,9 @@ func TestTmuxDashboardWithoutATerminal(t *testing.T) {
 	dir := t.TempDir()
 	bin := okdashBinary(t)
 	out := filepath.Join(dir, "out.txt")
-	s := &tmuxSession{t: t, sock: fmt.Sprintf("okdash-noterm-%d-%d", os.Getpid(), time.Now().UnixNano())}
 	b, o := shellJoin([]string{bin}), shellJoin([]string{out})
 	script := b + " > " + o + "; echo stdout-exit=$?; " + b + " < /dev/null; echo stdin-exit=$?; sleep 600"
-	if msg, err := s.tmux("-f", "/dev/null", "new-session", "-d", "-s", "dash", "-x", "200", "-y", "24", "sh", "-c", script); err != nil {
-		t.Fatalf("tmux new-session: %v: %s", err, msg)
-	}
-	t.Cleanup(func() { _, _ = s.tmux("kill-server") })
+	s := newTmuxSession(t, tmuxSocket("noterm"), 200, 24, script)
 	screen := s.waitText("stdin-exit=")
 	for _, want := range []string{
 		"okdash: standard output is not a terminal: the dashboard draws on one;",

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -29,6 +30,14 @@ func (s *tmuxSession) capture() string {
 		s.t.Fatalf("tmux capture-pane: %v: %s", err, out)
 	}
 	return out
+}
+
+// resize sets the terminal to w x h cells.
+func (s *tmuxSession) resize(w, h int) {
+	s.t.Helper()
+	if out, err := s.tmux("resize-window", "-t", "dash", "-x", strconv.Itoa(w), "-y", strconv.Itoa(h)); err != nil {
+		s.t.Fatalf("tmux resize-window: %v: %s", err, out)
+	}
 }
 
 func (s *tmuxSession) keys(keys ...string) {
@@ -85,23 +94,37 @@ func stateShownOr(state, note string) func(string) bool {
 	return func(screen string) bool { return shown(screen) || strings.Contains(screen, note) }
 }
 
+// tmuxSocket is a tmux server name of this process's own, for tag.
+func tmuxSocket(tag string) string {
+	return fmt.Sprintf("okdash-%s-%d-%d", tag, os.Getpid(), time.Now().UnixNano())
+}
+
+// newTmuxSession runs script with sh in a w x h tmux session "dash" on the server sock,
+// killed when the test ends.
+func newTmuxSession(t *testing.T, sock string, w, h int, script string) *tmuxSession {
+	t.Helper()
+	s := &tmuxSession{t: t, sock: sock}
+	if out, err := s.tmux("-f", "/dev/null", "new-session", "-d", "-s", "dash", "-x", strconv.Itoa(w), "-y", strconv.Itoa(h), "sh", "-c", script); err != nil {
+		t.Fatalf("tmux new-session: %v: %s", err, out)
+	}
+	t.Cleanup(func() { _, _ = s.tmux("kill-server") })
+	return s
+}
+
 // startTmux builds okdash and runs it with args in an 80x24 tmux.
 func startTmux(t *testing.T, env []string, args ...string) *tmuxSession {
 	t.Helper()
 	needTool(t, "tmux")
 	bin := okdashBinary(t)
-	s := &tmuxSession{t: t, sock: fmt.Sprintf("okdash-e2e-%d-%d", os.Getpid(), time.Now().UnixNano())}
+	sock := tmuxSocket("e2e")
 	cmd := append([]string{"env"}, env...)
 	cmd = append(cmd, bin)
 	cmd = append(cmd, args...)
 	// The pane's shell starts okdash when the test says so (a tmux channel), then prints
 	// its exit status and stays, so the screen can still be read.
-	script := "tmux -L " + shellJoin([]string{s.sock}) + " wait-for okdash-go && " + shellJoin(cmd) +
+	script := "tmux -L " + shellJoin([]string{sock}) + " wait-for okdash-go && " + shellJoin(cmd) +
 		"; echo okdash-exit=$?; sleep 600"
-	if out, err := s.tmux("-f", "/dev/null", "new-session", "-d", "-s", "dash", "-x", "80", "-y", "24", "sh", "-c", script); err != nil {
-		t.Fatalf("tmux new-session: %v: %s", err, out)
-	}
-	t.Cleanup(func() { _, _ = s.tmux("kill-server") })
+	s := newTmuxSession(t, sock, 80, 24, script)
 	if out, err := s.tmux("wait-for", "-S", "okdash-go"); err != nil {
 		t.Fatalf("tmux wait-for: %v: %s", err, out)
 	}
@@ -156,13 +179,9 @@ func TestTmuxDashboardOnTheDemo(t *testing.T) {
 	s.waitText("── Messages")
 
 	// Below the minimum size, a clear screen says so; back at 80x24 the dashboard returns.
-	if out, err := s.tmux("resize-window", "-t", "dash", "-x", "50", "-y", "12"); err != nil {
-		t.Fatalf("tmux resize-window: %v: %s", err, out)
-	}
+	s.resize(50, 12)
 	s.waitText("Terminal too small")
-	if out, err := s.tmux("resize-window", "-t", "dash", "-x", "80", "-y", "24"); err != nil {
-		t.Fatalf("tmux resize-window: %v: %s", err, out)
-	}
+	s.resize(80, 24)
 	s.waitText("── Messages")
 
 	s.keys("q")

@@ -59,30 +59,11 @@ func TestWSRecordIsACaptureThatReplays(t *testing.T) {
 	if err != nil {
 		t.Fatalf("openSession: %v", err)
 	}
-	waitState := func(s oktell.Session, want oktell.UserState) {
-		t.Helper()
-		deadline := time.After(10 * time.Second)
-		for {
-			select {
-			case u, ok := <-s.Updates():
-				if !ok {
-					t.Fatalf("closed before %s", want)
-				}
-				if u.Event != nil {
-					if sc, err := u.Event.StateChange(); err == nil && sc.State == want {
-						return
-					}
-				}
-			case <-deadline:
-				t.Fatalf("no %s", want)
-			}
-		}
-	}
-	waitState(sess, oktell.UserOff)
+	waitState(t, sess, oktell.UserOff)
 	if err := sess.SetUserState(ctx, oktell.UserReady, false); err != nil {
 		t.Fatal(err)
 	}
-	waitState(sess, oktell.UserReady)
+	waitState(t, sess, oktell.UserReady)
 	sess.Close()
 
 	fi, err := os.Stat(path)
@@ -103,19 +84,12 @@ func TestWSRecordIsACaptureThatReplays(t *testing.T) {
 	if c := play.Capabilities(); !c.ReadOnly || c.Kind != "file" {
 		t.Fatalf("capabilities %+v", c)
 	}
-	waitState(play, oktell.UserOff)
-	sawRequest := false
-	deadline := time.After(10 * time.Second)
-	for !sawRequest {
-		select {
-		case u := <-play.Updates():
-			sawRequest = u.Sent != nil && u.Sent.Kind == oktell.SentState && u.Sent.State == oktell.UserReady
-			if u.Status != nil && strings.Contains(u.Status.Reason, "end of input") {
-				t.Fatal("the replay ended without the request for Ready")
-			}
-		case <-deadline:
-			t.Fatal("no request for Ready in the replay")
+	waitState(t, play, oktell.UserOff)
+	waitUpdate(t, play, "request for Ready in the replay", func(u oktell.Update) bool {
+		if u.Status != nil && strings.Contains(u.Status.Reason, "end of input") {
+			t.Fatal("the replay ended without the request for Ready")
 		}
-	}
-	waitState(play, oktell.UserReady)
+		return u.Sent != nil && u.Sent.Kind == oktell.SentState && u.Sent.State == oktell.UserReady
+	})
+	waitState(t, play, oktell.UserReady)
 }

@@ -17,22 +17,41 @@ import (
 
 var testStart = time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 
-func firstEvent(t *testing.T, s oktell.Session) oktell.Update {
+// waitUpdate reads s's updates until one is what the test waits for (ok), with a
+// deadline; what names it when it does not come.
+func waitUpdate(t *testing.T, s oktell.Session, what string, ok func(oktell.Update) bool) oktell.Update {
 	t.Helper()
 	deadline := time.After(10 * time.Second)
 	for {
 		select {
-		case u, ok := <-s.Updates():
-			if !ok {
-				t.Fatal("updates closed")
+		case u, open := <-s.Updates():
+			if !open {
+				t.Fatalf("updates closed before %s", what)
 			}
-			if u.Event != nil {
+			if ok(u) {
 				return u
 			}
 		case <-deadline:
-			t.Fatal("no event")
+			t.Fatalf("no %s", what)
 		}
 	}
+}
+
+func firstEvent(t *testing.T, s oktell.Session) oktell.Update {
+	t.Helper()
+	return waitUpdate(t, s, "event", func(u oktell.Update) bool { return u.Event != nil })
+}
+
+// waitState waits for s to report the operator in want.
+func waitState(t *testing.T, s oktell.Session, want oktell.UserState) {
+	t.Helper()
+	waitUpdate(t, s, want.String(), func(u oktell.Update) bool {
+		if u.Event == nil {
+			return false
+		}
+		sc, err := u.Event.StateChange()
+		return err == nil && sc.State == want
+	})
 }
 
 func TestOpenSessionKinds(t *testing.T) {

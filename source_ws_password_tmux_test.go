@@ -91,17 +91,11 @@ func TestWSPasswordTriesInTmux(t *testing.T) {
 	}
 	sim := startSimWS(t, bin, users)
 
-	p := &tmuxPane{t: t}
-	runs := 0
+	p := &tmuxPane{t: t, dir: dir}
 	start := func(after string) {
-		runs++
-		p.sock = filepath.Join(dir, "tmux"+strconv.Itoa(runs)+".sock")
-		sock := p.sock
-		t.Cleanup(func() { exec.Command("tmux", "-S", sock, "kill-server").Run() })
-		state := filepath.Join(dir, "state"+strconv.Itoa(runs)) // no saved session: the prompt asks
-		cmd := "env -u " + envPassword + " XDG_STATE_HOME=" + state + " TERM=xterm-256color LANG=en_US.UTF-8 " +
-			bin + " --lang en --source " + sim.addr + " --login ivanova" + after + "; sleep 60"
-		p.run("new-session", "-d", "-s", "okws", "-x", "100", "-y", "30", cmd)
+		state := filepath.Join(dir, "state"+strconv.Itoa(p.runs+1)) // no saved session: the prompt asks
+		p.start("env -u " + envPassword + " XDG_STATE_HOME=" + state + " TERM=xterm-256color LANG=en_US.UTF-8 " +
+			bin + " --lang en --source " + sim.addr + " --login ivanova" + after + "; sleep 60")
 	}
 	prompts := func() int { return strings.Count(p.screen(), "Oktell password for ivanova at") }
 	typeLine := func(s string) { p.run("send-keys", "-t", "okws", "-l", s); p.run("send-keys", "-t", "okws", "Enter") }

@@ -18,7 +18,21 @@ import (
 // tmuxPane drives one okdash process in a private tmux server.
 type tmuxPane struct {
 	t    *testing.T
+	dir  string // where its sockets go
+	runs int
 	sock string
+}
+
+// start runs cmd in pane "okws" (100x30) of a fresh tmux server, killed when the test
+// ends: a new session on the socket of a server that is still shutting down fails with
+// "server exited unexpectedly".
+func (p *tmuxPane) start(cmd string) {
+	p.t.Helper()
+	p.runs++
+	p.sock = filepath.Join(p.dir, "tmux"+strconv.Itoa(p.runs)+".sock")
+	sock := p.sock
+	p.t.Cleanup(func() { exec.Command("tmux", "-S", sock, "kill-server").Run() }) //nolint:errcheck
+	p.run("new-session", "-d", "-s", "okws", "-x", "100", "-y", "30", cmd)
 }
 
 func (p *tmuxPane) run(args ...string) string {
@@ -89,18 +103,10 @@ func TestWSDashboardInTmux(t *testing.T) {
 	src := "ws://" + ts.Listener.Addr().String()
 	state := filepath.Join(dir, "state")
 
-	p := &tmuxPane{t: t}
-	runs := 0
+	p := &tmuxPane{t: t, dir: dir}
 	start := func() {
-		// A fresh server each time: a new session on the socket of a server that is
-		// still shutting down fails with "server exited unexpectedly".
-		runs++
-		p.sock = filepath.Join(dir, "tmux"+strconv.Itoa(runs)+".sock")
-		sock := p.sock
-		t.Cleanup(func() { exec.Command("tmux", "-S", sock, "kill-server").Run() })
-		cmd := "env -u " + envPassword + " XDG_STATE_HOME=" + state + " TERM=xterm-256color LANG=en_US.UTF-8 " +
-			bin + " --lang en --source " + src + " --login ivanova; sleep 60"
-		p.run("new-session", "-d", "-s", "okws", "-x", "100", "-y", "30", cmd)
+		p.start("env -u " + envPassword + " XDG_STATE_HOME=" + state + " TERM=xterm-256color LANG=en_US.UTF-8 " +
+			bin + " --lang en --source " + src + " --login ivanova; sleep 60")
 	}
 	start()
 

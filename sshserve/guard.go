@@ -151,7 +151,7 @@ func (c *connState) session() (*liveSession, string) {
 // setenv keeps an env request when okdash reads that variable and its value is short
 // plain text; a name sent again replaces its value.
 func (c *connState) setenv(payload []byte) bool {
-	var kv struct{ Name, Value string }
+	var kv envRequestMsg
 	ok := gossh.Unmarshal(payload, &kv) == nil && envAllowed(kv.Name) &&
 		len(kv.Value) <= maxEnvValue && printableASCII(kv.Value) && !c.started.Load()
 	if ok && kv.Name == "TERM" {
@@ -198,7 +198,7 @@ func (g guardedChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) {
 	return ch, out, nil
 }
 
-// The payloads of the requests the guard reads (RFC 4254, 6.2 and 6.7).
+// The payloads of the requests the guard reads (RFC 4254, 6.2, 6.4 and 6.7).
 type (
 	ptyRequestMsg struct {
 		Term                    string
@@ -206,6 +206,7 @@ type (
 		Modes                   string
 	}
 	windowChangeMsg struct{ Columns, Rows, PxW, PxH uint32 }
+	envRequestMsg   struct{ Name, Value string }
 )
 
 // guardRequests passes a session's requests on, checked: env requests are kept here

@@ -24,23 +24,17 @@ import (
 	"github.com/okdash/okdash/oktell/clocktest"
 )
 
-// The payloads of RFC 4254's session requests.
-type (
-	ptyRequest struct {
-		Term                 string
-		Cols, Rows, PxW, PxH uint32
-		Modes                string
-	}
-	windowChange struct{ Cols, Rows, PxW, PxH uint32 }
-	envRequest   struct{ Name, Value string }
-)
+// The payloads the hostile clients send are the server's own (guard.go): ptyRequestMsg,
+// windowChangeMsg and envRequestMsg. The well-behaved clients of server_test.go send
+// x/crypto's, so the wire format is checked against another writer there.
 
 // rawChannel is one session channel of a hostile client and what the server sent on
 // it (standard output and error together).
 type rawChannel struct {
 	t      *testing.T
 	ch     gossh.Channel
-	status chan int // the exit status, when it comes
+	conn   *gossh.Client // set by dialRaw
+	status chan int      // the exit status, when it comes
 	screen
 }
 
@@ -68,6 +62,26 @@ func openRaw(t *testing.T, c *gossh.Client) (*rawChannel, error) {
 	return r, nil
 }
 
+// dialRaw logs in with key and opens one session channel on the new connection; the
+// connection is closed when the test ends.
+func (h *harness) dialRaw(key gossh.Signer) *rawChannel {
+	h.t.Helper()
+	c, err := h.dial(key)
+	require.NoError(h.t, err)
+	h.t.Cleanup(func() { c.Close() })
+	r, err := openRaw(h.t, c)
+	require.NoError(h.t, err)
+	r.conn = c
+	return r
+}
+
+// startShell asks for a PTY of cols x rows with term, then the shell; both must be granted.
+func (r *rawChannel) startShell(term string, cols, rows uint32) {
+	r.t.Helper()
+	require.True(r.t, r.pty(term, cols, rows), "pty-req")
+	require.True(r.t, r.shell(), "shell")
+}
+
 // exitStatus waits for the exit status the server sends.
 func (r *rawChannel) exitStatus() int {
 	r.t.Helper()
@@ -88,7 +102,7 @@ func (r *rawChannel) request(name string, payload any) bool {
 }
 
 func (r *rawChannel) pty(term string, cols, rows uint32) bool {
-	return r.request("pty-req", ptyRequest{Term: term, Cols: cols, Rows: rows, Modes: "\x00"})
+	return r.request("pty-req", ptyRequestMsg{Term: term, Columns: cols, Rows: rows, Modes: "\x00"})
 }
 
 func (r *rawChannel) shell() bool {
@@ -121,22 +135,17 @@ func ptyMasters(t *testing.T) int {
 func TestHugeWindowIsClamped(t *testing.T) {
 	key := newKey(t)
 	h := start(t, authorizedLine(key, ""), nil)
-	c, err := h.dial(key)
-	require.NoError(t, err)
-	defer c.Close()
-	r, err := openRaw(t, c)
-	require.NoError(t, err)
-	require.True(t, r.pty("xterm", 4294967295, 4294967295))
-	require.True(t, r.shell())
+	r := h.dialRaw(key)
+	r.startShell("xterm", 4294967295, 4294967295)
 	r.waitText(fmt.Sprintf("size=%dx%d", MaxWidth, MaxHeight))
 	cl := <-h.clients
 	require.Equal(t, MaxWidth, cl.Width)
 	require.Equal(t, MaxHeight, cl.Height)
 
-	r.request("window-change", windowChange{Cols: 120, Rows: 4294967295})
+	r.request("window-change", windowChangeMsg{Columns: 120, Rows: 4294967295})
 	r.waitText(fmt.Sprintf("size=120x%d", MaxHeight))
-	r.request("window-change", windowChange{Cols: 10000, Rows: 10000})
-	r.request("window-change", windowChange{Cols: 100, Rows: 30})
+	r.request("window-change", windowChangeMsg{Columns: 10000, Rows: 10000})
+	r.request("window-change", windowChangeMsg{Columns: 100, Rows: 30})
 	r.waitText("size=100x30")
 	require.NotContains(t, r.text(), "size=10000")
 	log := h.logs.String()
@@ -200,11 +209,7 @@ func TestMaxSessionsCountsBeforePTY(t *testing.T) {
 	var chans []*rawChannel
 	granted := 0
 	for range 5 {
-		c, err := h.dial(key)
-		require.NoError(t, err)
-		t.Cleanup(func() { c.Close() })
-		r, err := openRaw(t, c)
-		require.NoError(t, err)
+		r := h.dialRaw(key)
 		if r.pty("xterm", 80, 24) {
 			granted++
 		}
@@ -223,11 +228,7 @@ func TestMaxSessionsCountsBeforePTY(t *testing.T) {
 func TestEnvRequestsBounded(t *testing.T) {
 	key := newKey(t)
 	h := start(t, authorizedLine(key, ""), nil)
-	c, err := h.dial(key)
-	require.NoError(t, err)
-	defer c.Close()
-	r, err := openRaw(t, c)
-	require.NoError(t, err)
+	r := h.dialRaw(key)
 	runtime.GC()
 	var m0 runtime.MemStats
 	runtime.ReadMemStats(&m0)
@@ -238,12 +239,11 @@ func TestEnvRequestsBounded(t *testing.T) {
 		if i%2 == 0 {
 			v = fmt.Sprintf("ru_RU.UTF-%d", i)
 		}
-		_, err := r.ch.SendRequest("env", false, gossh.Marshal(envRequest{Name: names[i%len(names)], Value: v}))
+		_, err := r.ch.SendRequest("env", false, gossh.Marshal(envRequestMsg{Name: names[i%len(names)], Value: v}))
 		require.NoError(t, err)
 	}
 	// Requests are answered in order: the PTY's answer comes after the whole flood.
-	require.True(t, r.pty("xterm-256color", 80, 24))
-	require.True(t, r.shell())
+	r.startShell("xterm-256color", 80, 24)
 	r.waitText("size=80x24")
 	cl := <-h.clients
 	runtime.GC()
@@ -282,14 +282,10 @@ func TestConnectionThatOpensNothingIsClosed(t *testing.T) {
 	require.NoError(t, err)
 	defer idle.Close()
 	// A channel with a PTY and no shell holds a PTY: closed the same way.
-	half, err := h.dial(key)
-	require.NoError(t, err)
-	defer half.Close()
-	r, err := openRaw(t, half)
-	require.NoError(t, err)
-	require.True(t, r.pty("xterm", 80, 24))
+	half := h.dialRaw(key)
+	require.True(t, half.pty("xterm", 80, 24))
 
-	for _, c := range []*gossh.Client{idle, half} {
+	for _, c := range []*gossh.Client{idle, half.conn} {
 		done := make(chan error, 1)
 		go func() { done <- c.Wait() }()
 		select {
@@ -398,11 +394,7 @@ func TestShutdownCutShortRestoresTerminalsAndLogsEveryEnd(t *testing.T) {
 func TestSubsystemRefusedLikeACommand(t *testing.T) {
 	key := newKey(t)
 	h := start(t, authorizedLine(key, ""), nil)
-	c, err := h.dial(key)
-	require.NoError(t, err)
-	defer c.Close()
-	r, err := openRaw(t, c)
-	require.NoError(t, err)
+	r := h.dialRaw(key)
 	require.True(t, r.request("subsystem", struct{ Name string }{"sftp"}), "the request is taken, to be answered with a reason")
 	require.Equal(t, 1, r.exitStatus())
 	r.waitText("okdash: this server shows the okdash dashboard and runs no commands; connect with plain ssh, no command\n")
@@ -433,8 +425,7 @@ func TestBidiOverridesNeverReachLogOrScreen(t *testing.T) {
 	defer c.Close()
 	r, err := openRaw(t, c)
 	require.NoError(t, err)
-	require.True(t, r.pty("xterm"+rlo, 80, 24))
-	require.True(t, r.shell())
+	r.startShell("xterm"+rlo, 80, 24)
 	r.waitText("okdash: cannot open the dashboard: bridge said: txet\r\n")
 	require.Eventually(t, func() bool { return strings.Contains(h.logs.String(), "session end") }, waitFor, 10*time.Millisecond)
 	log := h.logs.String()
@@ -457,20 +448,15 @@ func TestBidiOverridesNeverReachLogOrScreen(t *testing.T) {
 func TestWindowChangeFloodCoalesced(t *testing.T) {
 	key := newKey(t)
 	h := start(t, authorizedLine(key, ""), nil)
-	c, err := h.dial(key)
-	require.NoError(t, err)
-	defer c.Close()
-	r, err := openRaw(t, c)
-	require.NoError(t, err)
-	require.True(t, r.pty("xterm", 80, 24))
-	require.True(t, r.shell())
+	r := h.dialRaw(key)
+	r.startShell("xterm", 80, 24)
 	r.waitText("size=80x24")
 	began := time.Now()
 	for i := range 2000 {
-		_, err := r.ch.SendRequest("window-change", false, gossh.Marshal(windowChange{Cols: uint32(100 + i%2), Rows: 30}))
+		_, err := r.ch.SendRequest("window-change", false, gossh.Marshal(windowChangeMsg{Columns: uint32(100 + i%2), Rows: 30}))
 		require.NoError(t, err)
 	}
-	r.request("window-change", windowChange{Cols: 120, Rows: 40})
+	r.request("window-change", windowChangeMsg{Columns: 120, Rows: 40})
 	r.waitText("size=120x40")
 	elapsed := time.Since(began)
 	sizes := 0
@@ -486,24 +472,24 @@ func TestWindowChangeFloodCoalesced(t *testing.T) {
 // What a client sends in its PTY requests and window changes is read by the guard
 // first: whatever the bytes, no panic, and what passes on is within the bounds.
 func FuzzGuardPayloads(f *testing.F) {
-	f.Add(gossh.Marshal(ptyRequest{Term: "xterm-256color", Cols: 80, Rows: 24, Modes: "\x00"}), gossh.Marshal(windowChange{Cols: 120, Rows: 40}))
-	f.Add(gossh.Marshal(ptyRequest{Term: "xterm\u202e\x1b[31m", Cols: 4294967295, Rows: 4294967295}), gossh.Marshal(windowChange{Cols: 4294967295, Rows: 0}))
+	f.Add(gossh.Marshal(ptyRequestMsg{Term: "xterm-256color", Columns: 80, Rows: 24, Modes: "\x00"}), gossh.Marshal(windowChangeMsg{Columns: 120, Rows: 40}))
+	f.Add(gossh.Marshal(ptyRequestMsg{Term: "xterm\u202e\x1b[31m", Columns: 4294967295, Rows: 4294967295}), gossh.Marshal(windowChangeMsg{Columns: 4294967295, Rows: 0}))
 	f.Add([]byte{0, 0, 0, 5, 'x'}, []byte{1, 2, 3})
 	f.Fuzz(func(t *testing.T, pty, win []byte) {
 		if out, _, got, ok := guardPtyRequest(pty); ok {
-			var p ptyRequest
+			var p ptyRequestMsg
 			require.NoError(t, gossh.Unmarshal(out, &p))
-			require.Equal(t, got, window{p.Cols, p.Rows})
-			require.LessOrEqual(t, p.Cols, uint32(MaxWidth))
+			require.Equal(t, got, window{p.Columns, p.Rows})
+			require.LessOrEqual(t, p.Columns, uint32(MaxWidth))
 			require.LessOrEqual(t, p.Rows, uint32(MaxHeight))
 			require.Equal(t, cleanTerm(p.Term), p.Term)
 			require.LessOrEqual(t, len(p.Term), maxTerm)
 		}
 		if out, _, got, ok := guardWindowChange(win); ok {
-			var w windowChange
+			var w windowChangeMsg
 			require.NoError(t, gossh.Unmarshal(out, &w))
-			require.Equal(t, got, window{w.Cols, w.Rows})
-			require.LessOrEqual(t, w.Cols, uint32(MaxWidth))
+			require.Equal(t, got, window{w.Columns, w.Rows})
+			require.LessOrEqual(t, w.Columns, uint32(MaxWidth))
 			require.LessOrEqual(t, w.Rows, uint32(MaxHeight))
 		}
 		cs := newConnState(nil)

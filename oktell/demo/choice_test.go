@@ -50,16 +50,8 @@ func TestServerSets(t *testing.T) {
 func TestBuiltinShiftRespectsTheOperatorsChoice(t *testing.T) {
 	for _, chosen := range []oktell.UserState{oktell.UserLunch, oktell.UserOff} {
 		t.Run(chosen.String(), func(t *testing.T) {
-			clk := clocktest.New(t0)
-			eng := New(nil, clk, 1)
-			outs := make(chan Output, 1000)
-			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan struct{})
-			go func() {
-				defer close(done)
-				eng.Run(ctx, func(o Output) bool { outs <- o; return true })
-			}()
-			defer func() { cancel(); <-done }()
+			r, _ := runEngine(t, nil, 1, 1000)
+			clk, eng, outs := r.clk, r.eng, r.out
 
 			end := t0.Add(eng.Scenario().Length())
 			var after []oktell.UserState // the states after the request

@@ -27,16 +27,25 @@ func start(t *testing.T, script string, speed float64) *runner {
 	if err != nil {
 		t.Fatal(err)
 	}
+	r, _ := runEngine(t, sc, speed, 100)
+	return r
+}
+
+// runEngine runs sc (nil: the built-in shift) on a fake clock from t0, its outputs into
+// a channel of buf; stop ends the run and waits for it, as the test's end does.
+func runEngine(t *testing.T, sc *Scenario, speed float64, buf int) (r *runner, stop func()) {
+	t.Helper()
 	clk := clocktest.New(t0)
-	r := &runner{t: t, clk: clk, eng: New(sc, clk, speed), out: make(chan Output, 100)}
+	r = &runner{t: t, clk: clk, eng: New(sc, clk, speed), out: make(chan Output, buf)}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		r.eng.Run(ctx, func(o Output) bool { r.out <- o; return true })
 	}()
-	t.Cleanup(func() { cancel(); <-done })
-	return r
+	stop = func() { cancel(); <-done }
+	t.Cleanup(stop)
+	return r, stop
 }
 
 // next waits for the next output (advancing the fake clock to the next timer as needed).

@@ -22,16 +22,8 @@ func TestBuiltinShift(t *testing.T) {
 	if len(sc.Colleagues) < 3 {
 		t.Errorf("colleagues %v, want at least 3 who write", sc.Colleagues)
 	}
-	clk := clocktest.New(t0)
-	eng := New(sc, clk, 1)
-	outs := make(chan Output, 1000)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		eng.Run(ctx, func(o Output) bool { outs <- o; return true })
-	}()
-	defer func() { cancel(); <-done }()
+	r, stop := runEngine(t, sc, 1, 1000)
+	clk, outs := r.clk, r.out
 
 	// Advance timer by timer until the shift has looped back to its start.
 	end := t0.Add(sc.Length())
@@ -43,8 +35,7 @@ func TestBuiltinShift(t *testing.T) {
 		clk.Set(at)
 	}
 	clk.WaitPending(1, 5*time.Second) // the first steps of the second round ran
-	cancel()
-	<-done
+	stop()
 	close(outs)
 
 	var (

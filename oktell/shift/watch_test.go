@@ -65,12 +65,28 @@ func push(t *testing.T, f *fakeSession, w *Watched, u oktell.Update) {
 	assert.Equal(t, u, got, "passed on as it came")
 }
 
-func TestWatchCountsAndSaves(t *testing.T) {
-	clock := clocktest.New(at("09:00"))
-	st := Store{Dir: t.TempDir()}
-	k := Key{"ws://oktell:4066", "ivanov"}
+// liveShift is ivanov's shift on a live ws source, on a fake clock from hhmm, kept in
+// a store of its own.
+type liveShift struct {
+	clock *clocktest.Clock
+	st    *Store
+	k     Key
+}
+
+func newLiveShift(t *testing.T, hhmm string) *liveShift {
+	return &liveShift{clock: clocktest.New(at(hhmm)), st: &Store{Dir: t.TempDir()}, k: Key{"ws://oktell:4066", "ivanov"}}
+}
+
+// watch is a dashboard opening the shift: a new live session, watched.
+func (ls *liveShift) watch() (*fakeSession, *Watched) {
 	f := newFake(live)
-	w := Watch(f, WatchConfig{Clock: clock, Zone: msk, Key: k, Store: &st, TickEvery: time.Hour})
+	return f, Watch(f, WatchConfig{Clock: ls.clock, Zone: msk, Key: ls.k, Store: ls.st, TickEvery: time.Hour})
+}
+
+func TestWatchCountsAndSaves(t *testing.T) {
+	ls := newLiveShift(t, "09:00")
+	clock, st, k := ls.clock, ls.st, ls.k
+	f, w := ls.watch()
 	push(t, f, w, status(at("09:00"), oktell.LinkConnected))
 	push(t, f, w, state(at("09:00"), ready))
 	push(t, f, w, message(at("09:05"), "{1}"))
@@ -105,18 +121,15 @@ func TestWatchCountsAndSaves(t *testing.T) {
 }
 
 func TestWatchRestartMidBreak(t *testing.T) {
-	clock := clocktest.New(at("12:00"))
-	st := Store{Dir: t.TempDir()}
-	k := Key{"ws://oktell:4066", "ivanov"}
-	f := newFake(live)
-	w := Watch(f, WatchConfig{Clock: clock, Zone: msk, Key: k, Store: &st, TickEvery: time.Hour})
+	ls := newLiveShift(t, "12:00")
+	clock := ls.clock
+	f, w := ls.watch()
 	push(t, f, w, state(at("12:00"), lunch))
 	clock.Set(at("12:10"))
 	require.NoError(t, w.Close())
 
 	clock.Set(at("12:20"))
-	f = newFake(live)
-	w = Watch(f, WatchConfig{Clock: clock, Zone: msk, Key: k, Store: &st, TickEvery: time.Hour})
+	f, w = ls.watch()
 	push(t, f, w, status(at("12:20"), oktell.LinkConnecting))
 	push(t, f, w, state(at("12:20"), lunch))
 	push(t, f, w, state(at("12:45"), ready))
@@ -126,13 +139,11 @@ func TestWatchRestartMidBreak(t *testing.T) {
 }
 
 func TestWatchSetsACorruptFileAside(t *testing.T) {
-	clock := clocktest.New(at("09:00"))
-	st := Store{Dir: t.TempDir()}
-	k := Key{"ws://oktell:4066", "ivanov"}
+	ls := newLiveShift(t, "09:00")
+	clock, st, k := ls.clock, ls.st, ls.k
 	p := st.Path(k, day10)
 	require.NoError(t, os.WriteFile(p, []byte("{\"okdash\":\"shift\",garbage"), 0o600))
-	f := newFake(live)
-	w := Watch(f, WatchConfig{Clock: clock, Zone: msk, Key: k, Store: &st, TickEvery: time.Hour})
+	f, w := ls.watch()
 	u := next(t, w)
 	require.Error(t, u.Err, "the operator is told first")
 	assert.Contains(t, u.Err.Error(), p+": byte ")
@@ -182,13 +193,10 @@ func TestWatchReplayKeepsNoFile(t *testing.T) {
 }
 
 func TestWatchTwoOfTheSameShift(t *testing.T) {
-	clock := clocktest.New(at("09:00"))
-	st := Store{Dir: t.TempDir()}
-	k := Key{"ws://oktell:4066", "ivanov"}
-	f1 := newFake(live)
-	w1 := Watch(f1, WatchConfig{Clock: clock, Zone: msk, Key: k, Store: &st, TickEvery: time.Hour})
-	f2 := newFake(live)
-	w2 := Watch(f2, WatchConfig{Clock: clock, Zone: msk, Key: k, Store: &st, TickEvery: time.Hour})
+	ls := newLiveShift(t, "09:00")
+	clock, st, k := ls.clock, ls.st, ls.k
+	f1, w1 := ls.watch()
+	f2, w2 := ls.watch()
 	u := next(t, w2)
 	if u.Err == nil {
 		t.Skip("no advisory locks on this system")
