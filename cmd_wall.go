@@ -49,8 +49,7 @@ func cmdWall(args []string, io stdio) int {
 		return parseFail(io, wallCmd, err)
 	}
 	if len(p.args) > 0 {
-		fmt.Fprintf(io.err, "okdash wall: unexpected argument %q\n", p.args[0])
-		return 2
+		return usageFail(io, wallCmd, usagef("unexpected argument %q", p.args[0]))
 	}
 	sf, uf, wf := p.opts.Source, p.opts.UI, p.opts.Wall
 	clock := oktell.RealClock{}
