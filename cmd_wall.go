@@ -53,17 +53,7 @@ func cmdWall(args []string, io stdio) int {
 	}
 	sf, uf, wf := p.opts.Source, p.opts.UI, p.opts.Wall
 	clock := oktell.RealClock{}
-	if _, err := uiOptions(nil, nil, uf, os.Getenv, clock); err != nil { // bad look flags: say so before connecting
-		fmt.Fprintf(io.err, "okdash wall: %v\n", err)
-		return 2
-	}
-	for _, check := range []func(sourceFlags) error{checkSourceFlags, checkWallSource} {
-		if err := check(sf); err != nil {
-			fmt.Fprintf(io.err, "okdash wall: %v\n", err)
-			return 2
-		}
-	}
-	if err := needTerminal(io, sf.Source); err != nil {
+	if err := checkBeforeConnecting(io, sf, uf, clock, checkWallSource); err != nil {
 		fmt.Fprintf(io.err, "okdash wall: %v\n", err)
 		return 2
 	}
