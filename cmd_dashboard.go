@@ -94,6 +94,21 @@ var dashboardCmd = &command{
 	},
 }
 
+// checkBeforeConnecting finds what is wrong before a session is opened: the look flags,
+// the source flags (checkSourceFlags, then each of more), a terminal where the source
+// needs one.
+func checkBeforeConnecting(io stdio, sf sourceFlags, uf uiFlags, clock oktell.Clock, more ...func(sourceFlags) error) error {
+	if _, err := uiOptions(nil, nil, uf, os.Getenv, clock); err != nil {
+		return err
+	}
+	for _, check := range append([]func(sourceFlags) error{checkSourceFlags}, more...) {
+		if err := check(sf); err != nil {
+			return err
+		}
+	}
+	return needTerminal(io, sf.Source)
+}
+
 func cmdDashboard(args []string, io stdio) int {
 	p, err := dashboardCmd.parse(args, os.Getenv)
 	if err != nil {
@@ -109,15 +124,7 @@ func cmdDashboard(args []string, io stdio) int {
 	sf, uf := p.opts.Source, p.opts.UI
 	ctx := context.Background()
 	clock := oktell.RealClock{}
-	if _, err := uiOptions(nil, nil, uf, os.Getenv, clock); err != nil { // bad look flags: say so before connecting
-		fmt.Fprintf(io.err, "okdash: %v\n", err)
-		return 2
-	}
-	if err := checkSourceFlags(sf); err != nil {
-		fmt.Fprintf(io.err, "okdash: %v\n", err)
-		return 2
-	}
-	if err := needTerminal(io, sf.Source); err != nil {
+	if err := checkBeforeConnecting(io, sf, uf, clock); err != nil {
 		fmt.Fprintf(io.err, "okdash: %v\n", err)
 		return 2
 	}

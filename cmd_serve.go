@@ -81,8 +81,7 @@ func serveMain(args []string, io stdio, sigs <-chan os.Signal) int {
 		return parseFail(io, serveCmd, err)
 	}
 	if len(p.args) > 0 {
-		fmt.Fprintf(io.err, "okdash serve: unexpected argument %q\n", p.args[0])
-		return 2
+		return usageFail(io, serveCmd, usagef("unexpected argument %q", p.args[0]))
 	}
 	sf, uf, svf := p.opts.Source, p.opts.UI, p.opts.Serve
 	if err := checkServeFlags(svf, sf); err != nil {

@@ -49,22 +49,11 @@ func cmdWall(args []string, io stdio) int {
 		return parseFail(io, wallCmd, err)
 	}
 	if len(p.args) > 0 {
-		fmt.Fprintf(io.err, "okdash wall: unexpected argument %q\n", p.args[0])
-		return 2
+		return usageFail(io, wallCmd, usagef("unexpected argument %q", p.args[0]))
 	}
 	sf, uf, wf := p.opts.Source, p.opts.UI, p.opts.Wall
 	clock := oktell.RealClock{}
-	if _, err := uiOptions(nil, nil, uf, os.Getenv, clock); err != nil { // bad look flags: say so before connecting
-		fmt.Fprintf(io.err, "okdash wall: %v\n", err)
-		return 2
-	}
-	for _, check := range []func(sourceFlags) error{checkSourceFlags, checkWallSource} {
-		if err := check(sf); err != nil {
-			fmt.Fprintf(io.err, "okdash wall: %v\n", err)
-			return 2
-		}
-	}
-	if err := needTerminal(io, sf.Source); err != nil {
+	if err := checkBeforeConnecting(io, sf, uf, clock, checkWallSource); err != nil {
 		fmt.Fprintf(io.err, "okdash wall: %v\n", err)
 		return 2
 	}

@@ -131,6 +131,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{[]string{"serve", "--max-sessions", "-1", "--demo-open"}, "okdash serve: --max-sessions -1: cannot be negative (0: no limit)\n"},
 		{[]string{"sim", "--print-scenario", "--speed", "2"}, "okdash sim: --print-scenario takes no other flag or argument\n"},
 		{[]string{"sim", "extra"}, "okdash sim: unexpected argument \"extra\"\n"},
+		{[]string{"serve", "--demo-open", "extra"}, "okdash serve: unexpected argument \"extra\"\n"},
 		{[]string{"sim", "--listen", "bogus"}, "okdash sim: --listen \"bogus\": want HOST:PORT, such as 127.0.0.1:7766 (or 0.0.0.0:7766 for every address)\n"},
 		{[]string{"serve", "--demo-open", "--listen", "127.0.0.1:99999"}, "okdash serve: --listen \"127.0.0.1:99999\": port \"99999\": want a number from 1 to 65535 (0: any free port)\n"},
 		{[]string{"--source", "ws://oktell:4066"}, "okdash: --source ws://oktell:4066: --login is required for ws:// and wss:// sources\n"},

@@ -2,7 +2,6 @@ package oktell
 
 import (
 	"bytes"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -12,43 +11,8 @@ import (
 	"testing/iotest"
 	"time"
 
-	"golang.org/x/text/encoding/unicode"
+	"github.com/okdash/okdash/internal/naivedecode"
 )
-
-// xmlNotifyDoc is what a straightforward encoding/xml program declares to read events.
-type xmlNotifyDoc struct {
-	XMLName xml.Name `xml:"oktellcommapper"`
-	Version string   `xml:"version,attr"`
-	Events  []struct {
-		ID     string `xml:"id,attr"`
-		Name   string `xml:"name,attr"`
-		Simple []struct {
-			Key   string `xml:"key,attr"`
-			Value string `xml:"value,attr"`
-			Name  string `xml:"name,attr"`
-		} `xml:"property_simple"`
-		CData []struct {
-			Key  string `xml:"key,attr"`
-			Text string `xml:",chardata"`
-		} `xml:"property_cdata"`
-	} `xml:"data>event"`
-}
-
-// encodingXMLDecode is the baseline: x/text turns the UTF-16 into UTF-8, xml.Unmarshal
-// reads it (with a CharsetReader that lets the "utf-16" declaration through).
-func encodingXMLDecode(b []byte) (*xmlNotifyDoc, error) {
-	u, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewDecoder().Bytes(b)
-	if err != nil {
-		return nil, err
-	}
-	var d xmlNotifyDoc
-	dec := xml.NewDecoder(bytes.NewReader(u))
-	dec.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
-	if err := dec.Decode(&d); err != nil {
-		return nil, err
-	}
-	return &d, nil
-}
 
 func benchOkdash(b *testing.B, doc []byte) {
 	b.ReportAllocs()
@@ -66,7 +30,7 @@ func benchEncodingXML(b *testing.B, doc []byte) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(doc)))
 	for b.Loop() {
-		d, err := encodingXMLDecode(doc)
+		d, err := naivedecode.DecodeDocument(doc)
 		if err != nil || len(d.Events) != 1 {
 			b.Fatal(err)
 		}
@@ -79,7 +43,7 @@ func benchEncodingXML(b *testing.B, doc []byte) {
 // reports how many times more events per second okdash reads (target: 10).
 func BenchmarkDecodeNotify(b *testing.B) {
 	doc := readSeed(b, "112_notify.xml")
-	if _, err := encodingXMLDecode(doc); err != nil {
+	if _, err := naivedecode.DecodeDocument(doc); err != nil {
 		b.Fatal(err)
 	}
 	b.Run("okdash", func(b *testing.B) { benchOkdash(b, doc) })
@@ -93,7 +57,7 @@ func BenchmarkDecodeNotify(b *testing.B) {
 				b.Fatal(err)
 			}
 			t1 := time.Now()
-			if _, err := encodingXMLDecode(doc); err != nil {
+			if _, err := naivedecode.DecodeDocument(doc); err != nil {
 				b.Fatal(err)
 			}
 			mine, ref = mine+t1.Sub(t0), ref+time.Since(t1)

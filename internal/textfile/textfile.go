@@ -15,6 +15,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/unicode"
+
+	"github.com/okdash/okdash/internal/bytesize"
 )
 
 // Error is a problem with a text file: the file itself (Line 0) or one of its lines.
@@ -46,7 +48,7 @@ func Read(path string, max int64) (string, error) {
 		return "", PathError(path, err)
 	}
 	if int64(len(b)) > max {
-		return "", &Error{Path: path, Msg: fmt.Sprintf("larger than %s; is it the right file?", size(max))}
+		return "", &Error{Path: path, Msg: fmt.Sprintf("larger than %s; is it the right file?", bytesize.Format(max))}
 	}
 	return Decode(path, b)
 }
@@ -141,14 +143,4 @@ func looksLikeCP1251(b []byte) bool {
 		}
 	}
 	return high > 0 && cyr*10 >= high*8 && inRuns*2 >= high
-}
-
-func size(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
 }

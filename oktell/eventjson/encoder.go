@@ -189,19 +189,20 @@ func isDecimal(s string, n int) bool {
 	return string(strconv.AppendInt(b[:0], int64(n), 10)) == s
 }
 
-// field appends ,"name":"value".
-func field(dst []byte, name, value string) []byte {
+// key appends ,"name": (the next member of an object that has one already).
+func key(dst []byte, name string) []byte {
 	dst = append(dst, ',', '"')
 	dst = append(dst, name...)
-	dst = append(dst, '"', ':')
-	return appendString(dst, value)
+	return append(dst, '"', ':')
+}
+
+// field appends ,"name":"value".
+func field(dst []byte, name, value string) []byte {
+	return appendString(key(dst, name), value)
 }
 
 func boolField(dst []byte, name string, v bool) []byte {
-	dst = append(dst, ',', '"')
-	dst = append(dst, name...)
-	dst = append(dst, '"', ':')
-	return strconv.AppendBool(dst, v)
+	return strconv.AppendBool(key(dst, name), v)
 }
 
 // member appends the name of an object's member, after a comma unless it is the first:
@@ -220,10 +221,7 @@ func appendAttrsField(dst []byte, name string, as oktell.Attrs) []byte {
 	if as.Empty() {
 		return dst
 	}
-	dst = append(dst, ',', '"')
-	dst = append(dst, name...)
-	dst = append(dst, '"', ':')
-	return appendAttrs(dst, as)
+	return appendAttrs(key(dst, name), as)
 }
 
 // appendAttrs appends the object of as's names and values (see Attrs).
@@ -287,10 +285,7 @@ func appendSets(dst []byte, name string, sets []oktell.PropertySet) []byte {
 	if len(sets) == 0 {
 		return dst
 	}
-	dst = append(dst, ',', '"')
-	dst = append(dst, name...)
-	dst = append(dst, '"', ':')
-	return appendSetList(dst, sets)
+	return appendSetList(key(dst, name), sets)
 }
 
 // appendSetList appends [...] of the sets, null for none (a collection's "sets").
@@ -336,10 +331,7 @@ func appendCollections(dst []byte, name string, cs []oktell.Collection) []byte {
 	if len(cs) == 0 {
 		return dst
 	}
-	dst = append(dst, ',', '"')
-	dst = append(dst, name...)
-	dst = append(dst, '"', ':')
-	return appendCollectionList(dst, cs)
+	return appendCollectionList(key(dst, name), cs)
 }
 
 func appendCollectionList(dst []byte, cs []oktell.Collection) []byte {

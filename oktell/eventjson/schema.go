@@ -164,6 +164,7 @@ func attrsJSON(as oktell.Attrs) *Attrs {
 	return ptr(Attrs(as))
 }
 
+// marshal is encoding/json without the HTML escapes, and without Encode's line break.
 func marshal(v any) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
@@ -296,11 +297,9 @@ func notifyTypeName(n oktell.Notification) string {
 // Marshal is the reference encoding of one line: encoding/json, then DEL, the C1 and
 // the bidirectional controls escaped. Encoder writes the same bytes.
 func Marshal(l Line) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(l); err != nil {
+	b, err := marshal(l)
+	if err != nil {
 		return nil, err
 	}
-	return escapeTerminal(buf.Bytes()), nil
+	return escapeTerminal(append(b, '\n')), nil
 }
