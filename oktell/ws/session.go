@@ -821,10 +821,9 @@ func versionString(body map[string]any) string {
 func lunchReasons(body map[string]any) ([]LunchReason, int) {
 	items, _ := body["items"].([]any)
 	var out []LunchReason
-	for _, it := range items {
-		m, ok := it.(map[string]any)
-		if !ok || len(out) == oktell.MaxBreakReasons {
-			continue
+	for _, m := range objects(items) {
+		if len(out) == oktell.MaxBreakReasons {
+			break
 		}
 		id := clipName(fieldString(m, "id"))
 		if id == "" {
