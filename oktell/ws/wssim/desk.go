@@ -5,6 +5,7 @@ package wssim
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"time"
@@ -107,9 +108,7 @@ func (s *Server) pushTo(login, name string, body map[string]any) {
 
 func copyBody(b map[string]any) map[string]any {
 	m := make(map[string]any, len(b))
-	for k, v := range b {
-		m[k] = v
-	}
+	maps.Copy(m, b)
 	return m
 }
 
@@ -142,16 +141,14 @@ func (s *Server) stateChanged(login string) {
 	if body == nil {
 		return
 	}
-	s.push(login, body)
+	s.pushTo(login, "userstatechanged", body)
 	s.numberStateChanged(login)
 }
 
 // userEvent is the body of a phone event addressed to u, with extra fields.
 func userEvent(u User, extra map[string]any) map[string]any {
 	m := map[string]any{"userid": u.ID, "userlogin": u.Login}
-	for k, v := range extra {
-		m[k] = v
-	}
+	maps.Copy(m, extra)
 	return m
 }
 
