@@ -1,7 +1,6 @@
 package ws
 
 import (
-	"fmt"
 	"strconv"
 	"sync"
 
@@ -202,10 +201,3 @@ func (q *inbox) wait(stop <-chan struct{}) (it queued, notice error, ok bool) {
 
 // release gives back the budget of a frame the session has taken.
 func (q *inbox) release(it queued) { q.budget.give(it.cost()) }
-
-func count(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
-}
