@@ -33,13 +33,6 @@ func (b *budget) give(n int) {
 	b.mu.Unlock()
 }
 
-// held is how much is reserved now.
-func (b *budget) held() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.used
-}
-
 // queued is one pushed frame waiting for the session: the bytes as they arrived (the
 // decoded form is made only when the session takes it, so nothing is kept twice).
 type queued struct {
