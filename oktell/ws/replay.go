@@ -47,10 +47,9 @@ func Replay(ctx context.Context, r io.Reader, name string, closer io.Closer, opt
 	}
 	tl := feed.NewTimeline(opts.Clock, opts.Speed)
 	s := &Session{
-		feed:   feed.New(ctx, tl, 64), // everything the frames lead to, at the frame's time
-		replay: true,
-		tl:     tl,
-		cfg:    Config{Clock: opts.Clock, Timeout: DefaultTimeout, Logf: limitLog(opts.Logf, opts.Clock), Store: &MemStore{}},
+		feed: feed.New(ctx, tl, 64), // everything the frames lead to, at the frame's time
+		tl:   tl,
+		cfg:  Config{Clock: opts.Clock, Timeout: DefaultTimeout, Logf: limitLog(opts.Logf, opts.Clock), Store: &MemStore{}},
 	}
 	p := &player{s: s, name: name, speed: opts.Speed, reason: oktell.Because(oktell.ReasonReplaying, name), up: true}
 	p.l = p.newLink()

@@ -88,8 +88,7 @@ type Session struct {
 	cfg  Config
 
 	capture *capture       // nil when not capturing
-	replay  bool           // a replayed capture: read-only, no link
-	tl      *feed.Timeline // a replay's place in its capture
+	tl      *feed.Timeline // a replayed capture's place in it (read-only, no link); nil for a live session
 
 	mu       sync.Mutex
 	cur      *link  // nil while reconnecting
@@ -197,10 +196,13 @@ func Dial(ctx context.Context, cfg Config) (*Session, error) {
 	return s, nil
 }
 
+// replaying says the session plays a capture back (Replay) rather than keeping a link.
+func (s *Session) replaying() bool { return s.tl != nil }
+
 // Capabilities implements oktell.Session.
 func (s *Session) Capabilities() oktell.Capabilities {
 	c := oktell.Capabilities{Kind: "ws", SetUserState: true, Line: true, Queue: true, Colleagues: true, Reconnect: true}
-	if s.replay { // what the live session shows, without the requests, at the capture's times
+	if s.replaying() { // what the live session shows, without the requests, at the capture's times
 		c.Kind, c.SetUserState, c.SendMessage, c.ReadOnly, c.Reconnect = "file", false, false, true, false
 		c.LogTimes, c.Position = true, s.tl
 	}
@@ -249,7 +251,7 @@ func (s *Session) SetUserState(ctx context.Context, state oktell.UserState, redi
 // Update.BreakReasons), sent as it is: the server judges it; "" takes
 // Config.BreakReason, else the first one listed.
 func (s *Session) SetUserStateReason(ctx context.Context, state oktell.UserState, redirect bool, reasonID string) error {
-	if s.replay {
+	if s.replaying() {
 		return oktell.ErrUnsupported
 	}
 	if !state.Requestable() {
@@ -299,7 +301,7 @@ func chooseReason(listed []LunchReason, want string) (string, error) {
 // returns when that try is over. A link that fails, rather than a login refused, is
 // then tried again by itself, as after a drop. Otherwise it does nothing.
 func (s *Session) Reconnect(ctx context.Context, password string) error {
-	if s.replay {
+	if s.replaying() {
 		return oktell.ErrUnsupported
 	}
 	s.againMu.Lock()
@@ -1029,7 +1031,7 @@ func (s *Session) reconnect(ctx context.Context, wait time.Duration, why oktell.
 // Logout ends the session on the server (logout) and forgets the stored session id,
 // so that the next start asks for the password. Close it afterwards.
 func (s *Session) Logout(ctx context.Context) error {
-	if s.replay {
+	if s.replaying() {
 		return oktell.ErrUnsupported
 	}
 	s.mu.Lock()
