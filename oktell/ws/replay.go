@@ -164,8 +164,8 @@ func (p *player) take(l captureLine, n int) {
 		}
 		p.l, p.up = p.newLink(), false
 	case l.Dir == "link" && l.Forgot != "":
-		if method, ok := p.l.forget(l.Forgot); ok {
-			p.outcome(method, l.Forgot, (&TimeoutError{Method: method, Timeout: DefaultTimeout}).Error())
+		if req, ok := p.l.forget(l.Forgot); ok {
+			p.outcome(req.method, l.Forgot, (&TimeoutError{Method: req.method, Timeout: DefaultTimeout}).Error())
 		}
 	default:
 		p.problem(fmt.Errorf("%s:%d: not a line of a capture (dir %q)", p.name, n, l.Dir))
