@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"time"
 
 	"github.com/coder/websocket"
@@ -157,10 +156,7 @@ func (p *player) take(l captureLine, n int) {
 			p.outcome(pr.method, qid, fmt.Errorf("%w: %s", oktell.ErrNotConnected, l.Closed).Error())
 		}
 		if p.up && !l.Ended {
-			p.s.feed.Event(oktell.Event{
-				Type: oktell.ConnectionLost, ID: int(oktell.ConnectionLost), RawID: strconv.Itoa(int(oktell.ConnectionLost)),
-				Name: oktell.ConnectionLost.WireName(),
-			}, nil)
+			p.s.feed.Event(eventOf(oktell.ConnectionLost, nil), nil)
 		}
 		p.l, p.up = p.newLink(), false
 	case l.Dir == "link" && l.Forgot != "":

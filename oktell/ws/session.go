@@ -397,17 +397,13 @@ func StateEvent(body map[string]any) (*oktell.Event, error) {
 	if fieldBool(body, "onredirect") {
 		red = "1"
 	}
-	ev := &oktell.Event{
-		Type: oktell.UserStateChanged, ID: int(oktell.UserStateChanged), RawID: strconv.Itoa(int(oktell.UserStateChanged)),
-		Name:  oktell.UserStateChanged.WireName(),
-		Props: []oktell.Property{ns, {Kind: oktell.Simple, Key: "redirect", Value: red, HasValue: true}},
-	}
+	ev := eventOf(oktell.UserStateChanged, []oktell.Property{ns, {Kind: oktell.Simple, Key: "redirect", Value: red, HasValue: true}})
 	for _, k := range stateKeys {
 		if _, ok := body[k]; ok {
 			ev.Props = append(ev.Props, oktell.Property{Kind: oktell.Simple, Key: k, Value: fieldString(body, k), HasValue: true})
 		}
 	}
-	return ev, nil
+	return &ev, nil
 }
 
 func (s *Session) emitState(f Frame, fresh bool) {
@@ -881,10 +877,7 @@ func (s *Session) run(ctx context.Context, l *link) {
 		} else {
 			wait = s.nextWait(wait)
 		}
-		s.feed.Event(oktell.Event{
-			Type: oktell.ConnectionLost, ID: int(oktell.ConnectionLost), RawID: strconv.Itoa(int(oktell.ConnectionLost)),
-			Name: oktell.ConnectionLost.WireName(),
-		}, nil)
+		s.feed.Event(eventOf(oktell.ConnectionLost, nil), nil)
 		l, wait = s.reconnect(ctx, wait, reason)
 	}
 }
