@@ -174,7 +174,7 @@ func Dial(ctx context.Context, cfg Config) (*Session, error) {
 			s.feed.Problem(err)
 		}
 	}
-	s.status(oktell.LinkConnecting, "")
+	s.status(oktell.LinkConnecting)
 	l, err := s.connect(ctx, true)
 	var re *oktell.RefusedError
 	switch {
@@ -333,8 +333,7 @@ func (s *Session) Reconnect(ctx context.Context, password string) error {
 // needsPassword says a refusal is about the password: a wrong one, or a saved session
 // the server forgot with none at hand. The dashboard then asks for one.
 func needsPassword(re *oktell.RefusedError) bool {
-	low := strings.ToLower(re.Reason)
-	return strings.Contains(low, "wrong login") || isSessionGone(re) || re.Why.Code == oktell.ReasonNoPassword
+	return isWrongPassword(re) || isSessionGone(re) || re.Why.Code == oktell.ReasonNoPassword
 }
 
 // closeForGood reports the link closed by a refusal that will not go away by itself,
@@ -346,10 +345,8 @@ func (s *Session) closeForGood(re *oktell.RefusedError) {
 	}
 	s.mu.Lock()
 	s.parked = true // before the status: a dashboard that sees it may Reconnect at once
-	st := oktell.Status{Link: oktell.LinkClosed, Why: oktell.Because(oktell.ReasonRefusedByServer, why),
-		Operator: s.operator, Line: s.line, NeedPassword: needsPassword(re)}
 	s.mu.Unlock()
-	s.feed.StatusFull(st)
+	s.tell(oktell.Status{Link: oktell.LinkClosed, Why: oktell.Because(oktell.ReasonRefusedByServer, why), NeedPassword: needsPassword(re)})
 }
 
 // Close implements oktell.Session: it ends the link and closes Updates (feed.Feed's
@@ -360,21 +357,21 @@ func (s *Session) Close() error {
 	return s.capture.close()
 }
 
-// status reports the link with the operator and line of the last login, so that
-// every status, a reconnect's too, names who is logged in.
-func (s *Session) status(link oktell.Link, reason string) bool {
+// tell reports st with the operator and line of the last login, so that every status,
+// a reconnect's too, names who is logged in.
+func (s *Session) tell(st oktell.Status) bool {
 	s.mu.Lock()
-	st := oktell.Status{Link: link, Reason: reason, Operator: s.operator, Line: s.line}
+	st.Operator, st.Line = s.operator, s.line
 	s.mu.Unlock()
 	return s.feed.StatusFull(st)
 }
 
-// statusWhy is status with the reason as a code the dashboard translates.
+// status reports the link, with no reason.
+func (s *Session) status(link oktell.Link) bool { return s.tell(oktell.Status{Link: link}) }
+
+// statusWhy reports the link with the reason as a code the dashboard translates.
 func (s *Session) statusWhy(link oktell.Link, why oktell.Reason) bool {
-	s.mu.Lock()
-	st := oktell.Status{Link: link, Why: why, Operator: s.operator, Line: s.line}
-	s.mu.Unlock()
-	return s.feed.StatusFull(st)
+	return s.tell(oktell.Status{Link: link, Why: why})
 }
 
 // stateKeys are the server's state fields kept on the event besides newstate and redirect.
@@ -464,12 +461,6 @@ func (s *Session) connect(ctx context.Context, first bool) (*link, error) {
 		return nil, oktell.Refused(0, oktell.Because(oktell.ReasonNoPassword))
 	}
 	return l, err
-}
-
-// isWrongPassword says the server refused the login's password.
-func isWrongPassword(err error) bool {
-	var re *oktell.RefusedError
-	return errors.As(err, &re) && strings.Contains(strings.ToLower(re.Reason), "wrong login")
 }
 
 // dialLogin opens a link (following a websocketredirect), logs in and runs the
@@ -667,8 +658,7 @@ func (s *Session) login(ctx context.Context, l *link) error {
 	body["Password"] = h.Password
 	body["password"] = h.Lower
 	f, err := l.call(ctx, "login", body)
-	var re *oktell.RefusedError
-	if errors.As(err, &re) && strings.Contains(strings.ToLower(re.Reason), "wrong login") {
+	if isWrongPassword(err) {
 		s.mu.Lock()
 		s.hashes = nil // a password file may hold a new one next time
 		s.mu.Unlock()
@@ -721,7 +711,7 @@ func (s *Session) afterLogin(ctx context.Context, l *link) error {
 	// Armed before the status goes out, so that a test seeing "connected" may move the clock.
 	l.tick = s.feed.Clock().After(s.cfg.Keepalive)
 	l.since = s.feed.Clock().Now()
-	s.status(oktell.LinkConnected, "")
+	s.status(oktell.LinkConnected)
 	s.replied("getuserstate", st)
 	s.reportBreakReasons()
 	s.startDesk(l)
@@ -923,7 +913,7 @@ func (s *Session) tryAgain(ctx context.Context, password string) (*link, error) 
 	s.mu.Lock()
 	s.parked = false
 	s.mu.Unlock()
-	s.status(oktell.LinkConnecting, "")
+	s.status(oktell.LinkConnecting)
 	l, err := s.connect(ctx, false)
 	var re *oktell.RefusedError
 	if err != nil && errors.As(err, &re) && !isTransient(re) && ctx.Err() == nil {
