@@ -306,10 +306,7 @@ func (s *Session) Reconnect(ctx context.Context, password string) error {
 	}
 	s.againMu.Lock()
 	defer s.againMu.Unlock()
-	s.mu.Lock()
-	parked := s.parked
-	s.mu.Unlock()
-	if !parked {
+	if !s.isParked() {
 		return nil
 	}
 	req := againReq{password: password, done: make(chan error, 1)}
@@ -334,6 +331,24 @@ func (s *Session) Reconnect(ctx context.Context, password string) error {
 // the server forgot with none at hand. The dashboard then asks for one.
 func needsPassword(re *oktell.RefusedError) bool {
 	return isWrongPassword(re) || isSessionGone(re) || re.Why.Code == oktell.ReasonNoPassword
+}
+
+// isParked says the link is closed for good, waiting for Reconnect.
+func (s *Session) isParked() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.parked
+}
+
+// refusedForGood closes the link for good (closeForGood) when err is a refusal that
+// will not go away by itself, and says whether it was.
+func (s *Session) refusedForGood(err error) bool {
+	var re *oktell.RefusedError
+	if errors.As(err, &re) && !isTransient(re) {
+		s.closeForGood(re)
+		return true
+	}
+	return false
 }
 
 // closeForGood reports the link closed by a refusal that will not go away by itself,
@@ -842,10 +857,8 @@ func fieldText(body map[string]any, key string) string {
 // right after the login is tried less and less often, as one that refuses it.
 func (s *Session) run(ctx context.Context, l *link) {
 	var wait time.Duration // the last wait between tries, kept while links fail
-	s.mu.Lock()
-	parked := s.parked
-	s.mu.Unlock()
-	if l == nil && !parked { // Dial found the server starting
+	if l == nil && !s.isParked() {
+		// Dial found the server starting.
 		l, wait = s.reconnect(ctx, 0, oktell.Reason{})
 	}
 	for {
@@ -888,10 +901,7 @@ func (s *Session) park(ctx context.Context) *link {
 		if l != nil || ctx.Err() != nil {
 			return l
 		}
-		s.mu.Lock()
-		parked := s.parked
-		s.mu.Unlock()
-		if !parked {
+		if !s.isParked() {
 			if l, _ = s.reconnect(ctx, s.nextWait(0), oktell.ReasonOf(err)); l != nil || ctx.Err() != nil {
 				return l
 			}
@@ -915,9 +925,8 @@ func (s *Session) tryAgain(ctx context.Context, password string) (*link, error) 
 	s.mu.Unlock()
 	s.status(oktell.LinkConnecting)
 	l, err := s.connect(ctx, false)
-	var re *oktell.RefusedError
-	if err != nil && errors.As(err, &re) && !isTransient(re) && ctx.Err() == nil {
-		s.closeForGood(re)
+	if err != nil && ctx.Err() == nil {
+		s.refusedForGood(err)
 	}
 	return l, err
 }
@@ -1000,9 +1009,7 @@ func (s *Session) reconnect(ctx context.Context, wait time.Duration, why oktell.
 		if ctx.Err() != nil {
 			return nil, wait
 		}
-		var re *oktell.RefusedError
-		if errors.As(err, &re) && !isTransient(re) {
-			s.closeForGood(re)
+		if s.refusedForGood(err) {
 			return nil, wait
 		}
 		wait = s.nextWait(wait)
