@@ -112,15 +112,19 @@ func copyBody(b map[string]any) map[string]any {
 	return m
 }
 
+// stateID is login's state (s.mu held); 0 for a user that does not exist.
+func (s *Server) stateID(login string) oktell.UserState {
+	if st := s.states[login]; st != nil {
+		return st.id
+	}
+	return 0
+}
+
 // numberStateChanged tells every connection that login's number has a new state, as
 // pbxnumberstatechanged; s.stateMu held, s.mu not.
 func (s *Server) numberStateChanged(login string) {
 	s.mu.Lock()
-	u, st := s.users[login], s.states[login]
-	var id oktell.UserState
-	if st != nil {
-		id = st.id
-	}
+	u, id := s.users[login], s.stateID(login)
 	s.mu.Unlock()
 	if u.Line == "" {
 		return
@@ -518,11 +522,7 @@ func (s *Server) numbers() []any {
 		if u.Line == "" {
 			continue
 		}
-		st := 0
-		if x := s.states[u.Login]; x != nil {
-			st = int(x.id)
-		}
-		out = append(out, map[string]any{"number": u.Line, "id": lineID(u), "state": st, "caption": u.Name,
+		out = append(out, map[string]any{"number": u.Line, "id": lineID(u), "state": int(s.stateID(u.Login)), "caption": u.Name,
 			"departmentid": departmentID(u.Department), "department": u.Department})
 	}
 	return out
