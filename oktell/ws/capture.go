@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -129,12 +131,7 @@ func (c *capture) sent(name string, body map[string]any, b []byte) error {
 	if c == nil {
 		return nil
 	}
-	if v, ok := redact(body); ok {
-		if rb, err := encodeAsIs(name, v); err == nil {
-			b = rb
-		}
-	}
-	return c.write(captureLine{Dir: "out", Frame: b})
+	return c.write(captureLine{Dir: "out", Frame: withoutSecrets(name, body, b)})
 }
 
 // received writes a message from the server as route read it.
@@ -160,12 +157,7 @@ func (c *capture) received(typ websocket.MessageType, b []byte, r routed, err er
 			l.Data = b
 		}
 	default:
-		l.Frame, l.Parts = r.f.Raw, r.parts
-		if v, ok := redact(r.f.Body); ok {
-			if rb, err := encodeAsIs(r.f.Name, v); err == nil {
-				l.Frame = rb
-			}
-		}
+		l.Frame, l.Parts = withoutSecrets(r.f.Name, r.f.Body, r.f.Raw), r.parts
 	}
 	return c.write(l)
 }
@@ -187,6 +179,17 @@ func (c *capture) close() error {
 	return err
 }
 
+// withoutSecrets is the frame name/body, encoded as b, as a capture keeps it: b itself,
+// or the frame written again with its secrets redacted when it holds one.
+func withoutSecrets(name string, body map[string]any, b []byte) []byte {
+	if v, ok := redact(body); ok {
+		if rb, err := encodeAsIs(name, v); err == nil {
+			return rb
+		}
+	}
+	return b
+}
+
 // encodeAsIs writes a frame without HTML escaping, so that a redacted frame stays about
 // as long as it came (json.Marshal writes each < as six bytes) and within maxCaptureLine.
 func encodeAsIs(name string, body any) ([]byte, error) {
@@ -199,9 +202,12 @@ func encodeAsIs(name string, body any) ([]byte, error) {
 	return bytes.TrimRight(b.Bytes(), "\n"), nil
 }
 
+// secretKeys are the keys, in lower case, whose values a capture must not keep.
+var secretKeys = []string{"password", "sessionid"}
+
 // secretKey reports a key whose value a capture must not keep.
 func secretKey(k string) bool {
-	return strings.EqualFold(k, "password") || strings.EqualFold(k, "sessionid")
+	return slices.ContainsFunc(secretKeys, func(s string) bool { return strings.EqualFold(k, s) })
 }
 
 // redact returns a copy of v with every secret value replaced, and whether there was one.
@@ -218,10 +224,7 @@ func redact(v any) (any, bool) {
 			}
 			if changed {
 				if out == nil {
-					out = make(map[string]any, len(v))
-					for k2, x2 := range v {
-						out[k2] = x2
-					}
+					out = maps.Clone(v)
 				}
 				out[k] = nx
 			}
@@ -251,7 +254,7 @@ func redact(v any) (any, bool) {
 // holdsSecret reports whether a message okdash could not decode may hold a secret.
 func holdsSecret(b []byte) bool {
 	low := bytes.ToLower(b)
-	return bytes.Contains(low, []byte("password")) || bytes.Contains(low, []byte("sessionid"))
+	return slices.ContainsFunc(secretKeys, func(s string) bool { return bytes.Contains(low, []byte(s)) })
 }
 
 // IsCapture reports whether the start of a file is a capture written by a ws session,

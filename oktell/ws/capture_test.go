@@ -79,6 +79,21 @@ func (r *recorder) state(want oktell.UserState) {
 	})
 }
 
+// replayToEnd drives a replay's clock and gathers its updates until it reports the end of
+// its input.
+func replayToEnd(t *testing.T, clk *clocktest.Clock, rs *ws.Session) []oktell.Update {
+	t.Helper()
+	var got []oktell.Update
+	err := clocktest.Drive(clk, rs.Updates(), wait, func(u oktell.Update) bool {
+		got = append(got, u)
+		return u.Status != nil && strings.Contains(u.Status.Reason, "end of input")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
 // timeline is the state changes and lost links of updates, with the time since the first.
 func timeline(t *testing.T, us []oktell.Update) []string {
 	var out []string
@@ -197,14 +212,7 @@ func TestCaptureReplaysTheShift(t *testing.T) {
 	if err := rs.SetUserState(ctx, oktell.UserReady, false); err != oktell.ErrUnsupported {
 		t.Fatalf("SetUserState on a replay: %v", err)
 	}
-	var replayed []oktell.Update
-	err := clocktest.Drive(clk, rs.Updates(), wait, func(u oktell.Update) bool {
-		replayed = append(replayed, u)
-		return u.Status != nil && strings.Contains(u.Status.Reason, "end of input")
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	replayed := replayToEnd(t, clk, rs)
 	if a, b := strings.Join(timeline(t, live.got), ", "), strings.Join(timeline(t, replayed), ", "); a != b {
 		t.Fatalf("live:   %s\nreplay: %s", a, b)
 	}
@@ -265,7 +273,7 @@ func TestReplayReadsFramesAsLive(t *testing.T) {
 	defer rs.Close()
 	var states []string
 	var problems []string
-	err := clocktest.Drive(clk, rs.Updates(), wait, func(u oktell.Update) bool {
+	for _, u := range replayToEnd(t, clk, rs) {
 		if u.Event != nil {
 			sc, _ := u.Event.StateChange()
 			states = append(states, sc.State.String()+"@"+u.At.Sub(start).String())
@@ -273,10 +281,6 @@ func TestReplayReadsFramesAsLive(t *testing.T) {
 		if u.Err != nil {
 			problems = append(problems, u.Err.Error())
 		}
-		return u.Status != nil && strings.Contains(u.Status.Reason, "end of input")
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	if got := strings.Join(states, " "); got != "usReady@1s usOff@4s" {
 		t.Errorf("states %s", got)

@@ -183,13 +183,9 @@ func ParseQueue(body map[string]any, now time.Time) ([]oktell.QueuedCaller, int)
 	items, _ := body["queue"].([]any)
 	out := make([]oktell.QueuedCaller, 0, min(len(items), oktell.MaxQueue))
 	seen := map[string]int{}
-	for i, it := range items {
+	for i, m := range objects(items) {
 		if len(out) == oktell.MaxQueue {
 			break
-		}
-		m, ok := it.(map[string]any)
-		if !ok {
-			continue
 		}
 		a := ParseAbonent(m)
 		c := oktell.QueuedCaller{Key: a.Key(), Number: a.Phone(), Name: a.DisplayName(), Extra: a.Extra}
@@ -230,17 +226,15 @@ type pbxNumber struct {
 	extra      []oktell.Field
 }
 
-func parseNumbers(body map[string]any) (map[string]pbxNumber, []string) {
+// parseNumbers reads a getpbxnumbers reply: the numbers by number, their order, and how
+// many entries the server listed.
+func parseNumbers(body map[string]any) (map[string]pbxNumber, []string, int) {
 	items, _ := body["numbers"].([]any)
 	out := make(map[string]pbxNumber, min(len(items), oktell.MaxColleagues))
 	var order []string
-	for _, it := range items {
+	for _, m := range objects(items) {
 		if len(order) == oktell.MaxColleagues {
 			break
-		}
-		m, ok := it.(map[string]any)
-		if !ok {
-			continue
 		}
 		num := text(m, "number", oktell.MaxNameLen)
 		if num == "" {
@@ -259,7 +253,7 @@ func parseNumbers(body map[string]any) (map[string]pbxNumber, []string) {
 		}
 		out[num] = n
 	}
-	return out, order
+	return out, order, len(items)
 }
 
 // ParseColleagues joins a getpbxnumbers reply (numbers: their state and department) and a
@@ -268,7 +262,7 @@ func parseNumbers(body map[string]any) (map[string]pbxNumber, []string) {
 // getallusernumbers) the numbers themselves are the list, named by their captions. It
 // keeps at most oktell.MaxColleagues and says how many the server listed.
 func ParseColleagues(numbers, users map[string]any, selfID string) ([]oktell.Colleague, int) {
-	nums, order := parseNumbers(numbers)
+	nums, order, listed := parseNumbers(numbers)
 	fill := func(c *oktell.Colleague, n pbxNumber) {
 		c.State, c.StateKnown = n.state, n.stateKnown
 		c.Department, c.DepartmentID = n.dept, n.deptID
@@ -286,18 +280,13 @@ func ParseColleagues(numbers, users map[string]any, selfID string) ([]oktell.Col
 			fill(&c, n)
 			out = append(out, c)
 		}
-		items, _ := numbers["numbers"].([]any)
-		return out, len(items)
+		return out, listed
 	}
 	items, _ := users["users"].([]any)
 	out := make([]oktell.Colleague, 0, min(len(items), oktell.MaxColleagues))
-	for _, it := range items {
+	for _, m := range objects(items) {
 		if len(out) == oktell.MaxColleagues {
 			break
-		}
-		m, ok := it.(map[string]any)
-		if !ok {
-			continue
 		}
 		c := oktell.Colleague{
 			ID: text(m, "id", oktell.MaxNameLen), Name: text(m, "name", oktell.MaxNameLen),
@@ -341,13 +330,9 @@ type NumberState struct {
 func ParseNumberStates(body map[string]any) []NumberState {
 	items, _ := body["numbers"].([]any)
 	var out []NumberState
-	for _, it := range items {
+	for _, m := range objects(items) {
 		if len(out) == oktell.MaxColleagues {
 			break
-		}
-		m, ok := it.(map[string]any)
-		if !ok {
-			continue
 		}
 		num := text(m, "num", oktell.MaxNameLen)
 		if num == "" {
@@ -459,6 +444,11 @@ func wsEvent(t oktell.EventType, props []oktell.Property) oktell.Event {
 		p := &props[i]
 		p.Key, p.Value, p.Text = xmlSafe(p.Key), xmlSafe(p.Value), xmlSafe(p.Text)
 	}
+	return eventOf(t, props)
+}
+
+// eventOf is an event of type t, numbered and named as the server's XML names it.
+func eventOf(t oktell.EventType, props []oktell.Property) oktell.Event {
 	return oktell.Event{Type: t, ID: int(t), RawID: strconv.Itoa(int(t)), Name: t.WireName(), Props: props}
 }
 

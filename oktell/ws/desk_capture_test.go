@@ -56,14 +56,7 @@ func TestCaptureReplaysTheDesk(t *testing.T) {
 	if c := rs.Capabilities(); !c.Line || !c.Queue || !c.Colleagues {
 		t.Errorf("a replayed capture's capabilities %+v", c)
 	}
-	var replayed []oktell.Update
-	err := clocktest.Drive(clk, rs.Updates(), wait, func(u oktell.Update) bool {
-		replayed = append(replayed, u)
-		return u.Status != nil && strings.Contains(u.Status.Reason, "end of input")
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	replayed := replayToEnd(t, clk, rs)
 	// The replay is the live session's decoding of the same frames: each part of the desk
 	// goes through the same states. (Live, a reply and a push reach the session by two
 	// goroutines, so how they interleave, and how many times the line was re-read while

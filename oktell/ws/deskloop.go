@@ -231,7 +231,7 @@ func (s *Session) deskEvent(f Frame) bool {
 		s.desk.mu.Unlock()
 		kick(0)
 	case "phoneevent_ivrstarted":
-		if v, ok := f.Body["isroutingivr"]; !ok || fieldBool(map[string]any{"v": v}, "v") {
+		if _, ok := f.Body["isroutingivr"]; !ok || fieldBool(f.Body, "isroutingivr") {
 			kick(0)
 		}
 	case "pbxnumberstatechanged":
@@ -258,9 +258,7 @@ func (s *Session) emitFrameEvent(ev oktell.Event) {
 
 // readLine asks getextendedlineinfo and reports the line when it changed.
 func (s *Session) readLine(ctx context.Context, l *link) {
-	if _, err := s.ask(ctx, l, "getextendedlineinfo", map[string]any{"userlogin": s.cfg.Login}); err != nil {
-		s.deskFailed("getextendedlineinfo", err)
-	}
+	s.deskAsk(ctx, l, "getextendedlineinfo", map[string]any{"userlogin": s.cfg.Login})
 }
 
 // applyLine takes a getextendedlineinfo reply as the truth about the line (a replay of a
@@ -300,9 +298,7 @@ func copyLine(l oktell.LineUpdate) *oktell.LineUpdate {
 
 // readQueue reads getcurrentqueue and reports the queue when it changed.
 func (s *Session) readQueue(ctx context.Context, l *link) {
-	if _, err := s.ask(ctx, l, "getcurrentqueue", map[string]any{"userlogin": s.cfg.Login}); err != nil {
-		s.deskFailed("getcurrentqueue", err)
-	}
+	s.deskAsk(ctx, l, "getcurrentqueue", map[string]any{"userlogin": s.cfg.Login})
 }
 
 // applyQueue takes a getcurrentqueue reply as the queue now.
@@ -324,17 +320,11 @@ func (s *Session) applyQueue(body map[string]any) {
 
 // loadColleagues reads getpbxnumbers and getallusernumbers and reports the whole list.
 func (s *Session) loadColleagues(ctx context.Context, l *link) {
-	nums, err := s.ask(ctx, l, "getpbxnumbers", map[string]any{"userlogin": s.cfg.Login, "mode": "full"})
+	nums, err := s.deskAsk(ctx, l, "getpbxnumbers", map[string]any{"userlogin": s.cfg.Login, "mode": "full"})
 	if err != nil {
-		s.deskFailed("getpbxnumbers", err)
 		return
 	}
-	_, err = s.ask(ctx, l, "getallusernumbers", map[string]any{"userlogin": s.cfg.Login, "fillsubordinates": true})
-	if err == nil {
-		return
-	}
-	s.deskFailed("getallusernumbers", err)
-	if ctx.Err() == nil {
+	if _, err := s.deskAsk(ctx, l, "getallusernumbers", map[string]any{"userlogin": s.cfg.Login, "fillsubordinates": true}); err != nil && ctx.Err() == nil {
 		s.applyColleagues(nums.Body, nil) // an old server: the numbers are the list
 	}
 }
@@ -370,11 +360,14 @@ func (s *Session) numberStates(f Frame) {
 	}
 }
 
-// deskFailed logs a desk request that failed; the desk goes on without it (a refusal
-// means the server does not have the method; a dropped link is reported by the session).
-func (s *Session) deskFailed(method string, err error) {
+// deskAsk is ask for a desk request, logging its failure; the desk goes on without it (a
+// refusal means the server does not have the method; a dropped link is reported by the
+// session).
+func (s *Session) deskAsk(ctx context.Context, l *link, method string, body map[string]any) (Frame, error) {
+	f, err := s.ask(ctx, l, method, body)
 	var re *oktell.RefusedError
 	if errors.As(err, &re) || errors.Is(err, oktell.ErrTimeout) {
 		s.cfg.Logf("ws: %s: %v", method, err)
 	}
+	return f, err
 }

@@ -1,6 +1,7 @@
 package ws
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
@@ -56,6 +57,12 @@ func explain(code int, msg string) (oktell.Reason, bool) {
 		return oktell.Because(oktell.ReasonSessionEnded), true
 	}
 	return oktell.Reason{}, false
+}
+
+// isWrongPassword says the server refused the login's password.
+func isWrongPassword(err error) bool {
+	var re *oktell.RefusedError
+	return errors.As(err, &re) && strings.Contains(strings.ToLower(re.Reason), "wrong login")
 }
 
 // isSessionGone reports whether a login refusal means the stored session id is no

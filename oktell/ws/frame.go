@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -186,6 +187,18 @@ func fieldBool(m map[string]any, key string) bool {
 	}
 	n, ok := fieldInt(m, key)
 	return ok && n != 0
+}
+
+// objects yields the objects of a list with their places in it, passing over the items
+// that are not objects.
+func objects(items []any) iter.Seq2[int, map[string]any] {
+	return func(yield func(int, map[string]any) bool) {
+		for i, it := range items {
+			if m, ok := it.(map[string]any); ok && !yield(i, m) {
+				return
+			}
+		}
+	}
 }
 
 // Int reads a body field as an integer: a number, a numeric string or a boolean.

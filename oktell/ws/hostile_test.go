@@ -109,14 +109,7 @@ func (h *hostile) config(clock oktell.Clock) ws.Config {
 
 func (h *hostile) dial(cfg ws.Config) *ws.Session {
 	h.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), wait)
-	defer cancel()
-	s, err := ws.Dial(ctx, cfg)
-	if err != nil {
-		h.t.Fatalf("Dial: %v", err)
-	}
-	h.t.Cleanup(func() { s.Close() })
-	return s
+	return dial(h.t, cfg)
 }
 
 // heap is the live heap after a collection.
@@ -155,6 +148,23 @@ func checkGrowth(t *testing.T, before uint64, budget int, what string) {
 		return
 	}
 	t.Logf("heap grew by %.1f MiB after %s", float64(grew)/(1<<20), what)
+}
+
+// floodOnSetUserState connects, asks for a state while nobody reads Updates (the
+// dashboard is behind), and checks that what the server sent before its reply (flood)
+// grew the heap by at most testBudget: when SetUserState returns the client has read it.
+func (h *hostile) floodOnSetUserState(flood string) *ws.Session {
+	h.t.Helper()
+	s := h.dial(h.config(clocktest.New(start)))
+	untilLink(h.t, s, oktell.LinkConnected)
+	before := heap()
+	ctx, cancel := context.WithTimeout(context.Background(), heavyWait)
+	defer cancel()
+	if err := s.SetUserState(ctx, oktell.UserReady, false); err != nil {
+		h.t.Fatalf("SetUserState behind %s: %v (the client stopped reading)", flood, err)
+	}
+	checkGrowth(h.t, before, testBudget, flood)
+	return s
 }
 
 // Frames pushed during the login wait for the session: what waits is bounded in total
@@ -233,17 +243,7 @@ func TestPushesBeyondTheBudgetAreDropped(t *testing.T) {
 		}
 		return true
 	})
-	s := h.dial(h.config(clocktest.New(start)))
-	untilLink(t, s, oktell.LinkConnected)
-	before := heap()
-	// Nobody reads Updates meanwhile: the dashboard is behind. The reply comes after
-	// every push, so when SetUserState returns the client has read them all.
-	ctx, cancel := context.WithTimeout(context.Background(), heavyWait)
-	defer cancel()
-	if err := s.SetUserState(ctx, oktell.UserReady, false); err != nil {
-		t.Fatalf("SetUserState behind %d pushes: %v (the client stopped reading)", pushes, err)
-	}
-	checkGrowth(t, before, testBudget, "100 pushes of 64 KiB the dashboard did not take")
+	s := h.floodOnSetUserState(fmt.Sprintf("%d pushes of %d KiB the dashboard did not take", pushes, size>>10))
 	until(t, s, "a warning of dropped frames", func(u oktell.Update) bool {
 		return u.Err != nil && strings.Contains(u.Err.Error(), "dropped") && strings.Contains(u.Err.Error(), "userstatechanged")
 	})
@@ -284,15 +284,7 @@ func TestUnfinishedMultipartIsBounded(t *testing.T) {
 		}
 		return true
 	})
-	s := h.dial(h.config(clocktest.New(start)))
-	untilLink(t, s, oktell.LinkConnected)
-	before := heap()
-	ctx, cancel := context.WithTimeout(context.Background(), heavyWait)
-	defer cancel()
-	if err := s.SetUserState(ctx, oktell.UserReady, false); err != nil {
-		t.Fatal(err)
-	}
-	checkGrowth(t, before, testBudget, "64 unfinished multipart messages of 128 KiB")
+	s := h.floodOnSetUserState(fmt.Sprintf("%d unfinished multipart messages of %d KiB", messages, size>>10))
 	until(t, s, "a warning of dropped pieces", func(u oktell.Update) bool {
 		return u.Err != nil && strings.Contains(u.Err.Error(), "unfinished multipart")
 	})

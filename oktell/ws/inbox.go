@@ -1,7 +1,6 @@
 package ws
 
 import (
-	"fmt"
 	"strconv"
 	"sync"
 
@@ -32,13 +31,6 @@ func (b *budget) give(n int) {
 	b.mu.Lock()
 	b.used -= n
 	b.mu.Unlock()
-}
-
-// held is how much is reserved now.
-func (b *budget) held() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.used
 }
 
 // queued is one pushed frame waiting for the session: the bytes as they arrived (the
@@ -202,10 +194,3 @@ func (q *inbox) wait(stop <-chan struct{}) (it queued, notice error, ok bool) {
 
 // release gives back the budget of a frame the session has taken.
 func (q *inbox) release(it queued) { q.budget.give(it.cost()) }
-
-func count(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
-}

@@ -239,11 +239,7 @@ func (l *link) route(typ websocket.MessageType, b []byte) (routed, error) {
 		return r, nil
 	}
 	if qid := f.QID(); qid != "" {
-		l.mu.Lock()
-		p, ok := l.pending[qid]
-		delete(l.pending, qid)
-		l.mu.Unlock()
-		if ok {
+		if p, ok := l.forget(qid); ok {
 			r.reply = &p
 			if statesInReplies(p.method) && f.OK() && f.Body["userstateid"] != nil {
 				// The new state goes on with the pushed events, in wire order, so
@@ -418,9 +414,7 @@ func (l *link) request(ctx context.Context, name string, body map[string]any) (F
 	// server knows the client is already waiting on the clock.
 	timeout := l.clock.After(l.timeout)
 	forget := func() {
-		l.mu.Lock()
-		delete(l.pending, qid)
-		l.mu.Unlock()
+		l.forget(qid)
 		if err := l.cap.forgot(name, qid); err != nil {
 			l.in.notice(err)
 		}
@@ -464,12 +458,14 @@ func (l *link) pendingNow() map[string]pendingReq {
 	return maps.Clone(l.pending)
 }
 
-func (l *link) forget(qid string) (method string, ok bool) {
+// forget takes the request qid out of the waiting ones and says what it was: its reply
+// came, or it gave up.
+func (l *link) forget(qid string) (pendingReq, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	p, ok := l.pending[qid]
 	delete(l.pending, qid)
-	return p.method, ok
+	return p, ok
 }
 
 // call is request plus the result check: a refusal becomes a *oktell.RefusedError.

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"time"
 
 	"github.com/coder/websocket"
@@ -47,10 +46,9 @@ func Replay(ctx context.Context, r io.Reader, name string, closer io.Closer, opt
 	}
 	tl := feed.NewTimeline(opts.Clock, opts.Speed)
 	s := &Session{
-		feed:   feed.New(ctx, tl, 64), // everything the frames lead to, at the frame's time
-		replay: true,
-		tl:     tl,
-		cfg:    Config{Clock: opts.Clock, Timeout: DefaultTimeout, Logf: limitLog(opts.Logf, opts.Clock), Store: &MemStore{}},
+		feed: feed.New(ctx, tl, 64), // everything the frames lead to, at the frame's time
+		tl:   tl,
+		cfg:  Config{Clock: opts.Clock, Timeout: DefaultTimeout, Logf: limitLog(opts.Logf, opts.Clock), Store: &MemStore{}},
 	}
 	p := &player{s: s, name: name, speed: opts.Speed, reason: oktell.Because(oktell.ReasonReplaying, name), up: true}
 	p.l = p.newLink()
@@ -158,15 +156,12 @@ func (p *player) take(l captureLine, n int) {
 			p.outcome(pr.method, qid, fmt.Errorf("%w: %s", oktell.ErrNotConnected, l.Closed).Error())
 		}
 		if p.up && !l.Ended {
-			p.s.feed.Event(oktell.Event{
-				Type: oktell.ConnectionLost, ID: int(oktell.ConnectionLost), RawID: strconv.Itoa(int(oktell.ConnectionLost)),
-				Name: oktell.ConnectionLost.WireName(),
-			}, nil)
+			p.s.feed.Event(eventOf(oktell.ConnectionLost, nil), nil)
 		}
 		p.l, p.up = p.newLink(), false
 	case l.Dir == "link" && l.Forgot != "":
-		if method, ok := p.l.forget(l.Forgot); ok {
-			p.outcome(method, l.Forgot, (&TimeoutError{Method: method, Timeout: DefaultTimeout}).Error())
+		if req, ok := p.l.forget(l.Forgot); ok {
+			p.outcome(req.method, l.Forgot, (&TimeoutError{Method: req.method, Timeout: DefaultTimeout}).Error())
 		}
 	default:
 		p.problem(fmt.Errorf("%s:%d: not a line of a capture (dir %q)", p.name, n, l.Dir))

@@ -88,8 +88,7 @@ type Session struct {
 	cfg  Config
 
 	capture *capture       // nil when not capturing
-	replay  bool           // a replayed capture: read-only, no link
-	tl      *feed.Timeline // a replay's place in its capture
+	tl      *feed.Timeline // a replayed capture's place in it (read-only, no link); nil for a live session
 
 	mu       sync.Mutex
 	cur      *link  // nil while reconnecting
@@ -175,7 +174,7 @@ func Dial(ctx context.Context, cfg Config) (*Session, error) {
 			s.feed.Problem(err)
 		}
 	}
-	s.status(oktell.LinkConnecting, "")
+	s.status(oktell.LinkConnecting)
 	l, err := s.connect(ctx, true)
 	var re *oktell.RefusedError
 	switch {
@@ -197,10 +196,13 @@ func Dial(ctx context.Context, cfg Config) (*Session, error) {
 	return s, nil
 }
 
+// replaying says the session plays a capture back (Replay) rather than keeping a link.
+func (s *Session) replaying() bool { return s.tl != nil }
+
 // Capabilities implements oktell.Session.
 func (s *Session) Capabilities() oktell.Capabilities {
 	c := oktell.Capabilities{Kind: "ws", SetUserState: true, Line: true, Queue: true, Colleagues: true, Reconnect: true}
-	if s.replay { // what the live session shows, without the requests, at the capture's times
+	if s.replaying() { // what the live session shows, without the requests, at the capture's times
 		c.Kind, c.SetUserState, c.SendMessage, c.ReadOnly, c.Reconnect = "file", false, false, true, false
 		c.LogTimes, c.Position = true, s.tl
 	}
@@ -249,7 +251,7 @@ func (s *Session) SetUserState(ctx context.Context, state oktell.UserState, redi
 // Update.BreakReasons), sent as it is: the server judges it; "" takes
 // Config.BreakReason, else the first one listed.
 func (s *Session) SetUserStateReason(ctx context.Context, state oktell.UserState, redirect bool, reasonID string) error {
-	if s.replay {
+	if s.replaying() {
 		return oktell.ErrUnsupported
 	}
 	if !state.Requestable() {
@@ -299,15 +301,12 @@ func chooseReason(listed []LunchReason, want string) (string, error) {
 // returns when that try is over. A link that fails, rather than a login refused, is
 // then tried again by itself, as after a drop. Otherwise it does nothing.
 func (s *Session) Reconnect(ctx context.Context, password string) error {
-	if s.replay {
+	if s.replaying() {
 		return oktell.ErrUnsupported
 	}
 	s.againMu.Lock()
 	defer s.againMu.Unlock()
-	s.mu.Lock()
-	parked := s.parked
-	s.mu.Unlock()
-	if !parked {
+	if !s.isParked() {
 		return nil
 	}
 	req := againReq{password: password, done: make(chan error, 1)}
@@ -331,8 +330,25 @@ func (s *Session) Reconnect(ctx context.Context, password string) error {
 // needsPassword says a refusal is about the password: a wrong one, or a saved session
 // the server forgot with none at hand. The dashboard then asks for one.
 func needsPassword(re *oktell.RefusedError) bool {
-	low := strings.ToLower(re.Reason)
-	return strings.Contains(low, "wrong login") || isSessionGone(re) || re.Why.Code == oktell.ReasonNoPassword
+	return isWrongPassword(re) || isSessionGone(re) || re.Why.Code == oktell.ReasonNoPassword
+}
+
+// isParked says the link is closed for good, waiting for Reconnect.
+func (s *Session) isParked() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.parked
+}
+
+// refusedForGood closes the link for good (closeForGood) when err is a refusal that
+// will not go away by itself, and says whether it was.
+func (s *Session) refusedForGood(err error) bool {
+	var re *oktell.RefusedError
+	if errors.As(err, &re) && !isTransient(re) {
+		s.closeForGood(re)
+		return true
+	}
+	return false
 }
 
 // closeForGood reports the link closed by a refusal that will not go away by itself,
@@ -344,10 +360,8 @@ func (s *Session) closeForGood(re *oktell.RefusedError) {
 	}
 	s.mu.Lock()
 	s.parked = true // before the status: a dashboard that sees it may Reconnect at once
-	st := oktell.Status{Link: oktell.LinkClosed, Why: oktell.Because(oktell.ReasonRefusedByServer, why),
-		Operator: s.operator, Line: s.line, NeedPassword: needsPassword(re)}
 	s.mu.Unlock()
-	s.feed.StatusFull(st)
+	s.tell(oktell.Status{Link: oktell.LinkClosed, Why: oktell.Because(oktell.ReasonRefusedByServer, why), NeedPassword: needsPassword(re)})
 }
 
 // Close implements oktell.Session: it ends the link and closes Updates (feed.Feed's
@@ -358,21 +372,21 @@ func (s *Session) Close() error {
 	return s.capture.close()
 }
 
-// status reports the link with the operator and line of the last login, so that
-// every status, a reconnect's too, names who is logged in.
-func (s *Session) status(link oktell.Link, reason string) bool {
+// tell reports st with the operator and line of the last login, so that every status,
+// a reconnect's too, names who is logged in.
+func (s *Session) tell(st oktell.Status) bool {
 	s.mu.Lock()
-	st := oktell.Status{Link: link, Reason: reason, Operator: s.operator, Line: s.line}
+	st.Operator, st.Line = s.operator, s.line
 	s.mu.Unlock()
 	return s.feed.StatusFull(st)
 }
 
-// statusWhy is status with the reason as a code the dashboard translates.
+// status reports the link, with no reason.
+func (s *Session) status(link oktell.Link) bool { return s.tell(oktell.Status{Link: link}) }
+
+// statusWhy reports the link with the reason as a code the dashboard translates.
 func (s *Session) statusWhy(link oktell.Link, why oktell.Reason) bool {
-	s.mu.Lock()
-	st := oktell.Status{Link: link, Why: why, Operator: s.operator, Line: s.line}
-	s.mu.Unlock()
-	return s.feed.StatusFull(st)
+	return s.tell(oktell.Status{Link: link, Why: why})
 }
 
 // stateKeys are the server's state fields kept on the event besides newstate and redirect.
@@ -395,17 +409,13 @@ func StateEvent(body map[string]any) (*oktell.Event, error) {
 	if fieldBool(body, "onredirect") {
 		red = "1"
 	}
-	ev := &oktell.Event{
-		Type: oktell.UserStateChanged, ID: int(oktell.UserStateChanged), RawID: strconv.Itoa(int(oktell.UserStateChanged)),
-		Name:  oktell.UserStateChanged.WireName(),
-		Props: []oktell.Property{ns, {Kind: oktell.Simple, Key: "redirect", Value: red, HasValue: true}},
-	}
+	ev := eventOf(oktell.UserStateChanged, []oktell.Property{ns, {Kind: oktell.Simple, Key: "redirect", Value: red, HasValue: true}})
 	for _, k := range stateKeys {
 		if _, ok := body[k]; ok {
 			ev.Props = append(ev.Props, oktell.Property{Kind: oktell.Simple, Key: k, Value: fieldString(body, k), HasValue: true})
 		}
 	}
-	return ev, nil
+	return &ev, nil
 }
 
 func (s *Session) emitState(f Frame, fresh bool) {
@@ -466,12 +476,6 @@ func (s *Session) connect(ctx context.Context, first bool) (*link, error) {
 		return nil, oktell.Refused(0, oktell.Because(oktell.ReasonNoPassword))
 	}
 	return l, err
-}
-
-// isWrongPassword says the server refused the login's password.
-func isWrongPassword(err error) bool {
-	var re *oktell.RefusedError
-	return errors.As(err, &re) && strings.Contains(strings.ToLower(re.Reason), "wrong login")
 }
 
 // dialLogin opens a link (following a websocketredirect), logs in and runs the
@@ -669,8 +673,7 @@ func (s *Session) login(ctx context.Context, l *link) error {
 	body["Password"] = h.Password
 	body["password"] = h.Lower
 	f, err := l.call(ctx, "login", body)
-	var re *oktell.RefusedError
-	if errors.As(err, &re) && strings.Contains(strings.ToLower(re.Reason), "wrong login") {
+	if isWrongPassword(err) {
 		s.mu.Lock()
 		s.hashes = nil // a password file may hold a new one next time
 		s.mu.Unlock()
@@ -723,7 +726,7 @@ func (s *Session) afterLogin(ctx context.Context, l *link) error {
 	// Armed before the status goes out, so that a test seeing "connected" may move the clock.
 	l.tick = s.feed.Clock().After(s.cfg.Keepalive)
 	l.since = s.feed.Clock().Now()
-	s.status(oktell.LinkConnected, "")
+	s.status(oktell.LinkConnected)
 	s.replied("getuserstate", st)
 	s.reportBreakReasons()
 	s.startDesk(l)
@@ -821,10 +824,9 @@ func versionString(body map[string]any) string {
 func lunchReasons(body map[string]any) ([]LunchReason, int) {
 	items, _ := body["items"].([]any)
 	var out []LunchReason
-	for _, it := range items {
-		m, ok := it.(map[string]any)
-		if !ok || len(out) == oktell.MaxBreakReasons {
-			continue
+	for _, m := range objects(items) {
+		if len(out) == oktell.MaxBreakReasons {
+			break
 		}
 		id := clipName(fieldString(m, "id"))
 		if id == "" {
@@ -855,10 +857,8 @@ func fieldText(body map[string]any, key string) string {
 // right after the login is tried less and less often, as one that refuses it.
 func (s *Session) run(ctx context.Context, l *link) {
 	var wait time.Duration // the last wait between tries, kept while links fail
-	s.mu.Lock()
-	parked := s.parked
-	s.mu.Unlock()
-	if l == nil && !parked { // Dial found the server starting
+	if l == nil && !s.isParked() {
+		// Dial found the server starting.
 		l, wait = s.reconnect(ctx, 0, oktell.Reason{})
 	}
 	for {
@@ -880,10 +880,7 @@ func (s *Session) run(ctx context.Context, l *link) {
 		} else {
 			wait = s.nextWait(wait)
 		}
-		s.feed.Event(oktell.Event{
-			Type: oktell.ConnectionLost, ID: int(oktell.ConnectionLost), RawID: strconv.Itoa(int(oktell.ConnectionLost)),
-			Name: oktell.ConnectionLost.WireName(),
-		}, nil)
+		s.feed.Event(eventOf(oktell.ConnectionLost, nil), nil)
 		l, wait = s.reconnect(ctx, wait, reason)
 	}
 }
@@ -904,10 +901,7 @@ func (s *Session) park(ctx context.Context) *link {
 		if l != nil || ctx.Err() != nil {
 			return l
 		}
-		s.mu.Lock()
-		parked := s.parked
-		s.mu.Unlock()
-		if !parked {
+		if !s.isParked() {
 			if l, _ = s.reconnect(ctx, s.nextWait(0), oktell.ReasonOf(err)); l != nil || ctx.Err() != nil {
 				return l
 			}
@@ -929,11 +923,10 @@ func (s *Session) tryAgain(ctx context.Context, password string) (*link, error) 
 	s.mu.Lock()
 	s.parked = false
 	s.mu.Unlock()
-	s.status(oktell.LinkConnecting, "")
+	s.status(oktell.LinkConnecting)
 	l, err := s.connect(ctx, false)
-	var re *oktell.RefusedError
-	if err != nil && errors.As(err, &re) && !isTransient(re) && ctx.Err() == nil {
-		s.closeForGood(re)
+	if err != nil && ctx.Err() == nil {
+		s.refusedForGood(err)
 	}
 	return l, err
 }
@@ -1016,9 +1009,7 @@ func (s *Session) reconnect(ctx context.Context, wait time.Duration, why oktell.
 		if ctx.Err() != nil {
 			return nil, wait
 		}
-		var re *oktell.RefusedError
-		if errors.As(err, &re) && !isTransient(re) {
-			s.closeForGood(re)
+		if s.refusedForGood(err) {
 			return nil, wait
 		}
 		wait = s.nextWait(wait)
@@ -1030,7 +1021,7 @@ func (s *Session) reconnect(ctx context.Context, wait time.Duration, why oktell.
 // Logout ends the session on the server (logout) and forgets the stored session id,
 // so that the next start asks for the password. Close it afterwards.
 func (s *Session) Logout(ctx context.Context) error {
-	if s.replay {
+	if s.replaying() {
 		return oktell.ErrUnsupported
 	}
 	s.mu.Lock()

@@ -71,13 +71,20 @@ func (f *fixture) config(login, password string) ws.Config {
 
 func (f *fixture) dial(cfg ws.Config) *ws.Session {
 	f.t.Helper()
+	return dial(f.t, cfg)
+}
+
+// dial connects with cfg within wait, failing the test otherwise; the session is closed
+// when the test ends.
+func dial(t *testing.T, cfg ws.Config) *ws.Session {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
 	s, err := ws.Dial(ctx, cfg)
 	if err != nil {
-		f.t.Fatalf("Dial: %v", err)
+		t.Fatalf("Dial: %v", err)
 	}
-	f.t.Cleanup(func() { s.Close() })
+	t.Cleanup(func() { s.Close() })
 	return s
 }
 

@@ -46,7 +46,7 @@ type storedSession struct {
 // Path is the file that holds the session of server and login. The name is a hash
 // so that any login and host are safe as a file name; the content names both.
 func (s FileStore) Path(server, login string) string {
-	sum := sha256.Sum256([]byte(strings.ToLower(server) + "\x00" + login))
+	sum := sha256.Sum256([]byte(storeKey(server, login)))
 	return filepath.Join(s.Dir, "ws-session-"+hex.EncodeToString(sum[:8])+".json")
 }
 
@@ -116,13 +116,14 @@ type MemStore struct {
 	m  map[string]string
 }
 
-func memKey(server, login string) string { return strings.ToLower(server) + "\x00" + login }
+// storeKey is what a session is stored under: the server, in any case, and the login.
+func storeKey(server, login string) string { return strings.ToLower(server) + "\x00" + login }
 
 // Load implements Store.
 func (s *MemStore) Load(server, login string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.m[memKey(server, login)], nil
+	return s.m[storeKey(server, login)], nil
 }
 
 // Save implements Store.
@@ -132,7 +133,7 @@ func (s *MemStore) Save(server, login, id string) error {
 	if s.m == nil {
 		s.m = map[string]string{}
 	}
-	s.m[memKey(server, login)] = id
+	s.m[storeKey(server, login)] = id
 	return nil
 }
 
@@ -140,6 +141,6 @@ func (s *MemStore) Save(server, login, id string) error {
 func (s *MemStore) Delete(server, login string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.m, memKey(server, login))
+	delete(s.m, storeKey(server, login))
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/okdash/okdash/oktell"
+	"github.com/okdash/okdash/oktell/ws"
 )
 
 // CommandHelp lists the trainer's commands that Command understands.
@@ -134,11 +135,11 @@ func (s *Server) Command(line string) (string, error) {
 			s.RefuseLogins(0, "")
 			return "logins accepted", nil
 		case "starting":
-			s.RefuseLogins(0, "Service not available")
-			return "logins refused: Service not available", nil
+			s.RefuseLogins(0, ws.MsgNotAvailable)
+			return "logins refused: " + ws.MsgNotAvailable, nil
 		case "wrong":
-			s.RefuseLogins(0, "Wrong login/pass combination")
-			return "logins refused: Wrong login/pass combination", nil
+			s.RefuseLogins(0, ws.MsgWrongLogin)
+			return "logins refused: " + ws.MsgWrongLogin, nil
 		}
 		code, err := strconv.Atoi(f[1])
 		if err != nil {

@@ -5,6 +5,7 @@ package wssim
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"time"
@@ -69,6 +70,23 @@ func (s *Server) lineOf(login string) *simLine {
 	return l
 }
 
+// lockLine locks s.mu and finds login and their line, which must pass check (called with
+// s.mu held); on an error s.mu is unlocked again, else the caller unlocks it.
+func (s *Server) lockLine(login string, check func(User, *simLine) error) (User, *simLine, error) {
+	s.mu.Lock()
+	u, ok := s.users[login]
+	if !ok {
+		s.mu.Unlock()
+		return User{}, nil, fmt.Errorf("no user %q", login)
+	}
+	l := s.lineOf(login)
+	if err := check(u, l); err != nil {
+		s.mu.Unlock()
+		return User{}, nil, err
+	}
+	return u, l, nil
+}
+
 // pushTo sends an event to every connection of login subscribed to it ("" for every
 // logged-in connection).
 func (s *Server) pushTo(login, name string, body map[string]any) {
@@ -90,21 +108,23 @@ func (s *Server) pushTo(login, name string, body map[string]any) {
 
 func copyBody(b map[string]any) map[string]any {
 	m := make(map[string]any, len(b))
-	for k, v := range b {
-		m[k] = v
-	}
+	maps.Copy(m, b)
 	return m
+}
+
+// stateID is login's state (s.mu held); 0 for a user that does not exist.
+func (s *Server) stateID(login string) oktell.UserState {
+	if st := s.states[login]; st != nil {
+		return st.id
+	}
+	return 0
 }
 
 // numberStateChanged tells every connection that login's number has a new state, as
 // pbxnumberstatechanged; s.stateMu held, s.mu not.
 func (s *Server) numberStateChanged(login string) {
 	s.mu.Lock()
-	u, st := s.users[login], s.states[login]
-	var id oktell.UserState
-	if st != nil {
-		id = st.id
-	}
+	u, id := s.users[login], s.stateID(login)
 	s.mu.Unlock()
 	if u.Line == "" {
 		return
@@ -125,16 +145,14 @@ func (s *Server) stateChanged(login string) {
 	if body == nil {
 		return
 	}
-	s.push(login, body)
+	s.pushTo(login, "userstatechanged", body)
 	s.numberStateChanged(login)
 }
 
 // userEvent is the body of a phone event addressed to u, with extra fields.
 func userEvent(u User, extra map[string]any) map[string]any {
 	m := map[string]any{"userid": u.ID, "userlogin": u.Login}
-	for k, v := range extra {
-		m[k] = v
-	}
+	maps.Copy(m, extra)
 	return m
 }
 
@@ -152,19 +170,17 @@ func (s *Server) Ring(login, number, name, info string) error {
 	}
 	s.stateMu.Lock()
 	defer s.stateMu.Unlock()
-	s.mu.Lock()
-	u, ok := s.users[login]
-	l := s.lineOf(login)
-	switch {
-	case !ok:
-		s.mu.Unlock()
-		return fmt.Errorf("no user %q", login)
-	case u.Line == "":
-		s.mu.Unlock()
-		return fmt.Errorf("%s has no phone line", login)
-	case l.phase != lineFree:
-		s.mu.Unlock()
-		return fmt.Errorf("%s's line is %s: hang up first", login, l.describe())
+	u, l, err := s.lockLine(login, func(u User, l *simLine) error {
+		switch {
+		case u.Line == "":
+			return fmt.Errorf("%s has no phone line", login)
+		case l.phase != lineFree:
+			return fmt.Errorf("%s's line is %s: hang up first", login, l.describe())
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	*l = simLine{phase: lineRinging, number: number, name: name, info: info, chain: uuid.NewString(), ringAt: s.now()}
 	ev := userEvent(u, map[string]any{
@@ -184,16 +200,14 @@ func (s *Server) Ring(login, number, name, info string) error {
 func (s *Server) Answer(login string) error {
 	s.stateMu.Lock()
 	defer s.stateMu.Unlock()
-	s.mu.Lock()
-	u, ok := s.users[login]
-	l := s.lineOf(login)
-	if !ok {
-		s.mu.Unlock()
-		return fmt.Errorf("no user %q", login)
-	}
-	if l.phase != lineRinging {
-		s.mu.Unlock()
-		return fmt.Errorf("%s's line is %s: nothing rings", login, l.describe())
+	u, l, err := s.lockLine(login, func(_ User, l *simLine) error {
+		if l.phase != lineRinging {
+			return fmt.Errorf("%s's line is %s: nothing rings", login, l.describe())
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	l.phase, l.talkAt = lineTalking, s.now()
 	st := s.states[login]
@@ -217,16 +231,14 @@ func (s *Server) Answer(login string) error {
 func (s *Server) Hold(login string) (bool, error) {
 	s.stateMu.Lock()
 	defer s.stateMu.Unlock()
-	s.mu.Lock()
-	u, ok := s.users[login]
-	l := s.lineOf(login)
-	if !ok {
-		s.mu.Unlock()
-		return false, fmt.Errorf("no user %q", login)
-	}
-	if l.phase != lineTalking {
-		s.mu.Unlock()
-		return false, fmt.Errorf("%s's line is %s: no talk to hold", login, l.describe())
+	u, l, err := s.lockLine(login, func(_ User, l *simLine) error {
+		if l.phase != lineTalking {
+			return fmt.Errorf("%s's line is %s: no talk to hold", login, l.describe())
+		}
+		return nil
+	})
+	if err != nil {
+		return false, err
 	}
 	l.held = !l.held
 	flash := oktell.FlashReturn
@@ -249,16 +261,14 @@ func (s *Server) Hold(login string) (bool, error) {
 func (s *Server) Hangup(login string) error {
 	s.stateMu.Lock()
 	defer s.stateMu.Unlock()
-	s.mu.Lock()
-	u, ok := s.users[login]
-	l := s.lineOf(login)
-	if !ok {
-		s.mu.Unlock()
-		return fmt.Errorf("no user %q", login)
-	}
-	if l.phase == lineFree {
-		s.mu.Unlock()
-		return fmt.Errorf("%s's line is free: no call to hang up", login)
+	u, l, err := s.lockLine(login, func(_ User, l *simLine) error {
+		if l.phase == lineFree {
+			return fmt.Errorf("%s's line is free: no call to hang up", login)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	was, chain := *l, l.chain
 	*l = simLine{phase: lineFree}
@@ -512,11 +522,7 @@ func (s *Server) numbers() []any {
 		if u.Line == "" {
 			continue
 		}
-		st := 0
-		if x := s.states[u.Login]; x != nil {
-			st = int(x.id)
-		}
-		out = append(out, map[string]any{"number": u.Line, "id": lineID(u), "state": st, "caption": u.Name,
+		out = append(out, map[string]any{"number": u.Line, "id": lineID(u), "state": int(s.stateID(u.Login)), "caption": u.Name,
 			"departmentid": departmentID(u.Department), "department": u.Department})
 	}
 	return out

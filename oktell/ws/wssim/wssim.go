@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"sort"
@@ -376,20 +377,6 @@ func stateBody(st *state) map[string]any {
 	return b
 }
 
-func (s *Server) push(login string, body map[string]any) {
-	s.mu.Lock()
-	var to []*conn
-	for c := range s.conns {
-		if c.login == login && c.subscribed("userstatechanged") {
-			to = append(to, c)
-		}
-	}
-	s.mu.Unlock()
-	for _, c := range to {
-		c.send("userstatechanged", body)
-	}
-}
-
 // ServeHTTP accepts a WebSocket with subprotocol json and serves it until it closes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{"json"}, InsecureSkipVerify: true})
@@ -458,12 +445,6 @@ type conn struct {
 	subs  map[string]bool
 }
 
-func (c *conn) subscribed(ev string) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.subs[ev]
-}
-
 func (c *conn) send(name string, body map[string]any) {
 	b, err := ws.EncodeFrame(name, body)
 	if err != nil {
@@ -509,9 +490,7 @@ func (c *conn) serve(ctx context.Context) {
 
 func ok(qid string, extra map[string]any) map[string]any {
 	m := map[string]any{"qid": qid, "result": 1}
-	for k, v := range extra {
-		m[k] = v
-	}
+	maps.Copy(m, extra)
 	return m
 }
 
@@ -622,9 +601,8 @@ func (c *conn) handle(f ws.Frame) {
 		m, changed := c.setState(u, st, f)
 		m["qid"] = qid
 		reply(m)
-		if changed != nil {
-			s.push(login, changed)
-			s.numberStateChanged(login)
+		if changed {
+			s.stateChanged(login)
 		}
 	case "getcurrentqueue":
 		reply(ok(qid, map[string]any{"queue": s.queueItems()}))
@@ -685,9 +663,9 @@ func (c *conn) doLogin(f ws.Frame) map[string]any {
 }
 
 // setState applies the server's rules: ready needs a line, a break needs a known
-// reason, only 1, 2 and 3 may be asked for. It returns the reply and, when the state
-// changed, the body to push.
-func (c *conn) setState(u User, st *state, f ws.Frame) (map[string]any, map[string]any) {
+// reason, only 1, 2 and 3 may be asked for. It returns the reply and whether the state
+// changed.
+func (c *conn) setState(u User, st *state, f ws.Frame) (map[string]any, bool) {
 	s := c.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -702,26 +680,22 @@ func (c *conn) setState(u User, st *state, f ws.Frame) (map[string]any, map[stri
 	}
 	switch {
 	case hasState && !want.Requestable():
-		return fail("", 0, fmt.Sprintf("Bad request. State %d cannot be set by the user", n)), nil
+		return fail("", 0, fmt.Sprintf("Bad request. State %d cannot be set by the user", n)), false
 	case want == oktell.UserReady && u.Line == "":
-		return fail("", 0, "User has no phone line: cannot be ready"), nil
+		return fail("", 0, "User has no phone line: cannot be ready"), false
 	}
 	lunch := ""
 	if want == oktell.UserLunch {
 		lunch = f.String("lunchreasonid")
 		if !s.knownLunch(lunch) {
-			return fail("", 0, fmt.Sprintf("Bad request. Unknown lunch reason %q", lunch)), nil
+			return fail("", 0, fmt.Sprintf("Bad request. Unknown lunch reason %q", lunch)), false
 		}
 	}
 	before := *st
 	st.id, st.redirect, st.lunch = want, redirect, lunch
 	b := stateBody(st)
 	b["result"] = 1
-	if before == *st {
-		return b, nil
-	}
-	push := stateBody(st)
-	return b, push
+	return b, before != *st
 }
 
 func (s *Server) knownLunch(id string) bool { // the caller holds s.mu
