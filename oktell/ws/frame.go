@@ -18,6 +18,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/okdash/okdash/internal/bytesize"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -284,18 +285,7 @@ type roomError struct {
 }
 
 func (e *roomError) Error() string {
-	return fmt.Sprintf("multipart %s: dropped: more than %s waiting", e.id, size(e.max))
-}
-
-// size writes a byte count for an operator.
-func size(n int) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
+	return fmt.Sprintf("multipart %s: dropped: more than %s waiting", e.id, bytesize.Format(int64(e.max)))
 }
 
 func (e *roomError) Unwrap() error { return errNoRoom }

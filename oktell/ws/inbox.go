@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/okdash/okdash/internal/bytesize"
 	"github.com/okdash/okdash/oktell"
 )
 
@@ -147,7 +148,7 @@ func (q *inbox) take(frames bool) (it queued, notice error, more bool) {
 	switch {
 	case q.dropped > 0:
 		notice = wsProblem(oktell.Because(oktell.ReasonWSDropped,
-			size(q.budget.max), q.dropped, strconv.Itoa(q.droppedBytes), strconv.Quote(q.droppedFirst)))
+			bytesize.Format(int64(q.budget.max)), q.dropped, strconv.Itoa(q.droppedBytes), strconv.Quote(q.droppedFirst)))
 		q.dropped, q.droppedBytes, q.droppedFirst = 0, 0, ""
 		return queued{}, notice, true
 	case len(q.notices) > 0:
