@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/okdash/okdash/internal/privatefile"
 	"github.com/okdash/okdash/oktell"
 )
 
@@ -178,31 +179,7 @@ func (s Store) Save(k Key, sv Saved, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(s.Dir, ".shift-*")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	defer os.Remove(name) // a no-op after the rename
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil { // the rename must not land before the bytes
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(name, s.Path(k, sv.Date))
+	return privatefile.Write(s.Path(k, sv.Date), append(b, '\n'))
 }
 
 // Load reads k's shift of day d. ok is false when there is none. A file that cannot be

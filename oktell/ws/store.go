@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/okdash/okdash/internal/privatefile"
 	"github.com/okdash/okdash/oktell"
 )
 
@@ -71,34 +72,14 @@ func (s FileStore) Load(server, login string) (string, error) {
 	return ss.SessionID, nil
 }
 
-// Save implements Store: write a temporary file with mode 0600, then rename it, so
+// Save implements Store: a private file written whole (privatefile.Write), so
 // that a crash never leaves half a file.
 func (s FileStore) Save(server, login, sessionID string) error {
-	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
-		return err
-	}
 	b, err := json.MarshalIndent(storedSession{Server: server, Login: login, SessionID: sessionID, Saved: time.Now().UTC()}, "", "  ")
 	if err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(s.Dir, ".ws-session-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // a no-op after a successful rename
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(append(b, '\n')); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, s.Path(server, login))
+	return privatefile.Write(s.Path(server, login), append(b, '\n'))
 }
 
 // Delete implements Store.
