@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -97,15 +96,8 @@ func init() {
 }
 
 func newColleagues(c *common) colleagues {
-	th := c.theme
-	in := textinput.New()
-	in.Cursor.SetMode(cursor.CursorStatic) // nothing animates on an idle screen
+	in := c.input(maxFilter)
 	in.Prompt = "/ "
-	in.PromptStyle = th.Accent
-	in.TextStyle = th.Input
-	in.Cursor.Style = th.Cursor
-	in.Cursor.TextStyle = th.Input
-	in.CharLimit = maxFilter
 	k := colleagues{c: c, at: map[string]int{}, derived: &colleagueRows{dirty: true}, filter: in,
 		open:  c.hotkey("c", "colleagues", "c", "C"),
 		back:  c.hotkey("esc", "back", "esc"),

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -218,6 +220,20 @@ func FormatDuration(d time.Duration) string {
 		return fmt.Sprintf("%02d:%02d", s/60, s%60)
 	}
 	return fmt.Sprintf("%d:%02d:%02d", s/3600, (s/60)%60, s%60)
+}
+
+// input is a line the operator types into (a reply, a filter, a password), of at most
+// limit characters, in the theme's colours. Its cursor does not blink: nothing animates
+// on an idle screen.
+func (c *common) input(limit int) textinput.Model {
+	th := c.theme
+	in := textinput.New()
+	in.Cursor.SetMode(cursor.CursorStatic)
+	in.PromptStyle, in.TextStyle = th.Accent, th.Input
+	in.PlaceholderStyle, in.CompletionStyle = th.Muted, th.Muted
+	in.Cursor.Style, in.Cursor.TextStyle = th.Cursor, th.Input
+	in.CharLimit = limit
+	return in
 }
 
 // toggleScreen is the action of a view's key: open the view, or, pressed on it, go back
