@@ -414,13 +414,7 @@ func (k *colleagues) keys(on screen, ended bool) []binding {
 	if !c.caps.Colleagues {
 		why = "this source does not report colleagues"
 	}
-	toggle := act(k.open, why, c.toggleScreen(screenColleagues, nil))
-	if c.caps.Colleagues {
-		toggle = toggle.listed(groupViews)
-		if on == screenMain {
-			toggle = toggle.onBar(3) // the state keys stay longer on a narrow bar
-		}
-	}
+	toggle := c.viewKey(k.open, screenColleagues, why, on, 3) // the state keys stay longer on a narrow bar
 	if on != screenColleagues {
 		return []binding{toggle}
 	}
@@ -433,7 +427,7 @@ func (k *colleagues) keys(on screen, ended bool) []binding {
 	page := max(area-1, 1)
 	move := func(n int) func() tea.Cmd { return func() tea.Cmd { k.move(n); return nil } }
 	// esc above the notifications key (8), which the history pane keeps on every bar
-	esc := act(k.back, "", func() tea.Cmd { c.post(screenMsg{screenMain}); return nil }).onBar(9)
+	esc := act(k.back, "", c.toMain).onBar(9)
 	if k.filter.Value() != "" {
 		esc = act(k.clear, "", func() tea.Cmd { k.clearFilter(); return nil }).onBar(9)
 	}

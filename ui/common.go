@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -249,6 +250,24 @@ func (c *common) toggleScreen(view screen, opened func()) func() tea.Cmd {
 		c.post(screenMsg{to})
 		return nil
 	}
+}
+
+// toMain is the action of a view's back key: the main screen.
+func (c *common) toMain() tea.Cmd { c.post(screenMsg{screenMain}); return nil }
+
+// viewKey is the key of a view that only some sources fill (the queue, the colleagues),
+// as it stands on screen on: refused with why while the source does not fill it, else
+// listed among the views and, on the main screen, on the bar at rank mainBar.
+func (c *common) viewKey(k key.Binding, view screen, why string, on screen, mainBar int) binding {
+	b := act(k, why, c.toggleScreen(view, nil))
+	if why != "" {
+		return b
+	}
+	b = b.listed(groupViews)
+	if on == screenMain {
+		b = b.onBar(mainBar)
+	}
+	return b
 }
 
 // tooSmallScreen is the screen below a model's minimum size (minW x minH): what is

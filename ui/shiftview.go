@@ -139,7 +139,7 @@ func (s *shiftView) keys(on screen) []binding {
 	if on != screenShift {
 		return []binding{toggle}
 	}
-	return []binding{toggle, act(s.back, "", func() tea.Cmd { c.post(screenMsg{screenMain}); return nil }).onBar(3)}
+	return []binding{toggle, act(s.back, "", c.toMain).onBar(3)}
 }
 
 // title is the shift screen's rule title (the day) and its warning: that the shift is
