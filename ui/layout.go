@@ -210,26 +210,27 @@ func (p *panes) view(c *common) string {
 		lines = append(lines, d)
 	}
 	lines = append(lines, p.banner(c)...)
+	// a screen of its own: its title and extra word (a count, a warning) on the rule
+	// across the width, its rows under it
+	page := func(title, extra string, body func(w, rows int) []string) {
+		lines = append(lines, c.rule(title, extra, c.width, p.status.identity()))
+		lines = append(lines, body(c.width, c.lay.listRows)...)
+	}
 	switch c.screen {
 	case screenQueue:
 		title, count := p.queue.title()
-		lines = append(lines, c.rule(title, count, c.width, p.status.identity()))
-		lines = append(lines, p.queue.view(c.width, c.lay.listRows)...)
+		page(title, count, p.queue.view)
 	case screenColleagues:
 		title, count := p.colleagues.title()
-		lines = append(lines, c.rule(title, count, c.width, p.status.identity()))
-		lines = append(lines, p.colleagues.view(c.width, c.lay.listRows)...)
+		page(title, count, p.colleagues.view)
 	case screenHelp:
-		lines = append(lines, c.rule(c.tr("Help"), "", c.width, p.status.identity()))
-		lines = append(lines, p.help.view(p.fullHelp(c), c.width, c.lay.listRows)...)
+		page(c.tr("Help"), "", func(w, rows int) []string { return p.help.view(p.fullHelp(c), w, rows) })
 	case screenShift:
 		title, warn := p.shift.title()
-		lines = append(lines, c.rule(title, warn, c.width, p.status.identity()))
-		lines = append(lines, p.shift.view(c.width, c.lay.listRows)...)
+		page(title, warn, p.shift.view)
 	case screenHistory:
 		title, count := p.history.title()
-		lines = append(lines, c.rule(title, count, c.width, p.status.identity()))
-		lines = append(lines, p.history.view(c.width, c.lay.listRows)...)
+		page(title, count, p.history.view)
 	default:
 		title, unread := p.messages.title()
 		mainW := c.lay.listWidth + 3
