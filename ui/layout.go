@@ -446,7 +446,7 @@ func (p *panes) viewTooSmall(c *common) string {
 	case p.login.open:
 		line = p.login.view()
 	default: // the reason marked
-		line = p.breaks.view(c.width)[1+p.breaks.sel-p.breaks.top]
+		line = p.breaks.marked(c.width)
 	}
 	return c.tooSmallScreen(MinWidth, MinHeight, "", line, p.help.bar.short(p.liveKeys(c), c.width))
 }
