@@ -410,11 +410,7 @@ func (k *colleagues) keys(on screen, ended bool) []binding {
 			act(k.lineDown, "", func() tea.Cmd { k.move(1); return nil }).onBar(1),
 		}
 	}
-	why := ""
-	if !c.caps.Colleagues {
-		why = "this source does not report colleagues"
-	}
-	toggle := c.viewKey(k.open, screenColleagues, why, on, 3) // the state keys stay longer on a narrow bar
+	toggle := c.viewKey(k.open, screenColleagues, c.caps.Colleagues, "this source does not report colleagues", on, 3) // the state keys stay longer on a narrow bar
 	if on != screenColleagues {
 		return []binding{toggle}
 	}

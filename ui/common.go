@@ -256,14 +256,14 @@ func (c *common) toggleScreen(view screen, opened func()) func() tea.Cmd {
 func (c *common) toMain() tea.Cmd { c.post(screenMsg{screenMain}); return nil }
 
 // viewKey is the key of a view that only some sources fill (the queue, the colleagues),
-// as it stands on screen on: refused with why while the source does not fill it, else
-// listed among the views and, on the main screen, on the bar at rank mainBar.
-func (c *common) viewKey(k key.Binding, view screen, why string, on screen, mainBar int) binding {
-	b := act(k, why, c.toggleScreen(view, nil))
-	if why != "" {
-		return b
+// as it stands on screen on: refused with whyNot (a catalog key) unless the source
+// fills it, else listed among the views and, on the main screen, on the bar at rank
+// mainBar.
+func (c *common) viewKey(k key.Binding, view screen, filled bool, whyNot string, on screen, mainBar int) binding {
+	if !filled {
+		return act(k, whyNot, c.toggleScreen(view, nil))
 	}
-	b = b.listed(groupViews)
+	b := act(k, "", c.toggleScreen(view, nil)).listed(groupViews)
 	if on == screenMain {
 		b = b.onBar(mainBar)
 	}

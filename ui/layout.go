@@ -212,25 +212,23 @@ func (p *panes) view(c *common) string {
 	lines = append(lines, p.banner(c)...)
 	// a screen of its own: its title and extra word (a count, a warning) on the rule
 	// across the width, its rows under it
-	page := func(title, extra string, body func(w, rows int) []string) {
-		lines = append(lines, c.rule(title, extra, c.width, p.status.identity()))
+	page := func(title func() (string, string), body func(w, rows int) []string) {
+		t, extra := title()
+		lines = append(lines, c.rule(t, extra, c.width, p.status.identity()))
 		lines = append(lines, body(c.width, c.lay.listRows)...)
 	}
 	switch c.screen {
 	case screenQueue:
-		title, count := p.queue.title()
-		page(title, count, p.queue.view)
+		page(p.queue.title, p.queue.view)
 	case screenColleagues:
-		title, count := p.colleagues.title()
-		page(title, count, p.colleagues.view)
+		page(p.colleagues.title, p.colleagues.view)
 	case screenHelp:
-		page(c.tr("Help"), "", func(w, rows int) []string { return p.help.view(p.fullHelp(c), w, rows) })
+		page(func() (string, string) { return c.tr("Help"), "" },
+			func(w, rows int) []string { return p.help.view(p.fullHelp(c), w, rows) })
 	case screenShift:
-		title, warn := p.shift.title()
-		page(title, warn, p.shift.view)
+		page(p.shift.title, p.shift.view) // its extra word is a warning: the shift is not saved
 	case screenHistory:
-		title, count := p.history.title()
-		page(title, count, p.history.view)
+		page(p.history.title, p.history.view)
 	default:
 		title, unread := p.messages.title()
 		mainW := c.lay.listWidth + 3

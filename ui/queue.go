@@ -134,11 +134,7 @@ func waitDuration(d time.Duration) string {
 
 func (q *queue) keys(on screen) []binding {
 	c := q.c
-	why := ""
-	if !c.caps.Queue {
-		why = "this source does not report the queue"
-	}
-	toggle := c.viewKey(q.open, screenQueue, why, on, 2) // the state keys stay longer on a narrow bar
+	toggle := c.viewKey(q.open, screenQueue, c.caps.Queue, "this source does not report the queue", on, 2) // the state keys stay longer on a narrow bar
 	if on != screenQueue {
 		return []binding{toggle}
 	}
