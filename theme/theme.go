@@ -203,6 +203,12 @@ func (t *Theme) StateText(s oktell.UserState, stale bool) lipgloss.Style {
 	return t.R.NewStyle().Foreground(t.StateColor(s))
 }
 
+// StateCount is the style of a state's glyph and word beside a count of those in it (the
+// wall's counts): its colour, bold, on the terminal's background.
+func (t *Theme) StateCount(s oktell.UserState) lipgloss.Style {
+	return t.StateText(s, false).Bold(true)
+}
+
 // ShiftColor is the colour of where the shift's time went: a state's own colour, muted
 // for the time the state was not known, the rule's for the time okdash did not watch.
 func (t *Theme) ShiftColor(b shift.Bucket) lipgloss.TerminalColor {

@@ -81,7 +81,7 @@ func TestNoColorDropsEveryEscape(t *testing.T) {
 	r := lipgloss.NewRenderer(nil)
 	r.SetColorProfile(termenv.TrueColor)
 	th := New(r, Options{NoColor: true})
-	for _, st := range []lipgloss.Style{th.StateBadge(oktell.UserReady, false), th.StateText(oktell.UserLunch, false), th.ToastMark(oktell.NltColor, 0xFF123456), th.Banner, th.Sender, th.ShiftBar(shift.Break),
+	for _, st := range []lipgloss.Style{th.StateBadge(oktell.UserReady, false), th.StateText(oktell.UserLunch, false), th.StateCount(oktell.UserOff), th.ToastMark(oktell.NltColor, 0xFF123456), th.Banner, th.Sender, th.ShiftBar(shift.Break),
 		th.Blink, th.CallRinging, th.CallTalking, th.CallHold, th.CallDialing, th.Queue, th.QueueLong} {
 		assert.Equal(t, "x", st.Render("x"))
 	}
