@@ -203,28 +203,44 @@ func (t *Theme) StateText(s oktell.UserState, stale bool) lipgloss.Style {
 	return t.R.NewStyle().Foreground(t.StateColor(s))
 }
 
+// StateCount is the style of a state's glyph and word beside a count of those in it (the
+// wall's counts): its colour, bold, on the terminal's background.
+func (t *Theme) StateCount(s oktell.UserState) lipgloss.Style {
+	return t.StateText(s, false).Bold(true)
+}
+
 // ShiftColor is the colour of where the shift's time went: a state's own colour, muted
 // for the time the state was not known, the rule's for the time okdash did not watch.
 func (t *Theme) ShiftColor(b shift.Bucket) lipgloss.TerminalColor {
-	switch b {
-	case shift.Ready:
-		return t.P.StateReady
-	case shift.Break:
-		return t.P.StateBreak
-	case shift.Away:
-		return t.P.StateAway
-	case shift.Busy:
-		return t.P.StateBusy
-	case shift.Reserved:
-		return t.P.StateReserved
-	case shift.NoPhone:
-		return t.P.StateNoPhone
-	case shift.Disconnected:
-		return t.P.StateOffline
-	case shift.NotWatched:
+	if s, ok := bucketState(b); ok {
+		return t.StateColor(s)
+	}
+	if b == shift.NotWatched {
 		return t.P.Border
 	}
 	return t.P.Muted
+}
+
+// bucketState is the user state whose time goes to bucket b (shift.BucketOf the other
+// way); false for the time the state was not known or okdash did not watch.
+func bucketState(b shift.Bucket) (oktell.UserState, bool) {
+	switch b {
+	case shift.Ready:
+		return oktell.UserReady, true
+	case shift.Break:
+		return oktell.UserLunch, true
+	case shift.Away:
+		return oktell.UserOff, true
+	case shift.Busy:
+		return oktell.UserFullbusy, true
+	case shift.Reserved:
+		return oktell.UserReserved, true
+	case shift.NoPhone:
+		return oktell.UserWOphone, true
+	case shift.Disconnected:
+		return oktell.UserDisconnected, true
+	}
+	return 0, false
 }
 
 // ShiftBar is the style of a bucket's cells in the shift's bars: its colour, on top of
@@ -390,6 +406,18 @@ func ASCII() IconSet {
 func (i IconSet) StateGlyph(s oktell.UserState) string {
 	if g, ok := i.States[s]; ok {
 		return g
+	}
+	return i.Unknown
+}
+
+// ShiftGlyph is a shift bucket's glyph in the shift's table: its state's, as in the
+// header; NotWatched's own for the time okdash did not watch.
+func (i IconSet) ShiftGlyph(b shift.Bucket) string {
+	if s, ok := bucketState(b); ok {
+		return i.StateGlyph(s)
+	}
+	if b == shift.NotWatched {
+		return i.NotWatched
 	}
 	return i.Unknown
 }

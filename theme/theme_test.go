@@ -81,7 +81,7 @@ func TestNoColorDropsEveryEscape(t *testing.T) {
 	r := lipgloss.NewRenderer(nil)
 	r.SetColorProfile(termenv.TrueColor)
 	th := New(r, Options{NoColor: true})
-	for _, st := range []lipgloss.Style{th.StateBadge(oktell.UserReady, false), th.StateText(oktell.UserLunch, false), th.ToastMark(oktell.NltColor, 0xFF123456), th.Banner, th.Sender, th.ShiftBar(shift.Break),
+	for _, st := range []lipgloss.Style{th.StateBadge(oktell.UserReady, false), th.StateText(oktell.UserLunch, false), th.StateCount(oktell.UserOff), th.ToastMark(oktell.NltColor, 0xFF123456), th.Banner, th.Sender, th.ShiftBar(shift.Break),
 		th.Blink, th.CallRinging, th.CallTalking, th.CallHold, th.CallDialing, th.Queue, th.QueueLong} {
 		assert.Equal(t, "x", st.Render("x"))
 	}
@@ -178,4 +178,27 @@ func TestStatesHaveDistinctColours(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Every bucket of a state is drawn as that state is elsewhere (its colour, its glyph),
+// and bucketState is shift.BucketOf the other way.
+func TestShiftBucketsLookLikeTheirStates(t *testing.T) {
+	th := New(lipgloss.NewRenderer(nil, termenv.WithProfile(termenv.ANSI)), Options{})
+	states := 0
+	for b := range shift.NumBuckets {
+		bk := shift.Bucket(b)
+		s, ok := bucketState(bk)
+		if !ok {
+			continue
+		}
+		states++
+		assert.Equal(t, bk, shift.BucketOf(s), "%s", bk)
+		assert.Equal(t, th.StateColor(s), th.ShiftColor(bk), "%s", bk)
+		assert.Equal(t, th.Icons.StateGlyph(s), th.Icons.ShiftGlyph(bk), "%s", bk)
+	}
+	assert.Equal(t, 7, states, "every state bucket but Unknown and NotWatched")
+	assert.Equal(t, th.Icons.NotWatched, th.Icons.ShiftGlyph(shift.NotWatched))
+	assert.Equal(t, th.Icons.Unknown, th.Icons.ShiftGlyph(shift.Unknown))
+	assert.Equal(t, th.P.Border, th.ShiftColor(shift.NotWatched))
+	assert.Equal(t, th.P.Muted, th.ShiftColor(shift.Unknown))
 }

@@ -201,6 +201,9 @@ func (b *breaks) rows() int {
 	return 1 + b.listRows()
 }
 
+// marked is the picker's line of the reason marked, for a screen with room for no more.
+func (b *breaks) marked(width int) string { return b.view(width)[1+b.sel-b.top] } // after the rule
+
 // view is the picker: a rule with its title (and where the marked reason is, when they
 // do not all fit), then one reason a row, numbered, the marked one flagged by a glyph.
 func (b *breaks) view(width int) []string {

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -97,15 +96,8 @@ func init() {
 }
 
 func newColleagues(c *common) colleagues {
-	th := c.theme
-	in := textinput.New()
-	in.Cursor.SetMode(cursor.CursorStatic) // nothing animates on an idle screen
+	in := c.input(maxFilter)
 	in.Prompt = "/ "
-	in.PromptStyle = th.Accent
-	in.TextStyle = th.Input
-	in.Cursor.Style = th.Cursor
-	in.Cursor.TextStyle = th.Input
-	in.CharLimit = maxFilter
 	k := colleagues{c: c, at: map[string]int{}, derived: &colleagueRows{dirty: true}, filter: in,
 		open:  c.hotkey("c", "colleagues", "c", "C"),
 		back:  c.hotkey("esc", "back", "esc"),
@@ -418,17 +410,7 @@ func (k *colleagues) keys(on screen, ended bool) []binding {
 			act(k.lineDown, "", func() tea.Cmd { k.move(1); return nil }).onBar(1),
 		}
 	}
-	why := ""
-	if !c.caps.Colleagues {
-		why = "this source does not report colleagues"
-	}
-	toggle := act(k.open, why, c.toggleScreen(screenColleagues, nil))
-	if c.caps.Colleagues {
-		toggle = toggle.listed(groupViews)
-		if on == screenMain {
-			toggle = toggle.onBar(3) // the state keys stay longer on a narrow bar
-		}
-	}
+	toggle := c.viewKey(k.open, screenColleagues, c.caps.Colleagues, "this source does not report colleagues", on, 3) // the state keys stay longer on a narrow bar
 	if on != screenColleagues {
 		return []binding{toggle}
 	}
@@ -441,7 +423,7 @@ func (k *colleagues) keys(on screen, ended bool) []binding {
 	page := max(area-1, 1)
 	move := func(n int) func() tea.Cmd { return func() tea.Cmd { k.move(n); return nil } }
 	// esc above the notifications key (8), which the history pane keeps on every bar
-	esc := act(k.back, "", func() tea.Cmd { c.post(screenMsg{screenMain}); return nil }).onBar(9)
+	esc := act(k.back, "", c.toMain).onBar(9)
 	if k.filter.Value() != "" {
 		esc = act(k.clear, "", func() tea.Cmd { k.clearFilter(); return nil }).onBar(9)
 	}

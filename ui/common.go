@@ -5,6 +5,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -220,6 +223,20 @@ func FormatDuration(d time.Duration) string {
 	return fmt.Sprintf("%d:%02d:%02d", s/3600, (s/60)%60, s%60)
 }
 
+// input is a line the operator types into (a reply, a filter, a password), of at most
+// limit characters, in the theme's colours. Its cursor does not blink: nothing animates
+// on an idle screen.
+func (c *common) input(limit int) textinput.Model {
+	th := c.theme
+	in := textinput.New()
+	in.Cursor.SetMode(cursor.CursorStatic)
+	in.PromptStyle, in.TextStyle = th.Accent, th.Input
+	in.PlaceholderStyle, in.CompletionStyle = th.Muted, th.Muted
+	in.Cursor.Style, in.Cursor.TextStyle = th.Cursor, th.Input
+	in.CharLimit = limit
+	return in
+}
+
 // toggleScreen is the action of a view's key: open the view, or, pressed on it, go back
 // to the main screen. opened runs when the view opens (to start it afresh).
 func (c *common) toggleScreen(view screen, opened func()) func() tea.Cmd {
@@ -233,6 +250,24 @@ func (c *common) toggleScreen(view screen, opened func()) func() tea.Cmd {
 		c.post(screenMsg{to})
 		return nil
 	}
+}
+
+// toMain is the action of a view's back key: the main screen.
+func (c *common) toMain() tea.Cmd { c.post(screenMsg{screenMain}); return nil }
+
+// viewKey is the key of a view that only some sources fill (the queue, the colleagues),
+// as it stands on screen on: refused with whyNot (a catalog key) unless the source
+// fills it, else listed among the views and, on the main screen, on the bar at rank
+// mainBar.
+func (c *common) viewKey(k key.Binding, view screen, filled bool, whyNot string, on screen, mainBar int) binding {
+	if !filled {
+		return act(k, whyNot, c.toggleScreen(view, nil))
+	}
+	b := act(k, "", c.toggleScreen(view, nil)).listed(groupViews)
+	if on == screenMain {
+		b = b.onBar(mainBar)
+	}
+	return b
 }
 
 // tooSmallScreen is the screen below a model's minimum size (minW x minH): what is

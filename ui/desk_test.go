@@ -495,18 +495,7 @@ func deskSituations(t *testing.T, lang language.Tag) map[string]Model {
 // binding is disabled exactly when it says why, and each one the bar may show is on it.
 func TestDeskBindingsSpeakRussianAndAreListed(t *testing.T) {
 	for name, m := range deskSituations(t, language.Russian) {
-		bs := m.liveKeys(m.c)
-		for _, g := range m.fullHelp(m.c) {
-			bs = append(bs, g...)
-		}
-		for _, b := range bs {
-			h := b.Help()
-			assert.Empty(t, englishLeft(h.Desc), "%s: %s %q", name, h.Key, h.Desc)
-			assert.Equal(t, b.why == "", b.Enabled(), "%s: %s", name, h.Key)
-			if !b.Enabled() {
-				assert.Empty(t, englishLeft(m.c.tr(b.why)), "%s: %s: %q", name, h.Key, m.c.tr(b.why))
-			}
-		}
+		assertKeysSpeakRussian(t, name, m)
 		v := m.View()
 		for _, en := range []string{"Incoming call", "waiting", "longest", "Colleagues", "Queue", "free", "No department", "you", "no name", "more"} {
 			assert.NotContains(t, v, en, "%s: English left on screen", name)

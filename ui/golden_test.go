@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/muesli/termenv"
 	"golang.org/x/text/language"
@@ -62,19 +61,13 @@ func runGolden(t *testing.T, gc goldenCase) {
 		f.caps = *gc.caps
 	}
 	c := clocktest.New(t0)
-	r := lipgloss.NewRenderer(nil)
-	r.SetColorProfile(gc.profile)
-	icons := gc.icons
-	if icons == "" {
-		icons = "unicode"
-	}
 	var sess oktell.Session = f
 	if gc.reconnect {
 		rf := &reasonFake{fakeSession: f}
 		rf.caps.Reconnect = true
 		sess = rf
 	}
-	m := New(Options{Session: sess, Theme: look(r, icons, gc.light, gc.noColor), Clock: c, Lang: gc.lang})
+	m := New(Options{Session: sess, Theme: goldenLook(gc.profile, gc.icons, gc.light, gc.noColor), Clock: c, Lang: gc.lang})
 	tp := startProgram(t, m, gc.w, gc.h)
 	ups := append(append(append([]oktell.Update(nil), gc.first...), shift()...), gc.extra...)
 	go func() {

@@ -83,6 +83,18 @@ func look(r *lipgloss.Renderer, icons string, light, noColor bool) *theme.Theme 
 	return theme.New(r, theme.Options{Light: light, NoColor: noColor, Icons: set})
 }
 
+// goldenLook is the theme of a golden screen: the colour profile the case names, its
+// icon set (unicode unless it says), the light palette or the dark, colour dropped when
+// it says NO_COLOR.
+func goldenLook(profile termenv.Profile, icons string, light, noColor bool) *theme.Theme {
+	r := lipgloss.NewRenderer(nil)
+	r.SetColorProfile(profile)
+	if icons == "" {
+		icons = "unicode"
+	}
+	return look(r, icons, light, noColor)
+}
+
 // newTest returns a model of the given size on a fake session and a fake clock.
 func newTest(w, h int) (Model, *fakeSession, *clocktest.Clock) {
 	f := newFake()

@@ -199,7 +199,7 @@ func (h *history) keys(on screen) []binding {
 		act(h.pageUp, why, do(func() { h.scrollLines(-page) })),
 		act(h.pageDown, why, do(func() { h.scrollLines(page) })),
 		toggle,
-		act(h.back, "", func() tea.Cmd { c.post(screenMsg{screenMain}); return nil }).onBar(3),
+		act(h.back, "", c.toMain).onBar(3),
 	}
 }
 

@@ -210,26 +210,25 @@ func (p *panes) view(c *common) string {
 		lines = append(lines, d)
 	}
 	lines = append(lines, p.banner(c)...)
+	// a screen of its own: its title and extra word (a count, a warning) on the rule
+	// across the width, its rows under it
+	page := func(title func() (string, string), body func(w, rows int) []string) {
+		t, extra := title()
+		lines = append(lines, c.rule(t, extra, c.width, p.status.identity()))
+		lines = append(lines, body(c.width, c.lay.listRows)...)
+	}
 	switch c.screen {
 	case screenQueue:
-		title, count := p.queue.title()
-		lines = append(lines, c.rule(title, count, c.width, p.status.identity()))
-		lines = append(lines, p.queue.view(c.width, c.lay.listRows)...)
+		page(p.queue.title, p.queue.view)
 	case screenColleagues:
-		title, count := p.colleagues.title()
-		lines = append(lines, c.rule(title, count, c.width, p.status.identity()))
-		lines = append(lines, p.colleagues.view(c.width, c.lay.listRows)...)
+		page(p.colleagues.title, p.colleagues.view)
 	case screenHelp:
-		lines = append(lines, c.rule(c.tr("Help"), "", c.width, p.status.identity()))
-		lines = append(lines, p.help.view(p.fullHelp(c), c.width, c.lay.listRows)...)
+		page(func() (string, string) { return c.tr("Help"), "" },
+			func(w, rows int) []string { return p.help.view(p.fullHelp(c), w, rows) })
 	case screenShift:
-		title, warn := p.shift.title()
-		lines = append(lines, c.rule(title, warn, c.width, p.status.identity()))
-		lines = append(lines, p.shift.view(c.width, c.lay.listRows)...)
+		page(p.shift.title, p.shift.view) // its extra word is a warning: the shift is not saved
 	case screenHistory:
-		title, count := p.history.title()
-		lines = append(lines, c.rule(title, count, c.width, p.status.identity()))
-		lines = append(lines, p.history.view(c.width, c.lay.listRows)...)
+		page(p.history.title, p.history.view)
 	default:
 		title, unread := p.messages.title()
 		mainW := c.lay.listWidth + 3
@@ -445,7 +444,7 @@ func (p *panes) viewTooSmall(c *common) string {
 	case p.login.open:
 		line = p.login.view()
 	default: // the reason marked
-		line = p.breaks.view(c.width)[1+p.breaks.sel-p.breaks.top]
+		line = p.breaks.marked(c.width)
 	}
 	return c.tooSmallScreen(MinWidth, MinHeight, "", line, p.help.bar.short(p.liveKeys(c), c.width))
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"errors"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -53,16 +52,9 @@ func init() {
 }
 
 func newLogin(c *common) login {
-	th := c.theme
-	in := textinput.New()
-	in.Cursor.SetMode(cursor.CursorStatic)
+	in := c.input(256)
 	in.EchoMode = textinput.EchoPassword // a star a character: the line shows that typing works
-	in.PromptStyle = th.Accent
-	in.TextStyle = th.Input
-	in.Cursor.Style = th.Cursor
-	in.Cursor.TextStyle = th.Input
-	in.CharLimit = 256
-	in.KeyMap.Paste.SetEnabled(false) // the clipboard of the machine okdash runs on, not the operator's
+	in.KeyMap.Paste.SetEnabled(false)    // the clipboard of the machine okdash runs on, not the operator's
 	return login{c: c, input: in,
 		again:  c.hotkey("l", "log in again", "l", "L"),
 		send:   c.hotkey("enter", "log in", "enter"),

@@ -157,18 +157,7 @@ func TestPickerAndLoginKeysSpeakRussian(t *testing.T) {
 	states["closed"] = step(m, closedMsg(false, desktop))
 	states["password"] = step(m, closedMsg(true, wrongLogin))
 	for name, s := range states {
-		bs := s.liveKeys(s.c)
-		for _, g := range s.fullHelp(s.c) {
-			bs = append(bs, g...)
-		}
-		for _, b := range bs {
-			h := b.Help()
-			assert.Empty(t, englishLeft(h.Desc), "%s: %s %q", name, h.Key, h.Desc)
-			assert.Equal(t, b.why == "", b.Enabled(), "%s: %s", name, h.Key)
-			if !b.Enabled() {
-				assert.Empty(t, englishLeft(s.c.tr(b.why)), "%s: %s: %q", name, h.Key, b.why)
-			}
-		}
+		assertKeysSpeakRussian(t, name, s)
 	}
 	assert.Contains(t, ansi.Strip(states["picker"].View()), "Причина перерыва")
 	assert.Contains(t, ansi.Strip(states["closed"].View()), "Нажмите l, чтобы войти снова")

@@ -75,16 +75,7 @@ func TestLocalErrorsStayAndAreInHistory(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFake()
-			c := clocktest.New(t0)
-			o := testOptions(f, c, language.English)
-			o.RequestTimeout = 20 * time.Second
-			m := New(o)
-			m = step(m, windowSize(80, 24))
-			f.stateErr = tc.err
-			m = step(m, upd(t0, evState(oktell.UserReady, false)))
-			m, cmd := stepCmd(m, keyPress("b"))
-			m = settle(t, m, cmd)
+			m := breakFails(t, language.English, tc.err)
 			require.Len(t, m.toasts.list, 1)
 			assert.Equal(t, tc.want, m.toasts.list[0].n.text)
 			assert.False(t, m.toasts.list[0].n.autohide, "an error stays until dismissed")
@@ -98,17 +89,22 @@ func TestLocalErrorsStayAndAreInHistory(t *testing.T) {
 	}
 }
 
-func TestLocalErrorsRussian(t *testing.T) {
+// breakFails is an 80x24 dashboard in lang, ready, after b asked for a break and the
+// session failed the request with err (the requests time out after 20s).
+func breakFails(t *testing.T, lang language.Tag, err error) Model {
+	t.Helper()
 	f := newFake()
-	c := clocktest.New(t0)
-	o := testOptions(f, c, language.Russian)
+	o := testOptions(f, clocktest.New(t0), lang)
 	o.RequestTimeout = 20 * time.Second
-	m := New(o)
-	m = step(m, windowSize(80, 24))
-	f.stateErr = context.DeadlineExceeded
+	m := step(New(o), windowSize(80, 24))
+	f.stateErr = err
 	m = step(m, upd(t0, evState(oktell.UserReady, false)))
 	m, cmd := stepCmd(m, keyPress("b"))
-	m = settle(t, m, cmd)
+	return settle(t, m, cmd)
+}
+
+func TestLocalErrorsRussian(t *testing.T) {
+	m := breakFails(t, language.Russian, context.DeadlineExceeded)
 	assert.Equal(t, []string{"Запрос «Перерыв» не выполнен: нет ответа от Oktell за 20 с"}, toastTexts(m))
 	assert.NotContains(t, toastTexts(m)[0], "отказ")
 }

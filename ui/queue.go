@@ -134,17 +134,7 @@ func waitDuration(d time.Duration) string {
 
 func (q *queue) keys(on screen) []binding {
 	c := q.c
-	why := ""
-	if !c.caps.Queue {
-		why = "this source does not report the queue"
-	}
-	toggle := act(q.open, why, c.toggleScreen(screenQueue, nil))
-	if c.caps.Queue {
-		toggle = toggle.listed(groupViews)
-		if on == screenMain {
-			toggle = toggle.onBar(2) // the state keys stay longer on a narrow bar
-		}
-	}
+	toggle := c.viewKey(q.open, screenQueue, c.caps.Queue, "this source does not report the queue", on, 2) // the state keys stay longer on a narrow bar
 	if on != screenQueue {
 		return []binding{toggle}
 	}
@@ -162,7 +152,7 @@ func (q *queue) keys(on screen) []binding {
 		act(q.pageUp, whyScroll, scroll(-page)),
 		act(q.pageDown, whyScroll, scroll(page)),
 		toggle,
-		act(q.back, "", func() tea.Cmd { c.post(screenMsg{screenMain}); return nil }).onBar(9), // above the notifications key
+		act(q.back, "", c.toMain).onBar(9), // above the notifications key
 	}
 }
 

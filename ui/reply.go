@@ -5,7 +5,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -50,17 +49,7 @@ const replyLimit = 2000
 const replyNear = replyLimit * 9 / 10
 
 func newReply(c *common) reply {
-	th := c.theme
-	in := textinput.New()
-	in.Cursor.SetMode(cursor.CursorStatic) // no blinking: nothing animates on an idle screen
-	in.PromptStyle = th.Accent
-	in.TextStyle = th.Input
-	in.PlaceholderStyle = th.Muted
-	in.CompletionStyle = th.Muted
-	in.Cursor.Style = th.Cursor
-	in.Cursor.TextStyle = th.Input
-	in.CharLimit = replyLimit
-	return reply{c: c, input: in,
+	return reply{c: c, input: c.input(replyLimit),
 		start:  c.hotkey("enter/m", "reply", "enter", "m", "M"),
 		send:   c.hotkey("enter", "send", "enter"),
 		cancel: c.hotkey("esc", "cancel", "esc"),

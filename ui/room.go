@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -228,15 +227,7 @@ func NewRoom(o RoomOptions) RoomModel {
 	opts := Options{Clock: o.Clock, Theme: o.Theme, Lang: o.Lang, ShutdownAfter: o.ShutdownAfter}
 	opts.defaults()
 	c := &common{opts: opts, theme: o.Theme, print: newPrinter(o.Lang), clock: o.Clock, now: o.Clock.Now(), wall: o.Clock.Now()}
-	th := c.theme
-	in := textinput.New()
-	in.Cursor.SetMode(cursor.CursorStatic)
-	in.PromptStyle = th.Accent
-	in.TextStyle = th.Input
-	in.Cursor.Style = th.Cursor
-	in.Cursor.TextStyle = th.Input
-	in.CharLimit = room.MaxText
-	m := RoomModel{c: c, rm: o.Room, timeout: o.Timeout, answers: map[int]room.Event{}, input: in, shutdown: newShutdown(c),
+	m := RoomModel{c: c, rm: o.Room, timeout: o.Timeout, answers: map[int]room.Event{}, input: c.input(room.MaxText), shutdown: newShutdown(c),
 		message: c.hotkey("m", "message", "m", "M"),
 		all:     c.hotkey("a", "to all", "a", "A"),
 		notify:  c.hotkey("t", "notify", "t", "T"),
@@ -251,7 +242,7 @@ func NewRoom(o RoomOptions) RoomModel {
 		detail:  c.hotkey("enter", "details", "enter"),
 	}
 	m.up, m.down, m.pageUp, m.pageDown = scrollKeys(c)
-	ic := th.Icons
+	ic := c.theme.Icons
 	// The bar's one name for up and down; its key is no key a terminal sends, so it
 	// presses nothing (a binding without keys would not show).
 	m.selectKeys = key.NewBinding(key.WithKeys(barOnly), key.WithHelp(ic.Up+"/"+ic.Down, c.tr("select")))

@@ -139,7 +139,7 @@ func (s *shiftView) keys(on screen) []binding {
 	if on != screenShift {
 		return []binding{toggle}
 	}
-	return []binding{toggle, act(s.back, "", func() tea.Cmd { c.post(screenMsg{screenMain}); return nil }).onBar(3)}
+	return []binding{toggle, act(s.back, "", c.toMain).onBar(3)}
 }
 
 // title is the shift screen's rule title (the day) and its warning: that the shift is
@@ -221,37 +221,13 @@ func (s *shiftView) states() ([]string, int) {
 		case sum.Time[b] <= 0:
 			st = th.Muted
 		}
-		line := th.ShiftBar(bk).Render(shiftGlyph(s.c, bk)) + " " + st.Render(text)
+		line := th.ShiftBar(bk).Render(th.Icons.ShiftGlyph(bk)) + " " + st.Render(text)
 		if bk == sum.Current && !sum.Start.IsZero() {
 			line += " " + th.Bold.Render(th.Icons.Now)
 		}
 		out = append(out, line)
 	}
 	return out, 2 + wordW + 1 + timeW + 2
-}
-
-// shiftGlyph is a bucket's glyph in the table: its state's, as in the header.
-func shiftGlyph(c *common, b okshift.Bucket) string {
-	ic := c.theme.Icons
-	switch b {
-	case okshift.Ready:
-		return ic.StateGlyph(oktell.UserReady)
-	case okshift.Break:
-		return ic.StateGlyph(oktell.UserLunch)
-	case okshift.Away:
-		return ic.StateGlyph(oktell.UserOff)
-	case okshift.Busy:
-		return ic.StateGlyph(oktell.UserFullbusy)
-	case okshift.Reserved:
-		return ic.StateGlyph(oktell.UserReserved)
-	case okshift.NoPhone:
-		return ic.StateGlyph(oktell.UserWOphone)
-	case okshift.Disconnected:
-		return ic.StateGlyph(oktell.UserDisconnected)
-	case okshift.NotWatched:
-		return ic.NotWatched
-	}
-	return ic.Unknown
 }
 
 // figures are the rows beside the table: the shift's length, the breaks, the messages

@@ -173,13 +173,7 @@ func runShiftGolden(t *testing.T, gc shiftGolden) {
 		steps = kept
 	}
 	c := clocktest.New(t0)
-	r := lipgloss.NewRenderer(nil)
-	r.SetColorProfile(gc.profile)
-	icons := gc.icons
-	if icons == "" {
-		icons = "unicode"
-	}
-	m := New(Options{Session: f, Shift: src, Theme: look(r, icons, false, gc.noColor), Clock: c, Lang: gc.lang})
+	m := New(Options{Session: f, Shift: src, Theme: goldenLook(gc.profile, gc.icons, false, gc.noColor), Clock: c, Lang: gc.lang})
 	tp := startProgram(t, m, gc.w, gc.h)
 	go feedDay(src, steps, func(u oktell.Update) { f.updates <- u })
 	tp.wait("Жду ответа.")

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -142,10 +141,7 @@ func NewWall(o WallOptions) Wall {
 		c.caps = o.Session.Capabilities()
 	}
 	ic := o.Theme.Icons
-	in := textinput.New()
-	in.Cursor.SetMode(cursor.CursorStatic) // no blinking: nothing animates on an idle screen
-	in.PromptStyle, in.TextStyle, in.Cursor.Style, in.Cursor.TextStyle = o.Theme.Accent, o.Theme.Input, o.Theme.Cursor, o.Theme.Input
-	in.CharLimit = 100
+	in := c.input(100)
 	in.Prompt = c.tr("Department: ")
 	filter := oktell.CleanLine(o.Department)
 	w := Wall{

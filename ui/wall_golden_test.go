@@ -5,7 +5,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/muesli/termenv"
 	"golang.org/x/text/language"
@@ -49,13 +48,7 @@ func TestWallGolden(t *testing.T) {
 		{name: "en_30x10_too_small", w: 30, h: 10, lang: en, profile: termenv.Ascii},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			r := lipgloss.NewRenderer(nil)
-			r.SetColorProfile(c.profile)
-			icons := c.icons
-			if icons == "" {
-				icons = "unicode"
-			}
-			m := NewWall(WallOptions{Session: wallFake(), Theme: look(r, icons, false, c.noColor), Clock: clocktest.New(t0), Lang: c.lang, PageTime: DefaultPageTime})
+			m := NewWall(WallOptions{Session: wallFake(), Theme: goldenLook(c.profile, c.icons, false, c.noColor), Clock: clocktest.New(t0), Lang: c.lang, PageTime: DefaultPageTime})
 			m = wstep(m, tea.WindowSizeMsg{Width: c.w, Height: c.h})
 			m = wupd(m, morning()...)
 			if len(c.extra) > 0 {

@@ -267,7 +267,7 @@ func (w *Wall) countLines() []string {
 		if n == 0 && !alwaysCounted[s] {
 			continue
 		}
-		items = append(items, th.StateText(s, false).Bold(true).Render(ic.StateGlyph(s)+" "+stateWord(c, true, s, ""))+" "+th.Bold.Render(strconv.Itoa(n)))
+		items = append(items, th.StateCount(s).Render(ic.StateGlyph(s)+" "+stateWord(c, true, s, ""))+" "+th.Bold.Render(strconv.Itoa(n)))
 	}
 	if w.counts.unknown > 0 {
 		items = append(items, th.Muted.Render(ic.Unknown+" "+c.tr("Unknown"))+" "+th.Bold.Render(strconv.Itoa(w.counts.unknown)))
@@ -358,7 +358,7 @@ func (w *Wall) summary(d wallDept) string {
 	var parts []string
 	for _, s := range wallStates {
 		if by[s] > 0 {
-			parts = append(parts, th.StateText(s, false).Bold(true).Render(ic.StateGlyph(s))+" "+strconv.Itoa(by[s]))
+			parts = append(parts, th.StateCount(s).Render(ic.StateGlyph(s))+" "+strconv.Itoa(by[s]))
 		}
 	}
 	if unknown > 0 {
