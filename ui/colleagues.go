@@ -415,9 +415,16 @@ func (k *colleagues) keys(on screen, ended bool) []binding {
 		return []binding{toggle}
 	}
 	d := k.rows()
-	whyMove := ""
-	if len(d.people) <= 1 {
-		whyMove = "no colleague to move to"
+	// Each direction says whether it can move, so that a narrow help bar keeps the one
+	// that can (down, at the top of the list) rather than one that cannot.
+	whyUp, whyDown := "", ""
+	switch i := k.selected(); {
+	case len(d.people) <= 1:
+		whyUp, whyDown = "no colleague to move to", "no colleague to move to"
+	case i == 0:
+		whyUp = "already at the top"
+	case i == len(d.people)-1:
+		whyDown = "already at the end"
 	}
 	area, _ := k.area(c.lay.listRows)
 	page := max(area-1, 1)
@@ -430,10 +437,10 @@ func (k *colleagues) keys(on screen, ended bool) []binding {
 	return []binding{
 		act(k.write, k.whyNotWrite(k.selectedColleague(), ended), k.startWriting).onBar(7),
 		act(k.find, "", func() tea.Cmd { k.filtering = true; k.filter.Focus(); return nil }).onBar(6),
-		act(k.up, whyMove, move(-1)).onBar(2),
-		act(k.down, whyMove, move(1)).onBar(1),
-		act(k.pageUp, whyMove, move(-page)),
-		act(k.pageDown, whyMove, move(page)),
+		act(k.up, whyUp, move(-1)).onBar(1),
+		act(k.down, whyDown, move(1)).onBar(2), // down first: the list opens at its top
+		act(k.pageUp, whyUp, move(-page)),
+		act(k.pageDown, whyDown, move(page)),
 		toggle,
 		esc,
 	}
