@@ -63,7 +63,13 @@ const (
 	ReasonFileAppeared     ReasonCode = "file-appeared"     // a followed log appeared
 	ReasonTruncated        ReasonCode = "truncated"         // a followed log got shorter
 	ReasonRewritten        ReasonCode = "rewritten"         // a followed log was written anew
+	ReasonFollowedFile     ReasonCode = "followed-file"     // a followed log's later file: PATH (file N: WHAT at TIME)
+	ReasonFileRotated      ReasonCode = "file-rotated"      // ... WHAT: the log was replaced by a new file
+	ReasonFileTruncated    ReasonCode = "file-truncated"    // ... WHAT: the log got shorter
+	ReasonFileRewritten    ReasonCode = "file-rewritten"    // ... WHAT: the log was written anew
+	ReasonInputFailed      ReasonCode = "input-failed"      // an input (a Reason: its name) could not be read: the system's words
 	ReasonServerStopping   ReasonCode = "server-stopping"   // okdash serve is stopping
+	ReasonServerFull       ReasonCode = "server-full"       // okdash serve has as many dashboards open as it may
 	ReasonIdle             ReasonCode = "idle"              // okdash serve closes a session that had no input
 	ReasonSessionClosed    ReasonCode = "session-closed"    // the line okdash serve writes under a closed dashboard
 	ReasonNoPhoneLine      ReasonCode = "no-phone-line"     // a state needs a registered phone line
@@ -130,7 +136,8 @@ const (
 	ReasonCaptureStopped    ReasonCode = "capture-stopped"     // --record of a WebSocket session stopped: the system's words
 	ReasonNoChatSend        ReasonCode = "no-chat-send"        // messages cannot be sent over WebSocket
 
-	// Skipped input (feed.InputError): where, what was skipped, and the scanner's words.
+	// Skipped input (feed.InputError): the input (a Reason: its name, quoted, or a followed
+	// log's later file), where, what was skipped, and the scanner's words.
 	ReasonSkipped       ReasonCode = "skipped"        // INPUT: byte N: skipped WHAT: DETAIL
 	ReasonSkippedAt     ReasonCode = "skipped-at"     // ... with the mistake further in, at byte M
 	ReasonSkippedBare   ReasonCode = "skipped-bare"   // ... without a detail
@@ -197,14 +204,20 @@ var reasons = map[ReasonCode]ReasonDecl{
 	ReasonFollowing:         {"following %s", []ArgKind{ArgText}},
 	ReasonFollowNote:        {"following %s: %s", []ArgKind{ArgText, ArgReason}},
 	ReasonWaitingFile:       {"waiting for %s to appear", []ArgKind{ArgText}},
-	ReasonStoppedFollow:     {"stopped following %s: %s", []ArgKind{ArgText, ArgText}},
+	ReasonStoppedFollow:     {"stopped following %s: %s", []ArgKind{ArgText, ArgReason}},
 	ReasonUpToDate:          {"up to date, waiting for new documents", nil},
 	ReasonFileGone:          {"the file is gone; waiting for it to come back", nil},
 	ReasonRotated:           {"rotated; reading the new file", nil},
 	ReasonFileAppeared:      {"the file appeared; reading it", nil},
 	ReasonTruncated:         {"truncated; reading from the start", nil},
 	ReasonRewritten:         {"rewritten; reading from the start", nil},
+	ReasonFollowedFile:      {"%s (file %s: %s at %s)", []ArgKind{ArgText, ArgText, ArgReason, ArgText}},
+	ReasonFileRotated:       {"rotated", nil},
+	ReasonFileTruncated:     {"truncated", nil},
+	ReasonFileRewritten:     {"rewritten", nil},
+	ReasonInputFailed:       {"%s: %s", []ArgKind{ArgReason, ArgText}},
 	ReasonServerStopping:    {"server shutting down", nil},
+	ReasonServerFull:        {"the server is full (%s dashboards open); try again later", []ArgKind{ArgText}},
 	ReasonIdle:              {"no input for %s", []ArgKind{ArgDuration}},
 	ReasonSessionClosed:     {"okdash: session closed: %s", []ArgKind{ArgReason}},
 	ReasonNoPhoneLine:       {"no phone line is registered", nil},
@@ -266,10 +279,10 @@ var reasons = map[ReasonCode]ReasonDecl{
 	ReasonBridgeNoOutput:    {"%s closed its output", []ArgKind{ArgText}},
 	ReasonBridgeFailed:      {"%s: %s", []ArgKind{ArgText, ArgReason}},
 	ReasonBridgeSaid:        {"%s (%s)", []ArgKind{ArgReason, ArgText}},
-	ReasonSkipped:           {"%s: byte %s: skipped %s: %s", []ArgKind{ArgText, ArgText, ArgReason, ArgText}},
-	ReasonSkippedAt:         {"%s: byte %s: skipped %s, the mistake at byte %s: %s", []ArgKind{ArgText, ArgText, ArgReason, ArgText, ArgText}},
-	ReasonSkippedBare:       {"%s: byte %s: skipped %s", []ArgKind{ArgText, ArgText, ArgReason}},
-	ReasonSkippedInput:      {"%s: byte %s: skipped: %s", []ArgKind{ArgText, ArgText, ArgText}},
+	ReasonSkipped:           {"%s: byte %s: skipped %s: %s", []ArgKind{ArgReason, ArgText, ArgReason, ArgText}},
+	ReasonSkippedAt:         {"%s: byte %s: skipped %s, the mistake at byte %s: %s", []ArgKind{ArgReason, ArgText, ArgReason, ArgText, ArgText}},
+	ReasonSkippedBare:       {"%s: byte %s: skipped %s", []ArgKind{ArgReason, ArgText, ArgReason}},
+	ReasonSkippedInput:      {"%s: byte %s: skipped: %s", []ArgKind{ArgReason, ArgText, ArgText}},
 	ReasonGarbage:           {"garbage", nil},
 	ReasonMalformedDoc:      {"a malformed document", nil},
 	ReasonIncompleteDoc:     {"an incomplete document", nil},

@@ -216,14 +216,23 @@ func (f *Feed) Problem(err error) bool {
 // InputError is a problem with a source's input that the source skipped before going
 // on: it names the input, where the skipped bytes begin, and why.
 type InputError struct {
-	Input  string // the file, "-", the bridge's address: what an operator can look at
-	Offset int64  // where the skipped bytes begin in that input
-	Err    error  // why: usually an *oktell.Error, whose offset is the mistake itself
+	Input string // the file, "-", the bridge's address: what an operator can look at
+	// Name is the input as a reason, when its name has words of okdash's own (a followed
+	// log's later file: "PATH (file 2: rotated at 10:15:00)"), so that the dashboard says
+	// them in the operator's language; Input is then its English.
+	Name   oktell.Reason
+	Offset int64 // where the skipped bytes begin in that input
+	Err    error // why: usually an *oktell.Error, whose offset is the mistake itself
 }
 
 // Skipped makes the InputError for a scanner item whose Err is set.
 func Skipped(input string, it oktell.Item) *InputError {
 	return &InputError{Input: input, Offset: it.Offset, Err: it.Err}
+}
+
+// SkippedIn is Skipped for an input whose name is a reason (InputError.Name).
+func SkippedIn(name oktell.Reason, it oktell.Item) *InputError {
+	return &InputError{Input: name.String(), Name: name, Offset: it.Offset, Err: it.Err}
 }
 
 // Error reads "INPUT: byte N: skipped a malformed document: REASON", or, when the mistake
@@ -247,7 +256,10 @@ func (e *InputError) Reason() oktell.Reason {
 			what = oktell.Because(oktell.ReasonOversizedDoc)
 		}
 	}
-	input, off := oktell.CleanLine(e.Input), strconv.FormatInt(e.Offset, 10)
+	input, off := e.Name, strconv.FormatInt(e.Offset, 10)
+	if input.IsZero() {
+		input = oktell.Quoted(oktell.CleanLine(e.Input))
+	}
 	switch {
 	case oe == nil && e.Err != nil:
 		return oktell.Because(oktell.ReasonSkippedInput, input, off, oktell.CleanLine(e.Err.Error()))

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -40,20 +41,20 @@ type tail struct {
 	f      *os.File
 	info   os.FileInfo
 	pos    int64
-	atEnd  bool        // the last read reached the end of f: look at the path before reading again
-	next   bool        // a new segment begins: Read says io.EOF once
-	caught atomic.Bool // the end of the content present at the start was reached
-	found  bool        // the file was there at the start: what it held then is the backlog
-	head   []byte      // the first bytes of the file, as read
-	back   []byte      // the last bytes read, just before pos
-	files  int         // segments begun so far, the first included
-	name   string      // the current segment's file, for messages
+	atEnd  bool          // the last read reached the end of f: look at the path before reading again
+	next   bool          // a new segment begins: Read says io.EOF once
+	caught atomic.Bool   // the end of the content present at the start was reached
+	found  bool          // the file was there at the start: what it held then is the backlog
+	head   []byte        // the first bytes of the file, as read
+	back   []byte        // the last bytes read, just before pos
+	files  int           // segments begun so far, the first included
+	name   oktell.Reason // the current segment's file, for messages: its path, or which later file it is
 
 	status func(oktell.Reason) // rotations, truncations and catching up, for the status line
 }
 
 func newTail(ctx context.Context, path string, f *os.File, info os.FileInfo, clock oktell.Clock, poll time.Duration, status func(oktell.Reason)) *tail {
-	t := &tail{path: path, clock: clock, poll: poll, ctx: ctx, f: f, info: info, files: 1, name: path, status: status, found: f != nil}
+	t := &tail{path: path, clock: clock, poll: poll, ctx: ctx, f: f, info: info, files: 1, name: oktell.Quoted(oktell.CleanLine(path)), status: status, found: f != nil}
 	if f == nil {
 		t.files = 0 // waiting for the file to appear: it will be the first
 	}
@@ -77,7 +78,7 @@ func (t *tail) Read(p []byte) (int, error) {
 				return n, nil
 			}
 			if err != nil && err != io.EOF {
-				return 0, fmt.Errorf("%s: %w", t.name, err)
+				return 0, oktell.Wrap(oktell.Because(oktell.ReasonInputFailed, t.name, err.Error()), err)
 			}
 			t.atEnd = true
 			if !t.caught.Swap(true) {
@@ -144,11 +145,11 @@ func (t *tail) look() bool {
 	if t.f != nil && os.SameFile(info, t.info) {
 		switch {
 		case info.Size() < t.pos:
-			return t.restart(oktell.Because(oktell.ReasonTruncated), "truncated")
+			return t.restart(oktell.Because(oktell.ReasonTruncated), oktell.Because(oktell.ReasonFileTruncated))
 		case !t.same():
 			// Truncated and written again past the old size between two looks, or
 			// rewritten in place: what lies beyond pos is not the continuation.
-			return t.restart(oktell.Because(oktell.ReasonRewritten), "rewritten")
+			return t.restart(oktell.Because(oktell.ReasonRewritten), oktell.Because(oktell.ReasonFileRewritten))
 		}
 		return info.Size() > t.pos
 	}
@@ -167,7 +168,7 @@ func (t *tail) look() bool {
 	if t.f != nil {
 		t.f.Close()
 		t.f, t.info = f, info
-		t.begin("rotated")
+		t.begin(oktell.Because(oktell.ReasonFileRotated))
 		t.note(oktell.Because(oktell.ReasonRotated))
 	} else {
 		// The file did not exist when following began: it is the first file, read from
@@ -179,7 +180,7 @@ func (t *tail) look() bool {
 }
 
 // restart reads the current file again from its start, as a new segment.
-func (t *tail) restart(note oktell.Reason, why string) bool {
+func (t *tail) restart(note, why oktell.Reason) bool {
 	if _, err := t.f.Seek(0, io.SeekStart); err != nil {
 		return false
 	}
@@ -188,11 +189,12 @@ func (t *tail) restart(note oktell.Reason, why string) bool {
 	return true
 }
 
-// begin starts a new segment at the start of t.f.
-func (t *tail) begin(why string) {
+// begin starts a new segment at the start of t.f; why says what happened to the log (a
+// code, so that the dashboard names the segment in the operator's language).
+func (t *tail) begin(why oktell.Reason) {
 	t.pos, t.head, t.back = 0, t.head[:0], t.back[:0]
 	t.files++
-	t.name = fmt.Sprintf("%s (file %d: %s at %s)", t.path, t.files, why, t.clock.Now().Format("15:04:05"))
+	t.name = oktell.Because(oktell.ReasonFollowedFile, oktell.CleanLine(t.path), strconv.Itoa(t.files), why, t.clock.Now().Format("15:04:05"))
 	t.next = true
 }
 
@@ -271,14 +273,14 @@ func Follow(ctx context.Context, path string, poll time.Duration, opts Options) 
 				}
 				if err != nil {
 					if ctx.Err() == nil {
-						fd.StatusWhy(oktell.LinkReadOnly, oktell.Because(oktell.ReasonStoppedFollow, path, err.Error()))
+						fd.StatusWhy(oktell.LinkReadOnly, oktell.Because(oktell.ReasonStoppedFollow, path, oktell.ReasonOf(err)))
 					}
 					return
 				}
 				backlog := t.backlog()
 				at := lt.at(it.Lead, backlog)
 				if it.Err != nil {
-					if !fd.Send(oktell.Update{At: at, Err: feed.Skipped(name, it), Backlog: backlog}) {
+					if !fd.Send(oktell.Update{At: at, Err: feed.SkippedIn(name, it), Backlog: backlog}) {
 						return
 					}
 					continue

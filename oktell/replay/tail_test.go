@@ -98,8 +98,8 @@ func TestTailFollowsAppendRotationAndTruncation(t *testing.T) {
 	}
 	expectRead(t, clk, ch, "error: EOF")
 	expectRead(t, clk, readAsync(tl), "E")
-	if want := path + " (file 4: rotated at 12:00:01)"; tl.name != want {
-		t.Errorf("the last file is called %q, want %q", tl.name, want)
+	if want := path + " (file 4: rotated at 12:00:01)"; tl.name.String() != want {
+		t.Errorf("the last file is called %q, want %q", tl.name.String(), want)
 	}
 
 	want := []string{"up to date, waiting for new documents", "rotated; reading the new file", "truncated; reading from the start",
@@ -186,8 +186,8 @@ func TestTailNoticesARefilledTruncation(t *testing.T) {
 			if len((*notesp)) != 2 || (*notesp)[1] != "rewritten; reading from the start" {
 				t.Errorf("(*notesp) %q", (*notesp))
 			}
-			if want := path + " (file 2: rewritten at 12:00:00)"; tl.name != want {
-				t.Errorf("the file is now called %q, want %q", tl.name, want)
+			if want := path + " (file 2: rewritten at 12:00:00)"; tl.name.String() != want {
+				t.Errorf("the file is now called %q, want %q", tl.name.String(), want)
 			}
 		})
 	}
