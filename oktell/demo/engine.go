@@ -418,12 +418,32 @@ func ConnectionLostDocument(reason string) *oktell.Document {
 	return oktell.EventDocument(event(oktell.ConnectionLost, props...))
 }
 
+// LinkDrop is why okdash itself drops a demo's link to the server: a reason without
+// arguments, the only kind a ConnectionLost's "reasoncode" carries (feed.LinkLost takes
+// no arguments from a document). It is a type of its own, with its values below, so that
+// a reason with arguments cannot be passed and silently become its English.
+type LinkDrop struct{ code oktell.ReasonCode }
+
+// The link drops okdash makes.
+var (
+	DropServerLinkLost = LinkDrop{oktell.ReasonServerLinkLost} // the trainer's l, a scenario's bare link down
+)
+
+// linkDrops are every LinkDrop above, for the test that each has no arguments.
+var linkDrops = []LinkDrop{DropServerLinkLost}
+
+// IsZero says whether there is no drop: the scenario's own words say why.
+func (d LinkDrop) IsZero() bool { return d.code == "" }
+
+// Reason is the drop as a reason.
+func (d LinkDrop) Reason() oktell.Reason { return oktell.Because(d.code) }
+
 // ConnectionLostWhyDocument is a ConnectionLost for a drop okdash makes itself (a
 // trainer's): its reason goes as a code ("reasoncode", feed.LinkLost reads it) beside its
 // English, so that every reader, a replay of a recording too, can translate it.
-func ConnectionLostWhyDocument(why oktell.Reason) *oktell.Document {
+func ConnectionLostWhyDocument(why LinkDrop) *oktell.Document {
 	return oktell.EventDocument(event(oktell.ConnectionLost,
-		cdata("reason", why.String()), simple("reasoncode", string(why.Code), "")))
+		cdata("reason", why.Reason().String()), simple("reasoncode", string(why.code), "")))
 }
 
 // MessageDocument is a UserMessage as the client library writes it.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/okdash/okdash/oktell"
 	"github.com/okdash/okdash/oktell/clocktest"
+	"github.com/okdash/okdash/oktell/feed"
 )
 
 var t0 = time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
@@ -251,5 +252,23 @@ func TestExpandTrackedMapsBack(t *testing.T) {
 	}
 	if o := back(int64(strings.Index(got, "2026"))); o != 1 {
 		t.Errorf("inside ${now}: %d, want 1 (the placeholder)", o)
+	}
+}
+
+// A drop okdash makes travels as a code alone, so each LinkDrop is a reason without
+// arguments (the type admits no other), and a reader of its document (feed.LinkLost, a
+// replay of a recording) gets back the very reason, not its English.
+func TestLinkDropsAreCodesAlone(t *testing.T) {
+	for _, d := range linkDrops {
+		decl, ok := oktell.Declaration(d.code)
+		if !ok || len(decl.Args) != 0 {
+			t.Errorf("%q: a link drop must be a declared code without arguments (%v)", d.code, decl.Args)
+			continue
+		}
+		doc := ConnectionLostWhyDocument(d)
+		why, lost := feed.LinkLost(&doc.Events[0])
+		if !lost || why.Code != d.code || len(why.Args) != 0 {
+			t.Errorf("%q: the document reads back as %#v, %v", d.code, why, lost)
+		}
 	}
 }

@@ -177,7 +177,7 @@ func (e *Engine) SetLink(ctx context.Context, up bool) error {
 			e.hold(false)
 			return e.step(Step{Op: OpLinkUp})
 		}
-		out, err := e.step(Step{Op: OpLinkDown, Why: oktell.Because(oktell.ReasonServerLinkLost)})
+		out, err := e.step(Step{Op: OpLinkDown, Why: DropServerLinkLost})
 		e.hold(true)
 		return out, err
 	})

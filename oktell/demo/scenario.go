@@ -65,7 +65,7 @@ type Step struct {
 	Reason string
 	// Why is a link down's reason as a code, for one okdash makes itself (a trainer's);
 	// a scenario's own words stay in Reason.
-	Why oktell.Reason
+	Why LinkDrop
 	// The call, the queue and colleagues: a number, a name, free text, a login.
 	Number string
 	Name   string
@@ -268,7 +268,7 @@ func Parse(name string, r io.Reader) (*Scenario, error) {
 			case "down":
 				st.Op, st.Reason = OpLinkDown, strings.TrimSpace(reason)
 				if st.Reason == "" {
-					st.Why = oktell.Because(oktell.ReasonServerLinkLost)
+					st.Why = DropServerLinkLost
 				}
 			case "up":
 				st.Op = OpLinkUp
