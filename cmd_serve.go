@@ -216,6 +216,7 @@ func newServe(svf serveFlags, sf sourceFlags, uf uiFlags, clock oktell.Clock, lo
 		HostKey:         hostKey,
 		Open:            svf.DemoOpen,
 		Dashboard:       traineeDashboard(reg, sf, uf, svf.DemoOpen, clock, open, build),
+		SayRefusal:      refusalSayer(uf),
 		MaxSessions:     svf.MaxSessions,
 		ConnRate:        svf.ConnRate,
 		ConnBurst:       svf.ConnBurst,
@@ -392,6 +393,23 @@ func checkKeyOptions(sf sourceFlags, uf uiFlags, opts map[string]string) error {
 		}
 	}
 	return fmt.Errorf("the server's %v", fe)
+}
+
+// refusalSayer renders a refusal told before the dashboard is built (the server full or
+// stopping) in the language that dashboard would have had: the key's okdash-lang, else
+// the server's --lang, else the client's LC_ALL, LC_MESSAGES or LANG.
+func refusalSayer(uf uiFlags) func(*sshserve.Client, oktell.Reason) string {
+	return func(c *sshserve.Client, r oktell.Reason) string {
+		flag := uf.Lang
+		if v, ok := c.Options["lang"]; ok {
+			flag = v
+		}
+		lang, err := ui.ResolveLang(flag, c.Getenv)
+		if err != nil { // a key's bad okdash-lang is refused at load; English is safe
+			lang = language.English
+		}
+		return ui.Say(lang, r)
+	}
 }
 
 func baseLang(t language.Tag) string {

@@ -153,12 +153,13 @@ type ArgKind int
 
 // Kinds of arguments.
 const (
-	ArgText      ArgKind = iota // a string shown as it is: a file, an address, a name, someone's words
-	ArgDocuments                // an int: a number of documents
-	ArgProblems                 // an int: a number of problems
-	ArgFrames                   // an int: a number of WebSocket frames
-	ArgDuration                 // a time.Duration
-	ArgReason                   // a Reason
+	ArgText       ArgKind = iota // a string shown as it is: a file, an address, a name, someone's words
+	ArgDocuments                 // an int: a number of documents
+	ArgProblems                  // an int: a number of problems
+	ArgFrames                    // an int: a number of WebSocket frames
+	ArgDashboards                // an int: a number of dashboards (okdash serve's sessions)
+	ArgDuration                  // a time.Duration
+	ArgReason                    // a Reason
 	// ArgWait is a time.Duration from the reason's time until something happens (the
 	// next try): a reader may count it down (Reason.After). It reads "in 4s", or "now"
 	// once it has passed.
@@ -217,7 +218,7 @@ var reasons = map[ReasonCode]ReasonDecl{
 	ReasonFileRewritten:     {"rewritten", nil},
 	ReasonInputFailed:       {"%s: %s", []ArgKind{ArgReason, ArgText}},
 	ReasonServerStopping:    {"server shutting down", nil},
-	ReasonServerFull:        {"the server is full (%s dashboards open); try again later", []ArgKind{ArgText}},
+	ReasonServerFull:        {"the server is full (%s open); try again later", []ArgKind{ArgDashboards}},
 	ReasonIdle:              {"no input for %s", []ArgKind{ArgDuration}},
 	ReasonSessionClosed:     {"okdash: session closed: %s", []ArgKind{ArgReason}},
 	ReasonNoPhoneLine:       {"no phone line is registered", nil},
@@ -331,7 +332,7 @@ func (k ArgKind) fits(v any) bool {
 	case ArgText:
 		_, ok := v.(string)
 		return ok
-	case ArgDocuments, ArgProblems, ArgFrames:
+	case ArgDocuments, ArgProblems, ArgFrames, ArgDashboards:
 		_, ok := v.(int)
 		return ok
 	case ArgDuration, ArgWait:
@@ -418,6 +419,8 @@ func englishArg(k ArgKind, v any) string {
 		return count(v, "problem")
 	case ArgFrames:
 		return count(v, "frame")
+	case ArgDashboards:
+		return count(v, "dashboard")
 	case ArgDuration:
 		if d, ok := v.(time.Duration); ok {
 			return shortDuration(d)

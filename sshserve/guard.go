@@ -107,9 +107,9 @@ type connState struct {
 	resized  chan struct{} // a token when size changed
 
 	mu         sync.Mutex
-	live       *liveSession // admitted at its PTY request
-	refusal    string       // why its PTY request was refused
-	env        []string     // NAME=value, one per name, in the order first sent
+	live       *liveSession  // admitted at its PTY request
+	refusal    oktell.Reason // why its PTY request was refused
+	env        []string      // NAME=value, one per name, in the order first sent
 	envRefused int
 }
 
@@ -142,7 +142,7 @@ func connOf(ctx ssh.Context) *connState {
 	return c
 }
 
-func (c *connState) session() (*liveSession, string) {
+func (c *connState) session() (*liveSession, oktell.Reason) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.live, c.refusal

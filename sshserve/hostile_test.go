@@ -21,7 +21,9 @@ import (
 	"github.com/stretchr/testify/require"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/okdash/okdash/oktell"
 	"github.com/okdash/okdash/oktell/clocktest"
+	"github.com/okdash/okdash/ui"
 )
 
 // The payloads the hostile clients send are the server's own (guard.go): ptyRequestMsg,
@@ -221,6 +223,45 @@ func TestMaxSessionsCountsBeforePTY(t *testing.T) {
 	last.shell()
 	last.waitText("okdash: the server is full (2 dashboards open); try again later")
 	require.Eventually(t, func() bool { return strings.Contains(h.logs.String(), `reason="refused: the server is full`) }, waitFor, 10*time.Millisecond)
+}
+
+// A full server, and a stopping one, refuse a Russian client in Russian: the refusal is
+// told before any dashboard is built, but in the language the client asked for (its
+// LANG here; cmd_serve's SayRefusal reads the key's okdash-lang too). The log keeps
+// the English.
+func TestRefusalSpeaksTheClientsLanguage(t *testing.T) {
+	key := newKey(t)
+	h := start(t, authorizedLine(key, ""), func(c *Config) {
+		c.MaxSessions = 1
+		c.SayRefusal = func(c *Client, r oktell.Reason) string {
+			lang, err := ui.ResolveLang(c.Options["lang"], c.Getenv)
+			require.NoError(t, err)
+			return ui.Say(lang, r)
+		}
+	})
+	first := h.dialRaw(key)
+	first.startShell("xterm", 80, 24)
+	russian := func(r *rawChannel) *rawChannel {
+		_, err := r.ch.SendRequest("env", false, gossh.Marshal(envRequestMsg{Name: "LANG", Value: "ru_RU.UTF-8"}))
+		require.NoError(t, err)
+		require.False(t, r.pty("xterm", 80, 24), "pty-req beyond --max-sessions")
+		r.shell()
+		return r
+	}
+	russian(h.dialRaw(key)).waitText("okdash: сервер занят (открыто: 1 панель); попробуйте позже\n")
+	english := h.dialRaw(key)
+	require.False(t, english.pty("xterm", 80, 24))
+	english.shell()
+	english.waitText("okdash: the server is full (1 dashboard open); try again later\n")
+	require.Eventually(t, func() bool {
+		return strings.Count(h.logs.String(), `reason="refused: the server is full (1 dashboard open); try again later"`) == 2
+	}, waitFor, 10*time.Millisecond)
+
+	late := h.dialRaw(key) // logged in before the shutdown, asks for its PTY after
+	h.srv.mu.Lock()
+	h.srv.closing = true // as Shutdown does first
+	h.srv.mu.Unlock()
+	russian(late).waitText("okdash: сервер останавливается\n")
 }
 
 // 10,000 env requests of 30 KB each were all kept (25 MB to 464 MB). Only the variables

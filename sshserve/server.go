@@ -75,6 +75,10 @@ type Config struct {
 	Open bool
 	// Dashboard builds each session's model.
 	Dashboard DashboardFunc
+	// SayRefusal, when set, renders a refusal told before any dashboard is built (the
+	// server is full or stopping) in the client's language: c holds what the client sent
+	// (Environ: LANG, LC_*) and its key's options. Nil: English.
+	SayRefusal func(c *Client, r oktell.Reason) string
 	// TrainerKeys lists the trainers' keys (nil: none): such a key gets in too, and its
 	// session is built by Room instead of Dashboard (the trainer's room). A key in both
 	// files is a trainer's.
@@ -385,19 +389,19 @@ func (s *Server) admitPty(alloc ssh.PtyHandler) ssh.PtyHandler {
 	return func(ctx ssh.Context, sess ssh.Session, pty ssh.Pty) (func() error, error) {
 		cs := connOf(ctx)
 		ls := &liveSession{srv: s, cs: cs, handled: make(chan struct{})}
-		refuse := func(why string) {
+		refuse := func(why oktell.Reason) {
 			cs.mu.Lock()
 			cs.refusal = why
 			cs.mu.Unlock()
 		}
-		if err := s.admit(ls); err != nil {
-			refuse(err.Error())
-			return nil, err
+		if why := s.admit(ls); !why.IsZero() {
+			refuse(why)
+			return nil, oktell.Wrap(why, nil)
 		}
 		closePty, err := alloc(ctx, sess, pty)
 		if err != nil {
 			s.release(ls)
-			refuse("cannot open a terminal: " + err.Error())
+			refuse(oktell.Quoted("cannot open a terminal: " + err.Error()))
 			return nil, err
 		}
 		cs.mu.Lock()
@@ -525,19 +529,31 @@ func (ls *liveSession) end(why oktell.Reason) {
 	}()
 }
 
-// admit registers a session unless the server is full or closing.
-func (s *Server) admit(ls *liveSession) error {
+// admit registers a session unless the server is full or closing, and else says why
+// (as a code: the client's language is known only once its shell is asked for).
+func (s *Server) admit(ls *liveSession) oktell.Reason {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
 	case s.closing:
-		return errors.New("the server is shutting down")
+		return oktell.Because(oktell.ReasonServerStopping)
 	case s.cfg.MaxSessions > 0 && len(s.live) >= s.cfg.MaxSessions:
-		return fmt.Errorf("the server is full (%s open); try again later", plural(len(s.live), "dashboard", "dashboards"))
+		return oktell.Because(oktell.ReasonServerFull, len(s.live))
 	}
 	s.live[ls] = struct{}{}
 	s.done.Add(1)
-	return nil
+	return oktell.Reason{}
+}
+
+// sayRefusal is a refusal in the client's language (Config.SayRefusal), from what the
+// client sent so far.
+func (s *Server) sayRefusal(cs *connState, sess ssh.Session, opts map[string]string, why oktell.Reason) string {
+	if s.cfg.SayRefusal == nil {
+		return why.String()
+	}
+	pty, _, _ := sess.Pty()
+	env, _ := clientEnviron(cs, pty)
+	return s.cfg.SayRefusal(&Client{User: sess.User(), RemoteAddr: sess.RemoteAddr().String(), Options: opts, Term: pty.Term, Environ: env}, why)
 }
 
 func (s *Server) release(ls *liveSession) {
@@ -671,8 +687,8 @@ func (s *Server) handle(sess ssh.Session) {
 	}
 	pty, _, ok := sess.Pty()
 	switch {
-	case refusal != "":
-		refuse("refused: "+refusal, refusal)
+	case !refusal.IsZero():
+		refuse("refused: "+refusal.String(), s.sayRefusal(cs, sess, opts, refusal))
 		return
 	case !ok || sess.EmulatedPty() || ls == nil:
 		refuse("no terminal", "the dashboard needs a terminal; connect with ssh -t (and without -T or a command)")

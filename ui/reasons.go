@@ -57,7 +57,7 @@ var ruReasons = map[oktell.ReasonCode]string{
 	oktell.ReasonFileRewritten:     "перезаписан",
 	oktell.ReasonInputFailed:       "%s: %s",
 	oktell.ReasonServerStopping:    "сервер останавливается",
-	oktell.ReasonServerFull:        "сервер занят (открыто панелей: %s); попробуйте позже",
+	oktell.ReasonServerFull:        "сервер занят (открыто: %s); попробуйте позже",
 	oktell.ReasonIdle:              "нет ввода в течение %s",
 	oktell.ReasonSessionClosed:     "okdash: сеанс закрыт: %s",
 	oktell.ReasonNoPhoneLine:       "телефонная линия не зарегистрирована",
@@ -158,6 +158,9 @@ func sayArg(p *message.Printer, k oktell.ArgKind, v any) string {
 	case oktell.ArgFrames:
 		n, _ := v.(int)
 		return p.Sprintf("%d frames", n)
+	case oktell.ArgDashboards:
+		n, _ := v.(int) // say calls sayArg for Russian only (the catalog has no other)
+		return ruCount(n, "панель", "панели", "панелей")
 	case oktell.ArgDuration:
 		d, _ := v.(time.Duration)
 		return ruDuration(d)
@@ -173,6 +176,18 @@ func sayArg(p *message.Printer, k oktell.ArgKind, v any) string {
 	}
 	s, _ := v.(string)
 	return oktell.CleanLine(s)
+}
+
+// ruCount is n with its noun in the Russian form for n: one, few (2-4) or many.
+func ruCount(n int, one, few, many string) string {
+	noun := many
+	switch m10, m100 := n%10, n%100; {
+	case m10 == 1 && m100 != 11:
+		noun = one
+	case m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14):
+		noun = few
+	}
+	return fmt.Sprintf("%d %s", n, noun)
 }
 
 func isRussian(p *message.Printer) bool { return p.Sprintf("Ready") != "Ready" }

@@ -25,7 +25,7 @@ func sampleArgs(t *testing.T, code oktell.ReasonCode) []any {
 		switch k {
 		case oktell.ArgText:
 			args = append(args, "Журнал")
-		case oktell.ArgDocuments, oktell.ArgProblems, oktell.ArgFrames:
+		case oktell.ArgDocuments, oktell.ArgProblems, oktell.ArgFrames, oktell.ArgDashboards:
 			args = append(args, 3)
 		case oktell.ArgDuration, oktell.ArgWait:
 			args = append(args, 4*time.Second)
