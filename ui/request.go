@@ -44,7 +44,6 @@ func init() {
 		"already on a break":                           "уже «Перерыв»",
 		"already away":                                 "уже «Отошёл»",
 		"the state is not known yet":                   "состояние ещё неизвестно",
-		"no phone line is registered":                  "телефонная линия не зарегистрирована",
 		"redirect goes with Ready, Break or Away only": "переадресация — только с «Готов», «Перерыв» или «Отошёл»",
 	})
 }
@@ -186,7 +185,7 @@ func (r *request) keys(on screen, st *status, br *breaks, closing bool) []bindin
 		case st.known && st.state == oktell.UserWOphone:
 			// Oktell refuses every state until the phone line registers (protocol.md 1.3;
 			// the demo's server refuses them so): offer none rather than a sure refusal.
-			return "no phone line is registered"
+			return say(r.c.print, oktell.Because(oktell.ReasonNoPhoneLine)) // in the printer's words already: tr leaves it as it is
 		}
 		return why
 	}

@@ -259,7 +259,7 @@ func TestDisabledKeys(t *testing.T) {
 		}, nil},
 		{"shutting down", func(m Model, f *fakeSession) Model {
 			m = step(m, upd(t0, evState(oktell.UserLunch, false)))
-			return step(m, ShutdownMsg{Reason: "maintenance", After: time.Minute})
+			return step(m, ShutdownMsg{Why: oktell.Quoted("maintenance"), After: time.Minute})
 		}, nil},
 		{"session cannot set state", func(m Model, f *fakeSession) Model {
 			f.caps.SetUserState = false
@@ -509,7 +509,7 @@ func TestShutdownCountdown(t *testing.T) {
 	assert.Equal(t, tea.Quit(), cmd())
 
 	m, _, _ = newTest(80, 24)
-	m = step(m, ShutdownMsg{Reason: "server stops", After: time.Second})
+	m = step(m, ShutdownMsg{Why: oktell.Quoted("server stops"), After: time.Second})
 	assert.Contains(t, m.View(), "server stops: closing in 1 second")
 }
 
@@ -519,11 +519,11 @@ func TestReasonsTranslated(t *testing.T) {
 		m := New(testOptions(newFake(), clocktest.New(t0), language.Russian))
 		return step(m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	}
-	m := step(ru(), ShutdownMsg{Reason: "server shutting down", After: 5 * time.Second})
+	m := step(ru(), ShutdownMsg{Why: oktell.Because(oktell.ReasonServerStopping), After: 5 * time.Second})
 	assert.Contains(t, m.View(), "сервер останавливается: закрытие через 5 секунд")
-	m = step(ru(), ShutdownMsg{Reason: "no input for 15m", After: 5 * time.Second})
+	m = step(ru(), ShutdownMsg{Why: oktell.Because(oktell.ReasonIdle, 15*time.Minute), After: 5 * time.Second})
 	assert.Contains(t, m.View(), "нет ввода в течение 15 мин: закрытие через 5 секунд")
-	m = step(ru(), ShutdownMsg{Reason: "планово", After: 5 * time.Second})
+	m = step(ru(), ShutdownMsg{Why: oktell.Quoted("планово"), After: 5 * time.Second})
 	assert.Contains(t, m.View(), "планово: закрытие через 5 секунд")
 
 	m = step(ru(), upd(t0, evState(oktell.UserReady, false)))

@@ -44,7 +44,7 @@ func TestDurationsInTheOperatorsLanguage(t *testing.T) {
 	ru := func() Model {
 		return step(New(testOptions(newFake(), clocktest.New(t0), language.Russian)), windowSize(80, 24))
 	}
-	m := step(ru(), ShutdownMsg{Reason: "no input for 15m", After: 5 * time.Second})
+	m := step(ru(), ShutdownMsg{Why: oktell.Because(oktell.ReasonIdle, 15*time.Minute), After: 5 * time.Second})
 	assert.Contains(t, bannerOf(m), "нет ввода в течение 15 мин: закрытие через 5 секунд")
 	m = step(step(ru(), upd(t0, evState(oktell.UserReady, false))), linkStatus(t0, oktell.LinkReconnecting, "ws://pbx:4067: connection lost; retrying in 1m30s"))
 	assert.Contains(t, bannerOf(m), "повтор через 1 мин 30 с")
