@@ -81,6 +81,7 @@ var ruReasons = map[oktell.ReasonCode]string{
 	oktell.ReasonKeepalive:         "проверка связи: %s",
 	oktell.ReasonPingUnanswered:    "сервер не ответил за %s",
 	oktell.ReasonNoAnswer:          "запрос %s: сервер не ответил за %s",
+	oktell.ReasonTimedOut:          "Oktell не ответил вовремя",
 	oktell.ReasonNotConnectedWhy:   "запрос %s: нет связи с Oktell: %s",
 	oktell.ReasonRequestFailed:     "запрос %s: %s",
 	oktell.ReasonSubscribeFailed:   "подписка на состояние пользователя: %s",
