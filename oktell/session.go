@@ -207,7 +207,7 @@ type Status struct {
 var ErrUnsupported = errors.New("not supported by this source")
 
 // ErrNotConnected is returned for a request made or pending while the link is down.
-var ErrNotConnected = errors.New("not connected to Oktell")
+var ErrNotConnected error = &ReasonError{Why: Because(ReasonNoLink)}
 
 // ErrTimeout is a request that got no answer within the source's own timeout. Every
 // source wraps it (errors.Is), so the dashboard can say "no answer" rather than "refused".

@@ -82,6 +82,7 @@ var ruReasons = map[oktell.ReasonCode]string{
 	oktell.ReasonPingUnanswered:    "сервер не ответил за %s",
 	oktell.ReasonNoAnswer:          "запрос %s: сервер не ответил за %s",
 	oktell.ReasonTimedOut:          "Oktell не ответил вовремя",
+	oktell.ReasonNoLink:            "нет связи с Oktell",
 	oktell.ReasonNotConnectedWhy:   "запрос %s: нет связи с Oktell: %s",
 	oktell.ReasonRequestFailed:     "запрос %s: %s",
 	oktell.ReasonSubscribeFailed:   "подписка на состояние пользователя: %s",
