@@ -310,7 +310,7 @@ func requestError(c *common, err error) string {
 		if refused.Reason == "" {
 			return c.tr("refused")
 		}
-		return c.tr("refused: %s", translateReason(c.print, oktell.CleanLine(refused.Reason)))
+		return c.tr("refused: %s", say(c.print, oktell.Quoted(refused.Reason))) // the server's (or a bridge's) own words
 	case errors.Is(err, context.DeadlineExceeded):
 		return c.tr("no answer from Oktell within %s", c.duration(c.opts.RequestTimeout))
 	case errors.Is(err, oktell.ErrTimeout), isTimeout(err):

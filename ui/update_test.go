@@ -527,12 +527,12 @@ func TestReasonsTranslated(t *testing.T) {
 	assert.Contains(t, m.View(), "планово: закрытие через 5 секунд")
 
 	m = step(ru(), upd(t0, evState(oktell.UserReady, false)))
-	m = step(m, linkStatus(t0, oktell.LinkReconnecting, "ws://pbx:4067: connection lost; retrying in 2s"))
+	m = step(m, linkWhy(t0, oktell.LinkReconnecting, oktell.Because(oktell.ReasonRetrying, "ws://pbx:4067", oktell.Because(oktell.ReasonConnectionLost), 2*time.Second)))
 	assert.Contains(t, m.View(), "Связь с Oktell потеряна: ws://pbx:4067: связь прервана; повтор через 2 с")
 
 	// the demo's refusal, in the operator's language
 	f := newFake()
-	f.stateErr = &oktell.RefusedError{Code: 2, Reason: "no phone line is registered"}
+	f.stateErr = oktell.Refused(2, oktell.Because(oktell.ReasonNoPhoneLine))
 	m = step(New(testOptions(f, clocktest.New(t0), language.Russian)), tea.WindowSizeMsg{Width: 80, Height: 24})
 	m = step(m, upd(t0, evState(oktell.UserOff, false))) // in No phone the key is not offered at all
 	m, cmd := stepCmd(m, keyPress("b"))
@@ -540,14 +540,14 @@ func TestReasonsTranslated(t *testing.T) {
 	assert.Equal(t, []string{"Запрос «Перерыв» не выполнен: отказано: телефонная линия не зарегистрирована"}, toastTexts(m))
 
 	// a replay's status sits at the right of the messages' rule, translated and cut to fit
-	m = step(ru(), linkStatus(t0, oktell.LinkReadOnly, "shift.log: end of input after 12 documents (0 problems)"))
+	m = step(ru(), linkWhy(t0, oktell.LinkReadOnly, oktell.Because(oktell.ReasonInputEnded, "shift.log", 12, 0)))
 	v := m.View()
 	assert.Contains(t, v, "только чтение: shift.log: конец ввода после 12 документов")
 	for _, l := range strings.Split(v, "\n") {
 		assert.LessOrEqual(t, ansi.StringWidth(l), 80)
 	}
 	m, _, _ = newTest(80, 24)
-	m = step(m, linkStatus(t0, oktell.LinkReadOnly, "shift.log: end of input after 12 documents (0 problems)"))
+	m = step(m, linkWhy(t0, oktell.LinkReadOnly, oktell.Because(oktell.ReasonInputEnded, "shift.log", 12, 0)))
 	assert.Contains(t, m.View(), "── Messages ── ▷ read-only: shift.log: end of input after 12 documents (0 pr… ──")
 }
 
