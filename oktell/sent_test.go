@@ -118,3 +118,36 @@ func TestReasonFromEnglishIsOneCode(t *testing.T) {
 		}
 	}
 }
+
+// A recording's reason is bytes from a file: whatever they are, reading them neither
+// panics nor recurses without bound, and what reads as a reason says itself and reads
+// back the same.
+func FuzzDecodeReason(f *testing.F) {
+	for _, r := range []Reason{Because(ReasonTimedOut), Quoted("x"),
+		Because(ReasonRefusedByServer, Because(ReasonNoSuchUser, `"u"`)),
+		Because(ReasonInputEnded, "a.log", 3, 1), Because(ReasonNextTry, Quoted("EOF"), 4*time.Second)} {
+		b, err := EncodeReason(r)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"code":"idle","args":["4s"]}`))
+	f.Add([]byte(`{"code":"input-ended","args":["a",-1,0]}`))
+	f.Add([]byte(strings.Repeat(`{"code":"refused-by-server","args":[`, 50)))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := DecodeReason(b)
+		if err != nil {
+			return
+		}
+		_ = r.String()
+		again, err := EncodeReason(r)
+		if err != nil {
+			t.Fatalf("%#v reads but does not write: %v", r, err)
+		}
+		back, err := DecodeReason(again)
+		if err != nil || !reflect.DeepEqual(back, r) {
+			t.Fatalf("%#v reads back as %#v, %v", r, back, err)
+		}
+	})
+}
