@@ -101,7 +101,9 @@ const (
 	ReasonKeepalive        ReasonCode = "keepalive"           // a keepalive ping failed: why
 	ReasonPingUnanswered   ReasonCode = "ping-unanswered"     // a ping got no answer in time
 	ReasonNoAnswer         ReasonCode = "no-answer"           // a request (named by its method) got no answer in time
+	ReasonTimedOut         ReasonCode = "timed-out"           // a request got no answer in time, its length not known (a recorded outcome)
 	ReasonNotConnectedWhy  ReasonCode = "not-connected"       // a request (by its method) failed: the link is down, and why
+	ReasonNoLink           ReasonCode = "no-link"             // a request failed: the link is down (ErrNotConnected)
 	ReasonRequestFailed    ReasonCode = "request-failed"      // a request of the login (by its method) failed: why
 	ReasonSubscribeFailed  ReasonCode = "subscribe-failed"    // the subscription to the user's state failed: why
 	ReasonPasswordUnread   ReasonCode = "password-unread"     // the password could not be read: the reader's words, quoted
@@ -248,7 +250,9 @@ var reasons = map[ReasonCode]ReasonDecl{
 	ReasonKeepalive:         {"keepalive: %s", []ArgKind{ArgReason}},
 	ReasonPingUnanswered:    {"ping: no answer from the server in %s", []ArgKind{ArgDuration}},
 	ReasonNoAnswer:          {"%s: no answer from the server in %s", []ArgKind{ArgText, ArgDuration}},
+	ReasonTimedOut:          {"no answer from Oktell in time", nil},
 	ReasonNotConnectedWhy:   {"%s: not connected to Oktell: %s", []ArgKind{ArgText, ArgReason}},
+	ReasonNoLink:            {"not connected to Oktell", nil},
 	ReasonRequestFailed:     {"%s: %s", []ArgKind{ArgText, ArgReason}},
 	ReasonSubscribeFailed:   {"subscribe to user state: %s", []ArgKind{ArgReason}},
 	ReasonPasswordUnread:    {"password: %s", []ArgKind{ArgText}},

@@ -18,7 +18,8 @@ const (
 )
 
 // SentDocument is the document a recording keeps for s: a query holding the request, or,
-// for an outcome, a query result (resultcode 0 when accepted, else 1 with the reason).
+// for an outcome, a query result (resultcode 0 when accepted, else 1 with the reason: its
+// English in "error" for a person reading the file, its code in "reason" for a replay).
 func SentDocument(s Sent) *Document {
 	method := s.Method
 	if method == "" {
@@ -32,11 +33,15 @@ func SentDocument(s Sent) *Document {
 	var d *Document
 	switch {
 	case s.Answered:
-		code := 0
-		if s.Refused != "" {
-			code = 1
+		code, text := 0, ""
+		var props []Property
+		if !s.Why.IsZero() {
+			code, text = 1, s.Why.String()
+			if b, err := EncodeReason(s.Why); err == nil {
+				props = append(props, CDataProp(sentReasonProp, string(b)))
+			}
 		}
-		d = QueryResultDocument(method, s.ID, code, s.Refused, nil)
+		d = QueryResultDocument(method, s.ID, code, text, props)
 		d.Attrs = NewAttrs(Attr{Name: SentAttr, Value: "outcome"})
 		return d
 	case s.Kind == SentState:
@@ -68,10 +73,7 @@ func AsSent(d *Document) (s Sent, ok bool) {
 		}
 		s = Sent{Kind: sentKind(r.Method), Method: r.Method, ID: r.ID, Answered: true}
 		if r.ResultCode != 0 {
-			s.Refused = r.Error
-			if s.Refused == "" {
-				s.Refused = "refused (resultcode " + strconv.Itoa(r.ResultCode) + ")"
-			}
+			s.Why = outcomeWhy(r)
 		}
 		return s, true
 	case "request":
@@ -99,6 +101,36 @@ func AsSent(d *Document) (s Sent, ok bool) {
 		return s, true
 	}
 	return Sent{}, false
+}
+
+// sentReasonProp is the outcome's property holding its reason's code (EncodeReason).
+const sentReasonProp = "reason"
+
+// outcomeWhy is the reason of a refused outcome: its code when the recording kept one;
+// an older recording kept only the English okdash wrote, read here, once, into a code
+// where it is one okdash declares, else quoted.
+func outcomeWhy(r QueryResult) Reason {
+	for _, p := range r.Props {
+		if p.Key == sentReasonProp && p.HasText {
+			if why, err := DecodeReason([]byte(p.Text)); err == nil && !why.IsZero() {
+				return why
+			}
+		}
+	}
+	text := CleanLine(r.Error)
+	const byServer = "refused by the server"
+	switch {
+	case text == "":
+		return Because(ReasonRefusedByServer, Because(ReasonServerErrorCode, strconv.Itoa(r.ResultCode)))
+	case text == byServer:
+		return Because(ReasonRefusedByServer, Because(ReasonNoReasonGiven))
+	case strings.HasPrefix(text, byServer+": "):
+		return Because(ReasonRefusedByServer, ReasonFromEnglish(strings.TrimPrefix(text, byServer+": ")))
+	case strings.Contains(text, "context deadline exceeded"), strings.HasPrefix(text, ErrTimeout.Error()),
+		strings.Contains(text, ": no answer from the server in "): // the bridge's, a source's own, the WebSocket's
+		return Because(ReasonTimedOut)
+	}
+	return ReasonFromEnglish(text)
 }
 
 func sentKind(method string) SentKind {

@@ -145,10 +145,20 @@ type Sent struct {
 	To   string
 	Text string
 
-	// Answered says this is the outcome of request ID, not the request itself. Refused
-	// is why the request failed or was refused, as okdash reported it; "" means accepted.
+	// Answered says this is the outcome of request ID, not the request itself. Why is
+	// why the request failed or was refused (RequestWhy); zero means accepted.
 	Answered bool
-	Refused  string
+	Why      Reason
+}
+
+// RequestWhy is the reason a recorded outcome keeps for a request that failed with err:
+// a timeout as ReasonTimedOut (how long the source waited is its own), else the
+// error's reason (ReasonOf); zero for nil.
+func RequestWhy(err error) Reason {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrTimeout) {
+		return Because(ReasonTimedOut)
+	}
+	return ReasonOf(err)
 }
 
 // Link is the state of the link to Oktell.
@@ -197,7 +207,7 @@ type Status struct {
 var ErrUnsupported = errors.New("not supported by this source")
 
 // ErrNotConnected is returned for a request made or pending while the link is down.
-var ErrNotConnected = errors.New("not connected to Oktell")
+var ErrNotConnected error = &ReasonError{Why: Because(ReasonNoLink)}
 
 // ErrTimeout is a request that got no answer within the source's own timeout. Every
 // source wraps it (errors.Is), so the dashboard can say "no answer" rather than "refused".

@@ -517,7 +517,7 @@ func (ls *liveSession) end(why oktell.Reason) {
 		return
 	}
 	after := ls.srv.cfg.ShutdownAfter
-	ls.send(ui.ShutdownMsg{Why: why, Reason: why.String(), After: after})
+	ls.send(ui.ShutdownMsg{Why: why, After: after})
 	go func() {
 		<-ls.srv.cfg.Clock.After(after + grace)
 		ls.mu.Lock()

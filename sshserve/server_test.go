@@ -63,7 +63,7 @@ func (m *fakeModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.keys += msg.String()
 	case ui.ShutdownMsg:
-		m.banner = fmt.Sprintf("closing: %s in %s", msg.Reason, msg.After)
+		m.banner = fmt.Sprintf("closing: %s in %s", msg.Why, msg.After)
 		if m.quitNow {
 			return m, tea.Quit
 		}
@@ -392,7 +392,7 @@ func TestShutdownShowsReasonAndClosesSessions(t *testing.T) {
 		}
 	}
 	stopping := oktell.Because(oktell.ReasonServerStopping)
-	require.Equal(t, []ui.ShutdownMsg{{Why: stopping, Reason: "server shutting down", After: 5 * time.Second}, {Why: stopping, Reason: "server shutting down", After: 5 * time.Second}}, got)
+	require.Equal(t, []ui.ShutdownMsg{{Why: stopping, After: 5 * time.Second}, {Why: stopping, After: 5 * time.Second}}, got)
 	require.Equal(t, 2, strings.Count(h.logs.String(), `reason="server shutting down"`))
 	// New connections are turned away.
 	_, err := h.dial(a)

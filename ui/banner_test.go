@@ -138,7 +138,7 @@ func TestBannersGoWholeIntoTheHistory(t *testing.T) {
 	m = step(m, linkStatus(t0, oktell.LinkReconnecting, long+"; retrying in 8s"))
 	m = step(m, linkStatus(t0, oktell.LinkConnected, ""))
 	m = step(m, upd(t0, evBare(oktell.RestartRequested)))
-	m = step(m, ShutdownMsg{Reason: "server shutting down", After: 5 * time.Second})
+	m = step(m, ShutdownMsg{Why: oktell.Because(oktell.ReasonServerStopping), After: 5 * time.Second})
 	m = step(m, closedBy(sessionGone()))
 	m = step(m, sessionEndedMsg{})
 	got := historyTexts(m)

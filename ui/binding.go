@@ -20,7 +20,7 @@ import (
 // TestEveryBindingSpeaksRussian and TestEveryBindingIsListed check the rest.
 type binding struct {
 	key.Binding           // the keys and their help; Enabled() says whether the action is possible now
-	why         string    // why the action is not possible now: a catalog key (English); "" when it is
+	why         string    // why the action is not possible now: a catalog key (English), or a reason said in the printer's words (say); "" when it is
 	bar         int       // on the help bar: 0 not; otherwise higher stays longer when the bar is too narrow (see barKeep)
 	held        bool      // impossible only for a moment (a request waits for its answer): it keeps its room on the bar
 	quiet       bool      // impossible says nothing: a key pressed by habit (esc with nothing to leave)

@@ -40,7 +40,7 @@ func situations(t *testing.T, lang language.Tag) map[string]Model {
 	out["replying"] = step(busy(), keyPress("m"))
 	out["pending"] = step(busy(), keyPress("b"))
 	out["lost"] = step(busy(), upd(t0, evBare(oktell.ConnectionLost)))
-	out["closing"] = step(busy(), ShutdownMsg{Reason: "x", After: time.Minute})
+	out["closing"] = step(busy(), ShutdownMsg{Why: oktell.Quoted("x"), After: time.Minute})
 	out["ended"] = step(busy(), updatesMsg{ended: true})
 	out["busy state"] = step(busy(), upd(t0, evState(oktell.UserFullbusy, false)))
 	withShift := New(Options{Session: newFake(), Shift: newCountedShift(true, false), Theme: look(asciiRenderer(), "unicode", false, false), Clock: clocktest.New(t0), Lang: lang})

@@ -95,7 +95,7 @@ func (s *fuzzScript) msg(m Model) tea.Msg {
 		}
 		return sentMsg{to: m.reply.to, text: s.str(), err: err}
 	case 5:
-		return ShutdownMsg{Reason: s.str(), After: time.Duration(s.next()) * time.Second}
+		return ShutdownMsg{Why: oktell.Quoted(s.str()), After: time.Duration(s.next()) * time.Second}
 	}
 	return sessionEndedMsg{}
 }

@@ -176,6 +176,11 @@ func linkStatus(at time.Time, l oktell.Link, reason string) updateMsg {
 	return updateMsg{oktell.Update{At: at, Status: &oktell.Status{Link: l, Reason: reason}}}
 }
 
+// linkWhy is a status as okdash's sources give it: its reason as a code.
+func linkWhy(at time.Time, l oktell.Link, why oktell.Reason) updateMsg {
+	return updateMsg{oktell.Update{At: at, Status: &oktell.Status{Link: l, Reason: why.String(), Why: why}}}
+}
+
 // runCmd runs a command of m and every command it batches, returning the messages they
 // produced, but only those that return at once: a command that parks on m's fake clock
 // (a timer) is left there, seen by the clock's count of waiters, not by a guessed delay.

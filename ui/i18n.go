@@ -2,11 +2,8 @@ package ui
 
 import (
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
@@ -116,6 +113,16 @@ var plurals = []struct {
 	{"Oktell asks okdash to close: closing in %d s",
 		[]interface{}{"one", "Oktell asks okdash to close: closing in %d second", "other", "Oktell asks okdash to close: closing in %d seconds"},
 		[]interface{}{"one", "Oktell просит закрыть okdash: закрытие через %d секунду", "few", "Oktell просит закрыть okdash: закрытие через %d секунды", "other", "Oktell просит закрыть okdash: закрытие через %d секунд"}},
+	// the counts inside reasons (sayArg)
+	{"%d documents",
+		[]interface{}{"one", "%d document", "other", "%d documents"},
+		[]interface{}{"one", "%d документа", "other", "%d документов"}},
+	{"%d frames",
+		[]interface{}{"one", "%d frame", "other", "%d frames"},
+		[]interface{}{"one", "%d кадра", "other", "%d кадров"}},
+	{"%d problems",
+		[]interface{}{"one", "%d problem", "other", "%d problems"},
+		[]interface{}{"other", "ошибок: %d"}},
 	{"%s: closing in %d s",
 		[]interface{}{"one", "%s: closing in %d second", "other", "%s: closing in %d seconds"},
 		[]interface{}{"one", "%s: закрытие через %d секунду", "few", "%s: закрытие через %d секунды", "other", "%s: закрытие через %d секунд"}},
@@ -126,16 +133,6 @@ func cat() *catalog.Builder {
 	b := catalog.NewBuilder(catalog.Fallback(language.English))
 	for k, v := range ruStrings {
 		must(b.SetString(language.Russian, k, v))
-	}
-	for en, ru := range reasonPhrases {
-		must(b.SetString(language.Russian, en, ru))
-	}
-	for _, rp := range reasonPatterns {
-		must(b.SetString(language.Russian, rp.key, rp.ru))
-	}
-	for _, cw := range countWords {
-		must(b.Set(language.English, cw.key, plural.Selectf(1, "%d", cw.en...)))
-		must(b.Set(language.Russian, cw.key, plural.Selectf(1, "%d", cw.ru...)))
 	}
 	for _, p := range plurals {
 		arg := 1
@@ -205,148 +202,4 @@ func localeTag(v string) language.Tag {
 		return language.English
 	}
 	return t
-}
-
-// reasonPhrases are English phrases that still reach the dashboard as text rather than
-// as an oktell.Reason: a refusal that crossed the bridge's wire, a link error's words, a
-// caller's own ShutdownMsg.Reason. Known phrases are translated; okdash's own sources
-// give codes (ui/reasons.go), and new reasons must be codes, not phrases here.
-// A reason is read in segments split at ": " and "; ", because the code composes them
-// ("demo.log: end of input after 3 documents (0 problems)"); a segment that is not a
-// known phrase (a file name, an error from the network) is shown as it came.
-var reasonPhrases = map[string]string{
-	"server shutting down":                  "сервер останавливается",
-	"session closed":                        "сеанс закрыт",
-	"not connected to Oktell":               "нет связи с Oktell",
-	"idle timeout":                          "долго не было ввода",
-	"end of input":                          "конец ввода",
-	"connection lost":                       "связь прервана",
-	"connection to the Oktell server lost":  "связь с сервером Oktell потеряна",
-	"closed":                                "закрыто",
-	"closed by okdash":                      "закрыто okdash",
-	"demo":                                  "демо",
-	"demo stopped":                          "демо остановлено",
-	"recording stopped":                     "запись остановлена",
-	"stopped following":                     "слежение остановлено",
-	"read error":                            "ошибка чтения",
-	"connection refused":                    "в соединении отказано",
-	"refused by the server":                 "сервер отказал",
-	"no phone line is registered":           "телефонная линия не зарегистрирована",
-	"the message is empty":                  "сообщение пустое",
-	"up to date, waiting for new documents": "всё прочитано, ждём новых документов",
-	"the file is gone":                      "файл исчез",
-	"waiting for it to come back":           "ждём, когда он появится",
-	"rotated":                               "файл сменился (ротация)",
-	"reading the new file":                  "читаем новый файл",
-	"truncated":                             "файл укорочен",
-	"rewritten":                             "файл перезаписан",
-	"reading from the start":                "читаем с начала",
-	"the Oktell client lost its server (ConnectionLost)":   "клиент Oktell потерял сервер (ConnectionLost)",
-	"the Oktell client lost its server (RestartRequested)": "клиент Oktell потерял сервер (RestartRequested)",
-}
-
-// reasonPatterns are the composed segments with a value inside: the catalog key is the
-// English form with %s for the value.
-var reasonPatterns = []struct {
-	re  *lazyRegexp
-	key string
-	ru  string
-}{
-	{lazy(`^no input for (\S+)$`), "no input for %s", "нет ввода в течение %s"},
-	{lazy(`^retrying in (\S+)$`), "retrying in %s", "повтор через %s"},
-	{lazy(`^skipped at byte (\d+)$`), "skipped at byte %s", "пропуск с байта %s"},
-	{lazy(`^replaying (.+)$`), "replaying %s", "воспроизведение: %s"},
-	{lazy(`^following (.+)$`), "following %s", "слежение: %s"},
-	{lazy(`^stopped following (.+)$`), "stopped following %s", "слежение остановлено: %s"},
-	{lazy(`^end of input after (\d+ documents?) \((\d+ problems?)\)$`), "end of input after %s (%s)", "конец ввода после %s (%s)"},
-}
-
-// countWords are the counted nouns inside reasons ("3 documents"), with their plurals.
-var countWords = []struct {
-	re  *lazyRegexp
-	key string
-	en  []interface{}
-	ru  []interface{}
-}{
-	{lazy(`^(\d+) documents?$`), "%d documents",
-		[]interface{}{"one", "%d document", "other", "%d documents"},
-		[]interface{}{"one", "%d документа", "other", "%d документов"}},
-	{lazy(`^(\d+) frames?$`), "%d frames",
-		[]interface{}{"one", "%d frame", "other", "%d frames"},
-		[]interface{}{"one", "%d кадра", "other", "%d кадров"}},
-	{lazy(`^(\d+) problems?$`), "%d problems",
-		[]interface{}{"one", "%d problem", "other", "%d problems"},
-		[]interface{}{"other", "ошибок: %d"}},
-}
-
-var reasonSplit = lazy(`: |; `)
-
-// lazyRegexp is compiled when first used: okdash decode and a usage error need none.
-type lazyRegexp struct {
-	pattern string
-	once    sync.Once
-	re      *regexp.Regexp
-}
-
-func lazy(pattern string) *lazyRegexp { return &lazyRegexp{pattern: pattern} }
-
-func (l *lazyRegexp) get() *regexp.Regexp {
-	l.once.Do(func() { l.re = regexp.MustCompile(l.pattern) })
-	return l.re
-}
-
-// translateReason puts a reason from okdash's own code into the printer's language,
-// segment by segment; text it does not know stays as it came. It never formats the
-// reason itself, so a "%" in it is shown as it is.
-func translateReason(p *message.Printer, reason string) string {
-	if reason == "" {
-		return ""
-	}
-	seps := reasonSplit.get().FindAllString(reason, -1)
-	var b strings.Builder
-	for i, seg := range reasonSplit.get().Split(reason, -1) {
-		if i > 0 {
-			b.WriteString(seps[i-1])
-		}
-		b.WriteString(translateSegment(p, seg))
-	}
-	return b.String()
-}
-
-func translateSegment(p *message.Printer, seg string) string {
-	if _, ok := reasonPhrases[seg]; ok {
-		return p.Sprintf(seg)
-	}
-	for _, rp := range reasonPatterns {
-		sub := rp.re.get().FindStringSubmatch(seg)
-		if sub == nil {
-			continue
-		}
-		args := make([]interface{}, 0, len(sub)-1)
-		for _, v := range sub[1:] {
-			args = append(args, translateValue(p, v))
-		}
-		return p.Sprintf(rp.key, args...)
-	}
-	return seg
-}
-
-// translateValue is a value inside a reason in the printer's language: a count of
-// documents ("3 documents"), or a duration as Go writes it ("4s", "1m30s").
-func translateValue(p *message.Printer, v string) string {
-	if d, err := time.ParseDuration(v); err == nil && d > 0 {
-		return sayDuration(p, d)
-	}
-	return translateCount(p, v)
-}
-
-func translateCount(p *message.Printer, v string) string {
-	for _, cw := range countWords {
-		if sub := cw.re.get().FindStringSubmatch(v); sub != nil {
-			if n, err := strconv.Atoi(sub[1]); err == nil {
-				return p.Sprintf(cw.key, n)
-			}
-		}
-	}
-	return v
 }

@@ -1,11 +1,16 @@
 package ui
 
 import (
+	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
+	"github.com/okdash/okdash/oktell"
 )
 
 func TestResolveLang(t *testing.T) {
@@ -67,38 +72,20 @@ func TestCatalogComplete(t *testing.T) {
 	}
 }
 
-// Reasons okdash's own code writes in English read in Russian where they are known
-// phrases; everything else (file names, network errors, a stray %) stays as it came.
-func TestTranslateReason(t *testing.T) {
+// Words that come without a code (a caller's status, a bridge's refusal, an error that
+// is no Reasoner) are someone else's: shown as they came, cleaned, in every language,
+// never read back as English phrases (okdash's own reasons are codes: reasons.go).
+func TestTextWithoutACodeIsQuoted(t *testing.T) {
 	ru, en := newPrinter(language.Russian), newPrinter(language.English)
-	cases := []struct{ in, ru string }{
-		{"", ""},
-		{"server shutting down", "сервер останавливается"},
-		{"idle timeout", "долго не было ввода"},
-		{"no input for 15m", "нет ввода в течение 15 мин"},
-		{"end of input", "конец ввода"},
-		{"shift.log: end of input after 3 documents (0 problems)", "shift.log: конец ввода после 3 документов (ошибок: 0)"},
-		{"shift.log: end of input after 1 document (1 problem)", "shift.log: конец ввода после 1 документа (ошибок: 1)"},
-		{"shift.log: end of input after 21 documents (2 problems)", "shift.log: конец ввода после 21 документа (ошибок: 2)"},
-		{"shift.log: skipped at byte 512: bad tag", "shift.log: пропуск с байта 512: bad tag"},
-		{"replaying shift.log", "воспроизведение: shift.log"},
-		{"demo: Morning shift", "демо: Morning shift"},
-		{"demo stopped: scenario: line 3: unknown op", "демо остановлено: scenario: line 3: unknown op"},
-		{"connection to the Oktell server lost", "связь с сервером Oktell потеряна"},
-		{"ws://pbx:4067: connection lost; retrying in 4s", "ws://pbx:4067: связь прервана; повтор через 4 с"},
-		{"refused by the server: no phone line is registered", "сервер отказал: телефонная линия не зарегистрирована"},
-		{"following /var/log/oktell/common.log: the file is gone; waiting for it to come back",
-			"слежение: /var/log/oktell/common.log: файл исчез; ждём, когда он появится"},
-		{"stopped following common.log: permission denied", "слежение остановлено: common.log: permission denied"},
-		{"maintenance at 100% load", "maintenance at 100% load"},
-		{"Server Shutting Down", "Server Shutting Down"},
-		{"сервер закрыт", "сервер закрыт"},
+	for _, in := range []string{"", "server shutting down", "maintenance at 100% load", "сервер закрыт",
+		"ws://pbx:4067: connection lost; retrying in 4s"} {
+		for _, p := range []*message.Printer{ru, en} {
+			assert.Equal(t, in, sayStatus(p, &oktell.Status{Reason: in}), "status %q", in)
+			if in != "" {
+				assert.Equal(t, in, sayError(p, errors.New(in)), "error %q", in)
+			}
+		}
 	}
-	for _, tc := range cases {
-		assert.Equal(t, tc.ru, translateReason(ru, tc.in), "ru %q", tc.in)
-		assert.Equal(t, tc.in, translateReason(en, tc.in), "en %q stays as written", tc.in)
-	}
-	for en := range reasonPhrases {
-		assert.NotEqual(t, en, ru.Sprintf(en), "no Russian for reason %q", en)
-	}
+	assert.Equal(t, "bad", sayStatus(ru, &oktell.Status{Reason: "\x1b[2Jbad"}), "cleaned")
+	assert.Equal(t, "нет связи с Oktell", sayError(ru, fmt.Errorf("send: %w", oktell.ErrNotConnected)), "a sentinel with a code")
 }

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -87,6 +86,8 @@ var ruReasons = map[oktell.ReasonCode]string{
 	oktell.ReasonKeepalive:         "проверка связи: %s",
 	oktell.ReasonPingUnanswered:    "сервер не ответил за %s",
 	oktell.ReasonNoAnswer:          "запрос %s: сервер не ответил за %s",
+	oktell.ReasonTimedOut:          "Oktell не ответил вовремя",
+	oktell.ReasonNoLink:            "нет связи с Oktell",
 	oktell.ReasonNotConnectedWhy:   "запрос %s: нет связи с Oktell: %s",
 	oktell.ReasonRequestFailed:     "запрос %s: %s",
 	oktell.ReasonSubscribeFailed:   "подписка на состояние пользователя: %s",
@@ -138,7 +139,7 @@ func say(p *message.Printer, r oktell.Reason) string {
 	d, ok := oktell.Declaration(r.Code)
 	format, ru := ruReasons[r.Code]
 	if !ok || len(r.Args) != len(d.Args) || !ru || !isRussian(p) {
-		return r.String()
+		return oktell.CleanLine(r.String()) // its quoted words too come from outside
 	}
 	args := make([]any, len(r.Args))
 	for i, k := range d.Args {
@@ -212,25 +213,18 @@ func ruDuration(d time.Duration) string {
 	return strings.Join(parts, " ")
 }
 
-// sayStatus is a status's reason in the printer's language: its code when the source
-// gave one, else its text, read by the phrase table of the sources that still write
-// prose (translateReason).
+// sayStatus is a status's reason in the printer's language: its code; a text without
+// one is someone else's words (a caller's own status), shown as they came.
 func sayStatus(p *message.Printer, st *oktell.Status) string {
 	if !st.Why.IsZero() {
 		return say(p, st.Why)
 	}
-	return translateReason(p, oktell.CleanLine(st.Reason))
+	return say(p, oktell.Quoted(st.Reason))
 }
 
-// sayError is an error in the printer's language: its reason when it carries one
-// (oktell.Reasoner), else its text as sayStatus reads text.
-func sayError(p *message.Printer, err error) string {
-	var r oktell.Reasoner
-	if errors.As(err, &r) {
-		return say(p, r.Reason())
-	}
-	return translateReason(p, oktell.CleanLine(err.Error()))
-}
+// sayError is an error in the printer's language: its reason (oktell.ReasonOf), whose
+// text without a code is quoted.
+func sayError(p *message.Printer, err error) string { return say(p, oktell.ReasonOf(err)) }
 
 // Say renders a reason in lang, as the dashboard does: the SSH server writes its line
 // under a closed dashboard with it.

@@ -41,7 +41,7 @@ var refusedKeys = []struct {
 		return step(withState(oktell.UserReady)(m), keyPress("b"))
 	}, key: "a", en: "Away: a request is waiting for Oktell's answer", ru: "Отошёл: запрос ждёт ответа Oktell"},
 	{why: "okdash is closing", setup: func(m Model) Model {
-		return step(withState(oktell.UserReady)(m), ShutdownMsg{Reason: "x", After: time.Minute})
+		return step(withState(oktell.UserReady)(m), ShutdownMsg{Why: oktell.Quoted("x"), After: time.Minute})
 	}, key: "b", en: "Break: okdash is closing", ru: "Перерыв: okdash закрывается"},
 	{why: "already ready", setup: withState(oktell.UserReady), key: "r", en: "Ready: already ready", ru: "Готов: уже «Готов»"},
 	{why: "already on a break", setup: withState(oktell.UserLunch), key: "и", en: "Break: already on a break", ru: "Перерыв: уже «Перерыв»"},
@@ -110,7 +110,9 @@ func TestRefusedKeySaysWhyInTheStatusLine(t *testing.T) {
 			if rk.setup != nil {
 				m = rk.setup(m)
 			}
-			require.Equal(t, rk.why, liveBinding(t, m, rk.key).why, "%s: the binding's reason", rk.key)
+			if lang == language.English { // a reason's code is in the printer's words already (say)
+				require.Equal(t, rk.why, liveBinding(t, m, rk.key).why, "%s: the binding's reason", rk.key)
+			}
 			screen, pressed := m.c.screen, m.c.now
 			m = step(m, keyPress(rk.key))
 			want := rk.en

@@ -44,7 +44,6 @@ func init() {
 		"already on a break":                           "уже «Перерыв»",
 		"already away":                                 "уже «Отошёл»",
 		"the state is not known yet":                   "состояние ещё неизвестно",
-		"no phone line is registered":                  "телефонная линия не зарегистрирована",
 		"redirect goes with Ready, Break or Away only": "переадресация — только с «Готов», «Перерыв» или «Отошёл»",
 	})
 }
@@ -186,7 +185,7 @@ func (r *request) keys(on screen, st *status, br *breaks, closing bool) []bindin
 		case st.known && st.state == oktell.UserWOphone:
 			// Oktell refuses every state until the phone line registers (protocol.md 1.3;
 			// the demo's server refuses them so): offer none rather than a sure refusal.
-			return "no phone line is registered"
+			return say(r.c.print, oktell.Because(oktell.ReasonNoPhoneLine)) // in the printer's words already: tr leaves it as it is
 		}
 		return why
 	}
@@ -311,7 +310,7 @@ func requestError(c *common, err error) string {
 		if refused.Reason == "" {
 			return c.tr("refused")
 		}
-		return c.tr("refused: %s", translateReason(c.print, oktell.CleanLine(refused.Reason)))
+		return c.tr("refused: %s", say(c.print, oktell.Quoted(refused.Reason))) // the server's (or a bridge's) own words
 	case errors.Is(err, context.DeadlineExceeded):
 		return c.tr("no answer from Oktell within %s", c.duration(c.opts.RequestTimeout))
 	case errors.Is(err, oktell.ErrTimeout), isTimeout(err):

@@ -187,7 +187,6 @@ func init() {
 		"%s: no ring: %s":                     "%s: звонка нет: %s",
 		"%s: link unchanged: %s":              "%s: связь не изменилась: %s",
 		"%d answers were lost: the room did not keep up": "потеряно ответов: %d, зал не успевал их показать",
-		"server shutting down":                           "сервер останавливается",
 		// why an action is not possible, or did not happen
 		"no trainee is selected":                                  "стажёр не выбран",
 		"no demo session in the room":                             "в зале нет демо-сеансов",

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"strings"
-
 	"github.com/okdash/okdash/oktell"
 )
 
@@ -68,9 +66,9 @@ func (h *history) sent(u oktell.Update) {
 			break
 		}
 	}
-	if s.Refused != "" {
+	if !s.Why.IsZero() {
 		c.post(noteMsg{note{at: u.At, typ: oktell.NltApplicationErr, local: true, quiet: true,
-			text: c.tr("Asked for %s: %v", label, sentRefusal(c, s.Refused))}})
+			text: c.tr("Asked for %s: %v", label, sentRefusal(c, s.Why))}})
 	}
 }
 
@@ -97,7 +95,7 @@ func (m *messages) sent(u oktell.Update) {
 			outgoing: true, read: true, sentID: s.ID})
 		return
 	}
-	if s.Refused == "" {
+	if s.Why.IsZero() {
 		return
 	}
 	to := m.c.tr("a colleague") // an outcome names no recipient: its request does
@@ -109,7 +107,7 @@ func (m *messages) sent(u oktell.Update) {
 	}
 	c := m.c
 	c.post(noteMsg{note{at: u.At, typ: oktell.NltApplicationErr, local: true, quiet: true,
-		text: c.tr("Could not send to %s: %v", to, sentRefusal(c, s.Refused))}})
+		text: c.tr("Could not send to %s: %v", to, sentRefusal(c, s.Why))}})
 }
 
 // nameOf is the name of the user id as the newest message from them gives it, else the id.
@@ -123,18 +121,14 @@ func (m *messages) nameOf(id string) string {
 }
 
 // sentRefusal says why a replayed request failed, in the operator's words as a live
-// refusal says it (requestError): the recording keeps the error's English text.
-func sentRefusal(c *common, refused string) string {
-	r := oktell.CleanLine(refused)
-	const by = "refused by the server"
-	switch {
-	case r == by:
-		return c.tr("refused")
-	case strings.HasPrefix(r, by+": "):
-		return c.tr("refused: %s", translateReason(c.print, strings.TrimPrefix(r, by+": ")))
-	case strings.Contains(r, "context deadline exceeded"), strings.HasPrefix(r, oktell.ErrTimeout.Error()),
-		strings.Contains(r, ": no answer from the server in "): // the bridge's, a request's own, the WebSocket's
-		return c.tr("no answer from Oktell in time")
+// refusal says it (requestError), from the reason's code the recording's reader gave.
+func sentRefusal(c *common, why oktell.Reason) string {
+	if why.Code == oktell.ReasonRefusedByServer && len(why.Args) == 1 {
+		inner, _ := why.Args[0].(oktell.Reason)
+		if inner.IsZero() || inner.Code == oktell.ReasonNoReasonGiven {
+			return c.tr("refused")
+		}
+		return c.tr("refused: %s", say(c.print, inner))
 	}
-	return translateReason(c.print, r)
+	return say(c.print, why)
 }

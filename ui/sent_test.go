@@ -147,8 +147,8 @@ func TestReplayedBreakReasonAndLoneOutcome(t *testing.T) {
 	m = feed(t, m,
 		oktell.Update{At: t0, Sent: &oktell.Sent{Kind: oktell.SentState, ID: "q1", State: oktell.UserLunch, BreakReason: "7", BreakName: "Обед\x1b[2J"}},
 		oktell.Update{At: t0, Sent: &oktell.Sent{Kind: oktell.SentState, ID: "q2", State: oktell.UserLunch, Redirect: true, BreakReason: "8"}},
-		oktell.Update{At: t0, Sent: &oktell.Sent{Kind: oktell.SentState, ID: "q9", Answered: true, Refused: "no answer from Oktell in time: setuserstate"}},
-		oktell.Update{At: t0, Sent: &oktell.Sent{Kind: oktell.SentState, ID: "q2", Answered: true, Refused: "setuserstate: no answer from the server in 10s"}},
+		oktell.Update{At: t0, Sent: &oktell.Sent{Kind: oktell.SentState, ID: "q9", Answered: true, Why: oktell.Because(oktell.ReasonTimedOut)}},
+		oktell.Update{At: t0, Sent: &oktell.Sent{Kind: oktell.SentState, ID: "q2", Answered: true, Why: oktell.RequestWhy(context.DeadlineExceeded)}},
 		oktell.Update{At: t0, Sent: &oktell.Sent{Kind: oktell.SentState, ID: "q1", Answered: true}},
 		oktell.Update{At: t0, Sent: &oktell.Sent{Kind: oktell.SentOther, Method: "getversion", ID: "q3"}},
 	)
@@ -161,4 +161,46 @@ func TestReplayedBreakReasonAndLoneOutcome(t *testing.T) {
 	assert.Empty(t, m.history.asked, "every outcome found its request")
 	assert.Empty(t, m.toasts.list)
 	assert.False(t, m.request.pending.active)
+}
+
+// A recorded refusal reads in Russian from its code, and so does one recorded before
+// okdash kept the code beside the English (the old line has only the "error" text):
+// neither reads English back in the view.
+func TestReplayedRefusalSpeaksRussian(t *testing.T) {
+	clk := clocktest.New(t0)
+	inner := newFake()
+	var out closingBuffer
+	rec := record.Wrap(inner, &out, clk)
+	inner.stateErr = oktell.Refused(2, oktell.Because(oktell.ReasonNoPhoneLine))
+	require.Error(t, rec.SetUserState(context.Background(), oktell.UserReady, false))
+	inner.stateErr = &oktell.RefusedError{Reason: "not allowed"}
+	require.Error(t, rec.SetUserState(context.Background(), oktell.UserOff, false))
+	clk.Set(t0.Add(time.Second))
+	inner.updates <- oktell.Update{At: clk.Now(), Event: evState(oktell.UserReady, false)}
+	<-rec.Updates()
+	close(inner.updates)
+	rec.Close()
+	coded := out.String()
+	require.Contains(t, coded, `"code":"no-phone-line"`)
+	var old []string
+	for _, l := range strings.Split(coded, "\n") {
+		if !strings.Contains(l, `<property_cdata key="reason">`) {
+			old = append(old, l)
+		}
+	}
+	require.NotContains(t, strings.Join(old, "\n"), `"code"`)
+
+	for name, text := range map[string]string{"coded": coded, "text only": strings.Join(old, "\n")} {
+		m := replayed(t, text, language.Russian, &bytes.Buffer{})
+		var hist []string
+		for _, k := range m.history.notes {
+			hist = append(hist, k.n.text)
+		}
+		assert.Equal(t, []string{
+			"Вы запросили «Готов» (переадресация выкл.)",
+			"Запрос «Готов» не выполнен: отказано: телефонная линия не зарегистрирована",
+			"Вы запросили «Отошёл» (переадресация выкл.)",
+			"Запрос «Отошёл» не выполнен: отказано: not allowed",
+		}, hist, name)
+	}
 }

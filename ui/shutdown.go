@@ -11,9 +11,8 @@ import (
 // ShutdownMsg starts the visible countdown to a clean exit, as ShutdownRequested does.
 // The SSH server sends it to every session on SIGTERM.
 type ShutdownMsg struct {
-	Why    oktell.Reason // why, as a code the dashboard translates
-	Reason string        // why in English (Why.String()), or in the caller's words when it has no code
-	After  time.Duration
+	Why   oktell.Reason // why, as a code the dashboard translates (oktell.Quoted for a caller's own words)
+	After time.Duration
 }
 
 // shutdown is the countdown to a clean exit that Oktell (ShutdownRequested) or the SSH
@@ -34,11 +33,7 @@ type quitMsg struct{}
 func (s *shutdown) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case ShutdownMsg:
-		why := say(s.c.print, msg.Why)
-		if msg.Why.IsZero() {
-			why = translateReason(s.c.print, oktell.CleanLine(msg.Reason))
-		}
-		return s.start(why, msg.After)
+		return s.start(say(s.c.print, msg.Why), msg.After)
 	case updateMsg:
 		if e := msg.u.Event; e != nil && e.Type == oktell.ShutdownRequested && !msg.u.Backlog { // an old request in a followed log is the past
 			return s.start("", s.c.opts.ShutdownAfter) // Oktell's own: the banner says so

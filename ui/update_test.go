@@ -259,7 +259,7 @@ func TestDisabledKeys(t *testing.T) {
 		}, nil},
 		{"shutting down", func(m Model, f *fakeSession) Model {
 			m = step(m, upd(t0, evState(oktell.UserLunch, false)))
-			return step(m, ShutdownMsg{Reason: "maintenance", After: time.Minute})
+			return step(m, ShutdownMsg{Why: oktell.Quoted("maintenance"), After: time.Minute})
 		}, nil},
 		{"session cannot set state", func(m Model, f *fakeSession) Model {
 			f.caps.SetUserState = false
@@ -509,7 +509,7 @@ func TestShutdownCountdown(t *testing.T) {
 	assert.Equal(t, tea.Quit(), cmd())
 
 	m, _, _ = newTest(80, 24)
-	m = step(m, ShutdownMsg{Reason: "server stops", After: time.Second})
+	m = step(m, ShutdownMsg{Why: oktell.Quoted("server stops"), After: time.Second})
 	assert.Contains(t, m.View(), "server stops: closing in 1 second")
 }
 
@@ -519,20 +519,20 @@ func TestReasonsTranslated(t *testing.T) {
 		m := New(testOptions(newFake(), clocktest.New(t0), language.Russian))
 		return step(m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	}
-	m := step(ru(), ShutdownMsg{Reason: "server shutting down", After: 5 * time.Second})
+	m := step(ru(), ShutdownMsg{Why: oktell.Because(oktell.ReasonServerStopping), After: 5 * time.Second})
 	assert.Contains(t, m.View(), "сервер останавливается: закрытие через 5 секунд")
-	m = step(ru(), ShutdownMsg{Reason: "no input for 15m", After: 5 * time.Second})
+	m = step(ru(), ShutdownMsg{Why: oktell.Because(oktell.ReasonIdle, 15*time.Minute), After: 5 * time.Second})
 	assert.Contains(t, m.View(), "нет ввода в течение 15 мин: закрытие через 5 секунд")
-	m = step(ru(), ShutdownMsg{Reason: "планово", After: 5 * time.Second})
+	m = step(ru(), ShutdownMsg{Why: oktell.Quoted("планово"), After: 5 * time.Second})
 	assert.Contains(t, m.View(), "планово: закрытие через 5 секунд")
 
 	m = step(ru(), upd(t0, evState(oktell.UserReady, false)))
-	m = step(m, linkStatus(t0, oktell.LinkReconnecting, "ws://pbx:4067: connection lost; retrying in 2s"))
+	m = step(m, linkWhy(t0, oktell.LinkReconnecting, oktell.Because(oktell.ReasonRetrying, "ws://pbx:4067", oktell.Because(oktell.ReasonConnectionLost), 2*time.Second)))
 	assert.Contains(t, m.View(), "Связь с Oktell потеряна: ws://pbx:4067: связь прервана; повтор через 2 с")
 
 	// the demo's refusal, in the operator's language
 	f := newFake()
-	f.stateErr = &oktell.RefusedError{Code: 2, Reason: "no phone line is registered"}
+	f.stateErr = oktell.Refused(2, oktell.Because(oktell.ReasonNoPhoneLine))
 	m = step(New(testOptions(f, clocktest.New(t0), language.Russian)), tea.WindowSizeMsg{Width: 80, Height: 24})
 	m = step(m, upd(t0, evState(oktell.UserOff, false))) // in No phone the key is not offered at all
 	m, cmd := stepCmd(m, keyPress("b"))
@@ -540,14 +540,14 @@ func TestReasonsTranslated(t *testing.T) {
 	assert.Equal(t, []string{"Запрос «Перерыв» не выполнен: отказано: телефонная линия не зарегистрирована"}, toastTexts(m))
 
 	// a replay's status sits at the right of the messages' rule, translated and cut to fit
-	m = step(ru(), linkStatus(t0, oktell.LinkReadOnly, "shift.log: end of input after 12 documents (0 problems)"))
+	m = step(ru(), linkWhy(t0, oktell.LinkReadOnly, oktell.Because(oktell.ReasonInputEnded, "shift.log", 12, 0)))
 	v := m.View()
 	assert.Contains(t, v, "только чтение: shift.log: конец ввода после 12 документов")
 	for _, l := range strings.Split(v, "\n") {
 		assert.LessOrEqual(t, ansi.StringWidth(l), 80)
 	}
 	m, _, _ = newTest(80, 24)
-	m = step(m, linkStatus(t0, oktell.LinkReadOnly, "shift.log: end of input after 12 documents (0 problems)"))
+	m = step(m, linkWhy(t0, oktell.LinkReadOnly, oktell.Because(oktell.ReasonInputEnded, "shift.log", 12, 0)))
 	assert.Contains(t, m.View(), "── Messages ── ▷ read-only: shift.log: end of input after 12 documents (0 pr… ──")
 }
 

@@ -44,9 +44,9 @@ func TestDurationsInTheOperatorsLanguage(t *testing.T) {
 	ru := func() Model {
 		return step(New(testOptions(newFake(), clocktest.New(t0), language.Russian)), windowSize(80, 24))
 	}
-	m := step(ru(), ShutdownMsg{Reason: "no input for 15m", After: 5 * time.Second})
+	m := step(ru(), ShutdownMsg{Why: oktell.Because(oktell.ReasonIdle, 15*time.Minute), After: 5 * time.Second})
 	assert.Contains(t, bannerOf(m), "нет ввода в течение 15 мин: закрытие через 5 секунд")
-	m = step(step(ru(), upd(t0, evState(oktell.UserReady, false))), linkStatus(t0, oktell.LinkReconnecting, "ws://pbx:4067: connection lost; retrying in 1m30s"))
+	m = step(step(ru(), upd(t0, evState(oktell.UserReady, false))), linkWhy(t0, oktell.LinkReconnecting, oktell.Because(oktell.ReasonRetrying, "ws://pbx:4067", oktell.Because(oktell.ReasonConnectionLost), 90*time.Second)))
 	assert.Contains(t, bannerOf(m), "повтор через 1 мин 30 с")
 }
 
@@ -64,9 +64,9 @@ func TestBannerDoesNotRepeatItself(t *testing.T) {
 	assert.Equal(t, "⚠ Потеряна связь с сервером Oktell", bannerOf(lost(language.Russian)))
 	assert.Equal(t, "⚠ Link to Oktell lost: Потеряна связь с сервером Oktell", bannerOf(lost(language.English)), "another language: not a repeat")
 	m := step(step(New(testOptions(newFake(), clocktest.New(t0), language.Russian)), windowSize(80, 24)), upd(t0, evState(oktell.UserReady, false)))
-	m = step(m, linkStatus(t0, oktell.LinkReconnecting, "connection to the Oktell server lost"))
+	m = step(m, linkWhy(t0, oktell.LinkReconnecting, oktell.Because(oktell.ReasonServerLinkLost)))
 	assert.Equal(t, "⚠ Связь с сервером Oktell потеряна", bannerOf(m))
-	m = step(m, linkStatus(t0, oktell.LinkReconnecting, "connection lost"))
+	m = step(m, linkWhy(t0, oktell.LinkReconnecting, oktell.Because(oktell.ReasonConnectionLost)))
 	assert.Equal(t, "⚠ Связь с Oktell потеряна: связь прервана", bannerOf(m), "a reason of its own stays")
 }
 

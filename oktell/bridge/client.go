@@ -232,7 +232,7 @@ func (c *Client) resolve(r oktell.QueryResult) {
 	case r.ResultCode == CodeNotConnected:
 		err = oktell.ErrNotConnected
 	default:
-		err = &oktell.RefusedError{Code: r.ResultCode, Reason: r.Error}
+		err = &oktell.RefusedError{Code: r.ResultCode, Reason: r.Error, Why: wireReason(r)}
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -278,7 +278,7 @@ func (c *Client) request(ctx context.Context, method string, req *oktell.Documen
 	if err != nil {
 		forget()
 		conn.Close() // the reader sees it and reconnects
-		return fmt.Errorf("%s: %w (%v)", method, oktell.ErrNotConnected, err)
+		return oktell.Wrap(oktell.Because(oktell.ReasonNotConnectedWhy, method, oktell.NetReason(err)), oktell.ErrNotConnected)
 	}
 	select {
 	case err := <-ch:
@@ -327,6 +327,37 @@ func (tcpConn) Why(err error) oktell.Reason {
 }
 
 // resultCode maps a request's outcome to a queryresult's code and error text.
+// reasonProp is the property of a query result in which okdash's own bridge server (the
+// demo behind a bridge) sends its refusal's reason as a code beside the English "error":
+// the client library's bridge sends none, and its words are shown as they came.
+const reasonProp = "okdash-reason"
+
+// reasonProps are the properties that carry err's reason as a code, when it has one.
+func reasonProps(err error) []oktell.Property {
+	var refused *oktell.RefusedError
+	if !errors.As(err, &refused) || refused.Why.IsZero() {
+		return nil
+	}
+	b, e := oktell.EncodeReason(refused.Why)
+	if e != nil {
+		return nil
+	}
+	return []oktell.Property{oktell.CDataProp(reasonProp, string(b))}
+}
+
+// wireReason is the refusal's reason as a code, when okdash's own bridge sent one that
+// okdash declares; zero otherwise (RefusedError.Reason then holds the bridge's words).
+func wireReason(r oktell.QueryResult) oktell.Reason {
+	for _, p := range r.Props {
+		if p.Key == reasonProp && p.HasText {
+			if why, err := oktell.DecodeReason([]byte(p.Text)); err == nil {
+				return why
+			}
+		}
+	}
+	return oktell.Reason{}
+}
+
 func resultCode(err error) (int, string) {
 	var refused *oktell.RefusedError
 	switch {

@@ -75,8 +75,9 @@ func ServeConn(ctx context.Context, conn io.ReadWriteCloser, eng Engine) error {
 		if !ok {
 			continue
 		}
-		code, text := resultCode(answer(ctx, eng, method, req))
-		if err := write(oktell.QueryResultDocument(method, id, code, text, nil)); err != nil {
+		answered := answer(ctx, eng, method, req)
+		code, text := resultCode(answered)
+		if err := write(oktell.QueryResultDocument(method, id, code, text, reasonProps(answered))); err != nil {
 			return err
 		}
 	}

@@ -207,11 +207,7 @@ func (r *Session) request(s oktell.Sent, do func() error) error {
 	s.ID = uuid.NewString()
 	r.sent(s)
 	err := do()
-	out := oktell.Sent{Kind: s.Kind, Method: s.Method, ID: s.ID, Answered: true}
-	if err != nil {
-		out.Refused = err.Error()
-	}
-	r.sent(out)
+	r.sent(oktell.Sent{Kind: s.Kind, Method: s.Method, ID: s.ID, Answered: true, Why: oktell.RequestWhy(err)})
 	return err
 }
 

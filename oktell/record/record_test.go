@@ -256,7 +256,7 @@ func TestRecordKeepsTheOperatorsRequests(t *testing.T) {
 			sc, _ := u.Event.StateChange()
 			got = append(got, at+" event "+sc.State.String())
 		case u.Sent != nil && u.Sent.Answered:
-			got = append(got, at+" outcome "+u.Sent.Kind.String()+" refused="+u.Sent.Refused)
+			got = append(got, at+" outcome "+u.Sent.Kind.String()+" refused="+u.Sent.Why.String())
 		case u.Sent != nil && u.Sent.Kind == oktell.SentState:
 			got = append(got, at+" asked "+u.Sent.State.String()+" redirect="+strconv.FormatBool(u.Sent.Redirect))
 		case u.Sent != nil:

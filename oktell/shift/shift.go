@@ -345,7 +345,7 @@ func (s *Shift) Apply(u oktell.Update) {
 	if u.Line != nil && s.cfg.Calls {
 		s.line(t, u.Line)
 	}
-	if m := u.Sent; m != nil && m.Kind == oktell.SentMessage && m.Answered && m.Refused == "" {
+	if m := u.Sent; m != nil && m.Kind == oktell.SentMessage && m.Answered && m.Why.IsZero() {
 		s.fig.Sent++
 		s.rev++
 	}

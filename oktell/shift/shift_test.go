@@ -57,7 +57,11 @@ func message(t time.Time, guid string) oktell.Update {
 }
 
 func sent(t time.Time, answered bool, refused string) oktell.Update {
-	return oktell.Update{At: t, Sent: &oktell.Sent{Kind: oktell.SentMessage, Answered: answered, Refused: refused}}
+	var why oktell.Reason
+	if refused != "" {
+		why = oktell.Quoted(refused)
+	}
+	return oktell.Update{At: t, Sent: &oktell.Sent{Kind: oktell.SentMessage, Answered: answered, Why: why}}
 }
 
 func line(t time.Time, ls oktell.LineState, number string) oktell.Update {

@@ -225,7 +225,7 @@ func TestCaptureReplaysTheShift(t *testing.T) {
 		if u.Sent != nil {
 			x := u.Sent
 			if x.Answered {
-				sent = append(sent, "answer refused="+boolWord(x.Refused != ""))
+				sent = append(sent, "answer refused="+boolWord(!x.Why.IsZero()))
 			} else {
 				sent = append(sent, x.State.String()+" redirect="+boolWord(x.Redirect)+" reason="+x.BreakReason)
 			}

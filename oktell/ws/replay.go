@@ -153,7 +153,7 @@ func (p *player) take(l captureLine, n int) {
 		pend := p.l.pendingNow()
 		p.l.close(errors.New(l.Closed))
 		for qid, pr := range pend {
-			p.outcome(pr.method, qid, fmt.Errorf("%w: %s", oktell.ErrNotConnected, l.Closed).Error())
+			p.outcome(pr.method, qid, oktell.Because(oktell.ReasonNotConnectedWhy, pr.method, oktell.Quoted(l.Closed)))
 		}
 		if p.up && !l.Ended {
 			p.s.feed.Event(eventOf(oktell.ConnectionLost, nil), nil)
@@ -161,7 +161,7 @@ func (p *player) take(l captureLine, n int) {
 		p.l, p.up = p.newLink(), false
 	case l.Dir == "link" && l.Forgot != "":
 		if req, ok := p.l.forget(l.Forgot); ok {
-			p.outcome(req.method, l.Forgot, (&TimeoutError{Method: req.method, Timeout: DefaultTimeout}).Error())
+			p.outcome(req.method, l.Forgot, oktell.RequestWhy(&TimeoutError{Method: req.method, Timeout: DefaultTimeout}))
 		}
 	default:
 		p.problem(fmt.Errorf("%s:%d: not a line of a capture (dir %q)", p.name, n, l.Dir))
@@ -227,15 +227,13 @@ func (p *player) in(l captureLine, n int) {
 }
 
 func (p *player) reply(method string, f Frame) {
-	refused := ""
 	if !f.OK() {
-		refused = refusal(f.Body).Error()
-	}
-	p.outcome(method, f.QID(), refused)
-	if refused != "" {
-		p.s.cfg.Logf("ws: %s: %s", method, refused)
+		err := refusal(f.Body)
+		p.outcome(method, f.QID(), oktell.ReasonOf(err))
+		p.s.cfg.Logf("ws: %s: %s", method, err)
 		return
 	}
+	p.outcome(method, f.QID(), oktell.Reason{})
 	if method == "getuserstate" {
 		p.s.statusWhy(oktell.LinkReadOnly, p.reason) // as live: who is logged in, then the state
 		p.up = true
@@ -244,9 +242,9 @@ func (p *player) reply(method string, f Frame) {
 }
 
 // outcome shows the answer to an operator's request; other requests are okdash's own.
-func (p *player) outcome(method, qid, refused string) {
+func (p *player) outcome(method, qid string, why oktell.Reason) {
 	if kind := operatorKind(method); kind != 0 {
-		p.s.feed.Send(oktell.Update{Sent: &oktell.Sent{Kind: kind, Method: method, ID: qid, Answered: true, Refused: refused}})
+		p.s.feed.Send(oktell.Update{Sent: &oktell.Sent{Kind: kind, Method: method, ID: qid, Answered: true, Why: why}})
 	}
 }
 
