@@ -121,7 +121,7 @@ func TestBannerLeadsWithWhatToDo(t *testing.T) {
 			d, _ := oktell.Declaration(code)
 			do := strings.SplitN(d.English, ":", 2)[0]
 			if tc.lang == language.Russian {
-				do = strings.SplitN(ruReasons[code], ":", 2)[0]
+				do = strings.SplitN(ruReasons()[code], ":", 2)[0]
 			}
 			assert.True(t, strings.HasPrefix(bannerOf(m), "⚠ "+capitalized(do)+". "), "%v %s: %q", tc.lang, code, bannerOf(m))
 		}

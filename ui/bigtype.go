@@ -11,35 +11,40 @@ import (
 // cells to a pixel, and the same two heights in ASCII, for terminals whose fonts lack the
 // block elements (the Linux console): 3 rows of seven-segment strokes, 5 rows of '#'.
 
-// bigPixels are the glyphs, row by row, '#' a pixel that is on.
-var bigPixels = map[rune][5]string{
-	'0': {"###", "#.#", "#.#", "#.#", "###"},
-	'1': {".#.", "##.", ".#.", ".#.", "###"},
-	'2': {"###", "..#", "###", "#..", "###"},
-	'3': {"###", "..#", "###", "..#", "###"},
-	'4': {"#.#", "#.#", "###", "..#", "..#"},
-	'5': {"###", "#..", "###", "..#", "###"},
-	'6': {"###", "#..", "###", "#.#", "###"},
-	'7': {"###", "..#", "..#", "..#", "..#"},
-	'8': {"###", "#.#", "###", "#.#", "###"},
-	'9': {"###", "#.#", "###", "..#", "###"},
-	':': {".", "#", ".", "#", "."},
+// bigPixels are the glyphs of '0'-'9' and ':' (the rune after '9'), by r-'0', row by
+// row, '#' a pixel that is on.
+var bigPixels = [...][5]string{
+	'0' - '0': {"###", "#.#", "#.#", "#.#", "###"},
+	'1' - '0': {".#.", "##.", ".#.", ".#.", "###"},
+	'2' - '0': {"###", "..#", "###", "#..", "###"},
+	'3' - '0': {"###", "..#", "###", "..#", "###"},
+	'4' - '0': {"#.#", "#.#", "###", "..#", "..#"},
+	'5' - '0': {"###", "#..", "###", "..#", "###"},
+	'6' - '0': {"###", "#..", "###", "#.#", "###"},
+	'7' - '0': {"###", "..#", "..#", "..#", "..#"},
+	'8' - '0': {"###", "#.#", "###", "#.#", "###"},
+	'9' - '0': {"###", "#.#", "###", "..#", "###"},
+	':' - '0': {".", "#", ".", "#", "."},
 }
 
-// sevenSegment is the 3-row ASCII face: the strokes of a seven-segment display.
-var sevenSegment = map[rune][3]string{
-	'0': {" _ ", "| |", "|_|"},
-	'1': {"   ", "  |", "  |"},
-	'2': {" _ ", " _|", "|_ "},
-	'3': {" _ ", " _|", " _|"},
-	'4': {"   ", "|_|", "  |"},
-	'5': {" _ ", "|_ ", " _|"},
-	'6': {" _ ", "|_ ", "|_|"},
-	'7': {" _ ", "  |", "  |"},
-	'8': {" _ ", "|_|", "|_|"},
-	'9': {" _ ", "|_|", " _|"},
-	':': {" ", ".", "."},
+// sevenSegment is the 3-row ASCII face: the strokes of a seven-segment display, by r-'0'
+// as bigPixels.
+var sevenSegment = [len(bigPixels)][3]string{
+	'0' - '0': {" _ ", "| |", "|_|"},
+	'1' - '0': {"   ", "  |", "  |"},
+	'2' - '0': {" _ ", " _|", "|_ "},
+	'3' - '0': {" _ ", " _|", " _|"},
+	'4' - '0': {"   ", "|_|", "  |"},
+	'5' - '0': {" _ ", "|_ ", " _|"},
+	'6' - '0': {" _ ", "|_ ", "|_|"},
+	'7' - '0': {" _ ", "  |", "  |"},
+	'8' - '0': {" _ ", "|_|", "|_|"},
+	'9' - '0': {" _ ", "|_|", " _|"},
+	':' - '0': {" ", ".", "."},
 }
+
+// bigRune says whether the large type has a glyph for r.
+func bigRune(r rune) bool { return r >= '0' && int(r-'0') < len(bigPixels) }
 
 // bigFace is one face of the large type: its height in rows and whether it is ASCII.
 type bigFace struct {
@@ -50,15 +55,14 @@ type bigFace struct {
 // glyph is r's rows in face f; a rune the font lacks is drawn as blank space.
 func (f bigFace) glyph(r rune) []string {
 	if f.rows == 3 && f.ascii {
-		g, ok := sevenSegment[r]
-		if !ok {
+		if !bigRune(r) {
 			return []string{"   ", "   ", "   "}
 		}
-		return g[:]
+		return sevenSegment[r-'0'][:]
 	}
-	px, ok := bigPixels[r]
-	if !ok {
-		px = [5]string{"...", "...", "...", "...", "..."}
+	px := [5]string{"...", "...", "...", "...", "..."}
+	if bigRune(r) {
+		px = bigPixels[r-'0']
 	}
 	out := make([]string, f.rows)
 	if f.rows == 5 {

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -116,22 +118,31 @@ func press(c *common, bs []binding, k tea.KeyMsg) (tea.Cmd, bool) {
 	return nil, false
 }
 
-// cyr maps each Latin letter to the letter on the same key of the Russian ЙЦУКЕН
-// layout, so that an operator who forgot to switch layouts still reaches every hotkey.
-var cyr = map[string]string{
-	"q": "й", "w": "ц", "e": "у", "r": "к", "t": "е", "y": "н", "u": "г", "i": "ш", "o": "щ", "p": "з",
-	"a": "ф", "s": "ы", "d": "в", "f": "а", "g": "п", "h": "р", "j": "о", "k": "л", "l": "д",
-	"z": "я", "x": "ч", "c": "с", "v": "м", "b": "и", "n": "т", "m": "ь",
-	"Q": "Й", "W": "Ц", "E": "У", "R": "К", "T": "Е", "Y": "Н", "U": "Г", "I": "Ш", "O": "Щ", "P": "З",
-	"A": "Ф", "S": "Ы", "D": "В", "F": "А", "G": "П", "H": "Р", "J": "О", "K": "Л", "L": "Д",
-	"Z": "Я", "X": "Ч", "C": "С", "V": "М", "B": "И", "N": "Т", "M": "Ь",
+// latinKeys and cyrillicKeys are the letters on the same keys of the Latin QWERTY and
+// the Russian ЙЦУКЕН layouts, in the same order, so that an operator who forgot to
+// switch layouts still reaches every hotkey. Each Cyrillic letter is two bytes of UTF-8.
+const (
+	latinKeys    = "qwertyuiopasdfghjklzxcvbnmQWERTYUIOPASDFGHJKLZXCVBNM"
+	cyrillicKeys = "йцукенгшщзфывапролдячсмитьЙЦУКЕНГШЩЗФЫВАПРОЛДЯЧСМИТЬ"
+)
+
+// cyrillicTwin is the Russian-layout letter on Latin letter k's key.
+func cyrillicTwin(k string) (string, bool) {
+	if len(k) != 1 {
+		return "", false
+	}
+	i := strings.IndexByte(latinKeys, k[0])
+	if i < 0 {
+		return "", false
+	}
+	return cyrillicKeys[2*i : 2*i+2], true
 }
 
 // withCyrillic adds the Russian-layout twin of every Latin letter key.
 func withCyrillic(keys ...string) []string {
 	out := append([]string(nil), keys...)
 	for _, k := range keys {
-		if c, ok := cyr[k]; ok {
+		if c, ok := cyrillicTwin(k); ok {
 			out = append(out, c)
 		}
 	}

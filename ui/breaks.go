@@ -31,7 +31,10 @@ type breaks struct {
 // maxPickerRows bounds the rows of reasons the picker shows at once; more scroll.
 const maxPickerRows = 9
 
-func init() {
+func init() { words(breaksWords) }
+
+// breaksWords declares the words of breaks.go in Russian (see words).
+func breaksWords() {
 	russian(map[string]string{
 		"Break reason":            "Причина перерыва",
 		"Break: %s":               "Перерыв: %s",

@@ -28,7 +28,10 @@ type call struct {
 	stale                bool         // the link went down: the line is the last the source said
 }
 
-func init() {
+func init() { words(callWords) }
+
+// callWords declares the words of call.go in Russian (see words).
+func callWords() {
 	russian(map[string]string{
 		"Calling":        "Вызов",
 		"Talking":        "Разговор",

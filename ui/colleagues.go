@@ -70,7 +70,10 @@ type colleagueRow struct {
 // maxFilter bounds the filter line: a name or a number is far shorter.
 const maxFilter = 64
 
-func init() {
+func init() { words(colleaguesWords) }
+
+// colleaguesWords declares the words of colleagues.go in Russian (see words).
+func colleaguesWords() {
 	russian(map[string]string{
 		"colleagues":                             "коллеги",
 		"Colleagues":                             "Коллеги",

@@ -24,7 +24,10 @@ type helpScreen struct {
 	off                      int    // the first line shown
 }
 
-func init() {
+func init() { words(helpWords) }
+
+// helpWords declares the words of help.go in Russian (see words).
+func helpWords() {
 	russian(map[string]string{
 		"help": "справка", "quit": "выход",
 		"Help":             "Справка",
@@ -41,8 +44,8 @@ func init() {
 		{"↑ %d more lines", "↑ %d more line", "↑ %d more lines", "↑ ещё %d строка", "↑ ещё %d строки", "↑ ещё %d строк"},
 		{"↓ %d more lines", "↓ %d more line", "↓ %d more lines", "↓ ещё %d строка", "↓ ещё %d строки", "↓ ещё %d строк"},
 	} {
-		setLater(language.English, p.key, plural.Selectf(1, "%d", "one", p.en1, "other", p.en))
-		setLater(language.Russian, p.key, plural.Selectf(1, "%d", "one", p.ru1, "few", p.ru2, "other", p.ru))
+		setMessage(language.English, p.key, plural.Selectf(1, "%d", "one", p.en1, "other", p.en))
+		setMessage(language.Russian, p.key, plural.Selectf(1, "%d", "one", p.ru1, "few", p.ru2, "other", p.ru))
 	}
 }
 

@@ -36,7 +36,10 @@ type kept struct {
 	pw   int // the width of its prefix (see lines), once known
 }
 
-func init() {
+func init() { words(historyWords) }
+
+// historyWords declares the words of history.go in Russian (see words).
+func historyWords() {
 	russian(map[string]string{
 		"notifications":                "уведомления",
 		"back":                         "назад",

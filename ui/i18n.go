@@ -15,82 +15,90 @@ import (
 // English entries exist only where a plural needs its forms.
 var supported = []language.Tag{language.English, language.Russian}
 
-var matcher = language.NewMatcher(supported)
+// matcher picks one of the supported languages, made on first use (see words).
+var matcher = sync.OnceValue(func() language.Matcher { return language.NewMatcher(supported) })
 
-// ruStrings are the Russian translations of the words every pane uses: the states, the
-// link, the notification types. A pane's own words stand in its file (see russian).
-var ruStrings = map[string]string{
-	"Ready": "Готов", "Break": "Перерыв", "Away": "Отошёл", "Busy": "Занят", "Reserved": "Резерв",
-	"No phone": "Нет телефона", "Disconnected": "Отключён", "Unknown": "Неизвестно",
-	"redirect":   "переадресация",
-	"connecting": "подключение", "connected": "подключено", "reconnecting": "переподключение",
-	"read-only": "только чтение", "closed": "закрыто", "demo": "демо",
-	"stale":                                          "устарело",
-	"okdash warning":                                 "предупреждение okdash",
-	"okdash error":                                   "ошибка okdash",
-	"Oktell refused":                                 "Отказ Oktell",
-	"Training room refused":                          "Отказ учебного класса",
-	"Bad %s event: %v":                               "Событие %s не прочитано: %v",
-	"Link to Oktell lost: %s":                        "Связь с Oktell потеряна: %s",
-	"Link to Oktell lost":                            "Связь с Oktell потеряна",
-	"Link to Oktell closed: %s":                      "Связь с Oktell закрыта: %s",
-	"Link to Oktell closed":                          "Связь с Oktell закрыта",
-	"Connecting to Oktell: %s":                       "Подключение к Oktell: %s",
-	"Connecting to Oktell":                           "Подключение к Oktell",
-	"Could not connect to Oktell: %s":                "Не удалось подключиться к Oktell: %s",
-	"Could not connect to Oktell":                    "Не удалось подключиться к Oktell",
-	"Oktell restarts: %s":                            "Oktell перезапускается: %s",
-	"Oktell restarts":                                "Oktell перезапускается",
-	"Source ended":                                   "Источник закончился",
-	"Source ended: %s":                               "Источник закончился: %s",
-	"Terminal too small: %dx%d, need at least %dx%d": "Окно терминала слишком мало: %dx%d, нужно не меньше %dx%d",
-	"Control":                                        "Управление",
-	"PBX":                                            "АТС",
-	"Information":                                    "Информация",
-	"Incoming call":                                  "Входящий звонок",
-	"Timer":                                          "Таймер",
-	"Callback":                                       "Обратный звонок",
-	"Application":                                    "Приложение",
-	"Warning":                                        "Предупреждение",
-	"App info":                                       "Сведения",
-	"Error":                                          "Ошибка",
-	"Notice":                                         "Оповещение",
-}
+func init() { words(commonWords) }
 
-// russian adds a pane's Russian words to the catalog, from the pane's own file, so that
-// a hotkey, its help and its reasons are written in one place. Called from init: every
-// printer is made after it.
-func russian(words map[string]string) {
-	later(func(b *catalog.Builder) {
-		for en, ru := range words {
-			must(b.SetString(language.Russian, en, ru))
-		}
+// commonWords are the Russian translations of the words every pane uses: the states, the
+// link, the notification types. A pane's own words stand in its file (see words).
+func commonWords() {
+	russian(map[string]string{
+		"Ready": "Готов", "Break": "Перерыв", "Away": "Отошёл", "Busy": "Занят", "Reserved": "Резерв",
+		"No phone": "Нет телефона", "Disconnected": "Отключён", "Unknown": "Неизвестно",
+		"redirect":   "переадресация",
+		"connecting": "подключение", "connected": "подключено", "reconnecting": "переподключение",
+		"read-only": "только чтение", "closed": "закрыто", "demo": "демо",
+		"stale":                                          "устарело",
+		"okdash warning":                                 "предупреждение okdash",
+		"okdash error":                                   "ошибка okdash",
+		"Oktell refused":                                 "Отказ Oktell",
+		"Training room refused":                          "Отказ учебного класса",
+		"Bad %s event: %v":                               "Событие %s не прочитано: %v",
+		"Link to Oktell lost: %s":                        "Связь с Oktell потеряна: %s",
+		"Link to Oktell lost":                            "Связь с Oktell потеряна",
+		"Link to Oktell closed: %s":                      "Связь с Oktell закрыта: %s",
+		"Link to Oktell closed":                          "Связь с Oktell закрыта",
+		"Connecting to Oktell: %s":                       "Подключение к Oktell: %s",
+		"Connecting to Oktell":                           "Подключение к Oktell",
+		"Could not connect to Oktell: %s":                "Не удалось подключиться к Oktell: %s",
+		"Could not connect to Oktell":                    "Не удалось подключиться к Oktell",
+		"Oktell restarts: %s":                            "Oktell перезапускается: %s",
+		"Oktell restarts":                                "Oktell перезапускается",
+		"Source ended":                                   "Источник закончился",
+		"Source ended: %s":                               "Источник закончился: %s",
+		"Terminal too small: %dx%d, need at least %dx%d": "Окно терминала слишком мало: %dx%d, нужно не меньше %dx%d",
+		"Control":                                        "Управление",
+		"PBX":                                            "АТС",
+		"Information":                                    "Информация",
+		"Incoming call":                                  "Входящий звонок",
+		"Timer":                                          "Таймер",
+		"Callback":                                       "Обратный звонок",
+		"Application":                                    "Приложение",
+		"Warning":                                        "Предупреждение",
+		"App info":                                       "Сведения",
+		"Error":                                          "Ошибка",
+		"Notice":                                         "Оповещение",
 	})
 }
 
-// later adds to the catalog when it is built, on the first printer. Building it costs a
-// few thousand allocations, which a command that draws no dashboard (okdash decode, a
-// usage error) should not spend at start.
-func later(add func(b *catalog.Builder)) { catalogAdds = append(catalogAdds, add) }
+// words registers declare, a function of a pane's file that declares the pane's words in
+// Russian (russian) and its plurals (setMessage), so that a hotkey, its help and its
+// reasons are written in one place. Called from init; declare runs when the catalog is
+// first built, on the first printer: the words and the catalog cost thousands of
+// allocations, which a command that draws no dashboard (okdash decode, okdash --version,
+// a usage error) should not spend at start.
+func words(declare func()) { wordLists = append(wordLists, declare) }
 
-// setLater sets a message (a plural, say) for tag when the catalog is built.
-func setLater(tag language.Tag, key string, msg ...catalog.Message) {
-	later(func(b *catalog.Builder) { must(b.Set(tag, key, msg...)) })
+// russian adds words, English to Russian, to the catalog being built. Only a function
+// given to words calls it.
+func russian(words map[string]string) {
+	for en, ru := range words {
+		must(building.SetString(language.Russian, en, ru))
+	}
+}
+
+// setMessage sets a message (a plural, say) for tag in the catalog being built. Only a
+// function given to words calls it.
+func setMessage(tag language.Tag, key string, msg ...catalog.Message) {
+	must(building.Set(tag, key, msg...))
 }
 
 var (
-	catalogAdds []func(*catalog.Builder)
+	wordLists   []func()
 	catalogOnce sync.Once
+	building    *catalog.Builder // while theCatalog runs the word lists
 	builtCat    *catalog.Builder
 )
 
 // theCatalog is the dashboard's catalog, built the first time it is asked for.
 func theCatalog() *catalog.Builder {
 	catalogOnce.Do(func() {
-		builtCat = cat()
-		for _, add := range catalogAdds {
-			add(builtCat)
+		building = cat()
+		for _, declare := range wordLists {
+			declare()
 		}
+		builtCat, building = building, nil
 	})
 	return builtCat
 }
@@ -128,12 +136,9 @@ var plurals = []struct {
 		[]interface{}{"one", "%s: закрытие через %d секунду", "few", "%s: закрытие через %d секунды", "other", "%s: закрытие через %d секунд"}},
 }
 
-// cat builds the catalog of the words every pane uses; the panes' own follow (later).
+// cat starts the catalog with the plurals every pane uses; the word lists follow (words).
 func cat() *catalog.Builder {
 	b := catalog.NewBuilder(catalog.Fallback(language.English))
-	for k, v := range ruStrings {
-		must(b.SetString(language.Russian, k, v))
-	}
 	for _, p := range plurals {
 		arg := 1
 		if strings.HasPrefix(p.key, "%s") {
@@ -152,7 +157,7 @@ func must(err error) {
 }
 
 func newPrinter(tag language.Tag) *message.Printer {
-	_, i, _ := matcher.Match(tag)
+	_, i, _ := matcher().Match(tag)
 	return message.NewPrinter(supported[i], message.Catalog(theCatalog()))
 }
 
@@ -182,7 +187,7 @@ func ResolveLang(flagValue string, env func(string) string) (language.Tag, error
 }
 
 func match(t language.Tag) language.Tag {
-	_, i, conf := matcher.Match(t)
+	_, i, conf := matcher().Match(t)
 	if conf == language.No {
 		return language.English
 	}

@@ -35,7 +35,10 @@ type login struct {
 // passwordTries are the passwords the line takes before it closes, as ssh's.
 const passwordTries = 3
 
-func init() {
+func init() { words(loginWords) }
+
+// loginWords declares the words of login.go in Russian (see words).
+func loginWords() {
 	russian(map[string]string{
 		"log in again":                    "войти снова",
 		"log in":                          "войти",

@@ -63,7 +63,10 @@ type messages struct {
 	up, down, pageUp, pageDown, newest, back key.Binding
 }
 
-func init() {
+func init() { words(messagesWords) }
+
+// messagesWords declares the words of messages.go in Russian (see words).
+func messagesWords() {
 	russian(map[string]string{
 		"up": "вверх", "down": "вниз", "page up": "стр. вверх", "page down": "стр. вниз", "newest": "к новым",
 		"Messages":                      "Сообщения",

@@ -38,7 +38,10 @@ type waitingCaller struct {
 // and the figure are there anyway): a caller waiting a minute is one the team should see.
 const longWait = time.Minute
 
-func init() {
+func init() { words(queueWords) }
+
+// queueWords declares the words of queue.go in Russian (see words).
+func queueWords() {
 	russian(map[string]string{
 		"queue":                                 "очередь",
 		"Queue":                                 "Очередь",
@@ -49,9 +52,9 @@ func init() {
 		"longest %s":                            "дольше всех %s",
 		"no name":                               "без имени",
 	})
-	setLater(language.English, "%d waiting, longest %s", plural.Selectf(1, "%d",
+	setMessage(language.English, "%d waiting, longest %s", plural.Selectf(1, "%d",
 		"other", "%d waiting, longest %s"))
-	setLater(language.Russian, "%d waiting, longest %s", plural.Selectf(1, "%d",
+	setMessage(language.Russian, "%d waiting, longest %s", plural.Selectf(1, "%d",
 		"one", "%d ждёт, дольше всех %s", "few", "%d ждут, дольше всех %s", "other", "%d ждут, дольше всех %s"))
 }
 

@@ -66,7 +66,7 @@ func TestEveryReasonSpeaksRussian(t *testing.T) {
 		assert.Equal(t, r.String(), say(en, r), "%s: English is the declaration's", code)
 		assert.Equal(t, strings.Count(r.String(), "Журнал"), strings.Count(got, "Журнал"), "%s: every text argument shown", code)
 	}
-	for code := range ruReasons {
+	for code := range ruReasons() {
 		_, ok := oktell.Declaration(code)
 		assert.True(t, ok, "Russian for %q, which oktell does not declare", code)
 	}

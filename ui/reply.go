@@ -27,7 +27,10 @@ type reply struct {
 	start, send, cancel key.Binding
 }
 
-func init() {
+func init() { words(replyWords) }
+
+// replyWords declares the words of reply.go in Russian (see words).
+func replyWords() {
 	russian(map[string]string{
 		"reply": "ответить", "send": "отправить", "cancel": "отмена",
 		"Reply to %s: ":                    "Ответ → %s: ",

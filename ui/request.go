@@ -20,7 +20,10 @@ type request struct {
 	ready, brk, away, redirect key.Binding
 }
 
-func init() {
+func init() { words(requestWords) }
+
+// requestWords declares the words of request.go in Russian (see words).
+func requestWords() {
 	russian(map[string]string{
 		"ready": "готов", "break": "перерыв", "away": "отошёл",
 		"redirect on": "переадр. вкл", "redirect off": "переадр. выкл",

@@ -144,7 +144,10 @@ type (
 	}
 )
 
-func init() {
+func init() { words(roomWords) }
+
+// roomWords declares the words of room.go in Russian (see words).
+func roomWords() {
 	russian(map[string]string{
 		"Trainer's room":   "Зал тренера",
 		"Trainees":         "Стажёры",
@@ -207,8 +210,8 @@ func init() {
 			[]interface{}{"one", "%d trainee", "other", "%d trainees"},
 			[]interface{}{"one", "%d стажёр", "few", "%d стажёра", "other", "%d стажёров"}},
 	} {
-		setLater(language.English, p.key, plural.Selectf(1, "%d", p.en...))
-		setLater(language.Russian, p.key, plural.Selectf(1, "%d", p.ru...))
+		setMessage(language.English, p.key, plural.Selectf(1, "%d", p.en...))
+		setMessage(language.Russian, p.key, plural.Selectf(1, "%d", p.ru...))
 	}
 }
 

@@ -19,7 +19,10 @@ import (
 // its width.
 
 // The words of the trainee's details (enter).
-func init() {
+func init() { words(roomViewWords) }
+
+// roomViewWords declares the words of room_view.go in Russian (see words).
+func roomViewWords() {
 	russian(map[string]string{
 		"details":          "подробно",
 		"Trainee":          "Стажёр",

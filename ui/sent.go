@@ -9,7 +9,10 @@ import (
 // messages pane. It is the past: nothing here changes the state, tracks a request,
 // shows a toast or rings.
 
-func init() {
+func init() { words(sentWords) }
+
+// sentWords declares the words of sent.go in Russian (see words).
+func sentWords() {
 	russian(map[string]string{
 		"You asked for %s (redirect on)":             "Вы запросили «%s» (переадресация вкл.)",
 		"You asked for %s (redirect off)":            "Вы запросили «%s» (переадресация выкл.)",

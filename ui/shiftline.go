@@ -16,20 +16,21 @@ var shiftBucketWords = [okshift.NumBuckets]string{
 	"ready", "break", "away", "busy", "reserved", "no phone", "disconnected", "unknown", "not watched",
 }
 
-var shiftWords = map[string]string{
-	"okdash: shift %s — %s": "okdash: смена %s — %s",
-	"okdash: shift %s":      "okdash: смена %s",
-	"ready":                 "готов", "break": "перерыв", "away": "отошёл", "busy": "занят", "reserved": "резерв",
-	"no phone": "нет телефона", "disconnected": "отключён", "unknown": "неизвестно", "not watched": "не отслежено",
-	"%dh%02dm": "%d ч %02d мин",
-	"%dm":      "%d мин",
-	"%ds":      "%d с",
-}
+func init() { words(shiftLineWords) }
 
-func init() {
-	russian(shiftWords)
-	setLater(language.English, "%d calls", plural.Selectf(1, "%d", "one", "%d call", "other", "%d calls"))
-	setLater(language.Russian, "%d calls", plural.Selectf(1, "%d", "one", "%d звонок", "few", "%d звонка", "other", "%d звонков"))
+// shiftLineWords declares the words of shiftline.go in Russian (see words).
+func shiftLineWords() {
+	russian(map[string]string{
+		"okdash: shift %s — %s": "okdash: смена %s — %s",
+		"okdash: shift %s":      "okdash: смена %s",
+		"ready":                 "готов", "break": "перерыв", "away": "отошёл", "busy": "занят", "reserved": "резерв",
+		"no phone": "нет телефона", "disconnected": "отключён", "unknown": "неизвестно", "not watched": "не отслежено",
+		"%dh%02dm": "%d ч %02d мин",
+		"%dm":      "%d мин",
+		"%ds":      "%d с",
+	})
+	setMessage(language.English, "%d calls", plural.Selectf(1, "%d", "one", "%d call", "other", "%d calls"))
+	setMessage(language.Russian, "%d calls", plural.Selectf(1, "%d", "one", "%d звонок", "few", "%d звонка", "other", "%d звонков"))
 }
 
 // shiftDuration writes d as the shift counts it: 7h58m, 48m, 30s (whole units, cut down).

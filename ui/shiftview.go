@@ -50,7 +50,10 @@ var shiftLabels = [okshift.NumBuckets]string{
 	"Ready", "Break", "Away", "Busy", "Reserved", "No phone", "Disconnected", "Unknown", "Not watched",
 }
 
-func init() {
+func init() { words(shiftViewWords) }
+
+// shiftViewWords declares the words of shiftview.go in Russian (see words).
+func shiftViewWords() {
 	russian(map[string]string{
 		"shift":                               "смена",
 		"Shift":                               "Смена",

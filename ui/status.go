@@ -43,7 +43,10 @@ type status struct {
 	seen key.Binding
 }
 
-func init() {
+func init() { words(statusWords) }
+
+// statusWords declares the words of status.go in Russian (see words).
+func statusWords() {
 	russian(map[string]string{
 		"voicemail seen":    "почта прочитана",
 		"no new voicemails": "новых голосовых нет",

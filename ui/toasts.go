@@ -102,7 +102,10 @@ type toast struct {
 	body    wrapped   // its text in the toast column
 }
 
-func init() {
+func init() { words(toastsWords) }
+
+// toastsWords declares the words of toasts.go in Russian (see words).
+func toastsWords() {
 	russian(map[string]string{
 		"dismiss": "скрыть", "dismiss all": "скрыть все",
 		"no notification on screen":          "уведомлений на экране нет",

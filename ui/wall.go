@@ -93,7 +93,10 @@ type wallKeys struct {
 	prev, next, find, all, apply, cancel, help, back key.Binding
 }
 
-func init() {
+func init() { words(wallWords) }
+
+// wallWords declares the words of wall.go in Russian (see words).
+func wallWords() {
 	russian(map[string]string{
 		"page":                               "страница",
 		"next page":                          "следующая страница",
