@@ -101,3 +101,25 @@ func TestReplyOpensWhileTheLinkIsDown(t *testing.T) {
 	assert.True(t, m.reply.open)
 	assert.Equal(t, "иду q й", m.reply.input.Value())
 }
+
+// Every Latin letter has its ЙЦУКЕН twin, on the same key, in both cases; anything
+// else has none.
+func TestCyrillicTwinIsTheLetterOnTheSameKey(t *testing.T) {
+	want := map[string]string{
+		"q": "й", "w": "ц", "e": "у", "r": "к", "t": "е", "y": "н", "u": "г", "i": "ш", "o": "щ", "p": "з",
+		"a": "ф", "s": "ы", "d": "в", "f": "а", "g": "п", "h": "р", "j": "о", "k": "л", "l": "д",
+		"z": "я", "x": "ч", "c": "с", "v": "м", "b": "и", "n": "т", "m": "ь",
+	}
+	for latin, ru := range want {
+		got, ok := cyrillicTwin(latin)
+		assert.True(t, ok, latin)
+		assert.Equal(t, ru, got, latin)
+		got, ok = cyrillicTwin(strings.ToUpper(latin))
+		assert.True(t, ok, latin)
+		assert.Equal(t, strings.ToUpper(ru), got, strings.ToUpper(latin))
+	}
+	for _, k := range []string{"", "1", "?", "[", "й", "enter", "ctrl+c", "\xff"} {
+		_, ok := cyrillicTwin(k)
+		assert.False(t, ok, "%q", k)
+	}
+}
