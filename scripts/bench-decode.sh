@@ -6,7 +6,9 @@
 #   1. MB MiB (default 20) of the seed's events, UTF-16LE, each document with its BOM,
 #      as a bridge delivers them: wall time, MB/s of UTF-16 input, and the ratio;
 #   2. a tiny file (one VoiceMail document): whole-process time, start-up included, for
-#      a plain go build and for the binary as GoReleaser packages it;
+#      a plain go build (cgo on where a C compiler is installed: net and os/user then link
+#      the C library dynamically), for go build on a machine with Go alone (no C compiler:
+#      cgo off, a static binary), and for the binary as GoReleaser packages it;
 #   3. peak memory (max RSS) of okdash decode over 64 MiB and over BIG MiB (default
 #      1024) of the same stream, piped in and out: it must stay flat.
 # Usage: scripts/bench-decode.sh [MB] [RUNS] [BIG]   (Linux; needs Go)
@@ -19,6 +21,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 go build -o "$tmp/okdash" .
+# What go build makes where no C compiler is installed (Go turns cgo off by itself).
+CGO_ENABLED=0 go build -o "$tmp/okdash-nocc" .
 # As GoReleaser builds the packaged binary (.goreleaser.yaml): static, no cgo, stripped.
 CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$tmp/okdash-release" .
 go build -o "$tmp/naive" ./scripts/naivedecode
@@ -52,6 +56,9 @@ if command -v farm-bench >/dev/null; then
   echo "== tiny file ($(stat -c %s $tiny) bytes): A = okdash decode (go build), B = naive decoder"
   farm-bench -n "$runs" --vs "$tmp/naive $tiny" -- "$tmp/okdash" decode "$tiny"
   echo
+  echo "== tiny file: A = okdash decode (go build, no C compiler: CGO_ENABLED=0), B = naive decoder"
+  farm-bench -n "$runs" --vs "$tmp/naive $tiny" -- "$tmp/okdash-nocc" decode "$tiny"
+  echo
   echo "== tiny file: A = okdash decode as packaged (CGO_ENABLED=0, stripped), B = naive decoder"
   farm-bench -n "$runs" --vs "$tmp/naive $tiny" -- "$tmp/okdash-release" decode "$tiny"
 else
@@ -61,6 +68,20 @@ else
     done
   done
 fi
+
+# Package initialisation, the most of a tiny file's time: Go's own trace of each init, summed
+# over the binary, as a mean of RUNS starts (clock times are noisy; the bytes are not).
+inits() { # LABEL CMD...: the mean init time and the bytes allocated by inits
+  local label=$1 i
+  shift
+  for ((i = 0; i < runs; i++)); do GODEBUG=inittrace=1 "$@" 2>&1 >/dev/null; done |
+    awk -v l="$label" -v n="$runs" '/^init /{t += $5; b += $8; a += $10; if ($2 ~ /^github.com\/okdash\//) { ot += $5; ob += $8 } }
+      END { printf "%s: inits %.2f ms, %d KB (okdash packages %.2f ms, %d KB)\n", l, t / n, b / n / 1024, ot / n, ob / n / 1024 }'
+}
+echo
+echo "== package initialisation of a tiny file's decode, mean of $runs starts"
+inits "okdash decode (go build, no C compiler)" "$tmp/okdash-nocc" decode "$tiny"
+inits "naive decoder" "$tmp/naive" "$tiny"
 
 # MB/s from the fastest of RUNS single runs (the machine may be shared: the fastest is the
 # one least disturbed), output into a pipe as farm-bench does.
