@@ -9,6 +9,7 @@
 #      a plain go build (cgo on where a C compiler is installed: net and os/user then link
 #      the C library dynamically), for go build on a machine with Go alone (no C compiler:
 #      cgo off, a static binary), and for the binary as GoReleaser packages it;
+#      and the floor under those: the naive decoder with okdash's libraries linked in;
 #   3. peak memory (max RSS) of okdash decode over 64 MiB and over BIG MiB (default
 #      1024) of the same stream, piped in and out: it must stay flat.
 # Usage: scripts/bench-decode.sh [MB] [RUNS] [BIG]   (Linux; needs Go)
@@ -26,6 +27,28 @@ CGO_ENABLED=0 go build -o "$tmp/okdash-nocc" .
 # As GoReleaser builds the packaged binary (.goreleaser.yaml): static, no cgo, stripped.
 CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$tmp/okdash-release" .
 go build -o "$tmp/naive" ./scripts/naivedecode
+# The floor of a tiny file's time: the naive decoder with the libraries okdash is built on
+# linked in (blank imports, no okdash code), put into its package by an overlay.
+cat >"$tmp/libs.go" <<'GO'
+package main
+
+import (
+	_ "github.com/charmbracelet/bubbles/textinput"
+	_ "github.com/charmbracelet/bubbletea"
+	_ "github.com/charmbracelet/keygen"
+	_ "github.com/charmbracelet/lipgloss"
+	_ "github.com/charmbracelet/wish"
+	_ "github.com/coder/websocket"
+	_ "github.com/pelletier/go-toml/v2"
+	_ "golang.org/x/crypto/ssh"
+	_ "golang.org/x/text/encoding/htmlindex"
+	_ "golang.org/x/text/encoding/ianaindex"
+	_ "golang.org/x/text/message"
+)
+GO
+printf '{"Replace":{"%s":"%s"}}' "$PWD/scripts/naivedecode/libs.go" "$tmp/libs.go" >"$tmp/overlay.json"
+go build -overlay "$tmp/overlay.json" -o "$tmp/naive-libs" ./scripts/naivedecode
+CGO_ENABLED=0 go build -overlay "$tmp/overlay.json" -o "$tmp/naive-libs-nocc" ./scripts/naivedecode
 
 # One block of the seven documents of the vendor's page, then as many blocks as fill MB.
 cat testdata/seed/{101_shutdownrequested,102_restartrequested,103_connectionlost,111_userstatechanged,112_notify,113_voicemail,114_usermessage}.xml >"$tmp/block"
@@ -56,8 +79,14 @@ if command -v farm-bench >/dev/null; then
   echo "== tiny file ($(stat -c %s $tiny) bytes): A = okdash decode (go build), B = naive decoder"
   farm-bench -n "$runs" --vs "$tmp/naive $tiny" -- "$tmp/okdash" decode "$tiny"
   echo
+  echo "== the floor: A = the naive decoder with okdash's libraries linked in (go build), B = naive decoder"
+  farm-bench -n "$runs" --vs "$tmp/naive $tiny" -- "$tmp/naive-libs" "$tiny"
+  echo
   echo "== tiny file: A = okdash decode (go build, no C compiler: CGO_ENABLED=0), B = naive decoder"
   farm-bench -n "$runs" --vs "$tmp/naive $tiny" -- "$tmp/okdash-nocc" decode "$tiny"
+  echo
+  echo "== the floor without a C compiler: A = the naive decoder with okdash's libraries (CGO_ENABLED=0), B = naive decoder"
+  farm-bench -n "$runs" --vs "$tmp/naive $tiny" -- "$tmp/naive-libs-nocc" "$tiny"
   echo
   echo "== tiny file: A = okdash decode as packaged (CGO_ENABLED=0, stripped), B = naive decoder"
   farm-bench -n "$runs" --vs "$tmp/naive $tiny" -- "$tmp/okdash-release" decode "$tiny"
