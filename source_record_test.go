@@ -86,7 +86,7 @@ func TestWSRecordIsACaptureThatReplays(t *testing.T) {
 	}
 	waitState(t, play, oktell.UserOff)
 	waitUpdate(t, play, "request for Ready in the replay", func(u oktell.Update) bool {
-		if u.Status != nil && strings.Contains(u.Status.Reason, "end of input") {
+		if u.Status != nil && strings.Contains(u.Status.Why.String(), "end of input") {
 			t.Fatal("the replay ended without the request for Ready")
 		}
 		return u.Sent != nil && u.Sent.Kind == oktell.SentState && u.Sent.State == oktell.UserReady

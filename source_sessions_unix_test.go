@@ -91,7 +91,7 @@ func TestStdinDevNull(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = clocktest.Drive(clocktest.New(testStart), s.Updates(), 5*time.Second, func(u oktell.Update) bool {
-		return u.Status != nil && strings.Contains(u.Status.Reason, "end of input after 0 documents")
+		return u.Status != nil && strings.Contains(u.Status.Why.String(), "end of input after 0 documents")
 	})
 	if err != nil {
 		t.Error(err)

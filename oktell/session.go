@@ -191,9 +191,10 @@ func (l Link) String() string {
 
 // Status is a change of the link's status.
 type Status struct {
-	Link   Link
-	Reason string // why, in English: Why.String() when Why is set
-	Why    Reason // why, as a code the dashboard translates
+	Link Link
+	// Why says why, as a code the dashboard translates; its String is the English for
+	// logs and tests. Someone else's words (a server's, a bridge's) are ReasonQuoted.
+	Why Reason
 	// Operator and Line identify the logged-in user when the source knows them (ws).
 	Operator string
 	Line     string
@@ -267,6 +268,6 @@ func (RealClock) After(d time.Duration) <-chan time.Time { return time.After(d) 
 
 // Same says whether two statuses say the same: a repeat a source need not send again.
 func (s Status) Same(o Status) bool {
-	return s.Link == o.Link && s.Reason == o.Reason && s.Operator == o.Operator && s.Line == o.Line &&
+	return s.Link == o.Link && s.Operator == o.Operator && s.Line == o.Line &&
 		s.NeedPassword == o.NeedPassword && s.Why.String() == o.Why.String()
 }

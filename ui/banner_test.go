@@ -66,7 +66,7 @@ func sessionGone() oktell.Reason {
 }
 
 func closedBy(why oktell.Reason) updateMsg {
-	return updateMsg{oktell.Update{At: t0, Status: &oktell.Status{Link: oktell.LinkClosed, Reason: why.String(), Why: why}}}
+	return updateMsg{oktell.Update{At: t0, Status: &oktell.Status{Link: oktell.LinkClosed, Why: why}}}
 }
 
 // desktopClient is the reason a ws login is refused for good with while the user is
@@ -78,7 +78,7 @@ func desktopClient() oktell.Reason {
 // waitsForPassword is the ws session closed by sessionGone, waiting for a password.
 func waitsForPassword() updateMsg {
 	why := sessionGone()
-	return updateMsg{oktell.Update{At: t0, Status: &oktell.Status{Link: oktell.LinkClosed, Reason: why.String(), Why: why, NeedPassword: true}}}
+	return updateMsg{oktell.Update{At: t0, Status: &oktell.Status{Link: oktell.LinkClosed, Why: why, NeedPassword: true}}}
 }
 
 // bannerOf is the banner's lines on screen, stripped and joined.
@@ -168,7 +168,7 @@ func TestBannerCountsDownTheWait(t *testing.T) {
 		m = step(m, upd(t0, evState(oktell.UserReady, false)))
 		at := t0.Add(300 * time.Millisecond) // a status comes between ticks
 		why := oktell.Because(oktell.ReasonRetrying, "tcp://10.0.0.5:4066", oktell.Quoted("connection refused"), 4*time.Second)
-		m = step(m, updateMsg{oktell.Update{At: at, Status: &oktell.Status{Link: oktell.LinkReconnecting, Reason: why.String(), Why: why}}})
+		m = step(m, updateMsg{oktell.Update{At: at, Status: &oktell.Status{Link: oktell.LinkReconnecting, Why: why}}})
 		for i, d := range []time.Duration{0, 2 * time.Second, 4 * time.Second, 5 * time.Second, 9 * time.Second} { // 4.3s, 2.3s, 0.3s left, then none
 			if d > 0 {
 				m = tickAt(m, t0.Add(d))

@@ -56,10 +56,10 @@ func header(m Model) string {
 func TestFollowTimeInStateFromTheLog(t *testing.T) {
 	m, _ := newFollow(t, &bytes.Buffer{})
 	m = feed(t, m,
-		oktell.Update{At: t0, Status: &oktell.Status{Link: oktell.LinkReadOnly, Reason: "following CommonLog.txt"}},
+		oktell.Update{At: t0, Status: &oktell.Status{Link: oktell.LinkReadOnly, Why: oktell.Quoted("following CommonLog.txt")}},
 		past(oktell.Update{At: t0.Add(-2 * time.Hour), Event: evState(oktell.UserLunch, false)}),
 		past(oktell.Update{At: t0.Add(-30 * time.Minute), Event: evState(oktell.UserReady, true)}),
-		oktell.Update{At: t0, Status: &oktell.Status{Link: oktell.LinkReadOnly, Reason: "up to date"}},
+		oktell.Update{At: t0, Status: &oktell.Status{Link: oktell.LinkReadOnly, Why: oktell.Quoted("up to date")}},
 	)
 	assert.Contains(t, header(m), "Ready 30:00")
 	m = tickAt(m, t0.Add(time.Second))
@@ -107,7 +107,7 @@ func TestFollowBacklogIsQuiet(t *testing.T) {
 	assert.NotContains(t, screen, "старое", "no toast on screen")
 
 	m = feed(t, m,
-		oktell.Update{At: t0, Status: &oktell.Status{Link: oktell.LinkReadOnly, Reason: "up to date"}},
+		oktell.Update{At: t0, Status: &oktell.Status{Link: oktell.LinkReadOnly, Why: oktell.Quoted("up to date")}},
 		oktell.Update{At: t0, Event: evNotify(oktell.NltPBXinfo, false, false, "", "АТС", "новое")},
 	)
 	assert.Equal(t, []string{"новое"}, toastTexts(m), "after the catch-up, a notification toasts")

@@ -73,7 +73,7 @@ func (s *fuzzScript) msg(m Model) tea.Msg {
 		}
 		return upd(at, e)
 	case 8:
-		u := oktell.Update{At: at, Status: &oktell.Status{Link: oktell.Link(s.next() % 6), Reason: s.str(), Operator: s.str(), Line: s.str()}}
+		u := oktell.Update{At: at, Status: &oktell.Status{Link: oktell.Link(s.next() % 6), Why: oktell.Quoted(s.str()), Operator: s.str(), Line: s.str()}}
 		if s.next()%2 == 0 {
 			u.Status, u.Err = nil, errors.New(s.str()) // an input problem that did not stop the session
 		}

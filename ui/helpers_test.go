@@ -173,12 +173,12 @@ func evBare(t oktell.EventType) *oktell.Event {
 func upd(at time.Time, e *oktell.Event) updateMsg { return updateMsg{oktell.Update{At: at, Event: e}} }
 
 func linkStatus(at time.Time, l oktell.Link, reason string) updateMsg {
-	return updateMsg{oktell.Update{At: at, Status: &oktell.Status{Link: l, Reason: reason}}}
+	return updateMsg{oktell.Update{At: at, Status: &oktell.Status{Link: l, Why: oktell.Quoted(reason)}}}
 }
 
 // linkWhy is a status as okdash's sources give it: its reason as a code.
 func linkWhy(at time.Time, l oktell.Link, why oktell.Reason) updateMsg {
-	return updateMsg{oktell.Update{At: at, Status: &oktell.Status{Link: l, Reason: why.String(), Why: why}}}
+	return updateMsg{oktell.Update{At: at, Status: &oktell.Status{Link: l, Why: why}}}
 }
 
 // runCmd runs a command of m and every command it batches, returning the messages they

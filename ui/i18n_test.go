@@ -80,12 +80,17 @@ func TestTextWithoutACodeIsQuoted(t *testing.T) {
 	for _, in := range []string{"", "server shutting down", "maintenance at 100% load", "сервер закрыт",
 		"ws://pbx:4067: connection lost; retrying in 4s"} {
 		for _, p := range []*message.Printer{ru, en} {
-			assert.Equal(t, in, sayStatus(p, &oktell.Status{Reason: in}), "status %q", in)
+			assert.Equal(t, in, sayStatus(p, &oktell.Status{Why: oktell.Quoted(in)}), "status %q", in)
 			if in != "" {
 				assert.Equal(t, in, sayError(p, errors.New(in)), "error %q", in)
 			}
 		}
 	}
-	assert.Equal(t, "bad", sayStatus(ru, &oktell.Status{Reason: "\x1b[2Jbad"}), "cleaned")
+	assert.Equal(t, "bad", sayStatus(ru, &oktell.Status{Why: oktell.Quoted("\x1b[2Jbad")}), "cleaned")
+	// A bridge's standard error, quoted in a status: cleaned where it is shown, in both languages.
+	stderr := oktell.Quoted("bridge.ps1 exited (\x1b[31mCOM\x1b[0m error\r\n\x07gone\xff)")
+	for _, p := range []*message.Printer{ru, en} {
+		assert.Equal(t, "bridge.ps1 exited (COM error gone\uFFFD)", sayStatus(p, &oktell.Status{Why: stderr}), "cleaned")
+	}
 	assert.Equal(t, "нет связи с Oktell", sayError(ru, fmt.Errorf("send: %w", oktell.ErrNotConnected)), "a sentinel with a code")
 }

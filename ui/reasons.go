@@ -217,14 +217,8 @@ func ruDuration(d time.Duration) string {
 	return strings.Join(parts, " ")
 }
 
-// sayStatus is a status's reason in the printer's language: its code; a text without
-// one is someone else's words (a caller's own status), shown as they came.
-func sayStatus(p *message.Printer, st *oktell.Status) string {
-	if !st.Why.IsZero() {
-		return say(p, st.Why)
-	}
-	return say(p, oktell.Quoted(st.Reason))
-}
+// sayStatus is a status's reason in the printer's language, from its code.
+func sayStatus(p *message.Printer, st *oktell.Status) string { return say(p, st.Why) }
 
 // sayError is an error in the printer's language: its reason (oktell.ReasonOf), whose
 // text without a code is quoted.

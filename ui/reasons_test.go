@@ -97,7 +97,7 @@ func TestStatusReasonByCode(t *testing.T) {
 	m := step(New(testOptions(newFake(), clocktest.New(t0), language.Russian)), tea.WindowSizeMsg{Width: 100, Height: 24})
 	m = step(m, upd(t0, evState(oktell.UserReady, false)))
 	why := oktell.Because(oktell.ReasonRetrying, "ws://pbx:4067", oktell.Quoted("EOF"), 2*time.Second)
-	m = step(m, updateMsg{oktell.Update{At: t0, Status: &oktell.Status{Link: oktell.LinkReconnecting, Reason: why.String(), Why: why}}})
+	m = step(m, updateMsg{oktell.Update{At: t0, Status: &oktell.Status{Link: oktell.LinkReconnecting, Why: why}}})
 	assert.Contains(t, m.View(), "Связь с Oktell потеряна: ws://pbx:4067: EOF; повтор через 2 с")
 
 	m = step(m, ShutdownMsg{Why: oktell.Because(oktell.ReasonIdle, 15*time.Minute), After: 5 * time.Second})

@@ -55,7 +55,7 @@ func (w *wsRussian) check(u oktell.Update) {
 	ru := newPrinter(language.Russian)
 	if st := u.Status; st != nil {
 		if st.Link != oktell.LinkConnected {
-			assert.True(w.t, st.Reason == "" || !st.Why.IsZero(), "a %s status with prose, not a code: %q", st.Link, st.Reason)
+			assert.NotEqual(w.t, oktell.ReasonQuoted, st.Why.Code, "a %s status with prose, not a code: %q", st.Link, st.Why.String())
 		}
 		w.russian(sayStatus(ru, st))
 	}

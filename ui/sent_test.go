@@ -74,7 +74,7 @@ func replayed(t *testing.T, text string, lang language.Tag, bell *bytes.Buffer) 
 	m = step(m, tea.WindowSizeMsg{Width: 100, Height: 30})
 	err := clocktest.Drive(clk, s.Updates(), 10*time.Second, func(u oktell.Update) bool {
 		m = feed(t, m, u)
-		return u.Status != nil && strings.Contains(u.Status.Reason, "end of input")
+		return u.Status != nil && strings.Contains(u.Status.Why.String(), "end of input")
 	})
 	require.NoError(t, err)
 	return m

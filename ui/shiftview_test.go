@@ -164,7 +164,7 @@ func runShiftGolden(t *testing.T, gc shiftGolden) {
 	src := newCountedShift(true, gc.kind == "file")
 	if gc.kind == "file" {
 		// A log holds Oktell's documents: the link is okdash's own, read-only.
-		kept := []dayStep{{u: oktell.Update{At: day("08:52:10"), Status: &oktell.Status{Link: oktell.LinkReadOnly, Reason: "replaying day.log"}}}}
+		kept := []dayStep{{u: oktell.Update{At: day("08:52:10"), Status: &oktell.Status{Link: oktell.LinkReadOnly, Why: oktell.Quoted("replaying day.log")}}}}
 		for _, s := range steps {
 			if s.u.Status == nil {
 				kept = append(kept, s)

@@ -28,7 +28,7 @@ func TestWallGolden(t *testing.T) {
 		extra   []oktell.Update
 	}
 	ru, en := language.Russian, language.English
-	lost := oktell.Update{At: t0.Add(12*time.Minute + 35*time.Second), Status: &oktell.Status{Link: oktell.LinkReconnecting, Reason: "dial tcp 10.0.0.5:4066: connection refused; retrying in 4s"}}
+	lost := oktell.Update{At: t0.Add(12*time.Minute + 35*time.Second), Status: &oktell.Status{Link: oktell.LinkReconnecting, Why: oktell.Quoted("dial tcp 10.0.0.5:4066: connection refused; retrying in 4s")}}
 	many := oktell.Update{At: t0.Add(12*time.Minute + 35*time.Second), Colleagues: full(manyColleagues(20, "Alpha", "Bravo", "Charlie"))}
 	for _, c := range []gc{
 		{name: "en_80x24", w: 80, h: 24, lang: en, profile: termenv.Ascii},

@@ -494,7 +494,7 @@ func TestWallLinkLostMutesTheTiles(t *testing.T) {
 	m = wupd(m, oktell.Update{At: t0, Colleagues: full(wallRoster())})
 	readyBadge := m.c.theme.StateBadge(oktell.UserReady, false).Render(" ● Ready")
 	assert.Contains(t, m.View(), readyBadge[:strings.Index(readyBadge, "●")])
-	m = wupd(m, oktell.Update{At: t0.Add(time.Minute), Status: &oktell.Status{Link: oktell.LinkReconnecting, Reason: "connection lost; retrying in 4s"}})
+	m = wupd(m, oktell.Update{At: t0.Add(time.Minute), Status: &oktell.Status{Link: oktell.LinkReconnecting, Why: oktell.Quoted("connection lost; retrying in 4s")}})
 	assert.Contains(t, screenOf(m), "Link to Oktell lost: connection lost; retrying in 4s")
 	assert.NotContains(t, m.View(), readyBadge[:strings.Index(readyBadge, "●")])
 	m = wupd(m, oktell.Update{At: t0.Add(2 * time.Minute), Status: &oktell.Status{Link: oktell.LinkConnected}})

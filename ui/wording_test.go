@@ -59,7 +59,7 @@ func TestBannerDoesNotRepeatItself(t *testing.T) {
 		ev.Props = append(ev.Props, cdata("reason", "Потеряна связь с сервером Oktell"))
 		m = step(m, upd(t0, ev))
 		return step(m, updateMsg{oktell.Update{At: t0, Status: &oktell.Status{Link: oktell.LinkReconnecting,
-			Reason: "Потеряна связь с сервером Oktell", Why: oktell.Quoted("Потеряна связь с сервером Oktell")}}})
+			Why: oktell.Quoted("Потеряна связь с сервером Oktell")}}})
 	}
 	assert.Equal(t, "⚠ Потеряна связь с сервером Oktell", bannerOf(lost(language.Russian)))
 	assert.Equal(t, "⚠ Link to Oktell lost: Потеряна связь с сервером Oktell", bannerOf(lost(language.English)), "another language: not a repeat")
@@ -108,7 +108,7 @@ func TestBannerBeforeTheFirstConnection(t *testing.T) {
 	} {
 		m := step(New(testOptions(newFake(), clocktest.New(t0), tc.lang)), windowSize(100, 24))
 		status := func(l oktell.Link, why oktell.Reason) updateMsg {
-			return updateMsg{oktell.Update{At: t0, Status: &oktell.Status{Link: l, Reason: why.String(), Why: why}}}
+			return updateMsg{oktell.Update{At: t0, Status: &oktell.Status{Link: l, Why: why}}}
 		}
 		m = step(m, status(oktell.LinkConnecting, oktell.Quoted("tcp://10.0.0.5:4066")))
 		assert.Equal(t, tc.connecting, bannerOf(m))

@@ -65,7 +65,7 @@ func step(u oktell.Update) string {
 	if u.Status != nil {
 		switch u.Status.Link {
 		case oktell.LinkReconnecting:
-			return "status reconnecting: " + u.Status.Reason
+			return "status reconnecting: " + u.Status.Why.String()
 		case oktell.LinkConnecting:
 			return ""
 		}
@@ -227,8 +227,8 @@ func TestBridgeRequestsAnsweredAsTheDemoDoes(t *testing.T) {
 	// The bridge's client loses its server: requests fail as not connected.
 	sclk.Advance(10 * time.Second)
 	u = waitFor(t, c, "reconnecting", isLink(oktell.LinkReconnecting))
-	if u.Status.Reason != "сбой" {
-		t.Errorf("reason %q", u.Status.Reason)
+	if u.Status.Why.String() != "сбой" {
+		t.Errorf("reason %q", u.Status.Why.String())
 	}
 	if err := c.SetUserState(ctx, oktell.UserReady, false); !errors.Is(err, oktell.ErrNotConnected) {
 		t.Errorf("request while the server is lost: %v", err)
@@ -331,8 +331,8 @@ func TestBridgeLinkDroppedMidDocumentAndPendingRequest(t *testing.T) {
 		t.Errorf("request pending across the disconnect: %v, want ErrNotConnected", err)
 	}
 	u := waitFor(t, c, "reconnecting", isLink(oktell.LinkReconnecting))
-	if !strings.Contains(u.Status.Reason, "retrying in 500ms") {
-		t.Errorf("reason %q", u.Status.Reason)
+	if !strings.Contains(u.Status.Why.String(), "retrying in 500ms") {
+		t.Errorf("reason %q", u.Status.Why.String())
 	}
 	if err := c.SetUserState(context.Background(), oktell.UserLunch, false); !errors.Is(err, oktell.ErrNotConnected) {
 		t.Errorf("request while reconnecting: %v", err)
@@ -365,8 +365,8 @@ func TestBridgeBackoffGrows(t *testing.T) {
 	start := clk.Now()
 	for _, want := range []string{"500ms", "1s", "2s"} {
 		u := waitFor(t, c, "reconnecting", isLink(oktell.LinkReconnecting))
-		if !strings.HasSuffix(u.Status.Reason, "retrying in "+want) {
-			t.Errorf("reason %q, want retrying in %s", u.Status.Reason, want)
+		if !strings.HasSuffix(u.Status.Why.String(), "retrying in "+want) {
+			t.Errorf("reason %q, want retrying in %s", u.Status.Why.String(), want)
 		}
 		clk.WaitPending(1, 5*time.Second)
 		at, _ := clk.Next()
@@ -417,8 +417,8 @@ func TestBridgeExecChildExits(t *testing.T) {
 			return sc.Redirect
 		})
 		u := waitFor(t, c, "reconnecting", isLink(oktell.LinkReconnecting))
-		if !strings.Contains(u.Status.Reason, "exit status 4") || !strings.Contains(u.Status.Reason, "COM object gone") {
-			t.Errorf("run %d: reason %q: want the exit status and the last line of standard error", run, u.Status.Reason)
+		if !strings.Contains(u.Status.Why.String(), "exit status 4") || !strings.Contains(u.Status.Why.String(), "COM object gone") {
+			t.Errorf("run %d: reason %q: want the exit status and the last line of standard error", run, u.Status.Why.String())
 		}
 		// Started again after the backoff.
 		if !clk.WaitPending(1, 5*time.Second) {
@@ -484,7 +484,7 @@ func TestBridgeBrokenDocumentKeepsTheLinkState(t *testing.T) {
 	// status, so a lost server stays shown as lost.
 	var seen []oktell.Update
 	record := func(u oktell.Update) {
-		if u.Status != nil && strings.Contains(u.Status.Reason, "skipped") {
+		if u.Status != nil && strings.Contains(u.Status.Why.String(), "skipped") {
 			t.Errorf("a skip reported as a status: %+v", u.Status)
 		}
 		seen = append(seen, u)

@@ -121,13 +121,10 @@ func (f *Feed) StatusWhy(link oktell.Link, why oktell.Reason) bool {
 	return f.StatusFull(oktell.Status{Link: link, Why: why})
 }
 
-// StatusFull is StatusWhy with every field of oktell.Status. The texts are cleaned of escape
-// sequences and control characters: reasons quote the wire (a bridge's stderr, a cdata).
+// StatusFull is StatusWhy with every field of oktell.Status. The names are cleaned of
+// escape sequences and control characters: they come from the wire.
 func (f *Feed) StatusFull(s oktell.Status) bool {
-	if s.Reason == "" {
-		s.Reason = s.Why.String() // the English, for logs and recordings
-	}
-	s.Reason, s.Operator, s.Line = oktell.CleanLine(s.Reason), oktell.CleanLine(s.Operator), oktell.CleanLine(s.Line)
+	s.Operator, s.Line = oktell.CleanLine(s.Operator), oktell.CleanLine(s.Line)
 	f.mu.Lock()
 	if f.last != nil && f.last.Same(s) {
 		f.mu.Unlock()
@@ -161,7 +158,7 @@ func (f *Feed) Close() error {
 		// Nobody may be reading any more, so it is offered without blocking.
 		if last, ok := f.LastStatus(); !ok || last.Link != oktell.LinkClosed {
 			select {
-			case f.ch <- oktell.Update{At: f.clock.Now(), Status: &oktell.Status{Link: oktell.LinkClosed, Reason: "closed", Why: oktell.Because(oktell.ReasonClosed)}}:
+			case f.ch <- oktell.Update{At: f.clock.Now(), Status: &oktell.Status{Link: oktell.LinkClosed, Why: oktell.Because(oktell.ReasonClosed)}}:
 			default:
 			}
 		}

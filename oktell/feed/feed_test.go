@@ -29,7 +29,7 @@ func TestSendStampsAndOrders(t *testing.T) {
 	if len(got) != 4 {
 		t.Fatalf("got %d updates, want 4 (status, event, event, closed): %+v", len(got), got)
 	}
-	if got[0].Status == nil || got[0].Status.Reason != "up" || !got[0].At.Equal(t0) {
+	if got[0].Status == nil || got[0].Status.Why.String() != "up" || !got[0].At.Equal(t0) {
 		t.Errorf("first update = %+v", got[0])
 	}
 	if got[1].Event == nil || got[1].Event.Type != oktell.VoiceMail {
@@ -112,16 +112,6 @@ func TestLinkLost(t *testing.T) {
 	}
 }
 
-func TestStatusIsCleaned(t *testing.T) {
-	f := New(context.Background(), clocktest.New(t0), 4)
-	f.StatusWhy(oktell.LinkReconnecting, oktell.Quoted("bridge.ps1 exited (\x1b[31mCOM\x1b[0m error\r\n\x07gone\xff)"))
-	f.Close()
-	u := <-f.Updates()
-	if want := "bridge.ps1 exited (COM error gone\uFFFD)"; u.Status.Reason != want {
-		t.Errorf("reason %q, want %q", u.Status.Reason, want)
-	}
-}
-
 func TestEndFromInsideClosesUpdates(t *testing.T) {
 	f := New(context.Background(), clocktest.New(t0), 8)
 	stopped := make(chan struct{})
@@ -152,7 +142,7 @@ func TestEndFromInsideClosesUpdates(t *testing.T) {
 		t.Errorf("raw %q lost", got[0].Raw)
 	}
 	// The source's reason is the last word, not a generic "closed".
-	if st := got[1].Status; st == nil || st.Link != oktell.LinkClosed || st.Reason != "refused: wrong password" {
+	if st := got[1].Status; st == nil || st.Link != oktell.LinkClosed || st.Why.String() != "refused: wrong password" {
 		t.Errorf("last update %+v, want the source's closed status", got[1])
 	}
 	f.Close() // after End: a no-op
@@ -166,7 +156,7 @@ func TestStatusFullKeepsOperatorAndDropsRepeats(t *testing.T) {
 	up := oktell.Status{Link: oktell.LinkConnected, Operator: "Иванова\x1b[2J", Line: "305"}
 	f.StatusFull(up)
 	f.StatusFull(up) // a repeat
-	f.StatusFull(oktell.Status{Link: oktell.LinkReconnecting, Reason: "cut", Operator: "Иванова", Line: "305"})
+	f.StatusFull(oktell.Status{Link: oktell.LinkReconnecting, Why: oktell.Quoted("cut"), Operator: "Иванова", Line: "305"})
 	f.StatusFull(up) // the same as two before: sent, the link changed in between
 	f.Close()
 	var got []oktell.Status

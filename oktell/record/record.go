@@ -122,7 +122,6 @@ func Wrap(s oktell.Session, w io.Writer, clock oktell.Clock) *Session {
 					if !last.Why.IsZero() {
 						st.Why = oktell.Because(oktell.ReasonRecordingStopped, last.Why, err.Error())
 					}
-					st.Reason = st.Why.String()
 					if !f.Send(oktell.Update{Status: &st}) {
 						return
 					}

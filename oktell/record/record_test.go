@@ -33,7 +33,7 @@ func drain(t *testing.T, clk *clocktest.Clock, s oktell.Session) []oktell.Update
 		if u.Event != nil {
 			got = append(got, u)
 		}
-		return u.Status != nil && strings.Contains(u.Status.Reason, "end of input")
+		return u.Status != nil && strings.Contains(u.Status.Why.String(), "end of input")
 	})
 	if err != nil {
 		t.Fatalf("did not end: %v", err)
@@ -152,8 +152,8 @@ func TestRecordWriteErrorKeepsTheLink(t *testing.T) {
 			if u.Status != nil {
 				statuses = append(statuses, *u.Status)
 			}
-			if u.Status != nil && strings.Contains(u.Status.Reason, "recording stopped") {
-				if u.Status.Link != oktell.LinkConnected || !strings.HasPrefix(u.Status.Reason, "demo: built-in shift; recording stopped: ") {
+			if u.Status != nil && strings.Contains(u.Status.Why.String(), "recording stopped") {
+				if u.Status.Link != oktell.LinkConnected || !strings.HasPrefix(u.Status.Why.String(), "demo: built-in shift; recording stopped: ") {
 					t.Errorf("status %+v: want the demo's link kept", u.Status)
 				}
 				// The dashboard says the code, not the English: the code must say it too.
@@ -262,7 +262,7 @@ func TestRecordKeepsTheOperatorsRequests(t *testing.T) {
 		case u.Sent != nil:
 			got = append(got, at+" message to "+u.Sent.To+": "+u.Sent.Text)
 		}
-		return u.Status != nil && strings.Contains(u.Status.Reason, "end of input")
+		return u.Status != nil && strings.Contains(u.Status.Why.String(), "end of input")
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -360,7 +360,7 @@ func TestRecordKeepsTheBreakReasonAndNoPassword(t *testing.T) {
 		if u.Sent != nil && !u.Sent.Answered {
 			reasons = append(reasons, u.Sent.State.String()+" "+u.Sent.BreakReason)
 		}
-		return u.Status != nil && strings.Contains(u.Status.Reason, "end of input")
+		return u.Status != nil && strings.Contains(u.Status.Why.String(), "end of input")
 	})
 	if err != nil {
 		t.Fatal(err)

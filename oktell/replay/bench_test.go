@@ -27,7 +27,7 @@ func BenchmarkReplay(b *testing.B) {
 			if u.Event != nil {
 				events++
 			}
-			if u.Status != nil && strings.Contains(u.Status.Reason, "end of input") {
+			if u.Status != nil && strings.Contains(u.Status.Why.String(), "end of input") {
 				break
 			}
 		}
@@ -60,7 +60,7 @@ func BenchmarkFollowCatchUp(b *testing.B) {
 			if u.Event != nil {
 				events++
 			}
-			if u.Status != nil && strings.Contains(u.Status.Reason, "up to date") {
+			if u.Status != nil && strings.Contains(u.Status.Why.String(), "up to date") {
 				break
 			}
 		}

@@ -37,7 +37,7 @@ func nextEvent(t *testing.T, clk *clocktest.Clock, s oktell.Session) (oktell.Eve
 	)
 	err := clocktest.Drive(clk, s.Updates(), 5*time.Second, func(u oktell.Update) bool {
 		if u.Status != nil {
-			statuses = append(statuses, u.Status.Reason)
+			statuses = append(statuses, u.Status.Why.String())
 			return false
 		}
 		if u.Err != nil {
@@ -131,7 +131,7 @@ func TestFollowWaitsForTheFileToAppear(t *testing.T) {
 	}
 	defer s.Close()
 	first := <-s.Updates()
-	if first.Status == nil || first.Status.Reason != "waiting for "+path+" to appear" {
+	if first.Status == nil || first.Status.Why.String() != "waiting for "+path+" to appear" {
 		t.Fatalf("first update %+v, want the status saying the file is waited for", first)
 	}
 	parked(t, clk)

@@ -143,7 +143,7 @@ func FuzzReplay(f *testing.F) {
 						t.Fatalf("problem %v does not name the input and an offset in it", u.Err)
 					}
 				}
-				if u.Status != nil && bytes.Contains([]byte(u.Status.Reason), []byte("end of input after")) {
+				if u.Status != nil && bytes.Contains([]byte(u.Status.Why.String()), []byte("end of input after")) {
 					return
 				}
 			case <-deadline:

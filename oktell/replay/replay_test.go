@@ -32,7 +32,7 @@ func playTimed(t *testing.T, clk *clocktest.Clock, s oktell.Session) (got []okte
 	t.Helper()
 	err := clocktest.Drive(clk, s.Updates(), 10*time.Second, func(u oktell.Update) bool {
 		got, played = append(got, u), append(played, clk.Now())
-		return u.Status != nil && strings.Contains(u.Status.Reason, "after ")
+		return u.Status != nil && strings.Contains(u.Status.Why.String(), "after ")
 	})
 	if err != nil {
 		t.Fatalf("the replay did not end: %v", err)
@@ -132,8 +132,8 @@ func TestReplayCommonLogWithItsPacing(t *testing.T) {
 		if u.Status != nil && u.Status.Link != oktell.LinkReadOnly {
 			t.Errorf("status %+v, want read-only", u.Status)
 		}
-		if u.Status != nil && strings.Contains(u.Status.Reason, "skipped") {
-			t.Errorf("a skipped document reported as a status, which the next one replaces: %q", u.Status.Reason)
+		if u.Status != nil && strings.Contains(u.Status.Why.String(), "skipped") {
+			t.Errorf("a skipped document reported as a status, which the next one replaces: %q", u.Status.Why.String())
 		}
 		if u.Err != nil {
 			if problem != "" {
@@ -142,7 +142,7 @@ func TestReplayCommonLogWithItsPacing(t *testing.T) {
 			problem = u.Err.Error()
 		}
 		if u.Status != nil {
-			end = u.Status.Reason
+			end = u.Status.Why.String()
 		}
 	}
 	if !strings.HasPrefix(problem, "commonlog.log: byte ") || !strings.Contains(problem, ": skipped a ") {

@@ -97,7 +97,7 @@ func TestReplayTellsTimeByTheLog(t *testing.T) {
 			if !u.At.Equal(at("08:00:31")) {
 				t.Errorf("a document without a stamp at %v, want a steady second after the one before", u.At)
 			}
-			for u := recv(t, s); u.Status == nil || !strings.Contains(u.Status.Reason, "end of input"); u = recv(t, s) {
+			for u := recv(t, s); u.Status == nil || !strings.Contains(u.Status.Why.String(), "end of input"); u = recv(t, s) {
 			}
 			clk.Advance(10 * time.Second) // the log is over: its time goes on at the replay's speed
 			if p, want := pos.Now(), at("08:00:31").Add(time.Duration(10*speed)*time.Second); !p.Equal(want) {
@@ -138,7 +138,7 @@ func TestFollowBacklogAtTheLogsTimes(t *testing.T) {
 	var got []oktell.Update
 	for {
 		u := recv(t, s)
-		if u.Status != nil && strings.Contains(u.Status.Reason, "up to date") {
+		if u.Status != nil && strings.Contains(u.Status.Why.String(), "up to date") {
 			if u.Backlog {
 				t.Error("the end of the backlog is marked as backlog")
 			}

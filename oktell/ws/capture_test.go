@@ -86,7 +86,7 @@ func replayToEnd(t *testing.T, clk *clocktest.Clock, rs *ws.Session) []oktell.Up
 	var got []oktell.Update
 	err := clocktest.Drive(clk, rs.Updates(), wait, func(u oktell.Update) bool {
 		got = append(got, u)
-		return u.Status != nil && strings.Contains(u.Status.Reason, "end of input")
+		return u.Status != nil && strings.Contains(u.Status.Why.String(), "end of input")
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -167,9 +167,9 @@ func TestDeskAfterReconnect(t *testing.T) {
 	// Until a try is refused: each "next try in" status comes with its timer armed.
 	for refused := false; !refused; {
 		st := until(t, s, "a status that says when the next try is", func(u oktell.Update) bool {
-			return u.Status != nil && u.Status.Link == oktell.LinkReconnecting && strings.Contains(u.Status.Reason, "next try")
+			return u.Status != nil && u.Status.Link == oktell.LinkReconnecting && strings.Contains(u.Status.Why.String(), "next try")
 		}).Status
-		if refused = strings.Contains(st.Reason, ws.MsgNotAvailable); !refused {
+		if refused = strings.Contains(st.Why.String(), ws.MsgNotAvailable); !refused {
 			f.clock.Advance(ws.DefaultBackoffMax)
 		}
 	}

@@ -94,7 +94,7 @@ func FuzzReplay(f *testing.F) {
 			if u.Event != nil && u.Sent != nil {
 				t.Fatal("an event and a request in one update")
 			}
-			return u.Status != nil && strings.Contains(u.Status.Reason, "after ")
+			return u.Status != nil && strings.Contains(u.Status.Why.String(), "after ")
 		})
 		if err != nil {
 			t.Fatalf("the replay did not reach the end of its input: %v", err)

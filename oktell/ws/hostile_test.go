@@ -308,11 +308,11 @@ func TestDropAfterEachLoginBacksOff(t *testing.T) {
 	var waits []string
 	for clk.Now().Sub(start) < 30*time.Second {
 		st := until(t, s, "a retry after a wait", func(u oktell.Update) bool {
-			return u.Status != nil && u.Status.Link == oktell.LinkReconnecting && strings.Contains(u.Status.Reason, "next try in ")
+			return u.Status != nil && u.Status.Link == oktell.LinkReconnecting && strings.Contains(u.Status.Why.String(), "next try in ")
 		}).Status
-		d, err := time.ParseDuration(st.Reason[strings.LastIndex(st.Reason, " ")+1:])
+		d, err := time.ParseDuration(st.Why.String()[strings.LastIndex(st.Why.String(), " ")+1:])
 		if err != nil {
-			t.Fatalf("reason %q: %v", st.Reason, err)
+			t.Fatalf("reason %q: %v", st.Why.String(), err)
 		}
 		waits = append(waits, d.String())
 		clk.Advance(d)
@@ -333,16 +333,16 @@ func TestStableLinkResetsTheBackoff(t *testing.T) {
 	untilLink(t, s, oktell.LinkConnected)
 	f.srv.Drop("demo")
 	st := untilLink(t, s, oktell.LinkReconnecting)
-	if !strings.HasSuffix(st.Reason, "next try in 1s") {
-		t.Fatalf("a link up for no time dropped: %q, want a wait", st.Reason)
+	if !strings.HasSuffix(st.Why.String(), "next try in 1s") {
+		t.Fatalf("a link up for no time dropped: %q, want a wait", st.Why.String())
 	}
 	f.clock.Advance(time.Second)
 	untilLink(t, s, oktell.LinkConnected)
 	f.upAWhile()
 	f.srv.Drop("demo")
 	st = untilLink(t, s, oktell.LinkReconnecting)
-	if st.Reason != "the connection was cut" {
-		t.Fatalf("a link up for a minute dropped: %q, want a try at once", st.Reason)
+	if st.Why.String() != "the connection was cut" {
+		t.Fatalf("a link up for a minute dropped: %q, want a try at once", st.Why.String())
 	}
 	untilLink(t, s, oktell.LinkConnected)
 }
@@ -447,7 +447,7 @@ func TestRedirectTargetGoneFallsBack(t *testing.T) {
 	secure.Drop("")
 	ts.Close()
 	st := until(t, s, "a retry after a wait", func(u oktell.Update) bool {
-		return u.Status != nil && strings.Contains(u.Status.Reason, "next try in 1s")
+		return u.Status != nil && strings.Contains(u.Status.Why.String(), "next try in 1s")
 	}).Status
 	if st.Link != oktell.LinkReconnecting {
 		t.Fatalf("status %+v", st)

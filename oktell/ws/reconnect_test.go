@@ -63,7 +63,7 @@ func TestRestartWithoutPasswordWaitsForOne(t *testing.T) {
 	f.upAWhile()
 	f.srv.Restart()
 	st := untilLink(t, s, oktell.LinkClosed)
-	if !st.NeedPassword || !strings.Contains(st.Reason, "Session does not exist") {
+	if !st.NeedPassword || !strings.Contains(st.Why.String(), "Session does not exist") {
 		t.Fatalf("closed with %+v; want the password asked for, and why", st)
 	}
 	if st.Operator != "Иванова Мария" {
@@ -80,7 +80,7 @@ func TestRestartWithoutPasswordWaitsForOne(t *testing.T) {
 		t.Fatalf("after closed: %s, want connecting", describe(u))
 	}
 	st = untilLink(t, s, oktell.LinkClosed)
-	if !st.NeedPassword || !strings.Contains(st.Reason, "Wrong login/pass combination") {
+	if !st.NeedPassword || !strings.Contains(st.Why.String(), "Wrong login/pass combination") {
 		t.Fatalf("after a wrong password: %+v", st)
 	}
 	if r := f.request("login"); !r.Password {
@@ -115,7 +115,7 @@ func TestRefusedLoginReconnectsWhenAsked(t *testing.T) {
 	f.srv.RefuseLogins(ws.CodeDesktopClient, "User already logged in")
 	f.srv.Drop("")
 	st := untilLink(t, s, oktell.LinkClosed)
-	if st.NeedPassword || !strings.Contains(st.Reason, "desktop client") {
+	if st.NeedPassword || !strings.Contains(st.Why.String(), "desktop client") {
 		t.Fatalf("closed with %+v", st)
 	}
 	var re *oktell.RefusedError
@@ -151,7 +151,7 @@ func TestReconnectToAStartingServerKeepsTrying(t *testing.T) {
 		t.Fatal("a starting server let the try in")
 	}
 	until(t, s, "a retry in 1s", func(u oktell.Update) bool {
-		return u.Status != nil && u.Status.Link == oktell.LinkReconnecting && strings.Contains(u.Status.Reason, "next try in 1s")
+		return u.Status != nil && u.Status.Link == oktell.LinkReconnecting && strings.Contains(u.Status.Why.String(), "next try in 1s")
 	})
 	f.srv.RefuseLogins(0, "")
 	f.clock.Advance(time.Second)
@@ -214,7 +214,7 @@ func TestDialAskLaterWaitsForThePassword(t *testing.T) {
 	cfg.Password, cfg.AskLater = nil, true
 	s := f.dial(cfg)
 	st := untilLink(t, s, oktell.LinkClosed)
-	if !st.NeedPassword || !strings.Contains(st.Reason, "no password was given") {
+	if !st.NeedPassword || !strings.Contains(st.Why.String(), "no password was given") {
 		t.Fatalf("closed with %+v", st)
 	}
 	if !s.Capabilities().Reconnect {
@@ -232,7 +232,7 @@ func TestDialAskLaterWaitsForThePassword(t *testing.T) {
 	cfg = g.config("ivanova", "не тот")
 	cfg.PasswordReusable, cfg.AskLater = true, true
 	s = g.dial(cfg)
-	if st := untilLink(t, s, oktell.LinkClosed); !st.NeedPassword || !strings.Contains(st.Reason, "Wrong login") {
+	if st := untilLink(t, s, oktell.LinkClosed); !st.NeedPassword || !strings.Contains(st.Why.String(), "Wrong login") {
 		t.Fatalf("a wrong password file: %+v", st)
 	}
 }

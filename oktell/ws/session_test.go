@@ -135,7 +135,7 @@ func until(t *testing.T, s *ws.Session, what string, match func(oktell.Update) b
 func describe(u oktell.Update) string {
 	switch {
 	case u.Status != nil:
-		return "status " + u.Status.Link.String() + " " + u.Status.Reason
+		return "status " + u.Status.Link.String() + " " + u.Status.Why.String()
 	case u.Event != nil:
 		return "event " + u.Event.Type.String()
 	}
@@ -443,8 +443,8 @@ func TestDropThenReconnectWithSessionID(t *testing.T) {
 		return u.Event != nil && u.Event.Type == oktell.ConnectionLost
 	})
 	st := untilLink(t, s, oktell.LinkReconnecting)
-	if st.Reason != "the connection was cut" {
-		t.Fatalf("reconnecting because %q", st.Reason)
+	if st.Why.String() != "the connection was cut" {
+		t.Fatalf("reconnecting because %q", st.Why.String())
 	}
 	untilLink(t, s, oktell.LinkConnected)
 	untilState(t, s, oktell.UserReady, false) // a fresh state, though unchanged
@@ -483,15 +483,15 @@ func TestReconnectBacksOffOnTheClock(t *testing.T) {
 	f.srv.Drop("")
 	untilLink(t, s, oktell.LinkReconnecting)
 	st := until(t, s, "a retry in 1s", func(u oktell.Update) bool {
-		return u.Status != nil && strings.Contains(u.Status.Reason, "next try in 1s")
+		return u.Status != nil && strings.Contains(u.Status.Why.String(), "next try in 1s")
 	}).Status
-	if !strings.Contains(st.Reason, "still starting") {
-		t.Fatalf("reason %q", st.Reason)
+	if !strings.Contains(st.Why.String(), "still starting") {
+		t.Fatalf("reason %q", st.Why.String())
 	}
 	drainRequests(f.srv)
 	f.clock.Advance(time.Second)
 	until(t, s, "a retry in 2s", func(u oktell.Update) bool {
-		return u.Status != nil && strings.Contains(u.Status.Reason, "next try in 2s")
+		return u.Status != nil && strings.Contains(u.Status.Why.String(), "next try in 2s")
 	})
 	f.srv.RefuseLogins(0, "")
 	f.clock.Advance(2 * time.Second)
@@ -576,8 +576,8 @@ func TestKeepalivePingsAndDetectsADeadServer(t *testing.T) {
 	f.srv.Stall(false) // the ping already went unanswered; the next connection is fine
 	f.clock.Advance(ws.DefaultTimeout)
 	st := untilLink(t, s, oktell.LinkReconnecting)
-	if !strings.Contains(st.Reason, "keepalive") || !strings.HasSuffix(st.Reason, "next try in 1s") {
-		t.Fatalf("reason %q, want the keepalive, and a wait: the link was up for less than a minute", st.Reason)
+	if !strings.Contains(st.Why.String(), "keepalive") || !strings.HasSuffix(st.Why.String(), "next try in 1s") {
+		t.Fatalf("reason %q, want the keepalive, and a wait: the link was up for less than a minute", st.Why.String())
 	}
 	f.clock.Advance(time.Second)
 	untilLink(t, s, oktell.LinkConnected)
@@ -653,11 +653,11 @@ func TestStartWhileServerStarting(t *testing.T) {
 	f.srv.RefuseLogins(0, ws.MsgNotAvailable)
 	s := f.dial(f.config("demo", "demo"))
 	st := untilLink(t, s, oktell.LinkReconnecting)
-	if !strings.Contains(st.Reason, "Service not available") || !strings.Contains(st.Reason, "still starting") {
-		t.Fatalf("reason %q", st.Reason)
+	if !strings.Contains(st.Why.String(), "Service not available") || !strings.Contains(st.Why.String(), "still starting") {
+		t.Fatalf("reason %q", st.Why.String())
 	}
 	until(t, s, "a retry in 1s", func(u oktell.Update) bool {
-		return u.Status != nil && strings.Contains(u.Status.Reason, "next try in 1s")
+		return u.Status != nil && strings.Contains(u.Status.Why.String(), "next try in 1s")
 	})
 	if err := s.SetUserState(context.Background(), oktell.UserReady, false); !errors.Is(err, oktell.ErrNotConnected) {
 		t.Fatalf("while not connected: %v, want ErrNotConnected", err)
@@ -695,7 +695,7 @@ func TestReconnectRefreshesOperatorAndState(t *testing.T) {
 		t.Fatalf("reconnecting as %q on %q, want the last login's operator and line", st.Operator, st.Line)
 	}
 	until(t, s, "a retry in 1s", func(u oktell.Update) bool {
-		return u.Status != nil && strings.Contains(u.Status.Reason, "next try in 1s")
+		return u.Status != nil && strings.Contains(u.Status.Why.String(), "next try in 1s")
 	})
 
 	// Meanwhile an administrator moves the operator to another line and sets a break.
