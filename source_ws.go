@@ -81,8 +81,8 @@ func openWS(ctx context.Context, sf sourceFlags, clock oktell.Clock, con console
 // serverWords is what the server said of a refusal, else the error.
 func serverWords(err error) string {
 	var re *oktell.RefusedError
-	if errors.As(err, &re) && re.Reason != "" {
-		return re.Reason
+	if errors.As(err, &re) && re.Why.String() != "" {
+		return re.Why.String()
 	}
 	return err.Error()
 }

@@ -502,8 +502,6 @@ func ReasonOf(err error) Reason {
 		return r.Reason()
 	case errors.As(err, &re) && !re.Why.IsZero():
 		return Because(ReasonRefusedByServer, re.Why)
-	case errors.As(err, &re) && re.Reason != "":
-		return Because(ReasonRefusedByServer, Quoted(re.Reason))
 	case errors.As(err, &re):
 		return Because(ReasonRefusedByServer, Because(ReasonNoReasonGiven))
 	}

@@ -214,13 +214,13 @@ var ErrNotConnected error = &ReasonError{Why: Because(ReasonNoLink)}
 // source wraps it (errors.Is), so the dashboard can say "no answer" rather than "refused".
 var ErrTimeout = errors.New("no answer from Oktell in time")
 
-// RefusedError is a request the server refused, with its reason as the server said it
-// (Reason), or, when okdash's own source refused it (the demo), as a code (Why).
+// RefusedError is a request the server refused, with its reason as a code (Why): the
+// server's own words, when it gave no code okdash knows, are ReasonQuoted
+// (RefusedSaying); zero when it gave neither.
 type RefusedError struct {
-	Code   int
-	Reason string
-	Why    Reason
-	By     Refuser // who refused: the server, unless it says otherwise
+	Code int
+	Why  Reason
+	By   Refuser // who refused: the server, unless it says otherwise
 }
 
 // Refuser is who refused a request.
@@ -232,23 +232,28 @@ const (
 	RefuserRoom                  // the training room of okdash serve (an answer to a trainer)
 )
 
-// Refused is a refusal of okdash's own source (the demo's server), with its reason as a
-// code and, for the bridge's wire and the logs, in English.
+// Refused is a refusal with its reason as a code.
 func Refused(code int, why Reason) *RefusedError {
-	return &RefusedError{Code: code, Reason: why.String(), Why: why}
+	return &RefusedError{Code: code, Why: why}
+}
+
+// RefusedSaying is a refusal in someone else's words (a server's, a bridge's, with no
+// code okdash knows), quoted as they came; with no words, a refusal without a reason.
+func RefusedSaying(code int, words string) *RefusedError {
+	if words == "" {
+		return &RefusedError{Code: code}
+	}
+	return &RefusedError{Code: code, Why: Quoted(words)}
 }
 
 func (e *RefusedError) Error() string {
 	if e.By == RefuserRoom {
 		return "refused by the training room: " + e.Why.String()
 	}
-	if e.Reason == "" && !e.Why.IsZero() {
-		return "refused by the server: " + e.Why.String()
-	}
-	if e.Reason == "" {
+	if e.Why.IsZero() {
 		return "refused by the server"
 	}
-	return "refused by the server: " + e.Reason
+	return "refused by the server: " + e.Why.String()
 }
 
 // Clock is the time source of sessions and the dashboard; tests inject a fake one.

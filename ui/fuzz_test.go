@@ -87,7 +87,7 @@ func (s *fuzzScript) msg(m Model) tea.Msg {
 	case 2:
 		return confirmTimeoutMsg{id: m.request.pending.id}
 	case 3:
-		return setStateDoneMsg{id: m.request.pending.id, err: &oktell.RefusedError{Reason: s.str()}}
+		return setStateDoneMsg{id: m.request.pending.id, err: oktell.RefusedSaying(0, s.str())}
 	case 4:
 		var err error
 		if s.next()%2 == 0 {

@@ -72,7 +72,7 @@ func TestPasswordLine(t *testing.T) {
 	m = step(m, closedMsg(true, wrongLogin))
 	require.True(t, m.login.open, "the line opens at once")
 	assert.Contains(t, ansi.Strip(m.View()), "Type the password to log in. ", "the banner leads with what to do")
-	f.againErr = &oktell.RefusedError{Reason: "Wrong login/pass combination: the login or the password is wrong"}
+	f.againErr = oktell.RefusedSaying(0, "Wrong login/pass combination: the login or the password is wrong")
 
 	const secret = "q1-Пароль"
 	m = typeText(t, m, secret)
@@ -190,7 +190,7 @@ func FuzzPickerAndLogin(f *testing.F) {
 			case 2:
 				msg = keyPress(pickerKeys[int(s.next())%len(pickerKeys)])
 			case 3:
-				errs := []error{nil, &oktell.RefusedError{Reason: s.str()}, oktell.ErrNotConnected}
+				errs := []error{nil, oktell.RefusedSaying(0, s.str()), oktell.ErrNotConnected}
 				msg = reconnectDoneMsg{err: errs[int(s.next())%len(errs)], withPassword: s.next()%2 == 0}
 			default:
 				msg = s.msg(m)

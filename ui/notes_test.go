@@ -65,7 +65,7 @@ func TestLocalErrorsStayAndAreInHistory(t *testing.T) {
 		err  error
 		want string
 	}{
-		{"refused", &oktell.RefusedError{Code: 3, Reason: "not now"}, "Asked for Break: refused: not now"},
+		{"refused", oktell.RefusedSaying(3, "not now"), "Asked for Break: refused: not now"},
 		{"refused without reason", &oktell.RefusedError{Code: 3}, "Asked for Break: refused"},
 		{"context timeout", fmt.Errorf("ws: request 7: %w", context.DeadlineExceeded), "Asked for Break: no answer from Oktell within 20s"},
 		{"network timeout", timeoutErr{}, "Asked for Break: no answer from Oktell in time"},
@@ -196,7 +196,7 @@ func TestLaterSuccessSupersedesTheError(t *testing.T) {
 		m = settle(t, m, cmd)
 	}
 	m = step(m, upd(t0, evState(oktell.UserOff, false)))
-	f.stateErr = &oktell.RefusedError{Code: 3, Reason: "not now"}
+	f.stateErr = oktell.RefusedSaying(3, "not now")
 	press("r")
 	press("b")
 	require.Equal(t, []string{"Asked for Ready: refused: not now", "Asked for Break: refused: not now"}, toastTexts(m))

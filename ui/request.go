@@ -310,10 +310,7 @@ func requestError(c *common, err error) string {
 	case errors.As(err, &refused) && !refused.Why.IsZero():
 		return c.tr("refused: %s", say(c.print, refused.Why))
 	case errors.As(err, &refused):
-		if refused.Reason == "" {
-			return c.tr("refused")
-		}
-		return c.tr("refused: %s", say(c.print, oktell.Quoted(refused.Reason))) // the server's (or a bridge's) own words
+		return c.tr("refused")
 	case errors.Is(err, context.DeadlineExceeded):
 		return c.tr("no answer from Oktell within %s", c.duration(c.opts.RequestTimeout))
 	case errors.Is(err, oktell.ErrTimeout), isTimeout(err):

@@ -45,12 +45,12 @@ func recording(t *testing.T, start time.Time) string {
 	require.NoError(t, rec.SetUserState(ctx, oktell.UserLunch, false))
 	pass(3*time.Second, evState(oktell.UserLunch, false))
 	clk.Set(start.Add(10 * time.Second))
-	inner.stateErr = &oktell.RefusedError{Reason: "not allowed"}
+	inner.stateErr = oktell.RefusedSaying(0, "not allowed")
 	require.Error(t, rec.SetUserState(ctx, oktell.UserOff, true))
 	clk.Set(start.Add(20 * time.Second))
 	require.NoError(t, rec.SendMessage(ctx, "u-petrova", "Перезвоню\x1b[31m через 5 минут"))
 	clk.Set(start.Add(30 * time.Second))
-	inner.sendErr = &oktell.RefusedError{Reason: `no user with id "u-x"`}
+	inner.sendErr = oktell.RefusedSaying(0, `no user with id "u-x"`)
 	require.Error(t, rec.SendMessage(ctx, "u-x", "кто здесь?"))
 	pass(40*time.Second, evState(oktell.UserReady, false))
 	close(inner.updates)
@@ -173,7 +173,7 @@ func TestReplayedRefusalSpeaksRussian(t *testing.T) {
 	rec := record.Wrap(inner, &out, clk)
 	inner.stateErr = oktell.Refused(2, oktell.Because(oktell.ReasonNoPhoneLine))
 	require.Error(t, rec.SetUserState(context.Background(), oktell.UserReady, false))
-	inner.stateErr = &oktell.RefusedError{Reason: "not allowed"}
+	inner.stateErr = oktell.RefusedSaying(0, "not allowed")
 	require.Error(t, rec.SetUserState(context.Background(), oktell.UserOff, false))
 	clk.Set(t0.Add(time.Second))
 	inner.updates <- oktell.Update{At: clk.Now(), Event: evState(oktell.UserReady, false)}

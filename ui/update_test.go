@@ -88,7 +88,7 @@ func TestStateHotkeysSendRequestAndConfirm(t *testing.T) {
 
 func TestStateRequestRefused(t *testing.T) {
 	m, f, _ := newTest(80, 24)
-	f.stateErr = &oktell.RefusedError{Code: 3, Reason: "нельзя\x1b[31m сейчас"}
+	f.stateErr = oktell.RefusedSaying(3, "нельзя\x1b[31m сейчас")
 	m = step(m, upd(t0, evState(oktell.UserReady, false)))
 	m, cmd := stepCmd(m, keyPress("b"))
 	m = settle(t, m, cmd)

@@ -203,7 +203,7 @@ func TestBridgeRequestsAnsweredAsTheDemoDoes(t *testing.T) {
 
 	var refused *oktell.RefusedError
 	err = c.SetUserState(ctx, oktell.UserReady, false)
-	if !errors.As(err, &refused) || refused.Reason != "no phone line is registered" || refused.Code != 2 ||
+	if !errors.As(err, &refused) || refused.Why.String() != "no phone line is registered" || refused.Code != 2 ||
 		refused.Why.Code != oktell.ReasonNoPhoneLine {
 		t.Fatalf("ready without a line over the bridge: %#v", err)
 	}

@@ -226,20 +226,27 @@ func (c *Client) failPending(err error) { // c.mu held
 }
 
 func (c *Client) resolve(r oktell.QueryResult) {
-	var err error
-	switch {
-	case r.ResultCode == 0:
-	case r.ResultCode == CodeNotConnected:
-		err = oktell.ErrNotConnected
-	default:
-		err = &oktell.RefusedError{Code: r.ResultCode, Reason: r.Error, Why: wireReason(r)}
-	}
+	err := resultErr(r)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if ch, ok := c.pending[r.ID]; ok { // an answer after its timeout is dropped
 		ch <- err
 		delete(c.pending, r.ID)
 	}
+}
+
+// resultErr is what a query's result says of it: nil when it succeeded.
+func resultErr(r oktell.QueryResult) error {
+	switch {
+	case r.ResultCode == 0:
+		return nil
+	case r.ResultCode == CodeNotConnected:
+		return oktell.ErrNotConnected
+	}
+	if why := wireReason(r); !why.IsZero() {
+		return oktell.Refused(r.ResultCode, why) // okdash's own bridge server sent the code
+	}
+	return oktell.RefusedSaying(r.ResultCode, r.Error) // a bridge's words, as it said them
 }
 
 // request sends a query and waits for its result, the timeout, or ctx.
@@ -332,10 +339,11 @@ func (tcpConn) Why(err error) oktell.Reason {
 // the client library's bridge sends none, and its words are shown as they came.
 const reasonProp = "okdash-reason"
 
-// reasonProps are the properties that carry err's reason as a code, when it has one.
+// reasonProps are the properties that carry err's reason as a code, when it has one:
+// words quoted as someone said them travel as the "error" text alone.
 func reasonProps(err error) []oktell.Property {
 	var refused *oktell.RefusedError
-	if !errors.As(err, &refused) || refused.Why.IsZero() {
+	if !errors.As(err, &refused) || refused.Why.IsZero() || refused.Why.Code == oktell.ReasonQuoted {
 		return nil
 	}
 	b, e := oktell.EncodeReason(refused.Why)
@@ -346,7 +354,7 @@ func reasonProps(err error) []oktell.Property {
 }
 
 // wireReason is the refusal's reason as a code, when okdash's own bridge sent one that
-// okdash declares; zero otherwise (RefusedError.Reason then holds the bridge's words).
+// okdash declares; zero otherwise (the refusal then quotes the bridge's words).
 func wireReason(r oktell.QueryResult) oktell.Reason {
 	for _, p := range r.Props {
 		if p.Key == reasonProp && p.HasText {
@@ -367,9 +375,9 @@ func resultCode(err error) (int, string) {
 		return CodeNotConnected, err.Error()
 	case errors.As(err, &refused):
 		if refused.Code == 0 {
-			return 1, refused.Reason
+			return 1, refused.Why.String()
 		}
-		return refused.Code, refused.Reason
+		return refused.Code, refused.Why.String()
 	}
 	return 10108, err.Error() // the library's "exception inside a method"
 }

@@ -101,17 +101,17 @@ func answer(ctx context.Context, eng Engine, method string, req *oktell.Document
 	case "setuserstate":
 		state, redirect, err := oktell.AsSetUserStateRequest(req)
 		if err != nil {
-			return &oktell.RefusedError{Code: 10021, Reason: "malformed request: " + err.Error()}
+			return oktell.RefusedSaying(10021, "malformed request: "+err.Error())
 		}
 		return eng.SetUserState(ctx, state, redirect)
 	case "messaging_sendmessage", "sendmessage":
 		m, err := oktell.AsSendMessageRequest(req)
 		if err != nil {
-			return &oktell.RefusedError{Code: 10021, Reason: "malformed request: " + err.Error()}
+			return oktell.RefusedSaying(10021, "malformed request: "+err.Error())
 		}
 		return eng.SendMessage(ctx, strings.TrimSpace(m.UserID), m.Text)
 	}
-	return &oktell.RefusedError{Code: 10107, Reason: fmt.Sprintf("method %q not found", method)}
+	return oktell.RefusedSaying(10107, fmt.Sprintf("method %q not found", method))
 }
 
 // Serve accepts connections on ln and serves each with its own engine from newEngine,

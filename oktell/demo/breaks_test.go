@@ -59,7 +59,7 @@ func TestEngineBreakReasons(t *testing.T) {
 	learn := r.eng.Scenario().BreakReasons[1].ID
 	var refused *oktell.RefusedError
 	if err := r.eng.SetUserStateReason(ctx, oktell.UserLunch, false, "nope"); !errors.As(err, &refused) ||
-		refused.Reason != "there is no break reason nope: the server lists Обед, Обучение" {
+		refused.Why.String() != "there is no break reason nope: the server lists Обед, Обучение" {
 		t.Fatalf("an unknown reason: %v", err)
 	}
 	if err := r.eng.SetUserStateReason(ctx, oktell.UserLunch, false, learn); err != nil {
@@ -84,7 +84,7 @@ func TestEngineBreakReasons(t *testing.T) {
 
 	none := start(t, "state usReady\nwait 1h\n", 1)
 	none.nextState()
-	if err := none.eng.SetUserStateReason(ctx, oktell.UserLunch, false, "Обед"); !errors.As(err, &refused) || !strings.Contains(refused.Reason, "lists none") {
+	if err := none.eng.SetUserStateReason(ctx, oktell.UserLunch, false, "Обед"); !errors.As(err, &refused) || !strings.Contains(refused.Why.String(), "lists none") {
 		t.Fatalf("a reason where none are listed: %v", err)
 	}
 }

@@ -116,13 +116,13 @@ func TestEngineStateDirectivesAndRefusals(t *testing.T) {
 	ctx := context.Background()
 
 	var refused *oktell.RefusedError
-	if err := r.eng.SetUserState(ctx, oktell.UserReady, false); !errors.As(err, &refused) || !strings.Contains(refused.Reason, "no phone line") {
+	if err := r.eng.SetUserState(ctx, oktell.UserReady, false); !errors.As(err, &refused) || !strings.Contains(refused.Why.String(), "no phone line") {
 		t.Errorf("ready without a line: %v, want refused for the missing line", err)
 	}
-	if err := r.eng.SetUserState(ctx, oktell.UserFullbusy, false); !errors.As(err, &refused) || !strings.Contains(refused.Reason, "set by the server only") {
+	if err := r.eng.SetUserState(ctx, oktell.UserFullbusy, false); !errors.As(err, &refused) || !strings.Contains(refused.Why.String(), "set by the server only") {
 		t.Errorf("asking for busy: %v, want refused", err)
 	}
-	if err := r.eng.SetUserState(ctx, oktell.UserState(4), false); !errors.As(err, &refused) || refused.Reason != "there is no user state 4" {
+	if err := r.eng.SetUserState(ctx, oktell.UserState(4), false); !errors.As(err, &refused) || refused.Why.String() != "there is no user state 4" {
 		t.Errorf("asking for state 4: %v, want refused", err)
 	}
 	// The current state with another redirect is a redirect toggle: allowed without a line.

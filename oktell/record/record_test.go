@@ -205,7 +205,7 @@ func TestRecordKeepsTheOperatorsRequests(t *testing.T) {
 	}
 	event(2500*time.Millisecond, oktell.UserReady)
 	clk.Set(t0.Add(5 * time.Second))
-	in.refuse = &oktell.RefusedError{Reason: "no user with id \"x\""}
+	in.refuse = oktell.RefusedSaying(0, "no user with id \"x\"")
 	if err := rec.SendMessage(ctx, "x", "Перезвоню через 5 минут, <спасибо> & до связи"); err == nil {
 		t.Fatal("the refusal was not passed on")
 	}

@@ -62,17 +62,17 @@ func explain(code int, msg string) (oktell.Reason, bool) {
 // isWrongPassword says the server refused the login's password.
 func isWrongPassword(err error) bool {
 	var re *oktell.RefusedError
-	return errors.As(err, &re) && strings.Contains(strings.ToLower(re.Reason), "wrong login")
+	return errors.As(err, &re) && strings.Contains(strings.ToLower(re.Why.String()), "wrong login")
 }
 
 // isSessionGone reports whether a login refusal means the stored session id is no
 // longer known, so that a login with the password may still succeed.
 func isSessionGone(err *oktell.RefusedError) bool {
-	return strings.Contains(strings.ToLower(err.Reason), "session does not exist")
+	return strings.Contains(strings.ToLower(err.Why.String()), "session does not exist")
 }
 
 // isTransient reports whether a login refusal may go away by itself (the server is
 // starting), so that reconnection goes on rather than giving up.
 func isTransient(err *oktell.RefusedError) bool {
-	return strings.Contains(strings.ToLower(err.Reason), "not available")
+	return strings.Contains(strings.ToLower(err.Why.String()), "not available")
 }

@@ -109,7 +109,7 @@ func TestReplyResult(t *testing.T) {
 			continue
 		}
 		var re *oktell.RefusedError
-		if !errors.As(f.Err(), &re) || re.Code != c.code || !strings.HasPrefix(re.Reason, c.reason) {
+		if !errors.As(f.Err(), &re) || re.Code != c.code || !strings.HasPrefix(re.Why.String(), c.reason) {
 			t.Errorf("%s: %#v, want code %d reason %q", c.in, f.Err(), c.code, c.reason)
 		}
 	}

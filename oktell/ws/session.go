@@ -354,14 +354,10 @@ func (s *Session) refusedForGood(err error) bool {
 // closeForGood reports the link closed by a refusal that will not go away by itself,
 // and parks the session until Reconnect.
 func (s *Session) closeForGood(re *oktell.RefusedError) {
-	why := re.Why
-	if why.IsZero() {
-		why = oktell.Quoted(re.Reason)
-	}
 	s.mu.Lock()
 	s.parked = true // before the status: a dashboard that sees it may Reconnect at once
 	s.mu.Unlock()
-	s.tell(oktell.Status{Link: oktell.LinkClosed, Why: oktell.Because(oktell.ReasonRefusedByServer, why), NeedPassword: needsPassword(re)})
+	s.tell(oktell.Status{Link: oktell.LinkClosed, Why: oktell.Because(oktell.ReasonRefusedByServer, re.Why), NeedPassword: needsPassword(re)})
 }
 
 // Close implements oktell.Session: it ends the link and closes Updates (feed.Feed's

@@ -402,7 +402,7 @@ func TestServerRefusesReadyWithoutLine(t *testing.T) {
 	untilState(t, s, oktell.UserWOphone, false)
 	err := s.SetUserState(context.Background(), oktell.UserReady, false)
 	var re *oktell.RefusedError
-	if !errors.As(err, &re) || !strings.Contains(re.Reason, "no phone line") {
+	if !errors.As(err, &re) || !strings.Contains(re.Why.String(), "no phone line") {
 		t.Fatalf("ready without a line: %v, want a refusal naming the line", err)
 	}
 }
