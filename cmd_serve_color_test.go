@@ -27,7 +27,7 @@ func TestKeyNoColorMakesTheSessionASCII(t *testing.T) {
 		return &sshserve.Client{Renderer: r, Options: map[string]string{"no-color": noColor}}
 	}
 	open := func(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
-		return newNullSession("demo"), nil
+		return newNullSession(oktell.SourceDemo), nil
 	}
 	dash := sessionDashboard(sourceFlags{Source: "demo", Speed: 1}, parseUIFlags(t), true, clock, open, newModel)
 	reg := room.New(clock, nil)

@@ -93,14 +93,19 @@ func TestApplyKeyOptions(t *testing.T) {
 
 // nullSession is an Oktell session with nothing to say.
 type nullSession struct {
-	kind    string
+	kind    oktell.SourceKind
 	updates chan oktell.Update
 	once    sync.Once
 }
 
-func newNullSession(kind string) *nullSession {
+func newNullSession(kind oktell.SourceKind) *nullSession {
 	return &nullSession{kind: kind, updates: make(chan oktell.Update)}
 }
+
+// nullSessionFor is a null session whose kind is the --source value it was opened for,
+// so that sourceModel shows it through whatever wraps the session (only its
+// capabilities pass through).
+func nullSessionFor(src string) *nullSession { return newNullSession(oktell.SourceKind(src)) }
 
 func (s *nullSession) Updates() <-chan oktell.Update { return s.updates }
 func (s *nullSession) Capabilities() oktell.Capabilities {
@@ -192,10 +197,10 @@ func TestServeMappingChoosesSource(t *testing.T) {
 		mu.Lock()
 		opened = append(opened, sf)
 		mu.Unlock()
-		return newNullSession(sf.Source), nil
+		return nullSessionFor(sf.Source), nil
 	}
 	build := func(sess oktell.Session, r *lipgloss.Renderer, uf uiFlags, env func(string) string, clock oktell.Clock) (tea.Model, error) {
-		return sourceModel{source: sess.Capabilities().Kind, lang: uf.Lang}, nil
+		return sourceModel{source: string(sess.Capabilities().Kind), lang: uf.Lang}, nil
 	}
 	addr, logs, _ := startServe(t, serveFlags{AuthorizedKeys: keys, HostKey: filepath.Join(dir, "host")}, sourceFlags{Source: "demo", Speed: 1}, open, build)
 
@@ -449,10 +454,10 @@ func TestServeMainSignalShutsDownCleanly(t *testing.T) {
 // language: the client's LANG, unless --lang (or a key's okdash-lang) says otherwise.
 func TestServeClosingLineInTheSessionsLanguage(t *testing.T) {
 	open := func(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
-		return newNullSession(sf.Source), nil
+		return nullSessionFor(sf.Source), nil
 	}
 	build := func(sess oktell.Session, r *lipgloss.Renderer, uf uiFlags, env func(string) string, clock oktell.Clock) (tea.Model, error) {
-		return sourceModel{source: sess.Capabilities().Kind, lang: uf.Lang}, nil
+		return sourceModel{source: string(sess.Capabilities().Kind), lang: uf.Lang}, nil
 	}
 	const line = "okdash: session closed: server shutting down"
 	closed := oktell.Because(oktell.ReasonSessionClosed, oktell.Because(oktell.ReasonServerStopping))
@@ -600,10 +605,10 @@ func TestServeKeyFileReloadKeepsPreviousGoodFile(t *testing.T) {
 	keys := filepath.Join(dir, "authorized_keys")
 	require.NoError(t, os.WriteFile(keys, []byte("okdash-lang=ru "+pubLine(op)+" op@desk\n"), 0o600))
 	build := func(sess oktell.Session, r *lipgloss.Renderer, uf uiFlags, env func(string) string, clock oktell.Clock) (tea.Model, error) {
-		return sourceModel{source: sess.Capabilities().Kind, lang: uf.Lang}, nil
+		return sourceModel{source: string(sess.Capabilities().Kind), lang: uf.Lang}, nil
 	}
 	open := func(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
-		return newNullSession(sf.Source), nil
+		return nullSessionFor(sf.Source), nil
 	}
 	addr, logs, _ := startServe(t, serveFlags{AuthorizedKeys: keys, HostKey: filepath.Join(dir, "host")}, sourceFlags{Source: "demo", Speed: 1}, open, build)
 	require.Contains(t, runClient(t, addr, op), "lang=ru")

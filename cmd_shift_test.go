@@ -72,8 +72,8 @@ func TestWatchShiftKeepsAFileAndSaysTheLine(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", state)
 	start := time.Date(2026, 3, 10, 9, 0, 0, 0, time.Local)
 	clock := clocktest.New(start)
-	ns := newNullSession("ws")
-	w := watchShift(stateSession{ns, oktell.Capabilities{Kind: "ws", Line: true}}, sourceFlags{Source: "ws://h:1", Login: "ivanov"}, clock)
+	ns := newNullSession(oktell.SourceWS)
+	w := watchShift(stateSession{ns, oktell.Capabilities{Kind: oktell.SourceWS, Line: true}}, sourceFlags{Source: "ws://h:1", Login: "ivanov"}, clock)
 	ns.updates <- readyAt(start)
 	<-w.Updates()
 	walk(t, clock, 2*time.Hour+5*time.Minute)
@@ -91,7 +91,7 @@ func TestWatchShiftKeepsAFileAndSaysTheLine(t *testing.T) {
 	// A replay keeps none, and says nothing when nothing was counted.
 	state2 := t.TempDir()
 	t.Setenv("XDG_STATE_HOME", state2)
-	r := watchShift(stateSession{newNullSession("file"), oktell.Capabilities{Kind: "file", ReadOnly: true}}, sourceFlags{Source: "file:x"}, clock)
+	r := watchShift(stateSession{newNullSession(oktell.SourceFile), oktell.Capabilities{Kind: oktell.SourceFile, ReadOnly: true}}, sourceFlags{Source: "file:x"}, clock)
 	out.Reset()
 	shiftFarewell(r, language.English, &out, &errb)
 	assert.Empty(t, out.String())
@@ -105,13 +105,13 @@ func TestServeShiftPerKey(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", state)
 	clock := clocktest.New(time.Date(2026, 3, 10, 9, 0, 0, 0, time.Local))
 	open := func(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
-		ns := newNullSession("demo")
+		ns := newNullSession(oktell.SourceDemo)
 		ns.updates = make(chan oktell.Update, 1)
 		ns.updates <- readyAt(clock.Now())
 		return ns, nil
 	}
 	build := func(sess oktell.Session, r *lipgloss.Renderer, uf uiFlags, env func(string) string, clock oktell.Clock) (tea.Model, error) {
-		return sourceModel{source: sess.Capabilities().Kind}, nil
+		return sourceModel{source: string(sess.Capabilities().Kind)}, nil
 	}
 	dash := sessionDashboard(sourceFlags{Source: "demo", Speed: 1}, uiFlags{}, true, clock, open, build)
 	for _, tc := range []struct {
@@ -204,8 +204,8 @@ func TestDashboardsShowTheWatchedShift(t *testing.T) {
 		}
 		return m.View()
 	}
-	ns := newNullSession("ws")
-	w := watchShift(stateSession{ns, oktell.Capabilities{Kind: "ws", Line: true}}, sourceFlags{Source: "ws://h:1", Login: "ivanov"}, clock)
+	ns := newNullSession(oktell.SourceWS)
+	w := watchShift(stateSession{ns, oktell.Capabilities{Kind: oktell.SourceWS, Line: true}}, sourceFlags{Source: "ws://h:1", Login: "ivanov"}, clock)
 	defer w.Close()
 	ns.updates <- readyAt(start)
 	<-w.Updates()
@@ -218,7 +218,7 @@ func TestDashboardsShowTheWatchedShift(t *testing.T) {
 
 	// okdash serve: the session's own watched shift, in the session's language.
 	open := func(ctx context.Context, sf sourceFlags, clock oktell.Clock) (oktell.Session, error) {
-		return newNullSession("demo"), nil
+		return newNullSession(oktell.SourceDemo), nil
 	}
 	dash := sessionDashboard(sourceFlags{Source: "demo", Speed: 1}, parseUIFlags(t), true, clock, open, newModel)
 	c := &sshserve.Client{Environ: []string{"LANG=ru_RU.UTF-8"}, Renderer: lipgloss.NewRenderer(io.Discard)}
@@ -227,7 +227,7 @@ func TestDashboardsShowTheWatchedShift(t *testing.T) {
 	defer closer.Close()
 	assert.Contains(t, view(sm, "ы"), "Смена 10.03.2026")
 
-	m, err = newModel(newNullSession("ws"), lipgloss.NewRenderer(io.Discard), parseUIFlags(t), envOf(nil), clock)
+	m, err = newModel(newNullSession(oktell.SourceWS), lipgloss.NewRenderer(io.Discard), parseUIFlags(t), envOf(nil), clock)
 	require.NoError(t, err)
 	assert.NotContains(t, view(m, "s"), "Shift 2026", "no shift counted, no view")
 }
@@ -267,7 +267,7 @@ func TestReplayShiftLineEndsAtTheLastDocument(t *testing.T) {
 			return openSession(ctx, sf, clock, console{})
 		}
 		build := func(sess oktell.Session, r *lipgloss.Renderer, uf uiFlags, env func(string) string, clock oktell.Clock) (tea.Model, error) {
-			return sourceModel{source: sess.Capabilities().Kind}, nil
+			return sourceModel{source: string(sess.Capabilities().Kind)}, nil
 		}
 		dash := sessionDashboard(sourceFlags{Speed: 50}, uiFlags{}, false, clock, open, build)
 		c := &sshserve.Client{Fingerprint: "SHA256:trainee1", Environ: []string{"LANG=C.UTF-8"}, Renderer: lipgloss.NewRenderer(io.Discard),

@@ -199,7 +199,7 @@ func TestWallOnWSAndItsCapture(t *testing.T) {
 // A session without colleagues behind a source that looked right (a scenario edited
 // since the server checked it) is refused when the wall is built.
 func TestWallModelRefusesASessionWithoutColleagues(t *testing.T) {
-	_, err := newWallModel(newNullSession("bridge"), plainRenderer(), defaultOptions().UI, wallFlags{}, nil, oktell.RealClock{})
+	_, err := newWallModel(newNullSession(oktell.SourceBridge), plainRenderer(), defaultOptions().UI, wallFlags{}, nil, oktell.RealClock{})
 	require.ErrorContains(t, err, "this source (bridge) reports no colleagues")
 }
 

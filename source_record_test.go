@@ -81,7 +81,7 @@ func TestWSRecordIsACaptureThatReplays(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer play.Close()
-	if c := play.Capabilities(); !c.ReadOnly || c.Kind != "file" {
+	if c := play.Capabilities(); !c.ReadOnly || c.Kind != oktell.SourceFile {
 		t.Fatalf("capabilities %+v", c)
 	}
 	waitState(t, play, oktell.UserOff)

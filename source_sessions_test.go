@@ -58,12 +58,12 @@ func TestOpenSessionKinds(t *testing.T) {
 	stream := filepath.Join("testdata", "streams", "commonlog.log")
 	for _, tc := range []struct {
 		source string
-		kind   string
+		kind   oktell.SourceKind
 	}{
-		{"demo", "demo"},
-		{"", "demo"},
-		{"file:" + stream, "file"},
-		{"follow:" + stream, "follow"},
+		{"demo", oktell.SourceDemo},
+		{"", oktell.SourceDemo},
+		{"file:" + stream, oktell.SourceFile},
+		{"follow:" + stream, oktell.SourceFollow},
 	} {
 		t.Run(tc.source, func(t *testing.T) {
 			s, err := openSession(context.Background(), sourceFlags{Source: tc.source, Speed: 1}, clocktest.New(testStart), noConsole)

@@ -32,7 +32,7 @@ func TestOpenWSStoresTheSessionUnderTheStateDir(t *testing.T) {
 	if err != nil {
 		t.Fatalf("openSession: %v", err)
 	}
-	if k := sess.Capabilities().Kind; k != "ws" {
+	if k := sess.Capabilities().Kind; k != oktell.SourceWS {
 		t.Fatalf("kind %q", k)
 	}
 	sess.Close()

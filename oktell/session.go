@@ -28,9 +28,21 @@ type Session interface {
 	Close() error
 }
 
+// SourceKind is the kind of source a session reads, in the words okdash shows for it.
+type SourceKind string
+
+// The kinds of source.
+const (
+	SourceDemo   SourceKind = "demo"   // the built-in demo: the header says "demo" while it plays
+	SourceFile   SourceKind = "file"   // a replay of a log or of a WebSocket capture
+	SourceFollow SourceKind = "follow" // a followed log
+	SourceBridge SourceKind = "bridge" // a bridge to the Oktell client library
+	SourceWS     SourceKind = "ws"     // the WebSocket protocol of the web client
+)
+
 // Capabilities of a session.
 type Capabilities struct {
-	Kind         string // "demo", "file", "follow", "bridge", "ws": shown in the header
+	Kind         SourceKind
 	SetUserState bool
 	SendMessage  bool
 	ReadOnly     bool // a replay or a followed log: nothing can be sent

@@ -33,7 +33,7 @@ func situations(t *testing.T, lang language.Tag) map[string]Model {
 		return m
 	}
 	out := map[string]Model{"fresh": fresh(nil), "shift": busy()}
-	out["read-only"] = step(fresh(&oktell.Capabilities{Kind: "file", ReadOnly: true}), upd(t0, evState(oktell.UserReady, false)))
+	out["read-only"] = step(fresh(&oktell.Capabilities{Kind: oktell.SourceFile, ReadOnly: true}), upd(t0, evState(oktell.UserReady, false)))
 	out["history"] = step(busy(), keyPress("n"))
 	out["help"] = step(busy(), keyPress("?"))
 	out["selected"] = step(busy(), keyPress("up"))

@@ -19,7 +19,7 @@ import (
 )
 
 // followCaps are a followed log's: read-only, in the log's times, now the wall clock's.
-var followCaps = oktell.Capabilities{Kind: "follow", ReadOnly: true, Line: true, LogTimes: true}
+var followCaps = oktell.Capabilities{Kind: oktell.SourceFollow, ReadOnly: true, Line: true, LogTimes: true}
 
 // newFollow is a dashboard on a followed log at t0, ringing its bell into bell.
 func newFollow(t *testing.T, bell *bytes.Buffer) (Model, *clocktest.Clock) {
@@ -145,7 +145,7 @@ func TestReplayNowIsItsPlaceInTheLog(t *testing.T) {
 	yesterday := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
 	pos := &position{t: yesterday}
 	f := newFake()
-	f.caps = oktell.Capabilities{Kind: "file", ReadOnly: true, LogTimes: true, Position: pos}
+	f.caps = oktell.Capabilities{Kind: oktell.SourceFile, ReadOnly: true, LogTimes: true, Position: pos}
 	clk := clocktest.New(t0)
 	m := New(testOptions(f, clk, language.English))
 	m = step(m, tea.WindowSizeMsg{Width: 80, Height: 24})

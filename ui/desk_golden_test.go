@@ -11,7 +11,7 @@ import (
 )
 
 // deskCaps are the capabilities of a source that reports the whole desk (the demo, ws).
-var deskCaps = oktell.Capabilities{Kind: "demo", SetUserState: true, SendMessage: true, Line: true, Queue: true, Colleagues: true}
+var deskCaps = oktell.Capabilities{Kind: oktell.SourceDemo, SetUserState: true, SendMessage: true, Line: true, Queue: true, Colleagues: true}
 
 // deskAt is when the desk fixtures arrive: with the shift's last message.
 var deskAt = t0.Add(12*time.Minute + 34*time.Second)

@@ -234,7 +234,7 @@ func TestQueueView(t *testing.T) {
 // Without the capability the views and their keys are hidden: the key says why, the
 // help bar and the full help leave it out, and nothing the source might send shows.
 func TestDeskHiddenWithoutCapabilities(t *testing.T) {
-	caps := oktell.Capabilities{Kind: "bridge", SetUserState: true, SendMessage: true, Line: true}
+	caps := oktell.Capabilities{Kind: oktell.SourceBridge, SetUserState: true, SendMessage: true, Line: true}
 	m, _ := newDesk(t, 160, 48, language.English, caps)
 	m = step(m, queueMsg(t0, waiting()...))
 	m = step(m, colleaguesMsg(t0, oktell.ColleaguesUpdate{Full: true, Colleagues: roster()}))
@@ -258,7 +258,7 @@ func TestDeskHiddenWithoutCapabilities(t *testing.T) {
 			assert.NotEqual(t, "queue", b.Help().Desc)
 		}
 	}
-	noLine := oktell.Capabilities{Kind: "file", ReadOnly: true}
+	noLine := oktell.Capabilities{Kind: oktell.SourceFile, ReadOnly: true}
 	m, _ = newDesk(t, 80, 24, language.English, noLine)
 	m = step(m, lineMsg(t0, ringingAt("+74951234567", "Иванов Иван")))
 	assert.NotContains(t, m.View(), "+74951234567", "a source without the line shows no call")
@@ -384,7 +384,7 @@ func TestWriteToAColleague(t *testing.T) {
 	assert.Equal(t, "that is you", liveBinding(t, m, "enter").why)
 
 	ws := deskCaps
-	ws.Kind, ws.SendMessage = "ws", false
+	ws.Kind, ws.SendMessage = oktell.SourceWS, false
 	m, _ = newDesk(t, 80, 24, language.Russian, ws)
 	m = step(m, colleaguesMsg(t0, oktell.ColleaguesUpdate{Full: true, Colleagues: roster()}))
 	m = step(m, keyPress("c"))
@@ -483,7 +483,7 @@ func deskSituations(t *testing.T, lang language.Tag) map[string]Model {
 		"colleagues":       step(full(deskCaps), keyPress("c")),
 		"colleagues on ws": step(full(ws), keyPress("c")),
 		"filtering":        step(step(full(deskCaps), keyPress("c")), keyPress("/")),
-		"no desk":          full(oktell.Capabilities{Kind: "bridge", SetUserState: true, SendMessage: true}),
+		"no desk":          full(oktell.Capabilities{Kind: oktell.SourceBridge, SetUserState: true, SendMessage: true}),
 	}
 	out["filtered"] = step(step(step(out["filtering"], keyPress("z")), keyPress("z")), keyPress("enter"))
 	empty, _ := newDesk(t, 100, 30, lang, deskCaps)

@@ -40,7 +40,7 @@ type sentCall struct{ To, Text string }
 
 func newFake() *fakeSession {
 	return &fakeSession{
-		caps:    oktell.Capabilities{Kind: "demo", SetUserState: true, SendMessage: true},
+		caps:    oktell.Capabilities{Kind: oktell.SourceDemo, SetUserState: true, SendMessage: true},
 		updates: make(chan oktell.Update, 64),
 	}
 }

@@ -25,10 +25,10 @@ var refusedKeys = []struct {
 	key    string
 	en, ru string
 }{
-	{why: "this source only shows what happened", caps: &oktell.Capabilities{Kind: "file", ReadOnly: true},
+	{why: "this source only shows what happened", caps: &oktell.Capabilities{Kind: oktell.SourceFile, ReadOnly: true},
 		setup: withState(oktell.UserReady), key: "b",
 		en: "Break: this source only shows what happened", ru: "Перерыв: этот источник только показывает события"},
-	{why: "this source cannot change the state", caps: &oktell.Capabilities{Kind: "bridge", SendMessage: true},
+	{why: "this source cannot change the state", caps: &oktell.Capabilities{Kind: oktell.SourceBridge, SendMessage: true},
 		setup: withState(oktell.UserReady), key: "a",
 		en: "Away: this source cannot change the state", ru: "Отошёл: этот источник не меняет состояние"},
 	{why: "the source has ended", setup: func(m Model) Model {
@@ -51,14 +51,14 @@ var refusedKeys = []struct {
 		en: "Redirect on: redirect goes with Ready, Break or Away only", ru: "Переадр. вкл: переадресация — только с «Готов», «Перерыв» или «Отошёл»"},
 	{why: "no phone line is registered", setup: withState(oktell.UserWOphone), key: "1",
 		en: "Ready: no phone line is registered", ru: "Готов: телефонная линия не зарегистрирована"},
-	{why: "this source does not report colleagues", caps: &oktell.Capabilities{Kind: "bridge", SetUserState: true},
+	{why: "this source does not report colleagues", caps: &oktell.Capabilities{Kind: oktell.SourceBridge, SetUserState: true},
 		key: "c", en: "Colleagues: this source does not report colleagues", ru: "Коллеги: этот источник не сообщает о коллегах"},
-	{why: "this source does not report the queue", caps: &oktell.Capabilities{Kind: "bridge", SetUserState: true},
+	{why: "this source does not report the queue", caps: &oktell.Capabilities{Kind: oktell.SourceBridge, SetUserState: true},
 		key: "w", en: "Queue: this source does not report the queue", ru: "Очередь: этот источник не сообщает об очереди"},
 	{why: "no messages to scroll through", key: "up", en: "Up: no messages to scroll through", ru: "Вверх: сообщений нет"},
 	{why: "already at the newest", setup: func(m Model) Model { return addMessages(m, 2) }, key: "G",
 		en: "Newest: already at the newest", ru: "К новым: уже у новых"},
-	{why: "this source cannot send messages", caps: &oktell.Capabilities{Kind: "ws", SetUserState: true},
+	{why: "this source cannot send messages", caps: &oktell.Capabilities{Kind: oktell.SourceWS, SetUserState: true},
 		setup: func(m Model) Model { return addMessages(m, 1) }, key: "m",
 		en: "Reply: this source cannot send messages", ru: "Ответить: этот источник не отправляет сообщения"},
 	{why: "no message to answer", key: "enter", en: "Reply: no message to answer", ru: "Ответить: отвечать не на что"},

@@ -150,19 +150,19 @@ type shiftGolden struct {
 	profile termenv.Profile
 	icons   string
 	noColor bool
-	kind    string // the source's kind: "file" for a replay
+	kind    oktell.SourceKind // the source's kind: SourceFile for a replay
 }
 
 func runShiftGolden(t *testing.T, gc shiftGolden) {
 	t.Helper()
 	f := newFake()
 	f.caps.Line = true
-	if gc.kind == "file" {
-		f.caps = oktell.Capabilities{Kind: "file", ReadOnly: true, Line: true}
+	if gc.kind == oktell.SourceFile {
+		f.caps = oktell.Capabilities{Kind: oktell.SourceFile, ReadOnly: true, Line: true}
 	}
 	steps := workday()
-	src := newCountedShift(true, gc.kind == "file")
-	if gc.kind == "file" {
+	src := newCountedShift(true, gc.kind == oktell.SourceFile)
+	if gc.kind == oktell.SourceFile {
 		// A log holds Oktell's documents: the link is okdash's own, read-only.
 		kept := []dayStep{{u: oktell.Update{At: day("08:52:10"), Status: &oktell.Status{Link: oktell.LinkReadOnly, Why: oktell.Quoted("replaying day.log")}}}}
 		for _, s := range steps {
@@ -198,7 +198,7 @@ func TestGoldenShift(t *testing.T) {
 		{name: "en_80x24_ascii_icons", w: 80, h: 24, lang: language.English, profile: termenv.Ascii, icons: "ascii"},
 		{name: "en_80x24_ansi256", w: 80, h: 24, lang: language.English, profile: termenv.ANSI256},
 		{name: "en_80x24_no_color", w: 80, h: 24, lang: language.English, profile: termenv.TrueColor, noColor: true},
-		{name: "en_80x24_replay", w: 80, h: 24, lang: language.English, profile: termenv.Ascii, kind: "file"},
+		{name: "en_80x24_replay", w: 80, h: 24, lang: language.English, profile: termenv.Ascii, kind: oktell.SourceFile},
 	} {
 		t.Run(gc.name, func(t *testing.T) { runShiftGolden(t, gc) })
 	}
@@ -402,7 +402,7 @@ func TestShiftViewSaysWhenNotSaved(t *testing.T) {
 	assert.Contains(t, rule(m), "Shift 2026-11-24 not saved ")
 
 	f := newFake()
-	f.caps = oktell.Capabilities{Kind: "file", ReadOnly: true}
+	f.caps = oktell.Capabilities{Kind: oktell.SourceFile, ReadOnly: true}
 	o := testOptions(f, clocktest.New(t0), language.Russian)
 	o.Shift = newCountedShift(false, true)
 	m = step(step(New(o), tea.WindowSizeMsg{Width: 80, Height: 24}), keyPress("ы"))

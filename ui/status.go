@@ -365,7 +365,7 @@ func (s *status) linkWord() string {
 	switch {
 	case s.ended:
 		return s.c.tr("closed")
-	case s.c.caps.Kind == "demo" && s.link == oktell.LinkConnected:
+	case s.c.caps.Kind == oktell.SourceDemo && s.link == oktell.LinkConnected:
 		return s.c.tr("demo")
 	}
 	return s.c.tr(s.link.String())

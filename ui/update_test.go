@@ -231,7 +231,7 @@ func TestDisabledKeys(t *testing.T) {
 		allowed []string // keys that still send
 	}{
 		{"read-only source", func(m Model, f *fakeSession) Model {
-			f.caps = oktell.Capabilities{Kind: "file", ReadOnly: true}
+			f.caps = oktell.Capabilities{Kind: oktell.SourceFile, ReadOnly: true}
 			m = New(testOptions(f, m.c.opts.Clock, m.c.opts.Lang))
 			m = step(m, tea.WindowSizeMsg{Width: 80, Height: 24})
 			return step(m, upd(t0, evState(oktell.UserLunch, false)))
@@ -379,7 +379,7 @@ func TestReplyDisabledWithoutSendOrSender(t *testing.T) {
 	assert.False(t, keyEnabled(m, "Reply"), "no sender id to answer")
 
 	f := newFake()
-	f.caps = oktell.Capabilities{Kind: "follow", ReadOnly: true}
+	f.caps = oktell.Capabilities{Kind: oktell.SourceFollow, ReadOnly: true}
 	m = New(testOptions(f, m.c.opts.Clock, m.c.opts.Lang))
 	m = step(m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	m = addMessages(m, 1)

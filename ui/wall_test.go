@@ -69,7 +69,7 @@ func callers(t time.Time, n int) *oktell.Queue {
 // wallFake is a session with colleagues and a queue.
 func wallFake() *fakeSession {
 	f := newFake()
-	f.caps = oktell.Capabilities{Kind: "demo", Line: true, Queue: true, Colleagues: true}
+	f.caps = oktell.Capabilities{Kind: oktell.SourceDemo, Line: true, Queue: true, Colleagues: true}
 	return f
 }
 

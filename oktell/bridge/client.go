@@ -101,7 +101,7 @@ func Open(ctx context.Context, d Dialer, opts Options) *Client {
 func (c *Client) Capabilities() oktell.Capabilities {
 	// The line comes from the library's line events (231-243); the service channel has no
 	// queue or colleague events.
-	return oktell.Capabilities{Kind: "bridge", SetUserState: true, SendMessage: true, Line: true}
+	return oktell.Capabilities{Kind: oktell.SourceBridge, SetUserState: true, SendMessage: true, Line: true}
 }
 
 func (c *Client) run(ctx context.Context) {

@@ -88,7 +88,7 @@ func (s *Session) Engine() *Engine { return s.eng }
 // colleagues when the scenario has calls, a queue and colleagues (the built-in shift has).
 func (s *Session) Capabilities() oktell.Capabilities {
 	sc := s.eng.Scenario()
-	return oktell.Capabilities{Kind: "demo", SetUserState: true, SendMessage: true,
+	return oktell.Capabilities{Kind: oktell.SourceDemo, SetUserState: true, SendMessage: true,
 		Line: sc.HasCalls(), Queue: sc.HasQueue(), Colleagues: len(sc.Roster) > 0}
 }
 

@@ -50,7 +50,7 @@ func TestSessionMessagesAndReplies(t *testing.T) {
 	clk := clocktest.New(t0)
 	s := Open(context.Background(), sc, clk, 1)
 	defer s.Close()
-	if c := s.Capabilities(); c.Kind != "demo" || c.ReadOnly || !c.SetUserState || !c.SendMessage {
+	if c := s.Capabilities(); c.Kind != oktell.SourceDemo || c.ReadOnly || !c.SetUserState || !c.SendMessage {
 		t.Errorf("capabilities %+v", c)
 	}
 	if u := recv(t, s); u.Status == nil || u.Status.Link != oktell.LinkConnected {

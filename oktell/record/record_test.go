@@ -176,7 +176,7 @@ type fake struct {
 
 func (f *fake) Updates() <-chan oktell.Update { return f.ch }
 func (f *fake) Capabilities() oktell.Capabilities {
-	return oktell.Capabilities{Kind: "bridge", SetUserState: true, SendMessage: true}
+	return oktell.Capabilities{Kind: oktell.SourceBridge, SetUserState: true, SendMessage: true}
 }
 func (f *fake) SetUserState(context.Context, oktell.UserState, bool) error { return f.refuse }
 func (f *fake) SendMessage(context.Context, string, string) error          { return f.refuse }

@@ -248,7 +248,7 @@ func Follow(ctx context.Context, path string, poll time.Duration, opts Options) 
 		}
 	}
 	fd := feed.New(ctx, opts.Clock, 64)
-	s := &FollowSession{Session{feed: fd, kind: "follow"}}
+	s := &FollowSession{Session{feed: fd, kind: oktell.SourceFollow}}
 	t := newTail(fd.Context(), path, f, info, opts.Clock, poll, func(n oktell.Reason) {
 		fd.StatusWhy(oktell.LinkReadOnly, oktell.Because(oktell.ReasonFollowNote, path, n))
 	})

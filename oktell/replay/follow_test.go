@@ -78,7 +78,7 @@ func TestFollowLogRotatedAndTruncated(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if c := s.Capabilities(); c.Kind != "follow" || !c.ReadOnly {
+	if c := s.Capabilities(); c.Kind != oktell.SourceFollow || !c.ReadOnly {
 		t.Errorf("capabilities %+v", c)
 	}
 	// What the log held plays at once, without waiting on the clock.

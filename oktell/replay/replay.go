@@ -43,7 +43,7 @@ func (o *Options) defaults() {
 // Session is a read-only session playing documents found in a byte stream.
 type Session struct {
 	feed *feed.Feed // delivers the updates: its methods are the session's own business
-	kind string
+	kind oktell.SourceKind
 	tl   *feed.Timeline // a replay's place in its log; nil when following
 }
 
@@ -119,7 +119,7 @@ func Open(ctx context.Context, r io.Reader, name string, closer io.Closer, opts 
 	opts.defaults()
 	tl := feed.NewTimeline(opts.Clock, opts.Speed)
 	f := feed.New(ctx, tl, 64) // every update stamped with the replay's place in the log
-	s := &Session{feed: f, kind: "file", tl: tl}
+	s := &Session{feed: f, kind: oktell.SourceFile, tl: tl}
 	f.StatusWhy(oktell.LinkReadOnly, oktell.Because(oktell.ReasonReplaying, name))
 	f.Go(func(ctx context.Context) {
 		items, ended := scan(r, ctx.Done())

@@ -88,7 +88,7 @@ func openFile(t *testing.T, name string, opts Options) *Session {
 func TestReplayCommonLogWithItsPacing(t *testing.T) {
 	clk := clocktest.New(t0)
 	s := openFile(t, "commonlog.log", Options{Clock: clk})
-	if c := s.Capabilities(); !c.ReadOnly || c.SetUserState || c.Kind != "file" {
+	if c := s.Capabilities(); !c.ReadOnly || c.SetUserState || c.Kind != oktell.SourceFile {
 		t.Errorf("capabilities %+v", c)
 	}
 	if err := s.SetUserState(context.Background(), oktell.UserReady, false); !errors.Is(err, oktell.ErrUnsupported) {

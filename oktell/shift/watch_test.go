@@ -42,7 +42,7 @@ func (f *fakeSession) SendMessage(_ context.Context, to, text string) error {
 	return f.sendErr
 }
 
-var live = oktell.Capabilities{Kind: "ws", SetUserState: true, SendMessage: true, Line: true}
+var live = oktell.Capabilities{Kind: oktell.SourceWS, SetUserState: true, SendMessage: true, Line: true}
 
 // next reads the next update the dashboard would get, with a deadline.
 func next(t *testing.T, w *Watched) oktell.Update {
@@ -160,10 +160,10 @@ func TestWatchSetsACorruptFileAside(t *testing.T) {
 
 func TestWatchReplayKeepsNoFile(t *testing.T) {
 	for _, caps := range []oktell.Capabilities{
-		{Kind: "file", ReadOnly: true, Line: true, LogTimes: true, Position: oktell.RealClock{}},
-		{Kind: "follow", ReadOnly: true, Line: true, LogTimes: true},
+		{Kind: oktell.SourceFile, ReadOnly: true, Line: true, LogTimes: true, Position: oktell.RealClock{}},
+		{Kind: oktell.SourceFollow, ReadOnly: true, Line: true, LogTimes: true},
 	} {
-		t.Run(caps.Kind, func(t *testing.T) {
+		t.Run(string(caps.Kind), func(t *testing.T) {
 			clock := clocktest.New(at("21:00"))
 			st := Store{Dir: t.TempDir()}
 			f := newFake(caps)
@@ -180,7 +180,7 @@ func TestWatchReplayKeepsNoFile(t *testing.T) {
 	}
 	// A replay counts the log's times: nothing after its last update, and no ticking.
 	clock := clocktest.New(at("21:00"))
-	f := newFake(oktell.Capabilities{Kind: "file", ReadOnly: true, LogTimes: true, Position: clock})
+	f := newFake(oktell.Capabilities{Kind: oktell.SourceFile, ReadOnly: true, LogTimes: true, Position: clock})
 	w := Watch(f, WatchConfig{Clock: clock, Zone: msk})
 	push(t, f, w, state(at("08:00"), ready))
 	push(t, f, w, state(at("12:00"), lunch))
@@ -220,7 +220,7 @@ func TestWatchSavesYesterdayAtMidnight(t *testing.T) {
 	clock := clocktest.New(at("23:00"))
 	st := Store{Dir: t.TempDir()}
 	k := Key{"demo", ""}
-	f := newFake(oktell.Capabilities{Kind: "demo"})
+	f := newFake(oktell.Capabilities{Kind: oktell.SourceDemo})
 	w := Watch(f, WatchConfig{Clock: clock, Zone: msk, Key: k, Store: &st, TickEvery: time.Minute})
 	push(t, f, w, state(at("23:00"), ready))
 	// Ticks carry the shift over midnight with no update.
@@ -289,7 +289,7 @@ func TestWatchTellsASaveFailureOnce(t *testing.T) {
 	root := t.TempDir()
 	st := Store{Dir: filepath.Join(root, "okdash")}
 	k := Key{"demo", ""}
-	f := newFake(oktell.Capabilities{Kind: "demo"})
+	f := newFake(oktell.Capabilities{Kind: oktell.SourceDemo})
 	w := Watch(f, WatchConfig{Clock: clock, Zone: msk, Key: k, Store: &st, TickEvery: time.Minute})
 	push(t, f, w, state(at("09:00"), ready))
 	// Nothing can be written now: the directory's temporary files cannot be made.
@@ -361,7 +361,7 @@ func TestWatchPassesReasonsAndReconnectOn(t *testing.T) {
 // its last state).
 func TestWatchFollowCountsTheBacklogAtItsTimes(t *testing.T) {
 	clock := clocktest.New(at("12:00"))
-	f := newFake(oktell.Capabilities{Kind: "follow", ReadOnly: true, Line: true, LogTimes: true})
+	f := newFake(oktell.Capabilities{Kind: oktell.SourceFollow, ReadOnly: true, Line: true, LogTimes: true})
 	w := Watch(f, WatchConfig{Clock: clock, Zone: msk, TickEvery: time.Minute})
 	ticks := func(to time.Time) { // the clock runs on, the watcher ticking every minute
 		t.Helper()
@@ -399,8 +399,8 @@ func TestWatchCloseCountsToTheSameEnd(t *testing.T) {
 		caps oktell.Capabilities
 		want time.Duration // the shift's length at the close
 	}{
-		{"file", oktell.Capabilities{Kind: "file", ReadOnly: true, Line: true, LogTimes: true, Position: oktell.RealClock{}}, 12 * time.Second},
-		{"follow", oktell.Capabilities{Kind: "follow", ReadOnly: true, Line: true, LogTimes: true}, 12*time.Second + 30*time.Second},
+		{"file", oktell.Capabilities{Kind: oktell.SourceFile, ReadOnly: true, Line: true, LogTimes: true, Position: oktell.RealClock{}}, 12 * time.Second},
+		{"follow", oktell.Capabilities{Kind: oktell.SourceFollow, ReadOnly: true, Line: true, LogTimes: true}, 12*time.Second + 30*time.Second},
 		{"live", live, 12*time.Second + 30*time.Second},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -201,9 +201,9 @@ func (s *Session) replaying() bool { return s.tl != nil }
 
 // Capabilities implements oktell.Session.
 func (s *Session) Capabilities() oktell.Capabilities {
-	c := oktell.Capabilities{Kind: "ws", SetUserState: true, Line: true, Queue: true, Colleagues: true, Reconnect: true}
+	c := oktell.Capabilities{Kind: oktell.SourceWS, SetUserState: true, Line: true, Queue: true, Colleagues: true, Reconnect: true}
 	if s.replaying() { // what the live session shows, without the requests, at the capture's times
-		c.Kind, c.SetUserState, c.SendMessage, c.ReadOnly, c.Reconnect = "file", false, false, true, false
+		c.Kind, c.SetUserState, c.SendMessage, c.ReadOnly, c.Reconnect = oktell.SourceFile, false, false, true, false
 		c.LogTimes, c.Position = true, s.tl
 	}
 	return c

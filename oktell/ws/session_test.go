@@ -217,7 +217,7 @@ func TestLoginAndFirstState(t *testing.T) {
 	if back, err := doc.Events[0].StateChange(); err != nil || back != sc {
 		t.Fatalf("Raw decodes to %+v, %v; want %+v", back, err, sc)
 	}
-	if got := s.Capabilities(); got.Kind != "ws" || !got.SetUserState || got.SendMessage || got.ReadOnly {
+	if got := s.Capabilities(); got.Kind != oktell.SourceWS || !got.SetUserState || got.SendMessage || got.ReadOnly {
 		t.Fatalf("capabilities %+v", got)
 	}
 	if err := s.SendMessage(context.Background(), "x", "y"); !errors.Is(err, oktell.ErrUnsupported) {
