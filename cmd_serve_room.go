@@ -150,7 +150,7 @@ func (d demoTrainee) Message(ctx context.Context, from room.Trainer, text string
 func (d demoTrainee) Notify(ctx context.Context, from room.Trainer, typ oktell.NotifyType, text string) error {
 	var argb uint32
 	if typ == oktell.NltColor {
-		argb = ui.ColorNoteARGB
+		argb = room.ColorNoteARGB
 	}
 	return roomErr(d.eng.Deliver(ctx, demo.NotifyDocument(uuid.NewString(), d.clock.Now(), typ, argb, false, from.Name, text)))
 }

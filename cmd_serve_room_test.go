@@ -206,8 +206,18 @@ func TestDemoTraineeActions(t *testing.T) {
 	s, err := serveOpen(t.Context(), sourceFlags{Source: "demo", Speed: 1, Scenario: scenario}, oktell.RealClock{})
 	require.NoError(t, err)
 	defer s.Close()
+	colours := make(chan uint32, 1)
 	go func() {
-		for range s.Updates() { // the dashboard's part: read what the shift sends
+		for u := range s.Updates() { // the dashboard's part: read what the shift sends
+			if u.Event == nil || u.Event.Type != oktell.Notify {
+				continue
+			}
+			if n, err := u.Event.Notification(); err == nil && n.Type == oktell.NltColor {
+				select {
+				case colours <- n.BackColorARGB:
+				default: // the first is the one asked for
+				}
+			}
 		}
 	}()
 	d := demoTrainee{eng: s.(*demo.Session).Engine(), clock: oktell.RealClock{}}
@@ -224,6 +234,12 @@ func TestDemoTraineeActions(t *testing.T) {
 	require.NoError(t, d.eng.SendMessage(ctx, tr.ID, "hi back"))
 	require.Equal(t, []string{"hi back"}, got)
 	require.NoError(t, d.Notify(ctx, tr, oktell.NltColor, "VIP"))
+	select {
+	case argb := <-colours:
+		require.Equal(t, room.ColorNoteARGB, argb, "the room's colour, as its picker shows it")
+	case <-time.After(10 * time.Second):
+		t.Fatal("the colour notification did not reach the trainee")
+	}
 	require.Equal(t, trainerID("SHA256:x"), trainerID("SHA256:x"), "the same key, the same id")
 	require.NotEqual(t, trainerID("SHA256:x"), trainerID("SHA256:y"))
 }

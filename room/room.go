@@ -417,6 +417,10 @@ type Action struct {
 	Name   string            // ActRing
 }
 
+// ColorNoteARGB is the colour (backcolor_argb) of an nltColor notification from a room:
+// the trainee's shift delivers it so (Actions.Notify), and the room's picker shows it.
+const ColorNoteARGB uint32 = 0xFFFF8800
+
 // Do does a to trainee id, and logs it (who, to whom, what). Texts are cut to MaxText.
 func (rm *Room) Do(ctx context.Context, id int, a Action) error {
 	t := rm.reg.trainee(id)

@@ -42,10 +42,8 @@ const (
 	maxRoomLines = 200 // lines of the messages area kept
 	// DefaultRingNumber is the call the ring line offers, to change or send as it is.
 	DefaultRingNumber = "+74951234567 Иванов Иван"
-	// ColorNoteARGB is the colour of an nltColor notification from the room.
-	ColorNoteARGB = 0xFFFF8800
-	roomSideMin   = 140 // from this width the messages stand in a column of their own
-	roomSideWidth = 50
+	roomSideMin       = 140 // from this width the messages stand in a column of their own
+	roomSideWidth     = 50
 )
 
 // barOnly is the key of a binding that is only a name on the help bar.

@@ -430,7 +430,7 @@ func (m *RoomModel) pickerView(rows int) []string {
 		t := types[i]
 		n := note{typ: t}
 		if t == oktell.NltColor {
-			n.argb = ColorNoteARGB
+			n.argb = room.ColorNoteARGB
 		}
 		gutter := "  "
 		if i == m.pick {
