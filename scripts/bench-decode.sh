@@ -72,24 +72,17 @@ echo "stream: $size bytes, $docs documents ($(( size / docs )) bytes each on ave
 
 tiny=testdata/seed/113_voicemail.xml
 if command -v farm-bench >/dev/null; then
-  echo
-  echo "== $mb MiB stream: A = okdash decode, B = naive decoder"
-  farm-bench -n "$runs" --timeout 600 --vs "$tmp/naive $tmp/stream.bin" -- "$tmp/okdash" decode "$tmp/stream.bin"
-  echo
-  echo "== tiny file ($(stat -c %s $tiny) bytes): A = okdash decode (go build), B = naive decoder"
-  farm-bench -n "$runs" --vs "$tmp/naive $tiny" -- "$tmp/okdash" decode "$tiny"
-  echo
-  echo "== the floor: A = the naive decoder with okdash's libraries linked in (go build), B = naive decoder"
-  farm-bench -n "$runs" --vs "$tmp/naive $tiny" -- "$tmp/naive-libs" "$tiny"
-  echo
-  echo "== tiny file: A = okdash decode (go build, no C compiler: CGO_ENABLED=0), B = naive decoder"
-  farm-bench -n "$runs" --vs "$tmp/naive $tiny" -- "$tmp/okdash-nocc" decode "$tiny"
-  echo
-  echo "== the floor without a C compiler: A = the naive decoder with okdash's libraries (CGO_ENABLED=0), B = naive decoder"
-  farm-bench -n "$runs" --vs "$tmp/naive $tiny" -- "$tmp/naive-libs-nocc" "$tiny"
-  echo
-  echo "== tiny file: A = okdash decode as packaged (CGO_ENABLED=0, stripped), B = naive decoder"
-  farm-bench -n "$runs" --vs "$tmp/naive $tiny" -- "$tmp/okdash-release" decode "$tiny"
+  vs() { # TITLE B A...: one farm-bench call, A against B, alternately
+    echo
+    echo "== $1"
+    farm-bench -n "$runs" --timeout 600 --vs "$2" -- "${@:3}"
+  }
+  vs "$mb MiB stream: A = okdash decode, B = naive decoder" "$tmp/naive $tmp/stream.bin" "$tmp/okdash" decode "$tmp/stream.bin"
+  vs "tiny file ($(stat -c %s $tiny) bytes): A = okdash decode (go build), B = naive decoder" "$tmp/naive $tiny" "$tmp/okdash" decode "$tiny"
+  vs "the floor: A = the naive decoder with okdash's libraries linked in (go build), B = naive decoder" "$tmp/naive $tiny" "$tmp/naive-libs" "$tiny"
+  vs "tiny file: A = okdash decode (go build, no C compiler: CGO_ENABLED=0), B = naive decoder" "$tmp/naive $tiny" "$tmp/okdash-nocc" decode "$tiny"
+  vs "the floor without a C compiler: A = the naive decoder with okdash's libraries (CGO_ENABLED=0), B = naive decoder" "$tmp/naive $tiny" "$tmp/naive-libs-nocc" "$tiny"
+  vs "tiny file: A = okdash decode as packaged (CGO_ENABLED=0, stripped), B = naive decoder" "$tmp/naive $tiny" "$tmp/okdash-release" decode "$tiny"
 else
   for cmd in "$tmp/okdash decode" "$tmp/naive"; do
     for f in "$tmp/stream.bin" "$tiny"; do
