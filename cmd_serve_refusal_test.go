@@ -35,3 +35,28 @@ func TestServeRefusalInTheClientsLanguage(t *testing.T) {
 		assert.Equal(t, tc.want, got, tc.name)
 	}
 }
+
+// Every refusal told before a dashboard is built has its Russian, from its code.
+func TestServeRefusalsBeforeADashboardSpeakRussian(t *testing.T) {
+	say := refusalSayer(uiFlags{})
+	ru := &sshserve.Client{Environ: []string{"LANG=ru_RU.UTF-8"}}
+	for _, tc := range []struct {
+		why    oktell.Reason
+		ru, en string
+	}{
+		{oktell.Because(oktell.ReasonServeNoCommands),
+			"этот сервер показывает панель okdash и не выполняет команд; подключайтесь просто ssh, без команды",
+			"this server shows the okdash dashboard and runs no commands; connect with plain ssh, no command"},
+		{oktell.Because(oktell.ReasonServeKeyRevoked),
+			"ваш ключ больше не допущен на этот сервер", "your key is no longer authorized on this server"},
+		{oktell.Because(oktell.ReasonServeNeedsTTY),
+			"панели нужен терминал; подключайтесь с ssh -t (и без -T и команды)",
+			"the dashboard needs a terminal; connect with ssh -t (and without -T or a command)"},
+		{oktell.Because(oktell.ReasonServeNoTTY, "open /dev/ptmx: no space left on device"),
+			"не удалось открыть терминал: open /dev/ptmx: no space left on device",
+			"cannot open a terminal: open /dev/ptmx: no space left on device"},
+	} {
+		assert.Equal(t, tc.ru, say(ru, tc.why))
+		assert.Equal(t, tc.en, say(&sshserve.Client{}, tc.why))
+	}
+}

@@ -750,6 +750,43 @@ func TestServeRefusesSftpAndScpFromOpenSSH(t *testing.T) {
 	require.Equal(t, line+"\n", string(out))
 }
 
+// A client that says it speaks Russian (LANG, sent by the real OpenSSH client) is told in
+// Russian that the server runs no commands and that the dashboard needs a terminal.
+func TestServeRefusesInRussianOverOpenSSH(t *testing.T) {
+	ssh := needTool(t, "ssh")
+	dir := t.TempDir()
+	_, keyPath, keys := oneKeyFile(t, dir, "trainee@ru")
+	addr, logs, _ := startServe(t, serveFlags{AuthorizedKeys: keys, HostKey: filepath.Join(dir, "host")},
+		sourceFlags{Source: "demo", Speed: 1}, serveOpen, newModel)
+	_, port, err := net.SplitHostPort(addr)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name      string
+		flags     []string // before the destination
+		command   []string // after it
+		want, log string
+	}{
+		{"a command", nil, []string{"uptime"},
+			"okdash: этот сервер показывает панель okdash и не выполняет команд; подключайтесь просто ssh, без команды\n", `reason="command refused"`},
+		{"no terminal", []string{"-T"}, nil,
+			"okdash: панели нужен терминал; подключайтесь с ssh -t (и без -T и команды)\n", `reason="no terminal"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append(openSSHArgs(keyPath), "-p", port, "-o", "SetEnv=LANG=ru_RU.UTF-8")
+			args = append(append(append(args, tc.flags...), "trainee@127.0.0.1"), tc.command...)
+			cmd := exec.Command(ssh, args...)
+			cmd.Stdin = strings.NewReader("")
+			out, err := cmd.CombinedOutput()
+			var exit *exec.ExitError
+			require.ErrorAs(t, err, &exit, "output: %s", out)
+			require.Equal(t, 1, exit.ExitCode())
+			require.Equal(t, tc.want, string(out))
+			require.Eventually(t, func() bool { return strings.Contains(logs.String(), tc.log) }, 10*time.Second, 10*time.Millisecond,
+				"the log keeps its English reason:\n%s", logs.String())
+		})
+	}
+}
+
 // A second SIGTERM used to leave every client in the alternate screen with the cursor
 // hidden, and to log no "session end": with the real OpenSSH client in tmux, both
 // terminals are given back, with the reason under them, and both ends are logged.

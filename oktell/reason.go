@@ -70,6 +70,10 @@ const (
 	ReasonInputFailed      ReasonCode = "input-failed"      // an input (a Reason: its name) could not be read: the system's words
 	ReasonServerStopping   ReasonCode = "server-stopping"   // okdash serve is stopping
 	ReasonServerFull       ReasonCode = "server-full"       // okdash serve has as many dashboards open as it may
+	ReasonServeNoCommands  ReasonCode = "serve-no-commands" // okdash serve refuses a command or a subsystem (ssh host cmd, sftp)
+	ReasonServeKeyRevoked  ReasonCode = "serve-key-revoked" // okdash serve's key was taken out of authorized_keys since the login
+	ReasonServeNeedsTTY    ReasonCode = "serve-needs-tty"   // okdash serve got a session without a terminal (ssh -T)
+	ReasonServeNoTTY       ReasonCode = "serve-no-tty"      // okdash serve could not open the terminal: the system's words
 	ReasonIdle             ReasonCode = "idle"              // okdash serve closes a session that had no input
 	ReasonSessionClosed    ReasonCode = "session-closed"    // the line okdash serve writes under a closed dashboard
 	ReasonNoPhoneLine      ReasonCode = "no-phone-line"     // a state needs a registered phone line
@@ -221,6 +225,10 @@ var reasons = map[ReasonCode]ReasonDecl{
 	ReasonInputFailed:       {"%s: %s", []ArgKind{ArgReason, ArgText}},
 	ReasonServerStopping:    {"server shutting down", nil},
 	ReasonServerFull:        {"the server is full (%s open); try again later", []ArgKind{ArgDashboards}},
+	ReasonServeNoCommands:   {"this server shows the okdash dashboard and runs no commands; connect with plain ssh, no command", nil},
+	ReasonServeKeyRevoked:   {"your key is no longer authorized on this server", nil},
+	ReasonServeNeedsTTY:     {"the dashboard needs a terminal; connect with ssh -t (and without -T or a command)", nil},
+	ReasonServeNoTTY:        {"cannot open a terminal: %s", []ArgKind{ArgText}},
 	ReasonIdle:              {"no input for %s", []ArgKind{ArgDuration}},
 	ReasonSessionClosed:     {"okdash: session closed: %s", []ArgKind{ArgReason}},
 	ReasonNoPhoneLine:       {"no phone line is registered", nil},

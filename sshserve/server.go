@@ -401,7 +401,7 @@ func (s *Server) admitPty(alloc ssh.PtyHandler) ssh.PtyHandler {
 		closePty, err := alloc(ctx, sess, pty)
 		if err != nil {
 			s.release(ls)
-			refuse(oktell.Quoted("cannot open a terminal: " + err.Error()))
+			refuse(oktell.Because(oktell.ReasonServeNoTTY, err.Error()))
 			return nil, err
 		}
 		cs.mu.Lock()
@@ -671,18 +671,21 @@ func (s *Server) handle(sess ssh.Session) {
 		sess.Exit(1) //nolint:errcheck
 	}
 
-	const noCommands = "this server shows the okdash dashboard and runs no commands; connect with plain ssh, no command"
+	// Told in the client's language, as the refusals below (sayRefusal).
+	say := func(code oktell.ReasonCode, args ...any) string {
+		return s.sayRefusal(cs, sess, opts, oktell.Because(code, args...))
+	}
 	switch {
 	case sess.Subsystem() != "":
 		rec.set("", "subsystem", cleanField(sess.Subsystem(), maxCommand))
-		refuse("command refused", noCommands)
+		refuse("command refused", say(oktell.ReasonServeNoCommands))
 		return
 	case sess.RawCommand() != "":
 		rec.set("", "command", cleanField(sess.RawCommand(), maxCommand))
-		refuse("command refused", noCommands)
+		refuse("command refused", say(oktell.ReasonServeNoCommands))
 		return
 	case keyGone:
-		refuse("key no longer authorized", "your key is no longer authorized on this server")
+		refuse("key no longer authorized", say(oktell.ReasonServeKeyRevoked))
 		return
 	}
 	pty, _, ok := sess.Pty()
@@ -691,14 +694,14 @@ func (s *Server) handle(sess ssh.Session) {
 		refuse("refused: "+refusal.String(), s.sayRefusal(cs, sess, opts, refusal))
 		return
 	case !ok || sess.EmulatedPty() || ls == nil:
-		refuse("no terminal", "the dashboard needs a terminal; connect with ssh -t (and without -T or a command)")
+		refuse("no terminal", say(oktell.ReasonServeNeedsTTY))
 		return
 	}
 	ls.lastInput.Store(start.UnixNano())
 
 	tty, err := openTTY(pty)
 	if err != nil {
-		refuse("error: "+err.Error(), "cannot open a terminal: "+err.Error())
+		refuse("error: "+err.Error(), say(oktell.ReasonServeNoTTY, err.Error()))
 		return
 	}
 	defer tty.Close()

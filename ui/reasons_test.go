@@ -42,11 +42,14 @@ func sampleArgs(t *testing.T, code oktell.ReasonCode) []any {
 // not English.
 var latin = regexp.MustCompile(`[A-Za-z]+`)
 
-var names = map[string]bool{"Oktell": true, "okdash": true, "WebSocket": true, "TLS": true, "JSON": true, "HTTP": true}
+var names = map[string]bool{"Oktell": true, "okdash": true, "WebSocket": true, "TLS": true, "JSON": true, "HTTP": true, "ssh": true}
+
+// cliFlag is a command-line flag (ssh -t), which no language translates.
+var cliFlag = regexp.MustCompile(`(^|\s)-{1,2}[A-Za-z][A-Za-z-]*`)
 
 func englishLeft(s string) []string {
 	var out []string
-	for _, w := range latin.FindAllString(s, -1) {
+	for _, w := range latin.FindAllString(cliFlag.ReplaceAllString(s, " "), -1) {
 		if !names[w] {
 			out = append(out, w)
 		}
