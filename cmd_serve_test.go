@@ -700,17 +700,25 @@ func openSSHArgs(key string) []string {
 		"-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR"}
 }
 
+// demoServeFor starts a server on the demo that lets in one new key (comment), and
+// returns the key's file, the server's port and its log.
+func demoServeFor(t *testing.T, dir, comment string) (keyPath, port string, logs *lockedBuffer) {
+	t.Helper()
+	_, keyPath, keys := oneKeyFile(t, dir, comment)
+	addr, logs, _ := startServe(t, serveFlags{AuthorizedKeys: keys, HostKey: filepath.Join(dir, "host")},
+		sourceFlags{Source: "demo", Speed: 1}, serveOpen, newModel)
+	_, port, err := net.SplitHostPort(addr)
+	require.NoError(t, err)
+	return keyPath, port, logs
+}
+
 // The real sftp and scp (both protocols) used to get "subsystem request failed" with
 // nothing logged: they are told the server runs no commands, and the log says so.
 func TestServeRefusesSftpAndScpFromOpenSSH(t *testing.T) {
 	sftp := needTool(t, "sftp")
 	scp := needTool(t, "scp")
 	dir := t.TempDir()
-	_, keyPath, keys := oneKeyFile(t, dir, "trainee@sftp")
-	addr, logs, _ := startServe(t, serveFlags{AuthorizedKeys: keys, HostKey: filepath.Join(dir, "host")},
-		sourceFlags{Source: "demo", Speed: 1}, serveOpen, newModel)
-	_, port, err := net.SplitHostPort(addr)
-	require.NoError(t, err)
+	keyPath, port, logs := demoServeFor(t, dir, "trainee@sftp")
 	local := filepath.Join(dir, "local.txt")
 	require.NoError(t, os.WriteFile(local, []byte("x\n"), 0o600))
 	const line = "okdash: this server shows the okdash dashboard and runs no commands; connect with plain ssh, no command"
@@ -754,12 +762,7 @@ func TestServeRefusesSftpAndScpFromOpenSSH(t *testing.T) {
 // Russian that the server runs no commands and that the dashboard needs a terminal.
 func TestServeRefusesInRussianOverOpenSSH(t *testing.T) {
 	ssh := needTool(t, "ssh")
-	dir := t.TempDir()
-	_, keyPath, keys := oneKeyFile(t, dir, "trainee@ru")
-	addr, logs, _ := startServe(t, serveFlags{AuthorizedKeys: keys, HostKey: filepath.Join(dir, "host")},
-		sourceFlags{Source: "demo", Speed: 1}, serveOpen, newModel)
-	_, port, err := net.SplitHostPort(addr)
-	require.NoError(t, err)
+	keyPath, port, logs := demoServeFor(t, t.TempDir(), "trainee@ru")
 	for _, tc := range []struct {
 		name      string
 		flags     []string // before the destination
