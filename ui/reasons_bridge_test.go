@@ -23,20 +23,19 @@ func bridgeRetry(t *testing.T, d bridge.Dialer) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	c := bridge.Open(ctx, d, bridge.Options{Clock: clocktest.New(t0)})
+	clock := clocktest.New(t0)
+	c := bridge.Open(ctx, d, bridge.Options{Clock: clock})
 	defer c.Close()
-	deadline := time.After(10 * time.Second)
-	for {
-		select {
-		case u := <-c.Updates():
-			if u.Status != nil && u.Status.Link == oktell.LinkReconnecting {
-				require.False(t, u.Status.Why.IsZero(), "a status without a code")
-				return strings.ReplaceAll(sayStatus(newPrinter(language.Russian), u.Status), d.String(), "")
-			}
-		case <-deadline:
-			t.Fatal("no reconnecting status")
+	var said string
+	require.NoError(t, clocktest.Drive(clock, c.Updates(), 10*time.Second, func(u oktell.Update) bool {
+		if u.Status == nil || u.Status.Link != oktell.LinkReconnecting {
+			return false
 		}
-	}
+		require.False(t, u.Status.Why.IsZero(), "a status without a code")
+		said = strings.ReplaceAll(sayStatus(newPrinter(language.Russian), u.Status), d.String(), "")
+		return true
+	}), "no reconnecting status")
+	return said
 }
 
 // The bridge's link failures read in Russian: nothing listening, a bridge that hangs up,

@@ -127,16 +127,12 @@ func TestReplayShowsTheOperatorsRequests(t *testing.T) {
 
 func TestReplayShowsTheOperatorsRequestsInRussian(t *testing.T) {
 	m := replayed(t, recording(t, t0), language.Russian, &bytes.Buffer{})
-	var hist []string
-	for _, k := range m.history.notes {
-		hist = append(hist, k.n.text)
-	}
 	assert.Equal(t, []string{
 		"Вы запросили «Перерыв» (переадресация выкл.)",
 		"Вы запросили «Отошёл» (переадресация вкл.)",
 		"Запрос «Отошёл» не выполнен: отказано: not allowed",
 		`Не отправлено (u-x): отказано: no user with id "u-x"`,
-	}, hist)
+	}, historyTexts(m))
 	assert.Contains(t, ansi.Strip(m.View()), "я → u-x (не отправлено)")
 }
 
@@ -192,15 +188,11 @@ func TestReplayedRefusalSpeaksRussian(t *testing.T) {
 
 	for name, text := range map[string]string{"coded": coded, "text only": strings.Join(old, "\n")} {
 		m := replayed(t, text, language.Russian, &bytes.Buffer{})
-		var hist []string
-		for _, k := range m.history.notes {
-			hist = append(hist, k.n.text)
-		}
 		assert.Equal(t, []string{
 			"Вы запросили «Готов» (переадресация выкл.)",
 			"Запрос «Готов» не выполнен: отказано: телефонная линия не зарегистрирована",
 			"Вы запросили «Отошёл» (переадресация выкл.)",
 			"Запрос «Отошёл» не выполнен: отказано: not allowed",
-		}, hist, name)
+		}, historyTexts(m), name)
 	}
 }
