@@ -292,13 +292,22 @@ func isPasswordKey(key string) bool {
 
 // nearestKey is the key of table closest to a mistyped one, within two edits.
 func nearestKey(key, table string) string {
-	best, bestD := "", 3
+	var keys []string
 	for _, s := range settings {
-		if !s.group.inFile() || !fitsTable(s, table) {
-			continue
+		if s.group.inFile() && fitsTable(s, table) {
+			keys = append(keys, s.name)
 		}
-		if d := editDistance(key, s.name); d < bestD {
-			best, bestD = s.name, d
+	}
+	return nearest(key, keys)
+}
+
+// nearest is the name of names closest to a mistyped one, within two edits (the first
+// of the closest); "" when none is that close.
+func nearest(typed string, names []string) string {
+	best, bestD := "", 3
+	for _, n := range names {
+		if d := editDistance(typed, n); d < bestD {
+			best, bestD = n, d
 		}
 	}
 	return best

@@ -257,13 +257,7 @@ func unknownEnv(environ []string) []string {
 			continue
 		}
 		msg := fmt.Sprintf("warning: %s is not a variable okdash reads; it is ignored", name)
-		best, bestD := "", 3
-		for _, k := range known {
-			if d := editDistance(name, k); d < bestD {
-				best, bestD = k, d
-			}
-		}
-		if best != "" {
+		if best := nearest(name, known); best != "" {
 			msg = fmt.Sprintf("warning: %s is not a variable okdash reads (did you mean %s?); it is ignored", name, best)
 		}
 		warnings = append(warnings, msg)

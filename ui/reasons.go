@@ -168,8 +168,8 @@ func sayArg(p *message.Printer, k oktell.ArgKind, v any) string {
 		n, _ := v.(int)
 		return p.Sprintf("%d frames", n)
 	case oktell.ArgDashboards:
-		n, _ := v.(int) // say calls sayArg for Russian only (the catalog has no other)
-		return ruCount(n, "панель", "панели", "панелей")
+		n, _ := v.(int)
+		return p.Sprintf("%d dashboards", n)
 	case oktell.ArgDuration:
 		d, _ := v.(time.Duration)
 		return ruDuration(d)
@@ -185,18 +185,6 @@ func sayArg(p *message.Printer, k oktell.ArgKind, v any) string {
 	}
 	s, _ := v.(string)
 	return oktell.CleanLine(s)
-}
-
-// ruCount is n with its noun in the Russian form for n: one, few (2-4) or many.
-func ruCount(n int, one, few, many string) string {
-	noun := many
-	switch m10, m100 := n%10, n%100; {
-	case m10 == 1 && m100 != 11:
-		noun = one
-	case m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14):
-		noun = few
-	}
-	return fmt.Sprintf("%d %s", n, noun)
 }
 
 func isRussian(p *message.Printer) bool { return p.Sprintf("Ready") != "Ready" }

@@ -89,6 +89,11 @@ func TestReasonArguments(t *testing.T) {
 		{oktell.Because(oktell.ReasonFollowNote, "/var/log/common.log", oktell.Because(oktell.ReasonFileGone)),
 			"слежение: /var/log/common.log: файл исчез; ждём, когда он появится"},
 		{oktell.Quoted("maintenance at 100% \x1b[31mload"), "maintenance at 100% load"},
+		{oktell.Because(oktell.ReasonServerFull, 1), "сервер занят (открыто: 1 панель); попробуйте позже"},
+		{oktell.Because(oktell.ReasonServerFull, 3), "сервер занят (открыто: 3 панели); попробуйте позже"},
+		{oktell.Because(oktell.ReasonServerFull, 11), "сервер занят (открыто: 11 панелей); попробуйте позже"},
+		{oktell.Because(oktell.ReasonServerFull, 21), "сервер занят (открыто: 21 панель); попробуйте позже"},
+		{oktell.Because(oktell.ReasonServerFull, 25), "сервер занят (открыто: 25 панелей); попробуйте позже"},
 	}
 	for _, tc := range cases {
 		assert.Equal(t, tc.want, say(ru, tc.r))
