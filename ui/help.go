@@ -8,8 +8,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
-	"golang.org/x/text/feature/plural"
-	"golang.org/x/text/language"
 )
 
 // helpScreen is the screen of every hotkey, and the key that opens it. What it lists
@@ -44,8 +42,7 @@ func helpWords() {
 		{"↑ %d more lines", "↑ %d more line", "↑ %d more lines", "↑ ещё %d строка", "↑ ещё %d строки", "↑ ещё %d строк"},
 		{"↓ %d more lines", "↓ %d more line", "↓ %d more lines", "↓ ещё %d строка", "↓ ещё %d строки", "↓ ещё %d строк"},
 	} {
-		setMessage(language.English, p.key, plural.Selectf(1, "%d", "one", p.en1, "other", p.en))
-		setMessage(language.Russian, p.key, plural.Selectf(1, "%d", "one", p.ru1, "few", p.ru2, "other", p.ru))
+		counted(p.key, 1, []any{"one", p.en1, "other", p.en}, []any{"one", p.ru1, "few", p.ru2, "other", p.ru})
 	}
 }
 

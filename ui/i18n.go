@@ -60,10 +60,17 @@ func commonWords() {
 		"Error":                                          "Ошибка",
 		"Notice":                                         "Оповещение",
 	})
+	for _, p := range plurals {
+		arg := 1
+		if strings.HasPrefix(p.key, "%s") {
+			arg = 2
+		}
+		counted(p.key, arg, p.en, p.ru)
+	}
 }
 
 // words registers declare, a function of a pane's file that declares the pane's words in
-// Russian (russian) and its plurals (setMessage), so that a hotkey, its help and its
+// Russian (russian) and its counted messages (counted), so that a hotkey, its help and its
 // reasons are written in one place. Called from init; declare runs when the catalog is
 // first built, on the first printer: the words and the catalog cost thousands of
 // allocations, which a command that draws no dashboard (okdash decode, okdash --version,
@@ -78,10 +85,12 @@ func russian(words map[string]string) {
 	}
 }
 
-// setMessage sets a message (a plural, say) for tag in the catalog being built. Only a
-// function given to words calls it.
-func setMessage(tag language.Tag, key string, msg ...catalog.Message) {
-	must(building.Set(tag, key, msg...))
+// counted adds key, a message with a count in argument arg (1 for the first), to the
+// catalog being built: en and ru are its forms by that count, as plural.Selectf takes
+// them ("one", ..., "other", ...). Only a function given to words calls it.
+func counted(key string, arg int, en, ru []any) {
+	must(building.Set(language.English, key, plural.Selectf(arg, "%d", en...)))
+	must(building.Set(language.Russian, key, plural.Selectf(arg, "%d", ru...)))
 }
 
 var (
@@ -94,7 +103,7 @@ var (
 // theCatalog is the dashboard's catalog, built the first time it is asked for.
 func theCatalog() *catalog.Builder {
 	catalogOnce.Do(func() {
-		building = cat()
+		building = catalog.NewBuilder(catalog.Fallback(language.English))
 		for _, declare := range wordLists {
 			declare()
 		}
@@ -137,20 +146,6 @@ var plurals = []struct {
 	{"%s: closing in %d s",
 		[]interface{}{"one", "%s: closing in %d second", "other", "%s: closing in %d seconds"},
 		[]interface{}{"one", "%s: закрытие через %d секунду", "few", "%s: закрытие через %d секунды", "other", "%s: закрытие через %d секунд"}},
-}
-
-// cat starts the catalog with the plurals every pane uses; the word lists follow (words).
-func cat() *catalog.Builder {
-	b := catalog.NewBuilder(catalog.Fallback(language.English))
-	for _, p := range plurals {
-		arg := 1
-		if strings.HasPrefix(p.key, "%s") {
-			arg = 2
-		}
-		must(b.Set(language.English, p.key, plural.Selectf(arg, "%d", p.en...)))
-		must(b.Set(language.Russian, p.key, plural.Selectf(arg, "%d", p.ru...)))
-	}
-	return b
 }
 
 func must(err error) {

@@ -7,8 +7,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
-	"golang.org/x/text/feature/plural"
-	"golang.org/x/text/language"
 
 	"github.com/okdash/okdash/oktell"
 )
@@ -52,10 +50,8 @@ func queueWords() {
 		"longest %s":                            "дольше всех %s",
 		"no name":                               "без имени",
 	})
-	setMessage(language.English, "%d waiting, longest %s", plural.Selectf(1, "%d",
-		"other", "%d waiting, longest %s"))
-	setMessage(language.Russian, "%d waiting, longest %s", plural.Selectf(1, "%d",
-		"one", "%d ждёт, дольше всех %s", "few", "%d ждут, дольше всех %s", "other", "%d ждут, дольше всех %s"))
+	counted("%d waiting, longest %s", 1, []any{"other", "%d waiting, longest %s"},
+		[]any{"one", "%d ждёт, дольше всех %s", "few", "%d ждут, дольше всех %s", "other", "%d ждут, дольше всех %s"})
 }
 
 func newQueue(c *common) queue {

@@ -12,7 +12,6 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
-	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 
 	"github.com/okdash/okdash/oktell"
@@ -200,17 +199,8 @@ func roomWords() {
 		"it already is":                                           "уже так",
 		"no answer from the trainee's session within %s":          "сеанс стажёра не ответил за %s",
 	})
-	for _, p := range []struct {
-		key    string
-		en, ru []interface{}
-	}{
-		{"%d trainees",
-			[]interface{}{"one", "%d trainee", "other", "%d trainees"},
-			[]interface{}{"one", "%d стажёр", "few", "%d стажёра", "other", "%d стажёров"}},
-	} {
-		setMessage(language.English, p.key, plural.Selectf(1, "%d", p.en...))
-		setMessage(language.Russian, p.key, plural.Selectf(1, "%d", p.ru...))
-	}
+	counted("%d trainees", 1, []any{"one", "%d trainee", "other", "%d trainees"},
+		[]any{"one", "%d стажёр", "few", "%d стажёра", "other", "%d стажёров"})
 }
 
 // NewRoom returns the room of o.Room.

@@ -4,7 +4,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
@@ -29,8 +28,7 @@ func shiftLineWords() {
 		"%dm":      "%d мин",
 		"%ds":      "%d с",
 	})
-	setMessage(language.English, "%d calls", plural.Selectf(1, "%d", "one", "%d call", "other", "%d calls"))
-	setMessage(language.Russian, "%d calls", plural.Selectf(1, "%d", "one", "%d звонок", "few", "%d звонка", "other", "%d звонков"))
+	counted("%d calls", 1, []any{"one", "%d call", "other", "%d calls"}, []any{"one", "%d звонок", "few", "%d звонка", "other", "%d звонков"})
 }
 
 // shiftDuration writes d as the shift counts it: 7h58m, 48m, 30s (whole units, cut down).
