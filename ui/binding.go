@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/okdash/okdash/oktell"
 )
 
 // A binding is one hotkey as the operator meets it, everything about it in one value
@@ -21,12 +22,13 @@ import (
 // the Russian-layout twins of its letters and the report of a refused key follow.
 // TestEveryBindingSpeaksRussian and TestEveryBindingIsListed check the rest.
 type binding struct {
-	key.Binding           // the keys and their help; Enabled() says whether the action is possible now
-	why         string    // why the action is not possible now: a catalog key (English), or a reason said in the printer's words (say); "" when it is
-	bar         int       // on the help bar: 0 not; otherwise higher stays longer when the bar is too narrow (see barKeep)
-	held        bool      // impossible only for a moment (a request waits for its answer): it keeps its room on the bar
-	quiet       bool      // impossible says nothing: a key pressed by habit (esc with nothing to leave)
-	group       helpGroup // the heading of the full help that lists it; notListed: none
+	key.Binding               // the keys and their help; Enabled() says whether the action is possible now
+	why         string        // why the action is not possible now, in English: a catalog key, or whyCode's English; "" when it is possible
+	whyCode     oktell.Reason // why, when it is a source's reason: said from its code (say), not looked up
+	bar         int           // on the help bar: 0 not; otherwise higher stays longer when the bar is too narrow (see barKeep)
+	held        bool          // impossible only for a moment (a request waits for its answer): it keeps its room on the bar
+	quiet       bool          // impossible says nothing: a key pressed by habit (esc with nothing to leave)
+	group       helpGroup     // the heading of the full help that lists it; notListed: none
 	do          func() tea.Cmd
 }
 
@@ -56,6 +58,21 @@ var helpGroups = []struct {
 func act(k key.Binding, why string, do func() tea.Cmd) binding {
 	k.SetEnabled(why == "")
 	return binding{Binding: k, why: why, do: do}
+}
+
+// because makes the binding impossible for a source's reason (oktell.Reason).
+func (b binding) because(r oktell.Reason) binding {
+	b.SetEnabled(false)
+	b.why, b.whyCode = r.String(), r
+	return b
+}
+
+// whyNot is why b is not possible now, in the operator's language.
+func (c *common) whyNot(b binding) string {
+	if !b.whyCode.IsZero() {
+		return say(c.print, b.whyCode)
+	}
+	return c.tr(b.why)
 }
 
 // onBar puts the binding on the help bar with rank keep (see binding.bar).
@@ -111,7 +128,7 @@ func press(c *common, bs []binding, k tea.KeyMsg) (tea.Cmd, bool) {
 	}
 	if refused != nil {
 		if !refused.quiet {
-			c.post(keyRefusedMsg{help: refused.Help(), why: c.tr(refused.why)})
+			c.post(keyRefusedMsg{help: refused.Help(), why: c.whyNot(*refused)})
 		}
 		return nil, true
 	}

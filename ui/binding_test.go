@@ -70,7 +70,7 @@ func assertKeysSpeakRussian(t *testing.T, name string, m Model) {
 		assert.Empty(t, englishLeft(h.Desc), "%s: %s %q", name, h.Key, h.Desc)
 		assert.Equal(t, b.why == "", b.Enabled(), "%s: %s is disabled exactly when it says why", name, h.Key)
 		if !b.Enabled() {
-			why := m.c.tr(b.why)
+			why := m.c.whyNot(b)
 			assert.Empty(t, englishLeft(why), "%s: %s: %q", name, h.Key, why)
 		}
 	}

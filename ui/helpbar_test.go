@@ -95,7 +95,7 @@ func TestNoPhoneOffersNoState(t *testing.T) {
 			if lang == language.Russian {
 				want = "телефонная линия не зарегистрирована"
 			}
-			assert.Equal(t, want, m.c.tr(b.why), "%v: %s", lang, k)
+			assert.Equal(t, want, m.c.whyNot(b), "%v: %s", lang, k)
 			m = step(m, keyPress(k))
 		}
 		f.mu.Lock()

@@ -185,10 +185,6 @@ func (r *request) keys(on screen, st *status, br *breaks, closing bool) []bindin
 			return why
 		case st.known && st.state == s:
 			return already
-		case st.known && st.state == oktell.UserWOphone:
-			// Oktell refuses every state until the phone line registers (protocol.md 1.3;
-			// the demo's server refuses them so): offer none rather than a sure refusal.
-			return say(r.c.print, oktell.Because(oktell.ReasonNoPhoneLine)) // in the printer's words already: tr leaves it as it is
 		}
 		return why
 	}
@@ -231,6 +227,13 @@ func (r *request) keys(on screen, st *status, br *breaks, closing bool) []bindin
 		act(r.away, sameAs(oktell.UserOff, "already away"), ask(oktell.UserOff, st.redirect, "Away")).onBar(5),
 		// the break's reason goes with it, so that redirect does not change the reason
 		act(redirect, redirectWhy, func() tea.Cmd { return r.ask(st, st.state, !st.redirect, label, "", st.reason) }).onBar(4),
+	}
+	if why == "" && st.known && st.state == oktell.UserWOphone {
+		// Oktell refuses every state until the phone line registers (protocol.md 1.3; the
+		// demo's server refuses them so): offer none rather than a sure refusal.
+		for i := range bs[:3] { // ready, break, away
+			bs[i] = bs[i].because(oktell.Because(oktell.ReasonNoPhoneLine))
+		}
 	}
 	for i := range bs {
 		bs[i] = bs[i].listed(groupState)

@@ -536,7 +536,7 @@ func TestWallSpeaksRussian(t *testing.T) {
 		for _, b := range s.bindings() {
 			assert.Empty(t, englishLeft(b.Help().Desc), "%s: %s", name, b.Help().Key)
 			if !b.Enabled() {
-				assert.Empty(t, englishLeft(s.c.tr(b.why)), "%s: %s", name, b.why)
+				assert.Empty(t, englishLeft(s.c.whyNot(b)), "%s: %s", name, b.why)
 			}
 		}
 	}
