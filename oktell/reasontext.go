@@ -96,12 +96,7 @@ func decodeReason(b []byte, depth int) (Reason, error) {
 }
 
 func decodeArg(k ArgKind, b json.RawMessage, depth int) (any, error) {
-	switch k {
-	case ArgText:
-		var s string
-		err := json.Unmarshal(b, &s)
-		return s, err
-	case ArgDocuments, ArgProblems, ArgFrames:
+	if k.isCount() {
 		var n int
 		if err := json.Unmarshal(b, &n); err != nil {
 			return nil, err
@@ -110,6 +105,12 @@ func decodeArg(k ArgKind, b json.RawMessage, depth int) (any, error) {
 			return nil, fmt.Errorf("a count of %d", n)
 		}
 		return n, nil
+	}
+	switch k {
+	case ArgText:
+		var s string
+		err := json.Unmarshal(b, &s)
+		return s, err
 	case ArgDuration, ArgWait:
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
