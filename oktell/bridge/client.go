@@ -333,7 +333,6 @@ func (tcpConn) Why(err error) oktell.Reason {
 	return oktell.NetReason(err)
 }
 
-// resultCode maps a request's outcome to a queryresult's code and error text.
 // reasonProp is the property of a query result in which okdash's own bridge server (the
 // demo behind a bridge) sends its refusal's reason as a code beside the English "error":
 // the client library's bridge sends none, and its words are shown as they came.
@@ -366,6 +365,7 @@ func wireReason(r oktell.QueryResult) oktell.Reason {
 	return oktell.Reason{}
 }
 
+// resultCode maps a request's outcome to a queryresult's code and error text.
 func resultCode(err error) (int, string) {
 	var refused *oktell.RefusedError
 	switch {
