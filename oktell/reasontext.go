@@ -127,6 +127,29 @@ func decodeArg(k ArgKind, b json.RawMessage, depth int) (any, error) {
 	return nil, fmt.Errorf("an argument of kind %d", k)
 }
 
+// ReasonProp is the property key of a query result holding why, as EncodeReason writes
+// it; none when why cannot be written.
+func ReasonProp(key string, why Reason) []Property {
+	b, err := EncodeReason(why)
+	if err != nil {
+		return nil
+	}
+	return []Property{CDataProp(key, string(b))}
+}
+
+// ReasonIn is the reason the property key of r holds (ReasonProp), and false when it
+// holds none okdash declares.
+func (r QueryResult) ReasonIn(key string) (Reason, bool) {
+	for _, p := range r.Props {
+		if p.Key == key && p.HasText {
+			if why, err := DecodeReason([]byte(p.Text)); err == nil {
+				return why, true
+			}
+		}
+	}
+	return Reason{}, false
+}
+
 // ReasonFromEnglish is the reason whose English is text, when text is exactly that of a
 // code okdash declares without arguments; else text quoted, as someone else's words.
 // Only a reader of an old recording, which kept reasons as English, needs it: once, as

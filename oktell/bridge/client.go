@@ -345,24 +345,14 @@ func reasonProps(err error) []oktell.Property {
 	if !errors.As(err, &refused) || refused.Why.IsZero() || refused.Why.Code == oktell.ReasonQuoted {
 		return nil
 	}
-	b, e := oktell.EncodeReason(refused.Why)
-	if e != nil {
-		return nil
-	}
-	return []oktell.Property{oktell.CDataProp(reasonProp, string(b))}
+	return oktell.ReasonProp(reasonProp, refused.Why)
 }
 
 // wireReason is the refusal's reason as a code, when okdash's own bridge sent one that
 // okdash declares; zero otherwise (the refusal then quotes the bridge's words).
 func wireReason(r oktell.QueryResult) oktell.Reason {
-	for _, p := range r.Props {
-		if p.Key == reasonProp && p.HasText {
-			if why, err := oktell.DecodeReason([]byte(p.Text)); err == nil {
-				return why
-			}
-		}
-	}
-	return oktell.Reason{}
+	why, _ := r.ReasonIn(reasonProp)
+	return why
 }
 
 // resultCode maps a request's outcome to a queryresult's code and error text.
