@@ -466,8 +466,7 @@ func (s *Session) connect(ctx context.Context, first bool) (*link, error) {
 			return nil, &oktell.ReasonError{Why: oktell.Because(oktell.ReasonNoPassword)}
 		}
 		if errors.Is(err, errSessionGone) {
-			ended, _ := explain(0, MsgSessionNotExist)
-			return nil, oktell.Refused(0, oktell.Because(oktell.ReasonRefused, oktell.Quoted(MsgSessionNotExist), ended))
+			return nil, refusal(map[string]any{"errormsg": MsgSessionNotExist}) // as the server says it
 		}
 		return nil, oktell.Refused(0, oktell.Because(oktell.ReasonNoPassword))
 	}
