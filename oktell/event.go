@@ -188,6 +188,12 @@ type Event struct {
 	Attrs       Attrs // unknown attributes (say a time stamp), in order
 }
 
+// NewEvent is an event of type t as the client library writes one: numbered and named
+// as its type (RawID, Name), with props.
+func NewEvent(t EventType, props ...Property) Event {
+	return Event{Type: t, ID: int(t), RawID: strconv.Itoa(int(t)), Name: t.WireName(), Props: props}
+}
+
 // Prop returns the first property with the given key.
 func (e *Event) Prop(key string) (Property, bool) {
 	for _, p := range e.Props {

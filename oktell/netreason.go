@@ -18,9 +18,15 @@ func NetReason(err error) Reason {
 		return Because(ReasonConnRefused)
 	case errors.As(err, &dns) && dns.IsNotFound:
 		return Because(ReasonNoSuchHost, CleanLine(dns.Name))
-	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE):
+	case IsCut(err):
 		return Because(ReasonConnectionCut)
 	}
 	return ReasonOf(err)
+}
+
+// IsCut says a connection ended without a close: a reset is a cut too, since a server
+// that closes while requests are in flight resets.
+func IsCut(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }

@@ -18,8 +18,8 @@ type Reason struct {
 	Code ReasonCode
 	// Args are the code's arguments, of the kinds its declaration lists: a string for
 	// ArgText (a name, an address, or words quoted as someone else said them), an int
-	// for ArgDocuments and ArgProblems, a time.Duration for ArgDuration, a Reason for
-	// ArgReason.
+	// for a count (ArgDocuments, ArgFrames, ...), a time.Duration for ArgDuration, a
+	// Reason for ArgReason.
 	Args []any
 }
 
@@ -339,13 +339,24 @@ func Because(code ReasonCode, args ...any) Reason {
 // Quoted is the reason that someone else gave, in their words.
 func Quoted(text string) Reason { return Reason{Code: ReasonQuoted, Args: []any{text}} }
 
+// isCount says the kind is a number of things (an int): the one list of them, for
+// Because and for a recording's reader.
+func (k ArgKind) isCount() bool {
+	switch k {
+	case ArgDocuments, ArgProblems, ArgFrames, ArgDashboards:
+		return true
+	}
+	return false
+}
+
 func (k ArgKind) fits(v any) bool {
+	if k.isCount() {
+		_, ok := v.(int)
+		return ok
+	}
 	switch k {
 	case ArgText:
 		_, ok := v.(string)
-		return ok
-	case ArgDocuments, ArgProblems, ArgFrames, ArgDashboards:
-		_, ok := v.(int)
 		return ok
 	case ArgDuration, ArgWait:
 		_, ok := v.(time.Duration)

@@ -96,12 +96,7 @@ func decodeReason(b []byte, depth int) (Reason, error) {
 }
 
 func decodeArg(k ArgKind, b json.RawMessage, depth int) (any, error) {
-	switch k {
-	case ArgText:
-		var s string
-		err := json.Unmarshal(b, &s)
-		return s, err
-	case ArgDocuments, ArgProblems, ArgFrames:
+	if k.isCount() {
 		var n int
 		if err := json.Unmarshal(b, &n); err != nil {
 			return nil, err
@@ -110,6 +105,12 @@ func decodeArg(k ArgKind, b json.RawMessage, depth int) (any, error) {
 			return nil, fmt.Errorf("a count of %d", n)
 		}
 		return n, nil
+	}
+	switch k {
+	case ArgText:
+		var s string
+		err := json.Unmarshal(b, &s)
+		return s, err
 	case ArgDuration, ArgWait:
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
@@ -124,6 +125,29 @@ func decodeArg(k ArgKind, b json.RawMessage, depth int) (any, error) {
 		return decodeReason(b, depth+1)
 	}
 	return nil, fmt.Errorf("an argument of kind %d", k)
+}
+
+// ReasonProp is the property key of a query result holding why, as EncodeReason writes
+// it; none when why cannot be written.
+func ReasonProp(key string, why Reason) []Property {
+	b, err := EncodeReason(why)
+	if err != nil {
+		return nil
+	}
+	return []Property{CDataProp(key, string(b))}
+}
+
+// ReasonIn is the reason the property key of r holds (ReasonProp), and false when it
+// holds none okdash declares.
+func (r QueryResult) ReasonIn(key string) (Reason, bool) {
+	for _, p := range r.Props {
+		if p.Key == key && p.HasText {
+			if why, err := DecodeReason([]byte(p.Text)); err == nil {
+				return why, true
+			}
+		}
+	}
+	return Reason{}, false
 }
 
 // ReasonFromEnglish is the reason whose English is text, when text is exactly that of a

@@ -36,10 +36,7 @@ func SentDocument(s Sent) *Document {
 		code, text := 0, ""
 		var props []Property
 		if !s.Why.IsZero() {
-			code, text = 1, s.Why.String()
-			if b, err := EncodeReason(s.Why); err == nil {
-				props = append(props, CDataProp(sentReasonProp, string(b)))
-			}
+			code, text, props = 1, s.Why.String(), ReasonProp(sentReasonProp, s.Why)
 		}
 		d = QueryResultDocument(method, s.ID, code, text, props)
 		d.Attrs = NewAttrs(Attr{Name: SentAttr, Value: "outcome"})
@@ -110,12 +107,8 @@ const sentReasonProp = "reason"
 // an older recording kept only the English okdash wrote, read here, once, into a code
 // where it is one okdash declares, else quoted.
 func outcomeWhy(r QueryResult) Reason {
-	for _, p := range r.Props {
-		if p.Key == sentReasonProp && p.HasText {
-			if why, err := DecodeReason([]byte(p.Text)); err == nil && !why.IsZero() {
-				return why
-			}
-		}
+	if why, ok := r.ReasonIn(sentReasonProp); ok {
+		return why
 	}
 	text := CleanLine(r.Error)
 	const byServer = "refused by the server"

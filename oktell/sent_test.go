@@ -151,3 +151,33 @@ func FuzzDecodeReason(f *testing.F) {
 		}
 	})
 }
+
+// Every code okdash declares, with arguments of each kind its declaration lists, reads
+// back from a recording as it was written: a kind added to one side is added to both.
+func TestEveryReasonCodeReadsBack(t *testing.T) {
+	for _, code := range ReasonCodes() {
+		d, _ := Declaration(code)
+		var args []any // nil without arguments, as DecodeReason reads it
+		for _, k := range d.Args {
+			switch k {
+			case ArgText:
+				args = append(args, "x")
+			case ArgDuration, ArgWait:
+				args = append(args, 4*time.Second)
+			case ArgReason:
+				args = append(args, Because(ReasonClosed))
+			default: // the counts
+				args = append(args, 2)
+			}
+		}
+		r := Because(code, args...)
+		b, err := EncodeReason(r)
+		if err != nil {
+			t.Fatalf("%s: %v", code, err)
+		}
+		back, err := DecodeReason(b)
+		if err != nil || !reflect.DeepEqual(back, r) {
+			t.Errorf("%s: %s reads back as %#v, %v", code, b, back, err)
+		}
+	}
+}

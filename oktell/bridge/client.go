@@ -333,7 +333,6 @@ func (tcpConn) Why(err error) oktell.Reason {
 	return oktell.NetReason(err)
 }
 
-// resultCode maps a request's outcome to a queryresult's code and error text.
 // reasonProp is the property of a query result in which okdash's own bridge server (the
 // demo behind a bridge) sends its refusal's reason as a code beside the English "error":
 // the client library's bridge sends none, and its words are shown as they came.
@@ -346,26 +345,17 @@ func reasonProps(err error) []oktell.Property {
 	if !errors.As(err, &refused) || refused.Why.IsZero() || refused.Why.Code == oktell.ReasonQuoted {
 		return nil
 	}
-	b, e := oktell.EncodeReason(refused.Why)
-	if e != nil {
-		return nil
-	}
-	return []oktell.Property{oktell.CDataProp(reasonProp, string(b))}
+	return oktell.ReasonProp(reasonProp, refused.Why)
 }
 
 // wireReason is the refusal's reason as a code, when okdash's own bridge sent one that
 // okdash declares; zero otherwise (the refusal then quotes the bridge's words).
 func wireReason(r oktell.QueryResult) oktell.Reason {
-	for _, p := range r.Props {
-		if p.Key == reasonProp && p.HasText {
-			if why, err := oktell.DecodeReason([]byte(p.Text)); err == nil {
-				return why
-			}
-		}
-	}
-	return oktell.Reason{}
+	why, _ := r.ReasonIn(reasonProp)
+	return why
 }
 
+// resultCode maps a request's outcome to a queryresult's code and error text.
 func resultCode(err error) (int, string) {
 	var refused *oktell.RefusedError
 	switch {

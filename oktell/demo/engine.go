@@ -384,17 +384,13 @@ func (e *Engine) SendMessage(ctx context.Context, userID, text string) error {
 	return nil
 }
 
-var simple, cdata = oktell.SimpleProp, oktell.CDataProp
+var simple, cdata, event = oktell.SimpleProp, oktell.CDataProp, oktell.NewEvent
 
 func boolValue(b bool) string {
 	if b {
 		return "1"
 	}
 	return "0"
-}
-
-func event(t oktell.EventType, props ...oktell.Property) oktell.Event {
-	return oktell.Event{Type: t, ID: int(t), RawID: fmt.Sprint(int(t)), Name: t.WireName(), Props: props}
 }
 
 // StateDocument is a UserStateChanged as the client library writes it.

@@ -444,12 +444,7 @@ func wsEvent(t oktell.EventType, props []oktell.Property) oktell.Event {
 		p := &props[i]
 		p.Key, p.Value, p.Text = xmlSafe(p.Key), xmlSafe(p.Value), xmlSafe(p.Text)
 	}
-	return eventOf(t, props)
-}
-
-// eventOf is an event of type t, numbered and named as the server's XML names it.
-func eventOf(t oktell.EventType, props []oktell.Property) oktell.Event {
-	return oktell.Event{Type: t, ID: int(t), RawID: strconv.Itoa(int(t)), Name: t.WireName(), Props: props}
+	return oktell.NewEvent(t, props...)
 }
 
 // xmlSafe replaces the characters XML cannot carry (control characters other than tab

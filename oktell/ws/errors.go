@@ -59,20 +59,26 @@ func explain(code int, msg string) (oktell.Reason, bool) {
 	return oktell.Reason{}, false
 }
 
+// meaning is what explain found a login refusal to mean, "" when nothing known.
+func meaning(re *oktell.RefusedError) oktell.ReasonCode {
+	if re.Why.Code == oktell.ReasonRefused && len(re.Why.Args) == 2 {
+		if why, ok := re.Why.Args[1].(oktell.Reason); ok {
+			return why.Code
+		}
+	}
+	return ""
+}
+
 // isWrongPassword says the server refused the login's password.
 func isWrongPassword(err error) bool {
 	var re *oktell.RefusedError
-	return errors.As(err, &re) && strings.Contains(strings.ToLower(re.Why.String()), "wrong login")
+	return errors.As(err, &re) && meaning(re) == oktell.ReasonWrongLogin
 }
 
 // isSessionGone reports whether a login refusal means the stored session id is no
 // longer known, so that a login with the password may still succeed.
-func isSessionGone(err *oktell.RefusedError) bool {
-	return strings.Contains(strings.ToLower(err.Why.String()), "session does not exist")
-}
+func isSessionGone(err *oktell.RefusedError) bool { return meaning(err) == oktell.ReasonSessionEnded }
 
 // isTransient reports whether a login refusal may go away by itself (the server is
 // starting), so that reconnection goes on rather than giving up.
-func isTransient(err *oktell.RefusedError) bool {
-	return strings.Contains(strings.ToLower(err.Why.String()), "not available")
-}
+func isTransient(err *oktell.RefusedError) bool { return meaning(err) == oktell.ReasonServerStarting }

@@ -4,13 +4,11 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
-	"io"
 	"maps"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/coder/websocket"
@@ -305,19 +303,12 @@ func closeReason(err error) error {
 			said += " " + oktell.CleanLine(ce.Reason)
 		}
 		why = oktell.Because(oktell.ReasonServerClosedCode, said)
-	case isCut(err):
+	case oktell.IsCut(err):
 		why = oktell.Because(oktell.ReasonConnectionCut)
 	default:
 		why = oktell.Because(oktell.ReasonConnectionFailed, oktell.CleanLine(err.Error()))
 	}
 	return oktell.Wrap(why, err)
-}
-
-// isCut says the connection ended without a close: a reset is a cut too, since a server
-// that closes while requests are in flight resets.
-func isCut(err error) bool {
-	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
 // dialReason says in an operator's words, as a code, why a connection could not be made

@@ -156,7 +156,7 @@ func (p *player) take(l captureLine, n int) {
 			p.outcome(pr.method, qid, oktell.Because(oktell.ReasonNotConnectedWhy, pr.method, oktell.Quoted(l.Closed)))
 		}
 		if p.up && !l.Ended {
-			p.s.feed.Event(eventOf(oktell.ConnectionLost, nil), nil)
+			p.s.feed.Event(oktell.NewEvent(oktell.ConnectionLost), nil)
 		}
 		p.l, p.up = p.newLink(), false
 	case l.Dir == "link" && l.Forgot != "":

@@ -405,7 +405,7 @@ func StateEvent(body map[string]any) (*oktell.Event, error) {
 	if fieldBool(body, "onredirect") {
 		red = "1"
 	}
-	ev := eventOf(oktell.UserStateChanged, []oktell.Property{ns, {Kind: oktell.Simple, Key: "redirect", Value: red, HasValue: true}})
+	ev := oktell.NewEvent(oktell.UserStateChanged, ns, oktell.Property{Kind: oktell.Simple, Key: "redirect", Value: red, HasValue: true})
 	for _, k := range stateKeys {
 		if _, ok := body[k]; ok {
 			ev.Props = append(ev.Props, oktell.Property{Kind: oktell.Simple, Key: k, Value: fieldString(body, k), HasValue: true})
@@ -466,8 +466,7 @@ func (s *Session) connect(ctx context.Context, first bool) (*link, error) {
 			return nil, &oktell.ReasonError{Why: oktell.Because(oktell.ReasonNoPassword)}
 		}
 		if errors.Is(err, errSessionGone) {
-			ended, _ := explain(0, MsgSessionNotExist)
-			return nil, oktell.Refused(0, oktell.Because(oktell.ReasonRefused, oktell.Quoted(MsgSessionNotExist), ended))
+			return nil, refusal(map[string]any{"errormsg": MsgSessionNotExist}) // as the server says it
 		}
 		return nil, oktell.Refused(0, oktell.Because(oktell.ReasonNoPassword))
 	}
@@ -876,7 +875,7 @@ func (s *Session) run(ctx context.Context, l *link) {
 		} else {
 			wait = s.nextWait(wait)
 		}
-		s.feed.Event(eventOf(oktell.ConnectionLost, nil), nil)
+		s.feed.Event(oktell.NewEvent(oktell.ConnectionLost), nil)
 		l, wait = s.reconnect(ctx, wait, reason)
 	}
 }
